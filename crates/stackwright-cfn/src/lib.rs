@@ -1,0 +1,1 @@
+//! CloudFormation resource types (L1), generated from the CloudFormation registry schemas.

@@ -1,0 +1,1 @@
+//! The constructs stackwright users compose.

@@ -1,0 +1,289 @@
+//! The root of a program: [`App`], its [`Environment`]s and their [`Stack`]s.
+
+use std::path::Path;
+
+use crate::assembly::Assembly;
+use crate::environment::{Account, Region};
+use crate::error::{Diagnostic, Result};
+use crate::names;
+use crate::template::{OutputDef, ParameterDef};
+use crate::tree::{Construct, EnvironmentData, Node, NodeKind, StackData};
+use crate::value::Value;
+
+/// A program's construct tree. Create environments in it, stacks in those, constructs in the
+/// stacks; then [`synth`](App::synth).
+///
+/// ```
+/// use stackwright_core::{App, Account, Region};
+/// let app = App::new("flask-platform");
+/// let prod = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);
+/// let network = prod.stack("network");
+/// assert_eq!(network.node().path(), "prod/network");
+/// # use stackwright_core::Construct;
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
+pub struct App {
+    node: Node,
+}
+
+impl App {
+    /// A new app. `name` prefixes every deployed stack name, so it follows the rules of stack
+    /// names (letters, digits, `-`); a bad name is reported by synth.
+    pub fn new(name: &str) -> App {
+        let node = Node::new_tree(name);
+        if !names::is_valid_stack_name(name) || name.len() > 64 {
+            node.defer_error(Diagnostic::new(
+                name,
+                format!("invalid app name '{name}'"),
+                "use 1 to 64 letters, digits and '-', starting with a letter: it prefixes every stack name",
+            ));
+        }
+        App { node }
+    }
+
+    /// An environment: an account and region to deploy stacks to. A duplicate or invalid id
+    /// is reported by synth.
+    pub fn environment(&self, id: &str, account: Account, region: Region) -> Environment {
+        let data = EnvironmentData {
+            account,
+            region,
+            production: false,
+        };
+        let node = add_or_defer(&self.node, id, NodeKind::Environment(data));
+        if !names::is_valid_stack_name(id) {
+            node.defer_error(Diagnostic::new(
+                node.path(),
+                format!("invalid environment id '{id}'"),
+                "use letters, digits and '-', starting with a letter: it is part of stack names",
+            ));
+        }
+        Environment { node }
+    }
+
+    /// Every environment, in creation order.
+    pub fn environments(&self) -> Vec<Environment> {
+        let children: Vec<usize> = self.node.data().nodes[0]
+            .children
+            .values()
+            .copied()
+            .collect();
+        children
+            .into_iter()
+            .map(|i| Environment {
+                node: self.node.at(i),
+            })
+            .collect()
+    }
+
+    /// Validates the whole tree and synthesizes it into an in-memory cloud assembly.
+    pub fn synth(&self) -> Result<Assembly> {
+        crate::synth::synthesize(&self.node.data())
+    }
+
+    /// Synthesizes and writes the assembly to `dir` atomically: on any error the previous
+    /// contents of `dir` are left untouched.
+    pub fn synth_to(&self, dir: impl AsRef<Path>) -> Result<Assembly> {
+        let assembly = self.synth()?;
+        assembly.write_to(dir.as_ref())?;
+        Ok(assembly)
+    }
+
+    pub fn name(&self) -> String {
+        self.node.app_name()
+    }
+}
+
+impl Construct for App {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+/// Adds a child node; on a bad or duplicate id, records the problem for synth and returns a
+/// detached node so that building can go on and every problem is reported at once.
+fn add_or_defer(parent: &Node, id: &str, kind: NodeKind) -> Node {
+    let attach = match parent.check_child_id(id) {
+        Ok(()) => true,
+        Err(diagnostic) => {
+            parent.defer_error(diagnostic);
+            false
+        }
+    };
+    parent.push_child(id, kind, attach)
+}
+
+/// An AWS account and region that stacks deploy to.
+#[derive(Clone, Debug)]
+pub struct Environment {
+    pub(crate) node: Node,
+}
+
+impl Environment {
+    /// A new stack in this environment. A duplicate or invalid id is reported by synth.
+    pub fn stack(&self, id: &str) -> Stack {
+        let node = add_or_defer(&self.node, id, NodeKind::Stack(Box::default()));
+        if !names::is_valid_stack_name(id) {
+            node.defer_error(Diagnostic::new(
+                node.path(),
+                format!("invalid stack id '{id}'"),
+                "use letters, digits and '-', starting with a letter: it is part of the stack name",
+            ));
+        }
+        Stack { node }
+    }
+
+    pub fn account(&self) -> Account {
+        self.with(|e| e.account.clone())
+    }
+
+    pub fn region(&self) -> Region {
+        self.with(|e| e.region)
+    }
+
+    /// Marks the environment as production: its stacks get termination protection.
+    pub fn mark_production(&self) {
+        let mut tree = self.node.data_mut();
+        if let NodeKind::Environment(e) = &mut tree.nodes[self.node.index].kind {
+            e.production = true;
+        }
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.with(|e| e.production)
+    }
+
+    /// The environment's id.
+    pub fn id(&self) -> String {
+        self.node.id()
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&EnvironmentData) -> R) -> R {
+        let tree = self.node.data();
+        match &tree.nodes[self.node.index].kind {
+            NodeKind::Environment(e) => f(e),
+            // Only a detached duplicate has no data; its problem is already recorded.
+            _ => f(&EnvironmentData {
+                account: Account::placeholder(),
+                region: Region::UsEast1,
+                production: false,
+            }),
+        }
+    }
+}
+
+impl Construct for Environment {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+/// One CloudFormation stack.
+#[derive(Clone, Debug)]
+pub struct Stack {
+    pub(crate) node: Node,
+}
+
+impl Stack {
+    /// The environment the stack deploys to.
+    pub fn environment(&self) -> Environment {
+        let tree = self.node.data();
+        let index = tree.nodes[self.node.index].parent.unwrap_or(0);
+        drop(tree);
+        Environment {
+            node: self.node.at(index),
+        }
+    }
+
+    pub fn region(&self) -> Region {
+        self.environment().region()
+    }
+
+    pub fn account(&self) -> Account {
+        self.environment().account()
+    }
+
+    /// The stack's id inside its environment.
+    pub fn id(&self) -> String {
+        self.node.id()
+    }
+
+    pub fn set_description(&self, description: &str) {
+        self.with(|s| s.description = Some(description.to_string()));
+    }
+
+    /// Deploys under this name instead of `<app>-<environment>-<stack>`.
+    pub fn set_stack_name(&self, name: &str) {
+        if !names::is_valid_stack_name(name) {
+            self.node.defer_error(Diagnostic::new(
+                self.node.path(),
+                format!("invalid stack name '{name}'"),
+                "use 1 to 128 letters, digits and '-', starting with a letter",
+            ));
+        }
+        self.with(|s| s.stack_name = Some(name.to_string()));
+    }
+
+    /// Overrides the environment's default (on for production environments).
+    pub fn set_termination_protection(&self, enabled: bool) {
+        self.with(|s| s.termination_protection = Some(enabled));
+    }
+
+    /// A tag the runtime applies to the stack (and CloudFormation to its resources).
+    pub fn add_tag(&self, key: &str, value: &str) {
+        self.with(|s| {
+            s.tags.insert(key.to_string(), value.to_string());
+        });
+    }
+
+    /// Declares a template parameter and returns a reference to it.
+    pub fn add_parameter(&self, name: &str, parameter: ParameterDef) -> Value {
+        self.with(|s| {
+            s.parameters.insert(name.to_string(), parameter);
+        });
+        Value::Parameter(name.to_string())
+    }
+
+    /// Declares a named condition (built from `Value::Equals`, `Value::Not`, …).
+    pub fn add_condition(&self, name: &str, condition: Value) {
+        self.with(|s| {
+            s.conditions.insert(name.to_string(), condition);
+        });
+    }
+
+    /// Declares a stack output.
+    pub fn add_output(&self, name: &str, value: impl Into<Value>, description: Option<&str>) {
+        if !names::is_valid_logical_id(name) {
+            self.node.defer_error(Diagnostic::new(
+                self.node.path(),
+                format!("invalid output name '{name}'"),
+                "use ASCII letters and digits, starting with a letter",
+            ));
+        }
+        let def = OutputDef {
+            value: value.into(),
+            description: description.map(str::to_string),
+        };
+        self.with(|s| {
+            s.outputs.insert(name.to_string(), def);
+        });
+    }
+
+    /// Deploys this stack after `other`.
+    pub fn add_dependency(&self, other: &Stack) {
+        self.node.add_dependency(other);
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut StackData) -> R) -> R {
+        let mut tree = self.node.data_mut();
+        match &mut tree.nodes[self.node.index].kind {
+            NodeKind::Stack(s) => f(s),
+            _ => f(&mut StackData::default()),
+        }
+    }
+}
+
+impl Construct for Stack {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}

@@ -1,0 +1,286 @@
+//! Kubernetes objects for one cluster, and the late-bound values they carry.
+//!
+//! Objects are typed k8s-openapi values, serialized when added. A value only known after a
+//! stack is deployed (an IAM role ARN, a repository URI) or at deploy time (an image tag from
+//! the CI environment) is written as a **placeholder** string that strict schema validation
+//! accepts wherever a string is allowed:
+//!
+//! * `((stackwright:ref:<construct path>))` — the `Ref` of the resource at that path;
+//! * `((stackwright:ref:<construct path>.<attribute>))` — an `Fn::GetAtt`;
+//! * `((stackwright:env:<VARIABLE>))` — an environment variable of the deploying process.
+//!
+//! Synth records every placeholder in the assembly with the stack output (created for it) or
+//! variable that holds its value; the runtime substitutes them before applying. Placeholders
+//! may stand inside a longer string (`((…RepositoryUri)):((stackwright:env:IMAGE_TAG))`), but
+//! not in names, labels or numbers.
+
+use std::any::TypeId;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::error::{Diagnostic, Result};
+use crate::names;
+use crate::tree::{Construct, Node};
+use crate::value::Value;
+
+/// The label synth puts on every object, so that the runtime can find what it owns.
+pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+/// The label naming the app and cluster an object belongs to (used for pruning).
+pub const OWNER_LABEL: &str = "stackwright.io/owner";
+
+/// Where the runtime finds a cluster: values (usually attributes of the cluster resource) that
+/// synth exports as outputs of the cluster's stack.
+#[derive(Debug, Clone)]
+pub struct ClusterConnection {
+    pub cluster_name: Value,
+    pub endpoint: Value,
+    pub certificate_authority: Value,
+    pub oidc_issuer: Value,
+}
+
+pub(crate) struct ClusterData {
+    pub name: String,
+    pub node: usize,
+    pub connection: ClusterConnection,
+    pub objects: Vec<KubeObjectData>,
+    pub bindings: IndexMap<String, LateSource>,
+}
+
+pub(crate) struct KubeObjectData {
+    pub owner: usize,
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    pub body: serde_json::Value,
+}
+
+/// Where a placeholder's value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum LateSource {
+    /// A value of a stack, exported as an output by synth.
+    Stack(Value),
+    /// An environment variable of the deploying process.
+    Environment(String),
+}
+
+/// The Kubernetes side of one cluster: the objects to apply to it.
+#[derive(Clone, Debug)]
+pub struct KubeCluster {
+    node: Node,
+    index: usize,
+}
+
+impl KubeCluster {
+    /// Registers a cluster named `name` (unique in its environment; a DNS-1123 label) at
+    /// `scope`, which must be in the stack that creates the cluster.
+    pub fn new(scope: &impl Construct, name: &str, connection: ClusterConnection) -> Result<Self> {
+        let node = scope.node().clone();
+        let path = node.path();
+        let stack = node.require_stack("a Kubernetes cluster")?;
+        if let Some(problem) = names::dns1123_label_problem(name) {
+            return Err(Diagnostic::new(
+                path,
+                format!("invalid cluster name: {problem}"),
+                "use lower-case letters, digits and '-'",
+            )
+            .into());
+        }
+        let env = stack.environment().node.index;
+        let mut tree = node.data_mut();
+        if let Some(other) = tree
+            .clusters
+            .iter()
+            .find(|c| c.name == name && tree.environment_of(c.node) == Some(env))
+        {
+            let other = tree.path(other.node);
+            return Err(Diagnostic::new(
+                path,
+                format!("cluster name '{name}' is already used by '{other}'"),
+                "give each cluster of an environment its own name",
+            )
+            .into());
+        }
+        let index = tree.clusters.len();
+        tree.clusters.push(ClusterData {
+            name: name.to_string(),
+            node: node.index,
+            connection,
+            objects: Vec::new(),
+            bindings: IndexMap::new(),
+        });
+        drop(tree);
+        Ok(KubeCluster { node, index })
+    }
+
+    /// The cluster's name.
+    pub fn name(&self) -> String {
+        self.node.data().clusters[self.index].name.clone()
+    }
+
+    /// Adds an object to apply to the cluster, owned by `owner` (whose path errors name).
+    /// Namespaced kinds need a namespace; names must be DNS-1123 subdomains; the same kind,
+    /// namespace and name twice is an error.
+    pub fn add<K>(&self, owner: &impl Construct, object: &K) -> Result<()>
+    where
+        K: k8s_openapi::Resource
+            + k8s_openapi::Metadata<Ty = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>
+            + Serialize
+            + 'static,
+    {
+        let owner = owner.node();
+        let path = owner.path();
+        let meta = object.metadata();
+        let kind = K::KIND;
+        let name = meta.name.clone().unwrap_or_default();
+        let namespaced =
+            TypeId::of::<K::Scope>() == TypeId::of::<k8s_openapi::NamespaceResourceScope>();
+        let fail = |message: String, hint: &str| -> Result<()> {
+            Err(Diagnostic::new(path.clone(), message, hint).into())
+        };
+        if let Some(problem) = names::dns1123_subdomain_problem(&name) {
+            return fail(
+                format!("{kind} name is invalid: {problem}"),
+                "set metadata.name to a lower-case DNS-1123 name",
+            );
+        }
+        let namespace = match (&meta.namespace, namespaced) {
+            (Some(ns), true) => {
+                if let Some(problem) = names::dns1123_label_problem(ns) {
+                    return fail(
+                        format!("{kind} '{name}' has an invalid namespace: {problem}"),
+                        "use a lower-case DNS-1123 label",
+                    );
+                }
+                Some(ns.clone())
+            }
+            (None, true) => {
+                return fail(
+                    format!("{kind} '{name}' is namespaced but has no metadata.namespace"),
+                    "set metadata.namespace",
+                );
+            }
+            (Some(_), false) => {
+                return fail(
+                    format!("{kind} '{name}' is cluster-scoped but has a metadata.namespace"),
+                    "remove metadata.namespace",
+                );
+            }
+            (None, false) => None,
+        };
+        let mut body = serde_json::to_value(object).map_err(|e| crate::Error::Serialize {
+            what: format!("{kind} '{name}' of {path}"),
+            message: e.to_string(),
+        })?;
+        let owner_label = format!("{}.{}", owner.app_name(), self.name());
+        if let Some(labels) = body
+            .pointer_mut("/metadata")
+            .and_then(|m| m.as_object_mut())
+        {
+            let labels = labels
+                .entry("labels")
+                .or_insert_with(|| serde_json::json!({}));
+            if let Some(labels) = labels.as_object_mut() {
+                labels.insert(MANAGED_BY_LABEL.into(), "stackwright".into());
+                labels.insert(OWNER_LABEL.into(), owner_label.into());
+            }
+        }
+        let mut tree = owner.data_mut();
+        let cluster = &mut tree.clusters[self.index];
+        if cluster
+            .objects
+            .iter()
+            .any(|o| o.kind == kind && o.namespace == namespace && o.name == name)
+        {
+            drop(tree);
+            return fail(
+                format!(
+                    "{kind} '{name}' is already defined for cluster '{}'",
+                    self.name()
+                ),
+                "give the object another name",
+            );
+        }
+        cluster.objects.push(KubeObjectData {
+            owner: owner.index,
+            api_version: K::API_VERSION.to_string(),
+            kind: kind.to_string(),
+            namespace,
+            name,
+            body,
+        });
+        Ok(())
+    }
+
+    /// A placeholder for a resource attribute (or `Ref`), substituted by the runtime from a
+    /// stack output. Compose longer strings around it with `format!`.
+    pub fn late_bound(&self, value: impl Into<Value>) -> Result<String> {
+        let value = value.into();
+        let tree = self.node.data();
+        let key = match &value {
+            Value::Ref(n) => format!("ref:{}", tree.path(n.index)),
+            Value::GetAtt(n, attribute) => format!("ref:{}.{attribute}", tree.path(n.index)),
+            other => {
+                return Err(Diagnostic::new(
+                    tree.path(self.node.index),
+                    format!("only a resource reference or attribute can be late-bound into a manifest, not {other:?}"),
+                    "late-bind the attribute itself and build the string around the placeholder with format!",
+                )
+                .into());
+            }
+        };
+        drop(tree);
+        Ok(self.bind(key, LateSource::Stack(value)))
+    }
+
+    /// A placeholder for an environment variable of the deploying process (for example the
+    /// image tag CI sets). `variable` must be a valid shell variable name.
+    pub fn from_environment(&self, variable: &str) -> Result<String> {
+        let valid = variable
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && variable
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(Diagnostic::new(
+                self.node.path(),
+                format!("'{variable}' is not a valid environment variable name"),
+                "use letters, digits and '_', not starting with a digit",
+            )
+            .into());
+        }
+        Ok(self.bind(
+            format!("env:{variable}"),
+            LateSource::Environment(variable.to_string()),
+        ))
+    }
+
+    fn bind(&self, key: String, source: LateSource) -> String {
+        let placeholder = format!("((stackwright:{key}))");
+        self.node.data_mut().clusters[self.index]
+            .bindings
+            .insert(placeholder.clone(), source);
+        placeholder
+    }
+}
+
+/// The order objects are applied in: what others need comes first.
+pub(crate) fn apply_rank(kind: &str) -> u8 {
+    match kind {
+        "Namespace" => 0,
+        "CustomResourceDefinition" => 1,
+        "PriorityClass" | "StorageClass" | "IngressClass" => 2,
+        "ServiceAccount" | "ClusterRole" | "Role" => 3,
+        "ClusterRoleBinding" | "RoleBinding" => 4,
+        "ConfigMap" | "Secret" | "PersistentVolumeClaim" | "ResourceQuota" | "LimitRange" => 5,
+        "NetworkPolicy" => 6,
+        "Service" => 7,
+        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => 8,
+        "HorizontalPodAutoscaler" | "PodDisruptionBudget" => 9,
+        "Ingress" => 10,
+        _ => 11,
+    }
+}

@@ -1,0 +1,44 @@
+//! The synthesis core of stackwright: the construct tree, typed values, the CloudFormation
+//! template model, Kubernetes object sets and the cloud assembly.
+//!
+//! This crate does no IO except writing an assembly, and never depends on the AWS SDK, tokio
+//! or a network client: synthesis builds in seconds and runs in milliseconds.
+//!
+//! The map:
+//! - [`app`]: [`App`] → [`Environment`] → [`Stack`], the roots of the tree;
+//! - [`tree`]: [`Node`] handles and the [`Construct`] trait every construct implements;
+//! - [`names`]: ids, logical ids (the algorithm is documented there), DNS-1123 names;
+//! - [`value`]: [`Value`], typed [`Val`] and [`Attr`] handles, intrinsic functions;
+//! - [`resource`]: [`ResourceType`] (implemented by generated L1 types), [`Resource`] handles and
+//!   the [`RawResource`] escape hatch;
+//! - [`template`]: the template model (parameters, conditions, outputs, policies);
+//! - [`kube`]: Kubernetes objects per cluster and late-bound placeholders;
+//! - [`synth`](crate::App::synth): validation and rendering, every error at once;
+//! - [`assembly`]: the output directory and its `manifest.json`, written atomically.
+
+pub mod app;
+pub mod assembly;
+pub mod environment;
+pub mod error;
+pub mod kube;
+pub mod names;
+pub mod resource;
+mod synth;
+pub mod template;
+pub mod tree;
+pub mod value;
+pub mod yaml;
+
+pub use app::{App, Environment, Stack};
+pub use assembly::{Assembly, Manifest};
+pub use environment::{Account, Region};
+pub use error::{Diagnostic, Diagnostics, Error, Result};
+pub use kube::{ClusterConnection, KubeCluster};
+pub use resource::{RawAttributes, RawResource, Resource, ResourceType};
+pub use template::{DeletionPolicy, ParameterDef};
+pub use tree::{CheckContext, Construct, Node};
+pub use value::{Arn, Attr, AttrKind, NodeRef, Pseudo, SubPart, ToValue, Val, Value};
+
+// Generated and hand-written constructs name k8s-openapi through this re-export, so that
+// their version always matches the core's.
+pub use k8s_openapi;

@@ -1,0 +1,215 @@
+//! CloudFormation resources in the construct tree: the [`ResourceType`] trait that generated
+//! (L1) types implement, the typed [`Resource`] handle, and the [`RawResource`] escape hatch
+//! for any type and property.
+
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+use indexmap::IndexMap;
+
+use crate::error::{Diagnostic, Result};
+use crate::template::DeletionPolicy;
+use crate::tree::{Construct, Node, ResourceData};
+use crate::value::{Attr, NodeRef, Value};
+
+/// A CloudFormation resource type: its name, its properties as a [`Value`] map, and the typed
+/// attribute getters of a created resource.
+pub trait ResourceType {
+    /// Typed getters for the resource's `Fn::GetAtt` attributes.
+    type Attributes;
+
+    /// The type name, such as `AWS::EC2::VPC`.
+    fn type_name(&self) -> &str;
+
+    /// The `Properties` object.
+    fn properties(&self) -> Value;
+
+    /// The attribute getters of the resource at `node`.
+    fn attributes(node: NodeRef) -> Self::Attributes;
+}
+
+/// A resource in a stack. Dereferences to the type's attribute getters.
+pub struct Resource<T: ResourceType> {
+    node: Node,
+    attributes: T::Attributes,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T: ResourceType> Resource<T> {
+    /// Adds a resource with `props` under `scope`, which must be inside a stack.
+    pub fn new(scope: &impl Construct, id: &str, props: T) -> Result<Self> {
+        let node = scope.node().add_child(id)?;
+        node.require_stack(&format!("resource '{id}' ({})", props.type_name()))?;
+        node.data_mut().nodes[node.index].resource = Some(ResourceData {
+            type_name: props.type_name().to_string(),
+            properties: props.properties(),
+            deletion_policy: None,
+            update_replace_policy: None,
+            condition: None,
+            metadata: IndexMap::new(),
+        });
+        let attributes = T::attributes(node.node_ref());
+        Ok(Resource {
+            node,
+            attributes,
+            _type: PhantomData,
+        })
+    }
+
+    /// `Ref` of the resource (its physical id: a VPC id, a role name, …).
+    pub fn reference(&self) -> Attr<String> {
+        Attr::from_value(Value::Ref(self.node.node_ref()))
+    }
+
+    /// `Fn::GetAtt` of any attribute, typed as `K`. Prefer the generated getters.
+    pub fn get_att<K>(&self, attribute: &str) -> Attr<K> {
+        Attr::from_value(Value::GetAtt(self.node.node_ref(), attribute.to_string()))
+    }
+
+    pub fn set_deletion_policy(&self, policy: DeletionPolicy) {
+        self.with_data(|r| r.deletion_policy = Some(policy));
+    }
+
+    pub fn set_update_replace_policy(&self, policy: DeletionPolicy) {
+        self.with_data(|r| r.update_replace_policy = Some(policy));
+    }
+
+    /// Creates the resource only when the named template condition holds.
+    pub fn set_condition(&self, condition: &str) {
+        self.with_data(|r| r.condition = Some(condition.to_string()));
+    }
+
+    /// Adds an entry to the resource's template `Metadata`.
+    pub fn add_resource_metadata(&self, key: &str, value: impl Into<serde_json::Value>) {
+        let value = value.into();
+        self.with_data(|r| {
+            r.metadata.insert(key.to_string(), value);
+        });
+    }
+
+    /// Sets a property by dotted path (`"Tags"`, `"LaunchTemplateData.MetadataOptions"`),
+    /// creating intermediate objects: the escape hatch for properties a type does not model.
+    /// `Value::Null` removes the property.
+    pub fn set_property(&self, dotted_path: &str, value: impl Into<Value>) -> Result<()> {
+        let value = value.into();
+        let path = self.node.path();
+        self.with_data(|r| set_path(&mut r.properties, dotted_path, value))
+            .map_err(|message| {
+                Diagnostic::new(
+                    path,
+                    message,
+                    "only objects can hold properties; check the dotted path",
+                )
+                .into()
+            })
+    }
+
+    fn with_data<R>(&self, f: impl FnOnce(&mut ResourceData) -> R) -> R {
+        let mut tree = self.node.data_mut();
+        let data = tree.nodes[self.node.index].resource.as_mut();
+        // `Resource` values exist only for nodes created with resource data.
+        f(data.expect("a Resource handle always points at a resource node"))
+    }
+}
+
+fn set_path(
+    target: &mut Value,
+    dotted_path: &str,
+    value: Value,
+) -> std::result::Result<(), String> {
+    let mut cur = target;
+    let parts: Vec<&str> = dotted_path.split('.').collect();
+    for (i, key) in parts.iter().enumerate() {
+        let Value::Map(map) = cur else {
+            return Err(format!(
+                "cannot set '{dotted_path}': '{}' is not an object",
+                parts[..i].join(".")
+            ));
+        };
+        if i + 1 == parts.len() {
+            if value == Value::Null {
+                map.shift_remove(*key);
+            } else {
+                map.insert((*key).to_string(), value);
+            }
+            return Ok(());
+        }
+        cur = map
+            .entry((*key).to_string())
+            .or_insert_with(|| Value::Map(IndexMap::new()));
+    }
+    Ok(())
+}
+
+impl<T: ResourceType> Deref for Resource<T> {
+    type Target = T::Attributes;
+    fn deref(&self) -> &T::Attributes {
+        &self.attributes
+    }
+}
+
+impl<T: ResourceType> Construct for Resource<T> {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+/// Any resource type with untyped properties: the escape hatch for types and properties the
+/// generated types do not cover.
+///
+/// ```
+/// use stackwright_core::{App, Account, Region, RawResource, Resource};
+/// let app = App::new("demo");
+/// let stack = app.environment("dev", Account::new("123456789012")?, Region::EuWest1).stack("network");
+/// let vpc = Resource::new(&stack, "Vpc", RawResource::new("AWS::EC2::VPC").with("CidrBlock", "10.0.0.0/16"))?;
+/// let _vpc_id = vpc.reference();
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RawResource {
+    type_name: String,
+    properties: IndexMap<String, Value>,
+}
+
+impl RawResource {
+    pub fn new(type_name: &str) -> Self {
+        RawResource {
+            type_name: type_name.to_string(),
+            properties: IndexMap::new(),
+        }
+    }
+
+    /// Sets a top-level property.
+    pub fn with(mut self, property: &str, value: impl Into<Value>) -> Self {
+        self.properties.insert(property.to_string(), value.into());
+        self
+    }
+}
+
+/// Attribute getters of a [`RawResource`].
+pub struct RawAttributes {
+    node: NodeRef,
+}
+
+impl RawAttributes {
+    /// `Fn::GetAtt` of `attribute`.
+    pub fn attr(&self, attribute: &str) -> Attr<String> {
+        Attr::from_value(Value::GetAtt(self.node, attribute.to_string()))
+    }
+}
+
+impl ResourceType for RawResource {
+    type Attributes = RawAttributes;
+
+    fn type_name(&self) -> &str {
+        &self.type_name
+    }
+
+    fn properties(&self) -> Value {
+        Value::Map(self.properties.clone())
+    }
+
+    fn attributes(node: NodeRef) -> RawAttributes {
+        RawAttributes { node }
+    }
+}

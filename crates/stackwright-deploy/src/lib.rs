@@ -1,0 +1,1 @@
+//! The stackwright deploy runtime.

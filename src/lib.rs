@@ -1,0 +1,38 @@
+//! stackwright: describe AWS infrastructure and the Kubernetes workloads on it as typed Rust,
+//! synthesize it into CloudFormation templates, Kubernetes manifests and CI workflows, and
+//! deploy it.
+//!
+//! ```no_run
+//! use stackwright::prelude::*;
+//!
+//! fn main() -> stackwright::Result<()> {
+//!     let app = App::new("demo");
+//!     let dev = app.environment("dev", Account::new("123456789012")?, Region::EuWest1);
+//!     let network = dev.stack("network");
+//!     Resource::new(&network, "Vpc", RawResource::new("AWS::EC2::VPC").with("CidrBlock", "10.0.0.0/16"))?;
+//!     app.run()
+//! }
+//! ```
+//!
+//! The crates behind this facade: `stackwright-core` (tree, values, templates, assembly),
+//! `stackwright-cfn` (generated CloudFormation types), `stackwright-constructs` (the
+//! constructs) and, with the `deploy` feature, `stackwright-deploy` (the runtime).
+
+pub mod cli;
+
+pub use stackwright_cfn as cfn;
+pub use stackwright_constructs as constructs;
+pub use stackwright_core as core;
+pub use stackwright_core::{Error, Result};
+
+#[cfg(feature = "deploy")]
+pub use stackwright_deploy as deploy;
+
+/// Everything a program needs, in one import.
+pub mod prelude {
+    pub use crate::cli::Run;
+    pub use stackwright_core::{
+        Account, App, Attr, ClusterConnection, Construct, DeletionPolicy, Environment, KubeCluster,
+        Pseudo, RawResource, Region, Resource, Stack, Val, Value, sub,
+    };
+}
