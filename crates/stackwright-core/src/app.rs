@@ -44,11 +44,7 @@ impl App {
     /// An environment: an account and region to deploy stacks to. A duplicate or invalid id
     /// is reported by synth.
     pub fn environment(&self, id: &str, account: Account, region: Region) -> Environment {
-        let data = EnvironmentData {
-            account,
-            region,
-            production: false,
-        };
+        let data = EnvironmentData { account, region, production: false };
         let node = add_or_defer(&self.node, id, NodeKind::Environment(data));
         if !names::is_valid_stack_name(id) {
             node.defer_error(Diagnostic::new(
@@ -62,17 +58,8 @@ impl App {
 
     /// Every environment, in creation order.
     pub fn environments(&self) -> Vec<Environment> {
-        let children: Vec<usize> = self.node.data().nodes[0]
-            .children
-            .values()
-            .copied()
-            .collect();
-        children
-            .into_iter()
-            .map(|i| Environment {
-                node: self.node.at(i),
-            })
-            .collect()
+        let children: Vec<usize> = self.node.data().nodes[0].children.values().copied().collect();
+        children.into_iter().map(|i| Environment { node: self.node.at(i) }).collect()
     }
 
     /// Validates the whole tree and synthesizes it into an in-memory cloud assembly.
@@ -162,11 +149,7 @@ impl Environment {
         match &tree.nodes[self.node.index].kind {
             NodeKind::Environment(e) => f(e),
             // Only a detached duplicate has no data; its problem is already recorded.
-            _ => f(&EnvironmentData {
-                account: Account::placeholder(),
-                region: Region::UsEast1,
-                production: false,
-            }),
+            _ => f(&EnvironmentData { account: Account::placeholder(), region: Region::UsEast1, production: false }),
         }
     }
 }
@@ -189,9 +172,7 @@ impl Stack {
         let tree = self.node.data();
         let index = tree.nodes[self.node.index].parent.unwrap_or(0);
         drop(tree);
-        Environment {
-            node: self.node.at(index),
-        }
+        Environment { node: self.node.at(index) }
     }
 
     pub fn region(&self) -> Region {
@@ -259,10 +240,7 @@ impl Stack {
                 "use ASCII letters and digits, starting with a letter",
             ));
         }
-        let def = OutputDef {
-            value: value.into(),
-            description: description.map(str::to_string),
-        };
+        let def = OutputDef { value: value.into(), description: description.map(str::to_string) };
         self.with(|s| {
             s.outputs.insert(name.to_string(), def);
         });

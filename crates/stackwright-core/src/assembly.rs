@@ -177,9 +177,7 @@ impl Assembly {
 
     /// A file's contents as text.
     pub fn file(&self, relative_path: &str) -> Option<&str> {
-        self.files
-            .get(relative_path)
-            .and_then(|b| std::str::from_utf8(b).ok())
+        self.files.get(relative_path).and_then(|b| std::str::from_utf8(b).ok())
     }
 
     /// Writes the assembly to `dir`, replacing what was there only once every file is written:

@@ -108,13 +108,7 @@ impl Region {
     /// when the region has fewer.
     pub fn availability_zones(self, n: usize) -> Option<Vec<String>> {
         let letters = self.az_letters();
-        (n <= letters.len()).then(|| {
-            letters
-                .chars()
-                .take(n)
-                .map(|c| format!("{}{c}", self.as_str()))
-                .collect()
-        })
+        (n <= letters.len()).then(|| letters.chars().take(n).map(|c| format!("{}{c}", self.as_str())).collect())
     }
 }
 
@@ -143,11 +137,7 @@ impl FromStr for Region {
             format!("unknown region '{s}'"),
             format!(
                 "{closest}known regions: {}",
-                Region::ALL
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                Region::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
             ),
         ))
     }
@@ -174,17 +164,8 @@ mod tests {
 
     #[test]
     fn account_must_be_twelve_digits() {
-        assert_eq!(
-            Account::new("012345678901").unwrap().as_str(),
-            "012345678901"
-        );
-        for bad in [
-            "",
-            "12345678901",
-            "1234567890123",
-            "12345678901a",
-            " 12345678901",
-        ] {
+        assert_eq!(Account::new("012345678901").unwrap().as_str(), "012345678901");
+        for bad in ["", "12345678901", "1234567890123", "12345678901a", " 12345678901"] {
             let err = Account::new(bad).unwrap_err().to_string();
             assert!(err.contains("must be exactly 12 digits"), "{err}");
         }
@@ -200,10 +181,7 @@ mod tests {
 
     #[test]
     fn availability_zones_are_known_offline() {
-        assert_eq!(
-            Region::UsEast1.availability_zones(2).unwrap(),
-            ["us-east-1a", "us-east-1b"]
-        );
+        assert_eq!(Region::UsEast1.availability_zones(2).unwrap(), ["us-east-1a", "us-east-1b"]);
         assert!(Region::UsWest1.availability_zones(3).is_none());
     }
 }

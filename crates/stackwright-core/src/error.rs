@@ -26,14 +26,8 @@ pub enum Error {
 
 impl Error {
     /// A single validation problem as an error.
-    pub fn invalid(
-        path: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
-        Error::Invalid(Diagnostics::from(vec![Diagnostic::new(
-            path, message, hint,
-        )]))
+    pub fn invalid(path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Invalid(Diagnostics::from(vec![Diagnostic::new(path, message, hint)]))
     }
 
     /// The diagnostics of an [`Error::Invalid`]; empty for other errors.
@@ -45,10 +39,7 @@ impl Error {
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 }
 
@@ -67,16 +58,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
-        path: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            path: path.into(),
-            message: message.into(),
-            hint: hint.into(),
-        }
+    pub fn new(path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Diagnostic { path: path.into(), message: message.into(), hint: hint.into() }
     }
 }
 
@@ -100,12 +83,7 @@ impl Diagnostics {
     }
 
     /// Records a problem at `path`.
-    pub fn push(
-        &mut self,
-        path: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
+    pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) {
         self.0.push(Diagnostic::new(path, message, hint));
     }
 
@@ -127,11 +105,7 @@ impl Diagnostics {
 
     /// `Ok(value)` when nothing was recorded, else every problem as one error.
     pub fn into_result<T>(self, value: T) -> Result<T> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            Err(Error::Invalid(self))
-        }
+        if self.0.is_empty() { Ok(value) } else { Err(Error::Invalid(self)) }
     }
 }
 

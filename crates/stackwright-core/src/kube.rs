@@ -89,11 +89,7 @@ impl KubeCluster {
         }
         let env = stack.environment().node.index;
         let mut tree = node.data_mut();
-        if let Some(other) = tree
-            .clusters
-            .iter()
-            .find(|c| c.name == name && tree.environment_of(c.node) == Some(env))
-        {
+        if let Some(other) = tree.clusters.iter().find(|c| c.name == name && tree.environment_of(c.node) == Some(env)) {
             let other = tree.path(other.node);
             return Err(Diagnostic::new(
                 path,
@@ -134,11 +130,9 @@ impl KubeCluster {
         let meta = object.metadata();
         let kind = K::KIND;
         let name = meta.name.clone().unwrap_or_default();
-        let namespaced =
-            TypeId::of::<K::Scope>() == TypeId::of::<k8s_openapi::NamespaceResourceScope>();
-        let fail = |message: String, hint: &str| -> Result<()> {
-            Err(Diagnostic::new(path.clone(), message, hint).into())
-        };
+        let namespaced = TypeId::of::<K::Scope>() == TypeId::of::<k8s_openapi::NamespaceResourceScope>();
+        let fail =
+            |message: String, hint: &str| -> Result<()> { Err(Diagnostic::new(path.clone(), message, hint).into()) };
         if let Some(problem) = names::dns1123_subdomain_problem(&name) {
             return fail(
                 format!("{kind} name is invalid: {problem}"),
@@ -174,13 +168,8 @@ impl KubeCluster {
             message: e.to_string(),
         })?;
         let owner_label = format!("{}.{}", owner.app_name(), self.name());
-        if let Some(labels) = body
-            .pointer_mut("/metadata")
-            .and_then(|m| m.as_object_mut())
-        {
-            let labels = labels
-                .entry("labels")
-                .or_insert_with(|| serde_json::json!({}));
+        if let Some(labels) = body.pointer_mut("/metadata").and_then(|m| m.as_object_mut()) {
+            let labels = labels.entry("labels").or_insert_with(|| serde_json::json!({}));
             if let Some(labels) = labels.as_object_mut() {
                 labels.insert(MANAGED_BY_LABEL.into(), "stackwright".into());
                 labels.insert(OWNER_LABEL.into(), owner_label.into());
@@ -188,17 +177,10 @@ impl KubeCluster {
         }
         let mut tree = owner.data_mut();
         let cluster = &mut tree.clusters[self.index];
-        if cluster
-            .objects
-            .iter()
-            .any(|o| o.kind == kind && o.namespace == namespace && o.name == name)
-        {
+        if cluster.objects.iter().any(|o| o.kind == kind && o.namespace == namespace && o.name == name) {
             drop(tree);
             return fail(
-                format!(
-                    "{kind} '{name}' is already defined for cluster '{}'",
-                    self.name()
-                ),
+                format!("{kind} '{name}' is already defined for cluster '{}'", self.name()),
                 "give the object another name",
             );
         }
@@ -237,13 +219,8 @@ impl KubeCluster {
     /// A placeholder for an environment variable of the deploying process (for example the
     /// image tag CI sets). `variable` must be a valid shell variable name.
     pub fn from_environment(&self, variable: &str) -> Result<String> {
-        let valid = variable
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && variable
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let valid = variable.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && variable.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
             return Err(Diagnostic::new(
                 self.node.path(),
@@ -252,17 +229,12 @@ impl KubeCluster {
             )
             .into());
         }
-        Ok(self.bind(
-            format!("env:{variable}"),
-            LateSource::Environment(variable.to_string()),
-        ))
+        Ok(self.bind(format!("env:{variable}"), LateSource::Environment(variable.to_string())))
     }
 
     fn bind(&self, key: String, source: LateSource) -> String {
         let placeholder = format!("((stackwright:{key}))");
-        self.node.data_mut().clusters[self.index]
-            .bindings
-            .insert(placeholder.clone(), source);
+        self.node.data_mut().clusters[self.index].bindings.insert(placeholder.clone(), source);
         placeholder
     }
 }

@@ -28,14 +28,9 @@ pub fn check_construct_id(path_of_parent: &str, id: &str) -> Result<(), Diagnost
     let problem = if id.is_empty() {
         Some("a construct id must not be empty".to_string())
     } else if id.len() > 128 {
-        Some(format!(
-            "construct id '{id}' is {} characters long; the limit is 128",
-            id.len()
-        ))
+        Some(format!("construct id '{id}' is {} characters long; the limit is 128", id.len()))
     } else if id.contains('/') {
-        Some(format!(
-            "construct id '{id}' contains '/', the path separator"
-        ))
+        Some(format!("construct id '{id}' contains '/', the path separator"))
     } else if !id.bytes().any(|b| b.is_ascii_alphanumeric()) {
         Some(format!("construct id '{id}' has no letter or digit"))
     } else {
@@ -109,39 +104,25 @@ pub fn dns1123_subdomain_problem(name: &str) -> Option<String> {
 }
 
 fn dns1123_problem(name: &str, max: usize, dots: bool) -> Option<String> {
-    let kind = if dots {
-        "DNS-1123 subdomain"
-    } else {
-        "DNS-1123 label"
-    };
+    let kind = if dots { "DNS-1123 subdomain" } else { "DNS-1123 label" };
     if name.is_empty() {
         return Some(format!("an empty name is not a valid {kind}"));
     }
     if name.len() > max {
-        return Some(format!(
-            "'{name}' is {} characters long; a {kind} has at most {max}",
-            name.len()
-        ));
+        return Some(format!("'{name}' is {} characters long; a {kind} has at most {max}", name.len()));
     }
-    let ok_char =
-        |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || (dots && c == '.');
+    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || (dots && c == '.');
     if let Some(bad) = name.chars().find(|c| !ok_char(*c)) {
         return Some(format!(
             "'{name}' contains '{bad}'; a {kind} has only lower-case letters, digits{}and '-'",
             if dots { ", '.' " } else { " " }
         ));
     }
-    let labels: Vec<&str> = if dots {
-        name.split('.').collect()
-    } else {
-        vec![name]
-    };
+    let labels: Vec<&str> = if dots { name.split('.').collect() } else { vec![name] };
     for label in labels {
         let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
         if !alnum(label.chars().next()) || !alnum(label.chars().last()) {
-            return Some(format!(
-                "'{name}' must start and end with a letter or digit"
-            ));
+            return Some(format!("'{name}' must start and end with a letter or digit"));
         }
     }
     None
@@ -162,43 +143,19 @@ mod tests {
     /// Pins the algorithm documented above: changing it changes every user's logical ids.
     #[test]
     fn logical_id_algorithm_is_pinned() {
-        assert_eq!(
-            logical_id([("Vpc", None), ("PublicSubnet1", None)]),
-            "VpcPublicSubnet1"
-        );
+        assert_eq!(logical_id([("Vpc", None), ("PublicSubnet1", None)]), "VpcPublicSubnet1");
         assert_eq!(logical_id([("Vpc", None), ("Resource", None)]), "Vpc");
-        assert_eq!(
-            logical_id([("flask-app", None), ("Default", None), ("role", None)]),
-            "FlaskAppRole"
-        );
-        assert_eq!(
-            logical_id([("Moved", None), ("Vpc", Some("Vpc")), ("Subnet", None)]),
-            "VpcSubnet"
-        );
-        assert_eq!(
-            logical_id([("Vpc", None), ("Subnet", Some("KeepMe"))]),
-            "KeepMe"
-        );
+        assert_eq!(logical_id([("flask-app", None), ("Default", None), ("role", None)]), "FlaskAppRole");
+        assert_eq!(logical_id([("Moved", None), ("Vpc", Some("Vpc")), ("Subnet", None)]), "VpcSubnet");
+        assert_eq!(logical_id([("Vpc", None), ("Subnet", Some("KeepMe"))]), "KeepMe");
     }
 
     #[test]
     fn dns1123() {
         assert_eq!(dns1123_label_problem("flask-app"), None);
-        assert!(
-            dns1123_label_problem("Flask")
-                .unwrap()
-                .contains("contains 'F'")
-        );
-        assert!(
-            dns1123_label_problem("-a")
-                .unwrap()
-                .contains("start and end")
-        );
-        assert!(
-            dns1123_label_problem(&"a".repeat(64))
-                .unwrap()
-                .contains("at most 63")
-        );
+        assert!(dns1123_label_problem("Flask").unwrap().contains("contains 'F'"));
+        assert!(dns1123_label_problem("-a").unwrap().contains("start and end"));
+        assert!(dns1123_label_problem(&"a".repeat(64)).unwrap().contains("at most 63"));
         assert_eq!(dns1123_subdomain_problem("a.b-c"), None);
         assert!(dns1123_subdomain_problem("a..b").is_some());
     }

@@ -49,11 +49,7 @@ impl<T: ResourceType> Resource<T> {
             metadata: IndexMap::new(),
         });
         let attributes = T::attributes(node.node_ref());
-        Ok(Resource {
-            node,
-            attributes,
-            _type: PhantomData,
-        })
+        Ok(Resource { node, attributes, _type: PhantomData })
     }
 
     /// `Ref` of the resource (its physical id: a VPC id, a role name, …).
@@ -93,15 +89,9 @@ impl<T: ResourceType> Resource<T> {
     pub fn set_property(&self, dotted_path: &str, value: impl Into<Value>) -> Result<()> {
         let value = value.into();
         let path = self.node.path();
-        self.with_data(|r| set_path(&mut r.properties, dotted_path, value))
-            .map_err(|message| {
-                Diagnostic::new(
-                    path,
-                    message,
-                    "only objects can hold properties; check the dotted path",
-                )
-                .into()
-            })
+        self.with_data(|r| set_path(&mut r.properties, dotted_path, value)).map_err(|message| {
+            Diagnostic::new(path, message, "only objects can hold properties; check the dotted path").into()
+        })
     }
 
     fn with_data<R>(&self, f: impl FnOnce(&mut ResourceData) -> R) -> R {
@@ -112,19 +102,12 @@ impl<T: ResourceType> Resource<T> {
     }
 }
 
-fn set_path(
-    target: &mut Value,
-    dotted_path: &str,
-    value: Value,
-) -> std::result::Result<(), String> {
+fn set_path(target: &mut Value, dotted_path: &str, value: Value) -> std::result::Result<(), String> {
     let mut cur = target;
     let parts: Vec<&str> = dotted_path.split('.').collect();
     for (i, key) in parts.iter().enumerate() {
         let Value::Map(map) = cur else {
-            return Err(format!(
-                "cannot set '{dotted_path}': '{}' is not an object",
-                parts[..i].join(".")
-            ));
+            return Err(format!("cannot set '{dotted_path}': '{}' is not an object", parts[..i].join(".")));
         };
         if i + 1 == parts.len() {
             if value == Value::Null {
@@ -134,9 +117,7 @@ fn set_path(
             }
             return Ok(());
         }
-        cur = map
-            .entry((*key).to_string())
-            .or_insert_with(|| Value::Map(IndexMap::new()));
+        cur = map.entry((*key).to_string()).or_insert_with(|| Value::Map(IndexMap::new()));
     }
     Ok(())
 }
@@ -173,10 +154,7 @@ pub struct RawResource {
 
 impl RawResource {
     pub fn new(type_name: &str) -> Self {
-        RawResource {
-            type_name: type_name.to_string(),
-            properties: IndexMap::new(),
-        }
+        RawResource { type_name: type_name.to_string(), properties: IndexMap::new() }
     }
 
     /// Sets a top-level property.

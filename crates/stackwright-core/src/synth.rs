@@ -17,8 +17,8 @@ use std::collections::{BTreeSet, HashMap};
 use indexmap::IndexMap;
 
 use crate::assembly::{
-    Assembly, BindingEntry, BindingSource, ClusterEntry, ClusterOutputs, EnvironmentEntry,
-    Manifest, ObjectEntry, ParameterBinding, ResourceEntry, SCHEMA_VERSION, StackEntry,
+    Assembly, BindingEntry, BindingSource, ClusterEntry, ClusterOutputs, EnvironmentEntry, Manifest, ObjectEntry,
+    ParameterBinding, ResourceEntry, SCHEMA_VERSION, StackEntry,
 };
 use crate::error::{Diagnostics, Error, Result};
 use crate::kube::{LateSource, apply_rank};
@@ -111,19 +111,15 @@ impl Synth<'_> {
             };
             let env_data = self.tree.environment_data(env);
             let artifact = format!("{}-{}", self.tree.nodes[env].id, self.tree.nodes[i].id);
-            let stack_name = data
-                .stack_name
-                .clone()
-                .unwrap_or_else(|| format!("{}-{artifact}", self.tree.app_name()));
-            let key = (
-                env_data.account.to_string(),
-                env_data.region.to_string(),
-                stack_name.clone(),
-            );
+            let stack_name = data.stack_name.clone().unwrap_or_else(|| format!("{}-{artifact}", self.tree.app_name()));
+            let key = (env_data.account.to_string(), env_data.region.to_string(), stack_name.clone());
             if let Some(other) = names_seen.insert(key, i) {
                 self.diags.push(
                     self.path(i),
-                    format!("stack name '{stack_name}' is also used by '{}' in the same account and region", self.path(other)),
+                    format!(
+                        "stack name '{stack_name}' is also used by '{}' in the same account and region",
+                        self.path(other)
+                    ),
                     "give one of the stacks another name with set_stack_name",
                 );
             }
@@ -134,11 +130,7 @@ impl Synth<'_> {
                 artifact,
                 resources: IndexMap::new(),
                 resource_paths: IndexMap::new(),
-                parameters: data
-                    .parameters
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.into()))
-                    .collect(),
+                parameters: data.parameters.iter().map(|(k, v)| (k.clone(), v.into())).collect(),
                 parameter_bindings: Vec::new(),
                 conditions: IndexMap::new(),
                 outputs: IndexMap::new(),
@@ -159,15 +151,11 @@ impl Synth<'_> {
                 continue;
             };
             let pos = self.stack_pos[&stack];
-            let mut chain: Vec<usize> =
-                self.tree.ancestors(i).take_while(|a| *a != stack).collect();
+            let mut chain: Vec<usize> = self.tree.ancestors(i).take_while(|a| *a != stack).collect();
             chain.reverse();
-            let id = names::logical_id(chain.iter().map(|c| {
-                (
-                    self.tree.nodes[*c].id.as_str(),
-                    self.tree.nodes[*c].logical_id.as_deref(),
-                )
-            }));
+            let id = names::logical_id(
+                chain.iter().map(|c| (self.tree.nodes[*c].id.as_str(), self.tree.nodes[*c].logical_id.as_deref())),
+            );
             if !names::is_valid_logical_id(&id) {
                 self.diags.push(
                     self.path(i),
@@ -205,17 +193,9 @@ impl Synth<'_> {
             let path = self.path(i);
             let properties = self.render(&resource.properties, pos, Some(i), &path);
             let mut metadata = IndexMap::new();
-            metadata.insert(
-                "stackwright:path".to_string(),
-                serde_json::Value::String(path.clone()),
-            );
+            metadata.insert("stackwright:path".to_string(), serde_json::Value::String(path.clone()));
             metadata.extend(node.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
-            metadata.extend(
-                resource
-                    .metadata
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone())),
-            );
+            metadata.extend(resource.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
             let json = ResourceJson {
                 kind: resource.type_name.clone(),
                 condition: resource.condition.clone(),
@@ -223,28 +203,13 @@ impl Synth<'_> {
                 deletion_policy: resource.deletion_policy,
                 update_replace_policy: resource.update_replace_policy,
                 metadata,
-                properties: if properties.is_null() {
-                    serde_json::json!({})
-                } else {
-                    properties
-                },
+                properties: if properties.is_null() { serde_json::json!({}) } else { properties },
             };
             let state = &mut self.stacks[pos];
-            state.resource_paths.insert(
-                id.clone(),
-                ResourceEntry {
-                    kind: resource.type_name.clone(),
-                    path,
-                },
-            );
+            state.resource_paths.insert(id.clone(), ResourceEntry { kind: resource.type_name.clone(), path });
             state.resources.insert(id, json);
         }
-        let stacks: Vec<(usize, usize)> = self
-            .stacks
-            .iter()
-            .enumerate()
-            .map(|(p, s)| (p, s.node))
-            .collect();
+        let stacks: Vec<(usize, usize)> = self.stacks.iter().enumerate().map(|(p, s)| (p, s.node)).collect();
         for (pos, node) in stacks {
             let data = self.tree.stack_data(node);
             let path = self.path(node);
@@ -254,13 +219,9 @@ impl Synth<'_> {
             }
             for (name, output) in &data.outputs {
                 let value = self.render(&output.value, pos, None, &path);
-                self.stacks[pos].outputs.insert(
-                    name.clone(),
-                    OutputJson {
-                        description: output.description.clone(),
-                        value,
-                    },
-                );
+                self.stacks[pos]
+                    .outputs
+                    .insert(name.clone(), OutputJson { description: output.description.clone(), value });
             }
         }
     }
@@ -270,18 +231,13 @@ impl Synth<'_> {
         for &i in reachable {
             for target in &self.tree.nodes[i].dependencies {
                 let t = target.index;
-                let (Some(from_stack), Some(to_stack)) =
-                    (self.tree.stack_of(i), self.tree.stack_of(t))
-                else {
+                let (Some(from_stack), Some(to_stack)) = (self.tree.stack_of(i), self.tree.stack_of(t)) else {
                     continue;
                 };
                 let (from_pos, to_pos) = (self.stack_pos[&from_stack], self.stack_pos[&to_stack]);
                 if from_pos != to_pos {
                     let reason = format!("'{}' depends on '{}'", self.path(i), self.path(t));
-                    self.stacks[from_pos]
-                        .depends_on
-                        .entry(to_pos)
-                        .or_insert(reason);
+                    self.stacks[from_pos].depends_on.entry(to_pos).or_insert(reason);
                     continue;
                 }
                 let targets: Vec<(usize, String)> = self
@@ -300,10 +256,10 @@ impl Synth<'_> {
                         }
                         let state = &mut self.stacks[from_pos];
                         state.resource_edges.push((source, *target_node));
-                        if let Some(r) = state.resources.get_mut(&source_id) {
-                            if !r.depends_on.contains(target_id) {
-                                r.depends_on.push(target_id.clone());
-                            }
+                        if let Some(r) = state.resources.get_mut(&source_id)
+                            && !r.depends_on.contains(target_id)
+                        {
+                            r.depends_on.push(target_id.clone());
                         }
                     }
                 }
@@ -325,11 +281,7 @@ impl Synth<'_> {
             let prefix = names::pascal_case(&cluster.name);
             let c = &cluster.connection;
             let outputs = ClusterOutputs {
-                cluster_name: self.export(
-                    pos,
-                    format!("{prefix}ClusterName"),
-                    c.cluster_name.clone(),
-                ),
+                cluster_name: self.export(pos, format!("{prefix}ClusterName"), c.cluster_name.clone()),
                 endpoint: self.export(pos, format!("{prefix}Endpoint"), c.endpoint.clone()),
                 certificate_authority: self.export(
                     pos,
@@ -341,20 +293,13 @@ impl Synth<'_> {
             let mut bindings = Vec::new();
             for (placeholder, source) in &cluster.bindings {
                 let source = match source {
-                    LateSource::Environment(variable) => BindingSource::Environment {
-                        variable: variable.clone(),
+                    LateSource::Environment(variable) => BindingSource::Environment { variable: variable.clone() },
+                    LateSource::Stack(value) => match self.late_bound_output(value, env, cluster.node) {
+                        Some((stack, output)) => BindingSource::StackOutput { stack, output },
+                        None => continue,
                     },
-                    LateSource::Stack(value) => {
-                        match self.late_bound_output(value, env, cluster.node) {
-                            Some((stack, output)) => BindingSource::StackOutput { stack, output },
-                            None => continue,
-                        }
-                    }
                 };
-                bindings.push(BindingEntry {
-                    placeholder: placeholder.clone(),
-                    source,
-                });
+                bindings.push(BindingEntry { placeholder: placeholder.clone(), source });
             }
             let id = format!("{env_id}-{}", cluster.name);
             let mut objects: Vec<&crate::kube::KubeObjectData> = cluster.objects.iter().collect();
@@ -410,9 +355,7 @@ impl Synth<'_> {
         let (Value::Ref(target) | Value::GetAtt(target, _)) = value else {
             return None;
         };
-        let Some((pos, _)) = self.resource_of(*target, &self.path(cluster_node)) else {
-            return None;
-        };
+        let (pos, _) = self.resource_of(*target, &self.path(cluster_node))?;
         if self.stacks[pos].env != cluster_env {
             self.diags.push(
                 self.path(cluster_node),
@@ -437,11 +380,7 @@ impl Synth<'_> {
                 .stacks
                 .iter_mut()
                 .enumerate()
-                .flat_map(|(pos, s)| {
-                    std::mem::take(&mut s.exports)
-                        .into_iter()
-                        .map(move |(name, v)| (pos, name, v))
-                })
+                .flat_map(|(pos, s)| std::mem::take(&mut s.exports).into_iter().map(move |(name, v)| (pos, name, v)))
                 .collect();
             if pending.is_empty() {
                 return;
@@ -449,13 +388,7 @@ impl Synth<'_> {
             for (pos, name, value) in pending {
                 let path = self.path(self.stacks[pos].node);
                 let rendered = self.render(&value, pos, None, &path);
-                self.stacks[pos].outputs.insert(
-                    name,
-                    OutputJson {
-                        description: None,
-                        value: rendered,
-                    },
-                );
+                self.stacks[pos].outputs.insert(name, OutputJson { description: None, value: rendered });
             }
         }
     }
@@ -473,10 +406,9 @@ impl Synth<'_> {
     fn output_name(&self, value: &Value) -> Option<String> {
         match value {
             Value::Ref(n) => self.logical.get(&n.index).map(|(_, id)| id.clone()),
-            Value::GetAtt(n, attribute) => self
-                .logical
-                .get(&n.index)
-                .map(|(_, id)| format!("{id}{}", names::pascal_case(attribute))),
+            Value::GetAtt(n, attribute) => {
+                self.logical.get(&n.index).map(|(_, id)| format!("{id}{}", names::pascal_case(attribute)))
+            }
             _ => None,
         }
     }
@@ -497,10 +429,7 @@ impl Synth<'_> {
                 if self.tree.nodes[target.index].resource.is_none() {
                     self.diags.push(
                         user_path,
-                        format!(
-                            "refers to '{}', which is not a CloudFormation resource",
-                            self.path(target.index)
-                        ),
+                        format!("refers to '{}', which is not a CloudFormation resource", self.path(target.index)),
                         "refer to a resource (or an attribute of one) instead of a construct",
                     );
                 }
@@ -511,13 +440,7 @@ impl Synth<'_> {
 
     /// Renders `value` for use in stack `pos`. `from` is the resource that uses it (for
     /// dependency edges); `path` names the user in errors.
-    fn render(
-        &mut self,
-        value: &Value,
-        pos: usize,
-        from: Option<usize>,
-        path: &str,
-    ) -> serde_json::Value {
+    fn render(&mut self, value: &Value, pos: usize, from: Option<usize>, path: &str) -> serde_json::Value {
         use serde_json::{Value as J, json};
         match value {
             Value::Null => J::Null,
@@ -525,13 +448,9 @@ impl Synth<'_> {
             Value::Int(n) => json!(n),
             Value::Float(f) => json!(f),
             Value::String(s) => J::String(s.clone()),
-            Value::List(items) => J::Array(
-                items
-                    .iter()
-                    .map(|v| self.render(v, pos, from, path))
-                    .filter(|v| !v.is_null())
-                    .collect(),
-            ),
+            Value::List(items) => {
+                J::Array(items.iter().map(|v| self.render(v, pos, from, path)).filter(|v| !v.is_null()).collect())
+            }
             Value::Map(map) => {
                 let mut out = serde_json::Map::new();
                 for (k, v) in map {
@@ -554,10 +473,7 @@ impl Synth<'_> {
             Value::Parameter(name) => json!({ "Ref": name }),
             Value::Sub(parts) => self.render_sub(parts, pos, from, path),
             Value::Join(delimiter, items) => {
-                let items: Vec<J> = items
-                    .iter()
-                    .map(|v| self.render(v, pos, from, path))
-                    .collect();
+                let items: Vec<J> = items.iter().map(|v| self.render(v, pos, from, path)).collect();
                 json!({ "Fn::Join": [delimiter, items] })
             }
             Value::Select(index, list) => {
@@ -567,11 +483,7 @@ impl Synth<'_> {
                 json!({ "Fn::Split": [delimiter, self.render(source, pos, from, path)] })
             }
             Value::GetAzs(region) => json!({ "Fn::GetAZs": self.render(region, pos, from, path) }),
-            Value::Cidr {
-                block,
-                count,
-                cidr_bits,
-            } => {
+            Value::Cidr { block, count, cidr_bits } => {
                 json!({ "Fn::Cidr": [self.render(block, pos, from, path), count.to_string(), cidr_bits.to_string()] })
             }
             Value::Base64(v) => json!({ "Fn::Base64": self.render(v, pos, from, path) }),
@@ -586,13 +498,7 @@ impl Synth<'_> {
         }
     }
 
-    fn render_sub(
-        &mut self,
-        parts: &[SubPart],
-        pos: usize,
-        from: Option<usize>,
-        path: &str,
-    ) -> serde_json::Value {
+    fn render_sub(&mut self, parts: &[SubPart], pos: usize, from: Option<usize>, path: &str) -> serde_json::Value {
         let mut template = String::new();
         let mut variables = serde_json::Map::new();
         let mut has_references = false;
@@ -607,16 +513,14 @@ impl Synth<'_> {
                         }
                         Value::Pseudo(p) => p.name().to_string(),
                         Value::Parameter(name) => name.clone(),
-                        Value::Ref(_) | Value::GetAtt(..) => {
-                            match self.reference(v, pos, from, path) {
-                                Some(Reference::Local(id, None)) => id,
-                                Some(Reference::Local(id, Some(attribute))) => {
-                                    format!("{id}.{attribute}")
-                                }
-                                Some(Reference::Parameter(name)) => name,
-                                None => continue,
+                        Value::Ref(_) | Value::GetAtt(..) => match self.reference(v, pos, from, path) {
+                            Some(Reference::Local(id, None)) => id,
+                            Some(Reference::Local(id, Some(attribute))) => {
+                                format!("{id}.{attribute}")
                             }
-                        }
+                            Some(Reference::Parameter(name)) => name,
+                            None => continue,
+                        },
                         other => {
                             let name = format!("Var{}", variables.len() + 1);
                             let rendered = self.render(other, pos, from, path);
@@ -644,13 +548,7 @@ impl Synth<'_> {
 
     /// Resolves a `Ref`/`Fn::GetAtt` used in stack `pos`: local, or through a parameter filled
     /// from the producer's output.
-    fn reference(
-        &mut self,
-        value: &Value,
-        pos: usize,
-        from: Option<usize>,
-        path: &str,
-    ) -> Option<Reference> {
+    fn reference(&mut self, value: &Value, pos: usize, from: Option<usize>, path: &str) -> Option<Reference> {
         let (target, attribute) = match value {
             Value::Ref(t) => (*t, None),
             Value::GetAtt(t, a) => (*t, Some(a.clone())),
@@ -679,10 +577,7 @@ impl Synth<'_> {
         let output = self.output_name(value)?;
         let output = self.export(target_pos, output, value.clone());
         let producer = &self.stacks[target_pos];
-        let parameter = format!(
-            "{}{output}",
-            names::pascal_case(&self.tree.nodes[producer.node].id)
-        );
+        let parameter = format!("{}{output}", names::pascal_case(&self.tree.nodes[producer.node].id));
         let producer_artifact = producer.artifact.clone();
         let target_path = self.path(target.index);
         let consumer = &mut self.stacks[pos];
@@ -706,10 +601,7 @@ impl Synth<'_> {
                 output,
             });
         }
-        consumer
-            .depends_on
-            .entry(target_pos)
-            .or_insert_with(|| format!("'{path}' uses '{target_path}'"));
+        consumer.depends_on.entry(target_pos).or_insert_with(|| format!("'{path}' uses '{target_path}'"));
         Some(Reference::Parameter(parameter))
     }
 
@@ -718,16 +610,10 @@ impl Synth<'_> {
             let edges: Vec<(usize, usize)> = self.stacks[pos].resource_edges.clone();
             if let Some(cycle) = find_cycle(&edges) {
                 let names: Vec<String> = cycle.iter().map(|n| self.path(*n)).collect();
-                let (a, b) = (
-                    names[names.len() - 2].clone(),
-                    names[names.len() - 1].clone(),
-                );
+                let (a, b) = (names[names.len() - 2].clone(), names[names.len() - 1].clone());
                 self.diags.push(
                     self.path(self.stacks[pos].node),
-                    format!(
-                        "resources depend on each other in a cycle: {}",
-                        names.join(" -> ")
-                    ),
+                    format!("resources depend on each other in a cycle: {}", names.join(" -> ")),
                     format!("cut the edge '{a}' -> '{b}': remove that reference or dependency"),
                 );
             }
@@ -736,28 +622,21 @@ impl Synth<'_> {
 
     /// Stack positions in dependency order; records a cycle as an error.
     fn stack_order(&mut self) -> Vec<usize> {
-        let edges: Vec<(usize, usize)> = self
-            .stacks
-            .iter()
-            .enumerate()
-            .flat_map(|(p, s)| s.depends_on.keys().map(move |d| (p, *d)))
-            .collect();
+        let edges: Vec<(usize, usize)> =
+            self.stacks.iter().enumerate().flat_map(|(p, s)| s.depends_on.keys().map(move |d| (p, *d))).collect();
         if let Some(cycle) = find_cycle(&edges) {
             let n = cycle.len();
             let (from, to) = (cycle[n - 2], cycle[n - 1]);
-            let names: Vec<String> = cycle
-                .iter()
-                .map(|p| self.stacks[*p].artifact.clone())
-                .collect();
-            let reason = self.stacks[from]
-                .depends_on
-                .get(&to)
-                .cloned()
-                .unwrap_or_default();
+            let names: Vec<String> = cycle.iter().map(|p| self.stacks[*p].artifact.clone()).collect();
+            let reason = self.stacks[from].depends_on.get(&to).cloned().unwrap_or_default();
             self.diags.push(
                 self.path(self.stacks[from].node),
                 format!("stacks depend on each other in a cycle: {}", names.join(" -> ")),
-                format!("cut the edge {} -> {} ({reason}): move one of the resources, or pass the value another way", names[n - 2], names[n - 1]),
+                format!(
+                    "cut the edge {} -> {} ({reason}): move one of the resources, or pass the value another way",
+                    names[n - 2],
+                    names[n - 1]
+                ),
             );
             return (0..self.stacks.len()).collect();
         }
@@ -790,9 +669,7 @@ impl Synth<'_> {
                 if count > max {
                     self.diags.push(
                         self.tree.path(s.node),
-                        format!(
-                            "the stack has {count} {what}; CloudFormation allows at most {max}"
-                        ),
+                        format!("the stack has {count} {what}; CloudFormation allows at most {max}"),
                         "split the stack into several stacks",
                     );
                 }
@@ -826,10 +703,8 @@ impl Synth<'_> {
             let data = tree.stack_data(state.node);
             let env = tree.environment_data(state.env);
             let template_file = format!("{}.template.json", state.artifact);
-            let description = data
-                .description
-                .clone()
-                .unwrap_or_else(|| format!("{} {}", tree.app_name(), tree.path(state.node)));
+            let description =
+                data.description.clone().unwrap_or_else(|| format!("{} {}", tree.app_name(), tree.path(state.node)));
             let template = TemplateJson {
                 format_version: "2010-09-09",
                 description: Some(description),
@@ -838,11 +713,8 @@ impl Synth<'_> {
                 resources: state.resources,
                 outputs: state.outputs,
             };
-            let mut json =
-                serde_json::to_string_pretty(&template).map_err(|e| Error::Serialize {
-                    what: template_file.clone(),
-                    message: e.to_string(),
-                })?;
+            let mut json = serde_json::to_string_pretty(&template)
+                .map_err(|e| Error::Serialize { what: template_file.clone(), message: e.to_string() })?;
             json.push('\n');
             files.insert(template_file.clone(), json.into_bytes());
             stacks.push(StackEntry {
@@ -868,22 +740,16 @@ impl Synth<'_> {
         }
         for (cluster, entry) in tree.clusters.iter().zip(&clusters) {
             for object in &entry.objects {
-                let Some(data) = cluster.objects.iter().find(|o| {
-                    o.kind == object.kind
-                        && o.namespace == object.namespace
-                        && o.name == object.name
-                }) else {
+                let Some(data) = cluster
+                    .objects
+                    .iter()
+                    .find(|o| o.kind == object.kind && o.namespace == object.namespace && o.name == object.name)
+                else {
                     continue;
                 };
-                let yaml =
-                    crate::yaml::to_yaml(&data.body).map_err(|message| Error::Serialize {
-                        what: object.file.clone(),
-                        message,
-                    })?;
-                files.insert(
-                    format!("{}/{}", entry.directory, object.file),
-                    yaml.into_bytes(),
-                );
+                let yaml = crate::yaml::to_yaml(&data.body)
+                    .map_err(|message| Error::Serialize { what: object.file.clone(), message })?;
+                files.insert(format!("{}/{}", entry.directory, object.file), yaml.into_bytes());
             }
         }
         for (path, (_, bytes)) in &tree.files {
@@ -953,10 +819,10 @@ fn find_cycle(edges: &[(usize, usize)]) -> Option<Vec<usize>> {
     }
     let starts: Vec<usize> = adjacency.keys().copied().collect();
     for n in starts {
-        if marks.get(&n).copied().unwrap_or(Mark::New) == Mark::New {
-            if let Some(c) = dfs(n, &adjacency, &mut marks, &mut path) {
-                return Some(c);
-            }
+        if marks.get(&n).copied().unwrap_or(Mark::New) == Mark::New
+            && let Some(c) = dfs(n, &adjacency, &mut marks, &mut path)
+        {
+            return Some(c);
         }
     }
     None

@@ -106,13 +106,11 @@ impl TreeData {
 
     /// The stack a node belongs to (itself if it is one).
     pub fn stack_of(&self, index: usize) -> Option<usize> {
-        self.ancestors(index)
-            .find(|i| matches!(self.nodes[*i].kind, NodeKind::Stack(_)))
+        self.ancestors(index).find(|i| matches!(self.nodes[*i].kind, NodeKind::Stack(_)))
     }
 
     pub fn environment_of(&self, index: usize) -> Option<usize> {
-        self.ancestors(index)
-            .find(|i| matches!(self.nodes[*i].kind, NodeKind::Environment(_)))
+        self.ancestors(index).find(|i| matches!(self.nodes[*i].kind, NodeKind::Environment(_)))
     }
 
     /// The node itself, then its parent, up to the app.
@@ -159,11 +157,7 @@ impl CheckContext<'_> {
 
     /// The ids of a node's children, in creation order.
     pub fn child_ids(&self, node: NodeRef) -> Vec<String> {
-        self.tree.nodes[node.index]
-            .children
-            .keys()
-            .cloned()
-            .collect()
+        self.tree.nodes[node.index].children.keys().cloned().collect()
     }
 }
 
@@ -195,13 +189,7 @@ impl Construct for Node {
 impl Node {
     pub(crate) fn new_tree(app_name: &str) -> Node {
         let id = NEXT_TREE.fetch_add(1, Ordering::Relaxed);
-        let root = NodeData::new(
-            app_name.to_string(),
-            None,
-            NodeKind::App {
-                name: app_name.to_string(),
-            },
-        );
+        let root = NodeData::new(app_name.to_string(), None, NodeKind::App { name: app_name.to_string() });
         let tree = TreeData {
             id,
             nodes: vec![root],
@@ -209,10 +197,7 @@ impl Node {
             clusters: Vec::new(),
             files: IndexMap::new(),
         };
-        Node {
-            tree: Rc::new(RefCell::new(tree)),
-            index: 0,
-        }
+        Node { tree: Rc::new(RefCell::new(tree)), index: 0 }
     }
 
     pub(crate) fn data(&self) -> Ref<'_, TreeData> {
@@ -224,18 +209,12 @@ impl Node {
     }
 
     pub(crate) fn at(&self, index: usize) -> Node {
-        Node {
-            tree: Rc::clone(&self.tree),
-            index,
-        }
+        Node { tree: Rc::clone(&self.tree), index }
     }
 
     /// A reference to this node that values can carry.
     pub fn node_ref(&self) -> NodeRef {
-        NodeRef {
-            tree: self.data().id,
-            index: self.index,
-        }
+        NodeRef { tree: self.data().id, index: self.index }
     }
 
     /// The node's own id.
@@ -251,8 +230,7 @@ impl Node {
     /// Adds a construct node below this one. Fails when `id` is invalid or already taken by a
     /// sibling.
     pub fn add_child(&self, id: &str) -> Result<Node> {
-        self.add_child_of_kind(id, NodeKind::Construct)
-            .map_err(Into::into)
+        self.add_child_of_kind(id, NodeKind::Construct).map_err(Into::into)
     }
 
     pub(crate) fn add_child_of_kind(&self, id: &str, kind: NodeKind) -> Result<Node, Diagnostic> {
@@ -268,9 +246,7 @@ impl Node {
         if tree.nodes[self.index].children.contains_key(id) {
             return Err(Diagnostic::new(
                 format!("{parent_path}/{id}"),
-                format!(
-                    "duplicate construct id '{id}': '{parent_path}' already has a child with this id"
-                ),
+                format!("duplicate construct id '{id}': '{parent_path}' already has a child with this id"),
                 "give each child of a construct a unique id",
             ));
         }
@@ -282,12 +258,9 @@ impl Node {
     pub(crate) fn push_child(&self, id: &str, kind: NodeKind, attach: bool) -> Node {
         let mut tree = self.data_mut();
         let index = tree.nodes.len();
-        tree.nodes
-            .push(NodeData::new(id.to_string(), Some(self.index), kind));
+        tree.nodes.push(NodeData::new(id.to_string(), Some(self.index), kind));
         if attach {
-            tree.nodes[self.index]
-                .children
-                .insert(id.to_string(), index);
+            tree.nodes[self.index].children.insert(id.to_string(), index);
         }
         drop(tree);
         self.at(index)
@@ -295,9 +268,7 @@ impl Node {
 
     /// Attaches metadata to the node (written into the resource's template `Metadata`).
     pub fn add_metadata(&self, key: &str, value: impl Into<serde_json::Value>) {
-        self.data_mut().nodes[self.index]
-            .metadata
-            .insert(key.to_string(), value.into());
+        self.data_mut().nodes[self.index].metadata.insert(key.to_string(), value.into());
     }
 
     /// Keeps this node's logical id (and the prefix of the ids below it) fixed, whatever its
@@ -324,9 +295,7 @@ impl Node {
 
     /// Registers a check that synth runs on the finished tree.
     pub fn add_check(&self, check: impl Fn(&CheckContext<'_>) -> Vec<Diagnostic> + 'static) {
-        self.data_mut().nodes[self.index]
-            .checks
-            .push(Box::new(check));
+        self.data_mut().nodes[self.index].checks.push(Box::new(check));
     }
 
     /// Records a problem found while building, for synth to report with all the others.
@@ -348,8 +317,7 @@ impl Node {
             );
             return;
         }
-        tree.files
-            .insert(relative_path.to_string(), (me, contents.into()));
+        tree.files.insert(relative_path.to_string(), (me, contents.into()));
     }
 
     /// The stack this node is in, if any.

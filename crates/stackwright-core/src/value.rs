@@ -129,21 +129,12 @@ impl Value {
 
     /// `Fn::Cidr`.
     pub fn cidr(block: impl Into<Value>, count: u32, cidr_bits: u32) -> Value {
-        Value::Cidr {
-            block: Box::new(block.into()),
-            count,
-            cidr_bits,
-        }
+        Value::Cidr { block: Box::new(block.into()), count, cidr_bits }
     }
 
     /// A map from pairs, keeping their order.
     pub fn map<K: Into<String>, V: Into<Value>>(pairs: impl IntoIterator<Item = (K, V)>) -> Value {
-        Value::Map(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        )
+        Value::Map(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
     }
 
     /// A list from items.
@@ -156,20 +147,16 @@ impl Value {
     pub fn visit_refs(&self, f: &mut impl FnMut(NodeRef)) {
         match self {
             Value::Ref(n) | Value::GetAtt(n, _) => f(*n),
-            Value::List(items) | Value::Join(_, items) => {
-                items.iter().for_each(|v| v.visit_refs(f))
-            }
+            Value::List(items) | Value::Join(_, items) => items.iter().for_each(|v| v.visit_refs(f)),
             Value::Map(m) => m.values().for_each(|v| v.visit_refs(f)),
             Value::Sub(parts) => parts.iter().for_each(|p| {
                 if let SubPart::Value(v) = p {
                     v.visit_refs(f)
                 }
             }),
-            Value::Select(_, v)
-            | Value::Split(_, v)
-            | Value::GetAzs(v)
-            | Value::Base64(v)
-            | Value::Not(v) => v.visit_refs(f),
+            Value::Select(_, v) | Value::Split(_, v) | Value::GetAzs(v) | Value::Base64(v) | Value::Not(v) => {
+                v.visit_refs(f)
+            }
             Value::Cidr { block, .. } => block.visit_refs(f),
             Value::If(_, a, b) | Value::Equals(a, b) => {
                 a.visit_refs(f);
@@ -189,9 +176,7 @@ impl Value {
     /// True when the value is known at synth time (no reference, pseudo parameter or function).
     pub fn is_literal(&self) -> bool {
         match self {
-            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => {
-                true
-            }
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => true,
             Value::List(items) => items.iter().all(Value::is_literal),
             Value::Map(m) => m.values().all(Value::is_literal),
             _ => false,
@@ -272,14 +257,12 @@ impl From<serde_json::Value> for Value {
         match v {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(b),
-            serde_json::Value::Number(n) => n
-                .as_i64()
-                .map_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0)), Value::Int),
+            serde_json::Value::Number(n) => {
+                n.as_i64().map_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0)), Value::Int)
+            }
             serde_json::Value::String(s) => Value::String(s),
             serde_json::Value::Array(a) => Value::List(a.into_iter().map(Value::from).collect()),
-            serde_json::Value::Object(o) => {
-                Value::Map(o.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
-            }
+            serde_json::Value::Object(o) => Value::Map(o.into_iter().map(|(k, v)| (k, Value::from(v))).collect()),
         }
     }
 }
@@ -345,10 +328,7 @@ pub struct Val<T> {
 impl<T> Val<T> {
     /// Wraps an untyped value. Prefer the `From` conversions: this one skips the type check.
     pub fn unchecked(value: Value) -> Self {
-        Val {
-            value,
-            _type: PhantomData,
-        }
+        Val { value, _type: PhantomData }
     }
 
     pub fn value(&self) -> &Value {
@@ -441,9 +421,7 @@ where
     T: Into<Val<String>>,
 {
     fn from(items: Vec<T>) -> Self {
-        Val::unchecked(Value::List(
-            items.into_iter().map(|i| i.into().value).collect(),
-        ))
+        Val::unchecked(Value::List(items.into_iter().map(|i| i.into().value).collect()))
     }
 }
 impl<const N: usize> From<[&str; N]> for Val<Vec<String>> {
@@ -501,10 +479,7 @@ impl<K> Attr<K> {
     /// A typed handle to any value. Constructs use this to give the values they compute a
     /// kind; pass only values that really are of kind `K`.
     pub fn from_value(value: Value) -> Self {
-        Attr {
-            value,
-            _kind: PhantomData,
-        }
+        Attr { value, _kind: PhantomData }
     }
 
     /// The same value seen as another kind with the same representation (for example the
@@ -588,10 +563,6 @@ impl<T: ToValue> ToValue for Vec<T> {
 }
 impl<T: ToValue> ToValue for IndexMap<String, T> {
     fn to_value(&self) -> Value {
-        Value::Map(
-            self.iter()
-                .map(|(k, v)| (k.clone(), v.to_value()))
-                .collect(),
-        )
+        Value::Map(self.iter().map(|(k, v)| (k.clone(), v.to_value())).collect())
     }
 }

@@ -19,25 +19,17 @@ mod tests {
 
     #[test]
     fn yaml_1_1_ambiguous_scalars_are_quoted() {
-        for s in [
-            "yes", "no", "on", "off", "y", "n", "true", "null", "~", "0755", "1e3", "0x1F",
-            "12:30", ".inf", "",
-        ] {
+        for s in ["yes", "no", "on", "off", "y", "n", "true", "null", "~", "0755", "1e3", "0x1F", "12:30", ".inf", ""] {
             let yaml = to_yaml(&serde_json::json!({ "k": s })).unwrap();
             let line = yaml.trim_end();
             let rendered = line.strip_prefix("k: ").unwrap();
-            assert!(
-                rendered.starts_with('"') || rendered.starts_with('\''),
-                "'{s}' must be quoted, got: {line}"
-            );
+            assert!(rendered.starts_with('"') || rendered.starts_with('\''), "'{s}' must be quoted, got: {line}");
         }
     }
 
     #[test]
     fn numbers_and_booleans_stay_typed() {
-        let yaml =
-            to_yaml(&serde_json::json!({ "replicas": 3, "enabled": true, "name": "flask-app" }))
-                .unwrap();
+        let yaml = to_yaml(&serde_json::json!({ "replicas": 3, "enabled": true, "name": "flask-app" })).unwrap();
         assert_eq!(yaml, "replicas: 3\nenabled: true\nname: flask-app\n");
     }
 }
