@@ -1,0 +1,248 @@
+//! Typed IAM policy documents.
+//!
+//! Least privilege is checked when a document is built: an action of `*` or `service:*`, or a
+//! resource of `*` on an action that supports resource-level permissions, needs an explicit
+//! reason ([`Statement::allow_wildcard`]), which is kept beside the statement in code.
+
+use indexmap::IndexMap;
+use stackwright_core::{Diagnostic, Value};
+
+/// `Allow` or `Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// Who a trust policy lets in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Principal {
+    Service(String),
+    Aws(Value),
+    Federated(Value),
+}
+
+/// One condition operator with its keys, e.g. `StringEquals` → `{"aws:SourceAccount": "…"}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub operator: String,
+    pub key: Value,
+    pub values: Vec<Value>,
+}
+
+/// One policy statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub sid: Option<String>,
+    pub effect: Effect,
+    pub principal: Option<Principal>,
+    pub actions: Vec<String>,
+    pub resources: Vec<Value>,
+    pub conditions: Vec<Condition>,
+    /// Why a wildcard is acceptable here; required for `*` actions or resources.
+    pub wildcard_reason: Option<&'static str>,
+}
+
+impl Statement {
+    /// Allows `actions` on `resources`.
+    pub fn allow<A: Into<String>, R: Into<Value>>(
+        actions: impl IntoIterator<Item = A>,
+        resources: impl IntoIterator<Item = R>,
+    ) -> Self {
+        Statement {
+            sid: None,
+            effect: Effect::Allow,
+            principal: None,
+            actions: actions.into_iter().map(Into::into).collect(),
+            resources: resources.into_iter().map(Into::into).collect(),
+            conditions: Vec::new(),
+            wildcard_reason: None,
+        }
+    }
+
+    /// A trust-policy statement letting `principal` call `action` (`sts:AssumeRole`, …).
+    pub fn trust(principal: Principal, action: &str) -> Self {
+        Statement {
+            sid: None,
+            effect: Effect::Allow,
+            principal: Some(principal),
+            actions: vec![action.to_string()],
+            resources: Vec::new(),
+            conditions: Vec::new(),
+            wildcard_reason: None,
+        }
+    }
+
+    pub fn deny(mut self) -> Self {
+        self.effect = Effect::Deny;
+        self
+    }
+
+    pub fn sid(mut self, sid: &str) -> Self {
+        self.sid = Some(sid.to_string());
+        self
+    }
+
+    /// Adds a condition: `operator` (such as `StringEquals`) on `key` with `values`.
+    pub fn condition<V: Into<Value>>(
+        mut self,
+        operator: &str,
+        key: impl Into<Value>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.conditions.push(Condition {
+            operator: operator.to_string(),
+            key: key.into(),
+            values: values.into_iter().map(Into::into).collect(),
+        });
+        self
+    }
+
+    /// Accepts a `*` action or resource in this statement, for the reason given (written in
+    /// code, next to the statement).
+    pub fn allow_wildcard(mut self, reason: &'static str) -> Self {
+        self.wildcard_reason = Some(reason);
+        self
+    }
+
+    fn problems(&self, path: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if self.actions.is_empty() {
+            out.push(Diagnostic::new(path, "a policy statement has no actions", "list the actions it allows"));
+        }
+        let wildcard_action = self.actions.iter().find(|a| a.as_str() == "*" || a.ends_with(":*"));
+        let wildcard_resource = self.resources.iter().any(|r| r.as_str() == Some("*"));
+        if self.effect == Effect::Allow && self.wildcard_reason.is_none() {
+            if let Some(action) = wildcard_action {
+                out.push(Diagnostic::new(
+                    path,
+                    format!("policy statement allows the wildcard action '{action}'"),
+                    "list the actions needed, or call allow_wildcard(reason) on the statement",
+                ));
+            }
+            if wildcard_resource && self.principal.is_none() {
+                out.push(Diagnostic::new(
+                    path,
+                    format!("policy statement allows {} on every resource ('*')", self.actions.join(", ")),
+                    "scope the resources (ARNs), or call allow_wildcard(reason) when the actions have no resource-level permissions",
+                ));
+            }
+        }
+        out
+    }
+
+    fn to_value(&self) -> Value {
+        let mut m: IndexMap<String, Value> = IndexMap::new();
+        if let Some(sid) = &self.sid {
+            m.insert("Sid".into(), sid.as_str().into());
+        }
+        m.insert("Effect".into(), if self.effect == Effect::Allow { "Allow" } else { "Deny" }.into());
+        if let Some(p) = &self.principal {
+            let (k, v) = match p {
+                Principal::Service(s) => ("Service", Value::from(s.as_str())),
+                Principal::Aws(v) => ("AWS", v.clone()),
+                Principal::Federated(v) => ("Federated", v.clone()),
+            };
+            m.insert("Principal".into(), Value::map([(k, v)]));
+        }
+        m.insert("Action".into(), one_or_many(self.actions.iter().map(|a| Value::from(a.as_str())).collect()));
+        if !self.resources.is_empty() {
+            m.insert("Resource".into(), one_or_many(self.resources.clone()));
+        }
+        if !self.conditions.is_empty() {
+            let mut by_operator: IndexMap<String, Vec<(Value, Value)>> = IndexMap::new();
+            for c in &self.conditions {
+                by_operator.entry(c.operator.clone()).or_default().push((c.key.clone(), one_or_many(c.values.clone())));
+            }
+            let conditions = by_operator.into_iter().map(|(op, pairs)| (op, condition_map(pairs))).collect();
+            m.insert("Condition".into(), Value::Map(conditions));
+        }
+        Value::Map(m)
+    }
+}
+
+/// Condition keys are map keys; a key that is not a literal (an OIDC issuer from an attribute)
+/// cannot be a JSON key, so such a map is rendered as a `Fn::Sub`-built JSON string by the
+/// caller instead. Here literal keys become a map.
+fn condition_map(pairs: Vec<(Value, Value)>) -> Value {
+    Value::Map(pairs.into_iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v)).collect())
+}
+
+fn one_or_many(mut items: Vec<Value>) -> Value {
+    if items.len() == 1 { items.remove(0) } else { Value::List(items) }
+}
+
+/// An IAM policy document (`Version: 2012-10-17`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyDocument {
+    pub statements: Vec<Statement>,
+}
+
+impl PolicyDocument {
+    pub fn new(statements: impl IntoIterator<Item = Statement>) -> Self {
+        PolicyDocument { statements: statements.into_iter().collect() }
+    }
+
+    pub fn push(&mut self, statement: Statement) {
+        self.statements.push(statement);
+    }
+
+    /// Least-privilege problems, reported at `path`.
+    pub fn problems(&self, path: &str) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self.statements.iter().flat_map(|s| s.problems(path)).collect();
+        if self.statements.is_empty() {
+            out.push(Diagnostic::new(path, "the policy document has no statements", "add at least one statement"));
+        }
+        out
+    }
+
+    /// The document as a property value.
+    pub fn to_value(&self) -> Value {
+        Value::map([
+            ("Version", Value::from("2012-10-17")),
+            ("Statement", Value::List(self.statements.iter().map(Statement::to_value).collect())),
+        ])
+    }
+
+    /// Every action the document allows, for tests and reviews.
+    pub fn allowed_actions(&self) -> Vec<&str> {
+        let mut actions: Vec<&str> = self
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow)
+            .flat_map(|s| s.actions.iter().map(String::as_str))
+            .collect();
+        actions.sort_unstable();
+        actions.dedup();
+        actions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_need_a_reason() {
+        let doc = PolicyDocument::new([Statement::allow(["s3:*"], ["*"])]);
+        let problems = doc.problems("prod/app/Role");
+        assert_eq!(problems.len(), 2);
+        assert!(problems[0].message.contains("wildcard action 's3:*'"));
+        assert!(problems[1].message.contains("on every resource ('*')"));
+        let ok = PolicyDocument::new([Statement::allow(["ec2:DescribeInstances"], ["*"])
+            .allow_wildcard("Describe calls have no resource-level permissions")]);
+        assert!(ok.problems("p").is_empty());
+    }
+
+    #[test]
+    fn renders_like_iam_expects() {
+        let doc = PolicyDocument::new([Statement::allow(["ecr:GetAuthorizationToken"], ["arn:aws:ecr:::x"])
+            .condition("StringEquals", "aws:RequestedRegion", ["us-east-1"])]);
+        let Value::Map(m) = doc.to_value() else { panic!() };
+        assert_eq!(m["Version"], Value::from("2012-10-17"));
+        let Value::List(statements) = &m["Statement"] else { panic!() };
+        let Value::Map(s) = &statements[0] else { panic!() };
+        assert_eq!(s["Action"], Value::from("ecr:GetAuthorizationToken"));
+        assert_eq!(s["Condition"], Value::map([("StringEquals", Value::map([("aws:RequestedRegion", "us-east-1")]))]));
+    }
+}
