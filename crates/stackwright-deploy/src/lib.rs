@@ -1,1 +1,20 @@
-//! The stackwright deploy runtime.
+//! The stackwright deploy runtime: reads a cloud assembly and makes AWS and Kubernetes match it.
+//!
+//! - [`plan`]: the assembly on disk, stack selection, dependency order, bounded concurrency and
+//!   consumer parameters filled from producer outputs;
+//! - [`cfn`]: the CloudFormation engine (change sets, events, recovery, waits);
+//! - [`eks`]: EKS tokens (presigned STS `GetCallerIdentity`) and cluster connection data;
+//! - [`kubernetes`]: server-side apply in dependency order, readiness waits, pruning;
+//! - [`diff`], [`destroy`]: what a deploy would change, and taking it all down again;
+//! - [`cli`]: the `diff | deploy | destroy` command line every stackwright program gets.
+//!
+//! Everything on the wire goes through [`retry`] (backoff with full jitter, a budget of
+//! attempts and time) with the SDK's own retries off; every wait has a timeout.
+
+pub mod aws;
+pub mod eks;
+pub mod error;
+pub mod plan;
+pub mod retry;
+
+pub use error::{Error, Result};

@@ -1,0 +1,164 @@
+//! AWS configuration: the standard chain (environment, profiles, SSO, `AWS_ENDPOINT_URL`),
+//! one HTTP client on rustls with the ring provider, and the SDK's own retries turned off
+//! (the runtime retries in [`crate::retry`], within one budget it can report on).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::ProvideCredentials;
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use tokio::sync::Mutex;
+
+use crate::error::{Error, Result};
+use crate::retry::{RetryPolicy, retry};
+
+/// How to reach AWS. The defaults read everything from the standard chain.
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    /// Overrides `AWS_ENDPOINT_URL` (for a local emulator).
+    pub endpoint_url: Option<String>,
+    /// Fixed credentials instead of the standard chain (for tests).
+    pub credentials: Option<Credentials>,
+    /// Retries of every AWS call.
+    pub retry: RetryPolicy,
+    /// Time allowed for one attempt of one call.
+    pub attempt_timeout: Duration,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        AwsOptions {
+            endpoint_url: None,
+            credentials: None,
+            retry: RetryPolicy::default(),
+            attempt_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The clients of one region.
+#[derive(Clone, Debug)]
+pub struct RegionClients {
+    pub region: String,
+    pub config: SdkConfig,
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    pub eks: aws_sdk_eks::Client,
+    pub sts: aws_sdk_sts::Client,
+}
+
+/// Lazily built clients per region, shared by every task of a run.
+#[derive(Debug)]
+pub struct Aws {
+    pub options: AwsOptions,
+    regions: Mutex<HashMap<String, Arc<RegionClients>>>,
+    accounts: Mutex<HashMap<String, String>>,
+}
+
+/// Installs ring as rustls' process-wide crypto provider, once. The SDK and kube are both
+/// built on ring here; installing it explicitly also keeps a program that links another
+/// provider (aws-lc-rs through some other dependency) from panicking in rustls.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl Aws {
+    pub fn new(options: AwsOptions) -> Self {
+        install_crypto_provider();
+        Aws { options, regions: Mutex::new(HashMap::new()), accounts: Mutex::new(HashMap::new()) }
+    }
+
+    /// The clients for `region`.
+    pub async fn region(&self, region: &str) -> Arc<RegionClients> {
+        let mut regions = self.regions.lock().await;
+        if let Some(c) = regions.get(region) {
+            return c.clone();
+        }
+        let config = self.sdk_config(region).await;
+        let clients = Arc::new(RegionClients {
+            region: region.to_string(),
+            cloudformation: aws_sdk_cloudformation::Client::new(&config),
+            eks: aws_sdk_eks::Client::new(&config),
+            sts: aws_sdk_sts::Client::new(&config),
+            config,
+        });
+        regions.insert(region.to_string(), clients.clone());
+        clients
+    }
+
+    async fn sdk_config(&self, region: &str) -> SdkConfig {
+        let http =
+            aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring)).build_https();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .http_client(http)
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(10))
+                    .operation_attempt_timeout(self.options.attempt_timeout)
+                    .build(),
+            );
+        if let Some(url) = &self.options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some(creds) = &self.options.credentials {
+            loader = loader.credentials_provider(creds.clone());
+        }
+        loader.load().await
+    }
+
+    /// The account the credentials belong to (STS `GetCallerIdentity`, once per region).
+    pub async fn account(&self, region: &str) -> Result<String> {
+        if let Some(a) = self.accounts.lock().await.get(region) {
+            return Ok(a.clone());
+        }
+        let clients = self.region(region).await;
+        let identity =
+            retry(&self.options.retry, "STS", "GetCallerIdentity", || clients.sts.get_caller_identity().send())
+                .await
+                .map_err(|e| match e {
+                Error::Aws { message, .. } => Error::Aws {
+                    service: "STS",
+                    operation: "GetCallerIdentity",
+                    message: format!(
+                        "{message}\n  hint: check the AWS credentials (AWS_PROFILE, `aws sso login`, AWS_ACCESS_KEY_ID)"
+                    ),
+                },
+                other => other,
+            })?;
+        let account = identity.account().unwrap_or_default().to_string();
+        self.accounts.lock().await.insert(region.to_string(), account.clone());
+        Ok(account)
+    }
+
+    /// Checks that the credentials are for `expected` before anything is changed there.
+    pub async fn check_account(&self, environment: &str, region: &str, expected: &str) -> Result<()> {
+        let actual = self.account(region).await?;
+        if actual != expected {
+            return Err(Error::usage(format!(
+                "environment '{environment}' is account {expected}, but the AWS credentials are for account {actual}\n  \
+                 hint: select the right profile (AWS_PROFILE) or credentials for {expected}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The credentials of the standard chain (or the fixed ones), for presigning.
+    pub async fn credentials(&self, region: &str) -> Result<Credentials> {
+        let clients = self.region(region).await;
+        let provider = clients
+            .config
+            .credentials_provider()
+            .ok_or_else(|| Error::usage("no AWS credentials provider is configured".to_string()))?;
+        provider.provide_credentials().await.map_err(|e| Error::Aws {
+            service: "credentials",
+            operation: "load",
+            message: e.to_string(),
+        })
+    }
+}

@@ -1,0 +1,100 @@
+//! The one error type of the runtime, and the exit codes the command line maps it to.
+
+use std::time::Duration;
+
+/// A result whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Exit codes of `diff`, `deploy` and `destroy`, for CI to act on.
+pub mod exit {
+    /// Everything succeeded (for `diff`: also when there are differences, unless `--fail`).
+    pub const OK: i32 = 0;
+    /// A deployment, destroy or AWS/Kubernetes call failed.
+    pub const FAILED: i32 = 1;
+    /// The command line or the assembly is invalid.
+    pub const USAGE: i32 = 2;
+    /// Changes need approval that was not given (no terminal and no `--yes`, or answered no).
+    pub const APPROVAL: i32 = 3;
+    /// `diff --fail` found differences.
+    pub const DIFFERENCES: i32 = 4;
+}
+
+/// Everything the runtime can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The assembly could not be synthesized or read.
+    #[error(transparent)]
+    Assembly(#[from] stackwright_core::Error),
+    /// The command line or the assembly asks for something that cannot be done.
+    #[error("{0}")]
+    Usage(String),
+    /// A call to an AWS service failed with an error that retrying cannot fix.
+    #[error("{service} {operation} failed: {message}")]
+    Aws { service: &'static str, operation: &'static str, message: String },
+    /// Throttling or transient errors went on until the retry budget was spent.
+    #[error(
+        "{service} {operation}: gave up after {attempts} attempts in {:.1} s (retry budget spent); last error: {last}",
+        elapsed.as_secs_f64()
+    )]
+    RetriesExhausted { service: &'static str, operation: &'static str, attempts: u32, elapsed: Duration, last: String },
+    /// A CloudFormation stack operation failed; `message` names the root cause.
+    #[error("stack {stack}: {message}")]
+    Stack { stack: String, message: String },
+    /// A wait did not end in time.
+    #[error("timed out after {} s waiting for {what}", timeout.as_secs())]
+    Timeout { what: String, timeout: Duration },
+    /// Changes need approval that was not given.
+    #[error("{0}")]
+    ApprovalRequired(String),
+    /// The Kubernetes side failed.
+    #[error("kubernetes ({cluster}): {message}")]
+    Kubernetes { cluster: String, message: String },
+    /// Several independent operations failed (each is listed).
+    #[error("{} operations failed:\n{}", .0.len(), .0.iter().map(|e| format!("  - {}", e.to_string().replace('\n', "\n    "))).collect::<Vec<_>>().join("\n"))]
+    Many(Vec<Error>),
+    /// `diff --fail` found differences (not a failure of the tool itself).
+    #[error("differences found")]
+    Differences,
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) | Error::Assembly(_) => exit::USAGE,
+            Error::ApprovalRequired(_) => exit::APPROVAL,
+            Error::Differences => exit::DIFFERENCES,
+            Error::Many(errors) => errors
+                .iter()
+                .map(Error::exit_code)
+                .max_by_key(|c| if *c == exit::FAILED { 100 } else { *c })
+                .unwrap_or(exit::FAILED),
+            _ => exit::FAILED,
+        }
+    }
+
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Error::Usage(message.into())
+    }
+
+    pub(crate) fn kube(cluster: &str, message: impl Into<String>) -> Self {
+        Error::Kubernetes { cluster: cluster.to_string(), message: message.into() }
+    }
+
+    /// Several errors as one (one error stays itself).
+    #[allow(dead_code)]
+    pub(crate) fn many(mut errors: Vec<Error>) -> Self {
+        if errors.len() == 1 { errors.remove(0) } else { Error::Many(errors) }
+    }
+}
+
+impl From<Error> for stackwright_core::Error {
+    /// At the facade's boundary: keeps a core error as it was, turns the others into a
+    /// diagnostic (the exit code is chosen by [`crate::cli::run`] before that).
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Assembly(inner) => inner,
+            other => stackwright_core::Error::invalid("deploy", other.to_string(), ""),
+        }
+    }
+}
