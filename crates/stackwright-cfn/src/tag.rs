@@ -1,0 +1,24 @@
+//! The common tag shape.
+
+use stackwright_core::{ToValue, Val, Value};
+
+/// A `{ "Key": …, "Value": … }` tag, the shape most resource types take in `Tags`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// `Key`.
+    pub key: Val<String>,
+    /// `Value`.
+    pub value: Val<String>,
+}
+
+impl Tag {
+    pub fn new(key: impl Into<Val<String>>, value: impl Into<Val<String>>) -> Self {
+        Tag { key: key.into(), value: value.into() }
+    }
+}
+
+impl ToValue for Tag {
+    fn to_value(&self) -> Value {
+        Value::map([("Key", self.key.to_value()), ("Value", self.value.to_value())])
+    }
+}
