@@ -87,6 +87,15 @@ impl KubeCluster {
             )
             .into());
         }
+        let owner_label = format!("{}.{name}", node.app_name());
+        if owner_label.len() > 63 {
+            return Err(Diagnostic::new(
+                path,
+                format!("the ownership label value '{owner_label}' (app name, '.', cluster name) is longer than 63 characters"),
+                "shorten the app name or the cluster name",
+            )
+            .into());
+        }
         let env = stack.environment().node.index;
         let mut tree = node.data_mut();
         if let Some(other) = tree.clusters.iter().find(|c| c.name == name && tree.environment_of(c.node) == Some(env)) {

@@ -31,6 +31,9 @@ use crate::value::{NodeRef, SubPart, Value};
 const MAX_RESOURCES: usize = 500;
 const MAX_PARAMETERS: usize = 200;
 const MAX_OUTPUTS: usize = 200;
+/// The largest template body `CreateStack`/`CreateChangeSet` accept inline. The runtime sends
+/// templates minified and inline (no asset bucket), so this is the bar.
+pub const MAX_TEMPLATE_BODY_BYTES: usize = 51_200;
 
 /// Everything synth learns about one stack.
 struct StackState {
@@ -680,6 +683,7 @@ impl Synth<'_> {
     fn into_assembly(self, order: Vec<usize>, clusters: Vec<ClusterEntry>) -> Result<Assembly> {
         let tree = self.tree;
         let mut files = IndexMap::new();
+        let mut oversized = Diagnostics::new();
         let environments = tree.nodes[0]
             .children
             .values()
@@ -713,6 +717,14 @@ impl Synth<'_> {
                 resources: state.resources,
                 outputs: state.outputs,
             };
+            let compact = serde_json::to_vec(&template).map_or(0, |v| v.len());
+            if compact > MAX_TEMPLATE_BODY_BYTES {
+                oversized.push(
+                    tree.path(state.node),
+                    format!("the template is {compact} bytes minified; CloudFormation accepts at most {MAX_TEMPLATE_BODY_BYTES} inline"),
+                    "split the stack into several stacks",
+                );
+            }
             let mut json = serde_json::to_string_pretty(&template)
                 .map_err(|e| Error::Serialize { what: template_file.clone(), message: e.to_string() })?;
             json.push('\n');
@@ -754,6 +766,9 @@ impl Synth<'_> {
         }
         for (path, (_, bytes)) in &tree.files {
             files.insert(path.clone(), bytes.clone());
+        }
+        if !oversized.is_empty() {
+            return Err(Error::Invalid(oversized));
         }
         let manifest = Manifest {
             schema_version: SCHEMA_VERSION.into(),

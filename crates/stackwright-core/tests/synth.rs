@@ -418,3 +418,23 @@ fn the_assembly_manifest_reads_back() {
     assert_eq!(read, assembly.manifest);
     assert!(!read.stacks[1].termination_protection, "only production environments are protected");
 }
+
+#[test]
+fn a_template_too_large_to_send_inline_is_an_error() {
+    let app = App::new("demo");
+    let stack = app.environment("prod", account(), Region::EuWest1).stack("big");
+    for i in 0..200 {
+        let description = "x".repeat(300);
+        Resource::new(
+            &stack,
+            &format!("Param{i}"),
+            RawResource::new("AWS::SSM::Parameter").with("Description", description),
+        )
+        .unwrap();
+    }
+    let err = error_text(app.synth());
+    assert!(
+        err.contains("prod/big: the template is") && err.contains("CloudFormation accepts at most 51200 inline"),
+        "{err}"
+    );
+}
