@@ -349,6 +349,18 @@ const RESOURCE_METHODS: &[&str] = &[
     "set_update_replace_policy",
 ];
 
+/// `Fn::GetAtt` attributes that are writable properties, so not in `readOnlyProperties`:
+/// the ones the CloudFormation reference documents for the allowlisted types (cfn-lint
+/// accepts `Fn::GetAtt` of any property of these types).
+const WRITABLE_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("AWS::EC2::SecurityGroup", &["VpcId"]),
+    ("AWS::EC2::Subnet", &["AvailabilityZone", "AvailabilityZoneId", "CidrBlock", "OutpostArn", "VpcId"]),
+    ("AWS::EC2::VPC", &["CidrBlock"]),
+    ("AWS::EKS::Nodegroup", &["ClusterName", "NodegroupName"]),
+    ("AWS::SNS::Topic", &["TopicName"]),
+    ("AWS::SSM::Parameter", &["Type", "Value"]),
+];
+
 #[derive(Clone, PartialEq)]
 enum TypeName {
     Struct,
@@ -645,6 +657,13 @@ impl Builder<'_> {
             .map(|p| p.split('/').map(str::to_string).collect::<Vec<_>>())
             .filter(|parts| !parts.iter().any(|p| p == "*"))
             .collect();
+        let writable = WRITABLE_ATTRIBUTES
+            .iter()
+            .filter(|(t, _)| *t == self.type_name)
+            .flat_map(|(_, names)| names.iter())
+            .filter(|name| properties.contains_key(**name))
+            .map(|name| vec![(*name).to_string()]);
+        paths.extend(writable);
         // Top-level attributes first (they win a name collision), then by name.
         paths.sort_by(|a, b| (a.len() > 1, a).cmp(&(b.len() > 1, b)));
         let mut methods = BTreeSet::new();
@@ -1040,6 +1059,11 @@ fn render_root(services: &BTreeMap<String, Vec<&ResourceModule>>, version: &str)
     for m in &all {
         let _ = writeln!(out, "        {:?} => Some({}::{}::REPLACES_ON_CHANGE),", m.type_name, m.service, m.name);
     }
+    out.push_str("        _ => None,\n    }\n}\n\n");
+    out.push_str("/// The `Fn::GetAtt` attributes a generated type has typed getters for, or `None` for\n/// another type.\npub fn attribute_names(type_name: &str) -> Option<&'static [&'static str]> {\n    match type_name {\n");
+    for m in &all {
+        let _ = writeln!(out, "        {:?} => Some({}::{}Attributes::NAMES),", m.type_name, m.service, m.name);
+    }
     out.push_str("        _ => None,\n    }\n}\n");
     out
 }
@@ -1094,28 +1118,28 @@ fn render_resource(m: &ResourceModule, version: &str) -> String {
         "\n/// The attributes of a [`{}`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the\n/// getters below are `Fn::GetAtt`.\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub struct {attrs} {{\n    node: NodeRef,\n}}",
         m.name
     );
-    if !m.attributes.is_empty() {
-        let _ = writeln!(body, "\nimpl {attrs} {{");
-        for (i, a) in m.attributes.iter().enumerate() {
-            if i > 0 {
-                body.push('\n');
+    let names = m.attributes.iter().map(|a| format!("{:?}", a.name)).collect::<Vec<_>>().join(", ");
+    let _ = writeln!(
+        body,
+        "\nimpl {attrs} {{\n    /// The attributes with a typed getter, as named in `Fn::GetAtt`.\n    pub const NAMES: &[&str] = &[{names}];"
+    );
+    for a in &m.attributes {
+        body.push('\n');
+        match &a.doc {
+            Some(d) => {
+                let _ = writeln!(body, "    /// `{}`: {d}", a.name);
             }
-            match &a.doc {
-                Some(d) => {
-                    let _ = writeln!(body, "    /// `{}`: {d}", a.name);
-                }
-                None => {
-                    let _ = writeln!(body, "    /// `{}`.", a.name);
-                }
+            None => {
+                let _ = writeln!(body, "    /// `{}`.", a.name);
             }
-            let _ = writeln!(
-                body,
-                "    pub fn {}(&self) -> Attr<{}> {{\n        get_att(self.node, {:?})\n    }}",
-                a.method, a.kind, a.name
-            );
         }
-        body.push_str("}\n");
+        let _ = writeln!(
+            body,
+            "    pub fn {}(&self) -> Attr<{}> {{\n        get_att(self.node, {:?})\n    }}",
+            a.method, a.kind, a.name
+        );
     }
+    body.push_str("}\n");
     let _ = writeln!(
         body,
         "\nimpl ResourceType for {} {{\n    type Attributes = {attrs};\n\n    fn type_name(&self) -> &str {{\n        Self::TYPE_NAME\n    }}\n\n    fn properties(&self) -> Value {{\n        self.to_value()\n    }}\n\n    fn attributes(node: NodeRef) -> {attrs} {{\n        {attrs} {{ node }}\n    }}\n}}",

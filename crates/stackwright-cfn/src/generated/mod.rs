@@ -98,3 +98,48 @@ pub fn replaces_on_change(type_name: &str) -> Option<&'static [&'static str]> {
         _ => None,
     }
 }
+
+/// The `Fn::GetAtt` attributes a generated type has typed getters for, or `None` for
+/// another type.
+pub fn attribute_names(type_name: &str) -> Option<&'static [&'static str]> {
+    match type_name {
+        "AWS::Budgets::Budget" => Some(budgets::BudgetAttributes::NAMES),
+        "AWS::CloudWatch::Alarm" => Some(cloudwatch::AlarmAttributes::NAMES),
+        "AWS::CloudWatch::Dashboard" => Some(cloudwatch::DashboardAttributes::NAMES),
+        "AWS::EC2::EIP" => Some(ec2::EipAttributes::NAMES),
+        "AWS::EC2::FlowLog" => Some(ec2::FlowLogAttributes::NAMES),
+        "AWS::EC2::InternetGateway" => Some(ec2::InternetGatewayAttributes::NAMES),
+        "AWS::EC2::LaunchTemplate" => Some(ec2::LaunchTemplateAttributes::NAMES),
+        "AWS::EC2::NatGateway" => Some(ec2::NatGatewayAttributes::NAMES),
+        "AWS::EC2::Route" => Some(ec2::RouteAttributes::NAMES),
+        "AWS::EC2::RouteTable" => Some(ec2::RouteTableAttributes::NAMES),
+        "AWS::EC2::SecurityGroup" => Some(ec2::SecurityGroupAttributes::NAMES),
+        "AWS::EC2::SecurityGroupEgress" => Some(ec2::SecurityGroupEgressAttributes::NAMES),
+        "AWS::EC2::SecurityGroupIngress" => Some(ec2::SecurityGroupIngressAttributes::NAMES),
+        "AWS::EC2::Subnet" => Some(ec2::SubnetAttributes::NAMES),
+        "AWS::EC2::SubnetRouteTableAssociation" => Some(ec2::SubnetRouteTableAssociationAttributes::NAMES),
+        "AWS::EC2::VPC" => Some(ec2::VpcAttributes::NAMES),
+        "AWS::EC2::VPCEndpoint" => Some(ec2::VpcEndpointAttributes::NAMES),
+        "AWS::EC2::VPCGatewayAttachment" => Some(ec2::VpcGatewayAttachmentAttributes::NAMES),
+        "AWS::ECR::Repository" => Some(ecr::RepositoryAttributes::NAMES),
+        "AWS::EKS::AccessEntry" => Some(eks::AccessEntryAttributes::NAMES),
+        "AWS::EKS::Addon" => Some(eks::AddonAttributes::NAMES),
+        "AWS::EKS::Cluster" => Some(eks::ClusterAttributes::NAMES),
+        "AWS::EKS::Nodegroup" => Some(eks::NodegroupAttributes::NAMES),
+        "AWS::EKS::PodIdentityAssociation" => Some(eks::PodIdentityAssociationAttributes::NAMES),
+        "AWS::IAM::InstanceProfile" => Some(iam::InstanceProfileAttributes::NAMES),
+        "AWS::IAM::ManagedPolicy" => Some(iam::ManagedPolicyAttributes::NAMES),
+        "AWS::IAM::OIDCProvider" => Some(iam::OidcProviderAttributes::NAMES),
+        "AWS::IAM::Policy" => Some(iam::PolicyAttributes::NAMES),
+        "AWS::IAM::Role" => Some(iam::RoleAttributes::NAMES),
+        "AWS::KMS::Alias" => Some(kms::AliasAttributes::NAMES),
+        "AWS::KMS::Key" => Some(kms::KeyAttributes::NAMES),
+        "AWS::Logs::LogGroup" => Some(logs::LogGroupAttributes::NAMES),
+        "AWS::SNS::Subscription" => Some(sns::SubscriptionAttributes::NAMES),
+        "AWS::SNS::Topic" => Some(sns::TopicAttributes::NAMES),
+        "AWS::SNS::TopicPolicy" => Some(sns::TopicPolicyAttributes::NAMES),
+        "AWS::SSM::Parameter" => Some(ssm::ParameterAttributes::NAMES),
+        "AWS::SecretsManager::Secret" => Some(secretsmanager::SecretAttributes::NAMES),
+        _ => None,
+    }
+}

@@ -68,6 +68,9 @@ pub struct BudgetAttributes {
 }
 
 impl BudgetAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Id"];
+
     /// `Id`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")

@@ -362,6 +362,9 @@ pub struct AlarmAttributes {
 }
 
 impl AlarmAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn"];
+
     /// `Arn`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")

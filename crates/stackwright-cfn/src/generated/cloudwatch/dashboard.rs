@@ -73,6 +73,11 @@ pub struct DashboardAttributes {
     node: NodeRef,
 }
 
+impl DashboardAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &[];
+}
+
 impl ResourceType for Dashboard {
     type Attributes = DashboardAttributes;
 

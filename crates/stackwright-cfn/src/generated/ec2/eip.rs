@@ -136,6 +136,9 @@ pub struct EipAttributes {
 }
 
 impl EipAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["AllocationId", "PublicIp"];
+
     /// `AllocationId`.
     pub fn allocation_id(&self) -> Attr<String> {
         get_att(self.node, "AllocationId")

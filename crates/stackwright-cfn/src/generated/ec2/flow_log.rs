@@ -196,6 +196,9 @@ pub struct FlowLogAttributes {
 }
 
 impl FlowLogAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Id"];
+
     /// `Id`: The Flow Log ID
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")

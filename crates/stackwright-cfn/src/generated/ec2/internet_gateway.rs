@@ -52,6 +52,9 @@ pub struct InternetGatewayAttributes {
 }
 
 impl InternetGatewayAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["InternetGatewayId"];
+
     /// `InternetGatewayId`.
     pub fn internet_gateway_id(&self) -> Attr<String> {
         get_att(self.node, "InternetGatewayId")

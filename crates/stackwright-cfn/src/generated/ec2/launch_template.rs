@@ -87,6 +87,9 @@ pub struct LaunchTemplateAttributes {
 }
 
 impl LaunchTemplateAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["DefaultVersionNumber", "LatestVersionNumber", "LaunchTemplateId"];
+
     /// `DefaultVersionNumber`.
     pub fn default_version_number(&self) -> Attr<String> {
         get_att(self.node, "DefaultVersionNumber")

@@ -184,6 +184,9 @@ pub struct NatGatewayAttributes {
 }
 
 impl NatGatewayAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["AutoProvisionZones", "AutoScalingIps", "EniId", "NatGatewayId", "RouteTableId"];
+
     /// `AutoProvisionZones`.
     pub fn auto_provision_zones(&self) -> Attr<String> {
         get_att(self.node, "AutoProvisionZones")

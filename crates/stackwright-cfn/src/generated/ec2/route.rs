@@ -243,6 +243,9 @@ pub struct RouteAttributes {
 }
 
 impl RouteAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["CidrBlock"];
+
     /// `CidrBlock`.
     pub fn cidr_block(&self) -> Attr<String> {
         get_att(self.node, "CidrBlock")

@@ -61,6 +61,9 @@ pub struct RouteTableAttributes {
 }
 
 impl RouteTableAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["RouteTableId"];
+
     /// `RouteTableId`.
     pub fn route_table_id(&self) -> Attr<String> {
         get_att(self.node, "RouteTableId")

@@ -113,6 +113,9 @@ pub struct SecurityGroupAttributes {
 }
 
 impl SecurityGroupAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["GroupId", "Id", "VpcId"];
+
     /// `GroupId`: The group ID of the specified security group.
     pub fn group_id(&self) -> Attr<String> {
         get_att(self.node, "GroupId")
@@ -121,6 +124,11 @@ impl SecurityGroupAttributes {
     /// `Id`: The group name or group ID depending on whether the SG is created in default or specific VPC
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
+    }
+
+    /// `VpcId`: The ID of the VPC for the security group.
+    pub fn vpc_id(&self) -> Attr<String> {
+        get_att(self.node, "VpcId")
     }
 }
 

@@ -146,6 +146,9 @@ pub struct SecurityGroupEgressAttributes {
 }
 
 impl SecurityGroupEgressAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Id"];
+
     /// `Id`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")

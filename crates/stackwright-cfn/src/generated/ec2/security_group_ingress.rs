@@ -191,6 +191,9 @@ pub struct SecurityGroupIngressAttributes {
 }
 
 impl SecurityGroupIngressAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Id"];
+
     /// `Id`: The Security Group Rule Id
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")

@@ -256,6 +256,24 @@ pub struct SubnetAttributes {
 }
 
 impl SubnetAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["AvailabilityZone", "AvailabilityZoneId", "CidrBlock", "Ipv6CidrBlocks", "NetworkAclAssociationId", "OutpostArn", "SubnetId", "VpcId"];
+
+    /// `AvailabilityZone`: The Availability Zone of the subnet.
+    pub fn availability_zone(&self) -> Attr<String> {
+        get_att(self.node, "AvailabilityZone")
+    }
+
+    /// `AvailabilityZoneId`: The AZ ID of the subnet.
+    pub fn availability_zone_id(&self) -> Attr<String> {
+        get_att(self.node, "AvailabilityZoneId")
+    }
+
+    /// `CidrBlock`: The IPv4 CIDR block assigned to the subnet.
+    pub fn cidr_block(&self) -> Attr<String> {
+        get_att(self.node, "CidrBlock")
+    }
+
     /// `Ipv6CidrBlocks`.
     pub fn ipv6_cidr_blocks(&self) -> Attr<Vec<String>> {
         get_att(self.node, "Ipv6CidrBlocks")
@@ -266,9 +284,19 @@ impl SubnetAttributes {
         get_att(self.node, "NetworkAclAssociationId")
     }
 
+    /// `OutpostArn`: The Amazon Resource Name (ARN) of the Outpost.
+    pub fn outpost_arn(&self) -> Attr<String> {
+        get_att(self.node, "OutpostArn")
+    }
+
     /// `SubnetId`.
     pub fn subnet_id(&self) -> Attr<String> {
         get_att(self.node, "SubnetId")
+    }
+
+    /// `VpcId`: The ID of the VPC the subnet is in.
+    pub fn vpc_id(&self) -> Attr<String> {
+        get_att(self.node, "VpcId")
     }
 }
 

@@ -217,6 +217,9 @@ pub struct VpcEndpointAttributes {
 }
 
 impl VpcEndpointAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["CreationTimestamp", "DnsEntries", "Id", "NetworkInterfaceIds"];
+
     /// `CreationTimestamp`.
     pub fn creation_timestamp(&self) -> Attr<String> {
         get_att(self.node, "CreationTimestamp")

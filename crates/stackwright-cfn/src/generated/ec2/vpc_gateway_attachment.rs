@@ -74,6 +74,9 @@ pub struct VpcGatewayAttachmentAttributes {
 }
 
 impl VpcGatewayAttachmentAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["AttachmentType"];
+
     /// `AttachmentType`: Used to identify if this resource is an Internet Gateway or Vpn Gateway Attachment
     pub fn attachment_type(&self) -> Attr<String> {
         get_att(self.node, "AttachmentType")

@@ -148,6 +148,9 @@ pub struct RepositoryAttributes {
 }
 
 impl RepositoryAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn", "RepositoryUri"];
+
     /// `Arn`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")

@@ -120,6 +120,9 @@ pub struct AccessEntryAttributes {
 }
 
 impl AccessEntryAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["AccessEntryArn"];
+
     /// `AccessEntryArn`: The ARN of the access entry.
     pub fn access_entry_arn(&self) -> Attr<String> {
         get_att(self.node, "AccessEntryArn")

@@ -159,6 +159,9 @@ pub struct AddonAttributes {
 }
 
 impl AddonAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn"];
+
     /// `Arn`: Amazon Resource Name (ARN) of the add-on
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")

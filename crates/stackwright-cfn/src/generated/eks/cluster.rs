@@ -335,6 +335,9 @@ pub struct ClusterAttributes {
 }
 
 impl ClusterAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn", "CertificateAuthorityData", "ClusterSecurityGroupId", "EncryptionConfigKeyArn", "Endpoint", "Id", "OpenIdConnectIssuerUrl", "CertificateAuthority.Active.ActivatedBy", "CertificateAuthority.Active.Id", "KubernetesNetworkConfig.ServiceIpv6Cidr"];
+
     /// `Arn`: The ARN of the cluster, such as arn:aws:eks:us-west-2:666666666666:cluster/prod.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")

@@ -285,14 +285,27 @@ pub struct NodegroupAttributes {
 }
 
 impl NodegroupAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn", "ClusterName", "Id", "NodegroupName"];
+
     /// `Arn`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
 
+    /// `ClusterName`: Name of the cluster to create the node group in.
+    pub fn cluster_name(&self) -> Attr<String> {
+        get_att(self.node, "ClusterName")
+    }
+
     /// `Id`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
+    }
+
+    /// `NodegroupName`: The unique name to give your node group.
+    pub fn nodegroup_name(&self) -> Attr<String> {
+        get_att(self.node, "NodegroupName")
     }
 }
 

@@ -121,6 +121,9 @@ pub struct PodIdentityAssociationAttributes {
 }
 
 impl PodIdentityAssociationAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["AssociationArn", "AssociationId", "ExternalId"];
+
     /// `AssociationArn`: The ARN of the pod identity association.
     pub fn association_arn(&self) -> Attr<String> {
         get_att(self.node, "AssociationArn")

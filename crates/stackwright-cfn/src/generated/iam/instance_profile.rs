@@ -74,6 +74,9 @@ pub struct InstanceProfileAttributes {
 }
 
 impl InstanceProfileAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn"];
+
     /// `Arn`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")

@@ -124,6 +124,9 @@ pub struct ManagedPolicyAttributes {
 }
 
 impl ManagedPolicyAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["AttachmentCount", "CreateDate", "DefaultVersionId", "IsAttachable", "PermissionsBoundaryUsageCount", "PolicyArn", "PolicyId", "UpdateDate"];
+
     /// `AttachmentCount`.
     pub fn attachment_count(&self) -> Attr<i64> {
         get_att(self.node, "AttachmentCount")

@@ -80,6 +80,9 @@ pub struct OidcProviderAttributes {
 }
 
 impl OidcProviderAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn"];
+
     /// `Arn`: Amazon Resource Name (ARN) of the OIDC provider
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")

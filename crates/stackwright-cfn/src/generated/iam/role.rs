@@ -152,6 +152,9 @@ pub struct RoleAttributes {
 }
 
 impl RoleAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn", "RoleId"];
+
     /// `Arn`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")

@@ -54,6 +54,11 @@ pub struct AliasAttributes {
     node: NodeRef,
 }
 
+impl AliasAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &[];
+}
+
 impl ResourceType for Alias {
     type Attributes = AliasAttributes;
 

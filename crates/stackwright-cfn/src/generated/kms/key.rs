@@ -184,6 +184,9 @@ pub struct KeyAttributes {
 }
 
 impl KeyAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn", "KeyId"];
+
     /// `Arn`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")

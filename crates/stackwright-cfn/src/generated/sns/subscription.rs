@@ -172,6 +172,9 @@ pub struct SubscriptionAttributes {
 }
 
 impl SubscriptionAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn"];
+
     /// `Arn`: Arn of the subscription
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")

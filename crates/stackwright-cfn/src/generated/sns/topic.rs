@@ -202,9 +202,17 @@ pub struct TopicAttributes {
 }
 
 impl TopicAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["TopicArn", "TopicName"];
+
     /// `TopicArn`.
     pub fn topic_arn(&self) -> Attr<String> {
         get_att(self.node, "TopicArn")
+    }
+
+    /// `TopicName`: The name of the topic you want to create. Topic names must include only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long. FIFO topic names must end with ``.fifo``.
+    pub fn topic_name(&self) -> Attr<String> {
+        get_att(self.node, "TopicName")
     }
 }
 

@@ -55,6 +55,9 @@ pub struct TopicPolicyAttributes {
 }
 
 impl TopicPolicyAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Id"];
+
     /// `Id`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")

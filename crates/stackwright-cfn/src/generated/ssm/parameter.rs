@@ -148,9 +148,22 @@ pub struct ParameterAttributes {
 }
 
 impl ParameterAttributes {
+    /// The attributes with a typed getter, as named in `Fn::GetAtt`.
+    pub const NAMES: &[&str] = &["Arn", "Type", "Value"];
+
     /// `Arn`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
+    }
+
+    /// `Type`: The type of parameter.
+    pub fn type_(&self) -> Attr<String> {
+        get_att(self.node, "Type")
+    }
+
+    /// `Value`: The parameter value.
+    pub fn value(&self) -> Attr<String> {
+        get_att(self.node, "Value")
     }
 }
 

@@ -1,0 +1,9 @@
+//! A property of the wrong type, or a missing required property, does not compile.
+//! The expected compiler messages are in `tests/ui/*.stderr`; after an intended change of
+//! the generated API, refresh them with `TRYBUILD=overwrite cargo test -p stackwright-cfn --test compile_fail`.
+
+#[test]
+fn wrong_or_missing_properties_do_not_compile() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/*.rs");
+}
