@@ -82,7 +82,6 @@ impl Error {
     }
 
     /// Several errors as one (one error stays itself).
-    #[allow(dead_code)]
     pub(crate) fn many(mut errors: Vec<Error>) -> Self {
         if errors.len() == 1 { errors.remove(0) } else { Error::Many(errors) }
     }

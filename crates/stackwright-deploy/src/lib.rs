@@ -12,9 +12,14 @@
 //! attempts and time) with the SDK's own retries off; every wait has a timeout.
 
 pub mod aws;
+pub mod cfn;
+pub mod destroy;
 pub mod eks;
 pub mod error;
+pub mod kubernetes;
 pub mod plan;
+pub mod progress;
 pub mod retry;
+pub mod runtime;
 
 pub use error::{Error, Result};

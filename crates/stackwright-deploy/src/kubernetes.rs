@@ -1,0 +1,720 @@
+//! The Kubernetes applier: resolve late-bound values, apply with server-side apply (field
+//! manager `stackwright`) in dependency order, wait for readiness, prune what left the program.
+//!
+//! Ownership: synth labels every object `app.kubernetes.io/managed-by=stackwright` and
+//! `stackwright.io/owner=<app>.<cluster>`. The applier also keeps an **inventory** in the
+//! cluster: a ConfigMap `stackwright-inventory-<app>.<cluster>` (namespace `kube-system` by
+//! default) listing every object of the last successful apply. An object is pruned when it is
+//! in the inventory or carries our owner label, is not in the program any more, *and* still
+//! carries our owner label when looked at (an object someone relabelled is left alone and
+//! reported).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams};
+use kube::core::{ApiResource, GroupVersionKind};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use stackwright_core::assembly::{BindingSource, ClusterEntry};
+use stackwright_core::kube::{MANAGED_BY_LABEL, OWNER_LABEL};
+
+use crate::error::{Error, Result};
+use crate::plan::{Assembly, Outputs};
+use crate::progress::Progress;
+
+/// The field manager of every apply.
+pub const FIELD_MANAGER: &str = "stackwright";
+/// The label that marks an inventory ConfigMap (its value is the owner).
+pub const INVENTORY_LABEL: &str = "stackwright.io/inventory-of";
+
+/// Timing and policy of the applier.
+#[derive(Debug, Clone)]
+pub struct KubeOptions {
+    /// How long readiness (rollouts, CRDs, load balancers) may take, for all objects together.
+    pub ready_timeout: Duration,
+    pub poll: Duration,
+    /// Where the inventory ConfigMap lives.
+    pub inventory_namespace: String,
+    /// Delete objects that left the program.
+    pub prune: bool,
+    /// Wait for readiness after applying.
+    pub wait: bool,
+}
+
+impl Default for KubeOptions {
+    fn default() -> Self {
+        KubeOptions {
+            ready_timeout: Duration::from_secs(600),
+            poll: Duration::from_secs(2),
+            inventory_namespace: "kube-system".into(),
+            prune: true,
+            wait: true,
+        }
+    }
+}
+
+/// Identifies one object.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectRef {
+    pub api_version: String,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl std::fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.namespace {
+            Some(ns) => write!(f, "{} {ns}/{}", self.kind, self.name),
+            None => write!(f, "{} {}", self.kind, self.name),
+        }
+    }
+}
+
+/// An object to apply, placeholders resolved.
+#[derive(Debug, Clone)]
+pub struct DesiredObject {
+    pub id: ObjectRef,
+    /// Construct path of the owner.
+    pub path: String,
+    pub body: Json,
+}
+
+/// The order objects are applied in (the reverse for deletes): what others need comes first.
+pub fn apply_rank(kind: &str) -> u8 {
+    match kind {
+        "Namespace" => 0,
+        "CustomResourceDefinition" => 1,
+        "PriorityClass" | "StorageClass" | "IngressClass" => 2,
+        "ServiceAccount" | "ClusterRole" | "Role" => 3,
+        "ClusterRoleBinding" | "RoleBinding" => 4,
+        "ConfigMap" | "Secret" | "PersistentVolumeClaim" | "ResourceQuota" | "LimitRange" => 5,
+        "NetworkPolicy" => 6,
+        "Service" => 7,
+        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => 8,
+        "HorizontalPodAutoscaler" | "PodDisruptionBudget" => 9,
+        "Ingress" => 10,
+        _ => 11,
+    }
+}
+
+/// `<app>.<cluster name>`: the value of the owner label.
+pub fn owner(app: &str, cluster: &ClusterEntry) -> String {
+    format!("{app}.{}", cluster.name)
+}
+
+/// Values of the cluster's placeholders, from stack outputs and the environment.
+pub fn binding_values(
+    cluster: &ClusterEntry,
+    outputs: &Outputs,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<BTreeMap<String, String>> {
+    let mut values = BTreeMap::new();
+    let mut missing = Vec::new();
+    for b in &cluster.bindings {
+        let value = match &b.source {
+            BindingSource::StackOutput { stack, output } => outputs
+                .get(stack)
+                .and_then(|o| o.get(output))
+                .cloned()
+                .ok_or_else(|| format!("{}: output {output} of stack {stack}", b.placeholder)),
+            BindingSource::Environment { variable } => {
+                env(variable).ok_or_else(|| format!("{}: environment variable {variable} is not set", b.placeholder))
+            }
+        };
+        match value {
+            Ok(v) => {
+                values.insert(b.placeholder.clone(), v);
+            }
+            Err(m) => missing.push(m),
+        }
+    }
+    if missing.is_empty() {
+        Ok(values)
+    } else {
+        Err(Error::kube(&cluster.id, format!("late-bound values are missing:\n    {}", missing.join("\n    "))))
+    }
+}
+
+/// Replaces every placeholder in every string of `value`.
+pub fn substitute(value: &mut Json, values: &BTreeMap<String, String>) {
+    match value {
+        Json::String(s) if s.contains("((stackwright:") => {
+            for (placeholder, v) in values {
+                if s.contains(placeholder.as_str()) {
+                    *s = s.replace(placeholder.as_str(), v);
+                }
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(|i| substitute(i, values)),
+        Json::Object(map) => map.values_mut().for_each(|v| substitute(v, values)),
+        _ => {}
+    }
+}
+
+fn leftover_placeholder(value: &Json) -> Option<String> {
+    match value {
+        Json::String(s) if s.contains("((stackwright:") => Some(s.clone()),
+        Json::Array(items) => items.iter().find_map(leftover_placeholder),
+        Json::Object(map) => map.values().find_map(leftover_placeholder),
+        _ => None,
+    }
+}
+
+/// Reads the cluster's objects from the assembly and resolves their placeholders.
+pub fn load_objects(
+    assembly: &Assembly,
+    cluster: &ClusterEntry,
+    values: &BTreeMap<String, String>,
+) -> Result<Vec<DesiredObject>> {
+    let mut objects = Vec::new();
+    for entry in &cluster.objects {
+        let path = assembly.dir.join(&cluster.directory).join(&entry.file);
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+        let mut body: Json = serde_saphyr::from_str(&text)
+            .map_err(|e| Error::usage(format!("{} is not a Kubernetes object: {e}", path.display())))?;
+        substitute(&mut body, values);
+        if let Some(s) = leftover_placeholder(&body) {
+            return Err(Error::kube(
+                &cluster.id,
+                format!("{} still holds a placeholder the assembly does not bind: {s}", path.display()),
+            ));
+        }
+        objects.push(DesiredObject {
+            id: ObjectRef {
+                api_version: entry.api_version.clone(),
+                kind: entry.kind.clone(),
+                namespace: entry.namespace.clone(),
+                name: entry.name.clone(),
+            },
+            path: entry.path.clone(),
+            body,
+        });
+    }
+    Ok(objects)
+}
+
+fn api_resource(api_version: &str, kind: &str) -> ApiResource {
+    let (group, version) = match api_version.split_once('/') {
+        Some((g, v)) => (g, v),
+        None => ("", api_version),
+    };
+    ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, kind))
+}
+
+/// What an apply did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ApplyReport {
+    pub cluster: String,
+    pub applied: Vec<ObjectRef>,
+    pub pruned: Vec<ObjectRef>,
+    /// Objects that would have been pruned but no longer carry our owner label.
+    pub kept: Vec<ObjectRef>,
+}
+
+/// How one object differs from the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectDiff {
+    pub object: ObjectRef,
+    /// `create`, `update`, `unchanged` or `delete`.
+    pub action: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// Applies, diffs and deletes the objects of one cluster.
+pub struct Applier<'a> {
+    pub client: kube::Client,
+    pub cluster: String,
+    /// The owner label value (`<app>.<cluster>`).
+    pub owner: String,
+    pub options: &'a KubeOptions,
+    pub progress: &'a Progress,
+}
+
+impl Applier<'_> {
+    fn api(&self, id: &ObjectRef) -> Api<DynamicObject> {
+        let ar = api_resource(&id.api_version, &id.kind);
+        match &id.namespace {
+            Some(ns) => Api::namespaced_with(self.client.clone(), ns, &ar),
+            None => Api::all_with(self.client.clone(), &ar),
+        }
+    }
+
+    fn err(&self, what: String, e: kube::Error) -> Error {
+        let detail = match &e {
+            kube::Error::Api(s) => format!("{} (HTTP {}, {})", s.message, s.code, s.reason),
+            other => other.to_string(),
+        };
+        Error::kube(&self.cluster, format!("{what}: {detail}"))
+    }
+
+    fn say(&self, text: impl AsRef<str>) {
+        self.progress.line(format!("{}: {}", self.cluster, text.as_ref()));
+    }
+
+    async fn get(&self, id: &ObjectRef) -> Result<Option<Json>> {
+        let obj = self.api(id).get_opt(&id.name).await.map_err(|e| self.err(format!("cannot read {id}"), e))?;
+        Ok(obj.and_then(|o| serde_json::to_value(o).ok()))
+    }
+
+    /// Applies every object in order, waits for readiness, prunes, records the inventory.
+    pub async fn apply(&self, objects: &[DesiredObject]) -> Result<ApplyReport> {
+        let mut report = ApplyReport { cluster: self.cluster.clone(), ..Default::default() };
+        let previous = self.read_inventory().await?;
+        let mut ordered: Vec<&DesiredObject> = objects.iter().collect();
+        ordered.sort_by_key(|o| apply_rank(&o.id.kind));
+        let params = PatchParams::apply(FIELD_MANAGER).force();
+        for o in &ordered {
+            self.progress.status(&self.cluster, format!("applying {}", o.id));
+            self.api(&o.id)
+                .patch(&o.id.name, &params, &Patch::Apply(&o.body))
+                .await
+                .map_err(|e| self.err(format!("applying {} ({})", o.id, o.path), e))?;
+            self.say(format!("applied {}", o.id));
+            report.applied.push(o.id.clone());
+            if o.id.kind == "CustomResourceDefinition" && self.options.wait {
+                // Objects of the new kind come next: the API must serve it first.
+                self.wait_ready(&[o]).await?;
+            }
+        }
+        if self.options.wait {
+            let gated: Vec<&DesiredObject> =
+                ordered.iter().copied().filter(|o| o.id.kind != "CustomResourceDefinition").collect();
+            self.wait_ready(&gated).await?;
+        }
+        if self.options.prune {
+            let desired: BTreeSet<ObjectRef> = objects.iter().map(|o| o.id.clone()).collect();
+            let (pruned, kept) = self.prune(&desired, previous.as_ref()).await?;
+            report.pruned = pruned;
+            report.kept = kept;
+        }
+        self.write_inventory(objects.iter().map(|o| o.id.clone()).collect()).await?;
+        self.progress
+            .finish(&self.cluster, format!("{} applied, {} pruned", report.applied.len(), report.pruned.len()));
+        Ok(report)
+    }
+
+    /// Waits until every object is ready, or the timeout.
+    pub async fn wait_ready(&self, objects: &[&DesiredObject]) -> Result<()> {
+        let start = Instant::now();
+        let mut pending: Vec<&DesiredObject> =
+            objects.iter().copied().filter(|o| needs_wait(&o.id.kind, &o.body)).collect();
+        let mut last_status: HashMap<ObjectRef, String> = HashMap::new();
+        while !pending.is_empty() {
+            let mut still = Vec::new();
+            for o in pending {
+                let live = self.get(&o.id).await?;
+                let state = match &live {
+                    Some(l) => readiness(&o.id.kind, l),
+                    None => Readiness::Waiting("not found".into()),
+                };
+                match state {
+                    Readiness::Ready => {
+                        self.say(format!("{} is ready", o.id));
+                    }
+                    Readiness::Failed(why) => {
+                        return Err(Error::kube(&self.cluster, format!("{} ({}) failed: {why}", o.id, o.path)));
+                    }
+                    Readiness::Waiting(why) => {
+                        if last_status.get(&o.id) != Some(&why) {
+                            self.say(format!("waiting for {}: {why}", o.id));
+                            last_status.insert(o.id.clone(), why);
+                        }
+                        still.push(o);
+                    }
+                }
+            }
+            pending = still;
+            if pending.is_empty() {
+                break;
+            }
+            if start.elapsed() > self.options.ready_timeout {
+                let list: Vec<String> = pending
+                    .iter()
+                    .map(|o| format!("{} ({}): {}", o.id, o.path, last_status.get(&o.id).cloned().unwrap_or_default()))
+                    .collect();
+                return Err(Error::kube(
+                    &self.cluster,
+                    format!("not ready after {} s:\n    {}", self.options.ready_timeout.as_secs(), list.join("\n    ")),
+                ));
+            }
+            tokio::time::sleep(self.options.poll).await;
+        }
+        Ok(())
+    }
+
+    fn inventory_ref(&self) -> ObjectRef {
+        ObjectRef {
+            api_version: "v1".into(),
+            kind: "ConfigMap".into(),
+            namespace: Some(self.options.inventory_namespace.clone()),
+            name: format!("stackwright-inventory-{}", self.owner.to_lowercase()),
+        }
+    }
+
+    /// The objects of the last successful apply (`None`: never applied).
+    pub async fn read_inventory(&self) -> Result<Option<BTreeSet<ObjectRef>>> {
+        let Some(cm) = self.get(&self.inventory_ref()).await? else {
+            return Ok(None);
+        };
+        let text = cm.pointer("/data/objects").and_then(Json::as_str).unwrap_or("[]");
+        let list: Vec<ObjectRef> = serde_json::from_str(text)
+            .map_err(|e| Error::kube(&self.cluster, format!("the inventory is unreadable: {e}")))?;
+        Ok(Some(list.into_iter().collect()))
+    }
+
+    async fn write_inventory(&self, objects: BTreeSet<ObjectRef>) -> Result<()> {
+        let id = self.inventory_ref();
+        let list: Vec<&ObjectRef> = objects.iter().collect();
+        let body = serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {
+                "name": id.name,
+                "namespace": id.namespace,
+                "labels": { MANAGED_BY_LABEL: "stackwright", INVENTORY_LABEL: self.owner },
+            },
+            "data": { "objects": serde_json::to_string(&list).unwrap_or_default() },
+        });
+        self.api(&id)
+            .patch(&id.name, &PatchParams::apply(FIELD_MANAGER).force(), &Patch::Apply(&body))
+            .await
+            .map_err(|e| self.err("writing the inventory".into(), e))?;
+        Ok(())
+    }
+
+    /// Objects of `kinds` that carry our owner label.
+    async fn labelled(&self, kinds: &BTreeSet<(String, String, bool)>) -> Result<BTreeSet<ObjectRef>> {
+        let selector = format!("{MANAGED_BY_LABEL}=stackwright,{OWNER_LABEL}={}", self.owner);
+        let mut found = BTreeSet::new();
+        for (api_version, kind, _namespaced) in kinds {
+            let ar = api_resource(api_version, kind);
+            let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &ar);
+            let list = match api.list(&ListParams::default().labels(&selector)).await {
+                Ok(l) => l,
+                // A kind whose CRD is gone has nothing left to prune.
+                Err(kube::Error::Api(s)) if s.code == 404 => continue,
+                Err(e) => return Err(self.err(format!("listing {kind} objects"), e)),
+            };
+            for item in list.items {
+                found.insert(ObjectRef {
+                    api_version: api_version.clone(),
+                    kind: kind.clone(),
+                    namespace: item.metadata.namespace.clone(),
+                    name: item.metadata.name.clone().unwrap_or_default(),
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Objects we own that are not in `desired`: from the inventory and the owner label.
+    pub async fn prune_candidates(
+        &self,
+        desired: &BTreeSet<ObjectRef>,
+        previous: Option<&BTreeSet<ObjectRef>>,
+    ) -> Result<Vec<ObjectRef>> {
+        let mut kinds: BTreeSet<(String, String, bool)> = BTreeSet::new();
+        for o in desired.iter().chain(previous.into_iter().flatten()) {
+            kinds.insert((o.api_version.clone(), o.kind.clone(), o.namespace.is_some()));
+        }
+        let mut candidates: BTreeSet<ObjectRef> =
+            previous.into_iter().flatten().filter(|o| !desired.contains(*o)).cloned().collect();
+        candidates.extend(self.labelled(&kinds).await?.into_iter().filter(|o| !desired.contains(o)));
+        candidates.remove(&self.inventory_ref());
+        let mut list: Vec<ObjectRef> = candidates.into_iter().collect();
+        // Dependents first: the reverse of the apply order.
+        list.sort_by_key(|o| std::cmp::Reverse(apply_rank(&o.kind)));
+        Ok(list)
+    }
+
+    /// Deletes the candidates that still carry our owner label. Returns (pruned, kept).
+    async fn prune(
+        &self,
+        desired: &BTreeSet<ObjectRef>,
+        previous: Option<&BTreeSet<ObjectRef>>,
+    ) -> Result<(Vec<ObjectRef>, Vec<ObjectRef>)> {
+        let mut pruned = Vec::new();
+        let mut kept = Vec::new();
+        for id in self.prune_candidates(desired, previous).await? {
+            let Some(live) = self.get(&id).await? else { continue };
+            if !self.owned(&live) {
+                self.say(format!("not pruning {id}: it no longer carries {OWNER_LABEL}={}", self.owner));
+                kept.push(id);
+                continue;
+            }
+            self.delete(&id).await?;
+            self.say(format!("pruned {id} (no longer in the program)"));
+            pruned.push(id);
+        }
+        Ok((pruned, kept))
+    }
+
+    fn owned(&self, live: &Json) -> bool {
+        live.pointer("/metadata/labels").and_then(|l| l.get(OWNER_LABEL)).and_then(Json::as_str)
+            == Some(self.owner.as_str())
+    }
+
+    async fn delete(&self, id: &ObjectRef) -> Result<()> {
+        match self.api(id).delete(&id.name, &DeleteParams::background()).await {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+            Err(e) => Err(self.err(format!("deleting {id}"), e)),
+        }
+    }
+
+    /// Deletes everything we own on the cluster (destroy), dependents first, and waits until
+    /// it is gone (load balancers release their network interfaces before the VPC goes).
+    pub async fn delete_all(&self, known: &[ObjectRef]) -> Result<Vec<ObjectRef>> {
+        let previous = self.read_inventory().await?;
+        let mut all = self.prune_candidates(&BTreeSet::new(), previous.as_ref()).await?;
+        for o in known {
+            if !all.contains(o) {
+                all.push(o.clone());
+            }
+        }
+        all.sort_by_key(|o| std::cmp::Reverse(apply_rank(&o.kind)));
+        let mut deleted = Vec::new();
+        for id in &all {
+            let Some(live) = self.get(id).await? else { continue };
+            if !self.owned(&live) {
+                self.say(format!("leaving {id}: it does not carry our owner label"));
+                continue;
+            }
+            self.delete(id).await?;
+            self.say(format!("deleting {id}"));
+            deleted.push(id.clone());
+        }
+        let start = Instant::now();
+        for id in &deleted {
+            while self.get(id).await?.is_some() {
+                if start.elapsed() > self.options.ready_timeout {
+                    return Err(Error::kube(
+                        &self.cluster,
+                        format!(
+                            "{id} is still there {} s after its delete (a finalizer?)",
+                            self.options.ready_timeout.as_secs()
+                        ),
+                    ));
+                }
+                tokio::time::sleep(self.options.poll).await;
+            }
+        }
+        self.delete(&self.inventory_ref()).await?;
+        Ok(deleted)
+    }
+
+    /// Compares the objects with the cluster through a server-side dry-run apply.
+    pub async fn diff(&self, objects: &[DesiredObject]) -> Result<Vec<ObjectDiff>> {
+        let mut diffs = Vec::new();
+        let params = PatchParams::apply(FIELD_MANAGER).force().dry_run();
+        for o in objects {
+            let live = self.get(&o.id).await?;
+            let action = match live {
+                None => "create",
+                Some(live) => {
+                    let dry = self
+                        .api(&o.id)
+                        .patch(&o.id.name, &params, &Patch::Apply(&o.body))
+                        .await
+                        .map_err(|e| self.err(format!("dry-run apply of {}", o.id), e))?;
+                    let dry = serde_json::to_value(dry).unwrap_or_default();
+                    if normalized(&dry) == normalized(&live) { "unchanged" } else { "update" }
+                }
+            };
+            diffs.push(ObjectDiff { object: o.id.clone(), action: action.into(), path: Some(o.path.clone()) });
+        }
+        let desired: BTreeSet<ObjectRef> = objects.iter().map(|o| o.id.clone()).collect();
+        let previous = self.read_inventory().await?;
+        for id in self.prune_candidates(&desired, previous.as_ref()).await? {
+            if let Some(live) = self.get(&id).await?
+                && self.owned(&live)
+            {
+                diffs.push(ObjectDiff { object: id, action: "delete".into(), path: None });
+            }
+        }
+        Ok(diffs)
+    }
+}
+
+/// An object without what the server changes on every write.
+fn normalized(object: &Json) -> Json {
+    let mut o = object.clone();
+    if let Some(meta) = o.get_mut("metadata").and_then(Json::as_object_mut) {
+        for k in ["managedFields", "resourceVersion", "generation", "uid", "creationTimestamp"] {
+            meta.remove(k);
+        }
+    }
+    if let Some(map) = o.as_object_mut() {
+        map.remove("status");
+    }
+    o
+}
+
+/// Whether an object of `kind` has a readiness condition worth waiting for.
+fn needs_wait(kind: &str, body: &Json) -> bool {
+    match kind {
+        "Deployment" | "StatefulSet" | "DaemonSet" | "CustomResourceDefinition" => true,
+        "Service" => body.pointer("/spec/type").and_then(Json::as_str) == Some("LoadBalancer"),
+        _ => false,
+    }
+}
+
+/// Where an object stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    Waiting(String),
+    Failed(String),
+}
+
+fn int(o: &Json, pointer: &str) -> i64 {
+    o.pointer(pointer).and_then(Json::as_i64).unwrap_or(0)
+}
+
+fn condition<'a>(o: &'a Json, kind: &str) -> Option<&'a Json> {
+    o.pointer("/status/conditions")?.as_array()?.iter().find(|c| c.get("type").and_then(Json::as_str) == Some(kind))
+}
+
+/// The readiness rules (those of `kubectl rollout status` for workloads).
+pub fn readiness(kind: &str, o: &Json) -> Readiness {
+    let generation = int(o, "/metadata/generation");
+    let observed = int(o, "/status/observedGeneration");
+    match kind {
+        "Deployment" => {
+            if let Some(c) = condition(o, "Progressing")
+                && c.get("reason").and_then(Json::as_str) == Some("ProgressDeadlineExceeded")
+            {
+                return Readiness::Failed(format!(
+                    "the rollout exceeded its progress deadline: {}",
+                    c.get("message").and_then(Json::as_str).unwrap_or("")
+                ));
+            }
+            let want = o.pointer("/spec/replicas").and_then(Json::as_i64).unwrap_or(1);
+            let updated = int(o, "/status/updatedReplicas");
+            let total = int(o, "/status/replicas");
+            let available = int(o, "/status/availableReplicas");
+            if observed < generation {
+                Readiness::Waiting("the controller has not seen the new spec yet".into())
+            } else if updated < want {
+                Readiness::Waiting(format!("{updated} of {want} replicas updated"))
+            } else if total > updated {
+                Readiness::Waiting(format!("{} old replicas pending termination", total - updated))
+            } else if available < updated {
+                Readiness::Waiting(format!("{available} of {updated} updated replicas available"))
+            } else {
+                Readiness::Ready
+            }
+        }
+        "StatefulSet" => {
+            let want = o.pointer("/spec/replicas").and_then(Json::as_i64).unwrap_or(1);
+            let ready = int(o, "/status/readyReplicas");
+            let updated = int(o, "/status/updatedReplicas");
+            if observed < generation {
+                Readiness::Waiting("the controller has not seen the new spec yet".into())
+            } else if updated < want || ready < want {
+                Readiness::Waiting(format!("{ready} of {want} ready, {updated} updated"))
+            } else {
+                Readiness::Ready
+            }
+        }
+        "DaemonSet" => {
+            let want = int(o, "/status/desiredNumberScheduled");
+            let updated = int(o, "/status/updatedNumberScheduled");
+            let available = int(o, "/status/numberAvailable");
+            if observed < generation {
+                Readiness::Waiting("the controller has not seen the new spec yet".into())
+            } else if updated < want || available < want {
+                Readiness::Waiting(format!("{available} of {want} nodes available, {updated} updated"))
+            } else {
+                Readiness::Ready
+            }
+        }
+        "CustomResourceDefinition" => {
+            match condition(o, "Established").and_then(|c| c.get("status")).and_then(Json::as_str) {
+                Some("True") => Readiness::Ready,
+                _ => Readiness::Waiting("not established yet".into()),
+            }
+        }
+        "Service" => {
+            let ingress =
+                o.pointer("/status/loadBalancer/ingress").and_then(Json::as_array).is_some_and(|i| !i.is_empty());
+            if ingress { Readiness::Ready } else { Readiness::Waiting("the load balancer is being provisioned".into()) }
+        }
+        _ => Readiness::Ready,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn deployment_readiness_follows_kubectl_rollout_status() {
+        let d = |status: Json| json!({"metadata": {"generation": 2}, "spec": {"replicas": 2}, "status": status});
+        assert!(matches!(readiness("Deployment", &d(json!({"observedGeneration": 1}))), Readiness::Waiting(_)));
+        assert_eq!(
+            readiness("Deployment", &d(json!({"observedGeneration": 2, "updatedReplicas": 1, "replicas": 2}))),
+            Readiness::Waiting("1 of 2 replicas updated".into())
+        );
+        assert_eq!(
+            readiness("Deployment", &d(json!({"observedGeneration": 2, "updatedReplicas": 2, "replicas": 3}))),
+            Readiness::Waiting("1 old replicas pending termination".into())
+        );
+        assert_eq!(
+            readiness(
+                "Deployment",
+                &d(json!({"observedGeneration": 2, "updatedReplicas": 2, "replicas": 2, "availableReplicas": 2}))
+            ),
+            Readiness::Ready
+        );
+        let stuck = d(
+            json!({"observedGeneration": 2, "conditions": [{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded", "message": "ReplicaSet web-1 has timed out progressing."}]}),
+        );
+        assert!(matches!(readiness("Deployment", &stuck), Readiness::Failed(m) if m.contains("timed out progressing")));
+    }
+
+    #[test]
+    fn crds_and_load_balancers() {
+        let crd = json!({"status": {"conditions": [{"type": "Established", "status": "True"}]}});
+        assert_eq!(readiness("CustomResourceDefinition", &crd), Readiness::Ready);
+        assert!(matches!(readiness("CustomResourceDefinition", &json!({})), Readiness::Waiting(_)));
+        let lb = json!({"spec": {"type": "LoadBalancer"}, "status": {"loadBalancer": {"ingress": [{"hostname": "x.elb.amazonaws.com"}]}}});
+        assert_eq!(readiness("Service", &lb), Readiness::Ready);
+        assert!(needs_wait("Service", &lb));
+        assert!(!needs_wait("Service", &json!({"spec": {"type": "ClusterIP"}})));
+    }
+
+    #[test]
+    fn placeholders_are_substituted_inside_longer_strings() {
+        let mut v = json!({"spec": {"image": "((stackwright:ref:prod/registry/Repo.RepositoryUri)):((stackwright:env:IMAGE_TAG))", "n": 3, "list": ["((stackwright:env:IMAGE_TAG))"]}});
+        let values: BTreeMap<String, String> = [
+            ("((stackwright:ref:prod/registry/Repo.RepositoryUri))".to_string(), "123.dkr.ecr/app".to_string()),
+            ("((stackwright:env:IMAGE_TAG))".to_string(), "v1".to_string()),
+        ]
+        .into();
+        substitute(&mut v, &values);
+        assert_eq!(v["spec"]["image"], "123.dkr.ecr/app:v1");
+        assert_eq!(v["spec"]["list"][0], "v1");
+        assert_eq!(leftover_placeholder(&v), None);
+    }
+
+    #[test]
+    fn plurals_and_groups() {
+        let ar = api_resource("networking.k8s.io/v1", "NetworkPolicy");
+        assert_eq!(
+            (ar.group.as_str(), ar.version.as_str(), ar.plural.as_str()),
+            ("networking.k8s.io", "v1", "networkpolicies")
+        );
+        let ar = api_resource("v1", "Service");
+        assert_eq!((ar.group.as_str(), ar.plural.as_str()), ("", "services"));
+        assert_eq!(api_resource("networking.k8s.io/v1", "Ingress").plural, "ingresses");
+        assert_eq!(api_resource("monitoring.coreos.com/v1", "ServiceMonitor").plural, "servicemonitors");
+    }
+}

@@ -1,0 +1,299 @@
+//! A run over an assembly: deploy the selected stacks in dependency order (independent ones
+//! concurrently), then apply the objects of the clusters they create.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use serde::Serialize;
+use stackwright_core::assembly::ClusterEntry;
+
+use crate::aws::{Aws, AwsOptions};
+use crate::cfn::{Approver, CfnOptions, Deployed, Engine};
+use crate::eks::{self, ClusterAccess};
+use crate::error::{Error, Result};
+use crate::kubernetes::{self, Applier, ApplyReport, KubeOptions};
+use crate::plan::{self, Assembly, Extend, NodeResult, Outputs};
+use crate::progress::{Progress, ProgressMode};
+
+/// Reads environment variables for `((stackwright:env:…))` placeholders.
+pub type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Everything a run needs; cheap to clone.
+#[derive(Clone)]
+pub struct Runtime {
+    pub aws: Arc<Aws>,
+    pub cfn: CfnOptions,
+    pub kube: KubeOptions,
+    /// Stacks deployed (or destroyed) at once, at most.
+    pub concurrency: usize,
+    pub progress: Arc<Progress>,
+    pub approver: Arc<Approver>,
+    /// Check that the credentials are for each environment's account before changing it.
+    pub check_account: bool,
+    /// Apply (and on destroy, delete) the Kubernetes objects of the clusters.
+    pub kubernetes: bool,
+    pub env: EnvLookup,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("cfn", &self.cfn)
+            .field("kube", &self.kube)
+            .field("concurrency", &self.concurrency)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runtime {
+    pub fn new(aws: AwsOptions, progress: ProgressMode) -> Runtime {
+        Runtime {
+            cfn: CfnOptions { retry: aws.retry, ..CfnOptions::default() },
+            aws: Arc::new(Aws::new(aws)),
+            kube: KubeOptions::default(),
+            concurrency: 4,
+            progress: Arc::new(Progress::new(progress)),
+            approver: Arc::new(Approver::default()),
+            check_account: true,
+            kubernetes: true,
+            env: Arc::new(|name| std::env::var(name).ok()),
+        }
+    }
+}
+
+/// A failure of one stack or cluster, for reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub target: String,
+    pub message: String,
+}
+
+/// A stack not started because one it needs failed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub stack: String,
+    pub because: String,
+}
+
+/// What a deploy did (printed as JSON with `--json`).
+#[derive(Debug, Default, Serialize)]
+pub struct DeployReport {
+    pub stacks: Vec<Deployed>,
+    pub clusters: Vec<ApplyReport>,
+    pub failed: Vec<Failure>,
+    pub skipped: Vec<Skipped>,
+    #[serde(skip)]
+    pub errors: Vec<Error>,
+}
+
+impl DeployReport {
+    /// `Err` with every failure when something failed.
+    pub fn result(&mut self) -> Result<()> {
+        if self.errors.is_empty() { Ok(()) } else { Err(Error::many(std::mem::take(&mut self.errors))) }
+    }
+
+    fn fail(&mut self, target: &str, error: Error) {
+        self.failed.push(Failure { target: target.to_string(), message: error.to_string() });
+        self.errors.push(error);
+    }
+}
+
+impl Runtime {
+    /// Checks the account of every environment the stacks deploy to.
+    pub async fn check_accounts(&self, assembly: &Assembly, stacks: &[String]) -> Result<()> {
+        if !self.check_account {
+            return Ok(());
+        }
+        let mut seen = BTreeSet::new();
+        for id in stacks {
+            let entry = assembly.stack(id)?;
+            if seen.insert(entry.environment.clone()) {
+                let env = assembly.environment(&entry.environment)?;
+                self.aws.check_account(&env.id, &env.region, &env.account).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An engine for one stack (borrowing what it needs).
+    pub async fn with_engine<T>(
+        &self,
+        assembly: &Assembly,
+        stack: &str,
+        f: impl AsyncFnOnce(&Engine<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let entry = assembly.stack(stack)?;
+        let env = assembly.environment(&entry.environment)?;
+        let clients = self.aws.region(&env.region).await;
+        let engine = Engine { clients: &clients, entry, options: &self.cfn, progress: &self.progress };
+        f(&engine).await
+    }
+
+    /// Outputs of deployed stacks (those that exist), by stack id.
+    pub async fn deployed_outputs(&self, assembly: &Assembly, stacks: &[String]) -> Result<Outputs> {
+        let mut outputs = Outputs::new();
+        for id in stacks {
+            let info = self.with_engine(assembly, id, async |e| e.describe(&e.entry.stack_name).await).await?;
+            if let Some(info) = info {
+                outputs.insert(id.clone(), info.outputs);
+            }
+        }
+        Ok(outputs)
+    }
+
+    /// Deploys the stacks matching `patterns` (with what they depend on unless `exactly`),
+    /// then the objects of the clusters whose stacks were deployed.
+    pub async fn deploy(&self, assembly: Arc<Assembly>, patterns: &[String], exactly: bool) -> DeployReport {
+        let mut report = DeployReport::default();
+        let extend = if exactly { Extend::Exactly } else { Extend::Upstream };
+        let selected = match assembly.select(patterns, extend) {
+            Ok(s) => s,
+            Err(e) => {
+                report.fail("selection", e);
+                return report;
+            }
+        };
+        if let Err(e) = self.check_accounts(&assembly, &selected).await {
+            report.fail("account", e);
+            return report;
+        }
+        // Producers outside the selection: read what they output now.
+        let outside: BTreeSet<String> = selected
+            .iter()
+            .filter_map(|id| assembly.manifest.stack(id))
+            .flat_map(|s| s.parameters.iter().map(|b| b.stack.clone()))
+            .chain(assembly.manifest.clusters.iter().filter(|c| selected.contains(&c.stack)).flat_map(|c| {
+                c.bindings.iter().filter_map(|b| match &b.source {
+                    stackwright_core::assembly::BindingSource::StackOutput { stack, .. } => Some(stack.clone()),
+                    _ => None,
+                })
+            }))
+            .filter(|s| !selected.contains(s))
+            .collect();
+        let initial = match self.deployed_outputs(&assembly, &outside.into_iter().collect::<Vec<_>>()).await {
+            Ok(o) => o,
+            Err(e) => {
+                report.fail("outputs", e);
+                return report;
+            }
+        };
+        let outputs = Arc::new(Mutex::new(initial));
+        let results = {
+            let assembly = assembly.clone();
+            plan::run_dag(
+                &selected,
+                |id| assembly.manifest.stack(id).map(|s| s.dependencies.clone()).unwrap_or_default(),
+                self.concurrency,
+                |id| {
+                    let (rt, assembly, outputs) = (self.clone(), assembly.clone(), outputs.clone());
+                    async move { rt.deploy_one(&assembly, &id, &outputs).await }
+                },
+            )
+            .await
+        };
+        let mut done = BTreeSet::new();
+        for (id, r) in results {
+            match r {
+                NodeResult::Done(d) => {
+                    done.insert(id);
+                    report.stacks.push(d);
+                }
+                NodeResult::Failed(e) => report.fail(&id, e),
+                NodeResult::Skipped { because } => {
+                    self.progress.line(format!("{id}: not deployed because {because} failed"));
+                    report.skipped.push(Skipped { stack: id, because });
+                }
+            }
+        }
+        if self.kubernetes {
+            let outputs = outputs.lock().map(|o| o.clone()).unwrap_or_default();
+            for cluster in &assembly.manifest.clusters {
+                if !done.contains(&cluster.stack) {
+                    continue;
+                }
+                match self.apply_cluster(&assembly, cluster, &outputs).await {
+                    Ok(r) => report.clusters.push(r),
+                    Err(e) => report.fail(&cluster.id, e),
+                }
+            }
+        }
+        report
+    }
+
+    async fn deploy_one(&self, assembly: &Assembly, id: &str, outputs: &Mutex<Outputs>) -> Result<Deployed> {
+        let entry = assembly.stack(id)?;
+        let template = assembly.template(entry)?;
+        let parameters: BTreeMap<String, String> = {
+            let outputs = outputs.lock().map_err(|_| Error::usage("internal: poisoned lock"))?;
+            plan::parameters(entry, &outputs)?.into_iter().collect()
+        };
+        let approver = self.approver.clone();
+        let deployed =
+            self.with_engine(assembly, id, async |e| e.deploy(&template, &parameters, &approver).await).await?;
+        if let Ok(mut o) = outputs.lock() {
+            o.insert(id.to_string(), deployed.outputs.clone());
+        }
+        Ok(deployed)
+    }
+
+    /// How to reach a cluster: its stack's outputs, else the EKS API.
+    pub async fn cluster_access(
+        &self,
+        assembly: &Assembly,
+        cluster: &ClusterEntry,
+        outputs: &Outputs,
+    ) -> Result<ClusterAccess> {
+        let env = assembly.environment(&cluster.environment)?;
+        let of_stack = outputs.get(&cluster.stack);
+        let get = |name: &str| of_stack.and_then(|o| o.get(name)).cloned();
+        let name = get(&cluster.outputs.cluster_name).unwrap_or_else(|| cluster.name.clone());
+        match get(&cluster.outputs.endpoint) {
+            Some(endpoint) => Ok(ClusterAccess {
+                name,
+                region: env.region.clone(),
+                endpoint,
+                certificate_authority: get(&cluster.outputs.certificate_authority).unwrap_or_default(),
+            }),
+            None => {
+                let clients = self.aws.region(&env.region).await;
+                ClusterAccess::describe(&clients.eks, &self.cfn.retry, &env.region, &name).await
+            }
+        }
+    }
+
+    /// A Kubernetes client for the cluster, with a fresh EKS token.
+    pub async fn kube_client(&self, access: &ClusterAccess) -> Result<kube::Client> {
+        let credentials = self.aws.credentials(&access.region).await?;
+        let token = eks::token(&credentials, &access.region, &access.name, SystemTime::now())?;
+        access.client(&token)
+    }
+
+    /// Resolves, applies, waits for and prunes the objects of one cluster.
+    pub async fn apply_cluster(
+        &self,
+        assembly: &Assembly,
+        cluster: &ClusterEntry,
+        outputs: &Outputs,
+    ) -> Result<ApplyReport> {
+        let values = kubernetes::binding_values(cluster, outputs, &*self.env)?;
+        let objects = kubernetes::load_objects(assembly, cluster, &values)?;
+        let access = self.cluster_access(assembly, cluster, outputs).await?;
+        self.progress.line(format!(
+            "{}: applying {} object(s) to {} ({})",
+            cluster.id,
+            objects.len(),
+            access.name,
+            access.endpoint
+        ));
+        let client = self.kube_client(&access).await?;
+        let applier = Applier {
+            client,
+            cluster: cluster.id.clone(),
+            owner: kubernetes::owner(&assembly.manifest.app, cluster),
+            options: &self.kube,
+            progress: &self.progress,
+        };
+        applier.apply(&objects).await
+    }
+}

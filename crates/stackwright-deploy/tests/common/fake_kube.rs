@@ -1,0 +1,299 @@
+//! A fake Kubernetes API server: the paths the applier uses (server-side apply, get, list with
+//! a label selector, delete), an in-memory store, a request log, and controllers that make
+//! Deployments roll out and CRDs become established after a few reads.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub content_type: String,
+    pub authorization: String,
+}
+
+impl Logged {
+    pub fn param(&self, name: &str) -> Option<String> {
+        self.query.split('&').find_map(|kv| {
+            kv.split_once('=')
+                .filter(|(k, _)| *k == name)
+                .map(|(_, v)| v.replace("%2C", ",").replace("%3D", "=").replace("%2F", "/"))
+        })
+    }
+}
+
+/// (group/version, plural, namespace, name)
+type Key = (String, String, String, String);
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub objects: BTreeMap<Key, Value>,
+    pub log: Vec<Logged>,
+    /// Reads of a Deployment before it reports rolled out.
+    pub rollout_reads: u32,
+    /// Reads of an object, by key.
+    reads: BTreeMap<Key, u32>,
+    /// When set, Deployments never become ready.
+    pub stuck: bool,
+    next_uid: u64,
+}
+
+pub struct FakeKube {
+    pub port: u16,
+    pub state: Arc<Mutex<State>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeKube {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeKube {
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn start() -> FakeKube {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let state = Arc::new(Mutex::new(State { rollout_reads: 2, ..Default::default() }));
+        let shared = state.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { return };
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |req| handle(req, state.clone()));
+                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        });
+        FakeKube { port, state, task }
+    }
+
+    /// Requests other than reads of the inventory, as "METHOD path".
+    pub fn writes(&self) -> Vec<String> {
+        self.state
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .filter(|l| l.method != "GET")
+            .map(|l| format!("{} {}", l.method, l.path))
+            .collect()
+    }
+
+    pub fn log(&self) -> Vec<Logged> {
+        self.state.lock().unwrap().log.clone()
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.state
+            .lock()
+            .unwrap()
+            .objects
+            .keys()
+            .map(
+                |(_, plural, ns, name)| {
+                    if ns.is_empty() { format!("{plural}/{name}") } else { format!("{plural}/{ns}/{name}") }
+                },
+            )
+            .collect()
+    }
+
+    pub fn get(&self, plural: &str, ns: &str, name: &str) -> Option<Value> {
+        self.state
+            .lock()
+            .unwrap()
+            .objects
+            .iter()
+            .find(|((_, p, n, m), _)| p == plural && n == ns && m == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Puts an object in directly (as if someone else had created it).
+    pub fn insert(&self, gv: &str, plural: &str, ns: &str, name: &str, object: Value) {
+        self.state.lock().unwrap().objects.insert((gv.into(), plural.into(), ns.into(), name.into()), object);
+    }
+}
+
+fn reply(code: u16, body: Value) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(code)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap()
+}
+
+fn status(code: u16, reason: &str, message: &str) -> Response<Full<Bytes>> {
+    reply(
+        code,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": if code < 300 { "Success" } else { "Failure" },
+               "message": message, "reason": reason, "code": code}),
+    )
+}
+
+/// Splits an API path into (group/version, plural, namespace, name).
+fn parse(path: &str) -> Option<(String, String, String, Option<String>)> {
+    let seg: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (gv, rest) = match *seg.first()? {
+        "api" => (seg.get(1)?.to_string(), &seg[2..]),
+        "apis" => (format!("{}/{}", seg.get(1)?, seg.get(2)?), &seg[3..]),
+        _ => return None,
+    };
+    if rest.first() == Some(&"namespaces") && rest.len() >= 3 {
+        Some((gv, rest[2].to_string(), rest[1].to_string(), rest.get(3).map(|s| s.to_string())))
+    } else {
+        Some((gv, rest.first()?.to_string(), String::new(), rest.get(1).map(|s| s.to_string())))
+    }
+}
+
+fn matches_selector(object: &Value, selector: &str) -> bool {
+    selector.split(',').filter(|s| !s.is_empty()).all(|kv| match kv.split_once('=') {
+        Some((k, v)) => object.pointer("/metadata/labels").and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v),
+        None => false,
+    })
+}
+
+fn controller(kind: &str, object: &mut Value, reads: u32, rollout_reads: u32, stuck: bool) {
+    let generation = object.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
+    match kind {
+        "Deployment" => {
+            let replicas = object.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
+            let done = !stuck && reads >= rollout_reads;
+            object["status"] = if done {
+                json!({"observedGeneration": generation, "replicas": replicas, "updatedReplicas": replicas,
+                       "readyReplicas": replicas, "availableReplicas": replicas})
+            } else {
+                json!({"observedGeneration": generation, "replicas": replicas, "updatedReplicas": 0})
+            };
+        }
+        "CustomResourceDefinition" if reads >= 1 => {
+            object["status"] = json!({"conditions": [{"type": "Established", "status": "True"}]});
+        }
+        _ => {}
+    }
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    state: Arc<Mutex<State>>,
+) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+    let method = req.method().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let logged = Logged {
+        method: method.clone(),
+        path: path.clone(),
+        query: query.clone(),
+        content_type: header("content-type"),
+        authorization: header("authorization"),
+    };
+    let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let mut st = state.lock().unwrap();
+    st.log.push(logged.clone());
+    if !logged.authorization.starts_with("Bearer k8s-aws-v1.") {
+        return Ok(status(401, "Unauthorized", "no EKS token"));
+    }
+    let Some((gv, plural, ns, name)) = parse(&path) else {
+        return Ok(status(404, "NotFound", "unknown path"));
+    };
+    match (method.as_str(), name) {
+        ("PATCH", Some(name)) => {
+            if logged.content_type != "application/apply-patch+yaml" {
+                return Ok(status(415, "UnsupportedMediaType", "only server-side apply is served"));
+            }
+            if logged.param("fieldManager").as_deref() != Some("stackwright") {
+                return Ok(status(422, "Invalid", "fieldManager is required"));
+            }
+            let mut object: Value = match serde_json::from_slice(&body) {
+                Ok(v) => v,
+                Err(e) => return Ok(status(400, "BadRequest", &e.to_string())),
+            };
+            let key = (gv, plural, ns, name);
+            let old = st.objects.get(&key).cloned();
+            let generation = old
+                .as_ref()
+                .and_then(|o| o.pointer("/metadata/generation").and_then(Value::as_i64))
+                .map(|g| if old.as_ref().map(|o| &o["spec"]) != Some(&object["spec"]) { g + 1 } else { g })
+                .unwrap_or(1);
+            st.next_uid += 1;
+            let uid = old
+                .as_ref()
+                .and_then(|o| o.pointer("/metadata/uid").cloned())
+                .unwrap_or(json!(format!("uid-{}", st.next_uid)));
+            let meta = object["metadata"].as_object_mut().unwrap();
+            meta.insert("generation".into(), json!(generation));
+            meta.insert("uid".into(), uid);
+            meta.insert("resourceVersion".into(), json!(st.next_uid.to_string()));
+            if logged.param("dryRun").as_deref() == Some("All") {
+                if let Some(s) = old.as_ref().and_then(|o| o.get("status")) {
+                    object["status"] = s.clone();
+                }
+                return Ok(reply(200, object));
+            }
+            st.reads.insert(key.clone(), 0);
+            let kind = object["kind"].as_str().unwrap_or("").to_string();
+            let (rollout, stuck) = (st.rollout_reads, st.stuck);
+            controller(&kind, &mut object, 0, rollout, stuck);
+            st.objects.insert(key, object.clone());
+            Ok(reply(if old.is_some() { 200 } else { 201 }, object))
+        }
+        ("GET", Some(name)) => {
+            let key = (gv, plural, ns, name.clone());
+            let reads = {
+                let r = st.reads.entry(key.clone()).or_insert(0);
+                *r += 1;
+                *r
+            };
+            let (rollout, stuck) = (st.rollout_reads, st.stuck);
+            match st.objects.get_mut(&key) {
+                Some(o) => {
+                    let kind = o["kind"].as_str().unwrap_or("").to_string();
+                    controller(&kind, o, reads, rollout, stuck);
+                    Ok(reply(200, o.clone()))
+                }
+                None => Ok(status(404, "NotFound", &format!("{} \"{name}\" not found", key.1))),
+            }
+        }
+        ("GET", None) => {
+            let selector = logged.param("labelSelector").unwrap_or_default();
+            let items: Vec<Value> = st
+                .objects
+                .iter()
+                .filter(|((g, p, n, _), o)| {
+                    *g == gv && *p == plural && (ns.is_empty() || *n == ns) && matches_selector(o, &selector)
+                })
+                .map(|(_, o)| o.clone())
+                .collect();
+            Ok(reply(
+                200,
+                json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": "1"}, "items": items}),
+            ))
+        }
+        ("DELETE", Some(name)) => {
+            let key = (gv, plural, ns, name.clone());
+            match st.objects.remove(&key) {
+                Some(_) => Ok(status(200, "", "deleted")),
+                None => Ok(status(404, "NotFound", &format!("\"{name}\" not found"))),
+            }
+        }
+        _ => Ok(status(405, "MethodNotAllowed", "not served by the fake")),
+    }
+}
