@@ -1,0 +1,44 @@
+//! Shared by the tests of Vpc, EksCluster, NodeGroup and EcrRepo: building apps, synthesizing
+//! them, reading templates and errors.
+#![allow(dead_code)]
+
+use stackwright_core::{Account, App, Assembly, Environment, Region};
+
+pub fn app() -> (App, Environment) {
+    let app = App::new("demo");
+    let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
+    (app, prod)
+}
+
+/// The template of `stack` (`prod-network`, …) as JSON.
+pub fn template(assembly: &Assembly, stack: &str) -> serde_json::Value {
+    let file = format!("{stack}.template.json");
+    let bytes = assembly.files.get(&file).unwrap_or_else(|| panic!("no {file} in {:?}", assembly.files.keys()));
+    serde_json::from_slice(bytes).unwrap()
+}
+
+/// The resources of a template of one type, by logical id.
+pub fn resources_of<'a>(template: &'a serde_json::Value, kind: &str) -> Vec<(&'a String, &'a serde_json::Value)> {
+    template["Resources"].as_object().unwrap().iter().filter(|(_, r)| r["Type"] == kind).collect()
+}
+
+/// The error text of a failed result.
+pub fn error_text<T>(result: stackwright_core::Result<T>) -> String {
+    match result {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Snapshots `value` as `name` in the top-level `snapshots/constructs` folder.
+#[macro_export]
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/constructs"),
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_json_snapshot!($name, $value);
+        })
+    };
+}
