@@ -5,6 +5,7 @@ mod arn;
 pub mod cidr;
 pub mod default_security_group;
 mod encryption_key;
+pub mod github;
 pub mod iam;
 pub mod kubernetes_version;
 pub mod log_group;

@@ -1,0 +1,525 @@
+//! [`GitHubPipeline`]: the delivery flow of a stackwright program, as GitHub Actions workflows
+//! synthesized from the program itself, and the AWS roles they assume.
+//!
+//! Three workflows land in the assembly under `.github/workflows/` (`synth --workflows`
+//! copies them into the repository):
+//!
+//! - `stackwright-pr.yml` — on a pull request: build, test, synthesize (and check that the
+//!   committed workflows are current), `diff --json` with the read-only diff role, one PR comment
+//!   updated on every push, and a gate that fails on security-relevant changes (IAM, security
+//!   groups, access entries, …) unless the PR carries the review label.
+//! - `stackwright-deploy.yml` — on a push to main (changes outside the service): `deploy
+//!   --require-approval never` in the protected environment, one deploy at a time.
+//! - `stackwright-app.yml` — on a push to main that changes the service: build the image, tag it
+//!   with the commit SHA of the service's last change, push it to ECR, deploy with the tag in the
+//!   late-bound `IMAGE_TAG` variable, wait for the rollout and roll the Deployment back when it
+//!   fails.
+//!
+//! Both deploy workflows compute the image tag the same way (the last commit that changed the
+//! service) and build the image when ECR does not have it yet, so whichever runs first deploys
+//! a complete system; they share one concurrency group, so two deploys never overlap.
+
+use indexmap::IndexMap;
+use stackwright_core::{Construct, Diagnostic, Node, Result};
+
+use super::access::{
+    ClusterTarget, GitHubAccess, GitHubAccessProps, GitHubRepository, OidcProviderSource, check_claim_part,
+};
+use super::actions;
+use super::workflow::{BranchFilter, Concurrency, Empty, Job, Permissions, Step, Triggers, Workflow};
+
+/// The container image of the application and where it goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppDelivery {
+    /// The service's folder: the Docker build context and the app workflow's path filter.
+    pub directory: String,
+    /// The Dockerfile, relative to the repository root.
+    pub dockerfile: String,
+    /// The ECR repository (name) the image is pushed to.
+    pub ecr_repository: String,
+    /// The environment variable the program reads the image tag from (a late-bound value).
+    pub image_tag_variable: String,
+}
+
+impl AppDelivery {
+    /// The service in `directory` (with its `Dockerfile`), pushed to `ecr_repository`; the tag
+    /// flows through `IMAGE_TAG`.
+    pub fn new(directory: &str, ecr_repository: &str) -> Self {
+        let directory = directory.trim_end_matches('/').to_string();
+        AppDelivery {
+            dockerfile: format!("{directory}/Dockerfile"),
+            directory,
+            ecr_repository: ecr_repository.to_string(),
+            image_tag_variable: "IMAGE_TAG".to_string(),
+        }
+    }
+}
+
+/// How the pipeline builds, tests and runs the program.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GitHubPipelineProps {
+    pub repository: GitHubRepository,
+    pub main_branch: String,
+    /// The GitHub environment of deploy jobs: give it required reviewers and limit its
+    /// deployment branches to the main branch.
+    pub environment: String,
+    /// The pull-request label that accepts security-relevant changes.
+    pub security_label: String,
+    /// The command that runs the program, followed by a subcommand (`synth`, `diff`, `deploy`).
+    pub program: String,
+    pub build_command: String,
+    pub test_command: String,
+    pub provider: OidcProviderSource,
+    pub app: Option<AppDelivery>,
+    pub cluster: Option<ClusterTarget>,
+    /// See [`GitHubAccessProps::deploy_services`].
+    pub deploy_services: Vec<String>,
+    /// Minutes a deploy job may take (a first EKS cluster takes 15 to 20).
+    pub deploy_timeout_minutes: u32,
+}
+
+impl GitHubPipelineProps {
+    /// Defaults: branch `main`, environment `production`, label `security-reviewed`, the
+    /// program run with `cargo run --locked --features deploy --`.
+    pub fn new(repository: GitHubRepository) -> Self {
+        GitHubPipelineProps {
+            repository,
+            main_branch: "main".to_string(),
+            environment: "production".to_string(),
+            security_label: "security-reviewed".to_string(),
+            program: "cargo run --locked --features deploy --".to_string(),
+            build_command: "cargo build --locked --all-targets".to_string(),
+            test_command: "cargo test --locked --workspace".to_string(),
+            provider: OidcProviderSource::Create,
+            app: None,
+            cluster: None,
+            deploy_services: super::access::DEFAULT_DEPLOY_SERVICES.iter().map(|s| s.to_string()).collect(),
+            deploy_timeout_minutes: 90,
+        }
+    }
+
+    pub fn with_app(mut self, app: AppDelivery) -> Self {
+        self.app = Some(app);
+        self
+    }
+
+    pub fn with_cluster(mut self, cluster: ClusterTarget) -> Self {
+        self.cluster = Some(cluster);
+        self
+    }
+
+    /// How CI runs the program, e.g. `cargo run --locked --features deploy --example prod --`.
+    pub fn with_program(mut self, program: &str) -> Self {
+        self.program = program.to_string();
+        self
+    }
+}
+
+/// The workflows and the roles behind them.
+pub struct GitHubPipeline {
+    node: Node,
+    access: GitHubAccess,
+    workflows: IndexMap<String, Workflow>,
+}
+
+/// Where the workflow files go, in the assembly and in the repository.
+pub const WORKFLOWS_DIR: &str = ".github/workflows";
+
+impl GitHubPipeline {
+    /// Creates the OIDC provider and roles in `scope`'s stack and writes the workflows into
+    /// the assembly.
+    pub fn new(scope: &impl Construct, id: &str, props: GitHubPipelineProps) -> Result<Self> {
+        let node = scope.node().add_child(id)?;
+        let path = node.path();
+        let stack = node.require_stack("GitHubPipeline")?;
+        let mut problems = Vec::new();
+        if let Err(d) = check_claim_part(&path, "main branch", &props.main_branch) {
+            problems.push(d);
+        }
+        if let Err(d) = check_claim_part(&path, "security label", &props.security_label) {
+            problems.push(d);
+        }
+        for (what, command) in [
+            ("program", &props.program),
+            ("build command", &props.build_command),
+            ("test command", &props.test_command),
+        ] {
+            if command.trim().is_empty() || command.contains("${{") || command.contains('\n') {
+                problems.push(Diagnostic::new(
+                    &path,
+                    format!("invalid {what} '{command}'"),
+                    "give one shell command line without GitHub expressions",
+                ));
+            }
+        }
+        if let Some(app) = &props.app {
+            for (what, p) in [("service directory", &app.directory), ("Dockerfile", &app.dockerfile)] {
+                if p.is_empty()
+                    || p.starts_with('/')
+                    || p.split('/').any(|s| s == "..")
+                    || p.contains(['*', '?', '[', '!', '\n'])
+                {
+                    problems.push(Diagnostic::new(
+                        &path,
+                        format!("invalid {what} '{p}'"),
+                        "use a path relative to the repository root, without wildcards or '..'",
+                    ));
+                }
+            }
+            let var = &app.image_tag_variable;
+            if var.is_empty()
+                || var.starts_with(|c: char| c.is_ascii_digit())
+                || !var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                problems.push(Diagnostic::new(
+                    &path,
+                    format!("'{var}' is not a valid environment variable name"),
+                    "use letters, digits and '_'",
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(stackwright_core::Error::Invalid(problems.into()));
+        }
+
+        let access = GitHubAccess::new(
+            &node,
+            "Access",
+            GitHubAccessProps {
+                repository: props.repository.clone(),
+                environment: props.environment.clone(),
+                provider: props.provider.clone(),
+                ecr_repositories: props.app.iter().map(|a| a.ecr_repository.clone()).collect(),
+                cluster: props.cluster.clone(),
+                deploy_services: props.deploy_services.clone(),
+            },
+        )?;
+        let ctx = Context {
+            props: &props,
+            region: stack.region().as_str().to_string(),
+            diff_role: access.diff_role_arn(),
+            deploy_role: access.deploy_role_arn(),
+            concurrency_group: format!("stackwright-deploy-{}-{}", node.app_name(), stack.environment().id()),
+        };
+        let mut workflows = IndexMap::new();
+        workflows.insert("stackwright-pr.yml".to_string(), pull_request_workflow(&ctx));
+        workflows.insert("stackwright-deploy.yml".to_string(), deploy_workflow(&ctx));
+        if props.app.is_some() {
+            workflows.insert("stackwright-app.yml".to_string(), app_workflow(&ctx));
+        }
+        for (file, workflow) in &workflows {
+            let yaml = workflow.to_yaml().map_err(|message| stackwright_core::Error::Serialize {
+                what: format!("workflow {file} of {path}"),
+                message,
+            })?;
+            node.add_assembly_file(&format!("{WORKFLOWS_DIR}/{file}"), yaml);
+        }
+        Ok(GitHubPipeline { node, access, workflows })
+    }
+
+    /// The OIDC provider and roles.
+    pub fn access(&self) -> &GitHubAccess {
+        &self.access
+    }
+
+    /// File name → workflow.
+    pub fn workflows(&self) -> &IndexMap<String, Workflow> {
+        &self.workflows
+    }
+}
+
+impl Construct for GitHubPipeline {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+struct Context<'a> {
+    props: &'a GitHubPipelineProps,
+    region: String,
+    diff_role: String,
+    deploy_role: String,
+    concurrency_group: String,
+}
+
+fn checkout(full_history: bool) -> Step {
+    let step = Step::uses("Check out", &actions::CHECKOUT).with("persist-credentials", false);
+    if full_history { step.with("fetch-depth", 0) } else { step }
+}
+
+fn cargo_cache() -> Step {
+    Step::uses("Cache cargo", &actions::CACHE)
+        .with("path", "~/.cargo/registry/index/\n~/.cargo/registry/cache/\n~/.cargo/git/db/\ntarget/\n")
+        .with("key", "cargo-${{ runner.os }}-${{ hashFiles('**/Cargo.lock') }}")
+        .with("restore-keys", "cargo-${{ runner.os }}-\n")
+}
+
+fn aws_credentials(ctx: &Context<'_>, role: &str, session: &str) -> Step {
+    Step::uses("AWS credentials (OIDC, no stored keys)", &actions::CONFIGURE_AWS_CREDENTIALS)
+        .with("role-to-assume", role)
+        .with("role-session-name", session)
+        .with("aws-region", ctx.region.as_str())
+}
+
+fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
+    let p = ctx.props;
+    let triggers = Triggers {
+        pull_request: Some(BranchFilter::branches([p.main_branch.as_str()]).types([
+            "opened",
+            "synchronize",
+            "reopened",
+            "labeled",
+            "unlabeled",
+        ])),
+        ..Default::default()
+    };
+    let test = Job::new("Build, test, synthesize")
+        .permissions(Permissions::contents_read())
+        .timeout(60)
+        .steps([
+            checkout(false),
+            cargo_cache(),
+            Step::run("Build", &p.build_command),
+            Step::run("Test", &p.test_command),
+            Step::run(
+                "Synthesize",
+                "$PROGRAM synth --out out --workflows .\n\
+                 if ! git diff --exit-code -- .github/workflows; then\n  \
+                 echo \"::error::.github/workflows is not what the program synthesizes: run 'synth --workflows' and commit the result\"\n  \
+                 exit 1\n\
+                 fi\n",
+            ),
+        ]);
+    let diff = Job::new("Diff against the deployed stacks")
+        .needs("test")
+        .condition("github.event.pull_request.head.repo.full_name == github.repository")
+        .permissions(Permissions::contents_read().with_id_token())
+        .timeout(60)
+        .output("security", "${{ steps.diff.outputs.security }}")
+        .output("report", "${{ steps.diff.outputs.report }}")
+        .steps([
+            checkout(false),
+            cargo_cache(),
+            aws_credentials(ctx, &ctx.diff_role, "stackwright-diff"),
+            Step::run(
+                "Diff",
+                "$PROGRAM diff --json > diff.json\n\
+                 jq -e . diff.json > /dev/null\n\
+                 security=$(jq '[.. | objects | select(.security? == true)] | length' diff.json)\n\
+                 echo \"security=$security\" >> \"$GITHUB_OUTPUT\"\n\
+                 {\n  \
+                 echo 'report<<STACKWRIGHT_DIFF_EOF'\n  \
+                 jq -c . diff.json | head -c 60000\n  \
+                 echo\n  \
+                 echo 'STACKWRIGHT_DIFF_EOF'\n\
+                 } >> \"$GITHUB_OUTPUT\"\n",
+            )
+            .id("diff"),
+        ]);
+    let comment = Job::new("Post the diff on the pull request")
+        .needs("diff")
+        .permissions(Permissions::none().with("pull-requests", super::workflow::Access::Write))
+        .timeout(10)
+        .step(
+            Step::uses("Create or update the diff comment", &actions::GITHUB_SCRIPT)
+                .env("REPORT", "${{ needs.diff.outputs.report }}")
+                .env("SECURITY", "${{ needs.diff.outputs.security }}")
+                .env("LABEL", p.security_label.as_str())
+                .with("script", COMMENT_SCRIPT),
+        );
+    let gate = Job::new("Security-relevant changes need the review label")
+        .needs("diff")
+        .permissions(Permissions::none())
+        .timeout(5)
+        .step(
+            Step::run(
+                "Check",
+                "if [ \"${SECURITY:-0}\" != \"0\" ] && [ \"$LABELLED\" != \"true\" ]; then\n  \
+                 echo \"::error::$SECURITY security-relevant change(s) (IAM, security groups, access entries): review them and add the label '$LABEL'\"\n  \
+                 exit 1\n\
+                 fi\n\
+                 echo \"security-relevant changes: ${SECURITY:-0} (label '$LABEL' present: $LABELLED)\"\n",
+            )
+            .env("SECURITY", "${{ needs.diff.outputs.security }}")
+            .env("LABELLED", format!("${{{{ contains(github.event.pull_request.labels.*.name, '{}') }}}}", p.security_label))
+            .env("LABEL", p.security_label.as_str()),
+        );
+    Workflow::new("stackwright pull request", triggers)
+        .concurrency(Concurrency::cancel_previous("stackwright-pr-${{ github.event.pull_request.number }}"))
+        .env("PROGRAM", p.program.as_str())
+        .env("CARGO_TERM_COLOR", "always")
+        .job("test", test)
+        .job("diff", diff)
+        .job("comment", comment)
+        .job("security-gate", gate)
+}
+
+const COMMENT_SCRIPT: &str = r#"const marker = '<!-- stackwright-diff -->';
+const security = Number(process.env.SECURITY || '0');
+let report = null;
+try { report = JSON.parse(process.env.REPORT || 'null'); } catch (e) { report = null; }
+const lines = [];
+const walk = (value, stack) => {
+  if (Array.isArray(value)) { value.forEach((v) => walk(v, stack)); return; }
+  if (value === null || typeof value !== 'object') return;
+  const here = value.stack_name || value.stack || stack;
+  if (typeof value.logical_id === 'string' && typeof value.action === 'string') {
+    const sign = { Add: '+', Remove: '-', Modify: value.replacement === 'True' ? '±' : '~' }[value.action] || '~';
+    lines.push(`${sign} ${here ? here + ' ' : ''}${value.logical_id} (${value.type || ''})${value.path ? ' ' + value.path : ''}${value.replacement === 'True' ? ' [REPLACE]' : ''}${value.security ? ' [SECURITY]' : ''}`);
+  }
+  Object.values(value).forEach((v) => walk(v, here));
+};
+walk(report, null);
+let body = `${marker}\n### stackwright diff\n\n`;
+body += lines.length ? '```diff\n' + lines.join('\n') + '\n```\n' : 'No resource changes.\n';
+if (security > 0) body += `\n**${security} security-relevant change(s).** Review them, then add the label \`${process.env.LABEL}\` to accept.\n`;
+const raw = JSON.stringify(report, null, 2) || String(process.env.REPORT || '');
+body += `\n<details><summary>diff --json</summary>\n\n\`\`\`json\n${raw.slice(0, 50000)}\n\`\`\`\n</details>\n`;
+const { owner, repo } = context.repo;
+const issue_number = context.issue.number;
+const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
+const mine = comments.find((c) => c.user && c.user.type === 'Bot' && (c.body || '').startsWith(marker));
+if (mine) {
+  await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+} else {
+  await github.rest.issues.createComment({ owner, repo, issue_number, body });
+}
+"#;
+
+/// The deploy job both deploy workflows run: ensure the image exists, deploy, wait, roll back.
+fn deploy_job(ctx: &Context<'_>, name: &str) -> Job {
+    let p = ctx.props;
+    let mut job = Job::new(name)
+        .environment(&p.environment)
+        .concurrency(Concurrency::queue(ctx.concurrency_group.as_str()))
+        .permissions(Permissions::contents_read().with_id_token())
+        .timeout(p.deploy_timeout_minutes)
+        .step(checkout(p.app.is_some()))
+        .step(aws_credentials(ctx, &ctx.deploy_role, "stackwright-deploy"));
+    let mut deploy_env: Vec<(String, String)> = Vec::new();
+    if let Some(app) = &p.app {
+        job = job.steps([
+            Step::run(
+                "Image tag: the commit that last changed the service",
+                "tag=$(git log -1 --format=%H -- \"$SERVICE_DIR\")\n\
+                 if [ -z \"$tag\" ]; then echo \"::error::no commit changes $SERVICE_DIR\"; exit 1; fi\n\
+                 echo \"tag=$tag\" >> \"$GITHUB_OUTPUT\"\n\
+                 if aws ecr describe-images --repository-name \"$REPOSITORY\" --image-ids \"imageTag=$tag\" > /dev/null 2>&1; then\n  \
+                 echo \"exists=true\" >> \"$GITHUB_OUTPUT\"\n\
+                 else\n  \
+                 echo \"exists=false\" >> \"$GITHUB_OUTPUT\"\n\
+                 fi\n",
+            )
+            .id("image")
+            .env("SERVICE_DIR", app.directory.as_str())
+            .env("REPOSITORY", app.ecr_repository.as_str()),
+            Step::uses("Log in to ECR", &actions::AMAZON_ECR_LOGIN)
+                .id("ecr")
+                .condition("steps.image.outputs.exists != 'true'"),
+            Step::uses("Set up Docker Buildx", &actions::SETUP_BUILDX).condition("steps.image.outputs.exists != 'true'"),
+            Step::uses("Build and push the image", &actions::BUILD_PUSH)
+                .condition("steps.image.outputs.exists != 'true'")
+                .with("context", app.directory.as_str())
+                .with("file", app.dockerfile.as_str())
+                .with("push", true)
+                .with(
+                    "tags",
+                    format!("${{{{ steps.ecr.outputs.registry }}}}/{}:${{{{ steps.image.outputs.tag }}}}", app.ecr_repository),
+                )
+                .with("cache-from", "type=gha,scope=stackwright-app")
+                .with("cache-to", "type=gha,mode=max,scope=stackwright-app"),
+        ]);
+        deploy_env.push((app.image_tag_variable.clone(), "${{ steps.image.outputs.tag }}".to_string()));
+    }
+    // No cargo cache here: zizmor's cache-poisoning audit (rightly) rejects restoring caches in
+    // a job that publishes an image and deploys; deploy jobs build the program from scratch.
+    let kube_env = |step: Step, c: &ClusterTarget| {
+        step.env("CLUSTER", c.name.as_str())
+            .env("NAMESPACE", c.namespace.as_str())
+            .env("DEPLOYMENT", c.deployment.as_str())
+    };
+    if let Some(c) = &p.cluster {
+        job = job.step(
+            kube_env(
+                Step::run(
+                    "Record the running image",
+                    "image=''\n\
+                     if aws eks update-kubeconfig --name \"$CLUSTER\" > /dev/null 2>&1; then\n  \
+                     image=$(kubectl get \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\" -o jsonpath='{.spec.template.spec.containers[0].image}' 2> /dev/null || true)\n\
+                     fi\n\
+                     echo \"running: ${image:-none}\"\n\
+                     echo \"image=$image\" >> \"$GITHUB_OUTPUT\"\n",
+                )
+                .id("before"),
+                c,
+            ),
+        );
+    }
+    let mut deploy = Step::run("Deploy", "$PROGRAM deploy --require-approval never\n").id("deploy");
+    for (k, v) in deploy_env {
+        deploy = deploy.env(&k, v);
+    }
+    job = job.step(deploy);
+    if let Some(c) = &p.cluster {
+        job = job.steps([
+            kube_env(
+                Step::run(
+                    "Wait for the rollout",
+                    "aws eks update-kubeconfig --name \"$CLUSTER\" > /dev/null\n\
+                     kubectl rollout status \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\" --timeout=600s\n",
+                ),
+                c,
+            ),
+            kube_env(
+                Step::run(
+                    "Roll the Deployment back",
+                    "aws eks update-kubeconfig --name \"$CLUSTER\" > /dev/null\n\
+                     now=$(kubectl get \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\" -o jsonpath='{.spec.template.spec.containers[0].image}' 2> /dev/null || true)\n\
+                     if [ -z \"$BEFORE\" ] || [ \"$now\" = \"$BEFORE\" ]; then\n  \
+                     echo \"deployment/$DEPLOYMENT still runs ${BEFORE:-nothing}: nothing to roll back\"\n  \
+                     exit 0\n\
+                     fi\n\
+                     echo \"::warning::rolling deployment/$DEPLOYMENT back from $now to $BEFORE\"\n\
+                     kubectl rollout undo \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\"\n\
+                     kubectl rollout status \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\" --timeout=600s\n",
+                )
+                .condition("failure() && steps.before.outcome == 'success'")
+                .env("BEFORE", "${{ steps.before.outputs.image }}"),
+                c,
+            ),
+        ]);
+    }
+    job
+}
+
+fn deploy_workflow(ctx: &Context<'_>) -> Workflow {
+    let p = ctx.props;
+    let mut push = BranchFilter::branches([p.main_branch.as_str()]);
+    let mut name = "stackwright deploy";
+    if let Some(app) = &p.app {
+        // A push that changes only the service is the app workflow's; one that changes both
+        // runs both, one after the other.
+        push = push.paths([format!("!{}/**", app.directory)]);
+        name = "stackwright deploy (infrastructure)";
+        push.paths.insert(0, "**".to_string());
+    }
+    let triggers = Triggers { push: Some(push), workflow_dispatch: Some(Empty {}), ..Default::default() };
+    Workflow::new(name, triggers)
+        .env("PROGRAM", p.program.as_str())
+        .env("CARGO_TERM_COLOR", "always")
+        .job("deploy", deploy_job(ctx, &format!("Deploy to {}", p.environment)))
+}
+
+fn app_workflow(ctx: &Context<'_>) -> Workflow {
+    let p = ctx.props;
+    let app = p.app.as_ref().expect("app_workflow is only called with an app");
+    let triggers = Triggers {
+        push: Some(BranchFilter::branches([p.main_branch.as_str()]).paths([format!("{}/**", app.directory)])),
+        workflow_dispatch: Some(Empty {}),
+        ..Default::default()
+    };
+    Workflow::new("stackwright app", triggers)
+        .env("PROGRAM", p.program.as_str())
+        .env("CARGO_TERM_COLOR", "always")
+        .job("deploy", deploy_job(ctx, &format!("Build, push and roll out the service to {}", p.environment)))
+}

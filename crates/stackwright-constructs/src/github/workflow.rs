@@ -1,0 +1,386 @@
+//! A typed model of GitHub Actions workflow files, rendered to YAML with the core's YAML-1.1-safe
+//! emitter.
+//!
+//! Only what the pipeline needs is modelled, but everything it models is typed: triggers,
+//! `permissions:` (every job states its own; the workflow grants nothing), concurrency groups,
+//! environments, and steps that either `run:` a script or use an action from the pinned table in
+//! [`actions`](super::actions) — an action cannot be referenced by a tag or branch.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::actions::PinnedAction;
+
+/// One workflow file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Workflow {
+    pub name: String,
+    #[serde(rename = "on")]
+    pub on: Triggers,
+    /// The workflow-level grant: always empty (`{}`), so that each job states what it needs.
+    pub permissions: Permissions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<Concurrency>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub env: IndexMap<String, String>,
+    pub jobs: IndexMap<String, Job>,
+}
+
+impl Workflow {
+    pub fn new(name: &str, on: Triggers) -> Self {
+        Workflow {
+            name: name.to_string(),
+            on,
+            permissions: Permissions::none(),
+            concurrency: None,
+            env: IndexMap::new(),
+            jobs: IndexMap::new(),
+        }
+    }
+
+    pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.env.insert(key.to_string(), value.into());
+        self
+    }
+
+    pub fn concurrency(mut self, concurrency: Concurrency) -> Self {
+        self.concurrency = Some(concurrency);
+        self
+    }
+
+    pub fn job(mut self, id: &str, job: Job) -> Self {
+        self.jobs.insert(id.to_string(), job);
+        self
+    }
+
+    /// The YAML text, with each pinned action's tag as a comment after its commit SHA.
+    pub fn to_yaml(&self) -> Result<String, String> {
+        let json = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        let yaml = stackwright_core::yaml::to_yaml(&json)?;
+        Ok(annotate_pins(&yaml))
+    }
+
+    /// Every action the workflow uses.
+    pub fn actions(&self) -> Vec<&PinnedAction> {
+        self.jobs.values().flat_map(|j| j.steps.iter().filter_map(|s| s.uses)).collect()
+    }
+}
+
+/// Appends `# <tag>` to every `uses: owner/repo@<sha>` line of a pinned action, and the reason
+/// to every scope of a `permissions:` block.
+fn annotate_pins(yaml: &str) -> String {
+    let mut out = String::with_capacity(yaml.len() + 1024);
+    // The indentation of the `permissions:` key whose block is being read.
+    let mut permissions_indent: Option<usize> = None;
+    for line in yaml.lines() {
+        out.push_str(line);
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        if permissions_indent.is_some_and(|p| indent <= p) {
+            permissions_indent = None;
+        }
+        if let Some(reference) = trimmed.strip_prefix("uses: ")
+            && let Some(action) = super::actions::ALL.iter().find(|a| a.reference() == reference)
+        {
+            out.push_str(" # ");
+            out.push_str(action.tag);
+        } else if trimmed == "permissions:" {
+            permissions_indent = Some(indent);
+        } else if permissions_indent.is_some()
+            && let Some(reason) = permission_reason(trimmed)
+        {
+            out.push_str(" # ");
+            out.push_str(reason);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Why a job holds a `GITHUB_TOKEN` scope (written beside it, for reviewers).
+fn permission_reason(scope_line: &str) -> Option<&'static str> {
+    Some(match scope_line {
+        "contents: read" => "check out the repository",
+        "id-token: write" => "request a GitHub OIDC token to assume the AWS role",
+        "pull-requests: write" => "create or update the one diff comment",
+        _ => return None,
+    })
+}
+
+/// What starts a workflow.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Triggers {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pull_request: Option<BranchFilter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push: Option<BranchFilter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow_dispatch: Option<Empty>,
+}
+
+/// An empty mapping (`workflow_dispatch: {}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Empty {}
+
+/// Branch, path and activity-type filters of a `push` or `pull_request` trigger.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct BranchFilter {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+}
+
+impl BranchFilter {
+    pub fn branches<S: Into<String>>(branches: impl IntoIterator<Item = S>) -> Self {
+        BranchFilter { branches: branches.into_iter().map(Into::into).collect(), ..Default::default() }
+    }
+
+    pub fn paths<S: Into<String>>(mut self, paths: impl IntoIterator<Item = S>) -> Self {
+        self.paths = paths.into_iter().map(Into::into).collect();
+        self
+    }
+
+    pub fn types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
+        self.types = types.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// The level of a `GITHUB_TOKEN` scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// A `permissions:` block. Scopes not listed are `none`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Permissions(pub IndexMap<String, Access>);
+
+impl Permissions {
+    /// `{}`: no scope at all.
+    pub fn none() -> Self {
+        Permissions::default()
+    }
+
+    /// `contents: read`, what checking out a private repository needs.
+    pub fn contents_read() -> Self {
+        Permissions::none().with("contents", Access::Read)
+    }
+
+    pub fn with(mut self, scope: &str, access: Access) -> Self {
+        self.0.insert(scope.to_string(), access);
+        self
+    }
+
+    /// `id-token: write`: the job may request a GitHub OIDC token (to assume an AWS role).
+    pub fn with_id_token(self) -> Self {
+        self.with("id-token", Access::Write)
+    }
+
+    pub fn get(&self, scope: &str) -> Option<Access> {
+        self.0.get(scope).copied()
+    }
+}
+
+/// A `concurrency:` group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Concurrency {
+    pub group: String,
+    pub cancel_in_progress: bool,
+}
+
+impl Concurrency {
+    /// Runs of the group wait for each other: none is cancelled (deploys).
+    pub fn queue(group: impl Into<String>) -> Self {
+        Concurrency { group: group.into(), cancel_in_progress: false }
+    }
+
+    /// A new run cancels the previous one of the group (pull-request checks).
+    pub fn cancel_previous(group: impl Into<String>) -> Self {
+        Concurrency { group: group.into(), cancel_in_progress: true }
+    }
+}
+
+/// A job's deployment environment (protection rules, required reviewers).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobEnvironment {
+    pub name: String,
+}
+
+/// One job.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Job {
+    pub name: String,
+    pub runs_on: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    #[serde(rename = "if", skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// Always stated, even when empty.
+    pub permissions: Permissions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<JobEnvironment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<Concurrency>,
+    pub timeout_minutes: u32,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub outputs: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub env: IndexMap<String, String>,
+    pub steps: Vec<Step>,
+}
+
+impl Job {
+    /// A job on `ubuntu-latest` with no permissions and a 30-minute timeout.
+    pub fn new(name: &str) -> Self {
+        Job {
+            name: name.to_string(),
+            runs_on: "ubuntu-latest".to_string(),
+            needs: Vec::new(),
+            condition: None,
+            permissions: Permissions::none(),
+            environment: None,
+            concurrency: None,
+            timeout_minutes: 30,
+            outputs: IndexMap::new(),
+            env: IndexMap::new(),
+            steps: Vec::new(),
+        }
+    }
+
+    pub fn permissions(mut self, permissions: Permissions) -> Self {
+        self.permissions = permissions;
+        self
+    }
+
+    pub fn needs(mut self, job: &str) -> Self {
+        self.needs.push(job.to_string());
+        self
+    }
+
+    pub fn condition(mut self, expression: &str) -> Self {
+        self.condition = Some(expression.to_string());
+        self
+    }
+
+    pub fn environment(mut self, name: &str) -> Self {
+        self.environment = Some(JobEnvironment { name: name.to_string() });
+        self
+    }
+
+    pub fn concurrency(mut self, concurrency: Concurrency) -> Self {
+        self.concurrency = Some(concurrency);
+        self
+    }
+
+    pub fn timeout(mut self, minutes: u32) -> Self {
+        self.timeout_minutes = minutes;
+        self
+    }
+
+    pub fn output(mut self, name: &str, expression: &str) -> Self {
+        self.outputs.insert(name.to_string(), expression.to_string());
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.env.insert(key.to_string(), value.into());
+        self
+    }
+
+    pub fn step(mut self, step: Step) -> Self {
+        self.steps.push(step);
+        self
+    }
+
+    pub fn steps(mut self, steps: impl IntoIterator<Item = Step>) -> Self {
+        self.steps.extend(steps);
+        self
+    }
+}
+
+/// One step: a `run:` script or a pinned action.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Step {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "if", skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_uses")]
+    pub uses: Option<&'static PinnedAction>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub with: IndexMap<String, Json>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub env: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shell: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+}
+
+fn serialize_uses<S: serde::Serializer>(uses: &Option<&'static PinnedAction>, s: S) -> Result<S::Ok, S::Error> {
+    match uses {
+        Some(a) => s.serialize_str(&a.reference()),
+        None => s.serialize_none(),
+    }
+}
+
+impl Step {
+    /// A shell step (bash, with `-e -o pipefail`).
+    pub fn run(name: &str, script: &str) -> Self {
+        Step {
+            name: name.to_string(),
+            id: None,
+            condition: None,
+            uses: None,
+            with: IndexMap::new(),
+            env: IndexMap::new(),
+            shell: Some("bash".to_string()),
+            run: Some(script.to_string()),
+        }
+    }
+
+    /// A step using a pinned action.
+    pub fn uses(name: &str, action: &'static PinnedAction) -> Self {
+        Step {
+            name: name.to_string(),
+            id: None,
+            condition: None,
+            uses: Some(action),
+            with: IndexMap::new(),
+            env: IndexMap::new(),
+            shell: None,
+            run: None,
+        }
+    }
+
+    pub fn id(mut self, id: &str) -> Self {
+        self.id = Some(id.to_string());
+        self
+    }
+
+    pub fn condition(mut self, expression: &str) -> Self {
+        self.condition = Some(expression.to_string());
+        self
+    }
+
+    pub fn with(mut self, input: &str, value: impl Into<Json>) -> Self {
+        self.with.insert(input.to_string(), value.into());
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.env.insert(key.to_string(), value.into());
+        self
+    }
+}

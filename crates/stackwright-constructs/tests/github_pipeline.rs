@@ -1,0 +1,235 @@
+//! GitHubPipeline: the synthesized workflows and the roles behind them.
+
+use stackwright_constructs::github::actions;
+use stackwright_constructs::github::{
+    AppDelivery, ClusterTarget, GitHubPipeline, GitHubPipelineProps, GitHubRepository,
+};
+use stackwright_core::{Account, App, Assembly, Region};
+
+fn reference_app(configure: impl FnOnce(GitHubPipelineProps) -> GitHubPipelineProps) -> (App, Assembly) {
+    let app = App::new("flask-platform");
+    let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
+    let cicd = prod.stack("cicd");
+    let props = GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform").unwrap())
+        .with_program("cargo run --locked --features deploy --example prod --")
+        .with_app(AppDelivery::new("examples/flask-app", "flask-platform/flask-app"))
+        .with_cluster(ClusterTarget::new("flask-platform-prod", "flask-app", "flask-app"));
+    GitHubPipeline::new(&cicd, "GitHub", configure(props)).unwrap();
+    let assembly = app.synth().unwrap();
+    (app, assembly)
+}
+
+fn template(assembly: &Assembly) -> serde_json::Value {
+    serde_json::from_str(assembly.file("prod-cicd.template.json").expect("the cicd template")).unwrap()
+}
+
+fn workflow(assembly: &Assembly, file: &str) -> String {
+    assembly.file(&format!(".github/workflows/{file}")).unwrap_or_else(|| panic!("{file} in the assembly")).to_string()
+}
+
+fn snapshot(name: &str, body: &str) {
+    insta::with_settings!({
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/github"),
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, body);
+    });
+}
+
+#[test]
+fn workflows_snapshot() {
+    let (_, assembly) = reference_app(|p| p);
+    for file in ["stackwright-pr.yml", "stackwright-deploy.yml", "stackwright-app.yml"] {
+        snapshot(file.trim_end_matches(".yml"), &workflow(&assembly, file));
+    }
+    snapshot("cicd-template", &serde_json::to_string_pretty(&template(&assembly)).unwrap());
+}
+
+/// Writes the synthesized assembly to `$STACKWRIGHT_GITHUB_OUT` (for the validators, by hand).
+#[test]
+fn write_for_validators() {
+    let Ok(dir) = std::env::var("STACKWRIGHT_GITHUB_OUT") else { return };
+    let (_, assembly) = reference_app(|p| p);
+    assembly.write_to(std::path::Path::new(&dir)).unwrap();
+}
+
+fn parse(yaml: &str) -> serde_json::Value {
+    serde_saphyr::from_str(yaml).unwrap()
+}
+
+#[test]
+fn every_action_is_pinned_by_commit_sha_with_its_tag() {
+    let (_, assembly) = reference_app(|p| p);
+    let mut seen = 0;
+    for file in ["stackwright-pr.yml", "stackwright-deploy.yml", "stackwright-app.yml"] {
+        for line in workflow(&assembly, file).lines() {
+            let Some(rest) = line.trim_start().trim_start_matches("- ").strip_prefix("uses: ") else { continue };
+            seen += 1;
+            let (reference, comment) =
+                rest.split_once(" # ").unwrap_or_else(|| panic!("{file}: no tag comment: {line}"));
+            let pin = actions::ALL
+                .iter()
+                .find(|a| a.reference() == reference)
+                .unwrap_or_else(|| panic!("{file}: not a pinned action: {reference}"));
+            assert_eq!(comment, pin.tag);
+        }
+    }
+    assert!(seen >= 10);
+}
+
+#[test]
+fn least_permissions_everywhere() {
+    let (_, assembly) = reference_app(|p| p);
+    for file in ["stackwright-pr.yml", "stackwright-deploy.yml", "stackwright-app.yml"] {
+        let w = parse(&workflow(&assembly, file));
+        assert_eq!(w["permissions"], serde_json::json!({}), "{file}: the workflow grants nothing");
+        for (id, job) in w["jobs"].as_object().unwrap() {
+            let perms = job["permissions"].as_object().unwrap_or_else(|| panic!("{file}/{id} states its permissions"));
+            for (scope, level) in perms {
+                let allowed = match (scope.as_str(), level.as_str().unwrap()) {
+                    ("contents", "read") => true,
+                    ("id-token", "write") => id == "diff" || id == "deploy",
+                    ("pull-requests", "write") => id == "comment",
+                    _ => false,
+                };
+                assert!(allowed, "{file}/{id}: {scope}: {level}");
+            }
+        }
+    }
+}
+
+#[test]
+fn pull_requests_diff_with_the_diff_role_comment_once_and_gate_security() {
+    let (_, assembly) = reference_app(|p| p);
+    let w = parse(&workflow(&assembly, "stackwright-pr.yml"));
+    assert!(w["on"]["pull_request"]["types"].as_array().unwrap().contains(&"labeled".into()));
+    let diff = &w["jobs"]["diff"];
+    let creds = diff["steps"].as_array().unwrap().iter().find(|s| s["with"]["role-to-assume"].is_string()).unwrap();
+    assert_eq!(creds["with"]["role-to-assume"], "arn:aws:iam::123456789012:role/flask-platform-prod-github-diff");
+    assert!(
+        diff["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["run"].as_str().is_some_and(|r| r.contains("$PROGRAM diff --json")))
+    );
+    let script = w["jobs"]["comment"]["steps"][0]["with"]["script"].as_str().unwrap();
+    assert!(script.contains("updateComment") && script.contains("<!-- stackwright-diff -->"));
+    let gate = &w["jobs"]["security-gate"]["steps"][0];
+    assert_eq!(
+        gate["env"]["LABELLED"],
+        "${{ contains(github.event.pull_request.labels.*.name, 'security-reviewed') }}"
+    );
+    // no expression is expanded inside a script: values reach scripts through env
+    for (_, job) in w["jobs"].as_object().unwrap() {
+        for step in job["steps"].as_array().unwrap() {
+            assert!(!step["run"].as_str().unwrap_or_default().contains("${{"), "{step}");
+            assert!(!step["with"]["script"].as_str().unwrap_or_default().contains("${{"), "{step}");
+        }
+    }
+}
+
+#[test]
+fn deploys_are_gated_serialized_and_roll_back() {
+    let (_, assembly) = reference_app(|p| p);
+    let deploy = parse(&workflow(&assembly, "stackwright-deploy.yml"));
+    let app = parse(&workflow(&assembly, "stackwright-app.yml"));
+    assert_eq!(deploy["on"]["push"]["branches"], serde_json::json!(["main"]));
+    assert_eq!(deploy["on"]["push"]["paths"], serde_json::json!(["**", "!examples/flask-app/**"]));
+    assert_eq!(app["on"]["push"]["paths"], serde_json::json!(["examples/flask-app/**"]));
+    for w in [&deploy, &app] {
+        let job = &w["jobs"]["deploy"];
+        assert_eq!(job["environment"]["name"], "production");
+        assert_eq!(
+            job["concurrency"],
+            serde_json::json!({ "group": "stackwright-deploy-flask-platform-prod", "cancel-in-progress": false })
+        );
+        let steps = job["steps"].as_array().unwrap();
+        let step = |name: &str| steps.iter().find(|s| s["name"] == name).unwrap_or_else(|| panic!("step {name}"));
+        assert_eq!(step("Deploy")["run"], "$PROGRAM deploy --require-approval never\n");
+        assert_eq!(step("Deploy")["env"]["IMAGE_TAG"], "${{ steps.image.outputs.tag }}");
+        let build = step("Build and push the image");
+        assert_eq!(
+            build["with"]["tags"],
+            "${{ steps.ecr.outputs.registry }}/flask-platform/flask-app:${{ steps.image.outputs.tag }}"
+        );
+        assert_eq!(build["with"]["context"], "examples/flask-app");
+        assert_eq!(build["with"]["cache-to"], "type=gha,mode=max,scope=stackwright-app");
+        assert!(step("Wait for the rollout")["run"].as_str().unwrap().contains("kubectl rollout status"));
+        let rollback = step("Roll the Deployment back");
+        assert_eq!(rollback["if"], "failure() && steps.before.outcome == 'success'");
+        assert!(rollback["run"].as_str().unwrap().contains("kubectl rollout undo \"deployment/$DEPLOYMENT\""));
+        let creds = steps.iter().find(|s| s["with"]["role-to-assume"].is_string()).unwrap();
+        assert_eq!(creds["with"]["role-to-assume"], "arn:aws:iam::123456789012:role/flask-platform-prod-github-deploy");
+    }
+}
+
+#[test]
+fn without_an_app_there_is_no_app_workflow_and_no_image() {
+    let (_, assembly) = reference_app(|p| GitHubPipelineProps { app: None, cluster: None, ..p });
+    assert!(assembly.file(".github/workflows/stackwright-app.yml").is_none());
+    let deploy = workflow(&assembly, "stackwright-deploy.yml");
+    assert!(!deploy.contains("docker/") && !deploy.contains("IMAGE_TAG") && !deploy.contains("kubectl"));
+    assert!(assembly.manifest.files.contains(&".github/workflows/stackwright-pr.yml".to_string()));
+}
+
+#[test]
+fn synthesis_is_deterministic() {
+    let (_, a) = reference_app(|p| p);
+    let (_, b) = reference_app(|p| p);
+    assert_eq!(a.files, b.files);
+}
+
+#[test]
+fn bad_commands_and_paths_are_errors() {
+    let app = App::new("flask-platform");
+    let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
+    let cicd = prod.stack("cicd");
+    let mut props = GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform").unwrap())
+        .with_program("cargo run -- ${{ github.head_ref }}")
+        .with_app(AppDelivery::new("../elsewhere", "repo"));
+    props.main_branch = "main*".into();
+    let e = GitHubPipeline::new(&cicd, "GitHub", props).err().expect("invalid");
+    let text = e.to_string();
+    assert_eq!(e.diagnostics().len(), 4, "{text}");
+    assert!(text.contains("invalid main branch 'main*'"), "{text}");
+    assert!(text.contains("invalid program"), "{text}");
+    assert!(text.contains("invalid service directory '../elsewhere'"), "{text}");
+}
+
+/// actionlint and zizmor (offline) on the workflows, cfn-lint and checkov on the roles'
+/// template: run by scripts/test, which exports STACKWRIGHT_TOOLS_DIR.
+#[test]
+fn workflows_and_roles_pass_the_validators() {
+    let Ok(tools) = std::env::var("STACKWRIGHT_TOOLS_DIR") else {
+        eprintln!("skipped: STACKWRIGHT_TOOLS_DIR is not set (scripts/test sets it)");
+        return;
+    };
+    let tools = std::path::PathBuf::from(tools);
+    let dir = tempfile::tempdir().unwrap();
+    let (_, assembly) = reference_app(|p| p);
+    let out = dir.path().join("out");
+    assembly.write_to(&out).unwrap();
+    let root = tools.parent().unwrap();
+    let run = |args: &[&std::ffi::OsStr]| {
+        let output = std::process::Command::new(args[0]).args(&args[1..]).output().unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success(), "{:?} failed:\n{text}", args[0]);
+        text
+    };
+    let workflows = out.join(".github/workflows");
+    let text = run(&[tools.join("check-workflows").as_os_str(), "--pedantic".as_ref(), workflows.as_os_str()]);
+    assert!(text.contains("workflows: 3 files, 0 actionlint findings, 0 zizmor findings"), "{text}");
+    let text = run(&[tools.join("validate-cfn").as_os_str(), "--strict".as_ref(), out.as_os_str()]);
+    assert!(text.contains("0 errors, 0 warnings"), "{text}");
+    let report = dir.path().join("checkov.json");
+    let text = run(&[
+        tools.join("scan-security").as_os_str(),
+        "--skip-file".as_ref(),
+        root.join("checkov-skip.txt").as_os_str(),
+        "--report".as_ref(),
+        report.as_os_str(),
+        out.as_os_str(),
+    ]);
+    assert!(text.contains(" 0 failed"), "{text}");
+}
