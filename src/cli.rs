@@ -29,6 +29,11 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Also write the GitHub Actions workflows the program synthesizes into
+        /// REPO_DIR/.github/workflows (default: the current directory, your repository's root),
+        /// removing the ones it synthesized earlier and no longer does.
+        #[arg(long, value_name = "REPO_DIR", num_args = 0..=1, default_missing_value = ".")]
+        workflows: Option<PathBuf>,
     },
     /// List the stacks (in deployment order) and clusters.
     List,
@@ -47,12 +52,19 @@ pub trait Run {
 impl Run for App {
     fn run(&self) -> Result<()> {
         let cli = Cli::parse();
-        match cli.command.unwrap_or(Command::Synth {
-            out: DEFAULT_OUT.into(),
-            quiet: false,
-        }) {
-            Command::Synth { out, quiet } => {
+        match cli.command.unwrap_or(Command::Synth { out: DEFAULT_OUT.into(), quiet: false, workflows: None }) {
+            Command::Synth { out, quiet, workflows } => {
                 let assembly = report(self.synth_to(&out))?;
+                if let Some(repo) = workflows {
+                    let written = report(write_workflows(&assembly, &repo))?;
+                    if !quiet {
+                        println!(
+                            "wrote {written} workflow{} into {}",
+                            plural(written),
+                            repo.join(WORKFLOWS_DIR).display()
+                        );
+                    }
+                }
                 if !quiet {
                     let m = &assembly.manifest;
                     let objects: usize = m.clusters.iter().map(|c| c.objects.len()).sum();
@@ -80,12 +92,7 @@ impl Run for App {
                     println!("stack   {:<28} {}{deps}", s.id, s.stack_name);
                 }
                 for c in &assembly.manifest.clusters {
-                    println!(
-                        "cluster {:<28} {} objects (stack {})",
-                        c.id,
-                        c.objects.len(),
-                        c.stack
-                    );
+                    println!("cluster {:<28} {} objects (stack {})", c.id, c.objects.len(), c.stack);
                 }
                 Ok(())
             }
@@ -103,9 +110,7 @@ fn runtime(_app: &App, args: Vec<String>) -> Result<()> {
              Run it with the `deploy` feature, e.g.: cargo run --example <name> --features deploy -- {command}"
         );
     } else {
-        eprintln!(
-            "error: unknown command '{command}'; commands: synth, list, diff, deploy, destroy"
-        );
+        eprintln!("error: unknown command '{command}'; commands: synth, list, diff, deploy, destroy");
     }
     std::process::exit(2)
 }
@@ -113,6 +118,53 @@ fn runtime(_app: &App, args: Vec<String>) -> Result<()> {
 #[cfg(feature = "deploy")]
 fn runtime(app: &App, args: Vec<String>) -> Result<()> {
     stackwright_deploy::cli::run(app, args)
+}
+
+/// Where GitHub reads workflows, in the assembly and in a repository.
+const WORKFLOWS_DIR: &str = ".github/workflows";
+
+/// The first line of every workflow stackwright synthesizes; files starting with it are ours
+/// to replace or remove.
+pub const WORKFLOW_MARKER: &str = "# Synthesized by stackwright";
+
+/// Copies the assembly's workflows into `repo/.github/workflows` (each file written to a
+/// temporary name, then renamed) and removes workflows stackwright wrote there before that the
+/// program no longer synthesizes. Returns how many files were written.
+pub fn write_workflows(assembly: &stackwright_core::Assembly, repo: &std::path::Path) -> Result<usize> {
+    use std::fs;
+    let io = |path: &std::path::Path, e: std::io::Error| {
+        Error::invalid(
+            path.display().to_string(),
+            format!("cannot write the workflows: {e}"),
+            "check the path and permissions",
+        )
+    };
+    let dir = repo.join(WORKFLOWS_DIR);
+    fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    let prefix = format!("{WORKFLOWS_DIR}/");
+    let mut ours = Vec::new();
+    for (path, bytes) in &assembly.files {
+        let Some(name) = path.strip_prefix(&prefix) else { continue };
+        if name.contains('/') {
+            continue;
+        }
+        let target = dir.join(name);
+        let staging = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        fs::write(&staging, bytes).map_err(|e| io(&staging, e))?;
+        fs::rename(&staging, &target).map_err(|e| io(&target, e))?;
+        ours.push(name.to_string());
+    }
+    for entry in fs::read_dir(&dir).map_err(|e| io(&dir, e))? {
+        let path = entry.map_err(|e| io(&dir, e))?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let stale = (name.ends_with(".yml") || name.ends_with(".yaml"))
+            && !ours.contains(&name)
+            && fs::read_to_string(&path).is_ok_and(|text| text.starts_with(WORKFLOW_MARKER));
+        if stale {
+            fs::remove_file(&path).map_err(|e| io(&path, e))?;
+        }
+    }
+    Ok(ours.len())
 }
 
 /// Prints a synth error the way users read it, then passes it on.

@@ -220,6 +220,9 @@ fn workflows_and_roles_pass_the_validators() {
     let workflows = out.join(".github/workflows");
     let text = run(&[tools.join("check-workflows").as_os_str(), "--pedantic".as_ref(), workflows.as_os_str()]);
     assert!(text.contains("workflows: 3 files, 0 actionlint findings, 0 zizmor findings"), "{text}");
+    let own = root.join(".github/workflows");
+    let text = run(&[tools.join("check-workflows").as_os_str(), "--pedantic".as_ref(), own.as_os_str()]);
+    assert!(text.contains(", 0 actionlint findings, 0 zizmor findings"), "the project's own workflows: {text}");
     let text = run(&[tools.join("validate-cfn").as_os_str(), "--strict".as_ref(), out.as_os_str()]);
     assert!(text.contains("0 errors, 0 warnings"), "{text}");
     let report = dir.path().join("checkov.json");

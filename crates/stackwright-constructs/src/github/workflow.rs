@@ -15,6 +15,9 @@ use super::actions::PinnedAction;
 /// One workflow file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Workflow {
+    /// Comment lines written before the YAML (each starting with `#`); defaults to [`HEADER`].
+    #[serde(skip)]
+    pub header: String,
     pub name: String,
     #[serde(rename = "on")]
     pub on: Triggers,
@@ -30,6 +33,7 @@ pub struct Workflow {
 impl Workflow {
     pub fn new(name: &str, on: Triggers) -> Self {
         Workflow {
+            header: HEADER.to_string(),
             name: name.to_string(),
             on,
             permissions: Permissions::none(),
@@ -41,6 +45,13 @@ impl Workflow {
 
     pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
         self.env.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// Replaces the header comment (`text` lines are prefixed with `# `). A workflow without the
+    /// default header is never replaced or removed by `synth --workflows`.
+    pub fn header(mut self, text: &str) -> Self {
+        self.header = text.lines().map(|l| format!("# {l}\n")).collect();
         self
     }
 
@@ -58,7 +69,7 @@ impl Workflow {
     pub fn to_yaml(&self) -> Result<String, String> {
         let json = serde_json::to_value(self).map_err(|e| e.to_string())?;
         let yaml = stackwright_core::yaml::to_yaml(&json)?;
-        Ok(annotate_pins(&yaml))
+        Ok(format!("{}{}", self.header, annotate_pins(&yaml)))
     }
 
     /// Every action the workflow uses.
@@ -66,6 +77,11 @@ impl Workflow {
         self.jobs.values().flat_map(|j| j.steps.iter().filter_map(|s| s.uses)).collect()
     }
 }
+
+/// The first lines of every synthesized workflow: `synth --workflows` replaces (and removes)
+/// only files that start with them.
+pub const HEADER: &str =
+    "# Synthesized by stackwright: do not edit. Change the program, then run `synth --workflows`.\n";
 
 /// Appends `# <tag>` to every `uses: owner/repo@<sha>` line of a pinned action, and the reason
 /// to every scope of a `permissions:` block.
