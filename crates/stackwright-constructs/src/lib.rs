@@ -3,17 +3,26 @@
 
 mod arn;
 pub mod cidr;
+pub mod compute_resources;
+pub mod config_hash;
+pub mod container_image;
 pub mod default_security_group;
 mod encryption_key;
+pub mod flask_app;
 pub mod github;
 pub mod iam;
+pub mod kube_meta;
 pub mod kubernetes_version;
 pub mod log_group;
+pub mod monitoring;
+pub mod pod_security;
 mod problems;
 mod service_role;
 pub mod vpc;
 pub mod workload_cluster;
 
+pub use container_image::{ContainerImage, ImageReference};
+pub use flask_app::{FlaskApp, FlaskAppProps};
 pub use kubernetes_version::KubernetesVersion;
 pub use vpc::{NatGateways, SubnetConfig, SubnetKind, Vpc, VpcEndpoints, VpcProps};
 pub use workload_cluster::WorkloadCluster;

@@ -606,9 +606,14 @@ impl Engine<'_> {
                 .description(format!("stackwright deploy of {}", self.entry.id))
                 .send()
         })
-        .await
-        .map_err(|e| self.fail(format!("cannot create a change set: {e}")))?;
-        let id = created.id().unwrap_or(&name).to_string();
+        .await;
+        let id = match created {
+            Ok(created) => created.id().unwrap_or(&name).to_string(),
+            // The name is ours alone: it exists because an earlier attempt whose answer was
+            // lost went through.
+            Err(Error::Aws { message, .. }) if message.contains("AlreadyExists") => name.clone(),
+            Err(e) => return Err(self.fail(format!("cannot create a change set: {e}"))),
+        };
         self.progress.status(&self.entry.id, "creating change set");
         let start = Instant::now();
         let mut interval = self.options.poll;
@@ -747,10 +752,18 @@ impl Engine<'_> {
             None => self.describe(self.name()).await?.map(|i| i.stack_id).unwrap_or_else(|| self.name().to_string()),
         };
         let since = self.newest_event(&stack_id).await?;
-        retry(&self.options.retry, "CloudFormation", "ExecuteChangeSet", || {
+        let executed = retry(&self.options.retry, "CloudFormation", "ExecuteChangeSet", || {
             self.cfn().execute_change_set().stack_name(self.name()).change_set_name(&change_set).send()
         })
-        .await?;
+        .await;
+        if let Err(e) = executed {
+            // An earlier attempt whose answer was lost may have started the execution.
+            let started = matches!(&e, Error::Aws { message, .. } if message.contains("InvalidChangeSetStatus"))
+                && self.describe(&stack_id).await?.is_some_and(|i| i.in_progress() || i.status.ends_with("_COMPLETE"));
+            if !started {
+                return Err(e);
+            }
+        }
         let creating = existing.as_ref().is_none_or(|i| i.status == "REVIEW_IN_PROGRESS");
         let doing = if creating { "creating the stack" } else { "updating the stack" };
         let (info, events) = self.wait(&stack_id, since, doing).await?;

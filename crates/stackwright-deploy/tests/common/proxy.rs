@@ -36,9 +36,16 @@ pub struct Rewrite {
 pub struct Rules {
     pub throttle: Vec<Fault>,
     pub drop: Vec<Fault>,
+    /// Forward the request, then drop the connection instead of answering (the request took
+    /// effect, the client does not know).
+    pub lose_response: Vec<Fault>,
+    /// Canned answers instead of forwarding: (action, status, body, remaining).
+    pub stub: Vec<(String, u16, String, u32)>,
     pub rewrite: Vec<Rewrite>,
     /// Actions of every request, in order.
     pub seen: Vec<String>,
+    /// Actions whose upstream answer was passed on to the client.
+    pub answered: Vec<String>,
     pub throttled: u32,
     pub dropped: u32,
     pub rewritten: u32,
@@ -81,6 +88,14 @@ impl Proxy {
         self.rules.lock().unwrap().drop.push(Fault { action: action.map(str::to_string), remaining: times });
     }
 
+    pub fn lose_responses(&self, action: Option<&str>, times: u32) {
+        self.rules.lock().unwrap().lose_response.push(Fault { action: action.map(str::to_string), remaining: times });
+    }
+
+    pub fn stub(&self, action: &str, status: u16, body: &str, times: u32) {
+        self.rules.lock().unwrap().stub.push((action.into(), status, body.into(), times));
+    }
+
     pub fn rewrite(&self, action: &str, from: &str, to: &str, times: u32) {
         self.rules.lock().unwrap().rewrite.push(Rewrite {
             action: action.into(),
@@ -88,6 +103,10 @@ impl Proxy {
             to: to.into(),
             remaining: times,
         });
+    }
+
+    pub fn answered(&self, action: &str) -> usize {
+        self.rules.lock().unwrap().answered.iter().filter(|a| *a == action).count()
     }
 
     pub fn seen(&self, action: &str) -> usize {
@@ -150,6 +169,14 @@ async fn handle(
             r.dropped += 1;
             return Err(Dropped);
         }
+        if let Some(stub) = r.stub.iter_mut().find(|s| s.0 == action && s.3 > 0) {
+            stub.3 -= 1;
+            return Ok(Response::builder()
+                .status(stub.1)
+                .header("content-type", "text/xml")
+                .body(Full::new(Bytes::from(stub.2.clone())))
+                .unwrap());
+        }
         if Rules::take(&mut r.throttle, &action) {
             r.throttled += 1;
             let xml = "<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">\
@@ -172,6 +199,13 @@ async fn handle(
         Err(_) => return Err(Dropped),
     };
     let (mut rparts, rbody) = response.into_parts();
+    {
+        let mut r = rules.lock().unwrap();
+        if Rules::take(&mut r.lose_response, &action) {
+            r.dropped += 1;
+            return Err(Dropped);
+        }
+    }
     let rbody = rbody.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let mut text = String::from_utf8_lossy(&rbody).to_string();
     {
@@ -185,6 +219,7 @@ async fn handle(
             }
         }
         r.rewritten += hits;
+        r.answered.push(action.clone());
     }
     rparts.headers.remove("content-length");
     rparts.headers.remove("transfer-encoding");

@@ -1,0 +1,150 @@
+//! `FlaskApp`: the Flask microservice of `examples/flask-app` on a [`WorkloadCluster`], with
+//! everything production needs around it.
+//!
+//! One call writes: a namespace enforcing the Pod Security Standards `restricted` profile; a
+//! ServiceAccount (with an IRSA role when the app calls AWS) and a minimal Role; a ConfigMap; a
+//! Deployment (rolling update, spread over zones, probes on the service's real paths, requests
+//! and limits, non-root with a read-only root filesystem and no capabilities, `emptyDir` on
+//! `/tmp`, Prometheus scrape annotations, a drain before stop); a Service; an Ingress for the
+//! AWS Load Balancer Controller; an `autoscaling/v2` HPA; a PodDisruptionBudget; and
+//! NetworkPolicies (deny by default, allow from the load balancer and from Prometheus).
+//!
+//! # Replicas and the HPA
+//! With autoscaling on (the default), the Deployment has **no `spec.replicas`**: the HPA owns
+//! the number of pods, with `replicas` (3 by default) as its minimum. The runtime applies
+//! manifests with server-side apply, so a field stackwright never sets is never reset by a
+//! redeploy — the size the HPA chose survives. (A new Deployment starts at Kubernetes' default
+//! of 1 pod and the HPA raises it to the minimum within one sync period, ~15 s.) Without
+//! autoscaling, `spec.replicas` is set to `replicas`.
+//!
+//! ```
+//! # use stackwright_constructs::flask_app::*;
+//! # use stackwright_constructs::container_image::{ContainerImage, ImageReference};
+//! # fn demo(cluster: &impl stackwright_constructs::WorkloadCluster) -> stackwright_core::Result<()> {
+//! let image = ContainerImage::public("registry.example.com/flask-app", ImageReference::Tag("1.0.0".into()));
+//! let web = FlaskApp::new(cluster, "flask-app", FlaskAppProps::new(image))?;
+//! assert_eq!(web.namespace(), "flask-app");
+//! # Ok(()) }
+//! ```
+
+mod objects;
+mod props;
+
+pub use props::{
+    Autoscaling, Certificate, CustomMetric, Disruption, FlaskAppProps, IngressProps, LIVENESS_PATH, LogLevel,
+    METRICS_PATH, READINESS_PATH, SERVICE_PORT, SERVICE_UID, Scheme, ServiceType,
+};
+
+use stackwright_core::{Construct, Error, Node, Result};
+
+use crate::workload_cluster::WorkloadCluster;
+
+/// Seconds between a pod being told to stop and gunicorn receiving SIGTERM: the readiness
+/// probe fails at once (the drain file), and the load balancer stops sending new requests.
+pub const DRAIN_SECONDS: u32 = 10;
+/// The drain file `/readyz` watches (`READINESS_DRAIN_FILE`).
+pub const DRAIN_FILE: &str = "/tmp/drain";
+
+/// What monitoring needs to know about an app it watches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScrapeTarget {
+    /// Construct path of the cluster the app runs on.
+    pub cluster_path: String,
+    pub namespace: String,
+    /// The app's name (its `app.kubernetes.io/name` label and Deployment name).
+    pub name: String,
+    pub port: u16,
+    pub metrics_path: String,
+    /// The ALB's name, when the app has an Ingress.
+    pub load_balancer_name: Option<String>,
+    /// The HPA's name and maximum, when the app autoscales.
+    pub autoscaler: Option<(String, u32)>,
+}
+
+/// Anything Monitoring can scrape and alert on.
+pub trait Scrapeable {
+    fn scrape_target(&self) -> ScrapeTarget;
+}
+
+/// The Flask service deployed on a cluster. See the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct FlaskApp {
+    node: Node,
+    target: ScrapeTarget,
+}
+
+impl FlaskApp {
+    /// Adds the app to `cluster` with id `id` (also the default object name). Every problem
+    /// with `props` is reported at once, each with the construct path.
+    pub fn new(cluster: &impl WorkloadCluster, id: &str, props: FlaskAppProps) -> Result<FlaskApp> {
+        // Checked before anything is added: the app is added whole or not at all.
+        let path = format!("{}/{id}", cluster.node().path());
+        let name = props.name.clone().unwrap_or_else(|| id.to_string());
+        let problems = props.problems(&path, &name);
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems.into()));
+        }
+        let node = cluster.node().add_child(id)?;
+        let role_arn = match &props.aws_policy {
+            Some(policy) => Some(cluster.service_account_role(
+                &node,
+                "ServiceAccountRole",
+                &props.namespace,
+                &name,
+                policy.clone(),
+            )?),
+            None => None,
+        };
+        let load_balancer_name = props
+            .ingress
+            .as_ref()
+            .map(|i| i.load_balancer_name.clone().unwrap_or_else(|| default_lb_name(&cluster.kube().name(), &name)));
+        objects::add_all(cluster, &node, &name, &props, role_arn, load_balancer_name.as_deref())?;
+        let target = ScrapeTarget {
+            cluster_path: cluster.node().path(),
+            namespace: props.namespace.clone(),
+            name: name.clone(),
+            port: props.port,
+            metrics_path: props.metrics_path.clone(),
+            load_balancer_name,
+            autoscaler: props.autoscaling.as_ref().map(|a| (name.clone(), a.max_replicas)),
+        };
+        Ok(FlaskApp { node, target })
+    }
+
+    /// The namespace the app runs in.
+    pub fn namespace(&self) -> &str {
+        &self.target.namespace
+    }
+
+    /// The name of the app's Deployment, Service, Ingress and HPA.
+    pub fn name(&self) -> &str {
+        &self.target.name
+    }
+
+    /// The ALB's name (set on the Ingress), when the app has one.
+    pub fn load_balancer_name(&self) -> Option<&str> {
+        self.target.load_balancer_name.as_deref()
+    }
+}
+
+impl Scrapeable for FlaskApp {
+    fn scrape_target(&self) -> ScrapeTarget {
+        self.target.clone()
+    }
+}
+
+impl Construct for FlaskApp {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+/// `<cluster>-<app>`, cut to the 32 characters an ALB name may have.
+fn default_lb_name(cluster: &str, app: &str) -> String {
+    let mut name: String = format!("{cluster}-{app}").chars().take(32).collect();
+    while name.ends_with('-') {
+        name.pop();
+    }
+    name
+}

