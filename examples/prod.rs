@@ -3,6 +3,7 @@
 //! `cargo run --example prod` synthesizes it into `out/` (no AWS account needed);
 //! `cargo run --example prod --features deploy -- deploy` deploys it.
 
+use stackwright::constructs::github::{AppDelivery, GitHubPipeline, GitHubPipelineProps, GitHubRepository};
 use stackwright::prelude::*;
 
 fn main() -> std::process::ExitCode {
@@ -34,5 +35,17 @@ fn build() -> stackwright::Result<App> {
                 .with("CidrBlock", format!("10.0.{}.0/20", i * 16)),
         )?;
     }
+
+    // Delivery: pull-request diffs, gated deploys and image roll-outs as GitHub Actions
+    // workflows, with the OIDC roles they assume (docs/ci-cd.md).
+    let cicd = prod.stack("cicd");
+    cicd.set_description("flask-platform delivery: GitHub OIDC provider, diff and deploy roles");
+    GitHubPipeline::new(
+        &cicd,
+        "GitHub",
+        GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform")?)
+            .with_program("cargo run --locked --features deploy --example prod --")
+            .with_app(AppDelivery::new("examples/flask-app", "flask-platform/flask-app")),
+    )?;
     Ok(app)
 }
