@@ -284,7 +284,9 @@ fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
             Step::run(
                 "Synthesize",
                 "$PROGRAM synth --out out --workflows .\n\
-                 if ! git diff --exit-code -- .github/workflows; then\n  \
+                 if [ -n \"$(git status --porcelain -- .github/workflows)\" ]; then\n  \
+                 git status --short -- .github/workflows\n  \
+                 git diff -- .github/workflows\n  \
                  echo \"::error::.github/workflows is not what the program synthesizes: run 'synth --workflows' and commit the result\"\n  \
                  exit 1\n\
                  fi\n",
@@ -297,10 +299,9 @@ fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
         .timeout(60)
         .output("security", "${{ steps.diff.outputs.security }}")
         .output("report", "${{ steps.diff.outputs.report }}")
-        .steps([
-            checkout(false),
-            cargo_cache(),
-            aws_credentials(ctx, &ctx.diff_role, "stackwright-diff"),
+        .steps([checkout(p.app.is_some()), cargo_cache(), aws_credentials(ctx, &ctx.diff_role, "stackwright-diff")])
+        .steps(p.app.iter().map(|app| image_tag_step(app, false)))
+        .step(
             Step::run(
                 "Diff",
                 "$PROGRAM diff --json > diff.json\n\
@@ -314,8 +315,9 @@ fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
                  echo 'STACKWRIGHT_DIFF_EOF'\n\
                  } >> \"$GITHUB_OUTPUT\"\n",
             )
-            .id("diff"),
-        ]);
+            .id("diff")
+            .envs(p.app.iter().map(|app| (app.image_tag_variable.clone(), IMAGE_TAG_OUTPUT.to_string()))),
+        );
     let comment = Job::new("Post the diff on the pull request")
         .needs("diff")
         .permissions(Permissions::none().with("pull-requests", super::workflow::Access::Write))
@@ -386,6 +388,32 @@ if (mine) {
 }
 "#;
 
+/// Where the image tag step leaves the tag.
+const IMAGE_TAG_OUTPUT: &str = "${{ steps.image.outputs.tag }}";
+
+/// The image tag: the SHA of the last commit that changed the service (needs the full
+/// history). With `check_ecr`, also whether ECR already has that tag (`exists`).
+fn image_tag_step(app: &AppDelivery, check_ecr: bool) -> Step {
+    let mut script = String::from(
+        "tag=$(git log -1 --format=%H -- \"$SERVICE_DIR\")\n\
+         if [ -z \"$tag\" ]; then echo \"::error::no commit changes $SERVICE_DIR\"; exit 1; fi\n\
+         echo \"tag=$tag\" >> \"$GITHUB_OUTPUT\"\n",
+    );
+    if check_ecr {
+        script.push_str(
+            "if aws ecr describe-images --repository-name \"$REPOSITORY\" --image-ids \"imageTag=$tag\" > /dev/null 2>&1; then\n  \
+             echo \"exists=true\" >> \"$GITHUB_OUTPUT\"\n\
+             else\n  \
+             echo \"exists=false\" >> \"$GITHUB_OUTPUT\"\n\
+             fi\n",
+        );
+    }
+    let step = Step::run("Image tag: the commit that last changed the service", &script)
+        .id("image")
+        .env("SERVICE_DIR", app.directory.as_str());
+    if check_ecr { step.env("REPOSITORY", app.ecr_repository.as_str()) } else { step }
+}
+
 /// The deploy job both deploy workflows run: ensure the image exists, deploy, wait, roll back.
 fn deploy_job(ctx: &Context<'_>, name: &str) -> Job {
     let p = ctx.props;
@@ -399,24 +427,12 @@ fn deploy_job(ctx: &Context<'_>, name: &str) -> Job {
     let mut deploy_env: Vec<(String, String)> = Vec::new();
     if let Some(app) = &p.app {
         job = job.steps([
-            Step::run(
-                "Image tag: the commit that last changed the service",
-                "tag=$(git log -1 --format=%H -- \"$SERVICE_DIR\")\n\
-                 if [ -z \"$tag\" ]; then echo \"::error::no commit changes $SERVICE_DIR\"; exit 1; fi\n\
-                 echo \"tag=$tag\" >> \"$GITHUB_OUTPUT\"\n\
-                 if aws ecr describe-images --repository-name \"$REPOSITORY\" --image-ids \"imageTag=$tag\" > /dev/null 2>&1; then\n  \
-                 echo \"exists=true\" >> \"$GITHUB_OUTPUT\"\n\
-                 else\n  \
-                 echo \"exists=false\" >> \"$GITHUB_OUTPUT\"\n\
-                 fi\n",
-            )
-            .id("image")
-            .env("SERVICE_DIR", app.directory.as_str())
-            .env("REPOSITORY", app.ecr_repository.as_str()),
+            image_tag_step(app, true),
             Step::uses("Log in to ECR", &actions::AMAZON_ECR_LOGIN)
                 .id("ecr")
                 .condition("steps.image.outputs.exists != 'true'"),
-            Step::uses("Set up Docker Buildx", &actions::SETUP_BUILDX).condition("steps.image.outputs.exists != 'true'"),
+            Step::uses("Set up Docker Buildx", &actions::SETUP_BUILDX)
+                .condition("steps.image.outputs.exists != 'true'"),
             Step::uses("Build and push the image", &actions::BUILD_PUSH)
                 .condition("steps.image.outputs.exists != 'true'")
                 .with("context", app.directory.as_str())
@@ -424,12 +440,15 @@ fn deploy_job(ctx: &Context<'_>, name: &str) -> Job {
                 .with("push", true)
                 .with(
                     "tags",
-                    format!("${{{{ steps.ecr.outputs.registry }}}}/{}:${{{{ steps.image.outputs.tag }}}}", app.ecr_repository),
+                    format!(
+                        "${{{{ steps.ecr.outputs.registry }}}}/{}:${{{{ steps.image.outputs.tag }}}}",
+                        app.ecr_repository
+                    ),
                 )
                 .with("cache-from", "type=gha,scope=stackwright-app")
                 .with("cache-to", "type=gha,mode=max,scope=stackwright-app"),
         ]);
-        deploy_env.push((app.image_tag_variable.clone(), "${{ steps.image.outputs.tag }}".to_string()));
+        deploy_env.push((app.image_tag_variable.clone(), IMAGE_TAG_OUTPUT.to_string()));
     }
     // No cargo cache here: zizmor's cache-poisoning audit (rightly) rejects restoring caches in
     // a job that publishes an image and deploys; deploy jobs build the program from scratch.

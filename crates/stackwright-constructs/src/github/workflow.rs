@@ -399,4 +399,9 @@ impl Step {
         self.env.insert(key.to_string(), value.into());
         self
     }
+
+    pub fn envs(mut self, vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.env.extend(vars);
+        self
+    }
 }
