@@ -86,6 +86,23 @@ impl Construct for App {
     }
 }
 
+impl Node {
+    /// The app this node belongs to. A construct that must place resources in an environment
+    /// of its own (a billing alarm, which only exists in us-east-1) finds or adds it here.
+    ///
+    /// ```
+    /// use stackwright_core::{Account, App, Construct, Region};
+    /// let app = App::new("demo");
+    /// let stack = app.environment("prod", Account::new("123456789012")?, Region::EuWest1).stack("cluster");
+    /// let same = stack.node().app();
+    /// assert_eq!(same.environments().len(), 1);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn app(&self) -> App {
+        App { node: self.at(0) }
+    }
+}
+
 /// Adds a child node; on a bad or duplicate id, records the problem for synth and returns a
 /// detached node so that building can go on and every problem is reported at once.
 fn add_or_defer(parent: &Node, id: &str, kind: NodeKind) -> Node {
