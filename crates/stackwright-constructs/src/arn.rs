@@ -31,17 +31,3 @@ pub(crate) fn regional(service: &str, resource: impl IntoIterator<Item = SubPart
     parts.extend(resource);
     concat(parts)
 }
-
-/// `arn:<partition>:<service>::<account>:<resource…>` (IAM and other global services).
-#[allow(dead_code)] // used by the EKS constructs
-pub(crate) fn global(service: &str, resource: impl IntoIterator<Item = SubPart>) -> Value {
-    let mut parts: Vec<SubPart> = vec![
-        "arn:".into(),
-        Pseudo::Partition.into(),
-        format!(":{service}::").into(),
-        Pseudo::AccountId.into(),
-        ":".into(),
-    ];
-    parts.extend(resource);
-    concat(parts)
-}

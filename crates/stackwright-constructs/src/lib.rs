@@ -3,18 +3,23 @@
 
 mod arn;
 pub mod cidr;
+mod cluster_autoscaler;
 pub mod compute_resources;
 pub mod config_hash;
 pub mod container_image;
 pub mod default_security_group;
+pub mod eks_cluster;
 mod encryption_key;
 pub mod flask_app;
 pub mod github;
 pub mod iam;
+pub mod irsa;
 pub mod kube_meta;
 pub mod kubernetes_version;
+mod load_balancer_controller;
 pub mod log_group;
 pub mod monitoring;
+pub mod node_group;
 pub mod pod_security;
 mod problems;
 mod service_role;
@@ -22,7 +27,9 @@ pub mod vpc;
 pub mod workload_cluster;
 
 pub use container_image::{ContainerImage, ImageReference};
+pub use eks_cluster::{EksCluster, EksClusterProps, EndpointAccess};
 pub use flask_app::{FlaskApp, FlaskAppProps};
 pub use kubernetes_version::KubernetesVersion;
+pub use node_group::{NodeGroup, NodeGroupProps};
 pub use vpc::{NatGateways, SubnetConfig, SubnetKind, Vpc, VpcEndpoints, VpcProps};
 pub use workload_cluster::WorkloadCluster;

@@ -1,7 +1,7 @@
 //! Collecting every problem of a construct's props before anything is added to the tree, so
 //! that a construct either adds all its resources or returns all its problems at once.
 
-use stackwright_core::{Construct, Diagnostic, Diagnostics, Result};
+use stackwright_core::{Construct, Diagnostics, Result};
 
 /// The problems found in one construct's input, all reported at the construct's path.
 pub(crate) struct Problems {
@@ -9,29 +9,15 @@ pub(crate) struct Problems {
     found: Diagnostics,
 }
 
-#[allow(dead_code)] // used by the EKS constructs
 impl Problems {
     /// Problems of the construct `id` about to be created below `scope`.
     pub(crate) fn for_child(scope: &impl Construct, id: &str) -> Self {
         Problems { path: child_path(scope, id), found: Diagnostics::new() }
     }
 
-    pub(crate) fn path(&self) -> &str {
-        &self.path
-    }
-
     /// Records a problem: what is wrong, and how to fix it.
     pub(crate) fn push(&mut self, message: impl Into<String>, hint: impl Into<String>) {
         self.found.push(self.path.clone(), message, hint);
-    }
-
-    /// Records problems found by a helper (they carry their own path).
-    pub(crate) fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        self.found.extend(diagnostics);
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.found.is_empty()
     }
 
     /// `Ok` when nothing was recorded, else every problem as one `Error::Invalid`.
@@ -46,7 +32,6 @@ pub(crate) fn child_path(scope: &impl Construct, id: &str) -> String {
 }
 
 /// Checks an IAM role name chosen by the user: 1 to 64 characters of `[A-Za-z0-9+=,.@_-]`.
-#[allow(dead_code)] // used by the EKS constructs
 pub(crate) fn check_role_name(problems: &mut Problems, what: &str, name: &str) {
     if name.is_empty() || name.len() > 64 {
         problems.push(
@@ -61,7 +46,6 @@ pub(crate) fn check_role_name(problems: &mut Problems, what: &str, name: &str) {
 
 /// `FlaskApp` → `flask-app`, `Vpc` → `vpc`, `my_repo` → `my-repo`: a lower-case, DNS-friendly
 /// form of a construct id.
-#[allow(dead_code)] // used by the EKS constructs
 pub(crate) fn kebab_case(id: &str) -> String {
     let mut out = String::with_capacity(id.len() + 4);
     let mut prev_lower_or_digit = false;

@@ -30,7 +30,6 @@ pub(crate) struct RoleSpec {
     pub role_name: Option<String>,
 }
 
-#[allow(dead_code)] // used by the EKS constructs
 impl RoleSpec {
     /// A role trusted by `trust` (a statement list).
     pub(crate) fn trusted_by(trust: Vec<Statement>, description: impl Into<String>) -> Self {

@@ -42,3 +42,36 @@ macro_rules! snapshot {
         })
     };
 }
+
+/// The reference platform of DESIGN §1 (network, cluster, node groups), as the constructs
+/// build it.
+pub fn platform() -> (App, stackwright_constructs::EksCluster) {
+    use stackwright_constructs::{
+        EksCluster, EksClusterProps, KubernetesVersion, NatGateways, NodeGroup, NodeGroupProps, Vpc, VpcProps,
+    };
+    let (app, prod) = app();
+    let network = prod.stack("network");
+    let vpc = Vpc::new(
+        &network,
+        "Vpc",
+        VpcProps {
+            cidr: "10.0.0.0/16".parse().unwrap(),
+            max_azs: 2,
+            nat_gateways: NatGateways::OnePerAz,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let platform = prod.stack("cluster");
+    let cluster = EksCluster::new(&platform, "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36)).unwrap();
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
+    NodeGroup::new(&cluster, "Spot", NodeGroupProps::spot(["t3.large", "t3a.large"], 0..=4)).unwrap();
+    (app, cluster)
+}
+
+/// Writes the assembly to a fresh directory under `/tmp` for the validators; returns it.
+pub fn write_out(assembly: &Assembly, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("stackwright-constructs-{name}"));
+    assembly.write_to(&dir).unwrap();
+    dir
+}

@@ -1,0 +1,204 @@
+//! NodeGroup: hardened launch template, scoped node role, a size the autoscaler owns across
+//! redeploys, and bad inputs.
+
+mod eks_support;
+
+use eks_support::{app, error_text, platform, template};
+use stackwright_constructs::node_group::{NodeGroup, NodeGroupProps, TaintEffect};
+use stackwright_constructs::vpc::{Vpc, VpcProps};
+use stackwright_constructs::{EksCluster, EksClusterProps, KubernetesVersion};
+use stackwright_core::App;
+
+/// Builds the reference platform, then a node group `Extra` with `props`.
+fn with_group(props: NodeGroupProps) -> (App, stackwright_core::Result<NodeGroup>) {
+    let (app, cluster) = platform();
+    let group = NodeGroup::new(&cluster, "Extra", props);
+    (app, group)
+}
+
+fn group_error(props: NodeGroupProps) -> String {
+    error_text(with_group(props).1)
+}
+
+fn assert_problem(err: &str, message: &str, hint: &str) {
+    assert!(err.contains(&format!("prod/cluster/Cluster/Extra: {message}")), "missing '{message}' in:\n{err}");
+    assert!(err.contains(&format!("hint: {hint}")), "missing hint '{hint}' in:\n{err}");
+}
+
+#[test]
+fn nodes_are_private_hardened_and_minimally_privileged() {
+    let (app, _) = platform();
+    let t = template(&app.synth().unwrap(), "prod-cluster");
+    let data = &t["Resources"]["ClusterGeneralLaunchTemplate"]["Properties"]["LaunchTemplateData"];
+    assert_eq!(data["MetadataOptions"]["HttpTokens"], "required", "IMDSv2 only");
+    assert_eq!(data["MetadataOptions"]["HttpPutResponseHopLimit"], 2);
+    let ebs = &data["BlockDeviceMappings"][0]["Ebs"];
+    assert_eq!((ebs["VolumeType"].as_str(), ebs["Encrypted"].as_bool()), (Some("gp3"), Some(true)));
+    let group = &t["Resources"]["ClusterGeneral"]["Properties"];
+    assert_eq!(group["AmiType"], "AL2023_x86_64_STANDARD");
+    assert_eq!(group["Subnets"][0]["Ref"], "NetworkVpcPrivateSubnet1SubnetId");
+    assert_eq!(group["Version"], "1.36");
+    assert_eq!(group["Tags"]["k8s.io/cluster-autoscaler/enabled"], "true");
+    assert_eq!(group["Tags"]["k8s.io/cluster-autoscaler/demo-prod-cluster"], "owned");
+    let managed: Vec<&str> = t["Resources"]["ClusterGeneralRole"]["Properties"]["ManagedPolicyArns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["Fn::Sub"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(managed, ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"]);
+    let spot = &t["Resources"]["ClusterSpot"]["Properties"];
+    assert_eq!(spot["CapacityType"], "SPOT");
+    assert_eq!(spot["InstanceTypes"], serde_json::json!(["t3.large", "t3a.large"]));
+}
+
+/// The autoscaler owns the size: the template never states DesiredSize, so a redeploy that
+/// changes the bounds sends only MinSize and MaxSize.
+#[test]
+fn redeploying_does_not_reset_the_size_the_autoscaler_chose() {
+    let scaling = |range: std::ops::RangeInclusive<u32>| {
+        let (app, cluster) = platform();
+        NodeGroup::new(&cluster, "Extra", NodeGroupProps::on_demand(["m6i.large"], range)).unwrap();
+        template(&app.synth().unwrap(), "prod-cluster")["Resources"]["ClusterExtra"]["Properties"]["ScalingConfig"]
+            .clone()
+    };
+    let first = scaling(2..=6);
+    let second = scaling(3..=10);
+    assert_eq!(first, serde_json::json!({ "MinSize": 2, "MaxSize": 6 }));
+    assert_eq!(second, serde_json::json!({ "MinSize": 3, "MaxSize": 10 }));
+    assert!(first.get("DesiredSize").is_none() && second.get("DesiredSize").is_none());
+    // Opting into a fixed size states it.
+    let (app, cluster) = platform();
+    let mut props = NodeGroupProps::on_demand(["m6i.large"], 1..=3);
+    props.desired_size = Some(2);
+    NodeGroup::new(&cluster, "Fixed", props).unwrap();
+    let t = template(&app.synth().unwrap(), "prod-cluster");
+    assert_eq!(t["Resources"]["ClusterFixed"]["Properties"]["ScalingConfig"]["DesiredSize"], 2);
+}
+
+#[test]
+fn labels_and_taints_reach_eks_and_the_autoscaler() {
+    let (app, group) = with_group(
+        NodeGroupProps::spot(["m7g.large", "m6g.large"], 0..=4).arm64().label("example.com/pool", "batch").taint(
+            "example.com/batch",
+            "true",
+            TaintEffect::NoSchedule,
+        ),
+    );
+    group.unwrap();
+    let t = template(&app.synth().unwrap(), "prod-cluster");
+    let p = &t["Resources"]["ClusterExtra"]["Properties"];
+    assert_eq!(p["AmiType"], "AL2023_ARM_64_STANDARD");
+    assert_eq!(p["Labels"]["example.com/pool"], "batch");
+    assert_eq!(
+        p["Taints"][0],
+        serde_json::json!({ "Effect": "NO_SCHEDULE", "Key": "example.com/batch", "Value": "true" })
+    );
+    assert_eq!(p["Tags"]["k8s.io/cluster-autoscaler/node-template/label/example.com/pool"], "batch");
+    assert_eq!(p["Tags"]["k8s.io/cluster-autoscaler/node-template/taint/example.com/batch"], "true:NoSchedule");
+}
+
+// ---- bad input ---------------------------------------------------------------------------------
+
+#[test]
+fn min_greater_than_max() {
+    #[allow(clippy::reversed_empty_ranges)] // the mistake under test
+    let err = group_error(NodeGroupProps::on_demand(["t3.medium"], 6..=2));
+    assert_problem(&err, "min_size 6 is greater than max_size 2", "write the size range low to high, such as 2..=6");
+}
+
+#[test]
+fn spot_with_one_instance_type() {
+    let err = group_error(NodeGroupProps::spot(["t3.large"], 0..=4));
+    assert_problem(
+        &err,
+        "a spot node group needs at least two instance types, got 1",
+        "add similar types (t3.large and t3a.large, m5.large and m6i.large)",
+    );
+}
+
+#[test]
+fn no_instance_type_and_malformed_ones() {
+    let err = group_error(NodeGroupProps::on_demand(Vec::<String>::new(), 1..=2));
+    assert_problem(&err, "the node group lists no instance type", "list at least one");
+    let err = group_error(NodeGroupProps::on_demand(["t3-medium"], 1..=2));
+    assert_problem(&err, "'t3-medium' is not an EC2 instance type", "write it as family.size, such as t3.medium");
+}
+
+#[test]
+fn graviton_types_with_an_x86_ami() {
+    let err = group_error(NodeGroupProps::on_demand(["m7g.large"], 1..=2));
+    assert_problem(
+        &err,
+        "'m7g.large' is a Graviton (arm64) type but the AMI type is x86_64",
+        "call .arm64() on the props",
+    );
+}
+
+#[test]
+fn desired_size_outside_the_bounds() {
+    let mut props = NodeGroupProps::on_demand(["t3.medium"], 2..=6);
+    props.desired_size = Some(9);
+    let err = group_error(props);
+    assert_problem(
+        &err,
+        "desired_size 9 is outside 2..=6",
+        "pick a size inside the range, or leave desired_size unset",
+    );
+}
+
+#[test]
+fn too_many_nodes_and_no_nodes() {
+    let err = group_error(NodeGroupProps::on_demand(["t3.medium"], 0..=0));
+    assert_problem(&err, "max_size is 0: the group could never have a node", "allow at least one node");
+    let err = group_error(NodeGroupProps::on_demand(["t3.medium"], 1..=1000));
+    assert_problem(&err, "max_size 1000 exceeds the 450 nodes a managed node group can have", "split the capacity");
+}
+
+#[test]
+fn node_role_name_over_64_characters() {
+    let name = "flask-platform-production-us-east-1-general-purpose-worker-nodes-role";
+    let mut props = NodeGroupProps::on_demand(["t3.medium"], 1..=2);
+    props.role_name = Some(name.into());
+    let err = group_error(props);
+    assert_problem(
+        &err,
+        &format!("node role name '{name}' is {} characters long; IAM allows 1 to 64", name.len()),
+        "shorten the name, or leave it unset so that CloudFormation generates a unique one",
+    );
+}
+
+#[test]
+fn reserved_label_prefix_and_bad_label() {
+    let err = group_error(
+        NodeGroupProps::on_demand(["t3.medium"], 1..=2).label("kubernetes.io/role", "x").label("team", "a b"),
+    );
+    assert_problem(
+        &err,
+        "label or taint key 'kubernetes.io/role' uses a prefix reserved for Kubernetes and EKS",
+        "use your own prefix, such as example.com/role",
+    );
+    assert_problem(&err, "invalid label or taint value 'a b'", "use at most 63 letters, digits");
+}
+
+#[test]
+fn small_root_volume() {
+    let mut props = NodeGroupProps::on_demand(["t3.medium"], 1..=2);
+    props.disk_size_gib = 8;
+    let err = group_error(props);
+    assert_problem(&err, "disk_size_gib 8 is outside 20..=16384", "use at least 20 GiB");
+}
+
+#[test]
+#[allow(clippy::reversed_empty_ranges)] // the mistake under test
+fn node_group_problems_come_all_at_once_and_leave_nothing_behind() {
+    let (app, prod) = app();
+    let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
+    let err = error_text(NodeGroup::new(&cluster, "General", NodeGroupProps::spot(["t3.large"], 5..=2)));
+    assert!(err.starts_with("2 problems found:"), "{err}");
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
+    app.synth().unwrap();
+}
