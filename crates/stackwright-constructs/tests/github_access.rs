@@ -184,3 +184,62 @@ fn invalid_input_is_reported_with_a_fix() {
     assert!(e.to_string().contains("invalid GitHub environment name 'prod*'"), "{e}");
     assert!(e.to_string().contains("invalid ECR repository name 'Bad Repo'"), "{e}");
 }
+
+/// With the typed handles of the reference platform: the access entries name the cluster
+/// through its stack's output (so they are created after it), and the workflows name its
+/// Deployment.
+#[test]
+fn typed_cluster_and_app_handles() {
+    use stackwright_constructs::container_image::{ContainerImage, ImageReference};
+    use stackwright_constructs::github::{AppDelivery, GitHubPipeline, GitHubPipelineProps};
+    use stackwright_constructs::{
+        EksCluster, EksClusterProps, FlaskApp, FlaskAppProps, KubernetesVersion, NatGateways, NodeGroup,
+        NodeGroupProps, Vpc, VpcProps,
+    };
+    let app = App::new("flask-platform");
+    let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
+    let network = prod.stack("network");
+    let vpc = Vpc::new(
+        &network,
+        "Vpc",
+        VpcProps {
+            cidr: "10.0.0.0/16".parse().unwrap(),
+            max_azs: 2,
+            nat_gateways: NatGateways::OnePerAz,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
+    let web = FlaskApp::new(
+        &cluster,
+        "flask-app",
+        FlaskAppProps::new(ContainerImage::public(
+            "registry.example.com/flask-app",
+            ImageReference::Tag("1.0.0".into()),
+        )),
+    )
+    .unwrap();
+    let pipeline = GitHubPipeline::new(
+        &prod.stack("cicd"),
+        "GitHub",
+        GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform").unwrap())
+            .with_app(AppDelivery::new("examples/flask-app", "flask-platform/flask-app"))
+            .with_cluster(ClusterTarget::for_app(&cluster, &web)),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    let cicd = assembly.manifest.stack("prod-cicd").unwrap();
+    assert!(cicd.dependencies.contains(&"prod-cluster".to_string()), "{:?}", cicd.dependencies);
+    let t: Json = serde_json::from_str(assembly.file("prod-cicd.template.json").unwrap()).unwrap();
+    let cluster_name = &t["Resources"]["GitHubAccessDeployAccess"]["Properties"]["ClusterName"];
+    assert!(cluster_name.get("Ref").is_some(), "a parameter filled from the cluster stack: {cluster_name}");
+    let app_yml = &pipeline.workflows()["stackwright-app.yml"];
+    let yaml = app_yml.to_yaml().unwrap();
+    assert!(yaml.contains(&format!("CLUSTER: {}", cluster.name())), "{yaml}");
+    assert!(yaml.contains(&format!("DEPLOYMENT: {}", web.name())), "{yaml}");
+    assert!(yaml.contains(&format!("NAMESPACE: {}", web.namespace())), "{yaml}");
+}

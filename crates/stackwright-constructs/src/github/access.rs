@@ -124,6 +124,12 @@ impl ClusterTarget {
         }
     }
 
+    /// The cluster a [`FlaskApp`](crate::FlaskApp) runs on, and its Deployment. The access
+    /// entries reference the cluster, so they are created after it.
+    pub fn for_app(cluster: &crate::EksCluster, app: &crate::FlaskApp) -> Self {
+        ClusterTarget::new(cluster.name(), app.namespace(), app.name()).with_reference(cluster.cluster_name())
+    }
+
     /// Uses `reference` (such as the cluster resource's `Ref`) as the access entries'
     /// `ClusterName`.
     pub fn with_reference(mut self, reference: impl Into<Value>) -> Self {
