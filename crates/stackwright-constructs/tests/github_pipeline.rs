@@ -310,7 +310,11 @@ const context = {{ repo: {{ owner: 'acme', repo: 'flask-platform' }}, issue: {{ 
 }})().then(() => console.log(JSON.stringify(calls)));
 "#
     );
-    let report = r#"{"stacks":[{"stack":"prod-cicd","changes":[{"action":"Modify","logical_id":"GitHubAccessDeployRole","type":"AWS::IAM::Role","path":"prod/cicd/GitHub/Access/DeployRole","replacement":"False","properties":["Policies"],"security":true}]}]}"#;
+    let report = r#"{"stacks":[{"stack":"prod-cicd","stack_name":"flask-platform-prod-cicd","status":"changed","changes":[{"action":"Modify","logical_id":"GitHubAccessDeployRole","type":"AWS::IAM::Role","path":"prod/cicd/GitHub/Access/DeployRole","replacement":"False","properties":["Policies"],"security":true}]}],
+        "clusters":[{"cluster":"prod-platform","objects":[
+            {"object":{"api_version":"apps/v1","kind":"Deployment","namespace":"flask-app","name":"flask-app"},"action":"update","path":"prod/cluster/Cluster/flask-app"},
+            {"object":{"api_version":"v1","kind":"Namespace","name":"flask-app"},"action":"unchanged"}]}],
+        "failed":[]}"#;
     let run = |existing: &str| {
         let out = std::process::Command::new("node")
             .args(["-e", &harness])
@@ -330,10 +334,12 @@ const context = {{ repo: {{ owner: 'acme', repo: 'flask-platform' }}, issue: {{ 
     assert!(body.starts_with("<!-- stackwright-diff -->"), "{body}");
     assert!(
         body.contains(
-            "~ prod-cicd GitHubAccessDeployRole (AWS::IAM::Role) prod/cicd/GitHub/Access/DeployRole [SECURITY]"
+            "~ flask-platform-prod-cicd GitHubAccessDeployRole (AWS::IAM::Role) prod/cicd/GitHub/Access/DeployRole [SECURITY]"
         ),
         "{body}"
     );
+    assert!(body.contains("~ prod-platform Deployment/flask-app/flask-app prod/cluster/Cluster/flask-app"), "{body}");
+    assert!(!body.contains("Namespace/flask-app"), "unchanged objects are not listed: {body}");
     assert!(body.contains("1 security-relevant change(s)") && body.contains("`security-reviewed`"), "{body}");
     let updated = run("1");
     assert_eq!(updated.as_array().unwrap().len(), 1);

@@ -369,11 +369,18 @@ const walk = (value, stack) => {
     const sign = { Add: '+', Remove: '-', Modify: value.replacement === 'True' ? '±' : '~' }[value.action] || '~';
     lines.push(`${sign} ${here ? here + ' ' : ''}${value.logical_id} (${value.type || ''})${value.path ? ' ' + value.path : ''}${value.replacement === 'True' ? ' [REPLACE]' : ''}${value.security ? ' [SECURITY]' : ''}`);
   }
-  Object.values(value).forEach((v) => walk(v, here));
+  const o = value.object;
+  if (o && typeof o === 'object' && typeof value.action === 'string' && value.action !== 'unchanged') {
+    const sign = { create: '+', delete: '-' }[value.action] || '~';
+    lines.push(`${sign} ${value.cluster || here || ''} ${o.kind}/${o.namespace ? o.namespace + '/' : ''}${o.name}${value.path ? ' ' + value.path : ''}`);
+  }
+  Object.entries(value).forEach(([k, v]) => { if (k !== 'object') walk(v, value.cluster || here); });
 };
 walk(report, null);
+const failed = (report && Array.isArray(report.failed)) ? report.failed : [];
 let body = `${marker}\n### stackwright diff\n\n`;
-body += lines.length ? '```diff\n' + lines.join('\n') + '\n```\n' : 'No resource changes.\n';
+body += lines.length ? '```diff\n' + lines.join('\n') + '\n```\n' : 'No changes.\n';
+failed.forEach((f) => { body += `\n:x: ${f.target}: ${f.message}\n`; });
 if (security > 0) body += `\n**${security} security-relevant change(s).** Review them, then add the label \`${process.env.LABEL}\` to accept.\n`;
 const raw = JSON.stringify(report, null, 2) || String(process.env.REPORT || '');
 body += `\n<details><summary>diff --json</summary>\n\n\`\`\`json\n${raw.slice(0, 50000)}\n\`\`\`\n</details>\n`;
