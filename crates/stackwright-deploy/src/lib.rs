@@ -13,7 +13,9 @@
 
 pub mod aws;
 pub mod cfn;
+pub mod cli;
 pub mod destroy;
+pub mod diff;
 pub mod eks;
 pub mod error;
 pub mod kubernetes;

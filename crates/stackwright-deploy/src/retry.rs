@@ -81,8 +81,13 @@ where
     match err {
         SdkError::TimeoutError(_) => Classified::Transient("the request timed out".into()),
         SdkError::DispatchFailure(e) => {
-            let detail = e.as_connector_error().map(|c| c.to_string()).unwrap_or_else(|| format!("{e:?}"));
-            Classified::Transient(format!("the request could not be sent: {detail}"))
+            let detail = error_chain(err);
+            // Missing or broken credentials, a bad endpoint URL: retrying cannot help.
+            if e.is_user() || (e.is_other() && !e.is_io() && !e.is_timeout()) {
+                Classified::Permanent(format!("the request could not be sent: {detail}"))
+            } else {
+                Classified::Transient(format!("the request could not be sent: {detail}"))
+            }
         }
         SdkError::ResponseError(e) => Classified::Transient(format!(
             "the response could not be read (HTTP {}): {}",

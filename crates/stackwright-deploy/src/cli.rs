@@ -1,0 +1,317 @@
+//! The `diff | deploy | destroy` command line every stackwright program gets with the
+//! facade's `deploy` feature (`synth` and `list` stay in the facade).
+//!
+//! Exit codes ([`crate::error::exit`]): 0 success, 1 a deployment or call failed, 2 usage or
+//! assembly error, 3 approval needed but not given, 4 `diff --fail` found differences.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use stackwright_core::App;
+
+use crate::aws::AwsOptions;
+use crate::cfn::Approval;
+use crate::error::{Error, Result, exit};
+use crate::plan::{Assembly, Extend};
+use crate::progress::ProgressMode;
+use crate::runtime::Runtime;
+
+#[derive(Debug, Parser)]
+#[command(name = "stackwright", about = "Deploy a stackwright app: diff, deploy, destroy")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what a deploy would change: resources per stack (replacements and IAM/security
+    /// group changes highlighted) and Kubernetes objects.
+    Diff {
+        #[command(flatten)]
+        common: Common,
+        /// Exit with code 4 when there are differences.
+        #[arg(long)]
+        fail: bool,
+    },
+    /// Deploy stacks in dependency order, then the Kubernetes objects of their clusters.
+    Deploy {
+        #[command(flatten)]
+        common: Common,
+        /// When to ask before executing a change set.
+        #[arg(long, value_enum, default_value_t = Approval::Broadening)]
+        require_approval: Approval,
+        /// Approve everything; never ask (for CI).
+        #[arg(long, short)]
+        yes: bool,
+        /// Continue the rollback of a stack in UPDATE_ROLLBACK_FAILED, then deploy.
+        #[arg(long)]
+        continue_rollback: bool,
+        /// Keep Kubernetes objects that left the program.
+        #[arg(long)]
+        no_prune: bool,
+        /// Do not wait for Kubernetes objects to become ready.
+        #[arg(long)]
+        no_wait: bool,
+    },
+    /// Delete the Kubernetes objects, then the stacks in reverse dependency order.
+    Destroy {
+        #[command(flatten)]
+        common: Common,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Stacks to work on: ids (`prod-network`) or stack names, `*` as a wildcard. All when none.
+    pub stacks: Vec<String>,
+    /// Only the stacks named, without the stacks they depend on (deploy) or that depend on them
+    /// (destroy).
+    #[arg(long, short = 'e')]
+    pub exclusively: bool,
+    /// Where to synthesize the assembly first.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Use an assembly synthesized earlier instead of synthesizing (CI: synth once, review the
+    /// diff, deploy the same bytes).
+    #[arg(long, value_name = "DIR", alias = "assembly")]
+    pub app_dir: Option<PathBuf>,
+    /// Stacks deployed or destroyed at the same time, at most.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub concurrency: u16,
+    /// Print the result as JSON on stdout (progress stays on stderr).
+    #[arg(long)]
+    pub json: bool,
+    /// Leave Kubernetes alone (stacks only).
+    #[arg(long)]
+    pub no_kubernetes: bool,
+    /// Minutes one stack operation (or waiting for readiness) may take.
+    #[arg(long, default_value_t = 60, value_name = "MINUTES")]
+    pub timeout: u64,
+    /// Do not check that the credentials are for each environment's account.
+    #[arg(long)]
+    pub skip_account_check: bool,
+    /// Plain progress lines even on a terminal.
+    #[arg(long)]
+    pub plain: bool,
+}
+
+/// Entry point used by the facade's `App::run()`: `args[0]` is the subcommand. Errors are
+/// printed and the process exits with the code CI can act on.
+pub fn run(app: &App, args: Vec<String>) -> stackwright_core::Result<()> {
+    let code = main(Some(app), args, AwsOptions::default());
+    if code != exit::OK {
+        std::process::exit(code);
+    }
+    Ok(())
+}
+
+/// Parses `args` (subcommand first), runs the command and returns the exit code.
+pub fn main(app: Option<&App>, args: Vec<String>, aws: AwsOptions) -> i32 {
+    let cli = match Cli::try_parse_from(std::iter::once("stackwright".to_string()).chain(args)) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { exit::USAGE } else { exit::OK };
+        }
+    };
+    match execute(app, cli, aws) {
+        Ok(()) => exit::OK,
+        Err(Error::Differences) => exit::DIFFERENCES,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
+    let dir = match (&common.app_dir, app) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(app)) => {
+            app.synth_to(&common.out)?;
+            common.out.clone()
+        }
+        (None, None) => return Err(Error::usage("no assembly: pass --app-dir DIR")),
+    };
+    Ok(Arc::new(Assembly::read(&dir)?))
+}
+
+fn runtime(common: &Common, aws: AwsOptions) -> Runtime {
+    let mode = if common.plain || common.json { ProgressMode::Plain } else { ProgressMode::Auto };
+    let mut rt = Runtime::new(aws, mode);
+    rt.concurrency = usize::from(common.concurrency);
+    rt.kubernetes = !common.no_kubernetes;
+    rt.check_account = !common.skip_account_check;
+    rt.cfn.stack_timeout = Duration::from_secs(common.timeout * 60);
+    rt.kube.ready_timeout = Duration::from_secs(common.timeout * 60);
+    rt
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+/// Runs a parsed command.
+pub fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()> {
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}")))?;
+    tokio.block_on(async {
+        tokio::select! {
+            r = execute_async(app, cli, aws) => r,
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!(
+                    "interrupted: CloudFormation goes on with operations already started; \
+                     run the same command again to wait for them and converge"
+                );
+                Err(Error::usage("interrupted"))
+            }
+        }
+    })
+}
+
+async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()> {
+    match cli.command {
+        Command::Diff { common, fail } => {
+            let assembly = assembly(app, &common)?;
+            let rt = runtime(&common, aws);
+            let mut report = rt.diff(assembly, &common.stacks).await;
+            if common.json {
+                print_json(&report);
+            } else {
+                print!("{}", report.render());
+            }
+            report.result()?;
+            if fail && report.has_changes() {
+                return Err(Error::Differences);
+            }
+            Ok(())
+        }
+        Command::Deploy { common, require_approval, yes, continue_rollback, no_prune, no_wait } => {
+            let assembly = assembly(app, &common)?;
+            let mut rt = runtime(&common, aws);
+            rt.cfn.approval = require_approval;
+            rt.cfn.yes = yes;
+            rt.cfn.continue_rollback = continue_rollback;
+            rt.kube.prune = !no_prune;
+            rt.kube.wait = !no_wait;
+            let mut report = rt.deploy(assembly, &common.stacks, common.exclusively).await;
+            if common.json {
+                print_json(&report);
+            } else {
+                for d in &report.stacks {
+                    let outputs: Vec<String> = d.outputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    eprintln!(
+                        "✓ {} ({:?}){}",
+                        d.stack,
+                        d.action,
+                        if outputs.is_empty() { String::new() } else { format!(": {}", outputs.join(", ")) }
+                    );
+                }
+                for c in &report.clusters {
+                    eprintln!("✓ {}: {} object(s) applied, {} pruned", c.cluster, c.applied.len(), c.pruned.len());
+                }
+            }
+            report.result()
+        }
+        Command::Destroy { common, yes } => {
+            let assembly = assembly(app, &common)?;
+            let extend = if common.exclusively { Extend::Exactly } else { Extend::Downstream };
+            let stacks = assembly.select(&common.stacks, extend)?;
+            if !yes {
+                confirm_destroy(&assembly, &stacks).await?;
+            }
+            let rt = runtime(&common, aws);
+            let mut report = rt.destroy(assembly, &common.stacks, common.exclusively).await;
+            if common.json {
+                print_json(&report);
+            }
+            report.result()
+        }
+    }
+}
+
+async fn confirm_destroy(assembly: &Assembly, stacks: &[String]) -> Result<()> {
+    let clusters: Vec<&str> =
+        assembly.manifest.clusters.iter().filter(|c| stacks.contains(&c.stack)).map(|c| c.id.as_str()).collect();
+    let what = format!(
+        "destroy {}{}",
+        stacks.join(", "),
+        if clusters.is_empty() {
+            String::new()
+        } else {
+            format!(" and the Kubernetes objects of {}", clusters.join(", "))
+        }
+    );
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::ApprovalRequired(format!(
+            "{what}: confirmation needed and there is no terminal to ask\n  hint: rerun with --yes"
+        )));
+    }
+    eprint!("About to {what}. Continue? [y/N] ");
+    let answer = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await
+    .ok()
+    .and_then(|r| r.ok())
+    .unwrap_or_default();
+    if matches!(answer.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(Error::ApprovalRequired("not confirmed; nothing was destroyed".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> std::result::Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("stackwright").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn deploy_options() {
+        let cli = parse(&[
+            "deploy",
+            "prod-*",
+            "--app-dir",
+            "out",
+            "--require-approval",
+            "never",
+            "--concurrency",
+            "2",
+            "--json",
+            "--yes",
+        ])
+        .unwrap();
+        let Command::Deploy { common, require_approval, yes, .. } = cli.command else { panic!() };
+        assert_eq!(common.stacks, ["prod-*"]);
+        assert_eq!(common.app_dir.as_deref(), Some(std::path::Path::new("out")));
+        assert_eq!((require_approval, yes, common.concurrency, common.json), (Approval::Never, true, 2, true));
+        assert!(parse(&["deploy", "--concurrency", "0"]).is_err());
+        assert!(parse(&["deploy", "--require-approval", "sometimes"]).is_err());
+    }
+
+    #[test]
+    fn usage_errors_exit_2_and_missing_assemblies_too() {
+        assert_eq!(main(None, vec!["deploy".into(), "--bogus".into()], AwsOptions::default()), exit::USAGE);
+        let missing = std::env::temp_dir().join("stackwright-no-such-assembly");
+        let code =
+            main(None, vec!["diff".into(), "--app-dir".into(), missing.display().to_string()], AwsOptions::default());
+        assert_eq!(code, exit::USAGE);
+        assert_eq!(main(None, vec!["deploy".into()], AwsOptions::default()), exit::USAGE);
+    }
+}

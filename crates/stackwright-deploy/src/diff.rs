@@ -1,0 +1,385 @@
+//! Diff: per stack, the resources a deploy would add, modify, replace or remove — from the
+//! templates (offline-able) and, for deployed stacks, from a change set that is created,
+//! read and deleted (never executed), which knows about replacements. Kubernetes objects are
+//! compared with the cluster through a server-side dry-run apply when it is reachable.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value as Json;
+use stackwright_core::assembly::{BindingSource, StackEntry};
+
+use crate::cfn::{ResourceChange, is_security_property, is_security_type};
+use crate::error::{Error, Result};
+use crate::kubernetes::{self, Applier, ObjectDiff};
+use crate::plan::{self, Assembly, Extend, NodeResult};
+use crate::runtime::{Failure, Runtime};
+
+/// How a stack differs from what is deployed.
+#[derive(Debug, Clone, Serialize)]
+pub struct StackDiff {
+    pub stack: String,
+    pub stack_name: String,
+    /// `new`, `changed` or `unchanged`.
+    pub status: String,
+    pub changes: Vec<ResourceChange>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// How a cluster's objects differ from the cluster.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterDiff {
+    pub cluster: String,
+    pub objects: Vec<ObjectDiff>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The whole diff (printed as JSON with `--json`, for PR comments).
+#[derive(Debug, Default, Serialize)]
+pub struct DiffReport {
+    pub stacks: Vec<StackDiff>,
+    pub clusters: Vec<ClusterDiff>,
+    pub failed: Vec<Failure>,
+    #[serde(skip)]
+    pub errors: Vec<Error>,
+}
+
+impl DiffReport {
+    pub fn has_changes(&self) -> bool {
+        self.stacks.iter().any(|s| s.status != "unchanged")
+            || self.clusters.iter().any(|c| c.objects.iter().any(|o| o.action != "unchanged"))
+    }
+
+    pub fn result(&mut self) -> Result<()> {
+        if self.errors.is_empty() { Ok(()) } else { Err(Error::many(std::mem::take(&mut self.errors))) }
+    }
+
+    /// The human-readable form.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let mut security = 0;
+        for s in &self.stacks {
+            let n = s.changes.len();
+            let head = match s.status.as_str() {
+                "new" => format!("new stack, {n} resource(s)"),
+                "unchanged" => "no changes".to_string(),
+                _ => format!("{n} change(s)"),
+            };
+            out.push_str(&format!("Stack {} ({}): {head}\n", s.stack, s.stack_name));
+            for c in &s.changes {
+                out.push_str(&format!("  {}\n", c.line()));
+                security += usize::from(c.security);
+            }
+            for note in &s.notes {
+                out.push_str(&format!("  note: {note}\n"));
+            }
+        }
+        for c in &self.clusters {
+            let changed: Vec<&ObjectDiff> = c.objects.iter().filter(|o| o.action != "unchanged").collect();
+            out.push_str(&format!("Cluster {}: {} object change(s)\n", c.cluster, changed.len()));
+            for o in changed {
+                let sign = match o.action.as_str() {
+                    "create" => "+",
+                    "delete" => "-",
+                    _ => "~",
+                };
+                out.push_str(&format!("  {sign} {}", o.object));
+                if let Some(p) = &o.path {
+                    out.push_str(&format!(" {p}"));
+                }
+                out.push('\n');
+            }
+            if let Some(n) = &c.note {
+                out.push_str(&format!("  note: {n}\n"));
+            }
+        }
+        if security > 0 {
+            out.push_str(&format!(
+                "{security} change(s) to IAM or security groups ([SECURITY]): review them before deploying\n"
+            ));
+        }
+        out
+    }
+}
+
+fn resources(template: &Json) -> BTreeMap<String, Json> {
+    template
+        .get("Resources")
+        .and_then(Json::as_object)
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// Resource changes between a deployed template (`None`: a new stack) and the local one.
+/// Replacement is only known here when the type changes; the change set knows the rest.
+pub fn template_diff(entry: &StackEntry, deployed: Option<&Json>, local: &Json) -> Vec<ResourceChange> {
+    let old = deployed.map(resources).unwrap_or_default();
+    let new = resources(local);
+    let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let mut changes = Vec::new();
+    for id in ids {
+        let kind = |r: &Json| r.get("Type").and_then(Json::as_str).unwrap_or("").to_string();
+        let (action, resource_type, replacement, properties) = match (old.get(id), new.get(id)) {
+            (None, Some(n)) => ("Add", kind(n), None, Vec::new()),
+            (Some(o), None) => ("Remove", kind(o), None, Vec::new()),
+            (Some(o), Some(n)) if o == n => continue,
+            (Some(o), Some(n)) if kind(o) != kind(n) => {
+                ("Modify", kind(n), Some("True".to_string()), vec!["Type".to_string()])
+            }
+            (Some(o), Some(n)) => {
+                let empty = serde_json::Map::new();
+                let po = o.get("Properties").and_then(Json::as_object).unwrap_or(&empty);
+                let pn = n.get("Properties").and_then(Json::as_object).unwrap_or(&empty);
+                let keys: BTreeSet<&String> = po.keys().chain(pn.keys()).collect();
+                let mut props: Vec<String> = keys.into_iter().filter(|k| po.get(*k) != pn.get(*k)).cloned().collect();
+                for attr in ["DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Condition", "Metadata"] {
+                    if o.get(attr) != n.get(attr) {
+                        props.push(attr.to_string());
+                    }
+                }
+                ("Modify", kind(n), None, props)
+            }
+            (None, None) => continue,
+        };
+        changes.push(ResourceChange {
+            security: is_security_type(&resource_type) || properties.iter().any(|p| is_security_property(p)),
+            action: action.to_string(),
+            path: entry.resources.get(id).map(|r| r.path.clone()),
+            logical_id: id.clone(),
+            resource_type,
+            replacement,
+            properties,
+        });
+    }
+    changes
+}
+
+impl Runtime {
+    /// Diffs the stacks matching `patterns` (every stack when none) and their clusters.
+    pub async fn diff(&self, assembly: Arc<Assembly>, patterns: &[String]) -> DiffReport {
+        let mut report = DiffReport::default();
+        let selected = match assembly.select(patterns, Extend::Exactly) {
+            Ok(s) => s,
+            Err(e) => {
+                report.errors.push(e);
+                return report;
+            }
+        };
+        if let Err(e) = self.check_accounts(&assembly, &selected).await {
+            report.failed.push(Failure { target: "account".into(), message: e.to_string() });
+            report.errors.push(e);
+            return report;
+        }
+        let all: Vec<String> = assembly.manifest.stacks.iter().map(|s| s.id.clone()).collect();
+        let outputs = match self.deployed_outputs(&assembly, &all).await {
+            Ok(o) => Arc::new(o),
+            Err(e) => {
+                report.errors.push(e);
+                return report;
+            }
+        };
+        let results = plan::run_dag(
+            &selected,
+            |_| Vec::new(),
+            self.concurrency,
+            |id| {
+                let (rt, assembly, outputs) = (self.clone(), assembly.clone(), outputs.clone());
+                async move { rt.diff_stack(&assembly, &id, &outputs).await }
+            },
+        )
+        .await;
+        for (id, r) in results {
+            match r {
+                NodeResult::Done(d) => report.stacks.push(d),
+                NodeResult::Failed(e) => {
+                    report.failed.push(Failure { target: id, message: e.to_string() });
+                    report.errors.push(e);
+                }
+                NodeResult::Skipped { .. } => {}
+            }
+        }
+        if self.kubernetes {
+            for cluster in &assembly.manifest.clusters {
+                if !selected.contains(&cluster.stack) {
+                    continue;
+                }
+                report.clusters.push(self.diff_cluster(&assembly, cluster, &outputs).await);
+            }
+        }
+        report
+    }
+
+    async fn diff_stack(&self, assembly: &Assembly, id: &str, outputs: &plan::Outputs) -> Result<StackDiff> {
+        let entry = assembly.stack(id)?;
+        let body = assembly.template(entry)?;
+        let local: Json = serde_json::from_str(&body)
+            .map_err(|e| Error::Stack { stack: id.into(), message: format!("the template is not JSON: {e}") })?;
+        self.with_engine(assembly, id, async |e| {
+            let mut diff = StackDiff {
+                stack: id.to_string(),
+                stack_name: entry.stack_name.clone(),
+                status: "changed".into(),
+                changes: Vec::new(),
+                notes: Vec::new(),
+            };
+            let info = match e.describe(&entry.stack_name).await? {
+                Some(i) if i.status != "REVIEW_IN_PROGRESS" => i,
+                _ => {
+                    diff.status = "new".into();
+                    diff.changes = template_diff(entry, None, &local);
+                    return Ok(diff);
+                }
+            };
+            let deployed = e.deployed_template(&info.stack_id).await?;
+            let by_template = template_diff(entry, deployed.as_ref(), &local);
+            let parameters: BTreeMap<String, String> = match plan::parameters(entry, outputs) {
+                Ok(p) => p.into_iter().collect(),
+                Err(err) => {
+                    diff.notes.push(format!("no change set: {err}"));
+                    diff.changes = by_template;
+                    return Ok(diff);
+                }
+            };
+            let tags: BTreeMap<String, String> = entry.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let same_template = deployed.as_ref() == Some(&local);
+            if same_template && info.parameters == parameters && info.tags == tags {
+                diff.status = "unchanged".into();
+                return Ok(diff);
+            }
+            if info.in_progress() || !info.status.ends_with("_COMPLETE") {
+                diff.notes.push(format!("the stack is {}: diffed against its template only", info.status));
+                diff.changes = by_template;
+                return Ok(diff);
+            }
+            match e.create_change_set(Some(&info), &body, &parameters).await? {
+                None => {
+                    diff.status = if by_template.is_empty() { "unchanged".into() } else { "changed".into() };
+                    diff.notes.push("the change set is empty: only outputs, metadata or parameters differ".into());
+                }
+                Some((change_set, mut changes)) => {
+                    e.delete_change_set(&change_set).await;
+                    for c in &mut changes {
+                        if c.properties.is_empty()
+                            && let Some(t) = by_template.iter().find(|t| t.logical_id == c.logical_id)
+                        {
+                            c.properties = t.properties.clone();
+                            c.security |= t.security;
+                        }
+                    }
+                    if info.parameters != parameters {
+                        diff.notes.push("parameters from other stacks' outputs change".into());
+                    }
+                    diff.changes = changes;
+                }
+            }
+            Ok(diff)
+        })
+        .await
+    }
+
+    async fn diff_cluster(
+        &self,
+        assembly: &Assembly,
+        cluster: &stackwright_core::assembly::ClusterEntry,
+        outputs: &plan::Outputs,
+    ) -> ClusterDiff {
+        let mut diff = ClusterDiff { cluster: cluster.id.clone(), objects: Vec::new(), note: None };
+        if !outputs.contains_key(&cluster.stack) {
+            diff.objects = cluster
+                .objects
+                .iter()
+                .map(|o| ObjectDiff {
+                    object: kubernetes::ObjectRef {
+                        api_version: o.api_version.clone(),
+                        kind: o.kind.clone(),
+                        namespace: o.namespace.clone(),
+                        name: o.name.clone(),
+                    },
+                    action: "create".into(),
+                    path: Some(o.path.clone()),
+                })
+                .collect();
+            diff.note = Some(format!("the cluster's stack {} is not deployed yet", cluster.stack));
+            return diff;
+        }
+        let attempt = async {
+            let values = kubernetes::binding_values(cluster, outputs, &*self.env)?;
+            let objects = kubernetes::load_objects(assembly, cluster, &values)?;
+            let access = self.cluster_access(assembly, cluster, outputs).await?;
+            let client = self.kube_client(&access).await?;
+            let applier = Applier {
+                client,
+                cluster: cluster.id.clone(),
+                owner: kubernetes::owner(&assembly.manifest.app, cluster),
+                options: &self.kube,
+                progress: &self.progress,
+            };
+            applier.diff(&objects).await
+        };
+        match attempt.await {
+            Ok(objects) => diff.objects = objects,
+            Err(e) => {
+                let env_missing =
+                    cluster.bindings.iter().any(|b| matches!(b.source, BindingSource::Environment { .. }));
+                diff.note = Some(format!(
+                    "not compared with the cluster: {e}{}",
+                    if env_missing { " (set the environment variables the manifests use)" } else { "" }
+                ));
+            }
+        }
+        diff
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use stackwright_core::assembly::ResourceEntry;
+
+    #[test]
+    fn template_diff_finds_adds_removes_modifications_and_security() {
+        let mut entry = StackEntry {
+            id: "prod-web".into(),
+            environment: "prod".into(),
+            stack_name: "app-prod-web".into(),
+            template: "t.json".into(),
+            dependencies: vec![],
+            parameters: vec![],
+            termination_protection: false,
+            tags: Default::default(),
+            resources: Default::default(),
+        };
+        entry
+            .resources
+            .insert("Sg".into(), ResourceEntry { kind: "AWS::EC2::SecurityGroup".into(), path: "prod/web/Sg".into() });
+        let old = json!({"Resources": {
+            "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "web", "SecurityGroupIngress": []}},
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}},
+            "Gone": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "x"}},
+            "Same": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "y"}}
+        }});
+        let new = json!({"Resources": {
+            "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "web", "SecurityGroupIngress": [{"CidrIp": "0.0.0.0/0"}]}},
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}, "DeletionPolicy": "Retain"},
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {}},
+            "Same": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "y"}}
+        }});
+        let changes = template_diff(&entry, Some(&old), &new);
+        let lines: Vec<String> = changes.iter().map(|c| c.line()).collect();
+        assert_eq!(
+            lines,
+            [
+                "- Gone (AWS::SSM::Parameter)",
+                "+ Role (AWS::IAM::Role) [SECURITY]",
+                "~ Sg (AWS::EC2::SecurityGroup) prod/web/Sg (SecurityGroupIngress) [SECURITY]",
+                "~ Topic (AWS::SNS::Topic) (DeletionPolicy)",
+            ]
+        );
+        let all_new = template_diff(&entry, None, &new);
+        assert!(all_new.iter().all(|c| c.action == "Add") && all_new.len() == 4);
+    }
+}
