@@ -8,6 +8,7 @@ pub mod compute_resources;
 pub mod config_hash;
 pub mod container_image;
 pub mod default_security_group;
+pub mod ecr_repo;
 pub mod eks_cluster;
 mod encryption_key;
 pub mod flask_app;
@@ -27,6 +28,7 @@ pub mod vpc;
 pub mod workload_cluster;
 
 pub use container_image::{ContainerImage, ImageReference};
+pub use ecr_repo::{EcrRepo, EcrRepoProps};
 pub use eks_cluster::{EksCluster, EksClusterProps, EndpointAccess};
 pub use flask_app::{FlaskApp, FlaskAppProps};
 pub use kubernetes_version::KubernetesVersion;
