@@ -83,7 +83,8 @@ where
         SdkError::DispatchFailure(e) => {
             let detail = error_chain(err);
             // Missing or broken credentials, a bad endpoint URL: retrying cannot help.
-            if e.is_user() || (e.is_other() && !e.is_io() && !e.is_timeout()) {
+            let credentials = detail.contains("credentials") || detail.contains("Credentials");
+            if e.is_user() || credentials {
                 Classified::Permanent(format!("the request could not be sent: {detail}"))
             } else {
                 Classified::Transient(format!("the request could not be sent: {detail}"))
