@@ -190,11 +190,10 @@ fn invalid_input_is_reported_with_a_fix() {
 /// Deployment.
 #[test]
 fn typed_cluster_and_app_handles() {
-    use stackwright_constructs::container_image::{ContainerImage, ImageReference};
     use stackwright_constructs::github::{AppDelivery, GitHubPipeline, GitHubPipelineProps};
     use stackwright_constructs::{
-        EksCluster, EksClusterProps, FlaskApp, FlaskAppProps, KubernetesVersion, NatGateways, NodeGroup,
-        NodeGroupProps, Vpc, VpcProps,
+        EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps, KubernetesVersion, NatGateways,
+        NodeGroup, NodeGroupProps, Vpc, VpcProps,
     };
     let app = App::new("flask-platform");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
@@ -214,24 +213,20 @@ fn typed_cluster_and_app_handles() {
         EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
             .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
-    let web = FlaskApp::new(
-        &cluster,
-        "flask-app",
-        FlaskAppProps::new(ContainerImage::public(
-            "registry.example.com/flask-app",
-            ImageReference::Tag("1.0.0".into()),
-        )),
-    )
-    .unwrap();
+    let repo = EcrRepo::new(&prod.stack("registry"), "FlaskApp", EcrRepoProps::default()).unwrap();
+    let web = FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG"))).unwrap();
     let pipeline = GitHubPipeline::new(
         &prod.stack("cicd"),
         "GitHub",
         GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform").unwrap())
-            .with_app(AppDelivery::new("examples/flask-app", "flask-platform/flask-app"))
+            .with_app(AppDelivery::for_repo("examples/flask-app", &repo))
             .with_cluster(ClusterTarget::for_app(&cluster, &web)),
     )
     .unwrap();
     let assembly = app.synth().unwrap();
+    if let Ok(dir) = std::env::var("STACKWRIGHT_GITHUB_PLATFORM_OUT") {
+        assembly.write_to(std::path::Path::new(&dir)).unwrap();
+    }
     let cicd = assembly.manifest.stack("prod-cicd").unwrap();
     assert!(cicd.dependencies.contains(&"prod-cluster".to_string()), "{:?}", cicd.dependencies);
     let t: Json = serde_json::from_str(assembly.file("prod-cicd.template.json").unwrap()).unwrap();
@@ -242,4 +237,12 @@ fn typed_cluster_and_app_handles() {
     assert!(yaml.contains(&format!("CLUSTER: {}", cluster.name())), "{yaml}");
     assert!(yaml.contains(&format!("DEPLOYMENT: {}", web.name())), "{yaml}");
     assert!(yaml.contains(&format!("NAMESPACE: {}", web.namespace())), "{yaml}");
+    assert!(yaml.contains(&format!("REPOSITORY: {}", repo.name())), "{yaml}");
+    let manifests: String = assembly
+        .files
+        .iter()
+        .filter(|(p, _)| p.starts_with("k8s/"))
+        .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+        .collect();
+    assert!(manifests.contains("((stackwright:env:IMAGE_TAG))"), "the workflows set the variable the image reads");
 }

@@ -53,6 +53,12 @@ impl AppDelivery {
             image_tag_variable: "IMAGE_TAG".to_string(),
         }
     }
+
+    /// The service in `directory`, pushed to `repo`; the app's image must read its tag from
+    /// the same variable (`repo.image_tag_from_env("IMAGE_TAG")`).
+    pub fn for_repo(directory: &str, repo: &crate::EcrRepo) -> Self {
+        AppDelivery::new(directory, repo.name())
+    }
 }
 
 /// How the pipeline builds, tests and runs the program.
