@@ -30,6 +30,8 @@
 mod objects;
 mod props;
 
+pub(crate) use objects::dns_egress;
+
 pub use props::{
     Autoscaling, Certificate, CustomMetric, Disruption, FlaskAppProps, IngressProps, LIVENESS_PATH, LogLevel,
     METRICS_PATH, READINESS_PATH, SERVICE_PORT, SERVICE_UID, Scheme, ServiceType,

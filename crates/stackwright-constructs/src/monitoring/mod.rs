@@ -1,10 +1,55 @@
-//! `Monitoring`: Prometheus, Grafana and Alertmanager as plain workloads (no operator, no
-//! CRDs), an optional Fluent Bit DaemonSet, and the AWS side (log groups, a dashboard, alarms,
-//! the billing alarm and a budget).
+//! `Monitoring`: metrics, dashboards, alerts and logs for a cluster and the apps on it.
+//!
+//! **In the cluster** (namespace `monitoring`, Pod Security `restricted`), plain workloads —
+//! no operator, no CRDs: Prometheus (scraping the API server, the kubelets and cAdvisor,
+//! kube-state-metrics and every pod annotated `prometheus.io/scrape: "true"`), kube-state-metrics,
+//! Alertmanager (routing to the alarm SNS topic) and Grafana (data source and dashboards
+//! provisioned); NetworkPolicies that deny by default. Optionally Fluent Bit (namespace
+//! `logging`; see [`fluent_bit`] for why it is opt-in).
+//!
+//! **In AWS** (the cluster's stack): a KMS key and the alarm SNS topic, with an optional e-mail
+//! subscription; alarms on the EKS control plane; a CloudWatch dashboard; the containers' log
+//! group when Fluent Bit runs. The billing alarm and budget go into a self-contained stack in
+//! us-east-1 (see [`billing`]).
+//!
+//! **In the assembly**: `monitoring/<environment>-<cluster>/prometheus.yml`, the rule files
+//! `*.rules.yml` and `alertmanager.yml`, the same bytes as in the ConfigMaps, so that
+//! `promtool check config`, `promtool check rules` and `amtool check-config` run on them.
+//!
+//! ```
+//! # use stackwright_constructs::flask_app::FlaskApp;
+//! # use stackwright_constructs::monitoring::{Monitoring, MonitoringProps};
+//! # fn demo(cluster: &impl stackwright_constructs::WorkloadCluster, web: &FlaskApp) -> stackwright_core::Result<()> {
+//! Monitoring::new(cluster, "monitoring", MonitoringProps::default().scrape(web).billing_alarm_usd(500))?;
+//! # Ok(()) }
+//! ```
+
+pub mod alertmanager;
+pub mod billing;
+pub mod cloudwatch;
+pub mod dashboards;
+pub mod fluent_bit;
+pub mod grafana;
+pub mod kube_state_metrics;
+pub mod prometheus;
+mod props;
+pub mod rules;
+mod workload;
 
 use std::collections::BTreeMap;
 
-use crate::kube_meta::string_map;
+pub use props::{AlertThresholds, MonitoringImages, MonitoringProps, PersistentStorage};
+use stackwright_core::k8s_openapi::api::networking::v1::{
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
+    NetworkPolicySpec,
+};
+use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use stackwright_core::{Arn, Attr, Construct, Error, KubeCluster, Node, Result, Stack};
+
+use crate::kube_meta::{meta, selector, string_map};
+use crate::pod_security::{self, PodSecurityLevel};
+use crate::workload_cluster::WorkloadCluster;
 
 /// The namespace the monitoring workloads run in.
 pub const NAMESPACE: &str = "monitoring";
@@ -12,4 +57,246 @@ pub const NAMESPACE: &str = "monitoring";
 /// The labels that select Prometheus' pods (apps' NetworkPolicies let these in).
 pub fn prometheus_selector() -> BTreeMap<String, String> {
     string_map([("app.kubernetes.io/name", "prometheus"), ("app.kubernetes.io/instance", "prometheus")])
+}
+
+/// What the parts share while they are added.
+pub(crate) struct Ctx<'a> {
+    pub cluster: &'a dyn WorkloadCluster,
+    pub kube: &'a KubeCluster,
+    pub node: &'a Node,
+    pub props: &'a MonitoringProps,
+}
+
+impl Ctx<'_> {
+    pub fn add<K>(&self, object: &K) -> Result<()>
+    where
+        K: stackwright_core::k8s_openapi::Resource
+            + stackwright_core::k8s_openapi::Metadata<Ty = ObjectMeta>
+            + serde::Serialize
+            + 'static,
+    {
+        self.kube.add(self.node, object)
+    }
+}
+
+/// Monitoring of one cluster. See the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct Monitoring {
+    node: Node,
+    alarm_topic: Attr<Arn>,
+    billing_stack: Option<Stack>,
+}
+
+impl Monitoring {
+    /// Adds monitoring to `cluster` with id `id`. Every problem with `props` (and with where
+    /// the billing alarm would go) is reported at once, before anything is added.
+    pub fn new(cluster: &impl WorkloadCluster, id: &str, props: MonitoringProps) -> Result<Monitoring> {
+        let cluster_path = cluster.node().path();
+        let path = format!("{cluster_path}/{id}");
+        let mut problems = props.problems(&path, &cluster_path);
+        let placement = match billing::place(cluster, &path, &props) {
+            Ok(p) => p,
+            Err(d) => {
+                problems.push(d);
+                None
+            }
+        };
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems.into()));
+        }
+        let node = cluster.node().add_child(id)?;
+        let kube = cluster.kube();
+        let cluster_name = kube.name();
+        let region = cluster.region();
+        let cx = Ctx { cluster, kube, node: &node, props: &props };
+
+        // AWS: key, alarm topic, alarms, dashboard, log group.
+        let mut key_grants = Vec::new();
+        if props.fluent_bit {
+            key_grants.push(cloudwatch::logs_key_grant(region.as_str(), &cluster_name));
+        }
+        let (key, topic) = cloudwatch::alarm_topic(
+            &node,
+            &format!("alarms of {cluster_name}"),
+            &[("cloudwatch.amazonaws.com", "CloudWatch")],
+            key_grants,
+            props.alert_email.as_deref(),
+        )?;
+        let topic_arn: Attr<Arn> = topic.reference().cast();
+        let key_arn: Attr<Arn> = key.arn().cast();
+        cloudwatch::control_plane_alarms(&node, &cluster_name, &topic_arn)?;
+        if props.cloudwatch_dashboard {
+            cloudwatch::dashboard(&node, &cluster_name, region.as_str(), &props.targets)?;
+        }
+
+        // Kubernetes: the namespace and its policies, then each workload.
+        cx.add(&pod_security::namespace(
+            NAMESPACE,
+            PodSecurityLevel::Restricted,
+            cluster.kubernetes_version(),
+            string_map([("app.kubernetes.io/part-of", node.app_name())]),
+        ))?;
+        network_policies(&cx)?;
+        let mut prometheus_files = BTreeMap::new();
+        let yaml = |v: &serde_json::Value| -> Result<String> {
+            stackwright_core::yaml::to_yaml(v)
+                .map_err(|message| Error::Serialize { what: format!("monitoring configuration of {path}"), message })
+        };
+        prometheus_files.insert(
+            "prometheus.yml".to_string(),
+            yaml(&prometheus::config(&cluster_name, props.scrape_interval_seconds))?,
+        );
+        prometheus_files.insert("kubernetes.rules.yml".to_string(), yaml(&rules::kubernetes_rules())?);
+        for t in &props.targets {
+            prometheus_files.insert(
+                format!("{}-{}.rules.yml", t.namespace, t.name),
+                yaml(&rules::app_rules(t, &props.thresholds))?,
+            );
+        }
+        prometheus::add(&cx, &prometheus_files)?;
+        kube_state_metrics::add(&cx)?;
+        let alertmanager_yml = yaml(&alertmanager::config(&kube.late_bound(&topic_arn)?, region.as_str()))?;
+        alertmanager::add(&cx, &alertmanager_yml, &topic_arn, &key_arn)?;
+        grafana::add(&cx)?;
+        if props.fluent_bit {
+            let group = cloudwatch::containers_log_group(&node, &cluster_name, props.log_retention_days, &key)?;
+            fluent_bit::add(&cx, &cloudwatch::containers_log_group_name(&cluster_name), &group.arn().cast())?;
+        }
+
+        // The same configuration as plain files, for promtool and amtool.
+        let env = node.environment().map(|e| e.id()).unwrap_or_default();
+        let dir = format!("monitoring/{env}-{cluster_name}");
+        for (file, contents) in &prometheus_files {
+            node.add_assembly_file(&format!("{dir}/{file}"), contents.clone());
+        }
+        node.add_assembly_file(&format!("{dir}/alertmanager.yml"), alertmanager_yml);
+
+        let billing_stack = match placement {
+            Some(p) => Some(billing::add(cluster, &cluster_name, p, &props)?),
+            None => None,
+        };
+        Ok(Monitoring { node, alarm_topic: topic_arn, billing_stack })
+    }
+
+    /// The SNS topic CloudWatch alarms and Alertmanager notify: subscribe more endpoints to it.
+    pub fn alarm_topic(&self) -> &Attr<Arn> {
+        &self.alarm_topic
+    }
+
+    /// The us-east-1 stack holding the billing alarm and budget, when there is one.
+    pub fn billing_stack(&self) -> Option<&Stack> {
+        self.billing_stack.as_ref()
+    }
+}
+
+impl Construct for Monitoring {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+fn labels_of(name: &str) -> BTreeMap<String, String> {
+    string_map([("app.kubernetes.io/name", name), ("app.kubernetes.io/instance", name)])
+}
+
+fn tcp(port: i32) -> NetworkPolicyPort {
+    NetworkPolicyPort { port: Some(IntOrString::Int(port)), protocol: Some("TCP".into()), ..Default::default() }
+}
+
+fn from_pods(name: &str, port: i32) -> NetworkPolicyIngressRule {
+    NetworkPolicyIngressRule {
+        from: Some(vec![NetworkPolicyPeer { pod_selector: Some(selector(&labels_of(name))), ..Default::default() }]),
+        ports: Some(vec![tcp(port)]),
+    }
+}
+
+fn to_pods(name: &str, port: i32) -> NetworkPolicyEgressRule {
+    NetworkPolicyEgressRule {
+        to: Some(vec![NetworkPolicyPeer { pod_selector: Some(selector(&labels_of(name))), ..Default::default() }]),
+        ports: Some(vec![tcp(port)]),
+    }
+}
+
+/// Egress to the addresses inside the cluster's network (pods, nodes, the API server's
+/// endpoints in the VPC), on `ports` (all ports when empty).
+fn to_private_networks(ports: &[i32]) -> NetworkPolicyEgressRule {
+    NetworkPolicyEgressRule {
+        to: Some(
+            ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
+                .map(|cidr| NetworkPolicyPeer {
+                    ip_block: Some(IPBlock { cidr: cidr.into(), except: None }),
+                    ..Default::default()
+                })
+                .to_vec(),
+        ),
+        ports: (!ports.is_empty()).then(|| ports.iter().map(|p| tcp(*p)).collect()),
+    }
+}
+
+fn https_anywhere() -> NetworkPolicyEgressRule {
+    NetworkPolicyEgressRule {
+        to: Some(vec![NetworkPolicyPeer {
+            ip_block: Some(IPBlock { cidr: "0.0.0.0/0".into(), except: None }),
+            ..Default::default()
+        }]),
+        ports: Some(vec![tcp(443)]),
+    }
+}
+
+/// Deny by default; then exactly the flows monitoring needs.
+fn network_policies(cx: &Ctx<'_>) -> Result<()> {
+    let labels = string_map([("app.kubernetes.io/part-of", "stackwright-monitoring")]);
+    let add = |name: &str, spec: NetworkPolicySpec| {
+        cx.add(&NetworkPolicy { metadata: meta(name, Some(NAMESPACE), &labels), spec: Some(spec) })
+    };
+    let dns = crate::flask_app::dns_egress;
+    add(
+        "default-deny",
+        NetworkPolicySpec {
+            pod_selector: Some(LabelSelector::default()),
+            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+            ..Default::default()
+        },
+    )?;
+    let both = || Some(vec!["Ingress".to_string(), "Egress".to_string()]);
+    add(
+        "prometheus",
+        NetworkPolicySpec {
+            pod_selector: Some(selector(&prometheus_selector())),
+            policy_types: both(),
+            ingress: Some(vec![from_pods("grafana", prometheus::PORT)]),
+            // Scrapes reach pods and kubelets on any port inside the cluster's network.
+            egress: Some(vec![dns(), to_private_networks(&[])]),
+        },
+    )?;
+    add(
+        "kube-state-metrics",
+        NetworkPolicySpec {
+            pod_selector: Some(selector(&labels_of("kube-state-metrics"))),
+            policy_types: both(),
+            ingress: Some(vec![from_pods("prometheus", kube_state_metrics::PORT)]),
+            egress: Some(vec![dns(), to_private_networks(&[443])]),
+        },
+    )?;
+    add(
+        "alertmanager",
+        NetworkPolicySpec {
+            pod_selector: Some(selector(&labels_of("alertmanager"))),
+            policy_types: both(),
+            ingress: Some(vec![from_pods("prometheus", alertmanager::PORT)]),
+            // SNS and STS, over HTTPS.
+            egress: Some(vec![dns(), https_anywhere()]),
+        },
+    )?;
+    add(
+        "grafana",
+        NetworkPolicySpec {
+            pod_selector: Some(selector(&labels_of("grafana"))),
+            policy_types: both(),
+            // No ingress: reach it with `kubectl -n monitoring port-forward svc/grafana 3000`.
+            ingress: None,
+            egress: Some(vec![dns(), to_pods("prometheus", prometheus::PORT)]),
+        },
+    )?;
+    Ok(())
 }

@@ -1,0 +1,284 @@
+//! What [`Monitoring`](super::Monitoring) can be configured with, and how it is checked.
+
+use stackwright_core::{Diagnostic, Stack};
+
+use crate::compute_resources::{ComputeResources, Cpu, Memory};
+use crate::container_image::{ContainerImage, valid_env_name};
+use crate::flask_app::{ScrapeTarget, Scrapeable};
+use crate::log_group::RETENTION_DAYS;
+
+/// The images of the monitoring workloads, pinned by tag and digest.
+///
+/// The digests are the multi-platform index digests published for these tags, as found in
+/// several public repositories that pin them; they were not pulled from the registries here
+/// (no registry access where this was written). Re-check with
+/// `docker buildx imagetools inspect <image>:<tag>` before bumping, and bump tag and digest
+/// together. Prometheus stays on the 2.x LTS line and Alertmanager on a release whose
+/// configuration `promtool` 2.42 and `amtool` 0.25 (Debian bookworm) accept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitoringImages {
+    pub prometheus: ContainerImage,
+    pub alertmanager: ContainerImage,
+    pub grafana: ContainerImage,
+    pub kube_state_metrics: ContainerImage,
+    pub fluent_bit: ContainerImage,
+}
+
+impl Default for MonitoringImages {
+    fn default() -> Self {
+        MonitoringImages {
+            prometheus: ContainerImage::public_pinned(
+                "docker.io/prom/prometheus",
+                "v2.53.5",
+                "sha256:7a34573f0b9c952286b33d537f233cd5b708e12263733aa646e50c33f598f16c",
+            ),
+            alertmanager: ContainerImage::public_pinned(
+                "docker.io/prom/alertmanager",
+                "v0.28.1",
+                "sha256:27c475db5fb156cab31d5c18a4251ac7ed567746a2483ff264516437a39b15ba",
+            ),
+            grafana: ContainerImage::public_pinned(
+                "docker.io/grafana/grafana",
+                "12.3.1",
+                "sha256:2175aaa91c96733d86d31cf270d5310b278654b03f5718c59de12a865380a31f",
+            ),
+            kube_state_metrics: ContainerImage::public_pinned(
+                "registry.k8s.io/kube-state-metrics/kube-state-metrics",
+                "v2.19.1",
+                "sha256:85108987d044b18a098126732f98602df408888c0f7d456241f5abefb9744bc1",
+            ),
+            fluent_bit: ContainerImage::public_pinned(
+                "cr.fluentbit.io/fluent/fluent-bit",
+                "3.2.10",
+                "sha256:d6dec000c4929a439562525728c708f6e99800d7ddc82efd6aa4f45f3a20b562",
+            ),
+        }
+    }
+}
+
+/// When the apps' alerts fire.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlertThresholds {
+    /// Fraction of requests answered with 5xx (0.05 = 5 %), over 5 minutes.
+    pub error_rate: f64,
+    /// The 95th percentile of request duration, in seconds, over 10 minutes.
+    pub latency_p95_seconds: f64,
+}
+
+impl Default for AlertThresholds {
+    fn default() -> Self {
+        AlertThresholds { error_rate: 0.05, latency_p95_seconds: 0.5 }
+    }
+}
+
+/// Prometheus' data on an EBS volume instead of the pod's scratch space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersistentStorage {
+    /// The gp3 volume's size in GiB.
+    pub size_gib: u32,
+}
+
+/// Everything [`Monitoring`](super::Monitoring) can be configured with. The defaults are a
+/// complete setup; billing alarm, budget, e-mail and Fluent Bit are opt-in.
+///
+/// ```
+/// use stackwright_constructs::monitoring::MonitoringProps;
+/// let props = MonitoringProps::default().billing_alarm_usd(500).alert_email("oncall@example.com");
+/// assert_eq!(props.retention_days, 15);
+/// ```
+#[derive(Debug, Clone)]
+pub struct MonitoringProps {
+    /// The apps to scrape, alert on and draw dashboards for (add them with [`scrape`](Self::scrape)).
+    pub targets: Vec<ScrapeTarget>,
+    /// How long Prometheus keeps samples.
+    pub retention_days: u32,
+    /// `None`: the data lives in the pod (lost when it moves); `Some`: an encrypted gp3
+    /// volume (needs the EBS CSI driver add-on).
+    pub storage: Option<PersistentStorage>,
+    pub scrape_interval_seconds: u32,
+    pub thresholds: AlertThresholds,
+    /// Subscribes this address to the alarm topics (AWS sends a confirmation mail first).
+    pub alert_email: Option<String>,
+    /// Ship every container's logs to CloudWatch Logs with a Fluent Bit DaemonSet. Off by
+    /// default: reading the nodes' log files needs root (see the module docs).
+    pub fluent_bit: bool,
+    /// Retention of the log groups this construct creates.
+    pub log_retention_days: u32,
+    /// Alarm when the month's estimated charges exceed this many US dollars.
+    pub billing_alarm_usd: Option<u32>,
+    /// An AWS Budgets monthly cost budget, notifying at 80 % actual and 100 % forecast.
+    pub budget_usd: Option<u32>,
+    /// Where the billing alarm and budget go: a stack in us-east-1 of the cluster's account.
+    /// By default Monitoring finds or adds one.
+    pub billing_stack: Option<Stack>,
+    /// The deploying process's environment variable holding Grafana's admin password.
+    pub grafana_admin_password_env: String,
+    /// A CloudWatch dashboard of the cluster, its nodes, the load balancers and the apps.
+    pub cloudwatch_dashboard: bool,
+    pub images: MonitoringImages,
+    pub prometheus_resources: ComputeResources,
+}
+
+impl Default for MonitoringProps {
+    fn default() -> Self {
+        MonitoringProps {
+            targets: Vec::new(),
+            retention_days: 15,
+            storage: None,
+            scrape_interval_seconds: 30,
+            thresholds: AlertThresholds::default(),
+            alert_email: None,
+            fluent_bit: false,
+            log_retention_days: 30,
+            billing_alarm_usd: None,
+            budget_usd: None,
+            billing_stack: None,
+            grafana_admin_password_env: "GRAFANA_ADMIN_PASSWORD".into(),
+            cloudwatch_dashboard: true,
+            images: MonitoringImages::default(),
+            prometheus_resources: ComputeResources::new(Cpu::millicores(250), Memory::gibibytes(1))
+                .with_limits(Cpu::cores(1), Memory::gibibytes(2)),
+        }
+    }
+}
+
+impl MonitoringProps {
+    /// Scrapes `app`, alerts on its error rate and latency and draws its dashboards.
+    pub fn scrape(mut self, app: &impl Scrapeable) -> Self {
+        self.targets.push(app.scrape_target());
+        self
+    }
+
+    pub fn billing_alarm_usd(mut self, usd: u32) -> Self {
+        self.billing_alarm_usd = Some(usd);
+        self
+    }
+
+    pub fn budget_usd(mut self, usd: u32) -> Self {
+        self.budget_usd = Some(usd);
+        self
+    }
+
+    /// Places the billing alarm and budget in `stack` (us-east-1, same account).
+    pub fn billing_stack(mut self, stack: &Stack) -> Self {
+        self.billing_stack = Some(stack.clone());
+        self
+    }
+
+    pub fn alert_email(mut self, address: &str) -> Self {
+        self.alert_email = Some(address.to_string());
+        self
+    }
+
+    pub fn with_fluent_bit(mut self) -> Self {
+        self.fluent_bit = true;
+        self
+    }
+
+    pub fn with_persistent_storage(mut self, size_gib: u32) -> Self {
+        self.storage = Some(PersistentStorage { size_gib });
+        self
+    }
+
+    /// Every problem with these props (billing placement is checked separately), at `path`.
+    pub(crate) fn problems(&self, path: &str, cluster_path: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
+        if !(1..=3650).contains(&self.retention_days) {
+            bad(
+                format!("a retention of {} days is out of range", self.retention_days),
+                "keep samples 1 to 3650 days (15 by default)",
+            );
+        }
+        if let Some(s) = self.storage
+            && !(10..=16384).contains(&s.size_gib)
+        {
+            bad(
+                format!("a {} GiB volume is out of range", s.size_gib),
+                "use 10 to 16384 GiB for Prometheus' gp3 volume",
+            );
+        }
+        if !(5..=300).contains(&self.scrape_interval_seconds) {
+            bad(
+                format!("a scrape interval of {}s is out of range", self.scrape_interval_seconds),
+                "scrape every 5 to 300 seconds (30 by default)",
+            );
+        }
+        let t = self.thresholds;
+        if !(t.error_rate > 0.0 && t.error_rate < 1.0) {
+            bad(
+                format!("error-rate threshold {} is not a fraction between 0 and 1", t.error_rate),
+                "write 5 % as 0.05",
+            );
+        }
+        if !(t.latency_p95_seconds > 0.0 && t.latency_p95_seconds.is_finite()) {
+            bad(format!("latency threshold {}s is not positive", t.latency_p95_seconds), "use seconds, such as 0.5");
+        }
+        if let Some(email) = &self.alert_email
+            && !valid_email(email)
+        {
+            bad(format!("'{email}' is not an e-mail address"), "write it as name@example.com");
+        }
+        if !RETENTION_DAYS.contains(&self.log_retention_days) {
+            bad(
+                format!("log retention of {} days is not one CloudWatch Logs accepts", self.log_retention_days),
+                "use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+            );
+        }
+        if self.billing_alarm_usd == Some(0) {
+            bad(
+                "a billing alarm at 0 USD would always be in alarm".into(),
+                "set the monthly amount to alarm at, such as 500",
+            );
+        }
+        if self.budget_usd == Some(0) {
+            bad("a budget of 0 USD is not a budget".into(), "set the monthly amount, such as 500");
+        }
+        if self.billing_alarm_usd.is_none() && self.budget_usd.is_none() && self.billing_stack.is_some() {
+            bad(
+                "a billing stack is given but there is no billing alarm or budget to put in it".into(),
+                "set billing_alarm_usd or budget_usd, or drop billing_stack",
+            );
+        }
+        if !valid_env_name(&self.grafana_admin_password_env) {
+            bad(
+                format!("'{}' is not a valid environment variable name", self.grafana_admin_password_env),
+                "use letters, digits and '_', not starting with a digit",
+            );
+        }
+        let mut seen = Vec::new();
+        for t in &self.targets {
+            if t.cluster_path != cluster_path {
+                bad(
+                    format!("scrapes {}/{}, an app of another cluster ('{}')", t.namespace, t.name, t.cluster_path),
+                    "scrape only apps of the cluster Monitoring runs on; give the other cluster its own Monitoring",
+                );
+            }
+            if seen.contains(&(&t.namespace, &t.name)) {
+                bad(format!("scrapes {}/{} twice", t.namespace, t.name), "pass each app to scrape() once");
+            }
+            seen.push((&t.namespace, &t.name));
+        }
+        let images = &self.images;
+        for image in
+            [&images.prometheus, &images.alertmanager, &images.grafana, &images.kube_state_metrics, &images.fluent_bit]
+        {
+            out.extend(image.problems(path));
+        }
+        out.extend(self.prometheus_resources.problems(path));
+        out
+    }
+}
+
+fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.contains(char::is_whitespace)
+        && !domain.contains('@')
+        && email.len() <= 254
+}

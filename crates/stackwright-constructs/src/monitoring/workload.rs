@@ -1,0 +1,283 @@
+//! The shape every monitoring workload shares: one container under the `restricted` profile,
+//! HTTP probes, requests and limits, a ServiceAccount without an automounted token, and — for
+//! the components that talk to the Kubernetes API — the token projected explicitly.
+
+use std::collections::BTreeMap;
+
+use stackwright_core::k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStrategy};
+use stackwright_core::k8s_openapi::api::core::v1::{
+    ConfigMapProjection, ConfigMapVolumeSource, Container, ContainerPort, DownwardAPIProjection, DownwardAPIVolumeFile,
+    EmptyDirVolumeSource, EnvVar, HTTPGetAction, KeyToPath, ObjectFieldSelector, PodSpec, PodTemplateSpec, Probe,
+    ProjectedVolumeSource, Service, ServiceAccount, ServiceAccountTokenProjection, ServicePort, ServiceSpec, Volume,
+    VolumeMount, VolumeProjection,
+};
+use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::compute_resources::ComputeResources;
+use crate::kube_meta::{meta, selector};
+use crate::pod_security;
+
+/// The user and group the monitoring workloads run as (≥ 10000: never a host user).
+pub(crate) const UID: i64 = 10001;
+
+/// Where Kubernetes clients look for the service-account token, CA and namespace.
+pub(crate) const TOKEN_DIR: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// One container's pod, described once and rendered as a Deployment or DaemonSet spec.
+pub(crate) struct Pod {
+    pub name: String,
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+    pub image: String,
+    pub pull_policy: String,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub ports: Vec<(String, i32)>,
+    /// (path, port name) of the liveness and readiness probes.
+    pub liveness: (String, String),
+    pub readiness: (String, String),
+    pub resources: ComputeResources,
+    pub volumes: Vec<(Volume, String, bool)>,
+    /// Mount the service-account token (for components that call the Kubernetes API).
+    pub api_token: bool,
+    pub annotations: BTreeMap<String, String>,
+}
+
+impl Pod {
+    pub fn new(name: &str, namespace: &str, labels: BTreeMap<String, String>, image: String, pull_policy: &str) -> Pod {
+        Pod {
+            name: name.to_string(),
+            namespace: namespace.to_string(),
+            labels,
+            image,
+            pull_policy: pull_policy.to_string(),
+            args: Vec::new(),
+            env: Vec::new(),
+            ports: Vec::new(),
+            liveness: ("/".into(), "http".into()),
+            readiness: ("/".into(), "http".into()),
+            resources: ComputeResources::new(
+                crate::compute_resources::Cpu::millicores(100),
+                crate::compute_resources::Memory::mebibytes(128),
+            ),
+            volumes: Vec::new(),
+            api_token: false,
+            annotations: BTreeMap::new(),
+        }
+    }
+
+    pub fn meta(&self, name: &str) -> ObjectMeta {
+        meta(name, Some(&self.namespace), &self.labels)
+    }
+
+    /// A volume mounted at `path`.
+    pub fn mount(&mut self, volume: Volume, path: &str, read_only: bool) {
+        self.volumes.push((volume, path.to_string(), read_only));
+    }
+
+    pub fn service_account(&self) -> ServiceAccount {
+        ServiceAccount {
+            metadata: self.meta(&self.name),
+            automount_service_account_token: Some(false),
+            ..Default::default()
+        }
+    }
+
+    /// The pod template (the container and its volumes).
+    pub fn template(&self, uid: i64) -> PodTemplateSpec {
+        let probe = |(path, port): &(String, String), period: i32| Probe {
+            http_get: Some(HTTPGetAction {
+                path: Some(path.clone()),
+                port: IntOrString::String(port.clone()),
+                scheme: Some("HTTP".into()),
+                ..Default::default()
+            }),
+            period_seconds: Some(period),
+            timeout_seconds: Some(5),
+            failure_threshold: Some(6),
+            ..Default::default()
+        };
+        let mut volumes: Vec<Volume> = self.volumes.iter().map(|(v, _, _)| v.clone()).collect();
+        let mut mounts: Vec<VolumeMount> = self
+            .volumes
+            .iter()
+            .map(|(v, path, ro)| VolumeMount {
+                name: v.name.clone(),
+                mount_path: path.clone(),
+                read_only: Some(*ro),
+                ..Default::default()
+            })
+            .collect();
+        if self.api_token {
+            volumes.push(api_token_volume());
+            mounts.push(VolumeMount {
+                name: "kube-api-access".into(),
+                mount_path: TOKEN_DIR.into(),
+                read_only: Some(true),
+                ..Default::default()
+            });
+        }
+        let container = Container {
+            name: self.name.clone(),
+            image: Some(self.image.clone()),
+            image_pull_policy: Some(self.pull_policy.clone()),
+            args: (!self.args.is_empty()).then(|| self.args.clone()),
+            env: (!self.env.is_empty()).then(|| {
+                self.env
+                    .iter()
+                    .map(|(k, v)| EnvVar { name: k.clone(), value: Some(v.clone()), ..Default::default() })
+                    .collect()
+            }),
+            ports: Some(
+                self.ports
+                    .iter()
+                    .map(|(name, port)| ContainerPort {
+                        name: Some(name.clone()),
+                        container_port: *port,
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            liveness_probe: Some(probe(&self.liveness, 15)),
+            readiness_probe: Some(probe(&self.readiness, 10)),
+            resources: Some(self.resources.requirements()),
+            security_context: Some(pod_security::restricted_container(uid, uid)),
+            volume_mounts: (!mounts.is_empty()).then_some(mounts),
+            termination_message_policy: Some("FallbackToLogsOnError".into()),
+            ..Default::default()
+        };
+        PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(self.labels.clone()),
+                annotations: (!self.annotations.is_empty()).then(|| self.annotations.clone()),
+                ..Default::default()
+            }),
+            spec: Some(PodSpec {
+                service_account_name: Some(self.name.clone()),
+                // A token is mounted explicitly (above) where the API is needed, never by default.
+                automount_service_account_token: Some(false),
+                enable_service_links: Some(false),
+                security_context: Some(pod_security::restricted_pod(uid, uid)),
+                containers: vec![container],
+                volumes: (!volumes.is_empty()).then_some(volumes),
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// A one-replica Deployment. `recreate` when the pod holds a ReadWriteOnce volume.
+    pub fn deployment(&self, recreate: bool) -> Deployment {
+        Deployment {
+            metadata: self.meta(&self.name),
+            spec: Some(DeploymentSpec {
+                replicas: Some(1),
+                selector: selector(&self.labels),
+                strategy: Some(DeploymentStrategy {
+                    type_: Some(if recreate { "Recreate" } else { "RollingUpdate" }.into()),
+                    ..Default::default()
+                }),
+                revision_history_limit: Some(5),
+                template: self.template(UID),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    /// A ClusterIP Service for the named ports.
+    pub fn service(&self) -> Service {
+        Service {
+            metadata: self.meta(&self.name),
+            spec: Some(ServiceSpec {
+                type_: Some("ClusterIP".into()),
+                selector: Some(self.labels.clone()),
+                ports: Some(
+                    self.ports
+                        .iter()
+                        .map(|(name, port)| ServicePort {
+                            name: Some(name.clone()),
+                            port: *port,
+                            target_port: Some(IntOrString::String(name.clone())),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+}
+
+/// The service-account token, the cluster CA and the namespace, projected where client
+/// libraries look for them: what `automountServiceAccountToken: true` would mount, made
+/// explicit so that only the pods that call the API carry a token (with a one-hour expiry).
+pub(crate) fn api_token_volume() -> Volume {
+    Volume {
+        name: "kube-api-access".into(),
+        projected: Some(ProjectedVolumeSource {
+            default_mode: Some(0o444),
+            sources: Some(vec![
+                VolumeProjection {
+                    service_account_token: Some(ServiceAccountTokenProjection {
+                        path: "token".into(),
+                        expiration_seconds: Some(3607),
+                        audience: None,
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    config_map: Some(ConfigMapProjection {
+                        name: "kube-root-ca.crt".into(),
+                        items: Some(vec![KeyToPath { key: "ca.crt".into(), path: "ca.crt".into(), mode: None }]),
+                        optional: None,
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    downward_api: Some(DownwardAPIProjection {
+                        items: Some(vec![DownwardAPIVolumeFile {
+                            path: "namespace".into(),
+                            field_ref: Some(ObjectFieldSelector {
+                                api_version: Some("v1".into()),
+                                field_path: "metadata.namespace".into(),
+                            }),
+                            ..Default::default()
+                        }]),
+                    }),
+                    ..Default::default()
+                },
+            ]),
+        }),
+        ..Default::default()
+    }
+}
+
+/// A ConfigMap mounted as files.
+pub(crate) fn config_map_volume(name: &str, config_map: &str) -> Volume {
+    Volume {
+        name: name.into(),
+        config_map: Some(ConfigMapVolumeSource {
+            name: config_map.into(),
+            default_mode: Some(0o444),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// A scratch directory (memory-backed when `memory`), at most `size`.
+pub(crate) fn empty_dir(name: &str, size: &str, memory: bool) -> Volume {
+    Volume {
+        name: name.into(),
+        empty_dir: Some(EmptyDirVolumeSource {
+            medium: memory.then(|| "Memory".to_string()),
+            size_limit: Some(Quantity(size.into())),
+        }),
+        ..Default::default()
+    }
+}
