@@ -149,11 +149,11 @@ fn deploys_are_gated_serialized_and_roll_back() {
         assert_eq!(step("Deploy")["run"], "$PROGRAM deploy --require-approval never\n");
         assert_eq!(step("Deploy")["env"]["IMAGE_TAG"], "${{ steps.image.outputs.tag }}");
         let build = step("Build and push the image");
-        assert_eq!(
-            build["with"]["tags"],
-            "${{ steps.ecr.outputs.registry }}/flask-platform/flask-app:${{ steps.image.outputs.tag }}"
-        );
+        assert_eq!(build["with"]["tags"], "${{ steps.image.outputs.image }}");
         assert_eq!(build["with"]["context"], "examples/flask-app");
+        let image = step("Image tag: the commit that last changed the service");
+        assert_eq!(image["env"]["REGISTRY"], "123456789012.dkr.ecr.us-east-1.amazonaws.com");
+        assert!(image["run"].as_str().unwrap().contains("echo \"image=$REGISTRY/$REPOSITORY:$tag\""));
         assert_eq!(build["with"]["cache-to"], "type=gha,mode=max,scope=stackwright-app");
         assert!(step("Wait for the rollout")["run"].as_str().unwrap().contains("kubectl rollout status"));
         let rollback = step("Roll the Deployment back");

@@ -203,6 +203,7 @@ impl GitHubPipeline {
         let ctx = Context {
             props: &props,
             region: stack.region().as_str().to_string(),
+            registry: format!("{}.dkr.ecr.{}.amazonaws.com", stack.account().as_str(), stack.region().as_str()),
             diff_role: access.diff_role_arn(),
             deploy_role: access.deploy_role_arn(),
             concurrency_group: format!("stackwright-deploy-{}-{}", node.app_name(), stack.environment().id()),
@@ -243,6 +244,8 @@ impl Construct for GitHubPipeline {
 struct Context<'a> {
     props: &'a GitHubPipelineProps,
     region: String,
+    /// `<account>.dkr.ecr.<region>.amazonaws.com`.
+    registry: String,
     diff_role: String,
     deploy_role: String,
     concurrency_group: String,
@@ -306,7 +309,7 @@ fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
         .output("security", "${{ steps.diff.outputs.security }}")
         .output("report", "${{ steps.diff.outputs.report }}")
         .steps([checkout(p.app.is_some()), cargo_cache(), aws_credentials(ctx, &ctx.diff_role, "stackwright-diff")])
-        .steps(p.app.iter().map(|app| image_tag_step(app, false)))
+        .steps(p.app.iter().map(|app| image_tag_step(app, None)))
         .step(
             Step::run(
                 "Diff",
@@ -405,16 +408,18 @@ if (mine) {
 const IMAGE_TAG_OUTPUT: &str = "${{ steps.image.outputs.tag }}";
 
 /// The image tag: the SHA of the last commit that changed the service (needs the full
-/// history). With `check_ecr`, also whether ECR already has that tag (`exists`).
-fn image_tag_step(app: &AppDelivery, check_ecr: bool) -> Step {
+/// history). With a registry, also the image reference (`image`) and whether ECR already has
+/// that tag (`exists`).
+fn image_tag_step(app: &AppDelivery, registry: Option<&str>) -> Step {
     let mut script = String::from(
         "tag=$(git log -1 --format=%H -- \"$SERVICE_DIR\")\n\
          if [ -z \"$tag\" ]; then echo \"::error::no commit changes $SERVICE_DIR\"; exit 1; fi\n\
          echo \"tag=$tag\" >> \"$GITHUB_OUTPUT\"\n",
     );
-    if check_ecr {
+    if registry.is_some() {
         script.push_str(
-            "if aws ecr describe-images --repository-name \"$REPOSITORY\" --image-ids \"imageTag=$tag\" > /dev/null 2>&1; then\n  \
+            "echo \"image=$REGISTRY/$REPOSITORY:$tag\" >> \"$GITHUB_OUTPUT\"\n\
+             if aws ecr describe-images --repository-name \"$REPOSITORY\" --image-ids \"imageTag=$tag\" > /dev/null 2>&1; then\n  \
              echo \"exists=true\" >> \"$GITHUB_OUTPUT\"\n\
              else\n  \
              echo \"exists=false\" >> \"$GITHUB_OUTPUT\"\n\
@@ -424,7 +429,10 @@ fn image_tag_step(app: &AppDelivery, check_ecr: bool) -> Step {
     let step = Step::run("Image tag: the commit that last changed the service", &script)
         .id("image")
         .env("SERVICE_DIR", app.directory.as_str());
-    if check_ecr { step.env("REPOSITORY", app.ecr_repository.as_str()) } else { step }
+    match registry {
+        Some(registry) => step.env("REGISTRY", registry).env("REPOSITORY", app.ecr_repository.as_str()),
+        None => step,
+    }
 }
 
 /// The deploy job both deploy workflows run: ensure the image exists, deploy, wait, roll back.
@@ -440,7 +448,7 @@ fn deploy_job(ctx: &Context<'_>, name: &str) -> Job {
     let mut deploy_env: Vec<(String, String)> = Vec::new();
     if let Some(app) = &p.app {
         job = job.steps([
-            image_tag_step(app, true),
+            image_tag_step(app, Some(&ctx.registry)),
             Step::uses("Log in to ECR", &actions::AMAZON_ECR_LOGIN)
                 .id("ecr")
                 .condition("steps.image.outputs.exists != 'true'"),
@@ -451,13 +459,7 @@ fn deploy_job(ctx: &Context<'_>, name: &str) -> Job {
                 .with("context", app.directory.as_str())
                 .with("file", app.dockerfile.as_str())
                 .with("push", true)
-                .with(
-                    "tags",
-                    format!(
-                        "${{{{ steps.ecr.outputs.registry }}}}/{}:${{{{ steps.image.outputs.tag }}}}",
-                        app.ecr_repository
-                    ),
-                )
+                .with("tags", "${{ steps.image.outputs.image }}")
                 .with("cache-from", "type=gha,scope=stackwright-app")
                 .with("cache-to", "type=gha,mode=max,scope=stackwright-app"),
         ]);
