@@ -198,9 +198,9 @@ impl Runtime {
             return Ok(None);
         }
         let access = self.cluster_access(assembly, cluster, &outputs).await?;
-        let client = self.kube_client(&access).await?;
+        let connection = self.kube_connection(&access).await?;
         let applier = Applier {
-            client,
+            connection,
             cluster: cluster.id.clone(),
             owner: kubernetes::owner(&assembly.manifest.app, cluster),
             options: &self.kube,

@@ -10,6 +10,7 @@
 //! reported).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams};
@@ -226,9 +227,45 @@ pub struct ObjectDiff {
     pub path: Option<String>,
 }
 
+/// EKS tokens live about 15 minutes: a client older than this is rebuilt with a new token.
+pub const TOKEN_REFRESH: Duration = Duration::from_secs(600);
+
+/// Builds a client with a fresh token.
+pub type Renew = Arc<dyn Fn() -> Result<kube::Client> + Send + Sync>;
+
+/// A Kubernetes client that renews itself (a new EKS token) before the token expires.
+pub struct Connection {
+    current: Mutex<(kube::Client, Instant)>,
+    renew: Option<Renew>,
+}
+
+impl Connection {
+    /// A client used as it is (a token that does not expire, tests).
+    pub fn fixed(client: kube::Client) -> Connection {
+        Connection { current: Mutex::new((client, Instant::now())), renew: None }
+    }
+
+    /// A client rebuilt by `renew` every [`TOKEN_REFRESH`].
+    pub fn renewing(renew: Renew) -> Result<Connection> {
+        let client = renew()?;
+        Ok(Connection { current: Mutex::new((client, Instant::now())), renew: Some(renew) })
+    }
+
+    /// The client to use now.
+    pub fn client(&self) -> Result<kube::Client> {
+        let mut current = self.current.lock().map_err(|_| Error::usage("internal: poisoned lock"))?;
+        if let Some(renew) = &self.renew
+            && current.1.elapsed() > TOKEN_REFRESH
+        {
+            *current = (renew()?, Instant::now());
+        }
+        Ok(current.0.clone())
+    }
+}
+
 /// Applies, diffs and deletes the objects of one cluster.
 pub struct Applier<'a> {
-    pub client: kube::Client,
+    pub connection: Connection,
     pub cluster: String,
     /// The owner label value (`<app>.<cluster>`).
     pub owner: String,
@@ -237,12 +274,13 @@ pub struct Applier<'a> {
 }
 
 impl Applier<'_> {
-    fn api(&self, id: &ObjectRef) -> Api<DynamicObject> {
+    fn api(&self, id: &ObjectRef) -> Result<Api<DynamicObject>> {
         let ar = api_resource(&id.api_version, &id.kind);
-        match &id.namespace {
-            Some(ns) => Api::namespaced_with(self.client.clone(), ns, &ar),
-            None => Api::all_with(self.client.clone(), &ar),
-        }
+        let client = self.connection.client()?;
+        Ok(match &id.namespace {
+            Some(ns) => Api::namespaced_with(client, ns, &ar),
+            None => Api::all_with(client, &ar),
+        })
     }
 
     fn err(&self, what: String, e: kube::Error) -> Error {
@@ -258,7 +296,7 @@ impl Applier<'_> {
     }
 
     async fn get(&self, id: &ObjectRef) -> Result<Option<Json>> {
-        let obj = self.api(id).get_opt(&id.name).await.map_err(|e| self.err(format!("cannot read {id}"), e))?;
+        let obj = self.api(id)?.get_opt(&id.name).await.map_err(|e| self.err(format!("cannot read {id}"), e))?;
         Ok(obj.and_then(|o| serde_json::to_value(o).ok()))
     }
 
@@ -271,7 +309,7 @@ impl Applier<'_> {
         let params = PatchParams::apply(FIELD_MANAGER).force();
         for o in &ordered {
             self.progress.status(&self.cluster, format!("applying {}", o.id));
-            self.api(&o.id)
+            self.api(&o.id)?
                 .patch(&o.id.name, &params, &Patch::Apply(&o.body))
                 .await
                 .map_err(|e| self.err(format!("applying {} ({})", o.id, o.path), e))?;
@@ -381,7 +419,7 @@ impl Applier<'_> {
             },
             "data": { "objects": serde_json::to_string(&list).unwrap_or_default() },
         });
-        self.api(&id)
+        self.api(&id)?
             .patch(&id.name, &PatchParams::apply(FIELD_MANAGER).force(), &Patch::Apply(&body))
             .await
             .map_err(|e| self.err("writing the inventory".into(), e))?;
@@ -394,7 +432,7 @@ impl Applier<'_> {
         let mut found = BTreeSet::new();
         for (api_version, kind, _namespaced) in kinds {
             let ar = api_resource(api_version, kind);
-            let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &ar);
+            let api: Api<DynamicObject> = Api::all_with(self.connection.client()?, &ar);
             let list = match api.list(&ListParams::default().labels(&selector)).await {
                 Ok(l) => l,
                 // A kind whose CRD is gone has nothing left to prune.
@@ -461,7 +499,7 @@ impl Applier<'_> {
     }
 
     async fn delete(&self, id: &ObjectRef) -> Result<()> {
-        match self.api(id).delete(&id.name, &DeleteParams::background()).await {
+        match self.api(id)?.delete(&id.name, &DeleteParams::background()).await {
             Ok(_) => Ok(()),
             Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
             Err(e) => Err(self.err(format!("deleting {id}"), e)),
@@ -519,7 +557,7 @@ impl Applier<'_> {
                 None => "create",
                 Some(live) => {
                     let dry = self
-                        .api(&o.id)
+                        .api(&o.id)?
                         .patch(&o.id.name, &params, &Patch::Apply(&o.body))
                         .await
                         .map_err(|e| self.err(format!("dry-run apply of {}", o.id), e))?;

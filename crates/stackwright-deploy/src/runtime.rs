@@ -262,11 +262,15 @@ impl Runtime {
         }
     }
 
-    /// A Kubernetes client for the cluster, with a fresh EKS token.
-    pub async fn kube_client(&self, access: &ClusterAccess) -> Result<kube::Client> {
+    /// A Kubernetes connection to the cluster: EKS tokens signed with the current credentials,
+    /// renewed before they expire.
+    pub async fn kube_connection(&self, access: &ClusterAccess) -> Result<kubernetes::Connection> {
         let credentials = self.aws.credentials(&access.region).await?;
-        let token = eks::token(&credentials, &access.region, &access.name, SystemTime::now())?;
-        access.client(&token)
+        let access = access.clone();
+        kubernetes::Connection::renewing(Arc::new(move || {
+            let token = eks::token(&credentials, &access.region, &access.name, SystemTime::now())?;
+            access.client(&token)
+        }))
     }
 
     /// Resolves, applies, waits for and prunes the objects of one cluster.
@@ -286,9 +290,9 @@ impl Runtime {
             access.name,
             access.endpoint
         ));
-        let client = self.kube_client(&access).await?;
+        let connection = self.kube_connection(&access).await?;
         let applier = Applier {
-            client,
+            connection,
             cluster: cluster.id.clone(),
             owner: kubernetes::owner(&assembly.manifest.app, cluster),
             options: &self.kube,

@@ -18,7 +18,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde_json::json;
 use stackwright_core::{Account, App, ClusterConnection, KubeCluster, RawResource, Region, Resource, Value};
 use stackwright_deploy::eks::ClusterAccess;
-use stackwright_deploy::kubernetes::{Applier, DesiredObject, KubeOptions, ObjectRef};
+use stackwright_deploy::kubernetes::{Applier, Connection, DesiredObject, KubeOptions, ObjectRef};
 use stackwright_deploy::plan::Assembly;
 use stackwright_deploy::progress::{Progress, ProgressMode};
 use stackwright_deploy::runtime::Runtime;
@@ -72,7 +72,7 @@ fn applier<'a>(kube: &FakeKube, options: &'a KubeOptions, progress: &'a Progress
         certificate_authority: String::new(),
     };
     Applier {
-        client: access.client("k8s-aws-v1.test-token").unwrap(),
+        connection: Connection::fixed(access.client("k8s-aws-v1.test-token").unwrap()),
         cluster: "prod-main".into(),
         owner: OWNER.into(),
         options,

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use stackwright_core::{Account, App, RawResource, Region, Resource};
 use stackwright_deploy::cfn::Action;
+use stackwright_deploy::error::exit;
 use stackwright_deploy::plan::Assembly;
 use stackwright_deploy::progress::ProgressMode;
 use stackwright_deploy::runtime::Runtime;
@@ -65,6 +66,14 @@ fn runtime(endpoint: &str) -> Runtime {
     rt
 }
 
+/// The command line, as a program's `deploy` feature runs it (on its own thread: it starts its
+/// own async runtime).
+fn cli(endpoint: &str, args: &[&str]) -> i32 {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let options = common::aws_options(endpoint);
+    std::thread::spawn(move || stackwright_deploy::cli::main(None, args, options)).join().unwrap()
+}
+
 /// An unsigned Query call to LocalStack (it routes by the credential scope, checks no signature).
 fn query(port: u16, service: &str, body: &str) -> String {
     use std::io::{Read, Write};
@@ -106,6 +115,20 @@ async fn create_update_replace_noop_destroy() {
     let executes = proxy.seen("ExecuteChangeSet");
     assert_eq!(executes, 2);
 
+    // The command line on an assembly synthesized earlier: diff --fail says "differences"
+    // with exit code 4; the JSON report names the replacement.
+    let dir2 = common::temp_dir("lifecycle-v2");
+    let v2_elsewhere = synth(2, &dir2);
+    let dir2_arg = dir2.display().to_string();
+    assert_eq!(cli(&proxy.endpoint(), &["diff", "--app-dir", &dir2_arg, "--fail", "--json"]), exit::DIFFERENCES);
+    let diff = serde_json::to_value(rt.diff(v2_elsewhere, &[]).await).unwrap();
+    let network = &diff["stacks"][0];
+    assert_eq!(network["status"], "changed", "{diff:#}");
+    let alerts = network["changes"].as_array().unwrap().iter().find(|c| c["logical_id"] == "Alerts").unwrap();
+    assert_eq!((alerts["action"].as_str(), alerts["replacement"].as_str()), (Some("Modify"), Some("True")), "{diff:#}");
+    assert_eq!(diff["stacks"][1]["status"], "unchanged", "{diff:#}");
+    assert_eq!(proxy.seen("ExecuteChangeSet"), executes, "diff executes nothing");
+
     // 2. Update through a change set: a replacement (topic name) and an in-place change.
     let v2 = synth(2, &dir);
     let mut report = rt.deploy(v2.clone(), &[], false).await;
@@ -128,6 +151,15 @@ async fn create_update_replace_noop_destroy() {
     report.result().unwrap();
     assert!(report.stacks.iter().all(|d| d.action == Action::Unchanged), "{:?}", report.stacks);
     assert_eq!((proxy.seen("CreateChangeSet"), proxy.seen("ExecuteChangeSet")), (creates, executes));
+
+    // The command line: no differences now (exit 0); destroy without --yes and without a
+    // terminal to ask refuses with exit code 3 and deletes nothing.
+    let dir_arg = dir.display().to_string();
+    assert_eq!(cli(&proxy.endpoint(), &["diff", "--app-dir", &dir_arg, "--fail"]), exit::OK);
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        assert_eq!(cli(&proxy.endpoint(), &["destroy", "--app-dir", &dir_arg]), exit::APPROVAL);
+        assert_eq!(proxy.seen("DeleteStack"), 0);
+    }
 
     // 4. Destroy: reverse order, nothing left behind.
     let mut report = rt.destroy(v2.clone(), &[], false).await;
