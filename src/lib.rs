@@ -32,7 +32,7 @@ pub use stackwright_deploy as deploy;
 pub mod prelude {
     pub use crate::cli::Run;
     pub use stackwright_core::{
-        Account, App, Attr, ClusterConnection, Construct, DeletionPolicy, Environment, KubeCluster,
-        Pseudo, RawResource, Region, Resource, Stack, Val, Value, sub,
+        Account, App, Attr, ClusterConnection, Construct, DeletionPolicy, Environment, KubeCluster, Pseudo,
+        RawResource, Region, Resource, Stack, Val, Value, sub,
     };
 }
