@@ -1,9 +1,225 @@
-//! The Kubernetes cluster autoscaler (placeholder; filled in by the controllers commit).
+//! The Kubernetes cluster autoscaler for EKS managed node groups: an IRSA role scoped to this
+//! cluster's Auto Scaling groups, and its Kubernetes objects.
+//!
+//! Followed upstream: kubernetes/autoscaler at tag `cluster-autoscaler-1.36.1` (commit
+//! `35e8a280425c76a4040f57ae0fa232a952c02024`) — the IAM policy of
+//! `cluster-autoscaler/cloudprovider/aws/README.md` ("Full Cluster Autoscaler Features Policy")
+//! and the RBAC of `cluster-autoscaler/cloudprovider/aws/examples/cluster-autoscaler-autodiscover.yaml`.
+//! Copies are in `crates/stackwright-constructs/upstream/`; a test compares what is synthesized
+//! with them. Deviations (each narrower than upstream) are listed in
+//! `docs/constructs/eks-cluster.md`.
 
-use stackwright_core::Result;
+use std::collections::BTreeMap;
 
+use stackwright_core::k8s_openapi::api::rbac::v1::{
+    ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject,
+};
+use stackwright_core::{Construct, Result};
+
+use crate::arn;
+use crate::controller_pod::ControllerPod;
 use crate::eks_cluster::EksCluster;
+use crate::iam::{PolicyDocument, Statement};
+use crate::irsa;
+use crate::kube_meta::{meta, string_map};
+use crate::kubernetes_version::KubernetesVersion;
+use crate::service_role::RoleSpec;
+use crate::workload_cluster::WorkloadCluster;
 
-pub(crate) fn install(_cluster: &EksCluster) -> Result<()> {
+/// The name of the service account, roles and Deployment.
+pub const NAME: &str = "cluster-autoscaler";
+const NAMESPACE: &str = "kube-system";
+const METRICS_PORT: i32 = 8085;
+
+/// The autoscaler release matching each Kubernetes minor (the autoscaler's own rule: its minor
+/// follows the cluster's). Newest patch releases as of 2026-07-22.
+pub fn image(version: KubernetesVersion) -> &'static str {
+    match version {
+        KubernetesVersion::V1_33 => "registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.6",
+        KubernetesVersion::V1_34 => "registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.5",
+        KubernetesVersion::V1_35 => "registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2",
+        KubernetesVersion::V1_36 => "registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1",
+    }
+}
+
+/// The IAM policy: upstream's recommended one, with its "restrict the target resources"
+/// advice applied — scaling only Auto Scaling groups that EKS tagged as this cluster's, and
+/// describing only this cluster's node groups.
+pub fn iam_policy(cluster_name: &str) -> PolicyDocument {
+    PolicyDocument::new([
+        Statement::allow(
+            [
+                "autoscaling:DescribeAutoScalingGroups",
+                "autoscaling:DescribeAutoScalingInstances",
+                "autoscaling:DescribeLaunchConfigurations",
+                "autoscaling:DescribeScalingActivities",
+                "ec2:DescribeImages",
+                "ec2:DescribeInstanceTypes",
+                "ec2:DescribeLaunchTemplateVersions",
+                "ec2:GetInstanceTypesFromInstanceRequirements",
+            ],
+            ["*"],
+        )
+        .sid("DiscoverGroupsAndInstanceTypes")
+        .allow_wildcard("Describe and Get calls of Auto Scaling and EC2 have no resource-level permissions"),
+        Statement::allow(
+            ["eks:DescribeNodegroup"],
+            [arn::regional("eks", [format!("nodegroup/{cluster_name}/*/*").into()])],
+        )
+        .sid("ReadThisClustersNodeGroups"),
+        Statement::allow(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"], ["*"])
+            .sid("ScaleThisClustersGroupsOnly")
+            .condition("StringEquals", format!("aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster_name}"), ["owned"])
+            .allow_wildcard(
+                "EKS names the groups; the tag condition (EKS tags every managed group of the cluster) limits \
+                 scaling to this cluster's groups, as upstream recommends",
+            ),
+    ])
+}
+
+fn rule(groups: &[&str], resources: &[&str], names: &[&str], verbs: &[&str]) -> PolicyRule {
+    let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    PolicyRule {
+        api_groups: Some(list(groups)),
+        resources: Some(list(resources)),
+        resource_names: (!names.is_empty()).then(|| list(names)),
+        verbs: list(verbs),
+        ..Default::default()
+    }
+}
+
+/// The ClusterRole's rules, as upstream's example.
+pub fn cluster_role_rules() -> Vec<PolicyRule> {
+    vec![
+        rule(&[""], &["events", "endpoints"], &[], &["create", "patch"]),
+        rule(&[""], &["pods/eviction"], &[], &["create"]),
+        rule(&[""], &["pods/status"], &[], &["update"]),
+        rule(&[""], &["endpoints"], &["cluster-autoscaler"], &["get", "update"]),
+        rule(&[""], &["nodes"], &[], &["watch", "list", "get", "update"]),
+        rule(
+            &[""],
+            &[
+                "namespaces",
+                "pods",
+                "services",
+                "replicationcontrollers",
+                "persistentvolumeclaims",
+                "persistentvolumes",
+            ],
+            &[],
+            &["watch", "list", "get"],
+        ),
+        rule(&["extensions"], &["replicasets", "daemonsets"], &[], &["watch", "list", "get"]),
+        rule(&["policy"], &["poddisruptionbudgets"], &[], &["watch", "list"]),
+        rule(&["apps"], &["statefulsets", "replicasets", "daemonsets"], &[], &["watch", "list", "get"]),
+        rule(
+            &["resource.k8s.io"],
+            &["deviceclasses", "resourceslices", "resourceclaims"],
+            &[],
+            &["watch", "list", "get"],
+        ),
+        rule(
+            &["storage.k8s.io"],
+            &["storageclasses", "csinodes", "csidrivers", "csistoragecapacities", "volumeattachments"],
+            &[],
+            &["watch", "list", "get"],
+        ),
+        rule(&["batch", "extensions"], &["jobs"], &[], &["get", "list", "watch", "patch"]),
+        rule(&["coordination.k8s.io"], &["leases"], &[], &["create"]),
+        rule(&["coordination.k8s.io"], &["leases"], &["cluster-autoscaler"], &["get", "update"]),
+    ]
+}
+
+/// The Role's rules (in `kube-system`), as upstream's example.
+pub fn role_rules() -> Vec<PolicyRule> {
+    vec![
+        rule(&[""], &["configmaps"], &[], &["create", "list", "watch"]),
+        rule(
+            &[""],
+            &["configmaps"],
+            &["cluster-autoscaler-status", "cluster-autoscaler-priority-expander"],
+            &["delete", "get", "update", "watch"],
+        ),
+    ]
+}
+
+/// Adds the IRSA role and the Kubernetes objects to `cluster`.
+pub(crate) fn install(cluster: &EksCluster, image_override: Option<&str>) -> Result<()> {
+    let owner = cluster.node().add_child("ClusterAutoscaler")?;
+    let name = cluster.name();
+    let role = irsa::irsa_role(
+        &owner,
+        "Role",
+        cluster.oidc_provider(),
+        NAMESPACE,
+        NAME,
+        RoleSpec::trusted_by(Vec::new(), format!("The cluster autoscaler of {name}")).inline(iam_policy(name)),
+    )?;
+    let kube = cluster.kube();
+    let pod = ControllerPod {
+        name: NAME.into(),
+        namespace: NAMESPACE.into(),
+        image: image_override.unwrap_or(image(cluster.kubernetes_version())).into(),
+        command: vec!["./cluster-autoscaler".into()],
+        args: vec![
+            "--v=4".into(),
+            "--stderrthreshold=info".into(),
+            "--cloud-provider=aws".into(),
+            "--skip-nodes-with-local-storage=false".into(),
+            "--expander=least-waste".into(),
+            format!(
+                "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/{name}"
+            ),
+            "--balance-similar-node-groups".into(),
+        ],
+        env: vec![("AWS_REGION".into(), cluster.region().as_str().into())],
+        ports: vec![("http-metrics", METRICS_PORT)],
+        liveness: Some(("/health-check", METRICS_PORT)),
+        readiness: Some(("/health-check", METRICS_PORT)),
+        cpu: "100m",
+        memory: "600Mi",
+        volumes: Vec::new(),
+    };
+    let labels = pod.labels();
+    kube.add(&owner, &pod.service_account(Some(kube.late_bound(role.arn())?)))?;
+    kube.add(
+        &owner,
+        &ClusterRole { metadata: meta(NAME, None, &labels), rules: Some(cluster_role_rules()), ..Default::default() },
+    )?;
+    kube.add(&owner, &Role { metadata: meta(NAME, Some(NAMESPACE), &labels), rules: Some(role_rules()) })?;
+    let subject = Subject {
+        kind: "ServiceAccount".into(),
+        name: NAME.into(),
+        namespace: Some(NAMESPACE.into()),
+        ..Default::default()
+    };
+    kube.add(
+        &owner,
+        &ClusterRoleBinding {
+            metadata: meta(NAME, None, &labels),
+            role_ref: RoleRef {
+                api_group: Some("rbac.authorization.k8s.io".into()),
+                kind: "ClusterRole".into(),
+                name: NAME.into(),
+            },
+            subjects: Some(vec![subject.clone()]),
+        },
+    )?;
+    kube.add(
+        &owner,
+        &RoleBinding {
+            metadata: meta(NAME, Some(NAMESPACE), &labels),
+            role_ref: RoleRef {
+                api_group: Some("rbac.authorization.k8s.io".into()),
+                kind: "Role".into(),
+                name: NAME.into(),
+            },
+            subjects: Some(vec![subject]),
+        },
+    )?;
+    let scrape: BTreeMap<String, String> =
+        string_map([("prometheus.io/scrape", "true".to_string()), ("prometheus.io/port", METRICS_PORT.to_string())]);
+    kube.add(&owner, &pod.deployment(1, scrape))?;
+    kube.add(&owner, &pod.network_policy(Some(METRICS_PORT)))?;
     Ok(())
 }

@@ -3,10 +3,11 @@
 
 mod arn;
 pub mod cidr;
-mod cluster_autoscaler;
+pub mod cluster_autoscaler;
 pub mod compute_resources;
 pub mod config_hash;
 pub mod container_image;
+mod controller_pod;
 pub mod default_security_group;
 pub mod ecr_repo;
 pub mod eks_cluster;
@@ -17,7 +18,7 @@ pub mod iam;
 pub mod irsa;
 pub mod kube_meta;
 pub mod kubernetes_version;
-mod load_balancer_controller;
+pub mod load_balancer_controller;
 pub mod log_group;
 pub mod monitoring;
 pub mod node_group;
