@@ -18,13 +18,23 @@
 //! autoscaling, `spec.replicas` is set to `replicas`.
 //!
 //! ```
-//! # use stackwright_constructs::flask_app::*;
-//! # use stackwright_constructs::container_image::{ContainerImage, ImageReference};
-//! # fn demo(cluster: &impl stackwright_constructs::WorkloadCluster) -> stackwright_core::Result<()> {
+//! use stackwright_constructs::flask_app::{FlaskApp, FlaskAppProps};
+//! use stackwright_constructs::{ContainerImage, ImageReference, KubernetesVersion};
+//! use stackwright_constructs::eks_cluster::{EksCluster, EksClusterProps};
+//! use stackwright_constructs::node_group::{NodeGroup, NodeGroupProps};
+//! use stackwright_constructs::vpc::{Vpc, VpcProps};
+//! use stackwright_core::{Account, App, Region};
+//!
+//! let app = App::new("demo");
+//! let prod = app.environment("prod", Account::new("123456789012")?, Region::EuWest1);
+//! let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps::default())?;
+//! let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
+//! NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
 //! let image = ContainerImage::public("registry.example.com/flask-app", ImageReference::Tag("1.0.0".into()));
-//! let web = FlaskApp::new(cluster, "flask-app", FlaskAppProps::new(image))?;
+//! let web = FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image))?;
 //! assert_eq!(web.namespace(), "flask-app");
-//! # Ok(()) }
+//! app.synth()?;
+//! # Ok::<(), stackwright_core::Error>(())
 //! ```
 
 mod objects;

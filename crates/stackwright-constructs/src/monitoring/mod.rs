@@ -17,11 +17,27 @@
 //! `promtool check config`, `promtool check rules` and `amtool check-config` run on them.
 //!
 //! ```
-//! # use stackwright_constructs::flask_app::FlaskApp;
-//! # use stackwright_constructs::monitoring::{Monitoring, MonitoringProps};
-//! # fn demo(cluster: &impl stackwright_constructs::WorkloadCluster, web: &FlaskApp) -> stackwright_core::Result<()> {
-//! Monitoring::new(cluster, "monitoring", MonitoringProps::default().scrape(web).billing_alarm_usd(500))?;
-//! # Ok(()) }
+//! use stackwright_constructs::flask_app::{FlaskApp, FlaskAppProps};
+//! use stackwright_constructs::monitoring::{Monitoring, MonitoringProps};
+//! use stackwright_constructs::{ContainerImage, ImageReference, KubernetesVersion};
+//! use stackwright_constructs::eks_cluster::{EksCluster, EksClusterProps};
+//! use stackwright_constructs::node_group::{NodeGroup, NodeGroupProps};
+//! use stackwright_constructs::vpc::{Vpc, VpcProps};
+//! use stackwright_core::{Account, App, Construct, Region};
+//!
+//! let app = App::new("demo");
+//! let prod = app.environment("prod", Account::new("123456789012")?, Region::EuWest1);
+//! let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps::default())?;
+//! let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
+//! NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
+//! let image = ContainerImage::public("registry.example.com/flask-app", ImageReference::Tag("1.0.0".into()));
+//! let web = FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image))?;
+//! let monitoring = Monitoring::new(&cluster, "monitoring", MonitoringProps::default().scrape(&web).billing_alarm_usd(500))?;
+//! // The cluster is in eu-west-1: the billing alarm got an environment in us-east-1.
+//! assert_eq!(monitoring.billing_stack().unwrap().node().path(), "prod-us-east-1/billing-demo-prod-cluster");
+//! let assembly = app.synth()?;
+//! assert!(assembly.file("monitoring/prod-demo-prod-cluster/prometheus.yml").is_some());
+//! # Ok::<(), stackwright_core::Error>(())
 //! ```
 
 pub mod alertmanager;
