@@ -164,6 +164,18 @@ async fn applies_in_order_waits_prunes_and_keeps_relabelled_objects() {
     assert!(kube.log().iter().any(|l| l.param("dryRun").as_deref() == Some("All")));
     assert!(kube.get("configmaps", "shop", "extra").is_none(), "a dry run changes nothing");
 
+    // With a read-only identity (the CI diff role): no dry run allowed, so what the program
+    // sets is compared with what the cluster has; Secrets cannot be read at all.
+    kube.state.lock().unwrap().read_only = true;
+    let mut with_secret = changed.clone();
+    with_secret.push(object("v1", "Secret", Some("shop"), "token", json!({})));
+    let diffs: BTreeMap<String, String> =
+        a.diff(&with_secret).await.unwrap().into_iter().map(|d| (d.object.to_string(), d.action)).collect();
+    assert_eq!(diffs["Deployment shop/web"], "update");
+    assert_eq!(diffs["Service shop/web"], "unchanged");
+    assert_eq!(diffs["Secret shop/token"], "unknown");
+    kube.state.lock().unwrap().read_only = false;
+
     // Destroy: everything we own goes, dependents first; what we do not own stays.
     let refs: Vec<ObjectRef> = objects(false).into_iter().map(|o| o.id).collect();
     let deleted: Vec<String> = a.delete_all(&refs).await.unwrap().iter().map(ToString::to_string).collect();

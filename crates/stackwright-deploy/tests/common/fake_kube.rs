@@ -48,6 +48,8 @@ pub struct State {
     reads: BTreeMap<Key, u32>,
     /// When set, Deployments never become ready.
     pub stuck: bool,
+    /// Answer like the EKS view policy: no writes (not even dry runs), no Secrets.
+    pub read_only: bool,
     next_uid: u64,
 }
 
@@ -214,6 +216,9 @@ async fn handle(
     let Some((gv, plural, ns, name)) = parse(&path) else {
         return Ok(status(404, "NotFound", "unknown path"));
     };
+    if st.read_only && (method != "GET" || plural == "secrets") {
+        return Ok(status(403, "Forbidden", "the view policy allows no writes and no Secrets"));
+    }
     match (method.as_str(), name) {
         ("PATCH", Some(name)) => {
             if logged.content_type != "application/apply-patch+yaml" {
