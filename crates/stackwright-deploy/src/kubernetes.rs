@@ -286,7 +286,19 @@ impl Applier<'_> {
     fn err(&self, what: String, e: kube::Error) -> Error {
         let detail = match &e {
             kube::Error::Api(s) => format!("{} (HTTP {}, {})", s.message, s.code, s.reason),
-            other => other.to_string(),
+            other => {
+                let mut text = other.to_string();
+                let mut source = std::error::Error::source(other);
+                while let Some(e) = source {
+                    let more = e.to_string();
+                    if !text.contains(&more) {
+                        text.push_str(": ");
+                        text.push_str(&more);
+                    }
+                    source = e.source();
+                }
+                text
+            }
         };
         Error::kube(&self.cluster, format!("{what}: {detail}"))
     }

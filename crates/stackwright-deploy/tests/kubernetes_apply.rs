@@ -187,6 +187,34 @@ async fn applies_in_order_waits_prunes_and_keeps_relabelled_objects() {
 }
 
 #[tokio::test]
+async fn tls_with_the_cluster_ca_from_base64_pem_and_a_wrong_ca_refused() {
+    let (kube, ca) = FakeKube::start_tls().await;
+    let (_, other_ca) = FakeKube::start_tls().await;
+    let options = fast();
+    let progress = Progress::new(ProgressMode::Capture);
+    let connect = |ca: &str| {
+        let access = ClusterAccess {
+            name: "main".into(),
+            region: "us-east-1".into(),
+            endpoint: kube.endpoint(),
+            certificate_authority: ca.to_string(),
+        };
+        Applier {
+            connection: Connection::fixed(access.client("k8s-aws-v1.tls").unwrap()),
+            cluster: "prod-main".into(),
+            owner: OWNER.into(),
+            options: &options,
+            progress: &progress,
+        }
+    };
+    let namespace = vec![object("v1", "Namespace", None, "shop", json!({}))];
+    connect(&ca).apply(&namespace).await.unwrap();
+    assert!(kube.get("namespaces", "", "shop").is_some());
+    let err = connect(&other_ca).apply(&namespace).await.unwrap_err().to_string();
+    assert!(err.to_lowercase().contains("certificate") || err.contains("invalid peer"), "{err}");
+}
+
+#[tokio::test]
 async fn a_stuck_rollout_fails_with_a_readable_status_after_the_timeout() {
     let kube = FakeKube::start().await;
     kube.state.lock().unwrap().stuck = true;

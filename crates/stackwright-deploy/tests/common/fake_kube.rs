@@ -55,6 +55,7 @@ pub struct State {
 
 pub struct FakeKube {
     pub port: u16,
+    pub https: bool,
     pub state: Arc<Mutex<State>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -67,25 +68,70 @@ impl Drop for FakeKube {
 
 impl FakeKube {
     pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("{}://127.0.0.1:{}", if self.https { "https" } else { "http" }, self.port)
     }
 
     pub async fn start() -> FakeKube {
+        Self::serve(None).await
+    }
+
+    /// The same server over TLS, with a certificate for 127.0.0.1 from a fresh test CA.
+    /// Returns the server and the CA as EKS gives it (base64 of PEM).
+    pub async fn start_tls() -> (FakeKube, String) {
+        use base64::Engine;
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca_params.distinguished_name.push(rcgen::DnType::CommonName, "fake-eks-ca");
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = rcgen::Issuer::new(ca_params, ca_key);
+        let server_key = rcgen::KeyPair::generate().unwrap();
+        let server_cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()])
+            .unwrap()
+            .signed_by(&server_key, &issuer)
+            .unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![server_cert.der().clone()],
+                rustls::pki_types::PrivateKeyDer::Pkcs8(server_key.serialize_der().into()),
+            )
+            .unwrap();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let kube = Self::serve(Some(acceptor)).await;
+        let ca = base64::engine::general_purpose::STANDARD.encode(ca_cert.pem());
+        (kube, ca)
+    }
+
+    async fn serve(tls: Option<tokio_rustls::TlsAcceptor>) -> FakeKube {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State { rollout_reads: 2, ..Default::default() }));
         let shared = state.clone();
+        let https = tls.is_some();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else { return };
-                let state = shared.clone();
+                let (state, tls) = (shared.clone(), tls.clone());
                 tokio::spawn(async move {
                     let service = service_fn(move |req| handle(req, state.clone()));
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                    match tls {
+                        Some(acceptor) => {
+                            let Ok(stream) = acceptor.accept(stream).await else { return };
+                            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                        }
+                        None => {
+                            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                        }
+                    }
                 });
             }
         });
-        FakeKube { port, state, task }
+        FakeKube { port, https, state, task }
     }
 
     /// Requests other than reads of the inventory, as "METHOD path".
