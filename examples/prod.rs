@@ -15,26 +15,32 @@ fn build() -> stackwright::Result<App> {
     let prod = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);
     prod.mark_production();
 
+    // Network: a VPC over two availability zones, public and private subnets, a NAT gateway per
+    // zone, flow logs, and the default security group left with no rules.
     let network = prod.stack("network");
     network.set_description("flask-platform network: VPC over two availability zones");
-    let vpc = Resource::new(
+    let vpc = Vpc::new(
         &network,
         "Vpc",
-        RawResource::new("AWS::EC2::VPC")
-            .with("CidrBlock", "10.0.0.0/16")
-            .with("EnableDnsHostnames", true)
-            .with("EnableDnsSupport", true),
+        VpcProps {
+            cidr: "10.0.0.0/16".parse()?,
+            max_azs: 2,
+            nat_gateways: NatGateways::OnePerAz,
+            ..Default::default()
+        },
     )?;
-    for (i, az) in ["us-east-1a", "us-east-1b"].into_iter().enumerate() {
-        Resource::new(
-            &network,
-            &format!("PrivateSubnet{}", i + 1),
-            RawResource::new("AWS::EC2::Subnet")
-                .with("VpcId", vpc.reference())
-                .with("AvailabilityZone", az)
-                .with("CidrBlock", format!("10.0.{}.0/20", i * 16)),
-        )?;
-    }
+
+    // Cluster: EKS with private nodes, the cluster autoscaler and the AWS Load Balancer Controller.
+    let platform = prod.stack("cluster");
+    platform.set_description("flask-platform cluster: EKS, node groups and cluster controllers");
+    let cluster = EksCluster::new(&platform, "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
+    NodeGroup::new(&cluster, "Spot", NodeGroupProps::spot(["t3.large", "t3a.large"], 0..=4))?;
+
+    // Registry: the application's image repository.
+    let registry = prod.stack("registry");
+    registry.set_description("flask-platform registry: the application's ECR repository");
+    let repo = EcrRepo::new(&registry, "FlaskApp", EcrRepoProps::default())?;
 
     // Delivery: pull-request diffs, gated deploys and image roll-outs as GitHub Actions
     // workflows, with the OIDC roles they assume (docs/ci-cd.md).
@@ -45,7 +51,7 @@ fn build() -> stackwright::Result<App> {
         "GitHub",
         GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform")?)
             .with_program("cargo run --locked --features deploy --example prod --")
-            .with_app(AppDelivery::new("examples/flask-app", "flask-platform/flask-app")),
+            .with_app(AppDelivery::for_repo("examples/flask-app", &repo)),
     )?;
     Ok(app)
 }

@@ -31,6 +31,10 @@ pub use stackwright_deploy as deploy;
 /// Everything a program needs, in one import.
 pub mod prelude {
     pub use crate::cli::Run;
+    pub use stackwright_constructs::{
+        EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, EndpointAccess, KubernetesVersion, NatGateways, NodeGroup,
+        NodeGroupProps, SubnetConfig, SubnetKind, Vpc, VpcEndpoints, VpcProps, WorkloadCluster,
+    };
     pub use stackwright_core::{
         Account, App, Attr, ClusterConnection, Construct, DeletionPolicy, Environment, KubeCluster, Pseudo,
         RawResource, Region, Resource, Stack, Val, Value, sub,

@@ -13,9 +13,58 @@
 //! /24s with room to spare. The result depends only on the requests, never on anything looked up
 //! at synth time.
 
+use std::fmt;
 use std::net::Ipv4Addr;
+use std::ops::Deref;
+use std::str::FromStr;
 
 use ipnet::Ipv4Net;
+use stackwright_core::Error;
+
+/// An IPv4 block as written in props (`"10.0.0.0/16".parse()?`): parsing fails with a
+/// stackwright [`Error`], so `?` works in a program returning `stackwright::Result`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Ipv4Cidr(Ipv4Net);
+
+impl Ipv4Cidr {
+    /// The block as an [`Ipv4Net`].
+    pub fn net(self) -> Ipv4Net {
+        self.0
+    }
+}
+
+impl FromStr for Ipv4Cidr {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        s.parse::<Ipv4Net>().map(Ipv4Cidr).map_err(|_| {
+            Error::invalid(
+                "cidr",
+                format!("'{s}' is not an IPv4 CIDR block"),
+                "write it as address/prefix length, such as 10.0.0.0/16",
+            )
+        })
+    }
+}
+
+impl From<Ipv4Net> for Ipv4Cidr {
+    fn from(net: Ipv4Net) -> Self {
+        Ipv4Cidr(net)
+    }
+}
+
+impl Deref for Ipv4Cidr {
+    type Target = Ipv4Net;
+    fn deref(&self) -> &Ipv4Net {
+        &self.0
+    }
+}
+
+impl fmt::Display for Ipv4Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// One block to place: its prefix length, or a fixed network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +208,14 @@ mod tests {
         assert!(matches!(err, AllocationError::Outside { index: 0, .. }));
         let err = allocate(net("10.0.0.0/16"), &[Prefix(8)]).unwrap_err();
         assert_eq!(err, AllocationError::BadPrefix { index: 0, prefix: 8 });
+    }
+
+    #[test]
+    fn parse_errors_are_stackwright_errors() {
+        let err = "10.0.0.0/33".parse::<Ipv4Cidr>().unwrap_err().to_string();
+        assert!(err.contains("cidr: '10.0.0.0/33' is not an IPv4 CIDR block"), "{err}");
+        assert!(err.contains("hint: write it as address/prefix length"), "{err}");
+        assert_eq!("10.0.0.0/16".parse::<Ipv4Cidr>().unwrap().net(), net("10.0.0.0/16"));
     }
 
     #[test]

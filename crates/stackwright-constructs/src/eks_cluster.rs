@@ -13,7 +13,7 @@ use stackwright_core::{
     Arn, Attr, ClusterConnection, Construct, Diagnostic, KubeCluster, Node, Region, Resource, Result, Val, Value,
 };
 
-use crate::cidr;
+use crate::cidr::{self, Ipv4Cidr};
 use crate::cluster_autoscaler;
 use crate::encryption_key::{encryption_key, logs_may_encrypt};
 use crate::iam::PolicyDocument;
@@ -40,7 +40,7 @@ pub enum EndpointAccess {
     #[default]
     Private,
     /// From inside the VPC, and from the internet but only from these blocks.
-    PublicAndPrivate { public_cidrs: Vec<Ipv4Net> },
+    PublicAndPrivate { public_cidrs: Vec<Ipv4Cidr> },
     /// From inside the VPC and from anywhere on the internet: an explicit exception, with the
     /// reason kept in code.
     PublicToTheInternet { reason: &'static str },
@@ -89,7 +89,7 @@ pub struct EksClusterProps<'a> {
     pub log_retention_days: u32,
     /// The block Kubernetes services get addresses from; default: EKS picks one that does not
     /// overlap the VPC.
-    pub service_ipv4_cidr: Option<Ipv4Net>,
+    pub service_ipv4_cidr: Option<Ipv4Cidr>,
     pub addons: OptionalAddons,
     /// Install the cluster autoscaler (default: yes).
     pub cluster_autoscaler: bool,
@@ -181,7 +181,7 @@ impl EksCluster {
         check_endpoint_access(&mut problems, &props.endpoint_access);
         check_retention(&mut problems, "control-plane log", props.log_retention_days);
         if let Some(cidr) = props.service_ipv4_cidr {
-            check_service_cidr(&mut problems, cidr, props.vpc.cidr());
+            check_service_cidr(&mut problems, cidr.net(), props.vpc.cidr());
         }
         for principal in &props.admin_principals {
             check_principal(&mut problems, principal);
@@ -586,7 +586,7 @@ fn check_endpoint_access(problems: &mut Problems, access: &EndpointAccess) {
                         "endpoint_access opens the Kubernetes API to the whole internet (0.0.0.0/0)",
                         "list the blocks that need access, or say why with EndpointAccess::PublicToTheInternet { reason }",
                     );
-                } else if !cidr::is_network_address(*cidr) {
+                } else if !cidr::is_network_address(cidr.net()) {
                     problems.push(
                         format!("public CIDR {cidr} has host bits set"),
                         format!("write the network address: {}", cidr.trunc()),

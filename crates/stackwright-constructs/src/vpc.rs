@@ -13,7 +13,7 @@ use stackwright_cfn::{Tag, ec2};
 use stackwright_core::{Attr, Construct, Node, Pseudo, Region, Resource, Result, Val, Value, sub};
 
 use crate::arn;
-use crate::cidr::{self, AllocationError, BlockRequest};
+use crate::cidr::{self, AllocationError, BlockRequest, Ipv4Cidr};
 use crate::default_security_group;
 use crate::encryption_key::{encryption_key, logs_may_encrypt};
 use crate::iam::{PolicyDocument, Statement};
@@ -64,7 +64,7 @@ pub struct SubnetConfig {
     pub cidr_mask: u8,
     /// Explicit blocks, one per availability zone, instead of computed ones: pin them when an
     /// existing VPC must keep its subnets while tiers or zones change.
-    pub cidrs: Vec<Ipv4Net>,
+    pub cidrs: Vec<Ipv4Cidr>,
 }
 
 impl SubnetConfig {
@@ -90,7 +90,7 @@ impl SubnetConfig {
     }
 
     /// Pins the tier's blocks, one per availability zone in order.
-    pub fn with_cidrs(mut self, cidrs: impl IntoIterator<Item = Ipv4Net>) -> Self {
+    pub fn with_cidrs(mut self, cidrs: impl IntoIterator<Item = Ipv4Cidr>) -> Self {
         self.cidrs = cidrs.into_iter().collect();
         self
     }
@@ -214,7 +214,7 @@ impl VpcEndpoints {
 #[derive(Debug, Clone, PartialEq)]
 pub struct VpcProps {
     /// The VPC's block, /16 to /28 (default `10.0.0.0/16`).
-    pub cidr: Ipv4Net,
+    pub cidr: Ipv4Cidr,
     /// Use the region's first `max_azs` availability zones (default 3, capped at what the
     /// region has). Ignored when `availability_zones` is set.
     pub max_azs: usize,
@@ -236,7 +236,7 @@ pub struct VpcProps {
 impl Default for VpcProps {
     fn default() -> Self {
         VpcProps {
-            cidr: Ipv4Net::new(std::net::Ipv4Addr::new(10, 0, 0, 0), 16).unwrap_or_default(),
+            cidr: Ipv4Net::new(std::net::Ipv4Addr::new(10, 0, 0, 0), 16).unwrap_or_default().into(),
             max_azs: 3,
             availability_zones: Vec::new(),
             nat_gateways: NatGateways::OnePerAz,
@@ -455,7 +455,7 @@ fn resolve_azs(props: &VpcProps, region: Region, problems: &mut Problems) -> Vec
 
 /// Checks the tiers and computes every subnet's block.
 fn plan(props: &VpcProps, azs: &[String], problems: &mut Problems) -> Vec<Planned> {
-    let vpc = props.cidr;
+    let vpc = props.cidr.net();
     if !(16..=28).contains(&vpc.prefix_len()) {
         let size = if vpc.prefix_len() < 16 { "large" } else { "small" };
         problems.push(
@@ -518,7 +518,7 @@ fn plan(props: &VpcProps, azs: &[String], problems: &mut Problems) -> Vec<Planne
                 ok = false;
             }
             for block in &tier.cidrs {
-                if !(16..=28).contains(&block.prefix_len()) || !cidr::is_network_address(*block) {
+                if !(16..=28).contains(&block.prefix_len()) || !cidr::is_network_address(block.net()) {
                     problems.push(
                         format!("subnet tier '{}' pins {block}, which is not a /16 to /28 network address", tier.name),
                         format!("write it as {}", block.trunc()),
@@ -536,7 +536,7 @@ fn plan(props: &VpcProps, azs: &[String], problems: &mut Problems) -> Vec<Planne
     for (t, tier) in props.subnets.iter().enumerate() {
         for az in 0..azs.len() {
             requests.push(match tier.cidrs.get(az) {
-                Some(block) => BlockRequest::Fixed(*block),
+                Some(block) => BlockRequest::Fixed(block.net()),
                 None => BlockRequest::Prefix(tier.cidr_mask),
             });
             owners.push((t, az));
@@ -752,7 +752,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
     let vpc_handle = Vpc {
         node: node.clone(),
         region,
-        cidr: props.cidr,
+        cidr: props.cidr.net(),
         azs,
         vpc_id,
         subnets,

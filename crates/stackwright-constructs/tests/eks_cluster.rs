@@ -10,7 +10,7 @@ use stackwright_constructs::vpc::{SubnetConfig, Vpc, VpcProps};
 use stackwright_constructs::{KubernetesVersion, NodeGroup, NodeGroupProps, WorkloadCluster};
 use stackwright_core::{Construct, Environment};
 
-fn net(s: &str) -> ipnet::Ipv4Net {
+fn net(s: &str) -> stackwright_constructs::cidr::Ipv4Cidr {
     s.parse().unwrap()
 }
 

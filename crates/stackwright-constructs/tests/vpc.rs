@@ -9,7 +9,7 @@ use stackwright_constructs::vpc::{
 };
 use stackwright_core::Construct;
 
-fn net(s: &str) -> ipnet::Ipv4Net {
+fn net(s: &str) -> stackwright_constructs::cidr::Ipv4Cidr {
     s.parse().unwrap()
 }
 
