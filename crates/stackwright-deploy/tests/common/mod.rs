@@ -112,14 +112,22 @@ impl Drop for Emulator {
         let pid = self.child.id().to_string();
         let _ = Command::new("kill").args(["-TERM", &pid]).status();
         let start = Instant::now();
+        let mut stopped = false;
         while start.elapsed() < Duration::from_secs(10) {
             if let Ok(Some(_)) = self.child.try_wait() {
-                return;
+                stopped = true;
+                break;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if !stopped {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        // Keep the state (and the server's log) of a failed test for a look.
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.state);
+        }
     }
 }
 
