@@ -14,7 +14,8 @@
 //! passing silently. The runbook runs under a role that may only describe security groups and
 //! revoke rules of this one group.
 
-use stackwright_core::{Attr, Node, Pseudo, RawResource, Resource, Result, SubPart, Value};
+use stackwright_cfn::ssm;
+use stackwright_core::{Attr, Node, Pseudo, Resource, Result, SubPart, Val, Value};
 
 use crate::arn;
 
@@ -66,13 +67,12 @@ pub(crate) fn restrict(vpc: &Node, group: Attr<SecurityGroupId>) -> Result<()> {
     Resource::new(
         &scope,
         "Resource",
-        RawResource::new("AWS::SSM::Association")
-            .with("Name", RUNBOOK)
-            .with(
-                "Parameters",
-                Value::map([("GroupId", Value::list([group])), ("AutomationAssumeRole", Value::list([role.arn()]))]),
-            )
-            .with("WaitForSuccessTimeoutSeconds", WAIT_SECONDS),
+        ssm::Association::new(RUNBOOK)
+            .with_parameters([
+                ("GroupId", Val::<Vec<String>>::unchecked(Value::list([group]))),
+                ("AutomationAssumeRole", Val::<Vec<String>>::unchecked(Value::list([role.arn()]))),
+            ])
+            .with_wait_for_success_timeout_seconds(WAIT_SECONDS),
     )?;
     Ok(())
 }

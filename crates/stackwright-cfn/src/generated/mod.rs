@@ -50,6 +50,7 @@ pub const TYPE_NAMES: &[&str] = &[
     "AWS::SNS::Subscription",
     "AWS::SNS::Topic",
     "AWS::SNS::TopicPolicy",
+    "AWS::SSM::Association",
     "AWS::SSM::Parameter",
     "AWS::SecretsManager::Secret",
 ];
@@ -93,6 +94,7 @@ pub fn replaces_on_change(type_name: &str) -> Option<&'static [&'static str]> {
         "AWS::SNS::Subscription" => Some(sns::Subscription::REPLACES_ON_CHANGE),
         "AWS::SNS::Topic" => Some(sns::Topic::REPLACES_ON_CHANGE),
         "AWS::SNS::TopicPolicy" => Some(sns::TopicPolicy::REPLACES_ON_CHANGE),
+        "AWS::SSM::Association" => Some(ssm::Association::REPLACES_ON_CHANGE),
         "AWS::SSM::Parameter" => Some(ssm::Parameter::REPLACES_ON_CHANGE),
         "AWS::SecretsManager::Secret" => Some(secretsmanager::Secret::REPLACES_ON_CHANGE),
         _ => None,
@@ -138,6 +140,7 @@ pub fn attribute_names(type_name: &str) -> Option<&'static [&'static str]> {
         "AWS::SNS::Subscription" => Some(sns::SubscriptionAttributes::NAMES),
         "AWS::SNS::Topic" => Some(sns::TopicAttributes::NAMES),
         "AWS::SNS::TopicPolicy" => Some(sns::TopicPolicyAttributes::NAMES),
+        "AWS::SSM::Association" => Some(ssm::AssociationAttributes::NAMES),
         "AWS::SSM::Parameter" => Some(ssm::ParameterAttributes::NAMES),
         "AWS::SecretsManager::Secret" => Some(secretsmanager::SecretAttributes::NAMES),
         _ => None,
