@@ -121,7 +121,7 @@ impl Runtime {
         for (id, r) in results {
             match r {
                 NodeResult::Done(d) => report.stacks.push(d),
-                NodeResult::Failed(e) => report.fail(&id, e),
+                NodeResult::Failed(e) => report.fail(&id, e.in_stack(&id)),
                 NodeResult::Skipped { because } => {
                     self.progress.line(format!("{id}: not destroyed because {because} failed"));
                     report.skipped.push(Skipped { stack: id, because });

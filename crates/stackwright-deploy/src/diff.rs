@@ -195,6 +195,7 @@ impl Runtime {
             match r {
                 NodeResult::Done(d) => report.stacks.push(d),
                 NodeResult::Failed(e) => {
+                    let e = e.in_stack(&id);
                     report.failed.push(Failure { target: id, message: e.to_string() });
                     report.errors.push(e);
                 }

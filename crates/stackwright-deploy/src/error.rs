@@ -81,6 +81,17 @@ impl Error {
         Error::Kubernetes { cluster: cluster.to_string(), message: message.into() }
     }
 
+    /// Names the stack an error of a call or a wait belongs to (other errors name it already,
+    /// or must keep their exit code).
+    pub(crate) fn in_stack(self, stack: &str) -> Self {
+        match self {
+            e @ (Error::Aws { .. } | Error::RetriesExhausted { .. } | Error::Timeout { .. }) => {
+                Error::Stack { stack: stack.to_string(), message: e.to_string() }
+            }
+            other => other,
+        }
+    }
+
     /// Several errors as one (one error stays itself).
     pub(crate) fn many(mut errors: Vec<Error>) -> Self {
         if errors.len() == 1 { errors.remove(0) } else { Error::Many(errors) }

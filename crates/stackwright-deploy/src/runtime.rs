@@ -199,7 +199,7 @@ impl Runtime {
                     done.insert(id);
                     report.stacks.push(d);
                 }
-                NodeResult::Failed(e) => report.fail(&id, e),
+                NodeResult::Failed(e) => report.fail(&id, e.in_stack(&id)),
                 NodeResult::Skipped { because } => {
                     self.progress.line(format!("{id}: not deployed because {because} failed"));
                     report.skipped.push(Skipped { stack: id, because });
