@@ -25,6 +25,18 @@ use crate::retry::{RetryPolicy, retry};
 /// The largest template CloudFormation accepts inline (`TemplateBody`).
 pub const MAX_TEMPLATE_BODY: usize = 51_200;
 
+/// The template as sent: as synthesized when it fits, else without whitespace (the same JSON;
+/// deployed templates are compared parsed). `Err(size)` when even that is too large.
+pub fn inline_body(template: &str) -> std::result::Result<String, usize> {
+    if template.len() <= MAX_TEMPLATE_BODY {
+        return Ok(template.to_string());
+    }
+    let compact = serde_json::from_str::<serde_json::Value>(template)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| template.to_string());
+    if compact.len() <= MAX_TEMPLATE_BODY { Ok(compact) } else { Err(compact.len()) }
+}
+
 /// When a change set needs a human's yes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -395,16 +407,23 @@ impl Engine<'_> {
     ) -> Result<(Option<StackInfo>, Vec<StackEvent>)> {
         let start = Instant::now();
         let mut interval = self.options.poll;
-        let mut seen = Vec::new();
+        let mut seen: Vec<StackEvent> = Vec::new();
+        let mut ids = std::collections::HashSet::new();
+        // Every event once, even from an API that pages oddly (moto lists oldest first).
+        let mut take = |events: Vec<StackEvent>, seen: &mut Vec<StackEvent>| {
+            for e in events {
+                if ids.insert(e.event_id.clone()) {
+                    self.show_event(&e);
+                    seen.push(e);
+                }
+            }
+        };
         loop {
             let events = self.events_since(stack_id, since.as_deref()).await?;
-            for e in &events {
-                self.show_event(e);
-            }
             if let Some(last) = events.last() {
                 since = Some(last.event_id.clone());
             }
-            seen.extend(events);
+            take(events, &mut seen);
             let info = self.describe(stack_id).await?;
             match &info {
                 Some(i) if i.in_progress() => {}
@@ -412,10 +431,7 @@ impl Engine<'_> {
                     // Events written between the last poll and the final status (a deleted
                     // stack's events stay readable by its id for a while; if not, never mind).
                     if let Ok(late) = self.events_since(stack_id, since.as_deref()).await {
-                        for e in &late {
-                            self.show_event(e);
-                        }
-                        seen.extend(late);
+                        take(late, &mut seen);
                     }
                     return Ok((info, seen));
                 }
@@ -572,13 +588,14 @@ impl Engine<'_> {
         template_body: &str,
         parameters: &BTreeMap<String, String>,
     ) -> Result<Option<(String, Vec<ResourceChange>)>> {
-        if template_body.len() > MAX_TEMPLATE_BODY {
-            return Err(self.fail(format!(
-                "the template is {} bytes; CloudFormation takes at most {MAX_TEMPLATE_BODY} inline\n  \
-                 hint: split the stack (templates uploaded to S3 are not supported by this runtime yet)",
-                template_body.len()
-            )));
-        }
+        let template_body = inline_body(template_body).map_err(|size| {
+            self.fail(format!(
+                "the template is {size} bytes even without whitespace; CloudFormation takes at most \
+                 {MAX_TEMPLATE_BODY} inline\n  \
+                 hint: split the stack (templates uploaded to S3 are not supported by this runtime yet)"
+            ))
+        })?;
+        let template_body = template_body.as_str();
         let kind = match existing {
             Some(i) if i.status != "REVIEW_IN_PROGRESS" => ChangeSetType::Update,
             _ => ChangeSetType::Create,
@@ -826,4 +843,33 @@ pub fn update_rollback_failed_help(stack_name: &str) -> String {
          (or `aws cloudformation continue-update-rollback --stack-name {stack_name}`, adding \
          --resources-to-skip for resources that cannot be restored), and deploy again"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_templates_are_sent_without_whitespace_when_that_fits() {
+        let small = "{\n  \"Resources\": {}\n}";
+        assert_eq!(inline_body(small).unwrap(), small);
+        let resources: serde_json::Map<String, serde_json::Value> = (0..600)
+            .map(|i| {
+                (
+                    format!("Param{i}"),
+                    serde_json::json!({"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String"}}),
+                )
+            })
+            .collect();
+        let pretty = serde_json::to_string_pretty(&serde_json::json!({ "Resources": resources })).unwrap();
+        assert!(pretty.len() > MAX_TEMPLATE_BODY);
+        let sent = inline_body(&pretty).unwrap();
+        assert!(sent.len() <= MAX_TEMPLATE_BODY);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&sent).unwrap(),
+            serde_json::from_str::<serde_json::Value>(&pretty).unwrap()
+        );
+        let huge = format!("{{\"Description\": \"{}\"}}", "x".repeat(60_000));
+        assert_eq!(inline_body(&huge), Err(huge.len() - 1), "the size without whitespace");
+    }
 }
