@@ -644,6 +644,8 @@ fn needs_wait(kind: &str, body: &Json) -> bool {
     match kind {
         "Deployment" | "StatefulSet" | "DaemonSet" | "CustomResourceDefinition" => true,
         "Service" => body.pointer("/spec/type").and_then(Json::as_str) == Some("LoadBalancer"),
+        // An Ingress gets its address when the controller has provisioned the load balancer.
+        "Ingress" => true,
         _ => false,
     }
 }
@@ -724,7 +726,7 @@ pub fn readiness(kind: &str, o: &Json) -> Readiness {
                 _ => Readiness::Waiting("not established yet".into()),
             }
         }
-        "Service" => {
+        "Service" | "Ingress" => {
             let ingress =
                 o.pointer("/status/loadBalancer/ingress").and_then(Json::as_array).is_some_and(|i| !i.is_empty());
             if ingress { Readiness::Ready } else { Readiness::Waiting("the load balancer is being provisioned".into()) }
@@ -781,6 +783,10 @@ mod tests {
         assert_eq!(readiness("Service", &lb), Readiness::Ready);
         assert!(needs_wait("Service", &lb));
         assert!(!needs_wait("Service", &json!({"spec": {"type": "ClusterIP"}})));
+        let ingress = json!({"status": {"loadBalancer": {"ingress": [{"hostname": "k8s-shop.elb.amazonaws.com"}]}}});
+        assert!(needs_wait("Ingress", &ingress));
+        assert_eq!(readiness("Ingress", &ingress), Readiness::Ready);
+        assert!(matches!(readiness("Ingress", &json!({"status": {"loadBalancer": {}}})), Readiness::Waiting(_)));
     }
 
     #[test]
