@@ -80,6 +80,9 @@ pub struct EksClusterProps<'a> {
     pub name: Option<String>,
     /// Default: private only.
     pub endpoint_access: EndpointAccess,
+    /// Blocks besides the VPC's own that may reach the private endpoint (a VPN, a peered VPC
+    /// where CI runs): HTTPS rules on the control-plane security group. Default: none.
+    pub private_access_cidrs: Vec<Ipv4Cidr>,
     /// IAM roles or users (ARNs) given cluster-admin through access entries.
     pub admin_principals: Vec<Val<String>>,
     /// Whether the principal that creates the cluster (the deploying role) is cluster admin
@@ -108,6 +111,7 @@ impl<'a> EksClusterProps<'a> {
             version,
             name: None,
             endpoint_access: EndpointAccess::Private,
+            private_access_cidrs: Vec::new(),
             admin_principals: Vec::new(),
             bootstrap_creator_admin: true,
             log_retention_days: DEFAULT_RETENTION_DAYS,
@@ -179,6 +183,14 @@ impl EksCluster {
         check_name(&mut problems, &name);
         let node_subnets = pick_node_subnets(&mut problems, props.vpc);
         check_endpoint_access(&mut problems, &props.endpoint_access);
+        for cidr in &props.private_access_cidrs {
+            if cidr.prefix_len() == 0 || !cidr::is_network_address(cidr.net()) {
+                problems.push(
+                    format!("private_access_cidrs has {cidr}, which is not a network block smaller than the internet"),
+                    "list the networks (a VPN, a CI VPC) that reach the endpoint, written as network addresses",
+                );
+            }
+        }
         check_retention(&mut problems, "control-plane log", props.log_retention_days);
         if let Some(cidr) = props.service_ipv4_cidr {
             check_service_cidr(&mut problems, cidr.net(), props.vpc.cidr());
@@ -244,11 +256,22 @@ impl EksCluster {
             "ControlPlaneSecurityGroup",
             ec2::SecurityGroup::new(format!("EKS {name} control plane: HTTPS from inside the VPC"))
                 .with_vpc_id(vpc.vpc_id())
-                .with_security_group_ingress([ec2::security_group::Ingress::new("tcp")
-                    .with_cidr_ip(vpc.cidr().to_string())
-                    .with_from_port(443)
-                    .with_to_port(443)
-                    .with_description("Kubernetes API from the VPC")])
+                .with_security_group_ingress(
+                    std::iter::once((vpc.cidr().to_string(), "Kubernetes API from the VPC".to_string()))
+                        .chain(
+                            props
+                                .private_access_cidrs
+                                .iter()
+                                .map(|c| (c.to_string(), format!("Kubernetes API from {c}"))),
+                        )
+                        .map(|(cidr, description)| {
+                            ec2::security_group::Ingress::new("tcp")
+                                .with_cidr_ip(cidr)
+                                .with_from_port(443)
+                                .with_to_port(443)
+                                .with_description(description)
+                        }),
+                )
                 .with_security_group_egress([no_egress()])
                 .with_tags([Tag::new(
                     "Name",

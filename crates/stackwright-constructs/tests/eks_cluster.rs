@@ -193,6 +193,7 @@ fn admins_get_access_entries_and_public_access_is_limited() {
         EksClusterProps::new(&vpc, KubernetesVersion::V1_36).admin("arn:aws:iam::123456789012:role/platform-admins");
     props.endpoint_access = EndpointAccess::PublicAndPrivate { public_cidrs: vec![net("203.0.113.0/24")] };
     props.bootstrap_creator_admin = false;
+    props.private_access_cidrs = vec![net("172.31.0.0/16")];
     let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", props).unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     let t = template(&app.synth().unwrap(), "prod-cluster");
@@ -206,6 +207,10 @@ fn admins_get_access_entries_and_public_access_is_limited() {
     let vpc_config = &t["Resources"]["Cluster"]["Properties"]["ResourcesVpcConfig"];
     assert_eq!(vpc_config["EndpointPublicAccess"], true);
     assert_eq!(vpc_config["PublicAccessCidrs"], serde_json::json!(["203.0.113.0/24"]));
+    let ingress = &t["Resources"]["ClusterControlPlaneSecurityGroup"]["Properties"]["SecurityGroupIngress"];
+    assert_eq!(ingress[0]["CidrIp"], "10.0.0.0/16");
+    assert_eq!(ingress[1]["CidrIp"], "172.31.0.0/16");
+    assert_eq!(ingress[1]["FromPort"], 443);
 }
 
 #[test]
@@ -280,6 +285,16 @@ fn public_endpoint_open_to_the_internet_needs_a_reason() {
     );
     let err = cluster_error(|p| p.endpoint_access = EndpointAccess::PublicAndPrivate { public_cidrs: vec![] });
     assert_problem(&err, "endpoint_access is PublicAndPrivate but lists no public CIDR", "list the blocks allowed");
+}
+
+#[test]
+fn private_access_from_the_whole_internet() {
+    let err = cluster_error(|p| p.private_access_cidrs = vec![net("0.0.0.0/0")]);
+    assert_problem(
+        &err,
+        "private_access_cidrs has 0.0.0.0/0, which is not a network block smaller than the internet",
+        "list the networks (a VPN, a CI VPC) that reach the endpoint",
+    );
 }
 
 #[test]
