@@ -447,28 +447,10 @@ impl Engine<'_> {
         }
     }
 
-    /// The first failure among `events`, as a readable root cause.
-    pub fn root_cause(&self, events: &[StackEvent]) -> Option<String> {
-        let is_cancel =
-            |e: &&StackEvent| e.reason.as_deref().is_some_and(|r| r.contains("cancelled") || r.contains("canceled"));
-        let resource_failure = events
-            .iter()
-            .filter(|e| e.failed() && e.logical_id != self.entry.stack_name)
-            .find(|e| !is_cancel(e))
-            .or_else(|| events.iter().find(|e| e.failed()));
-        resource_failure.map(|e| {
-            let who = match &e.path {
-                Some(p) => format!("{p} ({}, {})", e.logical_id, e.resource_type),
-                None => format!("{} ({})", e.logical_id, e.resource_type),
-            };
-            format!("{who} {}: {}", e.status, e.reason.as_deref().unwrap_or("no reason given"))
-        })
-    }
-
     fn failure(&self, info: Option<&StackInfo>, events: &[StackEvent], doing: &str) -> Error {
         let status = info.map(|i| i.status.as_str()).unwrap_or("DELETED");
         let mut message = format!("{doing} failed; the stack is {status}");
-        match self.root_cause(events) {
+        match root_cause(events, &self.entry.stack_name) {
             Some(cause) => message.push_str(&format!("\n  root cause: {cause}")),
             None => {
                 if let Some(reason) = info.and_then(|i| i.reason.as_deref()) {
@@ -834,6 +816,25 @@ impl Engine<'_> {
     }
 }
 
+/// The first failure among `events` (oldest first) as a readable root cause: a resource's
+/// failure rather than the stack's, and not the "cancelled" failures that follow the real one.
+pub fn root_cause(events: &[StackEvent], stack_name: &str) -> Option<String> {
+    let is_cancel =
+        |e: &&StackEvent| e.reason.as_deref().is_some_and(|r| r.contains("cancelled") || r.contains("canceled"));
+    let resource_failure = events
+        .iter()
+        .filter(|e| e.failed() && e.logical_id != stack_name)
+        .find(|e| !is_cancel(e))
+        .or_else(|| events.iter().find(|e| e.failed()));
+    resource_failure.map(|e| {
+        let who = match &e.path {
+            Some(p) => format!("{p} ({}, {})", e.logical_id, e.resource_type),
+            None => format!("{} ({})", e.logical_id, e.resource_type),
+        };
+        format!("{who} {}: {}", e.status, e.reason.as_deref().unwrap_or("no reason given"))
+    })
+}
+
 /// What to do about `UPDATE_ROLLBACK_FAILED`.
 pub fn update_rollback_failed_help(stack_name: &str) -> String {
     format!(
@@ -848,6 +849,42 @@ pub fn update_rollback_failed_help(stack_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn event(id: &str, logical: &str, status: &str, reason: &str) -> StackEvent {
+        StackEvent {
+            event_id: id.into(),
+            timestamp: String::new(),
+            logical_id: logical.into(),
+            resource_type: if logical == "app-prod-web" { "AWS::CloudFormation::Stack" } else { "AWS::EC2::Subnet" }
+                .into(),
+            status: status.into(),
+            reason: (!reason.is_empty()).then(|| reason.to_string()),
+            path: (logical != "app-prod-web").then(|| format!("prod/web/{logical}")),
+        }
+    }
+
+    #[test]
+    fn the_root_cause_is_the_first_real_resource_failure() {
+        let events = vec![
+            event("1", "app-prod-web", "UPDATE_IN_PROGRESS", "User Initiated"),
+            event("2", "Queue", "UPDATE_FAILED", "Resource update cancelled"),
+            event("3", "Subnet", "CREATE_FAILED", "The CIDR '10.0.0.0/24' conflicts with another subnet"),
+            event("4", "Other", "CREATE_FAILED", "Resource creation cancelled"),
+            event(
+                "5",
+                "app-prod-web",
+                "UPDATE_ROLLBACK_IN_PROGRESS",
+                "The following resource(s) failed to create: [Subnet].",
+            ),
+        ];
+        assert_eq!(
+            root_cause(&events, "app-prod-web").unwrap(),
+            "prod/web/Subnet (Subnet, AWS::EC2::Subnet) CREATE_FAILED: The CIDR '10.0.0.0/24' conflicts with another subnet"
+        );
+        let only_stack = vec![event("1", "app-prod-web", "CREATE_FAILED", "Template error")];
+        assert!(root_cause(&only_stack, "app-prod-web").unwrap().contains("Template error"));
+        assert_eq!(root_cause(&events[..1], "app-prod-web"), None);
+    }
 
     #[test]
     fn large_templates_are_sent_without_whitespace_when_that_fits() {

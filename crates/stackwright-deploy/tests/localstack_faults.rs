@@ -24,6 +24,11 @@ use common::proxy::Proxy;
 /// not exist (named to come last: LocalStack creates in logical-id order, and cannot delete a
 /// stack whose failed create skipped resources; its route delete tolerates the missing table).
 fn synth(dir: &Path, broken: bool, production: bool) -> Arc<Assembly> {
+    synth_with(dir, broken, production, false)
+}
+
+/// The same, with an extra security group when `security_group` (a "broadening" change).
+fn synth_with(dir: &Path, broken: bool, production: bool, security_group: bool) -> Arc<Assembly> {
     let app = App::new("faults");
     let dev = app.environment("dev", Account::new("000000000000").unwrap(), Region::UsEast1);
     if production {
@@ -40,6 +45,14 @@ fn synth(dir: &Path, broken: bool, production: bool) -> Arc<Assembly> {
     )
     .unwrap();
     Resource::new(&stack, "Topic", RawResource::new("AWS::SNS::Topic").with("TopicName", "faults-topic")).unwrap();
+    if security_group {
+        Resource::new(
+            &stack,
+            "Ingress",
+            RawResource::new("AWS::EC2::SecurityGroup").with("GroupDescription", "ingress"),
+        )
+        .unwrap();
+    }
     if broken {
         Resource::new(
             &stack,
@@ -189,6 +202,22 @@ async fn update_rollback_failed_in_progress_and_protection() {
         lines(&rt3)
     );
     assert_eq!(report.stacks[0].action, Action::Unchanged);
+
+    // A security-group change needs approval (--require-approval broadening, the default):
+    // without --yes and without a terminal, nothing is executed and the exit code is 3.
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        let with_sg = synth_with(&dir, false, true, true);
+        let mut asking = runtime(&proxy.endpoint());
+        asking.cfn.yes = false;
+        let (executes, deletes) = (proxy.seen("ExecuteChangeSet"), proxy.seen("DeleteChangeSet"));
+        let mut report = asking.deploy(with_sg.clone(), &[], false).await;
+        let err = report.result().unwrap_err();
+        assert_eq!(err.exit_code(), exit::APPROVAL, "{err}");
+        assert!(err.to_string().contains("IAM/security-group changes (Ingress) need approval"), "{err}");
+        assert_eq!(proxy.seen("ExecuteChangeSet"), executes);
+        assert_eq!(proxy.seen("DeleteChangeSet"), deletes + 1, "the change set is not left behind");
+        synth(&dir, false, true);
+    }
 
     // Production: termination protection is on, and destroy refuses.
     let info =
