@@ -280,3 +280,18 @@ fn the_platform_passes_the_validators() {
     let k8s = run("validate-k8s", &[&dir.join("k8s")]);
     assert!(k8s.contains(", 0 errors"), "{k8s}");
 }
+
+#[test]
+fn two_synths_of_the_platform_are_byte_identical() {
+    let synth = || {
+        let (app, cluster) = platform();
+        let prod = stackwright_core::Construct::node(&cluster).environment().unwrap();
+        let repo =
+            stackwright_constructs::EcrRepo::new(&prod.stack("registry"), "FlaskApp", Default::default()).unwrap();
+        repo.grant_push("arn:aws:iam::123456789012:role/ci");
+        app.synth().unwrap()
+    };
+    let (a, b) = (synth(), synth());
+    assert_eq!(a.files, b.files);
+    assert_eq!(a.manifest_json(), b.manifest_json());
+}
