@@ -13,7 +13,10 @@ use stackwright_core::{App, Error, Result};
 pub const DEFAULT_OUT: &str = "out";
 
 #[derive(Debug, Parser)]
-#[command(about = "Synthesize (and, with the `deploy` feature, deploy) this stackwright app")]
+#[command(
+    about = "Synthesize (and, with the `deploy` feature, deploy) this stackwright app",
+    after_help = "With the `deploy` feature: diff, deploy, destroy (see `<program> deploy --help`, docs/deploying.md)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
