@@ -115,7 +115,11 @@ pub fn run(app: &App, args: Vec<String>) -> stackwright_core::Result<()> {
 
 /// Parses `args` (subcommand first), runs the command and returns the exit code.
 pub fn main(app: Option<&App>, args: Vec<String>, aws: AwsOptions) -> i32 {
-    let cli = match Cli::try_parse_from(std::iter::once("stackwright".to_string()).chain(args)) {
+    let program = std::env::args()
+        .next()
+        .and_then(|p| std::path::Path::new(&p).file_name().map(|f| f.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "stackwright".into());
+    let cli = match Cli::try_parse_from(std::iter::once(program).chain(args)) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
