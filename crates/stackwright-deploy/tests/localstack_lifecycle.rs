@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use stackwright_core::{Account, App, RawResource, Region, Resource};
+use stackwright_core::{Account, App, DeletionPolicy, RawResource, Region, Resource};
 use stackwright_deploy::cfn::Action;
 use stackwright_deploy::error::exit;
 use stackwright_deploy::plan::Assembly;
@@ -36,6 +36,17 @@ fn synth(version: u32, dir: &Path) -> Arc<Assembly> {
             .with("Value", value),
     )
     .unwrap();
+    // Kept when the stack goes: destroy reports it.
+    let kept = Resource::new(
+        &network,
+        "Kept",
+        RawResource::new("AWS::SSM::Parameter")
+            .with("Name", "/lifecycle/kept")
+            .with("Type", "String")
+            .with("Value", "k"),
+    )
+    .unwrap();
+    kept.set_deletion_policy(DeletionPolicy::Retain);
     let web = dev.stack("web");
     Resource::new(
         &web,
@@ -82,6 +93,23 @@ fn query(port: u16, service: &str, body: &str) -> String {
         s,
         "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
          Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=00\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// An unsigned SSM (JSON protocol) call.
+fn ssm(port: u16, action: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AmazonSSM.{action}\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ssm/aws4_request, SignedHeaders=host, Signature=00\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
@@ -174,7 +202,15 @@ async fn create_update_replace_noop_destroy() {
     assert!(!vpcs.contains(&vpc_id), "the VPC is gone: {vpcs}");
     let topics = query(ls.port, "sns", "Action=ListTopics&Version=2010-03-31");
     assert!(!topics.contains("lifecycle-alerts"), "{topics}");
-    let params = query(ls.port, "ssm", "Action=GetParameter&Name=%2Flifecycle%2Fsetting");
+    let network = report.stacks.iter().find(|d| d.stack == "dev-network").unwrap();
+    assert_eq!(network.retained.len(), 1, "{network:?}");
+    assert!(
+        network.retained[0].starts_with("dev/network/Kept (Kept, AWS::SSM::Parameter): DeletionPolicy Retain"),
+        "{network:?}"
+    );
+    // (LocalStack 4.13.1 deletes it all the same: it ignores DeletionPolicy on stack deletes;
+    // AWS keeps it and reports DELETE_SKIPPED, which the runtime also reports.)
+    let setting = ssm(ls.port, "GetParameter", r#"{"Name": "/lifecycle/setting"}"#);
+    assert!(setting.contains("ParameterNotFound"), "deleted: {setting}");
     eprintln!("lifecycle test took {:?}", started.elapsed());
-    drop(params);
 }
