@@ -187,12 +187,12 @@ fn fastest<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
 
 /// Prints time per resource for each size and how it grows, from a few runs of its own.
 fn summary() {
-    println!("\nsummary (fastest of 5 runs; build + synth in memory):");
+    println!("\nsummary (fastest of 10 runs; build + synth in memory):");
     println!("{:>7} {:>10} {:>12} {:>15}", "stacks", "resources", "total", "per resource");
     let mut per_resource = Vec::new();
     for stacks in [10, 100, 1000] {
         let n = resources(stacks);
-        let t = fastest(5, || build(stacks).and_then(|app| app.synth()).expect("synth"));
+        let t = fastest(10, || build(stacks).and_then(|app| app.synth()).expect("synth"));
         let each = t / n as u32;
         per_resource.push(each);
         println!("{stacks:>7} {n:>10} {:>12.2?} {:>15.2?}", t, each);
@@ -201,7 +201,7 @@ fn summary() {
     println!("time per resource at 1,000 stacks / at 10 stacks: {growth:.2} (1.00 is linear growth)");
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out");
-    let t = fastest(5, || build_platform(1000, 5).and_then(|app| app.synth_to(&out)).expect("synth"));
+    let t = fastest(10, || build_platform(1000, 5).and_then(|app| app.synth_to(&out)).expect("synth"));
     println!(
         "1,000 applications / 200 stacks ({} resources), built, synthesized and written: {t:.2?} (bar: 1 s)",
         SHARED + 1000 * 5
