@@ -269,21 +269,35 @@ async fn throttling_and_drops_within_and_beyond_the_budget_and_an_interrupted_de
     assert_eq!(err.exit_code(), exit::FAILED);
     proxy.rules.lock().unwrap().throttle.clear();
 
-    // Interrupted: the process dies right after ExecuteChangeSet (the task is aborted); the
-    // rerun finds the stack still in progress (the proxy says so twice), waits, and converges.
+    // Interrupted: a deploy process (the stackwright-deploy binary) is killed with SIGKILL right
+    // after its ExecuteChangeSet is answered; the rerun finds the stack still in progress (the
+    // proxy says so twice), waits, and converges without executing anything.
     let rt = runtime(&proxy.endpoint());
     let destroyed = rt.destroy(assembly.clone(), &[], false).await.result();
     destroyed.unwrap_or_else(|e| panic!("{e}\n{}", lines(&rt)));
     let executes = proxy.answered("ExecuteChangeSet");
-    let task = {
-        let (rt, assembly) = (rt.clone(), assembly.clone());
-        tokio::spawn(async move { rt.deploy(assembly, &[], false).await })
-    };
+    let home = common::temp_dir("killed-home");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stackwright-deploy"))
+        .args(["deploy", "--app-dir", &dir.display().to_string(), "--yes", "--plain"])
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_ENDPOINT_URL", proxy.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
     while proxy.answered("ExecuteChangeSet") == executes {
+        assert!(started.elapsed() < Duration::from_secs(60), "the deploy process never executed its change set");
+        assert!(child.try_wait().unwrap().is_none(), "the deploy process ended before executing");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    task.abort();
-    let _ = task.await;
+    child.kill().unwrap();
+    let killed = child.wait().unwrap();
+    assert!(!killed.success(), "{killed}");
     proxy.rewrite(
         "DescribeStacks",
         "<StackStatus>CREATE_COMPLETE</StackStatus>",
