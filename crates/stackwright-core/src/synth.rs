@@ -525,10 +525,16 @@ impl Synth<'_> {
                             None => continue,
                         },
                         other => {
-                            let name = format!("Var{}", variables.len() + 1);
+                            // The same value used twice is one variable.
                             let rendered = self.render(other, pos, from, path);
-                            variables.insert(name.clone(), rendered);
-                            name
+                            match variables.iter().find(|(_, v)| **v == rendered) {
+                                Some((name, _)) => name.clone(),
+                                None => {
+                                    let name = format!("Var{}", variables.len() + 1);
+                                    variables.insert(name.clone(), rendered);
+                                    name
+                                }
+                            }
                         }
                     };
                     has_references = true;

@@ -340,6 +340,51 @@ impl<T> Val<T> {
     }
 }
 
+/// Typed intrinsic functions: the functions whose result type is known.
+impl Val<String> {
+    /// `Fn::Sub` (see the [`sub!`](crate::sub) macro for the pieces).
+    pub fn sub(parts: impl IntoIterator<Item = SubPart>) -> Self {
+        Val::unchecked(Value::sub(parts))
+    }
+
+    /// `Fn::Join` of strings.
+    pub fn join(delimiter: &str, items: impl IntoIterator<Item = Val<String>>) -> Self {
+        Val::unchecked(Value::join(delimiter, items.into_iter().map(Val::into_value)))
+    }
+
+    /// `Fn::Select` of one item of a list.
+    pub fn select(index: u32, list: impl Into<Val<Vec<String>>>) -> Self {
+        Val::unchecked(Value::select(index, list.into().into_value()))
+    }
+
+    /// `Fn::Base64`.
+    pub fn base64(text: impl Into<Val<String>>) -> Self {
+        Val::unchecked(Value::Base64(Box::new(text.into().into_value())))
+    }
+}
+
+impl Val<Vec<String>> {
+    /// `Fn::GetAZs` of the stack's own region.
+    pub fn azs() -> Self {
+        Val::unchecked(Value::azs())
+    }
+
+    /// `Fn::Cidr`: `count` blocks with `cidr_bits` host bits each, carved from `block`.
+    pub fn cidr(block: impl Into<Val<String>>, count: u32, cidr_bits: u32) -> Self {
+        Val::unchecked(Value::cidr(block.into().into_value(), count, cidr_bits))
+    }
+
+    /// `Fn::Split`.
+    pub fn split(delimiter: &str, source: impl Into<Val<String>>) -> Self {
+        Val::unchecked(Value::Split(delimiter.to_string(), Box::new(source.into().into_value())))
+    }
+
+    /// A list of typed strings, literal or not.
+    pub fn of(items: impl IntoIterator<Item = Val<String>>) -> Self {
+        Val::unchecked(Value::List(items.into_iter().map(Val::into_value).collect()))
+    }
+}
+
 impl<T> Clone for Val<T> {
     fn clone(&self) -> Self {
         Val::unchecked(self.value.clone())
@@ -564,5 +609,22 @@ impl<T: ToValue> ToValue for Vec<T> {
 impl<T: ToValue> ToValue for IndexMap<String, T> {
     fn to_value(&self) -> Value {
         Value::Map(self.iter().map(|(k, v)| (k.clone(), v.to_value())).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_intrinsics_build_the_untyped_functions() {
+        let az: Val<String> = Val::select(1, Val::azs());
+        assert_eq!(az.value(), &Value::select(1, Value::azs()));
+        let subnets = Val::cidr("10.0.0.0/16", 4, 8);
+        assert_eq!(subnets.value(), &Value::cidr("10.0.0.0/16", 4, 8));
+        let joined = Val::join(",", [Val::from("a"), Val::from(Pseudo::Region)]);
+        assert_eq!(joined.value(), &Value::join(",", [Value::from("a"), Value::Pseudo(Pseudo::Region)]));
+        let arn = Val::sub([SubPart::from("arn:"), SubPart::from(Pseudo::Partition)]);
+        assert!(matches!(arn.value(), Value::Sub(parts) if parts.len() == 2));
     }
 }

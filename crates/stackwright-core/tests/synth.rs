@@ -358,7 +358,8 @@ fn intrinsics_render_as_cloudformation_expects() {
         .with("Az", Value::select(1, Value::azs()))
         .with("Cidrs", Value::cidr(v.get_att::<String>("CidrBlock"), 4, 8))
         .with("Plain", sub!("no ", "references"))
-        .with("Complex", sub!("x-", Value::select(0, Value::azs())));
+        .with("Complex", sub!("x-", Value::select(0, Value::azs())))
+        .with("Twice", sub!(Value::select(0, Value::azs()), "/", Value::select(0, Value::azs())));
     Resource::new(&stack, "Thing", props).unwrap();
     let assembly = app.synth().unwrap();
     let t: serde_json::Value = serde_json::from_str(assembly.file("prod-s.template.json").unwrap()).unwrap();
@@ -374,6 +375,10 @@ fn intrinsics_render_as_cloudformation_expects() {
     assert_eq!(
         p["Complex"],
         serde_json::json!({ "Fn::Sub": ["x-${Var1}", { "Var1": { "Fn::Select": ["0", { "Fn::GetAZs": "" }] } }] })
+    );
+    assert_eq!(
+        p["Twice"],
+        serde_json::json!({ "Fn::Sub": ["${Var1}/${Var1}", { "Var1": { "Fn::Select": ["0", { "Fn::GetAZs": "" }] } }] })
     );
     assert_eq!(t["Resources"]["Thing"]["Metadata"]["stackwright:path"], "prod/s/Thing");
 }
