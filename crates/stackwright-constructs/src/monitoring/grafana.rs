@@ -66,6 +66,9 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
         ("GF_SECURITY_ADMIN_PASSWORD__FILE", "/etc/grafana/admin/admin-password"),
         ("GF_PATHS_DATA", "/var/lib/grafana"),
         ("GF_PATHS_PROVISIONING", "/etc/grafana/provisioning"),
+        // Everything Grafana writes stays on its data volume (the root filesystem is read-only).
+        ("GF_PATHS_LOGS", "/var/lib/grafana/logs"),
+        ("GF_PATHS_PLUGINS", "/var/lib/grafana/plugins"),
         ("GF_LOG_MODE", "console"),
         ("GF_AUTH_ANONYMOUS_ENABLED", "false"),
         ("GF_USERS_ALLOW_SIGN_UP", "false"),
