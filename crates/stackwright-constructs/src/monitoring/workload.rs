@@ -141,6 +141,9 @@ impl Pod {
                     })
                     .collect(),
             ),
+            // Liveness only starts once the process is up (Prometheus may replay its WAL for
+            // minutes after a restart): up to 5 minutes.
+            startup_probe: Some(Probe { failure_threshold: Some(30), ..probe(&self.liveness, 10) }),
             liveness_probe: Some(probe(&self.liveness, 15)),
             readiness_probe: Some(probe(&self.readiness, 10)),
             resources: Some(self.resources.requirements()),
