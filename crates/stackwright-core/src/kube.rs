@@ -248,8 +248,9 @@ impl KubeCluster {
     }
 }
 
-/// The order objects are applied in: what others need comes first.
-pub(crate) fn apply_rank(kind: &str) -> u8 {
+/// The order objects are applied in (the reverse for deletes): what others need comes first.
+/// Synth sorts the manifests by it and the runtime applies and deletes by it.
+pub fn apply_rank(kind: &str) -> u8 {
     match kind {
         "Namespace" => 0,
         "CustomResourceDefinition" => 1,

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::kubernetes::{self, Applier, ObjectRef};
+use crate::kubernetes::ObjectRef;
 use crate::plan::{self, Assembly, Extend, NodeResult};
-use crate::runtime::{Failure, Runtime, Skipped};
+use crate::runtime::{Failure, Runtime, Skipped, record_failure, take_errors};
 
 /// What destroying one stack did.
 #[derive(Debug, Clone, Serialize)]
@@ -40,12 +40,11 @@ pub struct DestroyReport {
 
 impl DestroyReport {
     pub fn result(&mut self) -> Result<()> {
-        if self.errors.is_empty() { Ok(()) } else { Err(Error::many(std::mem::take(&mut self.errors))) }
+        take_errors(&mut self.errors)
     }
 
     fn fail(&mut self, target: &str, error: Error) {
-        self.failed.push(Failure { target: target.to_string(), message: error.to_string() });
-        self.errors.push(error);
+        record_failure(&mut self.failed, &mut self.errors, target, error);
     }
 }
 
@@ -198,25 +197,8 @@ impl Runtime {
             return Ok(None);
         }
         let access = self.cluster_access(assembly, cluster, &outputs).await?;
-        let connection = self.kube_connection(&access).await?;
-        let applier = Applier {
-            connection,
-            cluster: cluster.id.clone(),
-            owner: kubernetes::owner(&assembly.manifest.app, cluster),
-            options: &self.kube,
-            progress: &self.progress,
-        };
-        let known: Vec<ObjectRef> = cluster
-            .objects
-            .iter()
-            .map(|o| ObjectRef {
-                api_version: o.api_version.clone(),
-                kind: o.kind.clone(),
-                namespace: o.namespace.clone(),
-                name: o.name.clone(),
-            })
-            .collect();
-        let deleted = applier.delete_all(&known).await?;
+        let known: Vec<ObjectRef> = cluster.objects.iter().map(ObjectRef::from).collect();
+        let deleted = self.applier(assembly, cluster, &access).await?.delete_all(&known).await?;
         Ok(Some(ClusterDeleted { cluster: cluster.id.clone(), deleted }))
     }
 }

@@ -12,9 +12,9 @@ use stackwright_core::assembly::{BindingSource, StackEntry};
 
 use crate::cfn::{ResourceChange, is_security_property, is_security_type};
 use crate::error::{Error, Result};
-use crate::kubernetes::{self, Applier, ObjectDiff};
+use crate::kubernetes::{self, ObjectDiff, ObjectRef};
 use crate::plan::{self, Assembly, Extend, NodeResult};
-use crate::runtime::{Failure, Runtime};
+use crate::runtime::{Failure, Runtime, record_failure, take_errors};
 
 /// How a stack differs from what is deployed.
 #[derive(Debug, Clone, Serialize)]
@@ -54,7 +54,7 @@ impl DiffReport {
     }
 
     pub fn result(&mut self) -> Result<()> {
-        if self.errors.is_empty() { Ok(()) } else { Err(Error::many(std::mem::take(&mut self.errors))) }
+        take_errors(&mut self.errors)
     }
 
     /// The human-readable form.
@@ -169,8 +169,7 @@ impl Runtime {
             }
         };
         if let Err(e) = self.check_accounts(&assembly, &selected).await {
-            report.failed.push(Failure { target: "account".into(), message: e.to_string() });
-            report.errors.push(e);
+            record_failure(&mut report.failed, &mut report.errors, "account", e);
             return report;
         }
         let all: Vec<String> = assembly.manifest.stacks.iter().map(|s| s.id.clone()).collect();
@@ -194,11 +193,7 @@ impl Runtime {
         for (id, r) in results {
             match r {
                 NodeResult::Done(d) => report.stacks.push(d),
-                NodeResult::Failed(e) => {
-                    let e = e.in_stack(&id);
-                    report.failed.push(Failure { target: id, message: e.to_string() });
-                    report.errors.push(e);
-                }
+                NodeResult::Failed(e) => record_failure(&mut report.failed, &mut report.errors, &id, e.in_stack(&id)),
                 NodeResult::Skipped { .. } => {}
             }
         }
@@ -292,16 +287,7 @@ impl Runtime {
             diff.objects = cluster
                 .objects
                 .iter()
-                .map(|o| ObjectDiff {
-                    object: kubernetes::ObjectRef {
-                        api_version: o.api_version.clone(),
-                        kind: o.kind.clone(),
-                        namespace: o.namespace.clone(),
-                        name: o.name.clone(),
-                    },
-                    action: "create".into(),
-                    path: Some(o.path.clone()),
-                })
+                .map(|o| ObjectDiff { object: ObjectRef::from(o), action: "create".into(), path: Some(o.path.clone()) })
                 .collect();
             diff.note = Some(format!("the cluster's stack {} is not deployed yet", cluster.stack));
             return diff;
@@ -310,15 +296,7 @@ impl Runtime {
             let values = kubernetes::binding_values(cluster, outputs, &*self.env)?;
             let objects = kubernetes::load_objects(assembly, cluster, &values)?;
             let access = self.cluster_access(assembly, cluster, outputs).await?;
-            let connection = self.kube_connection(&access).await?;
-            let applier = Applier {
-                connection,
-                cluster: cluster.id.clone(),
-                owner: kubernetes::owner(&assembly.manifest.app, cluster),
-                options: &self.kube,
-                progress: &self.progress,
-            };
-            applier.diff(&objects).await
+            self.applier(assembly, cluster, &access).await?.diff(&objects).await
         };
         match attempt.await {
             Ok(objects) => diff.objects = objects,

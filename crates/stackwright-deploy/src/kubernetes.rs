@@ -17,7 +17,8 @@ use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams
 use kube::core::{ApiResource, GroupVersionKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
-use stackwright_core::assembly::{BindingSource, ClusterEntry};
+use stackwright_core::assembly::{BindingSource, ClusterEntry, ObjectEntry};
+pub use stackwright_core::kube::apply_rank;
 use stackwright_core::kube::{MANAGED_BY_LABEL, OWNER_LABEL};
 
 use crate::error::{Error, Result};
@@ -75,6 +76,17 @@ impl std::fmt::Display for ObjectRef {
     }
 }
 
+impl From<&ObjectEntry> for ObjectRef {
+    fn from(entry: &ObjectEntry) -> ObjectRef {
+        ObjectRef {
+            api_version: entry.api_version.clone(),
+            kind: entry.kind.clone(),
+            namespace: entry.namespace.clone(),
+            name: entry.name.clone(),
+        }
+    }
+}
+
 /// An object to apply, placeholders resolved.
 #[derive(Debug, Clone)]
 pub struct DesiredObject {
@@ -82,24 +94,6 @@ pub struct DesiredObject {
     /// Construct path of the owner.
     pub path: String,
     pub body: Json,
-}
-
-/// The order objects are applied in (the reverse for deletes): what others need comes first.
-pub fn apply_rank(kind: &str) -> u8 {
-    match kind {
-        "Namespace" => 0,
-        "CustomResourceDefinition" => 1,
-        "PriorityClass" | "StorageClass" | "IngressClass" => 2,
-        "ServiceAccount" | "ClusterRole" | "Role" => 3,
-        "ClusterRoleBinding" | "RoleBinding" => 4,
-        "ConfigMap" | "Secret" | "PersistentVolumeClaim" | "ResourceQuota" | "LimitRange" => 5,
-        "NetworkPolicy" => 6,
-        "Service" => 7,
-        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => 8,
-        "HorizontalPodAutoscaler" | "PodDisruptionBudget" => 9,
-        "Ingress" => 10,
-        _ => 11,
-    }
 }
 
 /// `<app>.<cluster name>`: the value of the owner label.
@@ -185,16 +179,7 @@ pub fn load_objects(
                 format!("{} still holds a placeholder the assembly does not bind: {s}", path.display()),
             ));
         }
-        objects.push(DesiredObject {
-            id: ObjectRef {
-                api_version: entry.api_version.clone(),
-                kind: entry.kind.clone(),
-                namespace: entry.namespace.clone(),
-                name: entry.name.clone(),
-            },
-            path: entry.path.clone(),
-            body,
-        });
+        objects.push(DesiredObject { id: ObjectRef::from(entry), path: entry.path.clone(), body });
     }
     Ok(objects)
 }

@@ -90,13 +90,23 @@ pub struct DeployReport {
 impl DeployReport {
     /// `Err` with every failure when something failed.
     pub fn result(&mut self) -> Result<()> {
-        if self.errors.is_empty() { Ok(()) } else { Err(Error::many(std::mem::take(&mut self.errors))) }
+        take_errors(&mut self.errors)
     }
 
     fn fail(&mut self, target: &str, error: Error) {
-        self.failed.push(Failure { target: target.to_string(), message: error.to_string() });
-        self.errors.push(error);
+        record_failure(&mut self.failed, &mut self.errors, target, error);
     }
+}
+
+/// Records a failure twice: as a line of the report's JSON, and as the error the run ends with.
+pub(crate) fn record_failure(failed: &mut Vec<Failure>, errors: &mut Vec<Error>, target: &str, error: Error) {
+    failed.push(Failure { target: target.to_string(), message: error.to_string() });
+    errors.push(error);
+}
+
+/// A report's `result()`: `Err` with every recorded error (taken out of the report), if any.
+pub(crate) fn take_errors(errors: &mut Vec<Error>) -> Result<()> {
+    if errors.is_empty() { Ok(()) } else { Err(Error::many(std::mem::take(errors))) }
 }
 
 impl Runtime {
@@ -290,14 +300,22 @@ impl Runtime {
             access.name,
             access.endpoint
         ));
-        let connection = self.kube_connection(&access).await?;
-        let applier = Applier {
-            connection,
+        self.applier(assembly, cluster, &access).await?.apply(&objects).await
+    }
+
+    /// An applier for the objects this app owns on a cluster.
+    pub async fn applier(
+        &self,
+        assembly: &Assembly,
+        cluster: &ClusterEntry,
+        access: &ClusterAccess,
+    ) -> Result<Applier<'_>> {
+        Ok(Applier {
+            connection: self.kube_connection(access).await?,
             cluster: cluster.id.clone(),
             owner: kubernetes::owner(&assembly.manifest.app, cluster),
             options: &self.kube,
             progress: &self.progress,
-        };
-        applier.apply(&objects).await
+        })
     }
 }
