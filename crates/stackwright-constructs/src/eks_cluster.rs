@@ -332,15 +332,18 @@ impl EksCluster {
         // Managed add-ons. The networking ones must be there before nodes join; the ones that
         // run as Deployments need nodes to become ACTIVE.
         let addons = node.add_child("Addons")?;
-        let cni_role = irsa::irsa_role(
-            &addons,
-            "VpcCniRole",
-            &oidc,
-            "kube-system",
-            "aws-node",
-            RoleSpec::trusted_by(Vec::new(), format!("The VPC CNI (aws-node) of {name}"))
-                .managed(&["AmazonEKS_CNI_Policy"]),
-        )?;
+        // The IRSA role `<id>Role` of an add-on's service account, with one AWS managed policy.
+        let addon_role = |id: &str, namespace: &str, service_account: &str, what: &str, policy: &'static str| {
+            irsa::irsa_role(
+                &addons,
+                &format!("{id}Role"),
+                &oidc,
+                namespace,
+                service_account,
+                RoleSpec::trusted_by(Vec::new(), format!("The {what} of {name}")).managed(&[policy]),
+            )
+        };
+        let cni_role = addon_role("VpcCni", "kube-system", "aws-node", "VPC CNI (aws-node)", "AmazonEKS_CNI_Policy")?;
         let addon = |id: &str, addon_name: &str, role: Option<Attr<String>>, config: Option<&str>| -> Result<Node> {
             let mut a = eks::Addon::new(addon_name, &cluster_name).with_resolve_conflicts("OVERWRITE");
             if let Some(role) = role {
@@ -364,26 +367,22 @@ impl EksCluster {
             o.before_nodes.push(addon("PodIdentityAgent", "eks-pod-identity-agent", None, None)?);
             o.after_nodes.push(addon("CoreDns", "coredns", None, None)?);
             if props.addons.ebs_csi_driver {
-                let role = irsa::irsa_role(
-                    &addons,
-                    "EbsCsiDriverRole",
-                    &oidc,
+                let role = addon_role(
+                    "EbsCsiDriver",
                     "kube-system",
                     "ebs-csi-controller-sa",
-                    RoleSpec::trusted_by(Vec::new(), format!("The EBS CSI driver of {name}"))
-                        .managed(&["service-role/AmazonEBSCSIDriverPolicy"]),
+                    "EBS CSI driver",
+                    "service-role/AmazonEBSCSIDriverPolicy",
                 )?;
                 o.after_nodes.push(addon("EbsCsiDriver", "aws-ebs-csi-driver", Some(role.arn()), None)?);
             }
             if props.addons.cloudwatch_observability {
-                let role = irsa::irsa_role(
-                    &addons,
-                    "CloudWatchObservabilityRole",
-                    &oidc,
+                let role = addon_role(
+                    "CloudWatchObservability",
                     "amazon-cloudwatch",
                     "cloudwatch-agent",
-                    RoleSpec::trusted_by(Vec::new(), format!("The CloudWatch agent of {name}"))
-                        .managed(&["CloudWatchAgentServerPolicy"]),
+                    "CloudWatch agent",
+                    "CloudWatchAgentServerPolicy",
                 )?;
                 o.after_nodes.push(addon(
                     "CloudWatchObservability",
