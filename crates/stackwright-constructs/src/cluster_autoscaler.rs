@@ -11,9 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use stackwright_core::k8s_openapi::api::rbac::v1::{
-    ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject,
-};
+use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding};
 use stackwright_core::{Construct, Result};
 
 use crate::arn;
@@ -21,7 +19,7 @@ use crate::controller_pod::ControllerPod;
 use crate::eks_cluster::EksCluster;
 use crate::iam::{PolicyDocument, Statement};
 use crate::irsa;
-use crate::kube_meta::{meta, string_map};
+use crate::kube_meta::{meta, policy_rule, role_ref, service_account_subject, string_map};
 use crate::kubernetes_version::KubernetesVersion;
 use crate::service_role::RoleSpec;
 use crate::workload_cluster::WorkloadCluster;
@@ -77,26 +75,15 @@ pub fn iam_policy(cluster_name: &str) -> PolicyDocument {
     ])
 }
 
-fn rule(groups: &[&str], resources: &[&str], names: &[&str], verbs: &[&str]) -> PolicyRule {
-    let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    PolicyRule {
-        api_groups: Some(list(groups)),
-        resources: Some(list(resources)),
-        resource_names: (!names.is_empty()).then(|| list(names)),
-        verbs: list(verbs),
-        ..Default::default()
-    }
-}
-
 /// The ClusterRole's rules, as upstream's example.
 pub fn cluster_role_rules() -> Vec<PolicyRule> {
     vec![
-        rule(&[""], &["events", "endpoints"], &[], &["create", "patch"]),
-        rule(&[""], &["pods/eviction"], &[], &["create"]),
-        rule(&[""], &["pods/status"], &[], &["update"]),
-        rule(&[""], &["endpoints"], &["cluster-autoscaler"], &["get", "update"]),
-        rule(&[""], &["nodes"], &[], &["watch", "list", "get", "update"]),
-        rule(
+        policy_rule(&[""], &["events", "endpoints"], &[], &["create", "patch"]),
+        policy_rule(&[""], &["pods/eviction"], &[], &["create"]),
+        policy_rule(&[""], &["pods/status"], &[], &["update"]),
+        policy_rule(&[""], &["endpoints"], &["cluster-autoscaler"], &["get", "update"]),
+        policy_rule(&[""], &["nodes"], &[], &["watch", "list", "get", "update"]),
+        policy_rule(
             &[""],
             &[
                 "namespaces",
@@ -109,32 +96,32 @@ pub fn cluster_role_rules() -> Vec<PolicyRule> {
             &[],
             &["watch", "list", "get"],
         ),
-        rule(&["extensions"], &["replicasets", "daemonsets"], &[], &["watch", "list", "get"]),
-        rule(&["policy"], &["poddisruptionbudgets"], &[], &["watch", "list"]),
-        rule(&["apps"], &["statefulsets", "replicasets", "daemonsets"], &[], &["watch", "list", "get"]),
-        rule(
+        policy_rule(&["extensions"], &["replicasets", "daemonsets"], &[], &["watch", "list", "get"]),
+        policy_rule(&["policy"], &["poddisruptionbudgets"], &[], &["watch", "list"]),
+        policy_rule(&["apps"], &["statefulsets", "replicasets", "daemonsets"], &[], &["watch", "list", "get"]),
+        policy_rule(
             &["resource.k8s.io"],
             &["deviceclasses", "resourceslices", "resourceclaims"],
             &[],
             &["watch", "list", "get"],
         ),
-        rule(
+        policy_rule(
             &["storage.k8s.io"],
             &["storageclasses", "csinodes", "csidrivers", "csistoragecapacities", "volumeattachments"],
             &[],
             &["watch", "list", "get"],
         ),
-        rule(&["batch", "extensions"], &["jobs"], &[], &["get", "list", "watch", "patch"]),
-        rule(&["coordination.k8s.io"], &["leases"], &[], &["create"]),
-        rule(&["coordination.k8s.io"], &["leases"], &["cluster-autoscaler"], &["get", "update"]),
+        policy_rule(&["batch", "extensions"], &["jobs"], &[], &["get", "list", "watch", "patch"]),
+        policy_rule(&["coordination.k8s.io"], &["leases"], &[], &["create"]),
+        policy_rule(&["coordination.k8s.io"], &["leases"], &["cluster-autoscaler"], &["get", "update"]),
     ]
 }
 
 /// The Role's rules (in `kube-system`), as upstream's example.
 pub fn role_rules() -> Vec<PolicyRule> {
     vec![
-        rule(&[""], &["configmaps"], &[], &["create", "list", "watch"]),
-        rule(
+        policy_rule(&[""], &["configmaps"], &[], &["create", "list", "watch"]),
+        policy_rule(
             &[""],
             &["configmaps"],
             &["cluster-autoscaler-status", "cluster-autoscaler-priority-expander"],
@@ -187,21 +174,12 @@ pub(crate) fn install(cluster: &EksCluster, image_override: Option<&str>) -> Res
         &ClusterRole { metadata: meta(NAME, None, &labels), rules: Some(cluster_role_rules()), ..Default::default() },
     )?;
     kube.add(&owner, &Role { metadata: meta(NAME, Some(NAMESPACE), &labels), rules: Some(role_rules()) })?;
-    let subject = Subject {
-        kind: "ServiceAccount".into(),
-        name: NAME.into(),
-        namespace: Some(NAMESPACE.into()),
-        ..Default::default()
-    };
+    let subject = service_account_subject(NAME, NAMESPACE);
     kube.add(
         &owner,
         &ClusterRoleBinding {
             metadata: meta(NAME, None, &labels),
-            role_ref: RoleRef {
-                api_group: Some("rbac.authorization.k8s.io".into()),
-                kind: "ClusterRole".into(),
-                name: NAME.into(),
-            },
+            role_ref: role_ref("ClusterRole", NAME),
             subjects: Some(vec![subject.clone()]),
         },
     )?;
@@ -209,11 +187,7 @@ pub(crate) fn install(cluster: &EksCluster, image_override: Option<&str>) -> Res
         &owner,
         &RoleBinding {
             metadata: meta(NAME, Some(NAMESPACE), &labels),
-            role_ref: RoleRef {
-                api_group: Some("rbac.authorization.k8s.io".into()),
-                kind: "Role".into(),
-                name: NAME.into(),
-            },
+            role_ref: role_ref("Role", NAME),
             subjects: Some(vec![subject]),
         },
     )?;

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use stackwright_core::k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 /// `ObjectMeta` with a name, an optional namespace and labels.
@@ -30,4 +31,32 @@ pub fn selector(labels: &BTreeMap<String, String>) -> LabelSelector {
 /// carries).
 pub fn namespace_selector(namespace: &str) -> LabelSelector {
     selector(&string_map([("kubernetes.io/metadata.name", namespace)]))
+}
+
+/// An RBAC rule: `verbs` on `resources` of the API `groups` (`""` is the core group), limited to
+/// the objects `names` when there are any.
+pub fn policy_rule(groups: &[&str], resources: &[&str], names: &[&str], verbs: &[&str]) -> PolicyRule {
+    let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    PolicyRule {
+        api_groups: Some(list(groups)),
+        resources: Some(list(resources)),
+        resource_names: (!names.is_empty()).then(|| list(names)),
+        verbs: list(verbs),
+        ..Default::default()
+    }
+}
+
+/// A binding's reference to a `Role` or `ClusterRole` (`kind`) named `name`.
+pub fn role_ref(kind: &str, name: &str) -> RoleRef {
+    RoleRef { api_group: Some("rbac.authorization.k8s.io".into()), kind: kind.into(), name: name.into() }
+}
+
+/// A binding's subject: the service account `namespace/name`.
+pub fn service_account_subject(name: &str, namespace: &str) -> Subject {
+    Subject {
+        kind: "ServiceAccount".into(),
+        name: name.into(),
+        namespace: Some(namespace.into()),
+        ..Default::default()
+    }
 }

@@ -24,9 +24,7 @@ use std::collections::BTreeMap;
 use stackwright_core::k8s_openapi::api::core::v1::{SecretVolumeSource, Volume, VolumeMount};
 use stackwright_core::k8s_openapi::api::networking::v1::{IngressClass, IngressClassSpec};
 use stackwright_core::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
-use stackwright_core::k8s_openapi::api::rbac::v1::{
-    ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject,
-};
+use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding};
 use stackwright_core::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use stackwright_core::{Construct, Error, Region, Result, Value};
@@ -35,7 +33,7 @@ use crate::controller_pod::ControllerPod;
 use crate::eks_cluster::{ControllerImages, EksCluster};
 use crate::iam::{PolicyDocument, Statement};
 use crate::irsa;
-use crate::kube_meta::{meta, selector, string_map};
+use crate::kube_meta::{meta, policy_rule, role_ref, selector, service_account_subject, string_map};
 use crate::service_role::RoleSpec;
 use crate::vpc::Vpc;
 use crate::workload_cluster::WorkloadCluster;
@@ -286,24 +284,13 @@ fn refs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
-fn rule(groups: &[&str], resources: &[&str], names: &[&str], verbs: &[&str]) -> PolicyRule {
-    let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    PolicyRule {
-        api_groups: Some(list(groups)),
-        resources: Some(list(resources)),
-        resource_names: (!names.is_empty()).then(|| list(names)),
-        verbs: list(verbs),
-        ..Default::default()
-    }
-}
-
 /// The leader-election Role (in `kube-system`), as upstream's chart.
 pub fn role_rules() -> Vec<PolicyRule> {
     vec![
-        rule(&[""], &["configmaps"], &[], &["create"]),
-        rule(&[""], &["configmaps"], &["aws-load-balancer-controller-leader"], &["get", "patch", "update"]),
-        rule(&["coordination.k8s.io"], &["leases"], &[], &["create"]),
-        rule(
+        policy_rule(&[""], &["configmaps"], &[], &["create"]),
+        policy_rule(&[""], &["configmaps"], &["aws-load-balancer-controller-leader"], &["get", "patch", "update"]),
+        policy_rule(&["coordination.k8s.io"], &["leases"], &[], &["create"]),
+        policy_rule(
             &["coordination.k8s.io"],
             &["leases"],
             &["aws-load-balancer-controller-leader"],
@@ -323,49 +310,54 @@ pub fn cluster_role_rules() -> Vec<PolicyRule> {
         .chain(with("/status", &gw_routes))
         .collect();
     vec![
-        rule(&[""], &["configmaps"], &[], &["create", "delete", "get", "update"]),
-        rule(&[""], &["endpoints", "namespaces", "nodes", "pods"], &[], &["get", "list", "watch"]),
-        rule(&[""], &["events"], &[], &["create", "patch"]),
-        rule(&[""], &["pods/status", "services/status"], &[], &["patch", "update"]),
-        rule(&[""], &["services"], &[], &["get", "list", "patch", "update", "watch"]),
-        rule(&["aga.k8s.aws"], &["globalaccelerators"], &[], &["get", "list", "patch", "watch"]),
-        rule(
+        policy_rule(&[""], &["configmaps"], &[], &["create", "delete", "get", "update"]),
+        policy_rule(&[""], &["endpoints", "namespaces", "nodes", "pods"], &[], &["get", "list", "watch"]),
+        policy_rule(&[""], &["events"], &[], &["create", "patch"]),
+        policy_rule(&[""], &["pods/status", "services/status"], &[], &["patch", "update"]),
+        policy_rule(&[""], &["services"], &[], &["get", "list", "patch", "update", "watch"]),
+        policy_rule(&["aga.k8s.aws"], &["globalaccelerators"], &[], &["get", "list", "patch", "watch"]),
+        policy_rule(
             &["aga.k8s.aws"],
             &["globalaccelerators/finalizers", "globalaccelerators/status"],
             &[],
             &["patch", "update"],
         ),
-        rule(&["discovery.k8s.io"], &["endpointslices"], &[], &["get", "list", "watch"]),
-        rule(&["elbv2.k8s.aws"], &["albtargetcontrolconfigs"], &[], &["get"]),
-        rule(&["elbv2.k8s.aws"], &["ingressclassparams"], &[], &["get", "list", "watch"]),
-        rule(
+        policy_rule(&["discovery.k8s.io"], &["endpointslices"], &[], &["get", "list", "watch"]),
+        policy_rule(&["elbv2.k8s.aws"], &["albtargetcontrolconfigs"], &[], &["get"]),
+        policy_rule(&["elbv2.k8s.aws"], &["ingressclassparams"], &[], &["get", "list", "watch"]),
+        policy_rule(
             &["elbv2.k8s.aws"],
             &["targetgroupbindings"],
             &[],
             &["create", "delete", "get", "list", "patch", "update", "watch"],
         ),
-        rule(&["elbv2.k8s.aws"], &["targetgroupbindings/status"], &[], &["patch", "update"]),
-        rule(&["extensions", "networking.k8s.io"], &["ingresses"], &[], &["get", "list", "patch", "update", "watch"]),
-        rule(&["extensions", "networking.k8s.io"], &["ingresses/status"], &[], &["patch", "update"]),
-        rule(&["gateway.k8s.aws"], &gw_config, &[], &["get", "list", "patch", "watch"]),
-        rule(&["gateway.k8s.aws"], &refs(&with("/finalizers", &gw_config)), &[], &["patch", "update"]),
-        rule(&["gateway.k8s.aws"], &refs(&with("/status", &gw_config)), &[], &["get", "patch", "update"]),
-        rule(
+        policy_rule(&["elbv2.k8s.aws"], &["targetgroupbindings/status"], &[], &["patch", "update"]),
+        policy_rule(
+            &["extensions", "networking.k8s.io"],
+            &["ingresses"],
+            &[],
+            &["get", "list", "patch", "update", "watch"],
+        ),
+        policy_rule(&["extensions", "networking.k8s.io"], &["ingresses/status"], &[], &["patch", "update"]),
+        policy_rule(&["gateway.k8s.aws"], &gw_config, &[], &["get", "list", "patch", "watch"]),
+        policy_rule(&["gateway.k8s.aws"], &refs(&with("/finalizers", &gw_config)), &[], &["patch", "update"]),
+        policy_rule(&["gateway.k8s.aws"], &refs(&with("/status", &gw_config)), &[], &["get", "patch", "update"]),
+        policy_rule(
             &["gateway.networking.k8s.io"],
             &["gatewayclasses", "gateways", "referencegrants"],
             &[],
             &["get", "list", "patch", "watch"],
         ),
-        rule(
+        policy_rule(
             &["gateway.networking.k8s.io"],
             &["gatewayclasses/finalizers", "gateways/finalizers"],
             &[],
             &["patch", "update"],
         ),
-        rule(&["gateway.networking.k8s.io"], &refs(&gw_routes_status), &[], &["get", "patch", "update"]),
-        rule(&["gateway.networking.k8s.io"], &gw_routes, &[], &["get", "list", "watch"]),
-        rule(&["gateway.networking.k8s.io"], &refs(&with("/finalizers", &gw_routes)), &[], &["update"]),
-        rule(&["networking.k8s.io"], &["ingressclasses"], &[], &["get", "list", "watch"]),
+        policy_rule(&["gateway.networking.k8s.io"], &refs(&gw_routes_status), &[], &["get", "patch", "update"]),
+        policy_rule(&["gateway.networking.k8s.io"], &gw_routes, &[], &["get", "list", "watch"]),
+        policy_rule(&["gateway.networking.k8s.io"], &refs(&with("/finalizers", &gw_routes)), &[], &["update"]),
+        policy_rule(&["networking.k8s.io"], &["ingressclasses"], &[], &["get", "list", "watch"]),
     ]
 }
 
@@ -373,19 +365,6 @@ pub fn cluster_role_rules() -> Vec<PolicyRule> {
 pub fn crds() -> Result<Vec<CustomResourceDefinition>> {
     serde_json::from_str(CRDS)
         .map_err(|e| Error::Serialize { what: "the AWS Load Balancer Controller CRDs".into(), message: e.to_string() })
-}
-
-fn binding_subject(name: &str) -> Subject {
-    Subject {
-        kind: "ServiceAccount".into(),
-        name: name.into(),
-        namespace: Some(NAMESPACE.into()),
-        ..Default::default()
-    }
-}
-
-fn role_ref(kind: &str, name: &str) -> RoleRef {
-    RoleRef { api_group: Some("rbac.authorization.k8s.io".into()), kind: kind.into(), name: name.into() }
 }
 
 /// Adds the IRSA role and the Kubernetes objects to `cluster`.
@@ -435,8 +414,8 @@ pub(crate) fn install(cluster: &EksCluster, vpc: &Vpc, images: &ControllerImages
         &Role {
             metadata: meta(CERTGEN, Some(NAMESPACE), &certgen_labels),
             rules: Some(vec![
-                rule(&[""], &["secrets"], &[], &["create"]),
-                rule(&[""], &["secrets"], &[TLS_SECRET], &["get"]),
+                policy_rule(&[""], &["secrets"], &[], &["create"]),
+                policy_rule(&[""], &["secrets"], &[TLS_SECRET], &["get"]),
             ]),
         },
     )?;
@@ -445,7 +424,7 @@ pub(crate) fn install(cluster: &EksCluster, vpc: &Vpc, images: &ControllerImages
         &RoleBinding {
             metadata: meta(CERTGEN, Some(NAMESPACE), &certgen_labels),
             role_ref: role_ref("Role", CERTGEN),
-            subjects: Some(vec![binding_subject(CERTGEN)]),
+            subjects: Some(vec![service_account_subject(CERTGEN, NAMESPACE)]),
         },
     )?;
     kube.add(&owner, &certgen.job())?;
@@ -502,7 +481,7 @@ pub(crate) fn install(cluster: &EksCluster, vpc: &Vpc, images: &ControllerImages
         &RoleBinding {
             metadata: meta(&format!("{NAME}-leader-election"), Some(NAMESPACE), &labels),
             role_ref: role_ref("Role", &format!("{NAME}-leader-election")),
-            subjects: Some(vec![binding_subject(NAME)]),
+            subjects: Some(vec![service_account_subject(NAME, NAMESPACE)]),
         },
     )?;
     kube.add(
@@ -514,7 +493,7 @@ pub(crate) fn install(cluster: &EksCluster, vpc: &Vpc, images: &ControllerImages
         &ClusterRoleBinding {
             metadata: meta(NAME, None, &labels),
             role_ref: role_ref("ClusterRole", NAME),
-            subjects: Some(vec![binding_subject(NAME)]),
+            subjects: Some(vec![service_account_subject(NAME, NAMESPACE)]),
         },
     )?;
     kube.add(
