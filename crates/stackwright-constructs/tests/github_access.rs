@@ -6,6 +6,8 @@ use stackwright_constructs::github::{
 };
 use stackwright_core::{Account, App, Region};
 
+mod eks_support;
+
 fn synth(configure: impl FnOnce(GitHubAccessProps) -> GitHubAccessProps) -> Json {
     let app = App::new("flask-platform");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1);
@@ -192,23 +194,12 @@ fn invalid_input_is_reported_with_a_fix() {
 fn typed_cluster_and_app_handles() {
     use stackwright_constructs::github::{AppDelivery, GitHubPipeline, GitHubPipelineProps};
     use stackwright_constructs::{
-        EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps, KubernetesVersion, NatGateways,
-        NodeGroup, NodeGroupProps, Vpc, VpcProps,
+        EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps, KubernetesVersion, NodeGroup,
+        NodeGroupProps,
     };
     let app = App::new("flask-platform");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
-    let network = prod.stack("network");
-    let vpc = Vpc::new(
-        &network,
-        "Vpc",
-        VpcProps {
-            cidr: "10.0.0.0/16".parse().unwrap(),
-            max_azs: 2,
-            nat_gateways: NatGateways::OnePerAz,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let vpc = eks_support::reference_vpc(&prod);
     let cluster =
         EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
             .unwrap();

@@ -43,16 +43,12 @@ macro_rules! snapshot {
     };
 }
 
-/// The reference platform of DESIGN §1 (network, cluster, node groups), as the constructs
-/// build it.
-pub fn platform() -> (App, stackwright_constructs::EksCluster) {
-    use stackwright_constructs::{
-        EksCluster, EksClusterProps, KubernetesVersion, NatGateways, NodeGroup, NodeGroupProps, Vpc, VpcProps,
-    };
-    let (app, prod) = app();
-    let network = prod.stack("network");
-    let vpc = Vpc::new(
-        &network,
+/// The VPC of DESIGN §1 (10.0.0.0/16, two zones, a NAT gateway per zone) in the stack
+/// `network` of `env`.
+pub fn reference_vpc(env: &Environment) -> stackwright_constructs::Vpc {
+    use stackwright_constructs::{NatGateways, Vpc, VpcProps};
+    Vpc::new(
+        &env.stack("network"),
         "Vpc",
         VpcProps {
             cidr: "10.0.0.0/16".parse().unwrap(),
@@ -61,7 +57,15 @@ pub fn platform() -> (App, stackwright_constructs::EksCluster) {
             ..Default::default()
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// The reference platform of DESIGN §1 (network, cluster, node groups), as the constructs
+/// build it.
+pub fn platform() -> (App, stackwright_constructs::EksCluster) {
+    use stackwright_constructs::{EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps};
+    let (app, prod) = app();
+    let vpc = reference_vpc(&prod);
     let platform = prod.stack("cluster");
     let cluster = EksCluster::new(&platform, "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36)).unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
