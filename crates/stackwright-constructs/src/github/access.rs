@@ -16,6 +16,7 @@
 use stackwright_cfn::{eks, iam};
 use stackwright_core::{Construct, Diagnostic, Node, Pseudo, Resource, Result, Stack, Value, sub};
 
+use crate::arn;
 use crate::iam::{PolicyDocument, Principal, Statement};
 
 /// The issuer of GitHub Actions OIDC tokens.
@@ -377,19 +378,11 @@ fn trust_policy(provider_arn: Value, subject: &str) -> PolicyDocument {
 }
 
 fn stacks_arn(prefix: &str) -> Value {
-    sub!(
-        "arn:",
-        Pseudo::Partition,
-        ":cloudformation:",
-        Pseudo::Region,
-        ":",
-        Pseudo::AccountId,
-        format!(":stack/{prefix}-*/*")
-    )
+    arn::regional("cloudformation", [format!("stack/{prefix}-*/*").into()])
 }
 
 fn cluster_arn(name: &str) -> Value {
-    sub!("arn:", Pseudo::Partition, ":eks:", Pseudo::Region, ":", Pseudo::AccountId, format!(":cluster/{name}"))
+    arn::regional("eks", [format!("cluster/{name}").into()])
 }
 
 const STACK_READ: &[&str] = &[
@@ -417,15 +410,7 @@ fn diff_policy(prefix: &str, cluster: Option<&ClusterTarget>) -> PolicyDocument 
 
 fn deploy_policy(prefix: &str, own_stack: &Stack, own_roles: &[&str], props: &GitHubAccessProps) -> PolicyDocument {
     let stacks = stacks_arn(prefix);
-    let own_stack_arn = sub!(
-        "arn:",
-        Pseudo::Partition,
-        ":cloudformation:",
-        Pseudo::Region,
-        ":",
-        Pseudo::AccountId,
-        format!(":stack/{prefix}-{}/*", own_stack.id())
-    );
+    let own_stack_arn = arn::regional("cloudformation", [format!("stack/{prefix}-{}/*", own_stack.id()).into()]);
     let app_roles = sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, format!(":role/{prefix}-*"));
     let mut change_stacks: Vec<&str> = vec![
         "cloudformation:CreateChangeSet",
