@@ -263,14 +263,7 @@ async fn confirm_destroy(assembly: &Assembly, stacks: &[String]) -> Result<()> {
         )));
     }
     eprint!("About to {what}. Continue? [y/N] ");
-    let answer = tokio::task::spawn_blocking(|| {
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line).map(|_| line)
-    })
-    .await
-    .ok()
-    .and_then(|r| r.ok())
-    .unwrap_or_default();
+    let answer = crate::progress::read_answer().await;
     if matches!(answer.trim(), "y" | "Y" | "yes") {
         Ok(())
     } else {

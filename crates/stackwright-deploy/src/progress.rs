@@ -92,3 +92,16 @@ impl Progress {
         self.lines.lock().map(|l| l.clone()).unwrap_or_default()
     }
 }
+
+/// One line typed on stdin (empty when stdin is closed or unreadable), read on a blocking
+/// thread so that the stacks deploying meanwhile keep streaming their events.
+pub(crate) async fn read_answer() -> String {
+    tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await
+    .ok()
+    .and_then(|r| r.ok())
+    .unwrap_or_default()
+}
