@@ -8,19 +8,17 @@ use std::process::Command;
 
 use serde_json::json;
 use stackwright_cfn::{Tag, ec2, eks, iam, kms, logs};
-use stackwright_core::{Account, App, Construct, Pseudo, RawResource, Region, Resource, Val, Value, sub};
+use stackwright_core::{Account, App, Construct, Pseudo, RawResource, Region, Resource, Val};
 
 /// `Fn::Select` of availability zone `index` of the stack's region: cfn-lint warns about
 /// hard-coded zone names (W3010).
 fn az(index: u32) -> Val<String> {
-    // `Fn::Select` over `Fn::GetAZs` is a string; the core has no typed constructor for it.
-    Val::unchecked(Value::select(index, Value::azs()))
+    Val::<String>::select(index, Val::<Vec<String>>::azs())
 }
 
 /// An AWS managed policy ARN in the stack's partition.
 fn managed_policy(name: &str) -> Val<String> {
-    // `Fn::Sub` renders a string; the core's `sub!` gives an untyped `Value`.
-    Val::unchecked(sub!("arn:", Pseudo::Partition, ":iam::aws:policy/", name))
+    Val::<String>::sub(["arn:".into(), Pseudo::Partition.into(), ":iam::aws:policy/".into(), name.into()])
 }
 
 fn assume_role(service: &str) -> serde_json::Value {

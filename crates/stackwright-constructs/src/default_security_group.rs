@@ -69,8 +69,8 @@ pub(crate) fn restrict(vpc: &Node, group: Attr<SecurityGroupId>) -> Result<()> {
         "Resource",
         ssm::Association::new(RUNBOOK)
             .with_parameters([
-                ("GroupId", Val::<Vec<String>>::unchecked(Value::list([group]))),
-                ("AutomationAssumeRole", Val::<Vec<String>>::unchecked(Value::list([role.arn()]))),
+                ("GroupId", Val::<Vec<String>>::of([group.into()])),
+                ("AutomationAssumeRole", Val::<Vec<String>>::of([role.arn().into()])),
             ])
             .with_wait_for_success_timeout_seconds(WAIT_SECONDS),
     )?;

@@ -10,7 +10,7 @@ use ipnet::Ipv4Net;
 use stackwright_cfn::{Tag, ec2, eks};
 use stackwright_core::names::{dns1123_label_problem, pascal_case};
 use stackwright_core::{
-    Arn, Attr, ClusterConnection, Construct, Diagnostic, KubeCluster, Node, Region, Resource, Result, Val, Value,
+    Arn, Attr, ClusterConnection, Construct, Diagnostic, KubeCluster, Node, Region, Resource, Result, Val,
 };
 
 use crate::cidr::{self, Ipv4Cidr};
@@ -278,18 +278,15 @@ impl EksCluster {
                     format!("{}/{}/ControlPlaneSecurityGroup", node.app_name(), node.path()),
                 )]),
         )?;
-        let subnet_ids: Vec<Value> = node_subnets.iter().map(|s| s.subnet_id().into()).collect();
-        let mut vpc_config =
-            eks::cluster::ResourcesVpcConfig::new(Val::<Vec<String>>::unchecked(Value::List(subnet_ids)))
-                .with_security_group_ids(Val::<Vec<String>>::unchecked(Value::list([control_plane_sg.group_id()])))
-                .with_endpoint_private_access(true);
+        let subnet_ids = Val::<Vec<String>>::of(node_subnets.iter().map(|s| s.subnet_id().into()));
+        let mut vpc_config = eks::cluster::ResourcesVpcConfig::new(subnet_ids)
+            .with_security_group_ids(Val::<Vec<String>>::of([control_plane_sg.group_id().into()]))
+            .with_endpoint_private_access(true);
         vpc_config = match &props.endpoint_access {
             EndpointAccess::Private => vpc_config.with_endpoint_public_access(false),
-            EndpointAccess::PublicAndPrivate { public_cidrs } => {
-                vpc_config.with_endpoint_public_access(true).with_public_access_cidrs(Val::<Vec<String>>::unchecked(
-                    Value::list(public_cidrs.iter().map(|c| c.to_string())),
-                ))
-            }
+            EndpointAccess::PublicAndPrivate { public_cidrs } => vpc_config
+                .with_endpoint_public_access(true)
+                .with_public_access_cidrs(Val::<Vec<String>>::of(public_cidrs.iter().map(|c| c.to_string().into()))),
             EndpointAccess::PublicToTheInternet { .. } => {
                 vpc_config.with_endpoint_public_access(true).with_public_access_cidrs(["0.0.0.0/0"])
             }
@@ -401,11 +398,11 @@ impl EksCluster {
                 eks::AccessEntry::new(&cluster_name, principal.clone()).with_type("STANDARD").with_access_policies([
                     eks::access_entry::AccessPolicy::new(
                         eks::access_entry::AccessScope::new("cluster"),
-                        Val::<String>::unchecked(crate::arn::concat([
+                        Val::<String>::sub([
                             "arn:".into(),
                             stackwright_core::Pseudo::Partition.into(),
                             ":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy".into(),
-                        ])),
+                        ]),
                     ),
                 ]),
             )?;

@@ -16,7 +16,7 @@ use std::ops::RangeInclusive;
 
 use stackwright_cfn::{Tag, ec2, eks};
 use stackwright_core::names::dns1123_subdomain_problem;
-use stackwright_core::{Arn, Attr, Construct, Node, Resource, Result, Val, Value};
+use stackwright_core::{Arn, Attr, Construct, Node, Resource, Result, Val};
 
 use crate::eks_cluster::EksCluster;
 use crate::problems::{Problems, check_role_name};
@@ -250,27 +250,25 @@ impl NodeGroup {
         if let Some(desired) = props.desired_size {
             scaling = scaling.with_desired_size(i64::from(desired));
         }
-        let subnets: Vec<Value> = cluster.node_subnets().iter().map(|s| s.subnet_id().into()).collect();
-        let mut group = eks::Nodegroup::new(
-            cluster.cluster_name(),
-            role.arn(),
-            Val::<Vec<String>>::unchecked(Value::List(subnets)),
-        )
-        .with_ami_type(props.ami_type.as_str())
-        .with_capacity_type(match props.capacity {
-            CapacityType::OnDemand => "ON_DEMAND",
-            CapacityType::Spot => "SPOT",
-        })
-        .with_instance_types(Val::<Vec<String>>::unchecked(Value::list(props.instance_types.iter())))
-        .with_launch_template(
-            eks::nodegroup::LaunchTemplateSpecification::new()
-                .with_id(launch_template.launch_template_id())
-                .with_version(launch_template.latest_version_number()),
-        )
-        .with_scaling_config(scaling)
-        .with_update_config(eks::nodegroup::UpdateConfig::new().with_max_unavailable(i64::from(props.max_unavailable)))
-        .with_version(cluster.version().as_str())
-        .with_tags(tags);
+        let subnets = Val::<Vec<String>>::of(cluster.node_subnets().iter().map(|s| s.subnet_id().into()));
+        let mut group = eks::Nodegroup::new(cluster.cluster_name(), role.arn(), subnets)
+            .with_ami_type(props.ami_type.as_str())
+            .with_capacity_type(match props.capacity {
+                CapacityType::OnDemand => "ON_DEMAND",
+                CapacityType::Spot => "SPOT",
+            })
+            .with_instance_types(Val::from(props.instance_types.clone()))
+            .with_launch_template(
+                eks::nodegroup::LaunchTemplateSpecification::new()
+                    .with_id(launch_template.launch_template_id())
+                    .with_version(launch_template.latest_version_number()),
+            )
+            .with_scaling_config(scaling)
+            .with_update_config(
+                eks::nodegroup::UpdateConfig::new().with_max_unavailable(i64::from(props.max_unavailable)),
+            )
+            .with_version(cluster.version().as_str())
+            .with_tags(tags);
         if !props.labels.is_empty() {
             group = group.with_labels(props.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
         }

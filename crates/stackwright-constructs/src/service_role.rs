@@ -3,13 +3,13 @@
 //! that passed the least-privilege checks of [`PolicyDocument`].
 
 use stackwright_cfn::iam;
-use stackwright_core::{Construct, Error, Pseudo, Resource, Result, Val, Value, sub};
+use stackwright_core::{Construct, Error, Pseudo, Resource, Result, Val, Value};
 
 use crate::iam::{PolicyDocument, Principal, Statement};
 
 /// The ARN of an AWS managed policy, in the stack's partition.
-pub(crate) fn aws_managed_policy(name: &str) -> Value {
-    sub!("arn:", Pseudo::Partition, ":iam::aws:policy/", name)
+pub(crate) fn aws_managed_policy(name: &str) -> Val<String> {
+    Val::<String>::sub(["arn:".into(), Pseudo::Partition.into(), ":iam::aws:policy/".into(), name.into()])
 }
 
 /// A trust policy letting `service` (`eks.amazonaws.com`, …) assume the role with `actions`.
@@ -71,8 +71,8 @@ pub(crate) fn service_role(scope: &impl Construct, id: &str, spec: RoleSpec) -> 
         role = role.with_policies(vec![iam::role::Policy::new(policy.to_value(), "least-privilege")]);
     }
     if !spec.managed.is_empty() {
-        let arns: Vec<Value> = spec.managed.iter().map(|n| aws_managed_policy(n)).collect();
-        role = role.with_managed_policy_arns(Val::<Vec<String>>::unchecked(Value::List(arns)));
+        role =
+            role.with_managed_policy_arns(Val::<Vec<String>>::of(spec.managed.iter().map(|n| aws_managed_policy(n))));
     }
     if let Some(name) = spec.role_name {
         role = role.with_role_name(name);

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 
 use ipnet::Ipv4Net;
 use stackwright_cfn::{Tag, ec2};
-use stackwright_core::{Attr, Construct, Node, Pseudo, Region, Resource, Result, Val, Value, sub};
+use stackwright_core::{Attr, Construct, Node, Pseudo, Region, Resource, Result, Val, Value};
 
 use crate::arn;
 use crate::cidr::{self, AllocationError, BlockRequest, Ipv4Cidr};
@@ -384,7 +384,7 @@ impl Vpc {
 
     /// The ids of the subnets of one kind, as a list property value.
     pub fn subnet_ids(&self, kind: SubnetKind) -> Val<Vec<String>> {
-        Val::unchecked(Value::List(self.subnets_of(kind).iter().map(|s| s.subnet_id.value().clone()).collect()))
+        Val::<Vec<String>>::of(self.subnets_of(kind).iter().map(|s| s.subnet_id().into()))
     }
 
     /// Tags every subnet `kubernetes.io/cluster/<name>: shared`, so that Kubernetes
@@ -412,7 +412,7 @@ impl Construct for Vpc {
 /// (the zone was checked against the region at synth).
 fn zone_in_region(region: Region, zone: &str) -> Val<String> {
     let letter = zone.strip_prefix(region.as_str()).unwrap_or(zone);
-    Val::unchecked(arn::concat([Pseudo::Region.into(), letter.into()]))
+    Val::<String>::sub([Pseudo::Region.into(), letter.into()])
 }
 
 fn tags_value(tags: &[(String, String)]) -> Value {
@@ -817,14 +817,14 @@ fn add_flow_logs(vpc: &Vpc, flow_logs: &FlowLogs) -> Result<()> {
 fn add_endpoints(vpc: &Vpc, endpoints: &VpcEndpoints) -> Result<()> {
     let non_public: Vec<&Subnet> = vpc.subnets.iter().filter(|s| s.kind != SubnetKind::Public).collect();
     if endpoints.s3_gateway && !non_public.is_empty() {
-        let route_tables = Value::List(non_public.iter().map(|s| s.route_table_id.value().clone()).collect());
+        let route_tables = Val::<Vec<String>>::of(non_public.iter().map(|s| s.route_table_id().into()));
         Resource::new(
             &vpc.node,
             "S3Endpoint",
             ec2::VpcEndpoint::new(&vpc.vpc_id)
-                .with_service_name(Val::<String>::unchecked(sub!("com.amazonaws.", Pseudo::Region, ".s3")))
+                .with_service_name(Val::<String>::sub(["com.amazonaws.".into(), Pseudo::Region.into(), ".s3".into()]))
                 .with_vpc_endpoint_type("Gateway")
-                .with_route_table_ids(Val::<Vec<String>>::unchecked(route_tables)),
+                .with_route_table_ids(route_tables),
         )?;
     }
     if endpoints.interface.is_empty() {
@@ -838,7 +838,7 @@ fn add_endpoints(vpc: &Vpc, endpoints: &VpcEndpoints) -> Result<()> {
     // One subnet per zone: the first tier of that kind.
     let first_tier = vpc.subnets.iter().find(|s| s.kind == tier_kind).map(|s| s.tier.clone()).unwrap_or_default();
     let subnet_ids =
-        Value::List(vpc.subnets.iter().filter(|s| s.tier == first_tier).map(|s| s.subnet_id.value().clone()).collect());
+        Val::<Vec<String>>::of(vpc.subnets.iter().filter(|s| s.tier == first_tier).map(|s| s.subnet_id().into()));
     let group = Resource::new(
         &vpc.node,
         "EndpointSecurityGroup",
@@ -856,16 +856,16 @@ fn add_endpoints(vpc: &Vpc, endpoints: &VpcEndpoints) -> Result<()> {
             &vpc.node,
             endpoint.id(),
             ec2::VpcEndpoint::new(&vpc.vpc_id)
-                .with_service_name(Val::<String>::unchecked(sub!(
-                    "com.amazonaws.",
-                    Pseudo::Region,
-                    ".",
-                    endpoint.service()
-                )))
+                .with_service_name(Val::<String>::sub([
+                    "com.amazonaws.".into(),
+                    Pseudo::Region.into(),
+                    ".".into(),
+                    endpoint.service().into(),
+                ]))
                 .with_vpc_endpoint_type("Interface")
                 .with_private_dns_enabled(true)
-                .with_subnet_ids(Val::<Vec<String>>::unchecked(subnet_ids.clone()))
-                .with_security_group_ids(Val::<Vec<String>>::unchecked(Value::list([group.group_id()]))),
+                .with_subnet_ids(subnet_ids.clone())
+                .with_security_group_ids(Val::<Vec<String>>::of([group.group_id().into()])),
         )?;
     }
     Ok(())

@@ -14,7 +14,7 @@
 //!   It can never change its own stack or its own roles: that stays with an administrator.
 
 use stackwright_cfn::{eks, iam};
-use stackwright_core::{Construct, Diagnostic, Node, Pseudo, Resource, Result, Stack, Value, sub};
+use stackwright_core::{Construct, Diagnostic, Node, Pseudo, Resource, Result, Stack, Val, Value, sub};
 
 use crate::arn;
 use crate::iam::{PolicyDocument, Principal, Statement};
@@ -109,7 +109,7 @@ pub struct ClusterTarget {
     pub name: String,
     /// The `ClusterName` the access entries use; pass the cluster resource's `Ref` so that the
     /// entries are created after the cluster. Defaults to the literal name.
-    pub reference: Value,
+    pub reference: Val<String>,
     /// The namespace and Deployment of the application (rollout wait and rollback).
     pub namespace: String,
     pub deployment: String,
@@ -119,7 +119,7 @@ impl ClusterTarget {
     pub fn new(name: &str, namespace: &str, deployment: &str) -> Self {
         ClusterTarget {
             name: name.to_string(),
-            reference: Value::from(name),
+            reference: Val::from(name),
             namespace: namespace.to_string(),
             deployment: deployment.to_string(),
         }
@@ -133,7 +133,7 @@ impl ClusterTarget {
 
     /// Uses `reference` (such as the cluster resource's `Ref`) as the access entries'
     /// `ClusterName`.
-    pub fn with_reference(mut self, reference: impl Into<Value>) -> Self {
+    pub fn with_reference(mut self, reference: impl Into<Val<String>>) -> Self {
         self.reference = reference.into();
         self
     }
@@ -308,15 +308,15 @@ impl GitHubAccess {
                 Resource::new(
                     &node,
                     id,
-                    eks::AccessEntry::new(stackwright_core::Val::unchecked(cluster.reference.clone()), role.arn())
+                    eks::AccessEntry::new(cluster.reference.clone(), role.arn())
                         .with_type("STANDARD")
                         .with_access_policies([eks::access_entry::AccessPolicy::new(
                             eks::access_entry::AccessScope::new("cluster"),
-                            stackwright_core::Val::unchecked(sub!(
-                                "arn:",
-                                Pseudo::Partition,
-                                format!(":eks::aws:cluster-access-policy/{policy}")
-                            )),
+                            Val::<String>::sub([
+                                "arn:".into(),
+                                Pseudo::Partition.into(),
+                                format!(":eks::aws:cluster-access-policy/{policy}").into(),
+                            ]),
                         )]),
                 )
             };
