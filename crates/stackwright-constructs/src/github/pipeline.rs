@@ -211,8 +211,8 @@ impl GitHubPipeline {
         let mut workflows = IndexMap::new();
         workflows.insert("stackwright-pr.yml".to_string(), pull_request_workflow(&ctx));
         workflows.insert("stackwright-deploy.yml".to_string(), deploy_workflow(&ctx));
-        if props.app.is_some() {
-            workflows.insert("stackwright-app.yml".to_string(), app_workflow(&ctx));
+        if let Some(app) = &props.app {
+            workflows.insert("stackwright-app.yml".to_string(), app_workflow(&ctx, app));
         }
         for (file, workflow) in &workflows {
             let yaml = workflow.to_yaml().map_err(|message| stackwright_core::Error::Serialize {
@@ -544,9 +544,8 @@ fn deploy_workflow(ctx: &Context<'_>) -> Workflow {
         .job("deploy", deploy_job(ctx, &format!("Deploy to {}", p.environment)))
 }
 
-fn app_workflow(ctx: &Context<'_>) -> Workflow {
+fn app_workflow(ctx: &Context<'_>, app: &AppDelivery) -> Workflow {
     let p = ctx.props;
-    let app = p.app.as_ref().expect("app_workflow is only called with an app");
     let triggers = Triggers {
         push: Some(BranchFilter::branches([p.main_branch.as_str()]).paths([format!("{}/**", app.directory)])),
         workflow_dispatch: Some(Empty {}),
