@@ -264,15 +264,9 @@ pub fn repository_name_problem(name: &str) -> Option<String> {
     None
 }
 
+/// An account root, IAM role or IAM user ARN: what a repository policy may name.
 fn is_principal_arn(arn: &str) -> bool {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    parts.len() == 6
-        && parts[0] == "arn"
-        && parts[1].starts_with("aws")
-        && parts[2] == "iam"
-        && parts[4].len() == 12
-        && parts[4].bytes().all(|b| b.is_ascii_digit())
-        && (parts[5] == "root" || parts[5].starts_with("role/") || parts[5].starts_with("user/"))
+    crate::arn::iam_resource(arn).is_some_and(|r| r == "root" || r.starts_with("role/") || r.starts_with("user/"))
 }
 
 fn check_lifecycle(problems: &mut Problems, rules: &[LifecycleRule]) {

@@ -648,15 +648,8 @@ fn check_principal(problems: &mut Problems, principal: &Val<String>) {
     let Some(arn) = principal.value().as_str() else {
         return;
     };
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let ok = parts.len() == 6
-        && parts[0] == "arn"
-        && parts[1].starts_with("aws")
-        && parts[2] == "iam"
-        && parts[4].len() == 12
-        && parts[4].bytes().all(|b| b.is_ascii_digit())
-        && (parts[5].starts_with("role/") || parts[5].starts_with("user/"))
-        && parts[5].len() > 5;
+    let ok = crate::arn::iam_resource(arn)
+        .is_some_and(|r| (r.starts_with("role/") || r.starts_with("user/")) && r.len() > 5);
     if !ok {
         problems.push(
             format!("admin principal '{arn}' is not an IAM role or user ARN"),
