@@ -85,7 +85,6 @@ pub(crate) fn metric_alarm(
     threshold: f64,
     topic: &Attr<Arn>,
 ) -> Result<Resource<cloudwatch::Alarm>> {
-    let actions = vec![topic.value().clone()];
     Resource::new(
         scope,
         id,
@@ -102,8 +101,8 @@ pub(crate) fn metric_alarm(
             .with_threshold(threshold)
             .with_comparison_operator("GreaterThanOrEqualToThreshold")
             .with_treat_missing_data("notBreaching")
-            .with_alarm_actions(stackwright_core::Val::<Vec<String>>::unchecked(Value::List(actions.clone())))
-            .with_ok_actions(stackwright_core::Val::<Vec<String>>::unchecked(Value::List(actions))),
+            .with_alarm_actions(vec![topic.to_val()])
+            .with_ok_actions(vec![topic.to_val()]),
     )
 }
 
