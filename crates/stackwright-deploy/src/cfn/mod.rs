@@ -13,9 +13,13 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, Parameter, Tag, TemplateStage};
+use aws_sdk_cloudformation::types::TemplateStage;
 use serde::Serialize;
 use stackwright_core::assembly::StackEntry;
+
+mod change_set;
+
+pub use change_set::{ResourceChange, is_security_property, is_security_type};
 
 use crate::aws::RegionClients;
 use crate::error::{Error, Result};
@@ -100,94 +104,6 @@ impl StackInfo {
     pub fn in_progress(&self) -> bool {
         self.status.ends_with("_IN_PROGRESS") && self.status != "REVIEW_IN_PROGRESS"
     }
-}
-
-/// One resource change of a change set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ResourceChange {
-    /// `Add`, `Modify`, `Remove`, `Import`, `Dynamic`.
-    pub action: String,
-    pub logical_id: String,
-    #[serde(rename = "type")]
-    pub resource_type: String,
-    /// The construct path, from the assembly.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// `True`, `False` or `Conditional` for modifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replacement: Option<String>,
-    /// The properties that change.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub properties: Vec<String>,
-    /// An IAM or security-group change (shown highlighted; needs approval in `broadening`).
-    pub security: bool,
-}
-
-impl ResourceChange {
-    /// A one-line description: `+ Vpc (AWS::EC2::VPC) prod/network/Vpc`.
-    pub fn line(&self) -> String {
-        let sign = match (self.action.as_str(), self.replacement.as_deref()) {
-            ("Add", _) => "+",
-            ("Remove", _) => "-",
-            ("Modify", Some("True")) => "±",
-            ("Modify", Some("Conditional")) => "±?",
-            _ => "~",
-        };
-        let mut s = format!("{sign} {} ({})", self.logical_id, self.resource_type);
-        if let Some(p) = &self.path {
-            s.push_str(&format!(" {p}"));
-        }
-        match self.replacement.as_deref() {
-            Some("True") => s.push_str(" [REPLACE]"),
-            Some("Conditional") => s.push_str(" [MAY REPLACE]"),
-            _ => {}
-        }
-        if !self.properties.is_empty() {
-            s.push_str(&format!(" ({})", self.properties.join(", ")));
-        }
-        if self.security {
-            s.push_str(" [SECURITY]");
-        }
-        s
-    }
-}
-
-/// Resource types whose changes widen or narrow who may do what.
-pub fn is_security_type(resource_type: &str) -> bool {
-    resource_type.starts_with("AWS::IAM::")
-        || resource_type.starts_with("AWS::EC2::SecurityGroup")
-        || matches!(
-            resource_type,
-            "AWS::KMS::Key"
-                | "AWS::EKS::AccessEntry"
-                | "AWS::EKS::PodIdentityAssociation"
-                | "AWS::S3::BucketPolicy"
-                | "AWS::SNS::TopicPolicy"
-                | "AWS::SQS::QueuePolicy"
-                | "AWS::ECR::RegistryPolicy"
-                | "AWS::Lambda::Permission"
-        )
-}
-
-/// Properties that carry permissions or network access, whatever the resource.
-pub fn is_security_property(name: &str) -> bool {
-    matches!(
-        name,
-        "Policies"
-            | "PolicyDocument"
-            | "AssumeRolePolicyDocument"
-            | "ManagedPolicyArns"
-            | "PermissionsBoundary"
-            | "KeyPolicy"
-            | "RepositoryPolicyText"
-            | "SecurityGroupIngress"
-            | "SecurityGroupEgress"
-            | "SecurityGroups"
-            | "SecurityGroupIds"
-            | "AccessPolicies"
-            | "CidrIp"
-            | "CidrIpv6"
-    )
 }
 
 /// One stack event.
@@ -554,140 +470,6 @@ impl Engine<'_> {
 
     fn desired_tags(&self) -> BTreeMap<String, String> {
         self.entry.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-    }
-
-    /// Creates a change set and waits for it. `None`: it contained no changes (and is deleted).
-    pub async fn create_change_set(
-        &self,
-        existing: Option<&StackInfo>,
-        template_body: &str,
-        parameters: &BTreeMap<String, String>,
-    ) -> Result<Option<(String, Vec<ResourceChange>)>> {
-        let template_body = inline_body(template_body).map_err(|size| {
-            self.fail(format!(
-                "the template is {size} bytes even without whitespace; CloudFormation takes at most \
-                 {MAX_TEMPLATE_BODY} inline\n  \
-                 hint: split the stack (templates uploaded to S3 are not supported by this runtime yet)"
-            ))
-        })?;
-        let template_body = template_body.as_str();
-        let kind = match existing {
-            Some(i) if i.status != "REVIEW_IN_PROGRESS" => ChangeSetType::Update,
-            _ => ChangeSetType::Create,
-        };
-        let name = format!(
-            "stackwright-{}-{:04x}",
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default(),
-            fastrand::u16(..)
-        );
-        let params: Vec<Parameter> =
-            parameters.iter().map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build()).collect();
-        let tags: Vec<Tag> = self.entry.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();
-        let created = retry(&self.options.retry, "CloudFormation", "CreateChangeSet", || {
-            self.cfn()
-                .create_change_set()
-                .stack_name(self.name())
-                .change_set_name(&name)
-                .change_set_type(kind.clone())
-                .template_body(template_body)
-                .set_parameters(Some(params.clone()))
-                .set_tags(Some(tags.clone()))
-                .capabilities(Capability::CapabilityIam)
-                .capabilities(Capability::CapabilityNamedIam)
-                .capabilities(Capability::CapabilityAutoExpand)
-                .description(format!("stackwright deploy of {}", self.entry.id))
-                .send()
-        })
-        .await;
-        let id = match created {
-            Ok(created) => created.id().unwrap_or(&name).to_string(),
-            // The name is ours alone: it exists because an earlier attempt whose answer was
-            // lost went through.
-            Err(Error::Aws { message, .. }) if message.contains("AlreadyExists") => name.clone(),
-            Err(e) => return Err(self.fail(format!("cannot create a change set: {e}"))),
-        };
-        self.progress.status(&self.entry.id, "creating change set");
-        let start = Instant::now();
-        let mut interval = self.options.poll;
-        loop {
-            let (status, reason, changes) = self.describe_change_set(&id).await?;
-            match status.as_str() {
-                "CREATE_COMPLETE" => return Ok(Some((id, changes))),
-                "FAILED" => {
-                    let reason = reason.unwrap_or_default();
-                    if reason.contains("didn't contain changes") || reason.contains("No updates are to be performed") {
-                        self.delete_change_set(&id).await;
-                        return Ok(None);
-                    }
-                    self.delete_change_set(&id).await;
-                    return Err(self.fail(format!("the change set failed: {reason}")));
-                }
-                _ => {}
-            }
-            if start.elapsed() > self.options.change_set_timeout {
-                return Err(Error::Timeout {
-                    what: format!("change set {name} of {}", self.entry.id),
-                    timeout: self.options.change_set_timeout,
-                });
-            }
-            tokio::time::sleep(interval).await;
-            interval = (interval * 3 / 2).min(self.options.max_poll);
-        }
-    }
-
-    async fn describe_change_set(&self, id: &str) -> Result<(String, Option<String>, Vec<ResourceChange>)> {
-        let mut token: Option<String> = None;
-        let mut changes = Vec::new();
-        loop {
-            let out = retry(&self.options.retry, "CloudFormation", "DescribeChangeSet", || {
-                self.cfn()
-                    .describe_change_set()
-                    .stack_name(self.name())
-                    .change_set_name(id)
-                    .set_next_token(token.clone())
-                    .send()
-            })
-            .await?;
-            let status = out.status().map(|s| s.as_str().to_string()).unwrap_or_default();
-            if status != ChangeSetStatus::CreateComplete.as_str() {
-                return Ok((status, out.status_reason().map(str::to_string), Vec::new()));
-            }
-            for c in out.changes() {
-                let Some(rc) = c.resource_change() else { continue };
-                let logical_id = rc.logical_resource_id().unwrap_or_default().to_string();
-                let resource_type = rc.resource_type().unwrap_or_default().to_string();
-                let mut properties: Vec<String> = rc
-                    .details()
-                    .iter()
-                    .filter_map(|d| d.target())
-                    .filter_map(|t| t.name().or(t.attribute().map(|a| a.as_str())))
-                    .map(str::to_string)
-                    .collect();
-                properties.dedup();
-                let action = rc.action().map(|a| a.as_str().to_string()).unwrap_or_default();
-                changes.push(ResourceChange {
-                    security: is_security_type(&resource_type) || properties.iter().any(|p| is_security_property(p)),
-                    path: self.entry.resources.get(&logical_id).map(|r| r.path.clone()),
-                    replacement: rc.replacement().map(|r| r.as_str().to_string()).filter(|_| action == "Modify"),
-                    action,
-                    logical_id,
-                    resource_type,
-                    properties,
-                });
-            }
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => return Ok((status, None, changes)),
-            }
-        }
-    }
-
-    /// Deletes a change set, ignoring failures (it is only tidying up).
-    pub async fn delete_change_set(&self, id: &str) {
-        let _ = retry(&self.options.retry, "CloudFormation", "DeleteChangeSet", || {
-            self.cfn().delete_change_set().stack_name(self.name()).change_set_name(id).send()
-        })
-        .await;
     }
 
     /// Deploys the stack with `template_body` and `parameters`.
