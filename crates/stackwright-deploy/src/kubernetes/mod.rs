@@ -25,6 +25,11 @@ use crate::error::{Error, Result};
 use crate::plan::{Assembly, Outputs};
 use crate::progress::Progress;
 
+mod readiness;
+
+use readiness::needs_wait;
+pub use readiness::{Readiness, readiness};
+
 /// The field manager of every apply.
 pub const FIELD_MANAGER: &str = "stackwright";
 /// The label that marks an inventory ConfigMap (its value is the owner).
@@ -624,131 +629,10 @@ fn normalized(object: &Json) -> Json {
     o
 }
 
-/// Whether an object of `kind` has a readiness condition worth waiting for.
-fn needs_wait(kind: &str, body: &Json) -> bool {
-    match kind {
-        "Deployment" | "StatefulSet" | "DaemonSet" | "CustomResourceDefinition" => true,
-        "Service" => body.pointer("/spec/type").and_then(Json::as_str) == Some("LoadBalancer"),
-        // An Ingress gets its address when the controller has provisioned the load balancer.
-        "Ingress" => true,
-        _ => false,
-    }
-}
-
-/// Where an object stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Readiness {
-    Ready,
-    Waiting(String),
-    Failed(String),
-}
-
-fn int(o: &Json, pointer: &str) -> i64 {
-    o.pointer(pointer).and_then(Json::as_i64).unwrap_or(0)
-}
-
-fn condition<'a>(o: &'a Json, kind: &str) -> Option<&'a Json> {
-    o.pointer("/status/conditions")?.as_array()?.iter().find(|c| c.get("type").and_then(Json::as_str) == Some(kind))
-}
-
-/// The readiness rules (those of `kubectl rollout status` for workloads).
-pub fn readiness(kind: &str, o: &Json) -> Readiness {
-    let generation = int(o, "/metadata/generation");
-    let observed = int(o, "/status/observedGeneration");
-    match kind {
-        "Deployment" => {
-            if let Some(c) = condition(o, "Progressing")
-                && c.get("reason").and_then(Json::as_str) == Some("ProgressDeadlineExceeded")
-            {
-                return Readiness::Failed(format!(
-                    "the rollout exceeded its progress deadline: {}",
-                    c.get("message").and_then(Json::as_str).unwrap_or("")
-                ));
-            }
-            let want = o.pointer("/spec/replicas").and_then(Json::as_i64).unwrap_or(1);
-            let updated = int(o, "/status/updatedReplicas");
-            let total = int(o, "/status/replicas");
-            let available = int(o, "/status/availableReplicas");
-            if observed < generation {
-                Readiness::Waiting("the controller has not seen the new spec yet".into())
-            } else if updated < want {
-                Readiness::Waiting(format!("{updated} of {want} replicas updated"))
-            } else if total > updated {
-                Readiness::Waiting(format!("{} old replicas pending termination", total - updated))
-            } else if available < updated {
-                Readiness::Waiting(format!("{available} of {updated} updated replicas available"))
-            } else {
-                Readiness::Ready
-            }
-        }
-        "StatefulSet" => {
-            let want = o.pointer("/spec/replicas").and_then(Json::as_i64).unwrap_or(1);
-            let ready = int(o, "/status/readyReplicas");
-            let updated = int(o, "/status/updatedReplicas");
-            if observed < generation {
-                Readiness::Waiting("the controller has not seen the new spec yet".into())
-            } else if updated < want || ready < want {
-                Readiness::Waiting(format!("{ready} of {want} ready, {updated} updated"))
-            } else {
-                Readiness::Ready
-            }
-        }
-        "DaemonSet" => {
-            let want = int(o, "/status/desiredNumberScheduled");
-            let updated = int(o, "/status/updatedNumberScheduled");
-            let available = int(o, "/status/numberAvailable");
-            if observed < generation {
-                Readiness::Waiting("the controller has not seen the new spec yet".into())
-            } else if updated < want || available < want {
-                Readiness::Waiting(format!("{available} of {want} nodes available, {updated} updated"))
-            } else {
-                Readiness::Ready
-            }
-        }
-        "CustomResourceDefinition" => {
-            match condition(o, "Established").and_then(|c| c.get("status")).and_then(Json::as_str) {
-                Some("True") => Readiness::Ready,
-                _ => Readiness::Waiting("not established yet".into()),
-            }
-        }
-        "Service" | "Ingress" => {
-            let ingress =
-                o.pointer("/status/loadBalancer/ingress").and_then(Json::as_array).is_some_and(|i| !i.is_empty());
-            if ingress { Readiness::Ready } else { Readiness::Waiting("the load balancer is being provisioned".into()) }
-        }
-        _ => Readiness::Ready,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn deployment_readiness_follows_kubectl_rollout_status() {
-        let d = |status: Json| json!({"metadata": {"generation": 2}, "spec": {"replicas": 2}, "status": status});
-        assert!(matches!(readiness("Deployment", &d(json!({"observedGeneration": 1}))), Readiness::Waiting(_)));
-        assert_eq!(
-            readiness("Deployment", &d(json!({"observedGeneration": 2, "updatedReplicas": 1, "replicas": 2}))),
-            Readiness::Waiting("1 of 2 replicas updated".into())
-        );
-        assert_eq!(
-            readiness("Deployment", &d(json!({"observedGeneration": 2, "updatedReplicas": 2, "replicas": 3}))),
-            Readiness::Waiting("1 old replicas pending termination".into())
-        );
-        assert_eq!(
-            readiness(
-                "Deployment",
-                &d(json!({"observedGeneration": 2, "updatedReplicas": 2, "replicas": 2, "availableReplicas": 2}))
-            ),
-            Readiness::Ready
-        );
-        let stuck = d(
-            json!({"observedGeneration": 2, "conditions": [{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded", "message": "ReplicaSet web-1 has timed out progressing."}]}),
-        );
-        assert!(matches!(readiness("Deployment", &stuck), Readiness::Failed(m) if m.contains("timed out progressing")));
-    }
 
     #[test]
     fn subset_comparison_ignores_server_defaults() {
@@ -757,21 +641,6 @@ mod tests {
         assert!(is_subset(&desired, &live));
         assert!(!is_subset(&json!({"spec": {"replicas": 3}}), &live));
         assert!(!is_subset(&json!({"spec": {"template": {"containers": [{"name": "web"}, {"name": "side"}]}}}), &live));
-    }
-
-    #[test]
-    fn crds_and_load_balancers() {
-        let crd = json!({"status": {"conditions": [{"type": "Established", "status": "True"}]}});
-        assert_eq!(readiness("CustomResourceDefinition", &crd), Readiness::Ready);
-        assert!(matches!(readiness("CustomResourceDefinition", &json!({})), Readiness::Waiting(_)));
-        let lb = json!({"spec": {"type": "LoadBalancer"}, "status": {"loadBalancer": {"ingress": [{"hostname": "x.elb.amazonaws.com"}]}}});
-        assert_eq!(readiness("Service", &lb), Readiness::Ready);
-        assert!(needs_wait("Service", &lb));
-        assert!(!needs_wait("Service", &json!({"spec": {"type": "ClusterIP"}})));
-        let ingress = json!({"status": {"loadBalancer": {"ingress": [{"hostname": "k8s-shop.elb.amazonaws.com"}]}}});
-        assert!(needs_wait("Ingress", &ingress));
-        assert_eq!(readiness("Ingress", &ingress), Readiness::Ready);
-        assert!(matches!(readiness("Ingress", &json!({"status": {"loadBalancer": {}}})), Readiness::Waiting(_)));
     }
 
     #[test]
