@@ -42,6 +42,22 @@ fn build() -> stackwright::Result<App> {
     registry.set_description("flask-platform registry: the application's ECR repository");
     let repo = EcrRepo::new(&registry, "FlaskApp", EcrRepoProps::default())?;
 
+    // The application: the Flask service behind an ALB, three replicas or more (the HPA's),
+    // spread over zones, restricted and closed by NetworkPolicies; CI sets IMAGE_TAG.
+    let web = FlaskApp::new(
+        &cluster,
+        "flask-app",
+        FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG"))
+            .with_load_balancer_source_cidrs([vpc.cidr().to_string()]),
+    )?;
+    // Monitoring: Prometheus, Alertmanager and Grafana in the cluster, alarms and a dashboard in
+    // CloudWatch, the billing alarm and a budget in a stack of their own (us-east-1).
+    Monitoring::new(
+        &cluster,
+        "monitoring",
+        MonitoringProps::default().scrape(&web).billing_alarm_usd(500).budget_usd(400),
+    )?;
+
     // Delivery: pull-request diffs, gated deploys and image roll-outs as GitHub Actions
     // workflows, with the OIDC roles they assume (docs/ci-cd.md).
     let cicd = prod.stack("cicd");

@@ -32,8 +32,9 @@ pub use stackwright_deploy as deploy;
 pub mod prelude {
     pub use crate::cli::Run;
     pub use stackwright_constructs::{
-        EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, EndpointAccess, KubernetesVersion, NatGateways, NodeGroup,
-        NodeGroupProps, SubnetConfig, SubnetKind, Vpc, VpcEndpoints, VpcProps, WorkloadCluster,
+        EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, EndpointAccess, FlaskApp, FlaskAppProps, KubernetesVersion,
+        Monitoring, MonitoringProps, NatGateways, NodeGroup, NodeGroupProps, SubnetConfig, SubnetKind, Vpc,
+        VpcEndpoints, VpcProps, WorkloadCluster,
     };
     pub use stackwright_core::{
         Account, App, Attr, ClusterConnection, Construct, DeletionPolicy, Environment, KubeCluster, Pseudo,

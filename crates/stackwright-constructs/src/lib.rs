@@ -33,6 +33,7 @@ pub use ecr_repo::{EcrRepo, EcrRepoProps};
 pub use eks_cluster::{EksCluster, EksClusterProps, EndpointAccess};
 pub use flask_app::{FlaskApp, FlaskAppProps};
 pub use kubernetes_version::KubernetesVersion;
+pub use monitoring::{Monitoring, MonitoringProps};
 pub use node_group::{NodeGroup, NodeGroupProps};
 pub use vpc::{NatGateways, SubnetConfig, SubnetKind, Vpc, VpcEndpoints, VpcProps};
 pub use workload_cluster::WorkloadCluster;
