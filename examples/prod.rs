@@ -3,7 +3,9 @@
 //! `cargo run --example prod` synthesizes it into `out/` (no AWS account needed);
 //! `cargo run --example prod --features deploy -- deploy` deploys it.
 
-use stackwright::constructs::github::{AppDelivery, GitHubPipeline, GitHubPipelineProps, GitHubRepository};
+use stackwright::constructs::github::{
+    AppDelivery, ClusterTarget, GitHubPipeline, GitHubPipelineProps, GitHubRepository,
+};
 use stackwright::prelude::*;
 
 fn main() -> std::process::ExitCode {
@@ -67,7 +69,9 @@ fn build() -> stackwright::Result<App> {
         "GitHub",
         GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform")?)
             .with_program("cargo run --locked --features deploy --example prod --")
-            .with_app(AppDelivery::for_repo("examples/flask-app", &repo)),
+            .with_app(AppDelivery::for_repo("examples/flask-app", &repo))
+            // Roll-outs are waited for, and rolled back when they fail.
+            .with_cluster(ClusterTarget::for_app(&cluster, &web)),
     )?;
     Ok(app)
 }
