@@ -12,7 +12,7 @@ fn main() -> std::process::ExitCode {
     stackwright::cli::exit_code(build().and_then(|app| app.run()))
 }
 
-fn build() -> stackwright::Result<App> {
+pub fn build() -> stackwright::Result<App> {
     let app = App::new("flask-platform");
     let prod = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);
     prod.mark_production();
