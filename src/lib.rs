@@ -20,6 +20,11 @@
 
 pub mod cli;
 
+/// The README's program is compiled as a doctest, so it cannot drift from the API.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use stackwright_cfn as cfn;
 pub use stackwright_constructs as constructs;
 pub use stackwright_core as core;
