@@ -227,6 +227,38 @@ async fn a_stuck_rollout_fails_with_a_readable_status_after_the_timeout() {
     assert!(!kube.writes().iter().any(|w| w.contains("inventory")));
 }
 
+#[tokio::test]
+async fn a_job_is_waited_for_until_complete_and_a_failed_job_stops_the_wait() {
+    let job = || {
+        vec![
+            object("v1", "Namespace", None, "shop", json!({})),
+            object("batch/v1", "Job", Some("shop"), "migrate", json!({"spec": {"backoffLimit": 1, "template": {}}})),
+        ]
+    };
+    let kube = FakeKube::start().await;
+    let options = fast();
+    let progress = Progress::new(ProgressMode::Capture);
+    applier(&kube, &options, &progress).apply(&job()).await.unwrap();
+    let text = progress.lines().join("\n");
+    assert!(text.contains("waiting for Job shop/migrate: 1 active, 0 succeeded, 0 failed pods"), "{text}");
+    assert!(text.contains("Job shop/migrate is ready"), "{text}");
+
+    let kube = FakeKube::start().await;
+    kube.state.lock().unwrap().failing_jobs = true;
+    let progress = Progress::new(ProgressMode::Capture);
+    let err = applier(&kube, &options, &progress).apply(&job()).await.unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "Job shop/migrate (app/migrate) failed: the Job failed \
+             (BackoffLimitExceeded: Job has reached the specified backoff limit)"
+        ),
+        "{err}"
+    );
+    // It stopped at the failure, not at the timeout; nothing is recorded after a failed apply.
+    assert!(!err.contains("not ready after"), "{err}");
+    assert!(!kube.writes().iter().any(|w| w.contains("inventory")));
+}
+
 /// A program with a cluster whose connection data are literal outputs pointing at the fake
 /// API server, and manifests with late-bound values from another stack and the environment.
 fn synth(dir: &Path, endpoint: &str, version: u32) -> Arc<Assembly> {

@@ -38,7 +38,7 @@ pub const INVENTORY_LABEL: &str = "stackwright.io/inventory-of";
 /// Timing and policy of the applier.
 #[derive(Debug, Clone)]
 pub struct KubeOptions {
-    /// How long readiness (rollouts, CRDs, load balancers) may take, for all objects together.
+    /// How long readiness (rollouts, Jobs, CRDs, load balancers) may take, for all objects together.
     pub ready_timeout: Duration,
     pub poll: Duration,
     /// Where the inventory ConfigMap lives.

@@ -1,5 +1,6 @@
 //! Readiness of applied objects, as `kubectl rollout status` judges it: rollouts of workloads,
-//! established CRDs, load balancers with an address.
+//! established CRDs, load balancers with an address; and Jobs run to completion (as
+//! `kubectl wait --for=condition=complete` does, failing early on the `Failed` condition).
 
 use serde_json::Value as Json;
 
@@ -10,6 +11,7 @@ pub(super) fn needs_wait(kind: &str, body: &Json) -> bool {
         "Service" => body.pointer("/spec/type").and_then(Json::as_str) == Some("LoadBalancer"),
         // An Ingress gets its address when the controller has provisioned the load balancer.
         "Ingress" => true,
+        "Job" => body.get("apiVersion").and_then(Json::as_str) == Some("batch/v1"),
         _ => false,
     }
 }
@@ -28,6 +30,29 @@ fn int(o: &Json, pointer: &str) -> i64 {
 
 fn condition<'a>(o: &'a Json, kind: &str) -> Option<&'a Json> {
     o.pointer("/status/conditions")?.as_array()?.iter().find(|c| c.get("type").and_then(Json::as_str) == Some(kind))
+}
+
+/// The condition `kind`, when its status is `True`.
+fn condition_true<'a>(o: &'a Json, kind: &str) -> Option<&'a Json> {
+    condition(o, kind).filter(|c| c.get("status").and_then(Json::as_str) == Some("True"))
+}
+
+/// A Job has completed: a pod succeeded, or the `Complete` condition is true.
+fn is_job_completed(o: &Json) -> bool {
+    int(o, "/status/succeeded") >= 1 || condition_true(o, "Complete").is_some()
+}
+
+/// Why a Job failed, when its `Failed` condition is true ("reason: message").
+fn job_failure(o: &Json) -> Option<String> {
+    let c = condition_true(o, "Failed")?;
+    let field = |k: &str| c.get(k).and_then(Json::as_str).unwrap_or("").to_string();
+    let (reason, message) = (field("reason"), field("message"));
+    Some(match (reason.is_empty(), message.is_empty()) {
+        (false, false) => format!("{reason}: {message}"),
+        (false, true) => reason,
+        (true, false) => message,
+        (true, true) => "no reason given".into(),
+    })
 }
 
 /// The readiness rules (those of `kubectl rollout status` for workloads).
@@ -90,6 +115,20 @@ pub fn readiness(kind: &str, o: &Json) -> Readiness {
                 _ => Readiness::Waiting("not established yet".into()),
             }
         }
+        "Job" => {
+            if let Some(why) = job_failure(o) {
+                Readiness::Failed(format!("the Job failed ({why})"))
+            } else if is_job_completed(o) {
+                Readiness::Ready
+            } else {
+                Readiness::Waiting(format!(
+                    "{} active, {} succeeded, {} failed pods",
+                    int(o, "/status/active"),
+                    int(o, "/status/succeeded"),
+                    int(o, "/status/failed")
+                ))
+            }
+        }
         "Service" | "Ingress" => {
             let ingress =
                 o.pointer("/status/loadBalancer/ingress").and_then(Json::as_array).is_some_and(|i| !i.is_empty());
@@ -142,5 +181,36 @@ mod tests {
         assert!(needs_wait("Ingress", &ingress));
         assert_eq!(readiness("Ingress", &ingress), Readiness::Ready);
         assert!(matches!(readiness("Ingress", &json!({"status": {"loadBalancer": {}}})), Readiness::Waiting(_)));
+    }
+
+    #[test]
+    fn jobs_wait_for_completion_and_stop_on_failure() {
+        let job = |status: Json| json!({"apiVersion": "batch/v1", "kind": "Job", "status": status});
+        assert!(needs_wait("Job", &job(json!({}))));
+        assert!(!needs_wait("Job", &json!({"apiVersion": "example.com/v1", "kind": "Job"})));
+        assert_eq!(
+            readiness("Job", &job(json!({"active": 1}))),
+            Readiness::Waiting("1 active, 0 succeeded, 0 failed pods".into())
+        );
+        // A failed pod that will be retried (backoffLimit not reached) is still waiting.
+        assert!(matches!(readiness("Job", &job(json!({"active": 1, "failed": 1}))), Readiness::Waiting(_)));
+        assert_eq!(readiness("Job", &job(json!({"succeeded": 1}))), Readiness::Ready);
+        let complete = job(json!({"conditions": [{"type": "Complete", "status": "True"}]}));
+        assert_eq!(readiness("Job", &complete), Readiness::Ready);
+        let not_yet = job(json!({"conditions": [{"type": "Complete", "status": "False"}]}));
+        assert!(matches!(readiness("Job", &not_yet), Readiness::Waiting(_)));
+        let failed = job(json!({"failed": 4, "conditions": [{"type": "Failed", "status": "True",
+            "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"}]}));
+        assert_eq!(
+            readiness("Job", &failed),
+            Readiness::Failed(
+                "the Job failed (BackoffLimitExceeded: Job has reached the specified backoff limit)".into()
+            )
+        );
+        // `Failed` wins over a success counted earlier (e.g. a deadline exceeded afterwards).
+        let late = job(
+            json!({"succeeded": 1, "conditions": [{"type": "Failed", "status": "True", "reason": "DeadlineExceeded"}]}),
+        );
+        assert_eq!(readiness("Job", &late), Readiness::Failed("the Job failed (DeadlineExceeded)".into()));
     }
 }

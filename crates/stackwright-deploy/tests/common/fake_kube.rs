@@ -1,6 +1,6 @@
 //! A fake Kubernetes API server: the paths the applier uses (server-side apply, get, list with
 //! a label selector, delete), an in-memory store, a request log, and controllers that make
-//! Deployments roll out and CRDs become established after a few reads.
+//! Deployments roll out, Jobs complete (or fail) and CRDs become established after a few reads.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -48,6 +48,8 @@ pub struct State {
     reads: BTreeMap<Key, u32>,
     /// When set, Deployments never become ready.
     pub stuck: bool,
+    /// When set, Jobs fail (backoff limit exceeded) instead of completing.
+    pub failing_jobs: bool,
     /// Answer like the EKS view policy: no writes (not even dry runs), no Secrets.
     pub read_only: bool,
     next_uid: u64,
@@ -218,7 +220,8 @@ fn matches_selector(object: &Value, selector: &str) -> bool {
     })
 }
 
-fn controller(kind: &str, object: &mut Value, reads: u32, rollout_reads: u32, stuck: bool) {
+fn controller(kind: &str, object: &mut Value, reads: u32, st: &State) {
+    let (rollout_reads, stuck) = (st.rollout_reads, st.stuck);
     let generation = object.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
     match kind {
         "Deployment" => {
@@ -229,6 +232,15 @@ fn controller(kind: &str, object: &mut Value, reads: u32, rollout_reads: u32, st
                        "readyReplicas": replicas, "availableReplicas": replicas})
             } else {
                 json!({"observedGeneration": generation, "replicas": replicas, "updatedReplicas": 0})
+            };
+        }
+        "Job" => {
+            object["status"] = match (reads >= rollout_reads, st.failing_jobs) {
+                (false, _) => json!({"active": 1}),
+                (true, false) => json!({"succeeded": 1,
+                    "conditions": [{"type": "Complete", "status": "True"}]}),
+                (true, true) => json!({"failed": 2, "conditions": [{"type": "Failed", "status": "True",
+                    "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"}]}),
             };
         }
         "CustomResourceDefinition" if reads >= 1 => {
@@ -301,8 +313,7 @@ async fn handle(
             }
             st.reads.insert(key.clone(), 0);
             let kind = object["kind"].as_str().unwrap_or("").to_string();
-            let (rollout, stuck) = (st.rollout_reads, st.stuck);
-            controller(&kind, &mut object, 0, rollout, stuck);
+            controller(&kind, &mut object, 0, &st);
             st.objects.insert(key, object.clone());
             Ok(reply(if old.is_some() { 200 } else { 201 }, object))
         }
@@ -313,12 +324,12 @@ async fn handle(
                 *r += 1;
                 *r
             };
-            let (rollout, stuck) = (st.rollout_reads, st.stuck);
-            match st.objects.get_mut(&key) {
-                Some(o) => {
+            match st.objects.get(&key).cloned() {
+                Some(mut o) => {
                     let kind = o["kind"].as_str().unwrap_or("").to_string();
-                    controller(&kind, o, reads, rollout, stuck);
-                    Ok(reply(200, o.clone()))
+                    controller(&kind, &mut o, reads, &st);
+                    st.objects.insert(key, o.clone());
+                    Ok(reply(200, o))
                 }
                 None => Ok(status(404, "NotFound", &format!("{} \"{name}\" not found", key.1))),
             }
