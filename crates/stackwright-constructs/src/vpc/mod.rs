@@ -13,13 +13,20 @@ use stackwright_cfn::{Tag, ec2};
 use stackwright_core::{Attr, Construct, Node, Pseudo, Region, Resource, Result, Val, Value};
 
 use crate::arn;
-use crate::cidr::{self, AllocationError, BlockRequest, Ipv4Cidr};
+use crate::cidr::Ipv4Cidr;
 use crate::default_security_group;
 use crate::encryption_key::{encryption_key, logs_may_encrypt};
 use crate::iam::{PolicyDocument, Statement};
-use crate::log_group::{DEFAULT_RETENTION_DAYS, check_retention, encrypted_log_group, log_group_name};
+use crate::log_group::{DEFAULT_RETENTION_DAYS, encrypted_log_group, log_group_name};
 use crate::problems::Problems;
 use crate::service_role::{RoleSpec, service_role, service_trust};
+
+mod endpoints;
+mod plan;
+
+use endpoints::add_endpoints;
+pub use endpoints::{InterfaceEndpoint, VpcEndpoints};
+use plan::{Planned, check_props, plan, resolve_azs};
 
 stackwright_core::string_kinds! {
     /// The id of a VPC (`vpc-…`).
@@ -130,84 +137,6 @@ pub enum FlowLogTraffic {
     All,
     Accept,
     Reject,
-}
-
-/// An AWS service reachable through an interface VPC endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum InterfaceEndpoint {
-    EcrApi,
-    EcrDocker,
-    Sts,
-    Logs,
-    Eks,
-    Ec2,
-    ElasticLoadBalancing,
-    AutoScaling,
-}
-
-impl InterfaceEndpoint {
-    /// Every endpoint a cluster without internet access needs to pull images, assume IRSA roles,
-    /// ship logs, and run the autoscaler and load balancer controller.
-    pub const PRIVATE_CLUSTER: [InterfaceEndpoint; 8] = [
-        InterfaceEndpoint::EcrApi,
-        InterfaceEndpoint::EcrDocker,
-        InterfaceEndpoint::Sts,
-        InterfaceEndpoint::Logs,
-        InterfaceEndpoint::Eks,
-        InterfaceEndpoint::Ec2,
-        InterfaceEndpoint::ElasticLoadBalancing,
-        InterfaceEndpoint::AutoScaling,
-    ];
-
-    /// The service name suffix (`com.amazonaws.<region>.<suffix>`).
-    pub fn service(self) -> &'static str {
-        match self {
-            InterfaceEndpoint::EcrApi => "ecr.api",
-            InterfaceEndpoint::EcrDocker => "ecr.dkr",
-            InterfaceEndpoint::Sts => "sts",
-            InterfaceEndpoint::Logs => "logs",
-            InterfaceEndpoint::Eks => "eks",
-            InterfaceEndpoint::Ec2 => "ec2",
-            InterfaceEndpoint::ElasticLoadBalancing => "elasticloadbalancing",
-            InterfaceEndpoint::AutoScaling => "autoscaling",
-        }
-    }
-
-    fn id(self) -> &'static str {
-        match self {
-            InterfaceEndpoint::EcrApi => "EcrApiEndpoint",
-            InterfaceEndpoint::EcrDocker => "EcrDockerEndpoint",
-            InterfaceEndpoint::Sts => "StsEndpoint",
-            InterfaceEndpoint::Logs => "LogsEndpoint",
-            InterfaceEndpoint::Eks => "EksEndpoint",
-            InterfaceEndpoint::Ec2 => "Ec2Endpoint",
-            InterfaceEndpoint::ElasticLoadBalancing => "ElasticLoadBalancingEndpoint",
-            InterfaceEndpoint::AutoScaling => "AutoScalingEndpoint",
-        }
-    }
-}
-
-/// VPC endpoints: traffic to AWS services that stays inside the VPC.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VpcEndpoints {
-    /// An S3 gateway endpoint on the route tables of the non-public subnets (free; image
-    /// layers from ECR come from S3). Default: on.
-    pub s3_gateway: bool,
-    /// Interface endpoints in the private subnets (billed per hour and zone). Default: none.
-    pub interface: Vec<InterfaceEndpoint>,
-}
-
-impl Default for VpcEndpoints {
-    fn default() -> Self {
-        VpcEndpoints { s3_gateway: true, interface: Vec::new() }
-    }
-}
-
-impl VpcEndpoints {
-    /// The S3 gateway and every interface endpoint a private cluster needs.
-    pub fn private_cluster() -> Self {
-        VpcEndpoints { s3_gateway: true, interface: InterfaceEndpoint::PRIVATE_CLUSTER.to_vec() }
-    }
 }
 
 /// The properties of a [`Vpc`]. Every field has a production-safe default.
@@ -322,13 +251,6 @@ pub struct Vpc {
     clusters: RefCell<Vec<String>>,
 }
 
-/// A subnet before it exists.
-struct Planned {
-    tier: usize,
-    az: usize,
-    cidr: Ipv4Net,
-}
-
 impl Vpc {
     /// Adds a VPC below `scope` (inside a stack). Returns every problem of `props` at once.
     pub fn new(scope: &impl Construct, id: &str, props: VpcProps) -> Result<Vpc> {
@@ -421,209 +343,6 @@ fn tags_value(tags: &[(String, String)]) -> Value {
             .map(|(k, v)| Value::map([("Key", Value::from(k.as_str())), ("Value", Value::from(v.as_str()))]))
             .collect(),
     )
-}
-
-fn resolve_azs(props: &VpcProps, region: Region, problems: &mut Problems) -> Vec<String> {
-    let letters = region.az_letters();
-    if props.availability_zones.is_empty() {
-        if props.max_azs == 0 {
-            problems.push("max_azs is 0: a VPC needs at least one availability zone", "set max_azs to 2 or more");
-            return Vec::new();
-        }
-        return region.availability_zones(props.max_azs.min(letters.len())).unwrap_or_default();
-    }
-    let mut seen = Vec::new();
-    for az in &props.availability_zones {
-        let suffix = az.strip_prefix(region.as_str()).filter(|s| s.len() == 1);
-        match suffix {
-            Some(letter) if letters.contains(letter) => {}
-            _ => problems.push(
-                format!("'{az}' is not an availability zone of {region} that every account has"),
-                format!(
-                    "use one of {}",
-                    letters.chars().map(|c| format!("{region}{c}")).collect::<Vec<_>>().join(", ")
-                ),
-            ),
-        }
-        if seen.contains(az) {
-            problems.push(format!("availability zone '{az}' is listed twice"), "list each zone once");
-        }
-        seen.push(az.clone());
-    }
-    props.availability_zones.clone()
-}
-
-/// Checks the tiers and computes every subnet's block.
-fn plan(props: &VpcProps, azs: &[String], problems: &mut Problems) -> Vec<Planned> {
-    let vpc = props.cidr.net();
-    if !(16..=28).contains(&vpc.prefix_len()) {
-        let size = if vpc.prefix_len() < 16 { "large" } else { "small" };
-        problems.push(
-            format!("VPC CIDR {vpc} is too {size}: AWS accepts /16 to /28"),
-            "use a block between /16 (65,536 addresses) and /28 (16), such as 10.0.0.0/16",
-        );
-        return Vec::new();
-    }
-    if !cidr::is_network_address(vpc) {
-        problems
-            .push(format!("VPC CIDR {vpc} has host bits set"), format!("write the network address: {}", vpc.trunc()));
-        return Vec::new();
-    }
-    if props.subnets.is_empty() {
-        problems
-            .push("the VPC has no subnet tiers", "add at least SubnetConfig::private(19) (and a public tier for NAT)");
-        return Vec::new();
-    }
-    let mut ok = true;
-    for (i, tier) in props.subnets.iter().enumerate() {
-        if tier.name.is_empty() || !tier.name.chars().all(|c| c.is_ascii_alphanumeric()) {
-            problems.push(
-                format!("subnet tier name '{}' is not letters and digits", tier.name),
-                "name tiers like 'Public', 'Private' or 'Data': the name is part of the subnets' ids",
-            );
-            ok = false;
-        }
-        if props.subnets[..i].iter().any(|t| t.name.eq_ignore_ascii_case(&tier.name)) {
-            problems.push(format!("subnet tier name '{}' is used twice", tier.name), "give each tier its own name");
-            ok = false;
-        }
-        if tier.cidrs.is_empty() {
-            if !(16..=28).contains(&tier.cidr_mask) {
-                problems.push(
-                    format!("subnet tier '{}' has mask /{}: AWS accepts /16 to /28", tier.name, tier.cidr_mask),
-                    "use a mask between /16 and /28, such as /24 for public and /19 for private subnets",
-                );
-                ok = false;
-            } else if tier.cidr_mask < vpc.prefix_len() {
-                problems.push(
-                    format!(
-                        "subnet tier '{}' asks for /{} subnets, larger than the VPC itself ({vpc})",
-                        tier.name, tier.cidr_mask
-                    ),
-                    format!("use a mask of /{} or more, or a larger VPC CIDR", vpc.prefix_len()),
-                );
-                ok = false;
-            }
-        } else {
-            if tier.cidrs.len() != azs.len() {
-                problems.push(
-                    format!(
-                        "subnet tier '{}' pins {} CIDR block(s) but the VPC has {} availability zone(s)",
-                        tier.name,
-                        tier.cidrs.len(),
-                        azs.len()
-                    ),
-                    "pin exactly one block per availability zone, in zone order",
-                );
-                ok = false;
-            }
-            for block in &tier.cidrs {
-                if !(16..=28).contains(&block.prefix_len()) || !cidr::is_network_address(block.net()) {
-                    problems.push(
-                        format!("subnet tier '{}' pins {block}, which is not a /16 to /28 network address", tier.name),
-                        format!("write it as {}", block.trunc()),
-                    );
-                    ok = false;
-                }
-            }
-        }
-    }
-    if !ok || azs.is_empty() {
-        return Vec::new();
-    }
-    let mut requests = Vec::new();
-    let mut owners = Vec::new();
-    for (t, tier) in props.subnets.iter().enumerate() {
-        for az in 0..azs.len() {
-            requests.push(match tier.cidrs.get(az) {
-                Some(block) => BlockRequest::Fixed(block.net()),
-                None => BlockRequest::Prefix(tier.cidr_mask),
-            });
-            owners.push((t, az));
-        }
-    }
-    let name = |i: usize| {
-        let (t, az) = owners[i];
-        format!("{} subnet {}", props.subnets[t].name, az + 1)
-    };
-    match cidr::allocate(vpc, &requests) {
-        Ok(blocks) => blocks
-            .into_iter()
-            .zip(owners.iter())
-            .map(|(cidr, (tier, az))| Planned { tier: *tier, az: *az, cidr })
-            .collect(),
-        Err(AllocationError::NoRoom { index, needed, available }) => {
-            let total: u64 = requests
-                .iter()
-                .map(|r| match r {
-                    BlockRequest::Prefix(p) => 1u64 << (32 - u32::from(*p)),
-                    BlockRequest::Fixed(b) => cidr::size(*b),
-                })
-                .sum();
-            problems.push(
-                format!(
-                    "the subnets do not fit in {vpc}: {} needs {needed} addresses but only {available} are left \
-                     (all tiers need {total} of the VPC's {})",
-                    name(index),
-                    cidr::size(vpc)
-                ),
-                "use a larger VPC CIDR, smaller subnet masks, fewer tiers or fewer availability zones",
-            );
-            Vec::new()
-        }
-        Err(AllocationError::Overlap { a, b }) => {
-            let block = |i: usize| match requests[i] {
-                BlockRequest::Fixed(b) => b.to_string(),
-                BlockRequest::Prefix(p) => format!("/{p}"),
-            };
-            problems.push(
-                format!("{} ({}) overlaps {} ({})", name(b), block(b), name(a), block(a)),
-                "pin blocks that do not overlap, or leave the tier's cidrs empty to have them computed",
-            );
-            Vec::new()
-        }
-        Err(AllocationError::Outside { index, block }) => {
-            problems.push(
-                format!("{} ({block}) is outside the VPC CIDR {vpc}", name(index)),
-                format!("pin a block inside {vpc}"),
-            );
-            Vec::new()
-        }
-        Err(AllocationError::BadPrefix { index, prefix }) => {
-            problems.push(format!("{} asks for an impossible /{prefix}", name(index)), "use /16 to /28");
-            Vec::new()
-        }
-    }
-}
-
-fn check_props(props: &VpcProps, problems: &mut Problems) {
-    let has = |kind: SubnetKind| props.subnets.iter().any(|t| t.kind == kind);
-    if props.nat_gateways != NatGateways::None && !has(SubnetKind::Public) {
-        problems.push(
-            format!("nat_gateways is {:?} but there is no public subnet tier to put them in", props.nat_gateways),
-            "add SubnetConfig::public(24), or set nat_gateways: NatGateways::None and use isolated tiers",
-        );
-    }
-    if props.nat_gateways == NatGateways::None && has(SubnetKind::PrivateWithEgress) {
-        problems.push(
-            "a private subnet tier with egress needs NAT gateways, but nat_gateways is None",
-            "set nat_gateways to OnePerAz or Single, or make the tier SubnetConfig::isolated",
-        );
-    }
-    if let Some(flow_logs) = &props.flow_logs {
-        check_retention(problems, "flow log", flow_logs.retention_days);
-    }
-    if !props.endpoints.interface.is_empty() && !has(SubnetKind::PrivateWithEgress) && !has(SubnetKind::Isolated) {
-        problems.push(
-            "interface endpoints need a private or isolated subnet tier to live in",
-            "add a private tier, or remove the interface endpoints",
-        );
-    }
-    for (i, e) in props.endpoints.interface.iter().enumerate() {
-        if props.endpoints.interface[..i].contains(e) {
-            problems.push(format!("interface endpoint {e:?} is listed twice"), "list each endpoint once");
-        }
-    }
 }
 
 fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned: Vec<Planned>) -> Result<Vpc> {
@@ -811,63 +530,6 @@ fn add_flow_logs(vpc: &Vpc, flow_logs: &FlowLogs) -> Result<()> {
             .with_deliver_logs_permission_arn(role.arn())
             .with_tags([Tag::new("Name", format!("{}/{}", scope.app_name(), scope.path()))]),
     )?;
-    Ok(())
-}
-
-fn add_endpoints(vpc: &Vpc, endpoints: &VpcEndpoints) -> Result<()> {
-    let non_public: Vec<&Subnet> = vpc.subnets.iter().filter(|s| s.kind != SubnetKind::Public).collect();
-    if endpoints.s3_gateway && !non_public.is_empty() {
-        let route_tables = Val::<Vec<String>>::of(non_public.iter().map(|s| s.route_table_id().into()));
-        Resource::new(
-            &vpc.node,
-            "S3Endpoint",
-            ec2::VpcEndpoint::new(&vpc.vpc_id)
-                .with_service_name(Val::<String>::sub(["com.amazonaws.".into(), Pseudo::Region.into(), ".s3".into()]))
-                .with_vpc_endpoint_type("Gateway")
-                .with_route_table_ids(route_tables),
-        )?;
-    }
-    if endpoints.interface.is_empty() {
-        return Ok(());
-    }
-    let tier_kind = if vpc.subnets.iter().any(|s| s.kind == SubnetKind::PrivateWithEgress) {
-        SubnetKind::PrivateWithEgress
-    } else {
-        SubnetKind::Isolated
-    };
-    // One subnet per zone: the first tier of that kind.
-    let first_tier = vpc.subnets.iter().find(|s| s.kind == tier_kind).map(|s| s.tier.clone()).unwrap_or_default();
-    let subnet_ids =
-        Val::<Vec<String>>::of(vpc.subnets.iter().filter(|s| s.tier == first_tier).map(|s| s.subnet_id().into()));
-    let group = Resource::new(
-        &vpc.node,
-        "EndpointSecurityGroup",
-        ec2::SecurityGroup::new("HTTPS from inside the VPC to the interface endpoints")
-            .with_vpc_id(&vpc.vpc_id)
-            .with_security_group_ingress([ec2::security_group::Ingress::new("tcp")
-                .with_cidr_ip(vpc.cidr.to_string())
-                .with_from_port(443)
-                .with_to_port(443)
-                .with_description("HTTPS from the VPC")])
-            .with_security_group_egress([no_egress()]),
-    )?;
-    for endpoint in &endpoints.interface {
-        Resource::new(
-            &vpc.node,
-            endpoint.id(),
-            ec2::VpcEndpoint::new(&vpc.vpc_id)
-                .with_service_name(Val::<String>::sub([
-                    "com.amazonaws.".into(),
-                    Pseudo::Region.into(),
-                    ".".into(),
-                    endpoint.service().into(),
-                ]))
-                .with_vpc_endpoint_type("Interface")
-                .with_private_dns_enabled(true)
-                .with_subnet_ids(subnet_ids.clone())
-                .with_security_group_ids(Val::<Vec<String>>::of([group.group_id().into()])),
-        )?;
-    }
     Ok(())
 }
 
