@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 use stackwright_core::k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use stackwright_core::k8s_openapi::api::batch::v1::{Job, JobSpec};
 use stackwright_core::k8s_openapi::api::core::v1::{
-    ConfigMapProjection, Container, ContainerPort, DownwardAPIProjection, DownwardAPIVolumeFile, EnvVar, HTTPGetAction,
-    KeyToPath, ObjectFieldSelector, PodSpec, PodTemplateSpec, Probe, ProjectedVolumeSource, ResourceRequirements,
-    ServiceAccount, ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection,
+    Container, ContainerPort, EnvVar, HTTPGetAction, PodSpec, PodTemplateSpec, Probe, ResourceRequirements,
+    ServiceAccount, Volume, VolumeMount,
 };
 use stackwright_core::k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
@@ -20,7 +19,7 @@ use stackwright_core::k8s_openapi::api::networking::v1::{
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::kube_meta::{meta, namespace_selector, selector, string_map};
+use crate::kube_meta::{api_token_mount, api_token_volume, meta, namespace_selector, selector, string_map};
 use crate::pod_security::{restricted_container, restricted_pod};
 
 /// The user and group the controllers run as (`nobody`, above 10000 so it matches no host user).
@@ -28,9 +27,6 @@ pub(crate) const UID: i64 = 65534;
 
 /// The namespace allowed to scrape the controllers' metrics.
 pub(crate) const MONITORING_NAMESPACE: &str = "monitoring";
-
-/// Where Kubernetes client libraries look for the service-account token.
-const TOKEN_DIR: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /// One controller container and the pod around it.
 pub(crate) struct ControllerPod {
@@ -82,12 +78,7 @@ impl ControllerPod {
             Volume { name: "tmp".into(), empty_dir: Some(Default::default()), ..Default::default() },
         ];
         let mut mounts = vec![
-            VolumeMount {
-                name: "kube-api-access".into(),
-                mount_path: TOKEN_DIR.into(),
-                read_only: Some(true),
-                ..Default::default()
-            },
+            api_token_mount(),
             VolumeMount { name: "tmp".into(), mount_path: "/tmp".into(), ..Default::default() },
         ];
         for (volume, mount) in &self.volumes {
@@ -237,52 +228,5 @@ impl ControllerPod {
                 egress: Some(vec![NetworkPolicyEgressRule::default()]),
             }),
         }
-    }
-}
-
-/// The service-account token, the cluster CA and the namespace, projected where client
-/// libraries expect them: what `automountServiceAccountToken` would mount, made explicit.
-fn api_token_volume() -> Volume {
-    Volume {
-        name: "kube-api-access".into(),
-        projected: Some(ProjectedVolumeSource {
-            default_mode: Some(0o444),
-            sources: Some(vec![
-                VolumeProjection {
-                    service_account_token: Some(ServiceAccountTokenProjection {
-                        path: "token".into(),
-                        expiration_seconds: Some(3607),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-                VolumeProjection {
-                    config_map: Some(ConfigMapProjection {
-                        name: "kube-root-ca.crt".into(),
-                        items: Some(vec![KeyToPath {
-                            key: "ca.crt".into(),
-                            path: "ca.crt".into(),
-                            ..Default::default()
-                        }]),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-                VolumeProjection {
-                    downward_api: Some(DownwardAPIProjection {
-                        items: Some(vec![DownwardAPIVolumeFile {
-                            path: "namespace".into(),
-                            field_ref: Some(ObjectFieldSelector {
-                                api_version: Some("v1".into()),
-                                field_path: "metadata.namespace".into(),
-                            }),
-                            ..Default::default()
-                        }]),
-                    }),
-                    ..Default::default()
-                },
-            ]),
-        }),
-        ..Default::default()
     }
 }

@@ -1,7 +1,12 @@
-//! Metadata and label helpers shared by the constructs that write Kubernetes objects.
+//! Metadata and label helpers shared by the constructs that write Kubernetes objects, and the
+//! explicitly projected Kubernetes API token their pods mount.
 
 use std::collections::BTreeMap;
 
+use stackwright_core::k8s_openapi::api::core::v1::{
+    ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath, ObjectFieldSelector,
+    ProjectedVolumeSource, ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection,
+};
 use stackwright_core::k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
@@ -57,6 +62,65 @@ pub fn service_account_subject(name: &str, namespace: &str) -> Subject {
         kind: "ServiceAccount".into(),
         name: name.into(),
         namespace: Some(namespace.into()),
+        ..Default::default()
+    }
+}
+
+/// Where Kubernetes client libraries look for the service-account token, the cluster CA and
+/// the namespace.
+pub(crate) const TOKEN_DIR: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The service-account token, the cluster CA and the namespace, projected where client
+/// libraries look for them: what `automountServiceAccountToken: true` would mount, made
+/// explicit so that only the pods that call the API carry a token (with a one-hour expiry).
+/// Mounted by [`api_token_mount`].
+pub(crate) fn api_token_volume() -> Volume {
+    Volume {
+        name: "kube-api-access".into(),
+        projected: Some(ProjectedVolumeSource {
+            default_mode: Some(0o444),
+            sources: Some(vec![
+                VolumeProjection {
+                    service_account_token: Some(ServiceAccountTokenProjection {
+                        path: "token".into(),
+                        expiration_seconds: Some(3607),
+                        audience: None,
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    config_map: Some(ConfigMapProjection {
+                        name: "kube-root-ca.crt".into(),
+                        items: Some(vec![KeyToPath { key: "ca.crt".into(), path: "ca.crt".into(), mode: None }]),
+                        optional: None,
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    downward_api: Some(DownwardAPIProjection {
+                        items: Some(vec![DownwardAPIVolumeFile {
+                            path: "namespace".into(),
+                            field_ref: Some(ObjectFieldSelector {
+                                api_version: Some("v1".into()),
+                                field_path: "metadata.namespace".into(),
+                            }),
+                            ..Default::default()
+                        }]),
+                    }),
+                    ..Default::default()
+                },
+            ]),
+        }),
+        ..Default::default()
+    }
+}
+
+/// The read-only mount of [`api_token_volume`] at [`TOKEN_DIR`].
+pub(crate) fn api_token_mount() -> VolumeMount {
+    VolumeMount {
+        name: "kube-api-access".into(),
+        mount_path: TOKEN_DIR.into(),
+        read_only: Some(true),
         ..Default::default()
     }
 }

@@ -6,24 +6,19 @@ use std::collections::BTreeMap;
 
 use stackwright_core::k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStrategy};
 use stackwright_core::k8s_openapi::api::core::v1::{
-    ConfigMapProjection, ConfigMapVolumeSource, Container, ContainerPort, DownwardAPIProjection, DownwardAPIVolumeFile,
-    EmptyDirVolumeSource, EnvVar, HTTPGetAction, KeyToPath, ObjectFieldSelector, PodSpec, PodTemplateSpec, Probe,
-    ProjectedVolumeSource, Service, ServiceAccount, ServiceAccountTokenProjection, ServicePort, ServiceSpec, Volume,
-    VolumeMount, VolumeProjection,
+    ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvVar, HTTPGetAction, PodSpec,
+    PodTemplateSpec, Probe, Service, ServiceAccount, ServicePort, ServiceSpec, Volume, VolumeMount,
 };
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::compute_resources::ComputeResources;
-use crate::kube_meta::{meta, selector};
+use crate::kube_meta::{api_token_mount, api_token_volume, meta, selector};
 use crate::pod_security;
 
 /// The user and group the monitoring workloads run as (≥ 10000: never a host user).
 pub(crate) const UID: i64 = 10001;
-
-/// Where Kubernetes clients look for the service-account token, CA and namespace.
-pub(crate) const TOKEN_DIR: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /// One container's pod, described once and rendered as a Deployment or DaemonSet spec.
 pub(crate) struct Pod {
@@ -112,12 +107,7 @@ impl Pod {
             .collect();
         if self.api_token {
             volumes.push(api_token_volume());
-            mounts.push(VolumeMount {
-                name: "kube-api-access".into(),
-                mount_path: TOKEN_DIR.into(),
-                read_only: Some(true),
-                ..Default::default()
-            });
+            mounts.push(api_token_mount());
         }
         let container = Container {
             name: self.name.clone(),
@@ -213,50 +203,6 @@ impl Pod {
             }),
             ..Default::default()
         }
-    }
-}
-
-/// The service-account token, the cluster CA and the namespace, projected where client
-/// libraries look for them: what `automountServiceAccountToken: true` would mount, made
-/// explicit so that only the pods that call the API carry a token (with a one-hour expiry).
-pub(crate) fn api_token_volume() -> Volume {
-    Volume {
-        name: "kube-api-access".into(),
-        projected: Some(ProjectedVolumeSource {
-            default_mode: Some(0o444),
-            sources: Some(vec![
-                VolumeProjection {
-                    service_account_token: Some(ServiceAccountTokenProjection {
-                        path: "token".into(),
-                        expiration_seconds: Some(3607),
-                        audience: None,
-                    }),
-                    ..Default::default()
-                },
-                VolumeProjection {
-                    config_map: Some(ConfigMapProjection {
-                        name: "kube-root-ca.crt".into(),
-                        items: Some(vec![KeyToPath { key: "ca.crt".into(), path: "ca.crt".into(), mode: None }]),
-                        optional: None,
-                    }),
-                    ..Default::default()
-                },
-                VolumeProjection {
-                    downward_api: Some(DownwardAPIProjection {
-                        items: Some(vec![DownwardAPIVolumeFile {
-                            path: "namespace".into(),
-                            field_ref: Some(ObjectFieldSelector {
-                                api_version: Some("v1".into()),
-                                field_path: "metadata.namespace".into(),
-                            }),
-                            ..Default::default()
-                        }]),
-                    }),
-                    ..Default::default()
-                },
-            ]),
-        }),
-        ..Default::default()
     }
 }
 
