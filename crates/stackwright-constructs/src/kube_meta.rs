@@ -7,7 +7,7 @@ use stackwright_core::k8s_openapi::api::core::v1::{
     ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath, ObjectFieldSelector,
     ProjectedVolumeSource, ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection,
 };
-use stackwright_core::k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
+use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRoleBinding, PolicyRule, RoleRef, Subject};
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 /// `ObjectMeta` with a name, an optional namespace and labels.
@@ -63,6 +63,21 @@ pub fn service_account_subject(name: &str, namespace: &str) -> Subject {
         name: name.into(),
         namespace: Some(namespace.into()),
         ..Default::default()
+    }
+}
+
+/// A ClusterRoleBinding of the ClusterRole `name` to the service account
+/// `namespace/service_account`, named like the role.
+pub fn cluster_role_binding(
+    name: &str,
+    labels: &BTreeMap<String, String>,
+    service_account: &str,
+    namespace: &str,
+) -> ClusterRoleBinding {
+    ClusterRoleBinding {
+        metadata: meta(name, None, labels),
+        role_ref: role_ref("ClusterRole", name),
+        subjects: Some(vec![service_account_subject(service_account, namespace)]),
     }
 }
 

@@ -21,7 +21,7 @@ use stackwright_core::k8s_openapi::api::core::v1::{ConfigMap, HostPathVolumeSour
 use stackwright_core::k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
 };
-use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, RoleRef, Subject};
+use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule};
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use stackwright_core::{Arn, Attr};
@@ -31,7 +31,7 @@ use super::workload::{Pod, config_map_volume};
 use crate::compute_resources::{ComputeResources, Cpu, Memory};
 use crate::config_hash;
 use crate::iam::{PolicyDocument, Statement};
-use crate::kube_meta::{meta, selector, string_map};
+use crate::kube_meta::{cluster_role_binding, meta, selector, string_map};
 use crate::pod_security::{self, PodSecurityLevel};
 
 pub(crate) const NAMESPACE: &str = "logging";
@@ -144,20 +144,7 @@ pub(crate) fn add(cx: &Ctx<'_>, log_group: &str, log_group_arn: &Attr<Arn>) -> s
         }]),
         ..Default::default()
     })?;
-    cx.add(&ClusterRoleBinding {
-        metadata: meta(name, None, &labels),
-        role_ref: RoleRef {
-            api_group: Some("rbac.authorization.k8s.io".into()),
-            kind: "ClusterRole".into(),
-            name: name.into(),
-        },
-        subjects: Some(vec![Subject {
-            kind: "ServiceAccount".into(),
-            name: "fluent-bit".into(),
-            namespace: Some(NAMESPACE.into()),
-            ..Default::default()
-        }]),
-    })?;
+    cx.add(&cluster_role_binding(name, &labels, "fluent-bit", NAMESPACE))?;
     cx.add(&ConfigMap { metadata: pod.meta("fluent-bit-config"), data: Some(files), ..Default::default() })?;
 
     let mut template = pod.template(0);

@@ -2,12 +2,12 @@
 //! reasons, node conditions, autoscaler sizes), which the crash-loop, node and autoscaler
 //! alerts read. It reads only the kinds those need, never Secrets.
 
-use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, RoleRef, Subject};
+use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule};
 
 use super::workload::Pod;
 use super::{Ctx, NAMESPACE};
 use crate::compute_resources::{ComputeResources, Cpu, Memory};
-use crate::kube_meta::{meta, string_map};
+use crate::kube_meta::{cluster_role_binding, meta, string_map};
 
 pub(crate) const PORT: i32 = 8080;
 const TELEMETRY_PORT: i32 = 8081;
@@ -58,20 +58,7 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
         ),
         ..Default::default()
     })?;
-    cx.add(&ClusterRoleBinding {
-        metadata: meta(name, None, &labels),
-        role_ref: RoleRef {
-            api_group: Some("rbac.authorization.k8s.io".into()),
-            kind: "ClusterRole".into(),
-            name: name.into(),
-        },
-        subjects: Some(vec![Subject {
-            kind: "ServiceAccount".into(),
-            name: "kube-state-metrics".into(),
-            namespace: Some(NAMESPACE.into()),
-            ..Default::default()
-        }]),
-    })?;
+    cx.add(&cluster_role_binding(name, &labels, "kube-state-metrics", NAMESPACE))?;
     cx.add(&pod.deployment(false))?;
     cx.add(&pod.service())
 }

@@ -12,14 +12,14 @@ use stackwright_core::k8s_openapi::api::core::v1::{
     ConfigMap, PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, Volume,
     VolumeResourceRequirements,
 };
-use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, RoleRef, Subject};
+use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule};
 use stackwright_core::k8s_openapi::api::storage::v1::StorageClass;
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::workload::{Pod, config_map_volume, empty_dir};
 use super::{Ctx, NAMESPACE, prometheus_selector};
 use crate::config_hash;
-use crate::kube_meta::{TOKEN_DIR, meta, string_map};
+use crate::kube_meta::{TOKEN_DIR, cluster_role_binding, meta, string_map};
 
 pub(crate) const PORT: i32 = 9090;
 /// The StorageClass of Prometheus' volume: gp3, encrypted, kept when the claim goes away.
@@ -164,20 +164,7 @@ pub(crate) fn add(cx: &Ctx<'_>, files: &BTreeMap<String, String>) -> stackwright
         ]),
         ..Default::default()
     })?;
-    cx.add(&ClusterRoleBinding {
-        metadata: meta("stackwright-prometheus", None, &labels),
-        role_ref: RoleRef {
-            api_group: Some("rbac.authorization.k8s.io".into()),
-            kind: "ClusterRole".into(),
-            name: "stackwright-prometheus".into(),
-        },
-        subjects: Some(vec![Subject {
-            kind: "ServiceAccount".into(),
-            name: "prometheus".into(),
-            namespace: Some(NAMESPACE.into()),
-            ..Default::default()
-        }]),
-    })?;
+    cx.add(&cluster_role_binding("stackwright-prometheus", &labels, "prometheus", NAMESPACE))?;
     cx.add(&ConfigMap { metadata: pod.meta("prometheus-config"), data: Some(files.clone()), ..Default::default() })?;
     if let Some(storage) = p.storage {
         cx.add(&StorageClass {
