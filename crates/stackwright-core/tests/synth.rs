@@ -443,3 +443,39 @@ fn a_template_too_large_to_send_inline_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn explicit_dependencies_become_depends_on_or_stack_order() {
+    let app = App::new("demo");
+    let prod = app.environment("prod", account(), Region::EuWest1);
+    let (network, apps) = (prod.stack("network"), prod.stack("apps"));
+    let a = vpc(&network, "A");
+    let group = network.node().add_child("Group").unwrap();
+    vpc(&group, "B");
+    vpc(&group, "C");
+    group.add_dependency(&a);
+    let d = vpc(&apps, "D");
+    d.node().add_dependency(&network);
+    let assembly = app.synth().unwrap();
+    let t: serde_json::Value = serde_json::from_str(assembly.file("prod-network.template.json").unwrap()).unwrap();
+    assert_eq!(t["Resources"]["GroupB"]["DependsOn"], serde_json::json!(["A"]));
+    assert_eq!(t["Resources"]["GroupC"]["DependsOn"], serde_json::json!(["A"]));
+    assert!(t["Resources"]["A"].get("DependsOn").is_none());
+    assert_eq!(assembly.manifest.stack("prod-apps").unwrap().dependencies, ["prod-network"]);
+    let order: Vec<&str> = assembly.manifest.stacks.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(order, ["prod-network", "prod-apps"]);
+}
+
+#[test]
+fn construct_metadata_lands_in_the_resource_metadata() {
+    let app = App::new("demo");
+    let stack = app.environment("prod", account(), Region::EuWest1).stack("s");
+    let v = vpc(&stack, "Vpc");
+    v.node().add_metadata("owner", "platform-team");
+    let t: serde_json::Value =
+        serde_json::from_str(app.synth().unwrap().file("prod-s.template.json").unwrap()).unwrap();
+    assert_eq!(
+        t["Resources"]["Vpc"]["Metadata"],
+        serde_json::json!({ "stackwright:path": "prod/s/Vpc", "owner": "platform-team" })
+    );
+}
