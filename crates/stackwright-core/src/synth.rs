@@ -89,7 +89,7 @@ pub(crate) fn synthesize(tree: &TreeData) -> Result<Assembly> {
     synth.into_assembly(order, clusters)
 }
 
-impl Synth<'_> {
+impl<'a> Synth<'a> {
     fn path(&self, index: usize) -> String {
         self.tree.path(index)
     }
@@ -270,9 +270,11 @@ impl Synth<'_> {
         }
     }
 
-    fn render_clusters(&mut self) -> Vec<ClusterEntry> {
+    /// Each cluster's manifest entry, with the object bodies in the entry's (apply) order.
+    fn render_clusters(&mut self) -> Vec<(ClusterEntry, Vec<&'a serde_json::Value>)> {
         let mut entries = Vec::new();
-        for cluster in &self.tree.clusters {
+        for index in 0..self.tree.clusters.len() {
+            let cluster = &self.tree.clusters[index];
             let Some(stack) = self.tree.stack_of(cluster.node) else {
                 continue;
             };
@@ -305,7 +307,8 @@ impl Synth<'_> {
                 bindings.push(BindingEntry { placeholder: placeholder.clone(), source });
             }
             let id = format!("{env_id}-{}", cluster.name);
-            let mut objects: Vec<&crate::kube::KubeObjectData> = cluster.objects.iter().collect();
+            let tree = self.tree;
+            let mut objects: Vec<&'a crate::kube::KubeObjectData> = tree.clusters[index].objects.iter().collect();
             objects.sort_by(|a, b| {
                 (apply_rank(&a.kind), &a.kind, &a.namespace, &a.name).cmp(&(
                     apply_rank(&b.kind),
@@ -334,16 +337,20 @@ impl Synth<'_> {
                     }
                 })
                 .collect();
-            entries.push(ClusterEntry {
-                directory: format!("k8s/{id}"),
-                id,
-                name: cluster.name.clone(),
-                environment: env_id,
-                stack: self.stacks[pos].artifact.clone(),
-                outputs,
-                objects: object_entries,
-                bindings,
-            });
+            let bodies = objects.iter().map(|o| &o.body).collect();
+            entries.push((
+                ClusterEntry {
+                    directory: format!("k8s/{id}"),
+                    id,
+                    name: cluster.name.clone(),
+                    environment: env_id,
+                    stack: self.stacks[pos].artifact.clone(),
+                    outputs,
+                    objects: object_entries,
+                    bindings,
+                },
+                bodies,
+            ));
         }
         entries
     }
@@ -686,7 +693,11 @@ impl Synth<'_> {
         }
     }
 
-    fn into_assembly(self, order: Vec<usize>, clusters: Vec<ClusterEntry>) -> Result<Assembly> {
+    fn into_assembly(
+        self,
+        order: Vec<usize>,
+        clusters: Vec<(ClusterEntry, Vec<&serde_json::Value>)>,
+    ) -> Result<Assembly> {
         let tree = self.tree;
         let mut files = IndexMap::new();
         let mut oversized = Diagnostics::new();
@@ -756,16 +767,9 @@ impl Synth<'_> {
                 resources: state.resource_paths,
             });
         }
-        for (cluster, entry) in tree.clusters.iter().zip(&clusters) {
-            for object in &entry.objects {
-                let Some(data) = cluster
-                    .objects
-                    .iter()
-                    .find(|o| o.kind == object.kind && o.namespace == object.namespace && o.name == object.name)
-                else {
-                    continue;
-                };
-                let yaml = crate::yaml::to_yaml(&data.body)
+        for (entry, bodies) in &clusters {
+            for (object, body) in entry.objects.iter().zip(bodies) {
+                let yaml = crate::yaml::to_yaml(body)
                     .map_err(|message| Error::Serialize { what: object.file.clone(), message })?;
                 files.insert(format!("{}/{}", entry.directory, object.file), yaml.into_bytes());
             }
@@ -782,7 +786,7 @@ impl Synth<'_> {
             app: tree.app_name().to_string(),
             environments,
             stacks,
-            clusters,
+            clusters: clusters.into_iter().map(|(entry, _)| entry).collect(),
             files: tree.files.keys().cloned().collect(),
         };
         Ok(Assembly { manifest, files })
