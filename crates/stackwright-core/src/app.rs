@@ -58,8 +58,7 @@ impl App {
 
     /// Every environment, in creation order.
     pub fn environments(&self) -> Vec<Environment> {
-        let children: Vec<usize> = self.node.data().nodes[0].children.values().copied().collect();
-        children.into_iter().map(|i| Environment { node: self.node.at(i) }).collect()
+        self.node.at(0).children().into_iter().map(|node| Environment { node }).collect()
     }
 
     /// Validates the whole tree and synthesizes it into an in-memory cloud assembly.
@@ -101,6 +100,36 @@ impl Node {
     pub fn app(&self) -> App {
         App { node: self.at(0) }
     }
+
+    /// The stack this node is in, if any.
+    #[must_use]
+    pub fn stack(&self) -> Option<Stack> {
+        let i = self.data().stack_of(self.index())?;
+        Some(Stack { node: self.at(i) })
+    }
+
+    /// The environment this node is in, if any.
+    #[must_use]
+    pub fn environment(&self) -> Option<Environment> {
+        let i = self.data().environment_of(self.index())?;
+        Some(Environment { node: self.at(i) })
+    }
+
+    /// The stack this node is in: constructs that hold resources call it to fail early, with
+    /// the node's path, when they are created outside every stack.
+    ///
+    /// # Errors
+    /// When the node is not inside a stack; `what` names the construct in the message.
+    pub fn require_stack(&self, what: &str) -> Result<Stack> {
+        self.stack().ok_or_else(|| {
+            Diagnostic::new(
+                self.path(),
+                format!("{what} must be created inside a stack"),
+                "pass a stack (or a construct inside one) as the scope",
+            )
+            .into()
+        })
+    }
 }
 
 /// Adds a child node; on a bad or duplicate id, records the problem for synth and returns a
@@ -119,7 +148,7 @@ fn add_or_defer(parent: &Node, id: &str, kind: NodeKind) -> Node {
 /// An AWS account and region that stacks deploy to.
 #[derive(Clone, Debug)]
 pub struct Environment {
-    pub(crate) node: Node,
+    node: Node,
 }
 
 impl Environment {
@@ -146,10 +175,11 @@ impl Environment {
 
     /// Marks the environment as production: its stacks get termination protection.
     pub fn mark_production(&self) {
-        let mut tree = self.node.data_mut();
-        if let NodeKind::Environment(e) = &mut tree.nodes[self.node.index].kind {
-            e.production = true;
-        }
+        self.node.with_kind_mut(|kind| {
+            if let NodeKind::Environment(e) = kind {
+                e.production = true;
+            }
+        });
     }
 
     pub fn is_production(&self) -> bool {
@@ -162,12 +192,11 @@ impl Environment {
     }
 
     fn with<R>(&self, f: impl FnOnce(&EnvironmentData) -> R) -> R {
-        let tree = self.node.data();
-        match &tree.nodes[self.node.index].kind {
+        self.node.with_kind(|kind| match kind {
             NodeKind::Environment(e) => f(e),
             // Only a detached duplicate has no data; its problem is already recorded.
             _ => f(&EnvironmentData { account: Account::placeholder(), region: Region::UsEast1, production: false }),
-        }
+        })
     }
 }
 
@@ -180,16 +209,13 @@ impl Construct for Environment {
 /// One CloudFormation stack.
 #[derive(Clone, Debug)]
 pub struct Stack {
-    pub(crate) node: Node,
+    node: Node,
 }
 
 impl Stack {
     /// The environment the stack deploys to.
     pub fn environment(&self) -> Environment {
-        let tree = self.node.data();
-        let index = tree.nodes[self.node.index].parent.unwrap_or(0);
-        drop(tree);
-        Environment { node: self.node.at(index) }
+        Environment { node: self.node.parent().unwrap_or_else(|| self.node.at(0)) }
     }
 
     pub fn region(&self) -> Region {
@@ -269,11 +295,10 @@ impl Stack {
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut StackData) -> R) -> R {
-        let mut tree = self.node.data_mut();
-        match &mut tree.nodes[self.node.index].kind {
+        self.node.with_kind_mut(|kind| match kind {
             NodeKind::Stack(s) => f(s),
             _ => f(&mut StackData::default()),
-        }
+        })
     }
 }
 

@@ -19,9 +19,9 @@ use std::any::TypeId;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::error::{Diagnostic, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::names;
-use crate::tree::{Construct, Node};
+use crate::tree::{Construct, Node, TreeData};
 use crate::value::Value;
 
 /// The label synth puts on every object, so that the runtime can find what it owns.
@@ -39,21 +39,92 @@ pub struct ClusterConnection {
     pub oidc_issuer: Value,
 }
 
-pub(crate) struct ClusterData {
-    pub name: String,
-    pub node: usize,
-    pub connection: ClusterConnection,
-    pub objects: Vec<KubeObjectData>,
-    pub bindings: IndexMap<String, LateSource>,
+/// The clusters of one tree, in registration order. The tree keeps them in its extension slot
+/// without knowing them, so that this module depends on the tree and not the reverse.
+#[derive(Default)]
+struct Clusters(Vec<ClusterData>);
+
+/// The clusters registered in `tree`, in registration order.
+pub(crate) fn clusters(tree: &TreeData) -> &[ClusterData] {
+    tree.extension::<Clusters>().map_or(&[], |c| &c.0)
 }
 
+/// What synth needs of one cluster; written only by [`KubeCluster`].
+pub(crate) struct ClusterData {
+    name: String,
+    node: usize,
+    connection: ClusterConnection,
+    objects: Vec<KubeObjectData>,
+    bindings: IndexMap<String, LateSource>,
+}
+
+impl ClusterData {
+    /// The cluster's name, unique in its environment.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The node the cluster was registered at (in the stack that creates the cluster).
+    pub(crate) fn node(&self) -> usize {
+        self.node
+    }
+
+    /// Where the runtime finds the cluster.
+    pub(crate) fn connection(&self) -> &ClusterConnection {
+        &self.connection
+    }
+
+    /// The objects to apply, in the order they were added.
+    pub(crate) fn objects(&self) -> &[KubeObjectData] {
+        &self.objects
+    }
+
+    /// Placeholder → where its value comes from.
+    pub(crate) fn bindings(&self) -> &IndexMap<String, LateSource> {
+        &self.bindings
+    }
+}
+
+/// One object to apply, serialized when added; written only by [`KubeCluster::add`].
 pub(crate) struct KubeObjectData {
-    pub owner: usize,
-    pub api_version: String,
-    pub kind: String,
-    pub namespace: Option<String>,
-    pub name: String,
-    pub body: serde_json::Value,
+    owner: usize,
+    api_version: String,
+    kind: String,
+    namespace: Option<String>,
+    name: String,
+    body: serde_json::Value,
+}
+
+impl KubeObjectData {
+    /// The node of the construct that added the object.
+    pub(crate) fn owner(&self) -> usize {
+        self.owner
+    }
+
+    /// `apiVersion`, such as `apps/v1`.
+    pub(crate) fn api_version(&self) -> &str {
+        &self.api_version
+    }
+
+    /// `kind`, such as `Deployment`.
+    pub(crate) fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// The namespace; `None` for cluster-scoped kinds.
+    pub(crate) fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// `metadata.name`.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The object as JSON, with the ownership labels added.
+    pub(crate) fn body(&self) -> &serde_json::Value {
+        &self.body
+    }
 }
 
 /// Where a placeholder's value comes from.
@@ -96,9 +167,10 @@ impl KubeCluster {
             )
             .into());
         }
-        let env = stack.environment().node.index;
-        let mut tree = node.data_mut();
-        if let Some(other) = tree.clusters.iter().find(|c| c.name == name && tree.environment_of(c.node) == Some(env)) {
+        let env = stack.environment().node().index();
+        let tree = node.data();
+        if let Some(other) = clusters(&tree).iter().find(|c| c.name == name && tree.environment_of(c.node) == Some(env))
+        {
             let other = tree.path(other.node);
             return Err(Diagnostic::new(
                 path,
@@ -107,21 +179,23 @@ impl KubeCluster {
             )
             .into());
         }
-        let index = tree.clusters.len();
-        tree.clusters.push(ClusterData {
+        drop(tree);
+        let mut clusters = node.extension_mut::<Clusters>();
+        let index = clusters.0.len();
+        clusters.0.push(ClusterData {
             name: name.to_string(),
-            node: node.index,
+            node: node.index(),
             connection,
             objects: Vec::new(),
             bindings: IndexMap::new(),
         });
-        drop(tree);
+        drop(clusters);
         Ok(KubeCluster { node, index })
     }
 
     /// The cluster's name.
     pub fn name(&self) -> String {
-        self.node.data().clusters[self.index].name.clone()
+        clusters(&self.node.data())[self.index].name.clone()
     }
 
     /// Adds an object to apply to the cluster, owned by `owner` (whose path errors name).
@@ -172,11 +246,10 @@ impl KubeCluster {
             }
             (None, false) => None,
         };
-        let mut body = serde_json::to_value(object).map_err(|e| crate::Error::Serialize {
-            what: format!("{kind} '{name}' of {path}"),
-            message: e.to_string(),
-        })?;
-        let owner_label = format!("{}.{}", owner.app_name(), self.name());
+        let mut body = serde_json::to_value(object)
+            .map_err(|e| Error::Serialize { what: format!("{kind} '{name}' of {path}"), message: e.to_string() })?;
+        let cluster_name = self.name();
+        let owner_label = format!("{}.{cluster_name}", owner.app_name());
         if let Some(labels) = body.pointer_mut("/metadata").and_then(|m| m.as_object_mut()) {
             let labels = labels.entry("labels").or_insert_with(|| serde_json::json!({}));
             if let Some(labels) = labels.as_object_mut() {
@@ -184,17 +257,17 @@ impl KubeCluster {
                 labels.insert(OWNER_LABEL.into(), owner_label.into());
             }
         }
-        let mut tree = owner.data_mut();
-        let cluster = &mut tree.clusters[self.index];
+        let mut clusters = self.node.extension_mut::<Clusters>();
+        let cluster = &mut clusters.0[self.index];
         if cluster.objects.iter().any(|o| o.kind == kind && o.namespace == namespace && o.name == name) {
-            drop(tree);
+            drop(clusters);
             return fail(
-                format!("{kind} '{name}' is already defined for cluster '{}'", self.name()),
+                format!("{kind} '{name}' is already defined for cluster '{cluster_name}'"),
                 "give the object another name",
             );
         }
         cluster.objects.push(KubeObjectData {
-            owner: owner.index,
+            owner: owner.index(),
             api_version: K::API_VERSION.to_string(),
             kind: kind.to_string(),
             namespace,
@@ -214,7 +287,7 @@ impl KubeCluster {
             Value::GetAtt(n, attribute) => format!("ref:{}.{attribute}", tree.path(n.index)),
             other => {
                 return Err(Diagnostic::new(
-                    tree.path(self.node.index),
+                    tree.path(self.node.index()),
                     format!("only a resource reference or attribute can be late-bound into a manifest, not {other:?}"),
                     "late-bind the attribute itself and build the string around the placeholder with format!",
                 )
@@ -243,7 +316,7 @@ impl KubeCluster {
 
     fn bind(&self, key: String, source: LateSource) -> String {
         let placeholder = format!("((stackwright:{key}))");
-        self.node.data_mut().clusters[self.index].bindings.insert(placeholder.clone(), source);
+        self.node.extension_mut::<Clusters>().0[self.index].bindings.insert(placeholder.clone(), source);
         placeholder
     }
 }

@@ -40,7 +40,7 @@ impl<T: ResourceType> Resource<T> {
     pub fn new(scope: &impl Construct, id: &str, props: T) -> Result<Self> {
         let node = scope.node().add_child(id)?;
         node.require_stack(&format!("resource '{id}' ({})", props.type_name()))?;
-        node.data_mut().nodes[node.index].resource = Some(ResourceData {
+        node.set_resource(ResourceData {
             type_name: props.type_name().to_string(),
             properties: props.properties(),
             deletion_policy: None,
@@ -95,10 +95,8 @@ impl<T: ResourceType> Resource<T> {
     }
 
     fn with_data<R>(&self, f: impl FnOnce(&mut ResourceData) -> R) -> R {
-        let mut tree = self.node.data_mut();
-        let data = tree.nodes[self.node.index].resource.as_mut();
         // `Resource` values exist only for nodes created with resource data.
-        f(data.expect("a Resource handle always points at a resource node"))
+        self.node.with_resource_mut(f).expect("a Resource handle always points at a resource node")
     }
 }
 

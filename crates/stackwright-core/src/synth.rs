@@ -21,7 +21,7 @@ use crate::assembly::{
     ParameterBinding, ResourceEntry, SCHEMA_VERSION, StackEntry,
 };
 use crate::error::{Diagnostics, Error, Result};
-use crate::kube::{LateSource, apply_rank};
+use crate::kube::{self, KubeObjectData, LateSource, apply_rank};
 use crate::names;
 use crate::template::{OutputJson, ParameterJson, ResourceJson, TemplateJson};
 use crate::tree::{CheckContext, NodeKind, TreeData};
@@ -67,7 +67,7 @@ struct Synth<'a> {
 pub(crate) fn synthesize(tree: &TreeData) -> Result<Assembly> {
     let mut synth = Synth {
         tree,
-        diags: tree.deferred.clone(),
+        diags: tree.deferred().clone(),
         stacks: Vec::new(),
         stack_pos: HashMap::new(),
         logical: HashMap::new(),
@@ -95,9 +95,9 @@ impl<'a> Synth<'a> {
     }
 
     fn run_checks(&mut self, reachable: &[usize]) {
-        let ctx = CheckContext { tree: self.tree };
+        let ctx = CheckContext::new(self.tree);
         for &i in reachable {
-            for check in &self.tree.nodes[i].checks {
+            for check in self.tree.node(i).checks() {
                 self.diags.extend(check(&ctx));
             }
         }
@@ -106,14 +106,14 @@ impl<'a> Synth<'a> {
     fn collect_stacks(&mut self, reachable: &[usize]) {
         let mut names_seen: HashMap<(String, String, String), usize> = HashMap::new();
         for &i in reachable {
-            let NodeKind::Stack(data) = &self.tree.nodes[i].kind else {
+            let NodeKind::Stack(data) = self.tree.node(i).kind() else {
                 continue;
             };
             let Some(env) = self.tree.environment_of(i) else {
                 continue;
             };
             let env_data = self.tree.environment_data(env);
-            let artifact = format!("{}-{}", self.tree.nodes[env].id, self.tree.nodes[i].id);
+            let artifact = format!("{}-{}", self.tree.node(env).id(), self.tree.node(i).id());
             let stack_name = data.stack_name.clone().unwrap_or_else(|| format!("{}-{artifact}", self.tree.app_name()));
             let key = (env_data.account.to_string(), env_data.region.to_string(), stack_name.clone());
             if let Some(other) = names_seen.insert(key, i) {
@@ -147,7 +147,7 @@ impl<'a> Synth<'a> {
     fn assign_logical_ids(&mut self, reachable: &[usize]) {
         let mut taken: HashMap<(usize, String), usize> = HashMap::new();
         for &i in reachable {
-            if self.tree.nodes[i].resource.is_none() {
+            if self.tree.node(i).resource().is_none() {
                 continue;
             }
             let Some(stack) = self.tree.stack_of(i) else {
@@ -156,9 +156,8 @@ impl<'a> Synth<'a> {
             let pos = self.stack_pos[&stack];
             let mut chain: Vec<usize> = self.tree.ancestors(i).take_while(|a| *a != stack).collect();
             chain.reverse();
-            let id = names::logical_id(
-                chain.iter().map(|c| (self.tree.nodes[*c].id.as_str(), self.tree.nodes[*c].logical_id.as_deref())),
-            );
+            let id =
+                names::logical_id(chain.iter().map(|c| (self.tree.node(*c).id(), self.tree.node(*c).logical_id())));
             if !names::is_valid_logical_id(&id) {
                 self.diags.push(
                     self.path(i),
@@ -186,8 +185,8 @@ impl<'a> Synth<'a> {
 
     fn render_resources(&mut self, reachable: &[usize]) {
         for &i in reachable {
-            let node = &self.tree.nodes[i];
-            let Some(resource) = &node.resource else {
+            let node = self.tree.node(i);
+            let Some(resource) = node.resource() else {
                 continue;
             };
             let Some((pos, id)) = self.logical.get(&i).cloned() else {
@@ -197,7 +196,7 @@ impl<'a> Synth<'a> {
             let properties = self.render(&resource.properties, pos, Some(i), &path);
             let mut metadata = IndexMap::new();
             metadata.insert("stackwright:path".to_string(), serde_json::Value::String(path.clone()));
-            metadata.extend(node.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+            metadata.extend(node.metadata().iter().map(|(k, v)| (k.clone(), v.clone())));
             metadata.extend(resource.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
             let json = ResourceJson {
                 kind: resource.type_name.clone(),
@@ -232,7 +231,7 @@ impl<'a> Synth<'a> {
     /// `DependsOn` and stack dependencies from `Node::add_dependency`.
     fn add_explicit_dependencies(&mut self, reachable: &[usize]) {
         for &i in reachable {
-            for target in &self.tree.nodes[i].dependencies {
+            for target in self.tree.node(i).dependencies() {
                 let t = target.index;
                 let (Some(from_stack), Some(to_stack)) = (self.tree.stack_of(i), self.tree.stack_of(t)) else {
                     continue;
@@ -273,18 +272,18 @@ impl<'a> Synth<'a> {
     /// Each cluster's manifest entry, with the object bodies in the entry's (apply) order.
     fn render_clusters(&mut self) -> Vec<(ClusterEntry, Vec<&'a serde_json::Value>)> {
         let mut entries = Vec::new();
-        for index in 0..self.tree.clusters.len() {
-            let cluster = &self.tree.clusters[index];
-            let Some(stack) = self.tree.stack_of(cluster.node) else {
+        let tree = self.tree;
+        for cluster in kube::clusters(tree) {
+            let Some(stack) = self.tree.stack_of(cluster.node()) else {
                 continue;
             };
             let Some(&pos) = self.stack_pos.get(&stack) else {
                 continue;
             };
             let env = self.stacks[pos].env;
-            let env_id = self.tree.nodes[env].id.clone();
-            let prefix = names::pascal_case(&cluster.name);
-            let c = &cluster.connection;
+            let env_id = self.tree.node(env).id().to_string();
+            let prefix = names::pascal_case(cluster.name());
+            let c = cluster.connection();
             let outputs = ClusterOutputs {
                 cluster_name: self.export(pos, format!("{prefix}ClusterName"), c.cluster_name.clone()),
                 endpoint: self.export(pos, format!("{prefix}Endpoint"), c.endpoint.clone()),
@@ -296,25 +295,24 @@ impl<'a> Synth<'a> {
                 oidc_issuer: self.export(pos, format!("{prefix}OidcIssuer"), c.oidc_issuer.clone()),
             };
             let mut bindings = Vec::new();
-            for (placeholder, source) in &cluster.bindings {
+            for (placeholder, source) in cluster.bindings() {
                 let source = match source {
                     LateSource::Environment(variable) => BindingSource::Environment { variable: variable.clone() },
-                    LateSource::Stack(value) => match self.late_bound_output(value, env, cluster.node) {
+                    LateSource::Stack(value) => match self.late_bound_output(value, env, cluster.node()) {
                         Some((stack, output)) => BindingSource::StackOutput { stack, output },
                         None => continue,
                     },
                 };
                 bindings.push(BindingEntry { placeholder: placeholder.clone(), source });
             }
-            let id = format!("{env_id}-{}", cluster.name);
-            let tree = self.tree;
-            let mut objects: Vec<&'a crate::kube::KubeObjectData> = tree.clusters[index].objects.iter().collect();
+            let id = format!("{env_id}-{}", cluster.name());
+            let mut objects: Vec<&'a KubeObjectData> = cluster.objects().iter().collect();
             objects.sort_by(|a, b| {
-                (apply_rank(&a.kind), &a.kind, &a.namespace, &a.name).cmp(&(
-                    apply_rank(&b.kind),
-                    &b.kind,
-                    &b.namespace,
-                    &b.name,
+                (apply_rank(a.kind()), a.kind(), a.namespace(), a.name()).cmp(&(
+                    apply_rank(b.kind()),
+                    b.kind(),
+                    b.namespace(),
+                    b.name(),
                 ))
             });
             let width = if objects.len() > 100 { 3 } else { 2 };
@@ -322,27 +320,27 @@ impl<'a> Synth<'a> {
                 .iter()
                 .enumerate()
                 .map(|(n, o)| {
-                    let kind = o.kind.to_ascii_lowercase();
-                    let file = match &o.namespace {
-                        Some(ns) => format!("{n:0width$}-{kind}-{ns}-{}.yaml", o.name),
-                        None => format!("{n:0width$}-{kind}-{}.yaml", o.name),
+                    let kind = o.kind().to_ascii_lowercase();
+                    let file = match o.namespace() {
+                        Some(ns) => format!("{n:0width$}-{kind}-{ns}-{}.yaml", o.name()),
+                        None => format!("{n:0width$}-{kind}-{}.yaml", o.name()),
                     };
                     ObjectEntry {
                         file,
-                        api_version: o.api_version.clone(),
-                        kind: o.kind.clone(),
-                        namespace: o.namespace.clone(),
-                        name: o.name.clone(),
-                        path: self.path(o.owner),
+                        api_version: o.api_version().to_string(),
+                        kind: o.kind().to_string(),
+                        namespace: o.namespace().map(str::to_string),
+                        name: o.name().to_string(),
+                        path: self.path(o.owner()),
                     }
                 })
                 .collect();
-            let bodies = objects.iter().map(|o| &o.body).collect();
+            let bodies = objects.iter().map(|o| o.body()).collect();
             entries.push((
                 ClusterEntry {
                     directory: format!("k8s/{id}"),
                     id,
-                    name: cluster.name.clone(),
+                    name: cluster.name().to_string(),
                     environment: env_id,
                     stack: self.stacks[pos].artifact.clone(),
                     outputs,
@@ -425,7 +423,7 @@ impl<'a> Synth<'a> {
 
     /// The stack position and logical id of the resource `target`, or a recorded error.
     fn resource_of(&mut self, target: NodeRef, user_path: &str) -> Option<(usize, String)> {
-        if target.tree != self.tree.id || target.index >= self.tree.nodes.len() {
+        if !self.tree.contains(target) {
             self.diags.push(
                 user_path,
                 "refers to a construct of another App",
@@ -436,7 +434,7 @@ impl<'a> Synth<'a> {
         match self.logical.get(&target.index) {
             Some(found) => Some(found.clone()),
             None => {
-                if self.tree.nodes[target.index].resource.is_none() {
+                if self.tree.node(target.index).resource().is_none() {
                     self.diags.push(
                         user_path,
                         format!("refers to '{}', which is not a CloudFormation resource", self.path(target.index)),
@@ -583,8 +581,8 @@ impl<'a> Synth<'a> {
                 format!(
                     "refers to '{}' in environment '{}', but a stack can only use values of its own environment ('{}')",
                     self.path(target.index),
-                    self.tree.nodes[self.stacks[target_pos].env].id,
-                    self.tree.nodes[self.stacks[pos].env].id,
+                    self.tree.node(self.stacks[target_pos].env).id(),
+                    self.tree.node(self.stacks[pos].env).id(),
                 ),
                 "pass the value as a literal (for example an ARN you know), or create the resource in this environment",
             );
@@ -593,7 +591,7 @@ impl<'a> Synth<'a> {
         let output = self.output_name(value)?;
         let output = self.export(target_pos, output, value.clone());
         let producer = &self.stacks[target_pos];
-        let parameter = format!("{}{output}", names::pascal_case(&self.tree.nodes[producer.node].id));
+        let parameter = format!("{}{output}", names::pascal_case(self.tree.node(producer.node).id()));
         let producer_artifact = producer.artifact.clone();
         let target_path = self.path(target.index);
         let consumer = &mut self.stacks[pos];
@@ -701,13 +699,14 @@ impl<'a> Synth<'a> {
         let tree = self.tree;
         let mut files = IndexMap::new();
         let mut oversized = Diagnostics::new();
-        let environments = tree.nodes[0]
-            .children
+        let environments = tree
+            .node(0)
+            .children()
             .values()
             .map(|&e| {
                 let data = tree.environment_data(e);
                 EnvironmentEntry {
-                    id: tree.nodes[e].id.clone(),
+                    id: tree.node(e).id().to_string(),
                     account: data.account.to_string(),
                     region: data.region.to_string(),
                     production: data.production,
@@ -748,7 +747,7 @@ impl<'a> Synth<'a> {
             files.insert(template_file.clone(), json.into_bytes());
             stacks.push(StackEntry {
                 id: state.artifact.clone(),
-                environment: tree.nodes[state.env].id.clone(),
+                environment: tree.node(state.env).id().to_string(),
                 stack_name: data
                     .stack_name
                     .clone()
@@ -774,7 +773,7 @@ impl<'a> Synth<'a> {
                 files.insert(format!("{}/{}", entry.directory, object.file), yaml.into_bytes());
             }
         }
-        for (path, (_, bytes)) in &tree.files {
+        for (path, (_, bytes)) in tree.files() {
             files.insert(path.clone(), bytes.clone());
         }
         if !oversized.is_empty() {
@@ -787,7 +786,7 @@ impl<'a> Synth<'a> {
             environments,
             stacks,
             clusters: clusters.into_iter().map(|(entry, _)| entry).collect(),
-            files: tree.files.keys().cloned().collect(),
+            files: tree.files().keys().cloned().collect(),
         };
         Ok(Assembly { manifest, files })
     }
