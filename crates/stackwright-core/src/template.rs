@@ -1,7 +1,5 @@
-//! The CloudFormation template model: what a stack holds besides its resources, and the JSON
-//! shape synth writes.
+//! The CloudFormation template model: what a stack declares besides its resources.
 
-use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::value::Value;
@@ -50,78 +48,9 @@ impl ParameterDef {
     }
 }
 
-/// A stack output.
+/// A stack output, as declared with `Stack::add_output`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OutputDef {
-    pub value: Value,
-    pub description: Option<String>,
-}
-
-/// The JSON form of a template, in the order CloudFormation documents its sections.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TemplateJson {
-    #[serde(rename = "AWSTemplateFormatVersion")]
-    pub format_version: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    pub parameters: IndexMap<String, ParameterJson>,
-    #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    pub conditions: IndexMap<String, serde_json::Value>,
-    pub resources: IndexMap<String, ResourceJson>,
-    #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    pub outputs: IndexMap<String, OutputJson>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ParameterJson {
-    #[serde(rename = "Type")]
-    pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub allowed_values: Vec<String>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub no_echo: bool,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ResourceJson {
-    #[serde(rename = "Type")]
-    pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub depends_on: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deletion_policy: Option<DeletionPolicy>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update_replace_policy: Option<DeletionPolicy>,
-    pub metadata: IndexMap<String, serde_json::Value>,
-    pub properties: serde_json::Value,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct OutputJson {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub value: serde_json::Value,
-}
-
-impl From<&ParameterDef> for ParameterJson {
-    fn from(p: &ParameterDef) -> Self {
-        ParameterJson {
-            kind: p.kind.clone(),
-            description: p.description.clone(),
-            default: p.default.clone(),
-            allowed_values: p.allowed_values.clone(),
-            no_echo: p.no_echo,
-        }
-    }
+pub(crate) struct OutputDef {
+    pub(crate) value: Value,
+    pub(crate) description: Option<String>,
 }

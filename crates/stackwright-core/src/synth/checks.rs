@@ -1,0 +1,40 @@
+//! Step 1, and the last check: the problems recorded while building, the checks constructs
+//! registered, and CloudFormation's per-template quotas.
+
+use crate::tree::CheckContext;
+
+use super::Synth;
+
+/// CloudFormation's per-template quotas.
+const MAX_RESOURCES: usize = 500;
+const MAX_PARAMETERS: usize = 200;
+const MAX_OUTPUTS: usize = 200;
+
+impl<'a> Synth<'a> {
+    pub(super) fn run_checks(&mut self, reachable: &[usize]) {
+        let ctx = CheckContext::new(self.tree);
+        for &i in reachable {
+            for check in self.tree.node(i).checks() {
+                self.diags.extend(check(&ctx));
+            }
+        }
+    }
+
+    pub(super) fn check_quotas(&mut self) {
+        for s in &self.stacks {
+            for (what, count, max) in [
+                ("resources", s.resources.len(), MAX_RESOURCES),
+                ("parameters", s.parameters.len(), MAX_PARAMETERS),
+                ("outputs", s.outputs.len(), MAX_OUTPUTS),
+            ] {
+                if count > max {
+                    self.diags.push(
+                        self.tree.path(s.node),
+                        format!("the stack has {count} {what}; CloudFormation allows at most {max}"),
+                        "split the stack into several stacks",
+                    );
+                }
+            }
+        }
+    }
+}
