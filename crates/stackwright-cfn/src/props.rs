@@ -42,5 +42,5 @@ impl Props {
 
 /// `Fn::GetAtt` of `attribute` of the resource at `node`.
 pub(crate) fn get_att<K>(node: NodeRef, attribute: &str) -> Attr<K> {
-    Attr::from_value(Value::GetAtt(node, attribute.to_string()))
+    Attr::from_value_unchecked(Value::GetAtt(node, attribute.to_string()))
 }

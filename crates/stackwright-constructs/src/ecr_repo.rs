@@ -160,12 +160,12 @@ impl EcrRepo {
     }
 
     pub fn arn(&self) -> Attr<Arn> {
-        self.resource.arn().cast()
+        self.resource.arn().cast_unchecked()
     }
 
     /// `<account>.dkr.ecr.<region>.amazonaws.com/<name>`, known once the stack is deployed.
     pub fn repository_uri(&self) -> Attr<RepositoryUri> {
-        self.resource.repository_uri().cast()
+        self.resource.repository_uri().cast_unchecked()
     }
 
     /// The image tagged `tag` (with immutable tags, one image forever).

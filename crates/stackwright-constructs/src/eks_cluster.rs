@@ -324,7 +324,7 @@ impl EksCluster {
 
         let oidc = OidcProvider::create(&node, "OidcProvider", &cluster)?;
         let ordering = Rc::new(RefCell::new(NodeOrdering::default()));
-        let cluster_name: Attr<ClusterName> = cluster.reference().cast();
+        let cluster_name: Attr<ClusterName> = cluster.reference().cast_unchecked();
 
         // Managed add-ons. The networking ones must be there before nodes join; the ones that
         // run as Deployments need nodes to become ACTIVE.
@@ -454,7 +454,7 @@ impl EksCluster {
 
     /// The cluster's name as a reference (a dependency on the cluster).
     pub fn cluster_name(&self) -> Attr<ClusterName> {
-        self.cluster.reference().cast()
+        self.cluster.reference().cast_unchecked()
     }
 
     pub fn version(&self) -> KubernetesVersion {
@@ -463,12 +463,12 @@ impl EksCluster {
 
     /// The cluster's ARN.
     pub fn arn(&self) -> Attr<Arn> {
-        self.cluster.arn().cast()
+        self.cluster.arn().cast_unchecked()
     }
 
     /// The security group EKS created for the control plane and managed nodes.
     pub fn cluster_security_group_id(&self) -> Attr<SecurityGroupId> {
-        self.cluster.cluster_security_group_id().cast()
+        self.cluster.cluster_security_group_id().cast_unchecked()
     }
 
     /// The IAM OIDC provider of the cluster (IRSA).
@@ -544,7 +544,7 @@ impl WorkloadCluster for EksCluster {
             RoleSpec::trusted_by(Vec::new(), format!("IRSA role of {namespace}/{service_account} in {}", self.name))
                 .inline(policy),
         )?;
-        Ok(role.arn().cast())
+        Ok(role.arn().cast_unchecked())
     }
 }
 

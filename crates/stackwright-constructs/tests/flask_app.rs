@@ -37,7 +37,7 @@ fn default_manifests() {
 fn ecr_image_https_irsa_and_fixed_replicas() {
     let (app, stack, cluster) = app_with_cluster(Region::EuWest1);
     let repo = Resource::new(&stack, "Repo", RawResource::new("AWS::ECR::Repository")).unwrap();
-    let uri: Attr<RepositoryUri> = repo.attr("RepositoryUri").cast();
+    let uri: Attr<RepositoryUri> = repo.attr("RepositoryUri").cast_unchecked();
     let props =
         FlaskAppProps::new(ContainerImage::from_repository(uri, ImageReference::TagFromEnv("IMAGE_TAG".into())))
             .with_name("web")

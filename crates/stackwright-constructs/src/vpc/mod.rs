@@ -357,7 +357,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
             .with_enable_dns_support(true)
             .with_tags([name_tag(&node)]),
     )?;
-    let vpc_id: Attr<VpcId> = vpc.vpc_id().cast();
+    let vpc_id: Attr<VpcId> = vpc.vpc_id().cast_unchecked();
     let has_public = props.subnets.iter().any(|t| t.kind == SubnetKind::Public);
 
     let internet = if has_public {
@@ -452,8 +452,8 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
             kind: tier.kind,
             availability_zone: azs[p.az].clone(),
             cidr: p.cidr,
-            subnet_id: subnet.subnet_id().cast(),
-            route_table_id: route_table.route_table_id().cast(),
+            subnet_id: subnet.subnet_id().cast_unchecked(),
+            route_table_id: route_table.route_table_id().cast_unchecked(),
         });
         tagged.push(TaggedSubnet { resource: subnet, tags });
     }
@@ -483,7 +483,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
     }
     add_endpoints(&vpc_handle, &props.endpoints)?;
     if props.restrict_default_security_group {
-        default_security_group::restrict(&node, vpc.default_security_group().cast())?;
+        default_security_group::restrict(&node, vpc.default_security_group().cast_unchecked())?;
     }
     Ok(vpc_handle)
 }

@@ -46,22 +46,53 @@ string_kinds! {
 }
 
 /// A typed handle to a value produced by a resource (`Attr<VpcId>`, `Attr<Arn>`): rendered as
-/// `Ref`/`Fn::GetAtt` where used. Get one from a resource; it cannot be made from a string.
+/// `Ref`/`Fn::GetAtt` where used.
+///
+/// Get one from a resource: the generated getters of `stackwright-cfn` give each attribute the
+/// kind of its schema type (`Attr<String>`, `Attr<Vec<String>>`, `Attr<bool>`),
+/// [`Resource::reference`](crate::Resource::reference) gives the `Ref`. It cannot be made from
+/// a string or any other untyped value except through the visibly unchecked
+/// [`from_value_unchecked`](Attr::from_value_unchecked), so a literal cannot pose as the
+/// attribute of a resource.
+///
+/// ```compile_fail
+/// use stackwright_core::{Arn, Attr};
+/// let arn: Attr<Arn> = "arn:aws:iam::123456789012:role/web".into();
+/// ```
 pub struct Attr<K> {
     value: Value,
     _kind: PhantomData<fn() -> K>,
 }
 
 impl<K> Attr<K> {
-    /// A typed handle to any value. Constructs use this to give the values they compute a
-    /// kind; pass only values that really are of kind `K`.
-    pub fn from_value(value: Value) -> Self {
+    /// The handle of a value the core built from a resource (its `Ref` or an `Fn::GetAtt`).
+    /// Crate-private: outside the core, [`from_value_unchecked`](Attr::from_value_unchecked)
+    /// says in its name that nothing is checked.
+    pub(crate) fn from_value(value: Value) -> Self {
         Attr { value, _kind: PhantomData }
     }
 
-    /// The same value seen as another kind with the same representation (for example the
-    /// generic `Attr<String>` of a generated type as an `Attr<VpcId>`).
-    pub fn cast<L>(self) -> Attr<L>
+    /// A typed handle to any value, with nothing checked.
+    ///
+    /// Sound only when `value` really is of kind `K`: a reference to a resource or an attribute
+    /// of it (`Value::Ref`, `Value::GetAtt`) whose CloudFormation type matches `K`, or a value
+    /// built from such attributes that is one too (an ARN assembled with `Fn::Sub`, for
+    /// example). Generated code uses it for the getters whose types come from the schema; a
+    /// construct uses it for the values it computes. A wrong kind is not caught: the template
+    /// is rendered and CloudFormation rejects (or, worse, accepts) the wrong value.
+    #[must_use]
+    pub fn from_value_unchecked(value: Value) -> Self {
+        Attr::from_value(value)
+    }
+
+    /// The same value seen as another kind with the same representation, with nothing
+    /// checked: for example the `Attr<String>` a generated getter returns for a VPC's id, as
+    /// an `Attr<VpcId>`.
+    ///
+    /// Sound only when the value really is of kind `L` (the attribute is a VPC id, not another
+    /// string). The representations must match, so a list cannot become a string.
+    #[must_use]
+    pub fn cast_unchecked<L>(self) -> Attr<L>
     where
         K: AttrKind,
         L: AttrKind<Repr = K::Repr>,
@@ -69,6 +100,8 @@ impl<K> Attr<K> {
         Attr::from_value(self.value)
     }
 
+    /// The untyped value, to build other values with.
+    #[must_use]
     pub fn value(&self) -> &Value {
         &self.value
     }
