@@ -62,18 +62,27 @@ impl App {
     }
 
     /// Validates the whole tree and synthesizes it into an in-memory cloud assembly.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`](crate::Error::Invalid) listing every problem of the tree at once;
+    /// [`Error::Serialize`](crate::Error::Serialize) when a value cannot be serialized.
     pub fn synth(&self) -> Result<Assembly> {
         crate::synth::synthesize(&self.node.data())
     }
 
     /// Synthesizes and writes the assembly to `dir` atomically: on any error the previous
     /// contents of `dir` are left untouched.
+    ///
+    /// # Errors
+    /// Those of [`synth`](App::synth) and of [`Assembly::write_to`].
     pub fn synth_to(&self, dir: impl AsRef<Path>) -> Result<Assembly> {
         let assembly = self.synth()?;
         assembly.write_to(dir.as_ref())?;
         Ok(assembly)
     }
 
+    /// The app's name, which prefixes every stack name.
+    #[must_use]
     pub fn name(&self) -> String {
         self.node.app_name()
     }
@@ -165,10 +174,14 @@ impl Environment {
         Stack { node }
     }
 
+    /// The account the environment's stacks deploy to.
+    #[must_use]
     pub fn account(&self) -> Account {
         self.with(|e| e.account.clone())
     }
 
+    /// The region the environment's stacks deploy to.
+    #[must_use]
     pub fn region(&self) -> Region {
         self.with(|e| e.region)
     }
@@ -182,6 +195,8 @@ impl Environment {
         });
     }
 
+    /// True when the environment was marked production.
+    #[must_use]
     pub fn is_production(&self) -> bool {
         self.with(|e| e.production)
     }
@@ -218,10 +233,14 @@ impl Stack {
         Environment { node: self.node.parent().unwrap_or_else(|| self.node.at(0)) }
     }
 
+    /// The region the stack deploys to (its environment's).
+    #[must_use]
     pub fn region(&self) -> Region {
         self.environment().region()
     }
 
+    /// The account the stack deploys to (its environment's).
+    #[must_use]
     pub fn account(&self) -> Account {
         self.environment().account()
     }
@@ -231,6 +250,7 @@ impl Stack {
         self.node.id()
     }
 
+    /// The template's description. Default: `<app> <environment>/<stack>`.
     pub fn set_description(&self, description: &str) {
         self.with(|s| s.description = Some(description.to_string()));
     }

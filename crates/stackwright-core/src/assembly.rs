@@ -20,30 +20,43 @@ pub const SCHEMA_VERSION: &str = "1";
 /// `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The assembly format ([`SCHEMA_VERSION`]): a reader refuses a format it does not know
+    /// instead of misreading it.
     pub schema_version: String,
     /// `stackwright <version>` of the synthesizer.
     pub tool: String,
+    /// The app's name, which prefixes every stack name.
     pub app: String,
+    /// Every environment, in creation order.
     pub environments: Vec<EnvironmentEntry>,
     /// Stacks in an order where every stack comes after the stacks it depends on.
     pub stacks: Vec<StackEntry>,
+    /// Every Kubernetes cluster with objects to apply.
     pub clusters: Vec<ClusterEntry>,
     /// Extra files constructs wrote, relative to the assembly directory.
     pub files: Vec<String>,
 }
 
+/// An environment: where its stacks deploy, so that the runtime can check the credentials'
+/// account before changing anything.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnvironmentEntry {
+    /// The environment's id (the first part of its stacks' ids).
     pub id: String,
+    /// The 12-digit AWS account id.
     pub account: String,
+    /// The region code, such as `eu-west-1`.
     pub region: String,
+    /// Whether the environment was marked production (its stacks get termination protection).
     pub production: bool,
 }
 
+/// A stack: its template and everything the runtime needs to deploy it in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackEntry {
     /// `<environment>-<stack>`: unique in the assembly.
     pub id: String,
+    /// The id of the environment the stack deploys to.
     pub environment: String,
     /// The CloudFormation stack name.
     pub stack_name: String,
@@ -53,33 +66,43 @@ pub struct StackEntry {
     pub dependencies: Vec<String>,
     /// Parameters the runtime fills from other stacks' outputs.
     pub parameters: Vec<ParameterBinding>,
+    /// Whether the runtime turns termination protection on.
     pub termination_protection: bool,
+    /// Tags the runtime applies to the stack (and CloudFormation to its resources).
     pub tags: IndexMap<String, String>,
     /// Logical id → construct path and type, for readable progress and diffs.
     pub resources: IndexMap<String, ResourceEntry>,
 }
 
+/// What a logical id stands for, so that progress and diffs name constructs, not ids.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceEntry {
+    /// The CloudFormation type, such as `AWS::EC2::VPC`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The construct path of the resource.
     pub path: String,
 }
 
 /// A consumer parameter and the producer output that fills it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParameterBinding {
+    /// The parameter of the consuming stack.
     pub parameter: String,
     /// Id of the producing stack.
     pub stack: String,
+    /// The output of the producing stack that holds the value.
     pub output: String,
 }
 
+/// A Kubernetes cluster: how to reach it and what to apply to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterEntry {
     /// `<environment>-<name>`: the directory under `k8s/`.
     pub id: String,
+    /// The cluster's name, unique in its environment (part of the ownership label).
     pub name: String,
+    /// The id of the environment the cluster is in.
     pub environment: String,
     /// Id of the stack that creates the cluster.
     pub stack: String,
@@ -89,25 +112,38 @@ pub struct ClusterEntry {
     pub directory: String,
     /// Objects in apply order.
     pub objects: Vec<ObjectEntry>,
+    /// The placeholders in the objects and where their values come from.
     pub bindings: Vec<BindingEntry>,
 }
 
+/// The outputs of the cluster's stack that hold its connection data (see
+/// [`ClusterConnection`](crate::ClusterConnection)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterOutputs {
+    /// The output holding the cluster's name.
     pub cluster_name: String,
+    /// The output holding the API server endpoint.
     pub endpoint: String,
+    /// The output holding the base64 certificate authority data.
     pub certificate_authority: String,
+    /// The output holding the OIDC issuer URL.
     pub oidc_issuer: String,
 }
 
+/// One Kubernetes object: its file, and what identifies it on the cluster (for applying and
+/// pruning without reading the file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObjectEntry {
     /// File name inside the cluster's directory.
     pub file: String,
+    /// `apiVersion`, such as `apps/v1`.
     pub api_version: String,
+    /// `kind`, such as `Deployment`.
     pub kind: String,
+    /// The namespace; absent for cluster-scoped kinds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// `metadata.name`.
     pub name: String,
     /// Construct path of the owner.
     pub path: String,
@@ -116,21 +152,36 @@ pub struct ObjectEntry {
 /// A placeholder in the manifests and where its value comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BindingEntry {
+    /// The placeholder as written in the objects, such as `((stackwright:env:IMAGE_TAG))`.
     pub placeholder: String,
+    /// Where the runtime reads the value that replaces it.
     pub source: BindingSource,
 }
 
+/// Where the value of a placeholder comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BindingSource {
     /// An output of a stack in the assembly.
-    StackOutput { stack: String, output: String },
+    StackOutput {
+        /// Id of the stack.
+        stack: String,
+        /// Name of the output.
+        output: String,
+    },
     /// An environment variable of the deploying process.
-    Environment { variable: String },
+    Environment {
+        /// Name of the variable.
+        variable: String,
+    },
 }
 
 impl Manifest {
     /// Reads `manifest.json` from an assembly directory.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read; [`Error::Invalid`] when it is not a
+    /// manifest, or one of another format version.
     pub fn read(dir: &Path) -> Result<Manifest> {
         let path = dir.join("manifest.json");
         let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
@@ -154,6 +205,8 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// The stack with artifact id `id` (`<environment>-<stack>`).
+    #[must_use]
     pub fn stack(&self, id: &str) -> Option<&StackEntry> {
         self.stacks.iter().find(|s| s.id == id)
     }
@@ -162,6 +215,7 @@ impl Manifest {
 /// A synthesized assembly, in memory: the manifest and every file's bytes.
 #[derive(Debug, Clone)]
 pub struct Assembly {
+    /// What the assembly holds, as written to `manifest.json`.
     pub manifest: Manifest,
     /// Relative path → contents, in a deterministic order (`manifest.json` not included).
     pub files: IndexMap<String, Vec<u8>>,
@@ -182,6 +236,11 @@ impl Assembly {
 
     /// Writes the assembly to `dir`, replacing what was there only once every file is written:
     /// files go to a temporary sibling directory that is then renamed into place.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when `dir` has no directory name; [`Error::Io`] when a file or
+    /// directory cannot be written or renamed (the previous contents of `dir` are then left
+    /// in place).
     pub fn write_to(&self, dir: &Path) -> Result<()> {
         let name = dir.file_name().ok_or_else(|| {
             Error::invalid(

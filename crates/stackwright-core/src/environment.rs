@@ -12,6 +12,9 @@ pub struct Account(String);
 impl Account {
     /// Checks that `id` is exactly twelve digits.
     ///
+    /// # Errors
+    /// When `id` is not exactly twelve ASCII digits.
+    ///
     /// ```
     /// use stackwright_core::Account;
     /// assert!(Account::new("123456789012").is_ok());
@@ -30,6 +33,8 @@ impl Account {
         }
     }
 
+    /// The twelve digits, leading zeros kept.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -52,7 +57,7 @@ macro_rules! regions {
         /// availability-zone letters are known here.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
-        pub enum Region { $($variant,)* }
+        pub enum Region { $(#[doc = concat!("`", $code, "`.")] $variant,)* }
 
         impl Region {
             /// Every region stackwright knows.

@@ -15,17 +15,25 @@ pub enum Error {
     /// Writing the cloud assembly failed.
     #[error("cannot write {path}: {source}")]
     Io {
+        /// The file or directory that could not be written.
         path: PathBuf,
+        /// What the operating system reported.
         #[source]
         source: std::io::Error,
     },
     /// A value could not be serialized (a bug in a construct, not in user input).
     #[error("cannot serialize {what}: {message}")]
-    Serialize { what: String, message: String },
+    Serialize {
+        /// What was being serialized (a template file, an object of a construct).
+        what: String,
+        /// What the serializer reported.
+        message: String,
+    },
 }
 
 impl Error {
     /// A single validation problem as an error.
+    #[must_use]
     pub fn invalid(path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
         Error::Invalid(Diagnostics::from(vec![Diagnostic::new(path, message, hint)]))
     }
@@ -52,12 +60,17 @@ impl From<Diagnostic> for Error {
 /// One problem: where it is (a construct path), what is wrong, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The construct path of what is wrong (or the input, such as `region`, outside the tree).
     pub path: String,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it; empty when there is nothing to add.
     pub hint: String,
 }
 
 impl Diagnostic {
+    /// A problem at `path`, with a hint saying how to fix it.
+    #[must_use]
     pub fn new(path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
         Diagnostic { path: path.into(), message: message.into(), hint: hint.into() }
     }
@@ -78,6 +91,8 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// No problem yet.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
@@ -87,23 +102,32 @@ impl Diagnostics {
         self.0.push(Diagnostic::new(path, message, hint));
     }
 
+    /// Records every problem of `other`, in order.
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         self.0.extend(other);
     }
 
+    /// True when nothing was recorded.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The number of problems recorded.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// The problems, in the order they were found.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
     }
 
     /// `Ok(value)` when nothing was recorded, else every problem as one error.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every recorded problem, when there is one.
     pub fn into_result<T>(self, value: T) -> Result<T> {
         if self.0.is_empty() { Ok(value) } else { Err(Error::Invalid(self)) }
     }

@@ -33,9 +33,13 @@ pub const OWNER_LABEL: &str = "stackwright.io/owner";
 /// synth exports as outputs of the cluster's stack.
 #[derive(Debug, Clone)]
 pub struct ClusterConnection {
+    /// The cluster's name, as the EKS API knows it (for the authentication token).
     pub cluster_name: Value,
+    /// The API server's HTTPS endpoint.
     pub endpoint: Value,
+    /// The base64 certificate authority data the API server's certificate is checked against.
     pub certificate_authority: Value,
+    /// The OIDC issuer URL (for service accounts that assume IAM roles).
     pub oidc_issuer: Value,
 }
 
@@ -146,6 +150,11 @@ pub struct KubeCluster {
 impl KubeCluster {
     /// Registers a cluster named `name` (unique in its environment; a DNS-1123 label) at
     /// `scope`, which must be in the stack that creates the cluster.
+    ///
+    /// # Errors
+    /// When `scope` is not in a stack, `name` is not a DNS-1123 label or is taken by another
+    /// cluster of the environment, or the ownership label (`<app>.<name>`) is longer than 63
+    /// characters.
     pub fn new(scope: &impl Construct, name: &str, connection: ClusterConnection) -> Result<Self> {
         let node = scope.node().clone();
         let path = node.path();
@@ -194,6 +203,7 @@ impl KubeCluster {
     }
 
     /// The cluster's name.
+    #[must_use]
     pub fn name(&self) -> String {
         clusters(&self.node.data())[self.index].name.clone()
     }
@@ -201,6 +211,10 @@ impl KubeCluster {
     /// Adds an object to apply to the cluster, owned by `owner` (whose path errors name).
     /// Namespaced kinds need a namespace; names must be DNS-1123 subdomains; the same kind,
     /// namespace and name twice is an error.
+    ///
+    /// # Errors
+    /// When the name or namespace is invalid, a namespaced kind has no namespace (or a
+    /// cluster-scoped one has), the object is already defined, or it cannot be serialized.
     pub fn add<K>(&self, owner: &impl Construct, object: &K) -> Result<()>
     where
         K: k8s_openapi::Resource
@@ -279,6 +293,9 @@ impl KubeCluster {
 
     /// A placeholder for a resource attribute (or `Ref`), substituted by the runtime from a
     /// stack output. Compose longer strings around it with `format!`.
+    ///
+    /// # Errors
+    /// When `value` is not a `Ref` or `Fn::GetAtt` of a resource.
     pub fn late_bound(&self, value: impl Into<Value>) -> Result<String> {
         let value = value.into();
         let tree = self.node.data();
@@ -300,6 +317,9 @@ impl KubeCluster {
 
     /// A placeholder for an environment variable of the deploying process (for example the
     /// image tag CI sets). `variable` must be a valid shell variable name.
+    ///
+    /// # Errors
+    /// When `variable` is not a valid shell variable name.
     pub fn from_environment(&self, variable: &str) -> Result<String> {
         let valid = variable.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && variable.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -323,6 +343,7 @@ impl KubeCluster {
 
 /// The order objects are applied in (the reverse for deletes): what others need comes first.
 /// Synth sorts the manifests by it and the runtime applies and deletes by it.
+#[must_use]
 pub fn apply_rank(kind: &str) -> u8 {
     match kind {
         "Namespace" => 0,

@@ -24,7 +24,7 @@ pub const HIDDEN_IDS: [&str; 2] = ["Default", "Resource"];
 
 /// Checks a construct id: non-empty, at most 128 characters, no `/` (the path separator), and
 /// at least one ASCII letter or digit (so it contributes to logical ids).
-pub fn check_construct_id(path_of_parent: &str, id: &str) -> Result<(), Diagnostic> {
+pub(crate) fn check_construct_id(path_of_parent: &str, id: &str) -> Result<(), Diagnostic> {
     let problem = if id.is_empty() {
         Some("a construct id must not be empty".to_string())
     } else if id.len() > 128 {
@@ -47,6 +47,7 @@ pub fn check_construct_id(path_of_parent: &str, id: &str) -> Result<(), Diagnost
 }
 
 /// `flask-app` → `FlaskApp`, `public_subnet1` → `PublicSubnet1`, `PublicSubnet1` unchanged.
+#[must_use]
 pub fn pascal_case(component: &str) -> String {
     let mut out = String::with_capacity(component.len());
     for part in component.split(|c: char| !c.is_ascii_alphanumeric()) {
@@ -60,7 +61,8 @@ pub fn pascal_case(component: &str) -> String {
 }
 
 /// The logical id for the path components below a stack (see the module docs).
-/// `overrides[i]` is the explicit logical id set on component `i`, if any.
+/// Each component comes with the explicit logical id set on it, if any.
+#[must_use]
 pub fn logical_id<'a>(components: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> String {
     let mut id = String::new();
     for (component, override_id) in components {
@@ -76,6 +78,7 @@ pub fn logical_id<'a>(components: impl IntoIterator<Item = (&'a str, Option<&'a 
 
 /// Checks that `id` is a valid CloudFormation logical id: ASCII alphanumeric, starting with a
 /// letter, at most 255 characters.
+#[must_use]
 pub fn is_valid_logical_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 255
@@ -84,6 +87,7 @@ pub fn is_valid_logical_id(id: &str) -> bool {
 }
 
 /// CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128.
+#[must_use]
 pub fn is_valid_stack_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 128
@@ -93,12 +97,14 @@ pub fn is_valid_stack_name(name: &str) -> bool {
 
 /// A DNS-1123 label (namespaces, services): lower-case alphanumerics and `-`, starting and
 /// ending alphanumeric, at most 63 characters. Returns what is wrong, if anything.
+#[must_use]
 pub fn dns1123_label_problem(name: &str) -> Option<String> {
     dns1123_problem(name, 63, false)
 }
 
 /// A DNS-1123 subdomain (most object names): like a label but up to 253 characters and dots
 /// allowed between labels. Returns what is wrong, if anything.
+#[must_use]
 pub fn dns1123_subdomain_problem(name: &str) -> Option<String> {
     dns1123_problem(name, 253, true)
 }

@@ -37,6 +37,9 @@ pub struct Resource<T: ResourceType> {
 
 impl<T: ResourceType> Resource<T> {
     /// Adds a resource with `props` under `scope`, which must be inside a stack.
+    ///
+    /// # Errors
+    /// When `id` is invalid or taken by a sibling, or `scope` is not inside a stack.
     pub fn new(scope: &impl Construct, id: &str, props: T) -> Result<Self> {
         let node = scope.node().add_child(id)?;
         node.require_stack(&format!("resource '{id}' ({})", props.type_name()))?;
@@ -53,19 +56,26 @@ impl<T: ResourceType> Resource<T> {
     }
 
     /// `Ref` of the resource (its physical id: a VPC id, a role name, …).
+    #[must_use]
     pub fn reference(&self) -> Attr<String> {
         Attr::from_value(Value::Ref(self.node.node_ref()))
     }
 
-    /// `Fn::GetAtt` of any attribute, typed as `K`. Prefer the generated getters.
+    /// `Fn::GetAtt` of any attribute, typed as `K`: the escape hatch for attributes the
+    /// generated getters do not cover. Neither the name nor the kind is checked, so prefer the
+    /// generated getters.
+    #[must_use]
     pub fn get_att<K>(&self, attribute: &str) -> Attr<K> {
         Attr::from_value(Value::GetAtt(self.node.node_ref(), attribute.to_string()))
     }
 
+    /// What happens to the physical resource when the resource is deleted (`DeletionPolicy`).
     pub fn set_deletion_policy(&self, policy: DeletionPolicy) {
         self.with_data(|r| r.deletion_policy = Some(policy));
     }
 
+    /// What happens to the physical resource when an update replaces it
+    /// (`UpdateReplacePolicy`).
     pub fn set_update_replace_policy(&self, policy: DeletionPolicy) {
         self.with_data(|r| r.update_replace_policy = Some(policy));
     }
@@ -86,6 +96,9 @@ impl<T: ResourceType> Resource<T> {
     /// Sets a property by dotted path (`"Tags"`, `"LaunchTemplateData.MetadataOptions"`),
     /// creating intermediate objects: the escape hatch for properties a type does not model.
     /// `Value::Null` removes the property.
+    ///
+    /// # Errors
+    /// When a part of the path other than the last names a property that is not an object.
     pub fn set_property(&self, dotted_path: &str, value: impl Into<Value>) -> Result<()> {
         let value = value.into();
         let path = self.node.path();
@@ -151,11 +164,14 @@ pub struct RawResource {
 }
 
 impl RawResource {
+    /// A resource of type `type_name` (such as `AWS::EC2::VPC`) with no property yet.
+    #[must_use]
     pub fn new(type_name: &str) -> Self {
         RawResource { type_name: type_name.to_string(), properties: IndexMap::new() }
     }
 
     /// Sets a top-level property.
+    #[must_use]
     pub fn with(mut self, property: &str, value: impl Into<Value>) -> Self {
         self.properties.insert(property.to_string(), value.into());
         self
@@ -168,7 +184,8 @@ pub struct RawAttributes {
 }
 
 impl RawAttributes {
-    /// `Fn::GetAtt` of `attribute`.
+    /// `Fn::GetAtt` of `attribute`, untyped as the resource is.
+    #[must_use]
     pub fn attr(&self, attribute: &str) -> Attr<String> {
         Attr::from_value(Value::GetAtt(self.node, attribute.to_string()))
     }

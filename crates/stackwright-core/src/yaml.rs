@@ -5,6 +5,9 @@
 //! something else, so what is read back is exactly what was written; a test pins the cases.
 
 /// One YAML document for a JSON value, ending with a newline.
+///
+/// # Errors
+/// The serializer's message, when the value cannot be written as YAML.
 pub fn to_yaml(value: &serde_json::Value) -> Result<String, String> {
     let mut out = serde_saphyr::to_string(value).map_err(|e| e.to_string())?;
     if !out.ends_with('\n') {

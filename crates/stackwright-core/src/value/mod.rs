@@ -30,18 +30,27 @@ pub struct NodeRef {
 /// CloudFormation pseudo parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pseudo {
+    /// `AWS::AccountId`: the account the stack is deployed to.
     AccountId,
+    /// `AWS::Region`: the region the stack is deployed to.
     Region,
+    /// `AWS::Partition`: `aws`, `aws-cn` or `aws-us-gov`, for ARNs that work in every partition.
     Partition,
+    /// `AWS::StackName`: the stack's name.
     StackName,
+    /// `AWS::StackId`: the stack's ARN.
     StackId,
+    /// `AWS::URLSuffix`: `amazonaws.com` (or the partition's own), for service endpoints.
     UrlSuffix,
+    /// `AWS::NoValue`: removes the property it is the value of (useful inside `Fn::If`).
     NoValue,
+    /// `AWS::NotificationARNs`: the stack's notification topics.
     NotificationArns,
 }
 
 impl Pseudo {
     /// The name as written after `Ref`, e.g. `AWS::AccountId`.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Pseudo::AccountId => "AWS::AccountId",
@@ -59,12 +68,19 @@ impl Pseudo {
 /// An untyped property value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// No value: a property set to it is left out of the template.
     Null,
+    /// A literal boolean.
     Bool(bool),
+    /// A literal integer.
     Int(i64),
+    /// A literal number that is not an integer.
     Float(f64),
+    /// A literal string.
     String(String),
+    /// A list; `Null` items are left out.
     List(Vec<Value>),
+    /// An object, in insertion order; `Null` entries are left out.
     Map(IndexMap<String, Value>),
     /// `Ref` to a resource.
     Ref(NodeRef),
@@ -86,8 +102,11 @@ pub enum Value {
     GetAzs(Box<Value>),
     /// `Fn::Cidr`: `count` blocks of `cidr_bits` host bits carved from `block`.
     Cidr {
+        /// The block to divide, such as the VPC's CIDR.
         block: Box<Value>,
+        /// How many blocks to return.
         count: u32,
+        /// The host bits of each block (8 gives a /24 in IPv4).
         cidr_bits: u32,
     },
     /// `Fn::Base64`.
@@ -105,7 +124,9 @@ pub enum Value {
 /// A piece of an `Fn::Sub` string.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SubPart {
+    /// Literal text (a `${` in it is escaped when rendered).
     Text(String),
+    /// A value substituted at deploy time.
     Value(Value),
 }
 
@@ -268,6 +289,7 @@ impl From<Pseudo> for SubPart {
 
 /// Property types (generated or hand-written) turn themselves into a [`Value`].
 pub trait ToValue {
+    /// The untyped value, as rendered into the template.
     fn to_value(&self) -> Value;
 }
 

@@ -7,7 +7,7 @@ use super::{Pseudo, SubPart, ToValue, Value};
 
 /// A value with the type CloudFormation expects for a property (`String`, `i64`, `bool`,
 /// `f64`, `Vec<String>`, or a property type). Literals convert with `.into()`; so do
-/// [`Attr`]s of a matching kind.
+/// [`Attr`](super::Attr)s of a matching kind.
 pub struct Val<T> {
     value: Value,
     _type: PhantomData<fn() -> T>,
@@ -15,14 +15,19 @@ pub struct Val<T> {
 
 impl<T> Val<T> {
     /// Wraps an untyped value. Prefer the `From` conversions: this one skips the type check.
+    #[must_use]
     pub fn unchecked(value: Value) -> Self {
         Val { value, _type: PhantomData }
     }
 
+    /// The untyped value.
+    #[must_use]
     pub fn value(&self) -> &Value {
         &self.value
     }
 
+    /// The untyped value, without a copy.
+    #[must_use]
     pub fn into_value(self) -> Value {
         self.value
     }
