@@ -7,7 +7,9 @@ use std::time::Instant;
 use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, Parameter, Tag};
 use serde::Serialize;
 
-use super::{Engine, MAX_TEMPLATE_BODY, StackInfo, inline_body};
+use super::Engine;
+use super::stack::StackInfo;
+use super::template::{MAX_TEMPLATE_BODY, inline_body};
 use crate::error::{Error, Result};
 use crate::retry::retry;
 
