@@ -27,7 +27,11 @@ pub struct Approver {
 }
 
 impl Approver {
-    /// `Ok(())` when the change may go ahead.
+    /// `Ok(())` when the change may go ahead: asks on the terminal, one stack at a time.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ApprovalRequired`] when there is no terminal to ask, or the answer is not yes.
     pub async fn approve(&self, stack: &str, why: &str, progress: &Progress) -> Result<()> {
         let _turn = self.lock.lock().await;
         if !std::io::stdin().is_terminal() {

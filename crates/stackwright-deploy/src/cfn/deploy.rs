@@ -17,7 +17,9 @@ use crate::retry::retry;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
+    /// The stack did not exist (or was in `REVIEW_IN_PROGRESS`) and was created.
     Created,
+    /// A change set was executed on the existing stack.
     Updated,
     /// Nothing to do: template, parameters and tags were those deployed.
     Unchanged,
@@ -26,11 +28,18 @@ pub enum Action {
 /// The result of deploying one stack.
 #[derive(Debug, Clone, Serialize)]
 pub struct Deployed {
+    /// The stack's id in the assembly (`prod-network`).
     pub stack: String,
+    /// The CloudFormation stack name.
     pub stack_name: String,
+    /// Created, updated or unchanged.
     pub action: Action,
+    /// The resource changes of the executed change set (empty when unchanged).
     pub changes: Vec<ResourceChange>,
+    /// The stack's outputs after the deploy, by output name.
     pub outputs: BTreeMap<String, String>,
+    /// What the engine did on the way (waited for another operation, recreated a stack after a
+    /// failed first create, continued a rollback).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -53,7 +62,11 @@ impl Engine<'_> {
         Ok(deployed.as_ref() == Some(template))
     }
 
-    /// The template of the deployed stack (as submitted), parsed.
+    /// The template of the deployed stack (as submitted), parsed; `None` when it is not JSON.
+    ///
+    /// # Errors
+    ///
+    /// The error of `GetTemplate` when retrying cannot help.
     pub async fn deployed_template(&self, stack_id: &str) -> Result<Option<serde_json::Value>> {
         let out = retry(&self.options.retry, "CloudFormation", "GetTemplate", || {
             self.cfn().get_template().stack_name(stack_id).template_stage(TemplateStage::Original).send()
@@ -66,7 +79,14 @@ impl Engine<'_> {
         self.entry.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
-    /// Deploys the stack with `template_body` and `parameters`.
+    /// Deploys the stack with `template_body` and `parameters`, asking `approver` when the
+    /// options say so.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ApprovalRequired`] when the change set needed approval that was not given (the
+    /// change set is deleted); [`Error::Stack`] when the template is not JSON or the stack ends in
+    /// a failed state (with the root cause); [`Error::Timeout`] and the errors of the calls.
     pub async fn deploy(
         &self,
         template_body: &str,

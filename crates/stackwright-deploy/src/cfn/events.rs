@@ -9,19 +9,28 @@ use crate::retry::retry;
 /// One stack event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StackEvent {
+    /// CloudFormation's id of the event (where the next read starts).
     pub event_id: String,
+    /// When it happened, as the SDK prints it.
     pub timestamp: String,
+    /// The resource's logical id (the stack name for events of the stack itself).
     pub logical_id: String,
+    /// The resource type, `AWS::…`.
     #[serde(rename = "type")]
     pub resource_type: String,
+    /// The resource status, e.g. `CREATE_FAILED`.
     pub status: String,
+    /// CloudFormation's reason, when it gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The construct path of the resource, from the assembly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
 
 impl StackEvent {
+    /// Whether the event reports a failure (`*_FAILED`).
+    #[must_use]
     pub fn failed(&self) -> bool {
         self.status.ends_with("_FAILED")
     }
@@ -29,6 +38,10 @@ impl StackEvent {
 
 impl Engine<'_> {
     /// Events newer than `since` (an event id), oldest first. Without `since`: all of them.
+    ///
+    /// # Errors
+    ///
+    /// The error of `DescribeStackEvents` when retrying cannot help.
     pub async fn events_since(&self, stack_id: &str, since: Option<&str>) -> Result<Vec<StackEvent>> {
         let mut events = Vec::new();
         let mut token: Option<String> = None;
@@ -87,7 +100,7 @@ impl Engine<'_> {
 
 /// The first failure among `events` (oldest first) as a readable root cause: a resource's
 /// failure rather than the stack's, and not the "cancelled" failures that follow the real one.
-pub fn root_cause(events: &[StackEvent], stack_name: &str) -> Option<String> {
+pub(crate) fn root_cause(events: &[StackEvent], stack_name: &str) -> Option<String> {
     let is_cancel =
         |e: &&StackEvent| e.reason.as_deref().is_some_and(|r| r.contains("cancelled") || r.contains("canceled"));
     let resource_failure = events
@@ -105,7 +118,7 @@ pub fn root_cause(events: &[StackEvent], stack_name: &str) -> Option<String> {
 }
 
 /// What to do about `UPDATE_ROLLBACK_FAILED`.
-pub fn update_rollback_failed_help(stack_name: &str) -> String {
+pub(crate) fn update_rollback_failed_help(stack_name: &str) -> String {
     format!(
         "  CloudFormation could not roll the failed update back, usually because a resource was \
          changed or deleted outside CloudFormation.\n  \

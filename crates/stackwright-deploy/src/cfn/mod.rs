@@ -29,18 +29,22 @@ mod stack;
 mod template;
 
 pub use approval::{Approval, Approver};
-pub use change_set::{ResourceChange, is_security_property, is_security_type};
+pub use change_set::ResourceChange;
+pub(crate) use change_set::{is_security_property, is_security_type};
 pub use deploy::{Action, Deployed};
-pub use events::{StackEvent, root_cause, update_rollback_failed_help};
+pub use events::StackEvent;
 pub use options::CfnOptions;
 pub use stack::StackInfo;
-pub use template::{MAX_TEMPLATE_BODY, inline_body};
 
 /// Deploys and destroys one stack.
 pub struct Engine<'a> {
+    /// The clients of the stack's region.
     pub clients: &'a RegionClients,
+    /// The stack as the assembly describes it.
     pub entry: &'a StackEntry,
+    /// Timing and approval.
     pub options: &'a CfnOptions,
+    /// Where events and status go.
     pub progress: &'a Progress,
 }
 

@@ -12,16 +12,25 @@ use crate::retry::retry;
 /// A stack as `DescribeStacks` shows it.
 #[derive(Debug, Clone, Default)]
 pub struct StackInfo {
+    /// The stack's ARN (stays valid after the stack is deleted, unlike its name).
     pub stack_id: String,
+    /// The stack status, e.g. `UPDATE_COMPLETE`.
     pub status: String,
+    /// CloudFormation's reason for the status, when it gives one.
     pub reason: Option<String>,
+    /// The deployed parameter values, by name.
     pub parameters: BTreeMap<String, String>,
+    /// The stack's tags.
     pub tags: BTreeMap<String, String>,
+    /// The stack's outputs, by name.
     pub outputs: BTreeMap<String, String>,
+    /// Whether termination protection is on.
     pub termination_protection: bool,
 }
 
 impl StackInfo {
+    /// Whether an operation is running (a change set under review does not count).
+    #[must_use]
     pub fn in_progress(&self) -> bool {
         self.status.ends_with("_IN_PROGRESS") && self.status != "REVIEW_IN_PROGRESS"
     }
@@ -29,6 +38,10 @@ impl StackInfo {
 
 impl Engine<'_> {
     /// The stack, or `None` when it does not exist (or was deleted).
+    ///
+    /// # Errors
+    ///
+    /// The error of `DescribeStacks` (other than "does not exist") when retrying cannot help.
     pub async fn describe(&self, name_or_id: &str) -> Result<Option<StackInfo>> {
         let result = retry(&self.options.retry, "CloudFormation", "DescribeStacks", || {
             self.cfn().describe_stacks().stack_name(name_or_id).send()
@@ -80,6 +93,11 @@ impl Engine<'_> {
 
     /// Polls until the stack is no longer in progress, showing events after `since`.
     /// Returns the final state (`None`: deleted) and the events seen.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] after [`CfnOptions::stack_timeout`](super::CfnOptions::stack_timeout);
+    /// the errors of the calls.
     pub async fn wait(
         &self,
         stack_id: &str,
@@ -147,6 +165,12 @@ impl Engine<'_> {
 
     /// Brings a stack out of the states a deploy cannot start from. Returns the stack as it
     /// then is (`None`: it does not exist), and notes of what was done.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Stack`] for `UPDATE_ROLLBACK_FAILED` (unless the options continue the rollback, and
+    /// then when that fails) and `DELETE_FAILED`, each with what to do; the errors of the waits
+    /// and deletes it starts.
     pub async fn settle(&self, notes: &mut Vec<String>) -> Result<Option<StackInfo>> {
         let mut info = self.describe(self.name()).await?;
         if let Some(i) = &info
@@ -200,7 +224,12 @@ impl Engine<'_> {
         }
     }
 
-    /// Deletes a stack and waits until it is gone.
+    /// Deletes a stack and waits until it is gone; returns the events of the delete.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Stack`] when the delete fails (with the root cause); [`Error::Timeout`] and the
+    /// errors of the calls.
     pub async fn delete(&self, info: &StackInfo) -> Result<Vec<StackEvent>> {
         let since = self.newest_event(&info.stack_id).await?;
         retry(&self.options.retry, "CloudFormation", "DeleteStack", || {

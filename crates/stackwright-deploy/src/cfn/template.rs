@@ -1,11 +1,11 @@
 //! The template as CloudFormation takes it inline.
 
 /// The largest template CloudFormation accepts inline (`TemplateBody`).
-pub const MAX_TEMPLATE_BODY: usize = 51_200;
+pub(crate) const MAX_TEMPLATE_BODY: usize = 51_200;
 
 /// The template as sent: as synthesized when it fits, else without whitespace (the same JSON;
 /// deployed templates are compared parsed). `Err(size)` when even that is too large.
-pub fn inline_body(template: &str) -> std::result::Result<String, usize> {
+pub(crate) fn inline_body(template: &str) -> std::result::Result<String, usize> {
     if template.len() <= MAX_TEMPLATE_BODY {
         return Ok(template.to_string());
     }

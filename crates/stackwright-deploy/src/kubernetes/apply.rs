@@ -14,8 +14,11 @@ use crate::error::{Error, Result};
 /// What an apply did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ApplyReport {
+    /// The cluster's id in the assembly.
     pub cluster: String,
+    /// The objects applied, in apply order.
     pub applied: Vec<ObjectRef>,
+    /// The objects deleted because they left the program.
     pub pruned: Vec<ObjectRef>,
     /// Objects that would have been pruned but no longer carry our owner label.
     pub kept: Vec<ObjectRef>,
@@ -23,6 +26,11 @@ pub struct ApplyReport {
 
 impl Applier<'_> {
     /// Applies every object in order, waits for readiness, prunes, records the inventory.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Kubernetes`] for the first request the API server refuses, an object that fails
+    /// or is not ready in time, and an unreadable inventory.
     pub async fn apply(&self, objects: &[DesiredObject]) -> Result<ApplyReport> {
         let mut report = ApplyReport { cluster: self.cluster.clone(), ..Default::default() };
         let previous = self.read_inventory().await?;
@@ -60,6 +68,12 @@ impl Applier<'_> {
     }
 
     /// Waits until every object is ready, or the timeout.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Kubernetes`] when an object fails (a rollout past its deadline, a failed Job),
+    /// is not ready within [`KubeOptions::ready_timeout`](super::KubeOptions::ready_timeout), or
+    /// cannot be read.
     pub async fn wait_ready(&self, objects: &[&DesiredObject]) -> Result<()> {
         let start = Instant::now();
         let mut pending: Vec<&DesiredObject> =

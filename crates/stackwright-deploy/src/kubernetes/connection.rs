@@ -19,17 +19,26 @@ pub struct Connection {
 
 impl Connection {
     /// A client used as it is (a token that does not expire, tests).
+    #[must_use]
     pub fn fixed(client: kube::Client) -> Connection {
         Connection { current: Mutex::new((client, Instant::now())), renew: None }
     }
 
     /// A client rebuilt by `renew` every [`TOKEN_REFRESH`].
+    ///
+    /// # Errors
+    ///
+    /// What `renew` returns when it cannot build the first client.
     pub fn renewing(renew: Renew) -> Result<Connection> {
         let client = renew()?;
         Ok(Connection { current: Mutex::new((client, Instant::now())), renew: Some(renew) })
     }
 
-    /// The client to use now.
+    /// The client to use now, rebuilt first when its token is older than [`TOKEN_REFRESH`].
+    ///
+    /// # Errors
+    ///
+    /// What `renew` returns when it cannot build a new client.
     pub fn client(&self) -> Result<kube::Client> {
         let mut current = self.current.lock().map_err(|_| Error::usage("internal: poisoned lock"))?;
         if let Some(renew) = &self.renew

@@ -13,15 +13,23 @@ use crate::error::Result;
 /// How one object differs from the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ObjectDiff {
+    /// The object.
     pub object: ObjectRef,
-    /// `create`, `update`, `unchanged` or `delete`.
+    /// `create`, `update`, `unchanged` or `delete` (`unknown` when the identity may not read it).
     pub action: String,
+    /// The construct path of its owner (`None` for objects a deploy would prune).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
 
 impl Applier<'_> {
-    /// Compares the objects with the cluster through a server-side dry-run apply.
+    /// Compares the objects with the cluster through a server-side dry-run apply, and lists
+    /// what a deploy would prune.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Kubernetes`](crate::Error::Kubernetes) for a read or dry run the API server refuses (other than
+    /// forbidden, which the diff works around).
     pub async fn diff(&self, objects: &[DesiredObject]) -> Result<Vec<ObjectDiff>> {
         let mut diffs = Vec::new();
         let params = PatchParams::apply(FIELD_MANAGER).force().dry_run();
@@ -76,7 +84,7 @@ impl Applier<'_> {
 }
 
 /// Whether every field `desired` sets has that value in `live`.
-pub fn is_subset(desired: &Json, live: &Json) -> bool {
+pub(crate) fn is_subset(desired: &Json, live: &Json) -> bool {
     match (desired, live) {
         (Json::Object(d), Json::Object(l)) => d.iter().all(|(k, v)| l.get(k).is_some_and(|lv| is_subset(v, lv))),
         (Json::Array(d), Json::Array(l)) => d.len() == l.len() && d.iter().zip(l).all(|(a, b)| is_subset(a, b)),

@@ -33,12 +33,12 @@ mod resolve;
 
 pub use apply::ApplyReport;
 pub use connection::{Connection, Renew, TOKEN_REFRESH};
-pub use diff::{ObjectDiff, is_subset};
+pub use diff::ObjectDiff;
 pub use object::{DesiredObject, ObjectRef};
 pub use options::KubeOptions;
-pub use ownership::owner;
+pub(crate) use ownership::owner;
 pub use readiness::{Readiness, readiness};
-pub use resolve::{binding_values, load_objects, substitute};
+pub(crate) use resolve::{binding_values, load_objects};
 
 use object::api_resource;
 
@@ -49,11 +49,15 @@ pub const INVENTORY_LABEL: &str = "stackwright.io/inventory-of";
 
 /// Applies, diffs and deletes the objects of one cluster.
 pub struct Applier<'a> {
+    /// The client, renewed as its token ages.
     pub connection: Connection,
+    /// The cluster's id in the assembly (for messages).
     pub cluster: String,
     /// The owner label value (`<app>.<cluster>`).
     pub owner: String,
+    /// Timing and policy.
     pub options: &'a KubeOptions,
+    /// Where progress goes.
     pub progress: &'a Progress,
 }
 

@@ -9,10 +9,14 @@ use stackwright_core::assembly::ObjectEntry;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectRef {
+    /// `v1`, `apps/v1`, …
     pub api_version: String,
+    /// `Deployment`, …
     pub kind: String,
+    /// The namespace (`None` for cluster-scoped objects).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// `metadata.name`.
     pub name: String,
 }
 
@@ -39,9 +43,11 @@ impl From<&ObjectEntry> for ObjectRef {
 /// An object to apply, placeholders resolved.
 #[derive(Debug, Clone)]
 pub struct DesiredObject {
+    /// Which object.
     pub id: ObjectRef,
     /// Construct path of the owner.
     pub path: String,
+    /// The object as applied.
     pub body: Json,
 }
 

@@ -14,7 +14,7 @@ use super::{Applier, FIELD_MANAGER, INVENTORY_LABEL, apply_rank};
 use crate::error::{Error, Result};
 
 /// `<app>.<cluster name>`: the value of the owner label.
-pub fn owner(app: &str, cluster: &ClusterEntry) -> String {
+pub(crate) fn owner(app: &str, cluster: &ClusterEntry) -> String {
     format!("{app}.{}", cluster.name)
 }
 
@@ -29,6 +29,10 @@ impl Applier<'_> {
     }
 
     /// The objects of the last successful apply (`None`: never applied).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Kubernetes`] when the inventory cannot be read or parsed.
     pub async fn read_inventory(&self) -> Result<Option<BTreeSet<ObjectRef>>> {
         let Some(cm) = self.get(&self.inventory_ref()).await? else {
             return Ok(None);
@@ -86,7 +90,12 @@ impl Applier<'_> {
         Ok(found)
     }
 
-    /// Objects we own that are not in `desired`: from the inventory and the owner label.
+    /// Objects we own that are not in `desired`: from the inventory and the owner label,
+    /// dependents first. With `read_only`, kinds the identity may not list are skipped.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Kubernetes`] when listing a kind fails (other than a kind that is gone).
     pub async fn prune_candidates(
         &self,
         desired: &BTreeSet<ObjectRef>,
@@ -136,6 +145,12 @@ impl Applier<'_> {
 
     /// Deletes everything we own on the cluster (destroy), dependents first, and waits until
     /// it is gone (load balancers release their network interfaces before the VPC goes).
+    /// `known` adds the objects of the assembly, should the inventory be lost.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Kubernetes`] for a request the API server refuses, or an object still there
+    /// after [`KubeOptions::ready_timeout`](super::KubeOptions::ready_timeout) (a finalizer).
     pub async fn delete_all(&self, known: &[ObjectRef]) -> Result<Vec<ObjectRef>> {
         let previous = self.read_inventory().await?;
         let mut all = self.prune_candidates(&BTreeSet::new(), previous.as_ref(), false).await?;

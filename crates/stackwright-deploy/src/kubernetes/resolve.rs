@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::plan::{Assembly, Outputs};
 
 /// Values of the cluster's placeholders, from stack outputs and the environment.
-pub fn binding_values(
+pub(crate) fn binding_values(
     cluster: &ClusterEntry,
     outputs: &Outputs,
     env: &dyn Fn(&str) -> Option<String>,
@@ -44,7 +44,7 @@ pub fn binding_values(
 }
 
 /// Replaces every placeholder in every string of `value`.
-pub fn substitute(value: &mut Json, values: &BTreeMap<String, String>) {
+pub(crate) fn substitute(value: &mut Json, values: &BTreeMap<String, String>) {
     match value {
         Json::String(s) if s.contains("((stackwright:") => {
             for (placeholder, v) in values {
@@ -69,7 +69,7 @@ fn leftover_placeholder(value: &Json) -> Option<String> {
 }
 
 /// Reads the cluster's objects from the assembly and resolves their placeholders.
-pub fn load_objects(
+pub(crate) fn load_objects(
     assembly: &Assembly,
     cluster: &ClusterEntry,
     values: &BTreeMap<String, String>,
