@@ -44,16 +44,22 @@ impl Default for AwsOptions {
 /// The clients of one region.
 #[derive(Clone, Debug)]
 pub struct RegionClients {
+    /// The region, e.g. `eu-west-1`.
     pub region: String,
+    /// The SDK configuration the clients were built from (credentials provider, endpoint).
     pub config: SdkConfig,
+    /// CloudFormation: stacks, change sets, events.
     pub cloudformation: aws_sdk_cloudformation::Client,
+    /// EKS: cluster connection data when the stack outputs do not have it.
     pub eks: aws_sdk_eks::Client,
+    /// STS: the account of the credentials.
     pub sts: aws_sdk_sts::Client,
 }
 
 /// Lazily built clients per region, shared by every task of a run.
 #[derive(Debug)]
 pub struct Aws {
+    /// How the clients reach AWS.
     pub options: AwsOptions,
     regions: Mutex<HashMap<String, Arc<RegionClients>>>,
     accounts: Mutex<HashMap<String, String>>,
@@ -67,6 +73,8 @@ pub fn install_crypto_provider() {
 }
 
 impl Aws {
+    /// Clients built on first use with `options`; installs the crypto provider.
+    #[must_use]
     pub fn new(options: AwsOptions) -> Self {
         install_crypto_provider();
         Aws { options, regions: Mutex::new(HashMap::new()), accounts: Mutex::new(HashMap::new()) }
@@ -113,6 +121,11 @@ impl Aws {
     }
 
     /// The account the credentials belong to (STS `GetCallerIdentity`, once per region).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Aws`] or [`Error::RetriesExhausted`] when STS cannot be asked (usually missing or
+    /// expired credentials; the message says where to look).
     pub async fn account(&self, region: &str) -> Result<String> {
         if let Some(a) = self.accounts.lock().await.get(region) {
             return Ok(a.clone());
@@ -137,6 +150,11 @@ impl Aws {
     }
 
     /// Checks that the credentials are for `expected` before anything is changed there.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when the credentials are for another account; the errors of
+    /// [`Aws::account`] when it cannot be found out.
     pub async fn check_account(&self, environment: &str, region: &str, expected: &str) -> Result<()> {
         let actual = self.account(region).await?;
         if actual != expected {
@@ -149,6 +167,11 @@ impl Aws {
     }
 
     /// The credentials of the standard chain (or the fixed ones), for presigning.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when no credentials provider is configured, [`Error::Aws`] when the
+    /// provider fails (no credentials, an expired SSO session).
     pub async fn credentials(&self, region: &str) -> Result<Credentials> {
         let clients = self.region(region).await;
         let provider = clients

@@ -21,13 +21,13 @@ use crate::runtime::Runtime;
 
 #[derive(Debug, Parser)]
 #[command(name = "stackwright", about = "Deploy a stackwright app: diff, deploy, destroy")]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Show what a deploy would change: resources per stack (replacements and IAM/security
     /// group changes highlighted) and Kubernetes objects.
     Diff {
@@ -69,42 +69,47 @@ pub enum Command {
 
 /// Options shared by every command.
 #[derive(Debug, Args)]
-pub struct Common {
+pub(crate) struct Common {
     /// Stacks to work on: ids (`prod-network`) or stack names, `*` as a wildcard. All when none.
-    pub stacks: Vec<String>,
+    pub(crate) stacks: Vec<String>,
     /// Only the stacks named, without the stacks they depend on (deploy) or that depend on them
     /// (destroy).
     #[arg(long, short = 'e')]
-    pub exclusively: bool,
+    pub(crate) exclusively: bool,
     /// Where to synthesize the assembly first.
     #[arg(long, default_value = "out")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Use an assembly synthesized earlier instead of synthesizing (CI: synth once, review the
     /// diff, deploy the same bytes).
     #[arg(long, value_name = "DIR", alias = "assembly")]
-    pub app_dir: Option<PathBuf>,
+    pub(crate) app_dir: Option<PathBuf>,
     /// Stacks deployed or destroyed at the same time, at most.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
-    pub concurrency: u16,
+    pub(crate) concurrency: u16,
     /// Print the result as JSON on stdout (progress stays on stderr).
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Leave Kubernetes alone (stacks only).
     #[arg(long)]
-    pub no_kubernetes: bool,
+    pub(crate) no_kubernetes: bool,
     /// Minutes one stack operation (or waiting for readiness) may take.
     #[arg(long, default_value_t = 60, value_name = "MINUTES")]
-    pub timeout: u64,
+    pub(crate) timeout: u64,
     /// Do not check that the credentials are for each environment's account.
     #[arg(long)]
-    pub skip_account_check: bool,
+    pub(crate) skip_account_check: bool,
     /// Plain progress lines even on a terminal.
     #[arg(long)]
-    pub plain: bool,
+    pub(crate) plain: bool,
 }
 
 /// Entry point used by the facade's `App::run()`: `args[0]` is the subcommand. Errors are
 /// printed and the process exits with the code CI can act on.
+///
+/// # Errors
+///
+/// None: on failure the process exits (with the codes above) instead of returning; the
+/// `Result` is the facade's command signature.
 pub fn run(app: &App, args: Vec<String>) -> stackwright_core::Result<()> {
     let code = main(Some(app), args, AwsOptions::default());
     if code != exit::OK {
@@ -164,7 +169,7 @@ fn print_json(value: &impl serde::Serialize) {
 }
 
 /// Runs a parsed command.
-pub fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()> {
+pub(crate) fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()> {
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

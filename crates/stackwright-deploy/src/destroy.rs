@@ -13,7 +13,9 @@ use crate::runtime::{Failure, Runtime, Skipped, record_failure, take_errors};
 /// What destroying one stack did.
 #[derive(Debug, Clone, Serialize)]
 pub struct Destroyed {
+    /// The stack's id in the assembly.
     pub stack: String,
+    /// The CloudFormation stack name.
     pub stack_name: String,
     /// `false`: there was nothing to delete.
     pub existed: bool,
@@ -24,21 +26,34 @@ pub struct Destroyed {
 /// The objects deleted from one cluster.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterDeleted {
+    /// The cluster's id in the assembly.
     pub cluster: String,
+    /// The objects deleted, dependents first.
     pub deleted: Vec<ObjectRef>,
 }
 
+/// What a destroy did (printed as JSON with `--json`).
 #[derive(Debug, Default, Serialize)]
 pub struct DestroyReport {
+    /// The clusters whose objects were deleted (before any stack).
     pub clusters: Vec<ClusterDeleted>,
+    /// The stacks destroyed, in the order they finished.
     pub stacks: Vec<Destroyed>,
+    /// What failed, one line each.
     pub failed: Vec<Failure>,
+    /// Stacks not destroyed because a stack depending on them failed.
     pub skipped: Vec<Skipped>,
+    /// The errors behind `failed`, taken by [`DestroyReport::result`].
     #[serde(skip)]
     pub errors: Vec<Error>,
 }
 
 impl DestroyReport {
+    /// `Err` with every failure when something failed.
+    ///
+    /// # Errors
+    ///
+    /// Every recorded error, as one [`Error::Many`] (or itself when there is one).
     pub fn result(&mut self) -> Result<()> {
         take_errors(&mut self.errors)
     }
@@ -49,7 +64,7 @@ impl DestroyReport {
 }
 
 /// Resources of a template that outlive their stack (`DeletionPolicy` Retain or Snapshot).
-pub fn retained_resources(assembly: &Assembly, stack: &str) -> Result<Vec<String>> {
+pub(crate) fn retained_resources(assembly: &Assembly, stack: &str) -> Result<Vec<String>> {
     let entry = assembly.stack(stack)?;
     let template: serde_json::Value = serde_json::from_str(&assembly.template(entry)?).unwrap_or_default();
     let mut kept = Vec::new();

@@ -19,11 +19,16 @@ use crate::runtime::{Failure, Runtime, record_failure, take_errors};
 /// How a stack differs from what is deployed.
 #[derive(Debug, Clone, Serialize)]
 pub struct StackDiff {
+    /// The stack's id in the assembly.
     pub stack: String,
+    /// The CloudFormation stack name.
     pub stack_name: String,
     /// `new`, `changed` or `unchanged`.
     pub status: String,
+    /// The resource changes, from a change set when the stack is deployed, else from the
+    /// templates.
     pub changes: Vec<ResourceChange>,
+    /// Why the diff is less precise than a change set, or what else differs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -31,8 +36,11 @@ pub struct StackDiff {
 /// How a cluster's objects differ from the cluster.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterDiff {
+    /// The cluster's id in the assembly.
     pub cluster: String,
+    /// Every object of the program (and those a deploy would prune), with what would happen.
     pub objects: Vec<ObjectDiff>,
+    /// Why the objects were not compared with the cluster, when they were not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -40,19 +48,30 @@ pub struct ClusterDiff {
 /// The whole diff (printed as JSON with `--json`, for PR comments).
 #[derive(Debug, Default, Serialize)]
 pub struct DiffReport {
+    /// The selected stacks, in manifest order.
     pub stacks: Vec<StackDiff>,
+    /// The clusters of the selected stacks.
     pub clusters: Vec<ClusterDiff>,
+    /// What could not be diffed, one line each.
     pub failed: Vec<Failure>,
+    /// The errors behind `failed`, taken by [`DiffReport::result`].
     #[serde(skip)]
     pub errors: Vec<Error>,
 }
 
 impl DiffReport {
+    /// Whether a deploy would change anything (what `diff --fail` exits 4 on).
+    #[must_use]
     pub fn has_changes(&self) -> bool {
         self.stacks.iter().any(|s| s.status != "unchanged")
             || self.clusters.iter().any(|c| c.objects.iter().any(|o| o.action != "unchanged"))
     }
 
+    /// `Err` with every failure when something could not be diffed.
+    ///
+    /// # Errors
+    ///
+    /// Every recorded error, as one [`Error::Many`] (or itself when there is one).
     pub fn result(&mut self) -> Result<()> {
         take_errors(&mut self.errors)
     }
@@ -115,7 +134,7 @@ fn resources(template: &Json) -> BTreeMap<String, Json> {
 
 /// Resource changes between a deployed template (`None`: a new stack) and the local one.
 /// Replacement is only known here when the type changes; the change set knows the rest.
-pub fn template_diff(entry: &StackEntry, deployed: Option<&Json>, local: &Json) -> Vec<ResourceChange> {
+pub(crate) fn template_diff(entry: &StackEntry, deployed: Option<&Json>, local: &Json) -> Vec<ResourceChange> {
     let old = deployed.map(resources).unwrap_or_default();
     let new = resources(local);
     let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();

@@ -21,12 +21,20 @@ use crate::retry::{RetryPolicy, retry};
 pub const TOKEN_PREFIX: &str = "k8s-aws-v1.";
 
 /// The EKS bearer token for `cluster_name`, signed with `credentials` at `time`.
+///
+/// # Errors
+///
+/// [`Error::Aws`] when the request cannot be signed.
 pub fn token(credentials: &Credentials, region: &str, cluster_name: &str, time: SystemTime) -> Result<String> {
     let url = presigned_url(credentials, region, cluster_name, time)?;
     Ok(format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(url.as_bytes())))
 }
 
 /// The presigned STS URL inside the token.
+///
+/// # Errors
+///
+/// [`Error::Aws`] when the request cannot be signed.
 pub fn presigned_url(credentials: &Credentials, region: &str, cluster_name: &str, time: SystemTime) -> Result<String> {
     let fail = |message: String| Error::Aws { service: "STS", operation: "presign GetCallerIdentity", message };
     let url = format!("https://sts.{region}.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15");
@@ -79,7 +87,9 @@ fn uri_encode(s: &str) -> String {
 /// How to reach a cluster's API server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterAccess {
+    /// The EKS cluster name (signed into the token).
     pub name: String,
+    /// The cluster's region.
     pub region: String,
     /// `https://…` (or `http://127.0.0.1:…` for a local test server).
     pub endpoint: String,
@@ -89,6 +99,10 @@ pub struct ClusterAccess {
 
 impl ClusterAccess {
     /// The CA certificates in DER, decoded from EKS's base64-of-PEM (plain PEM is accepted too).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Kubernetes`] when the data is neither, or holds no certificate.
     pub fn ca_der(&self) -> Result<Vec<Vec<u8>>> {
         let raw = self.certificate_authority.trim();
         if raw.is_empty() {
@@ -126,6 +140,10 @@ impl ClusterAccess {
 
     /// Connection data from the EKS API (`DescribeCluster`), for when the stack outputs are
     /// not available.
+    ///
+    /// # Errors
+    ///
+    /// The errors of `DescribeCluster`; [`Error::Kubernetes`] when the cluster is not `ACTIVE`.
     pub async fn describe(
         eks: &aws_sdk_eks::Client,
         policy: &RetryPolicy,
@@ -155,6 +173,10 @@ impl ClusterAccess {
     }
 
     /// A Kubernetes client authenticated with `token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Kubernetes`] for a bad endpoint or CA data, or when the client cannot be built.
     pub fn client(&self, token: &str) -> Result<kube::Client> {
         let uri: http::Uri = self
             .endpoint

@@ -30,25 +30,58 @@ pub enum Error {
     Usage(String),
     /// A call to an AWS service failed with an error that retrying cannot fix.
     #[error("{service} {operation} failed: {message}")]
-    Aws { service: &'static str, operation: &'static str, message: String },
+    Aws {
+        /// The service, e.g. `CloudFormation`.
+        service: &'static str,
+        /// The operation, e.g. `CreateChangeSet`.
+        operation: &'static str,
+        /// The service's code and message.
+        message: String,
+    },
     /// Throttling or transient errors went on until the retry budget was spent.
     #[error(
         "{service} {operation}: gave up after {attempts} attempts in {:.1} s (retry budget spent); last error: {last}",
         elapsed.as_secs_f64()
     )]
-    RetriesExhausted { service: &'static str, operation: &'static str, attempts: u32, elapsed: Duration, last: String },
+    RetriesExhausted {
+        /// The service, e.g. `CloudFormation`.
+        service: &'static str,
+        /// The operation, e.g. `DescribeStacks`.
+        operation: &'static str,
+        /// Attempts made, the first included.
+        attempts: u32,
+        /// Time since the first attempt.
+        elapsed: Duration,
+        /// The last attempt's error.
+        last: String,
+    },
     /// A CloudFormation stack operation failed; `message` names the root cause.
     #[error("stack {stack}: {message}")]
-    Stack { stack: String, message: String },
+    Stack {
+        /// The stack's id in the assembly.
+        stack: String,
+        /// What failed, with the root cause and a hint where there is one.
+        message: String,
+    },
     /// A wait did not end in time.
     #[error("timed out after {} s waiting for {what}", timeout.as_secs())]
-    Timeout { what: String, timeout: Duration },
+    Timeout {
+        /// What was waited for.
+        what: String,
+        /// How long.
+        timeout: Duration,
+    },
     /// Changes need approval that was not given.
     #[error("{0}")]
     ApprovalRequired(String),
     /// The Kubernetes side failed.
     #[error("kubernetes ({cluster}): {message}")]
-    Kubernetes { cluster: String, message: String },
+    Kubernetes {
+        /// The cluster's id in the assembly (or its name, before the assembly is read).
+        cluster: String,
+        /// What failed.
+        message: String,
+    },
     /// Several independent operations failed (each is listed).
     #[error("{} operations failed:\n{}", .0.len(), .0.iter().map(|e| format!("  - {}", e.to_string().replace('\n', "\n    "))).collect::<Vec<_>>().join("\n"))]
     Many(Vec<Error>),

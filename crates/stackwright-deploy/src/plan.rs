@@ -16,19 +16,36 @@ use crate::error::{Error, Result};
 /// A cloud assembly read from disk.
 #[derive(Debug, Clone)]
 pub struct Assembly {
+    /// The directory it was read from (templates and manifests are relative to it).
     pub dir: PathBuf,
+    /// Its `manifest.json`.
     pub manifest: Manifest,
 }
 
 impl Assembly {
+    /// Reads the assembly in `dir`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Assembly`] when `manifest.json` is missing or unreadable.
     pub fn read(dir: &Path) -> Result<Assembly> {
         Ok(Assembly { dir: dir.to_path_buf(), manifest: Manifest::read(dir)? })
     }
 
+    /// The stack with id `id`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when the assembly has no such stack.
     pub fn stack(&self, id: &str) -> Result<&StackEntry> {
         self.manifest.stack(id).ok_or_else(|| Error::usage(format!("the assembly has no stack '{id}'")))
     }
 
+    /// The environment with id `id`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when the assembly has no such environment.
     pub fn environment(&self, id: &str) -> Result<&EnvironmentEntry> {
         self.manifest
             .environments
@@ -38,6 +55,10 @@ impl Assembly {
     }
 
     /// The stack's template, as text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when the file cannot be read.
     pub fn template(&self, stack: &StackEntry) -> Result<String> {
         let path = self.dir.join(&stack.template);
         std::fs::read_to_string(&path)
@@ -49,6 +70,10 @@ impl Assembly {
     /// Patterns match a stack id (`prod-network`) or stack name, `*` matching any run of
     /// characters; no pattern selects every stack. `Upstream` adds what the selection depends
     /// on (deploy, diff); `Downstream` adds what depends on it (destroy).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when a pattern matches no stack (the message lists the stacks).
     pub fn select(&self, patterns: &[String], extend: Extend) -> Result<Vec<String>> {
         let stacks = &self.manifest.stacks;
         let mut chosen: HashSet<&str> = HashSet::new();
@@ -97,7 +122,7 @@ pub enum Extend {
 }
 
 /// `*` matches any run of characters; everything else literally.
-pub fn glob(pattern: &str, text: &str) -> bool {
+pub(crate) fn glob(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
     if parts.len() == 1 {
         return pattern == text;
@@ -125,7 +150,7 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 pub type Outputs = HashMap<String, BTreeMap<String, String>>;
 
 /// The consumer's parameters, filled from its producers' outputs.
-pub fn parameters(stack: &StackEntry, outputs: &Outputs) -> Result<Vec<(String, String)>> {
+pub(crate) fn parameters(stack: &StackEntry, outputs: &Outputs) -> Result<Vec<(String, String)>> {
     let mut missing = Vec::new();
     let mut values = Vec::new();
     for binding in &stack.parameters {
@@ -153,20 +178,20 @@ pub fn parameters(stack: &StackEntry, outputs: &Outputs) -> Result<Vec<(String, 
 
 /// What happened to one node of a [`run_dag`].
 #[derive(Debug)]
-pub enum NodeResult<T> {
+pub(crate) enum NodeResult<T> {
+    /// The task's result.
     Done(T),
+    /// The task's error.
     Failed(Error),
     /// Not started because a node it waits for failed.
-    Skipped {
-        because: String,
-    },
+    Skipped { because: String },
 }
 
 /// Runs `task` for every node once every node it waits for has finished successfully, at
 /// most `concurrency` at a time. `waits_for(node)` lists nodes of `nodes` (others are
 /// ignored). A failure does not stop independent nodes; nodes waiting for a failed one are
 /// skipped. Results come back in the order of `nodes`.
-pub async fn run_dag<T, F, Fut>(
+pub(crate) async fn run_dag<T, F, Fut>(
     nodes: &[String],
     waits_for: impl Fn(&str) -> Vec<String>,
     concurrency: usize,

@@ -30,6 +30,8 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// A display in `mode`; `Auto` shows spinners only on a terminal outside CI.
+    #[must_use]
     pub fn new(mode: ProgressMode) -> Progress {
         let terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         Progress {

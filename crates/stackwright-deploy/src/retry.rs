@@ -16,12 +16,14 @@ use crate::error::{Error, Result};
 /// How hard to retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included.
+    /// Attempts in all, the first included. Default 8.
     pub max_attempts: u32,
     /// The backoff ceiling of the first retry; doubled each retry up to `max_delay`.
+    /// Default 500 ms.
     pub initial_delay: Duration,
+    /// The longest backoff ceiling. Default 20 s.
     pub max_delay: Duration,
-    /// No retry starts after this much time since the first attempt.
+    /// No retry starts after this much time since the first attempt. Default 2 minutes.
     pub budget: Duration,
 }
 
@@ -39,6 +41,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The delay before retry number `retry` (1-based): uniformly random in
     /// `[0, min(max_delay, initial_delay * 2^(retry-1))]` ("full jitter").
+    #[must_use]
     pub fn delay(&self, retry: u32) -> Duration {
         let ceiling = self.initial_delay.saturating_mul(1u32 << (retry.saturating_sub(1)).min(20)).min(self.max_delay);
         let millis = ceiling.as_millis() as u64;
@@ -48,7 +51,7 @@ impl RetryPolicy {
 
 /// Whether an error is worth another attempt, and how to describe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Classified {
+pub(crate) enum Classified {
     Transient(String),
     Permanent(String),
 }
@@ -74,7 +77,7 @@ const TRANSIENT_CODES: &[&str] = &[
 ];
 
 /// Classifies an SDK error.
-pub fn classify<E>(err: &SdkError<E, HttpResponse>) -> Classified
+pub(crate) fn classify<E>(err: &SdkError<E, HttpResponse>) -> Classified
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
@@ -129,28 +132,12 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     s
 }
 
-/// The service error code of an SDK error, if the service answered with one.
-pub fn error_code<E>(err: &SdkError<E, HttpResponse>) -> Option<&str>
-where
-    E: ProvideErrorMetadata,
-{
-    match err {
-        SdkError::ServiceError(e) => e.err().code(),
-        _ => None,
-    }
-}
-
-/// The service message of an SDK error.
-pub fn error_message<E>(err: &SdkError<E, HttpResponse>) -> String
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    match classify(err) {
-        Classified::Transient(m) | Classified::Permanent(m) => m,
-    }
-}
-
 /// Runs `call` until it succeeds, fails permanently or the policy's budget is spent.
+///
+/// # Errors
+///
+/// [`Error::Aws`] for an error retrying cannot fix (the service's code and message);
+/// [`Error::RetriesExhausted`] when transient errors outlast the policy.
 pub async fn retry<T, E, F, Fut>(
     policy: &RetryPolicy,
     service: &'static str,

@@ -22,17 +22,25 @@ pub type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 /// Everything a run needs; cheap to clone.
 #[derive(Clone)]
 pub struct Runtime {
+    /// The AWS clients, per region, shared by every task.
     pub aws: Arc<Aws>,
+    /// The CloudFormation engine's timing and approval. Default [`CfnOptions::default`] with
+    /// the retry policy of the AWS options.
     pub cfn: CfnOptions,
+    /// The applier's timing and policy. Default [`KubeOptions::default`].
     pub kube: KubeOptions,
-    /// Stacks deployed (or destroyed) at once, at most.
+    /// Stacks deployed (or destroyed) at once, at most. Default 4.
     pub concurrency: usize,
+    /// The progress display of the run.
     pub progress: Arc<Progress>,
+    /// Asks for approval, one question at a time across the stacks.
     pub approver: Arc<Approver>,
     /// Check that the credentials are for each environment's account before changing it.
+    /// Default `true`.
     pub check_account: bool,
-    /// Apply (and on destroy, delete) the Kubernetes objects of the clusters.
+    /// Apply (and on destroy, delete) the Kubernetes objects of the clusters. Default `true`.
     pub kubernetes: bool,
+    /// Where `((stackwright:env:…))` placeholders are read. Default the process environment.
     pub env: EnvLookup,
 }
 
@@ -47,6 +55,9 @@ impl std::fmt::Debug for Runtime {
 }
 
 impl Runtime {
+    /// A runtime with the defaults above, reaching AWS as `aws` says and showing progress as
+    /// `progress` says.
+    #[must_use]
     pub fn new(aws: AwsOptions, progress: ProgressMode) -> Runtime {
         Runtime {
             cfn: CfnOptions { retry: aws.retry, ..CfnOptions::default() },
@@ -65,30 +76,43 @@ impl Runtime {
 /// A failure of one stack or cluster, for reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct Failure {
+    /// The stack or cluster id (or the step, e.g. `selection`, `account`).
     pub target: String,
+    /// The error, as printed.
     pub message: String,
 }
 
 /// A stack not started because one it needs failed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Skipped {
+    /// The stack's id.
     pub stack: String,
+    /// The id of the stack whose failure kept it from starting.
     pub because: String,
 }
 
 /// What a deploy did (printed as JSON with `--json`).
 #[derive(Debug, Default, Serialize)]
 pub struct DeployReport {
+    /// The stacks deployed, in manifest order.
     pub stacks: Vec<Deployed>,
+    /// The clusters applied, after their stacks.
     pub clusters: Vec<ApplyReport>,
+    /// What failed, one line each.
     pub failed: Vec<Failure>,
+    /// Stacks not started because one they need failed.
     pub skipped: Vec<Skipped>,
+    /// The errors behind `failed`, taken by [`DeployReport::result`].
     #[serde(skip)]
     pub errors: Vec<Error>,
 }
 
 impl DeployReport {
     /// `Err` with every failure when something failed.
+    ///
+    /// # Errors
+    ///
+    /// Every recorded error, as one [`Error::Many`] (or itself when there is one).
     pub fn result(&mut self) -> Result<()> {
         take_errors(&mut self.errors)
     }
@@ -110,7 +134,13 @@ pub(crate) fn take_errors(errors: &mut Vec<Error>) -> Result<()> {
 }
 
 impl Runtime {
-    /// Checks the account of every environment the stacks deploy to.
+    /// Checks the account of every environment the stacks deploy to (unless
+    /// `check_account` is off).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] for a stack or environment the assembly lacks, or credentials for
+    /// another account; the errors of STS.
     pub async fn check_accounts(&self, assembly: &Assembly, stacks: &[String]) -> Result<()> {
         if !self.check_account {
             return Ok(());
@@ -126,7 +156,11 @@ impl Runtime {
         Ok(())
     }
 
-    /// An engine for one stack (borrowing what it needs).
+    /// Runs `f` with an engine for one stack (borrowing what it needs).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] for a stack or environment the assembly lacks; what `f` returns.
     pub async fn with_engine<T>(
         &self,
         assembly: &Assembly,
@@ -141,6 +175,10 @@ impl Runtime {
     }
 
     /// Outputs of deployed stacks (those that exist), by stack id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] for a stack the assembly lacks; the errors of `DescribeStacks`.
     pub async fn deployed_outputs(&self, assembly: &Assembly, stacks: &[String]) -> Result<Outputs> {
         let mut outputs = Outputs::new();
         for id in stacks {
@@ -248,6 +286,11 @@ impl Runtime {
     }
 
     /// How to reach a cluster: its stack's outputs, else the EKS API.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] for an environment the assembly lacks; the errors of
+    /// [`ClusterAccess::describe`].
     pub async fn cluster_access(
         &self,
         assembly: &Assembly,
@@ -274,6 +317,10 @@ impl Runtime {
 
     /// A Kubernetes connection to the cluster: EKS tokens signed with the current credentials,
     /// renewed before they expire.
+    ///
+    /// # Errors
+    ///
+    /// The errors of loading the credentials and of building the first client.
     pub async fn kube_connection(&self, access: &ClusterAccess) -> Result<kubernetes::Connection> {
         let credentials = self.aws.credentials(&access.region).await?;
         let access = access.clone();
@@ -284,6 +331,11 @@ impl Runtime {
     }
 
     /// Resolves, applies, waits for and prunes the objects of one cluster.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Kubernetes`] for late-bound values that are missing and for every failure of
+    /// the apply; [`Error::Usage`] for manifests that cannot be read.
     pub async fn apply_cluster(
         &self,
         assembly: &Assembly,
@@ -304,6 +356,10 @@ impl Runtime {
     }
 
     /// An applier for the objects this app owns on a cluster.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`Runtime::kube_connection`].
     pub async fn applier(
         &self,
         assembly: &Assembly,

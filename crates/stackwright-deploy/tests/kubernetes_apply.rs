@@ -84,13 +84,8 @@ fn fast() -> KubeOptions {
     KubeOptions { ready_timeout: Duration::from_secs(5), poll: Duration::from_millis(20), ..KubeOptions::default() }
 }
 
-#[tokio::test]
-async fn applies_in_order_waits_prunes_and_keeps_relabelled_objects() {
-    let kube = FakeKube::start().await;
-    let options = fast();
-    let progress = Progress::new(ProgressMode::Capture);
-    let a = applier(&kube, &options, &progress);
-
+/// The first apply: dependency order, server-side apply, EKS token, readiness waits.
+async fn first_apply_in_dependency_order(kube: &FakeKube, a: &Applier<'_>, progress: &Progress) {
     let report = a.apply(&objects(true)).await.unwrap();
     let writes = kube.writes();
     assert_eq!(
@@ -122,7 +117,10 @@ async fn applies_in_order_waits_prunes_and_keeps_relabelled_objects() {
     assert!(text.contains("Deployment shop/web is ready"), "{text}");
     assert_eq!(report.applied.len(), 6);
     assert!(report.pruned.is_empty());
+}
 
+/// Pruning: what left the program goes, unless someone else relabelled it.
+async fn prune_keeps_relabelled_objects(kube: &FakeKube, a: &Applier<'_>) {
     // Someone else takes over "adopted" (relabels it); then both ConfigMaps leave the program,
     // and an object that only carries our label (no inventory entry) shows up.
     let mut adopted = kube.get("configmaps", "shop", "adopted").unwrap();
@@ -149,7 +147,10 @@ async fn applies_in_order_waits_prunes_and_keeps_relabelled_objects() {
     );
     let inventory = a.read_inventory().await.unwrap().unwrap();
     assert_eq!(inventory.len(), 4);
+}
 
+/// Diff: dry-run applies, then the comparison a read-only identity falls back to.
+async fn diff_with_dry_runs_and_read_only(kube: &FakeKube, a: &Applier<'_>) {
     // Diff: nothing changed; then a changed Deployment and a new object.
     let diffs = a.diff(&objects(false)).await.unwrap();
     assert!(diffs.iter().all(|d| d.action == "unchanged"), "{diffs:?}");
@@ -175,6 +176,18 @@ async fn applies_in_order_waits_prunes_and_keeps_relabelled_objects() {
     assert_eq!(diffs["Service shop/web"], "unchanged");
     assert_eq!(diffs["Secret shop/token"], "unknown");
     kube.state.lock().unwrap().read_only = false;
+}
+
+#[tokio::test]
+async fn applies_in_order_waits_prunes_and_keeps_relabelled_objects() {
+    let kube = FakeKube::start().await;
+    let options = fast();
+    let progress = Progress::new(ProgressMode::Capture);
+    let a = applier(&kube, &options, &progress);
+
+    first_apply_in_dependency_order(&kube, &a, &progress).await;
+    prune_keeps_relabelled_objects(&kube, &a).await;
+    diff_with_dry_runs_and_read_only(&kube, &a).await;
 
     // Destroy: everything we own goes, dependents first; what we do not own stays.
     let refs: Vec<ObjectRef> = objects(false).into_iter().map(|o| o.id).collect();
@@ -259,6 +272,39 @@ async fn a_job_is_waited_for_until_complete_and_a_failed_job_stops_the_wait() {
     assert!(!kube.writes().iter().any(|w| w.contains("inventory")));
 }
 
+/// One replica of `image`, selected by `labels`.
+fn web_deployment(metadata: ObjectMeta, image: String, labels: &BTreeMap<String, String>) -> Deployment {
+    Deployment {
+        metadata,
+        spec: Some(DeploymentSpec {
+            replicas: Some(1),
+            selector: LabelSelector { match_labels: Some(labels.clone()), ..Default::default() },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta { labels: Some(labels.clone()), ..Default::default() }),
+                spec: Some(PodSpec {
+                    containers: vec![Container { name: "web".into(), image: Some(image), ..Default::default() }],
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// Port 80 of the pods with `labels`.
+fn web_service(metadata: ObjectMeta, labels: BTreeMap<String, String>) -> Service {
+    Service {
+        metadata,
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort { port: 80, ..Default::default() }]),
+            selector: Some(labels),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 /// A program with a cluster whose connection data are literal outputs pointing at the fake
 /// API server, and manifests with late-bound values from another stack and the environment.
 fn synth(dir: &Path, endpoint: &str, version: u32) -> Arc<Assembly> {
@@ -304,45 +350,8 @@ fn synth(dir: &Path, endpoint: &str, version: u32) -> Arc<Assembly> {
         cluster.from_environment("SHOP_IMAGE_TAG").unwrap()
     );
     let labels: BTreeMap<String, String> = [("app".to_string(), "web".to_string())].into();
-    cluster
-        .add(
-            &platform,
-            &Deployment {
-                metadata: meta("web", Some("shop")),
-                spec: Some(DeploymentSpec {
-                    replicas: Some(1),
-                    selector: LabelSelector { match_labels: Some(labels.clone()), ..Default::default() },
-                    template: PodTemplateSpec {
-                        metadata: Some(ObjectMeta { labels: Some(labels.clone()), ..Default::default() }),
-                        spec: Some(PodSpec {
-                            containers: vec![Container {
-                                name: "web".into(),
-                                image: Some(image),
-                                ..Default::default()
-                            }],
-                            ..Default::default()
-                        }),
-                    },
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    cluster
-        .add(
-            &platform,
-            &Service {
-                metadata: meta("web", Some("shop")),
-                spec: Some(ServiceSpec {
-                    ports: Some(vec![ServicePort { port: 80, ..Default::default() }]),
-                    selector: Some(labels),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    cluster.add(&platform, &web_deployment(meta("web", Some("shop")), image, &labels)).unwrap();
+    cluster.add(&platform, &web_service(meta("web", Some("shop")), labels)).unwrap();
     if version == 1 {
         cluster.add(&platform, &ConfigMap { metadata: meta("legacy", Some("shop")), ..Default::default() }).unwrap();
     }

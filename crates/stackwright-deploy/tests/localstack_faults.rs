@@ -132,6 +132,35 @@ async fn failed_create_names_the_root_cause_and_is_recreated_after_rollback_comp
     assert_eq!(status(&rt, &fixed).await.as_deref(), Some("CREATE_COMPLETE"));
 }
 
+/// With --continue-rollback the runtime calls ContinueUpdateRollback and waits for
+/// UPDATE_ROLLBACK_COMPLETE (both answered by the proxy: LocalStack has no such state).
+async fn continue_rollback_when_asked(proxy: &Proxy, assembly: &Arc<Assembly>) {
+    proxy.rewrite(
+        "DescribeStacks",
+        "<StackStatus>CREATE_COMPLETE</StackStatus>",
+        "<StackStatus>UPDATE_ROLLBACK_FAILED</StackStatus>",
+        1,
+    );
+    proxy.stub(
+        "ContinueUpdateRollback",
+        200,
+        "<ContinueUpdateRollbackResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><ContinueUpdateRollbackResult/><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></ContinueUpdateRollbackResponse>",
+        1,
+    );
+    proxy.rewrite(
+        "DescribeStacks",
+        "<StackStatus>CREATE_COMPLETE</StackStatus>",
+        "<StackStatus>UPDATE_ROLLBACK_COMPLETE</StackStatus>",
+        1,
+    );
+    let mut rt2 = runtime(&proxy.endpoint());
+    rt2.cfn.continue_rollback = true;
+    let mut report = rt2.deploy(assembly.clone(), &[], false).await;
+    report.result().unwrap_or_else(|e| panic!("{e}\n{}", lines(&rt2)));
+    assert_eq!(proxy.seen("ContinueUpdateRollback"), 1);
+    assert!(lines(&rt2).contains("continuing the rollback"), "{}", lines(&rt2));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_rollback_failed_in_progress_and_protection() {
     let ls = common::localstack();
@@ -159,32 +188,7 @@ async fn update_rollback_failed_in_progress_and_protection() {
     );
     assert_eq!(proxy.seen("CreateChangeSet"), creates);
 
-    // With --continue-rollback the runtime calls ContinueUpdateRollback and waits for
-    // UPDATE_ROLLBACK_COMPLETE (both answered by the proxy: LocalStack has no such state).
-    proxy.rewrite(
-        "DescribeStacks",
-        "<StackStatus>CREATE_COMPLETE</StackStatus>",
-        "<StackStatus>UPDATE_ROLLBACK_FAILED</StackStatus>",
-        1,
-    );
-    proxy.stub(
-        "ContinueUpdateRollback",
-        200,
-        "<ContinueUpdateRollbackResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><ContinueUpdateRollbackResult/><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></ContinueUpdateRollbackResponse>",
-        1,
-    );
-    proxy.rewrite(
-        "DescribeStacks",
-        "<StackStatus>CREATE_COMPLETE</StackStatus>",
-        "<StackStatus>UPDATE_ROLLBACK_COMPLETE</StackStatus>",
-        1,
-    );
-    let mut rt2 = runtime(&proxy.endpoint());
-    rt2.cfn.continue_rollback = true;
-    let mut report = rt2.deploy(assembly.clone(), &[], false).await;
-    report.result().unwrap_or_else(|e| panic!("{e}\n{}", lines(&rt2)));
-    assert_eq!(proxy.seen("ContinueUpdateRollback"), 1);
-    assert!(lines(&rt2).contains("continuing the rollback"), "{}", lines(&rt2));
+    continue_rollback_when_asked(&proxy, &assembly).await;
 
     // A stack already in progress is waited for, not fought.
     proxy.rewrite(

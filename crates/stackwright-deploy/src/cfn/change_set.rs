@@ -7,7 +7,9 @@ use std::time::Instant;
 use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, Parameter, Tag};
 use serde::Serialize;
 
-use super::{Engine, MAX_TEMPLATE_BODY, StackInfo, inline_body};
+use super::Engine;
+use super::stack::StackInfo;
+use super::template::{MAX_TEMPLATE_BODY, inline_body};
 use crate::error::{Error, Result};
 use crate::retry::retry;
 
@@ -16,7 +18,9 @@ use crate::retry::retry;
 pub struct ResourceChange {
     /// `Add`, `Modify`, `Remove`, `Import`, `Dynamic`.
     pub action: String,
+    /// The resource's logical id in the template.
     pub logical_id: String,
+    /// The resource type, `AWS::…`.
     #[serde(rename = "type")]
     pub resource_type: String,
     /// The construct path, from the assembly.
@@ -62,7 +66,7 @@ impl ResourceChange {
 }
 
 /// Resource types whose changes widen or narrow who may do what.
-pub fn is_security_type(resource_type: &str) -> bool {
+pub(crate) fn is_security_type(resource_type: &str) -> bool {
     resource_type.starts_with("AWS::IAM::")
         || resource_type.starts_with("AWS::EC2::SecurityGroup")
         || matches!(
@@ -79,7 +83,7 @@ pub fn is_security_type(resource_type: &str) -> bool {
 }
 
 /// Properties that carry permissions or network access, whatever the resource.
-pub fn is_security_property(name: &str) -> bool {
+pub(crate) fn is_security_property(name: &str) -> bool {
     matches!(
         name,
         "Policies"
@@ -101,6 +105,13 @@ pub fn is_security_property(name: &str) -> bool {
 
 impl Engine<'_> {
     /// Creates a change set and waits for it. `None`: it contained no changes (and is deleted).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Stack`] when the template is too large to send inline, the change set cannot be
+    /// created or fails; [`Error::Timeout`] when it is not ready within
+    /// [`CfnOptions::change_set_timeout`](super::CfnOptions::change_set_timeout); the errors of
+    /// `DescribeChangeSet`.
     pub async fn create_change_set(
         &self,
         existing: Option<&StackInfo>,

@@ -19,8 +19,11 @@ pub(super) fn needs_wait(kind: &str, body: &Json) -> bool {
 /// Where an object stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Readiness {
+    /// Ready: nothing to wait for.
     Ready,
+    /// Not yet, and why (shown while waiting).
     Waiting(String),
+    /// It will not become ready by waiting, and why.
     Failed(String),
 }
 
@@ -55,7 +58,9 @@ fn job_failure(o: &Json) -> Option<String> {
     })
 }
 
-/// The readiness rules (those of `kubectl rollout status` for workloads).
+/// The readiness rules (those of `kubectl rollout status` for workloads) applied to the live
+/// object `o` of `kind`.
+#[must_use]
 pub fn readiness(kind: &str, o: &Json) -> Readiness {
     let generation = int(o, "/metadata/generation");
     let observed = int(o, "/status/observedGeneration");

@@ -17,7 +17,7 @@ use tokio::net::TcpListener;
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
-pub struct Logged {
+pub(crate) struct Logged {
     pub method: String,
     pub path: String,
     pub query: String,
@@ -26,7 +26,7 @@ pub struct Logged {
 }
 
 impl Logged {
-    pub fn param(&self, name: &str) -> Option<String> {
+    pub(crate) fn param(&self, name: &str) -> Option<String> {
         self.query.split('&').find_map(|kv| {
             kv.split_once('=')
                 .filter(|(k, _)| *k == name)
@@ -39,7 +39,7 @@ impl Logged {
 type Key = (String, String, String, String);
 
 #[derive(Debug, Default)]
-pub struct State {
+pub(crate) struct State {
     pub objects: BTreeMap<Key, Value>,
     pub log: Vec<Logged>,
     /// Reads of a Deployment before it reports rolled out.
@@ -55,7 +55,7 @@ pub struct State {
     next_uid: u64,
 }
 
-pub struct FakeKube {
+pub(crate) struct FakeKube {
     pub port: u16,
     pub https: bool,
     pub state: Arc<Mutex<State>>,
@@ -69,17 +69,17 @@ impl Drop for FakeKube {
 }
 
 impl FakeKube {
-    pub fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         format!("{}://127.0.0.1:{}", if self.https { "https" } else { "http" }, self.port)
     }
 
-    pub async fn start() -> FakeKube {
+    pub(crate) async fn start() -> FakeKube {
         Self::serve(None).await
     }
 
     /// The same server over TLS, with a certificate for 127.0.0.1 from a fresh test CA.
     /// Returns the server and the CA as EKS gives it (base64 of PEM).
-    pub async fn start_tls() -> (FakeKube, String) {
+    pub(crate) async fn start_tls() -> (FakeKube, String) {
         use base64::Engine;
         let ca_key = rcgen::KeyPair::generate().unwrap();
         let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
@@ -137,7 +137,7 @@ impl FakeKube {
     }
 
     /// Requests other than reads of the inventory, as "METHOD path".
-    pub fn writes(&self) -> Vec<String> {
+    pub(crate) fn writes(&self) -> Vec<String> {
         self.state
             .lock()
             .unwrap()
@@ -148,11 +148,11 @@ impl FakeKube {
             .collect()
     }
 
-    pub fn log(&self) -> Vec<Logged> {
+    pub(crate) fn log(&self) -> Vec<Logged> {
         self.state.lock().unwrap().log.clone()
     }
 
-    pub fn names(&self) -> Vec<String> {
+    pub(crate) fn names(&self) -> Vec<String> {
         self.state
             .lock()
             .unwrap()
@@ -166,7 +166,7 @@ impl FakeKube {
             .collect()
     }
 
-    pub fn get(&self, plural: &str, ns: &str, name: &str) -> Option<Value> {
+    pub(crate) fn get(&self, plural: &str, ns: &str, name: &str) -> Option<Value> {
         self.state
             .lock()
             .unwrap()
@@ -177,7 +177,7 @@ impl FakeKube {
     }
 
     /// Puts an object in directly (as if someone else had created it).
-    pub fn insert(&self, gv: &str, plural: &str, ns: &str, name: &str, object: Value) {
+    pub(crate) fn insert(&self, gv: &str, plural: &str, ns: &str, name: &str, object: Value) {
         self.state.lock().unwrap().objects.insert((gv.into(), plural.into(), ns.into(), name.into()), object);
     }
 }
@@ -278,77 +278,9 @@ async fn handle(
         return Ok(status(403, "Forbidden", "the view policy allows no writes and no Secrets"));
     }
     match (method.as_str(), name) {
-        ("PATCH", Some(name)) => {
-            if logged.content_type != "application/apply-patch+yaml" {
-                return Ok(status(415, "UnsupportedMediaType", "only server-side apply is served"));
-            }
-            if logged.param("fieldManager").as_deref() != Some("stackwright") {
-                return Ok(status(422, "Invalid", "fieldManager is required"));
-            }
-            let mut object: Value = match serde_json::from_slice(&body) {
-                Ok(v) => v,
-                Err(e) => return Ok(status(400, "BadRequest", &e.to_string())),
-            };
-            let key = (gv, plural, ns, name);
-            let old = st.objects.get(&key).cloned();
-            let generation = old
-                .as_ref()
-                .and_then(|o| o.pointer("/metadata/generation").and_then(Value::as_i64))
-                .map(|g| if old.as_ref().map(|o| &o["spec"]) != Some(&object["spec"]) { g + 1 } else { g })
-                .unwrap_or(1);
-            st.next_uid += 1;
-            let uid = old
-                .as_ref()
-                .and_then(|o| o.pointer("/metadata/uid").cloned())
-                .unwrap_or(json!(format!("uid-{}", st.next_uid)));
-            let meta = object["metadata"].as_object_mut().unwrap();
-            meta.insert("generation".into(), json!(generation));
-            meta.insert("uid".into(), uid);
-            meta.insert("resourceVersion".into(), json!(st.next_uid.to_string()));
-            if logged.param("dryRun").as_deref() == Some("All") {
-                if let Some(s) = old.as_ref().and_then(|o| o.get("status")) {
-                    object["status"] = s.clone();
-                }
-                return Ok(reply(200, object));
-            }
-            st.reads.insert(key.clone(), 0);
-            let kind = object["kind"].as_str().unwrap_or("").to_string();
-            controller(&kind, &mut object, 0, &st);
-            st.objects.insert(key, object.clone());
-            Ok(reply(if old.is_some() { 200 } else { 201 }, object))
-        }
-        ("GET", Some(name)) => {
-            let key = (gv, plural, ns, name.clone());
-            let reads = {
-                let r = st.reads.entry(key.clone()).or_insert(0);
-                *r += 1;
-                *r
-            };
-            match st.objects.get(&key).cloned() {
-                Some(mut o) => {
-                    let kind = o["kind"].as_str().unwrap_or("").to_string();
-                    controller(&kind, &mut o, reads, &st);
-                    st.objects.insert(key, o.clone());
-                    Ok(reply(200, o))
-                }
-                None => Ok(status(404, "NotFound", &format!("{} \"{name}\" not found", key.1))),
-            }
-        }
-        ("GET", None) => {
-            let selector = logged.param("labelSelector").unwrap_or_default();
-            let items: Vec<Value> = st
-                .objects
-                .iter()
-                .filter(|((g, p, n, _), o)| {
-                    *g == gv && *p == plural && (ns.is_empty() || *n == ns) && matches_selector(o, &selector)
-                })
-                .map(|(_, o)| o.clone())
-                .collect();
-            Ok(reply(
-                200,
-                json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": "1"}, "items": items}),
-            ))
-        }
+        ("PATCH", Some(name)) => Ok(apply(&mut st, (gv, plural, ns, name), &logged, &body)),
+        ("GET", Some(name)) => Ok(get(&mut st, (gv, plural, ns, name))),
+        ("GET", None) => Ok(list(&st, &gv, &plural, &ns, &logged)),
         ("DELETE", Some(name)) => {
             let key = (gv, plural, ns, name.clone());
             match st.objects.remove(&key) {
@@ -358,4 +290,74 @@ async fn handle(
         }
         _ => Ok(status(405, "MethodNotAllowed", "not served by the fake")),
     }
+}
+
+/// A server-side apply (or its dry run) of one object.
+fn apply(st: &mut State, key: Key, logged: &Logged, body: &[u8]) -> Response<Full<Bytes>> {
+    if logged.content_type != "application/apply-patch+yaml" {
+        return status(415, "UnsupportedMediaType", "only server-side apply is served");
+    }
+    if logged.param("fieldManager").as_deref() != Some("stackwright") {
+        return status(422, "Invalid", "fieldManager is required");
+    }
+    let mut object: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => return status(400, "BadRequest", &e.to_string()),
+    };
+    let old = st.objects.get(&key).cloned();
+    let generation = old
+        .as_ref()
+        .and_then(|o| o.pointer("/metadata/generation").and_then(Value::as_i64))
+        .map(|g| if old.as_ref().map(|o| &o["spec"]) != Some(&object["spec"]) { g + 1 } else { g })
+        .unwrap_or(1);
+    st.next_uid += 1;
+    let uid =
+        old.as_ref().and_then(|o| o.pointer("/metadata/uid").cloned()).unwrap_or(json!(format!("uid-{}", st.next_uid)));
+    let meta = object["metadata"].as_object_mut().unwrap();
+    meta.insert("generation".into(), json!(generation));
+    meta.insert("uid".into(), uid);
+    meta.insert("resourceVersion".into(), json!(st.next_uid.to_string()));
+    if logged.param("dryRun").as_deref() == Some("All") {
+        if let Some(s) = old.as_ref().and_then(|o| o.get("status")) {
+            object["status"] = s.clone();
+        }
+        return reply(200, object);
+    }
+    st.reads.insert(key.clone(), 0);
+    let kind = object["kind"].as_str().unwrap_or("").to_string();
+    controller(&kind, &mut object, 0, st);
+    st.objects.insert(key, object.clone());
+    reply(if old.is_some() { 200 } else { 201 }, object)
+}
+
+/// A read of one object, which moves its fake controller along.
+fn get(st: &mut State, key: Key) -> Response<Full<Bytes>> {
+    let reads = {
+        let r = st.reads.entry(key.clone()).or_insert(0);
+        *r += 1;
+        *r
+    };
+    match st.objects.get(&key).cloned() {
+        Some(mut o) => {
+            let kind = o["kind"].as_str().unwrap_or("").to_string();
+            controller(&kind, &mut o, reads, st);
+            st.objects.insert(key, o.clone());
+            reply(200, o)
+        }
+        None => status(404, "NotFound", &format!("{} \"{}\" not found", key.1, key.3)),
+    }
+}
+
+/// A list of one kind, filtered by namespace and label selector.
+fn list(st: &State, gv: &str, plural: &str, ns: &str, logged: &Logged) -> Response<Full<Bytes>> {
+    let selector = logged.param("labelSelector").unwrap_or_default();
+    let items: Vec<Value> = st
+        .objects
+        .iter()
+        .filter(|((g, p, n, _), o)| {
+            *g == gv && *p == plural && (ns.is_empty() || *n == ns) && matches_selector(o, &selector)
+        })
+        .map(|(_, o)| o.clone())
+        .collect();
+    reply(200, json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": "1"}, "items": items}))
 }

@@ -3,8 +3,8 @@
 //! Kubernetes API server. Nothing here talks to anything but 127.0.0.1.
 #![allow(dead_code)]
 
-pub mod fake_kube;
-pub mod proxy;
+pub(crate) mod fake_kube;
+pub(crate) mod proxy;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -17,12 +17,12 @@ use stackwright_deploy::aws::AwsOptions;
 use stackwright_deploy::retry::RetryPolicy;
 
 /// The workspace root (two levels above this crate).
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
 /// A venv from `$var`, else `<repo>/.venv/<name>`; a missing venv fails the test, loudly.
-pub fn venv(var: &str, name: &str, exe: &str) -> PathBuf {
+pub(crate) fn venv(var: &str, name: &str, exe: &str) -> PathBuf {
     let dir = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| repo_root().join(".venv").join(name));
     let bin = dir.join("bin").join(exe);
     assert!(
@@ -34,12 +34,12 @@ pub fn venv(var: &str, name: &str, exe: &str) -> PathBuf {
     bin
 }
 
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// A blocking `GET http://127.0.0.1:port/path`, returning the status code and body.
-pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+pub(crate) fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").ok()?;
@@ -51,7 +51,7 @@ pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
 }
 
 /// A server process, stopped (SIGTERM, then SIGKILL after a timeout) on drop.
-pub struct Emulator {
+pub(crate) struct Emulator {
     pub name: &'static str,
     pub port: u16,
     pub state: PathBuf,
@@ -59,12 +59,12 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    pub fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
     /// The last lines of the server's log (for failure messages).
-    pub fn log_tail(&self) -> String {
+    pub(crate) fn log_tail(&self) -> String {
         let log = std::fs::read_to_string(self.state.join("server.log")).unwrap_or_default();
         let lines: Vec<&str> = log.lines().collect();
         lines[lines.len().saturating_sub(40)..].join("\n")
@@ -88,12 +88,12 @@ impl Emulator {
 
     /// Options for the runtime pointing at this emulator, with test credentials and a short
     /// retry policy.
-    pub fn aws_options(&self) -> AwsOptions {
+    pub(crate) fn aws_options(&self) -> AwsOptions {
         aws_options(&self.endpoint())
     }
 }
 
-pub fn aws_options(endpoint: &str) -> AwsOptions {
+pub(crate) fn aws_options(endpoint: &str) -> AwsOptions {
     AwsOptions {
         endpoint_url: Some(endpoint.to_string()),
         credentials: Some(Credentials::new("test", "test", None, None, "tests")),
@@ -150,7 +150,7 @@ fn spawn(name: &'static str, mut cmd: Command, port: u16, state: PathBuf) -> Emu
 }
 
 /// LocalStack 4.13.1 on the host (no Docker), loopback only, fresh state.
-pub fn localstack() -> Emulator {
+pub(crate) fn localstack() -> Emulator {
     let python = venv("STACKWRIGHT_VENV_LOCALSTACK", "localstack", "python");
     let port = free_port();
     let state = state_dir("localstack");
@@ -175,7 +175,7 @@ pub fn localstack() -> Emulator {
 }
 
 /// moto's server (from the validators venv), loopback only.
-pub fn moto() -> Emulator {
+pub(crate) fn moto() -> Emulator {
     let server = venv("STACKWRIGHT_VENV_VALIDATORS", "validators", "moto_server");
     let port = free_port();
     let state = state_dir("moto");
@@ -189,7 +189,7 @@ pub fn moto() -> Emulator {
 }
 
 /// A fresh temporary directory for an assembly.
-pub fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("assemblies").join(format!(
         "{name}-{}-{}",
         std::process::id(),

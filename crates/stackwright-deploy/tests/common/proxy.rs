@@ -17,7 +17,7 @@ use tokio::net::TcpListener;
 
 /// A fault for requests whose action matches.
 #[derive(Debug, Clone)]
-pub struct Fault {
+pub(crate) struct Fault {
     /// `Action=` of a Query request (`None`: every request).
     pub action: Option<String>,
     pub remaining: u32,
@@ -25,7 +25,7 @@ pub struct Fault {
 
 /// A response rewrite: replace `from` by `to` in the body of `action` responses.
 #[derive(Debug, Clone)]
-pub struct Rewrite {
+pub(crate) struct Rewrite {
     pub action: String,
     pub from: String,
     pub to: String,
@@ -33,7 +33,7 @@ pub struct Rewrite {
 }
 
 #[derive(Debug, Default)]
-pub struct Rules {
+pub(crate) struct Rules {
     pub throttle: Vec<Fault>,
     pub drop: Vec<Fault>,
     /// Forward the request, then drop the connection instead of answering (the request took
@@ -63,7 +63,7 @@ impl Rules {
     }
 }
 
-pub struct Proxy {
+pub(crate) struct Proxy {
     pub port: u16,
     pub rules: Arc<Mutex<Rules>>,
     task: tokio::task::JoinHandle<()>,
@@ -76,27 +76,27 @@ impl Drop for Proxy {
 }
 
 impl Proxy {
-    pub fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    pub fn throttle(&self, action: Option<&str>, times: u32) {
+    pub(crate) fn throttle(&self, action: Option<&str>, times: u32) {
         self.rules.lock().unwrap().throttle.push(Fault { action: action.map(str::to_string), remaining: times });
     }
 
-    pub fn drop_requests(&self, action: Option<&str>, times: u32) {
+    pub(crate) fn drop_requests(&self, action: Option<&str>, times: u32) {
         self.rules.lock().unwrap().drop.push(Fault { action: action.map(str::to_string), remaining: times });
     }
 
-    pub fn lose_responses(&self, action: Option<&str>, times: u32) {
+    pub(crate) fn lose_responses(&self, action: Option<&str>, times: u32) {
         self.rules.lock().unwrap().lose_response.push(Fault { action: action.map(str::to_string), remaining: times });
     }
 
-    pub fn stub(&self, action: &str, status: u16, body: &str, times: u32) {
+    pub(crate) fn stub(&self, action: &str, status: u16, body: &str, times: u32) {
         self.rules.lock().unwrap().stub.push((action.into(), status, body.into(), times));
     }
 
-    pub fn rewrite(&self, action: &str, from: &str, to: &str, times: u32) {
+    pub(crate) fn rewrite(&self, action: &str, from: &str, to: &str, times: u32) {
         self.rules.lock().unwrap().rewrite.push(Rewrite {
             action: action.into(),
             from: from.into(),
@@ -105,16 +105,16 @@ impl Proxy {
         });
     }
 
-    pub fn answered(&self, action: &str) -> usize {
+    pub(crate) fn answered(&self, action: &str) -> usize {
         self.rules.lock().unwrap().answered.iter().filter(|a| *a == action).count()
     }
 
-    pub fn seen(&self, action: &str) -> usize {
+    pub(crate) fn seen(&self, action: &str) -> usize {
         self.rules.lock().unwrap().seen.iter().filter(|a| *a == action).count()
     }
 
     /// Starts a proxy forwarding to `upstream` (`http://127.0.0.1:PORT`).
-    pub async fn start(upstream: &str) -> Proxy {
+    pub(crate) async fn start(upstream: &str) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let rules = Arc::new(Mutex::new(Rules::default()));

@@ -1,0 +1,206 @@
+//! Deploying one stack: settle it, skip it when unchanged, else create, show, approve and
+//! execute a change set and wait for the result.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_cloudformation::types::TemplateStage;
+use serde::Serialize;
+
+use super::Engine;
+use super::approval::{Approval, Approver};
+use super::change_set::ResourceChange;
+use super::stack::StackInfo;
+use crate::error::{Error, Result};
+use crate::retry::retry;
+
+/// What deploying a stack did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The stack did not exist (or was in `REVIEW_IN_PROGRESS`) and was created.
+    Created,
+    /// A change set was executed on the existing stack.
+    Updated,
+    /// Nothing to do: template, parameters and tags were those deployed.
+    Unchanged,
+}
+
+/// The result of deploying one stack.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deployed {
+    /// The stack's id in the assembly (`prod-network`).
+    pub stack: String,
+    /// The CloudFormation stack name.
+    pub stack_name: String,
+    /// Created, updated or unchanged.
+    pub action: Action,
+    /// The resource changes of the executed change set (empty when unchanged).
+    pub changes: Vec<ResourceChange>,
+    /// The stack's outputs after the deploy, by output name.
+    pub outputs: BTreeMap<String, String>,
+    /// What the engine did on the way (waited for another operation, recreated a stack after a
+    /// failed first create, continued a rollback).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Engine<'_> {
+    /// Whether the deployed stack already is what we would deploy.
+    async fn unchanged(
+        &self,
+        info: &StackInfo,
+        template: &serde_json::Value,
+        parameters: &BTreeMap<String, String>,
+    ) -> Result<bool> {
+        if !matches!(info.status.as_str(), "CREATE_COMPLETE" | "UPDATE_COMPLETE") {
+            return Ok(false);
+        }
+        if &info.parameters != parameters || info.tags != self.desired_tags() {
+            return Ok(false);
+        }
+        let deployed = self.deployed_template(&info.stack_id).await?;
+        Ok(deployed.as_ref() == Some(template))
+    }
+
+    /// The template of the deployed stack (as submitted), parsed; `None` when it is not JSON.
+    ///
+    /// # Errors
+    ///
+    /// The error of `GetTemplate` when retrying cannot help.
+    pub async fn deployed_template(&self, stack_id: &str) -> Result<Option<serde_json::Value>> {
+        let out = retry(&self.options.retry, "CloudFormation", "GetTemplate", || {
+            self.cfn().get_template().stack_name(stack_id).template_stage(TemplateStage::Original).send()
+        })
+        .await?;
+        Ok(out.template_body().and_then(|b| serde_json::from_str(b).ok()))
+    }
+
+    fn desired_tags(&self) -> BTreeMap<String, String> {
+        self.entry.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// Deploys the stack with `template_body` and `parameters`, asking `approver` when the
+    /// options say so.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ApprovalRequired`] when the change set needed approval that was not given (the
+    /// change set is deleted); [`Error::Stack`] when the template is not JSON or the stack ends in
+    /// a failed state (with the root cause); [`Error::Timeout`] and the errors of the calls.
+    pub async fn deploy(
+        &self,
+        template_body: &str,
+        parameters: &BTreeMap<String, String>,
+        approver: &Approver,
+    ) -> Result<Deployed> {
+        let template: serde_json::Value =
+            serde_json::from_str(template_body).map_err(|e| self.fail(format!("the template is not JSON: {e}")))?;
+        let mut notes = Vec::new();
+        self.progress.status(&self.entry.id, "checking");
+        let existing = self.settle(&mut notes).await?;
+        if let Some(info) = &existing
+            && self.unchanged(info, &template, parameters).await?
+        {
+            self.protect(info).await?;
+            self.progress.finish(&self.entry.id, "unchanged (template, parameters and tags are those deployed)");
+            return Ok(self.deployed(Action::Unchanged, Vec::new(), info.outputs.clone(), notes));
+        }
+        let Some((change_set, changes)) = self.create_change_set(existing.as_ref(), template_body, parameters).await?
+        else {
+            let info = existing.ok_or_else(|| self.fail("an empty change set for a new stack"))?;
+            self.protect(&info).await?;
+            self.progress.finish(&self.entry.id, "unchanged (the change set was empty)");
+            return Ok(self.deployed(Action::Unchanged, Vec::new(), info.outputs.clone(), notes));
+        };
+        self.say(format!("change set with {} change(s):", changes.len()));
+        for c in &changes {
+            self.say(format!("  {}", c.line()));
+        }
+        let why = match self.options.approval {
+            Approval::Never => None,
+            Approval::Any => (!changes.is_empty()).then(|| "the changes".to_string()),
+            Approval::Broadening => {
+                let security: Vec<&str> = changes
+                    .iter()
+                    .filter(|c| c.security && c.action != "Remove")
+                    .map(|c| c.logical_id.as_str())
+                    .collect();
+                (!security.is_empty()).then(|| format!("IAM/security-group changes ({})", security.join(", ")))
+            }
+        };
+        if let Some(why) = why
+            && !self.options.yes
+            && let Err(e) = approver.approve(&self.entry.id, &why, self.progress).await
+        {
+            self.delete_change_set(&change_set).await;
+            return Err(e);
+        }
+        let stack_id = match &existing {
+            Some(i) => i.stack_id.clone(),
+            None => self.describe(self.name()).await?.map(|i| i.stack_id).unwrap_or_else(|| self.name().to_string()),
+        };
+        let since = self.newest_event(&stack_id).await?;
+        let executed = retry(&self.options.retry, "CloudFormation", "ExecuteChangeSet", || {
+            self.cfn().execute_change_set().stack_name(self.name()).change_set_name(&change_set).send()
+        })
+        .await;
+        if let Err(e) = executed {
+            // An earlier attempt whose answer was lost may have started the execution.
+            let started = matches!(&e, Error::Aws { message, .. } if message.contains("InvalidChangeSetStatus"))
+                && self.describe(&stack_id).await?.is_some_and(|i| i.in_progress() || i.status.ends_with("_COMPLETE"));
+            if !started {
+                return Err(e);
+            }
+        }
+        let creating = existing.as_ref().is_none_or(|i| i.status == "REVIEW_IN_PROGRESS");
+        let doing = if creating { "creating the stack" } else { "updating the stack" };
+        let (info, events) = self.wait(&stack_id, since, doing).await?;
+        let ok = matches!(info.as_ref().map(|i| i.status.as_str()), Some("CREATE_COMPLETE" | "UPDATE_COMPLETE"));
+        if !ok {
+            self.progress.finish(&self.entry.id, "failed");
+            return Err(self.failure(info.as_ref(), &events, doing));
+        }
+        let info = info.unwrap_or_default();
+        self.protect(&info).await?;
+        let action = if creating { Action::Created } else { Action::Updated };
+        self.progress.finish(&self.entry.id, format!("{action:?}").to_lowercase());
+        Ok(self.deployed(action, changes, info.outputs.clone(), notes))
+    }
+
+    /// Turns termination protection on or off as the assembly says.
+    async fn protect(&self, info: &StackInfo) -> Result<()> {
+        if info.termination_protection == self.entry.termination_protection {
+            return Ok(());
+        }
+        retry(&self.options.retry, "CloudFormation", "UpdateTerminationProtection", || {
+            self.cfn()
+                .update_termination_protection()
+                .stack_name(&info.stack_id)
+                .enable_termination_protection(self.entry.termination_protection)
+                .send()
+        })
+        .await?;
+        self.say(format!(
+            "termination protection {}",
+            if self.entry.termination_protection { "enabled" } else { "disabled" }
+        ));
+        Ok(())
+    }
+
+    fn deployed(
+        &self,
+        action: Action,
+        changes: Vec<ResourceChange>,
+        outputs: BTreeMap<String, String>,
+        notes: Vec<String>,
+    ) -> Deployed {
+        Deployed {
+            stack: self.entry.id.clone(),
+            stack_name: self.entry.stack_name.clone(),
+            action,
+            changes,
+            outputs,
+            notes,
+        }
+    }
+}

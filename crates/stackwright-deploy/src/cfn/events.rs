@@ -1,0 +1,170 @@
+//! Stack events: read page by page, shown as they come, and the root cause of a failure.
+
+use serde::Serialize;
+
+use super::Engine;
+use crate::error::Result;
+use crate::retry::retry;
+
+/// One stack event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StackEvent {
+    /// CloudFormation's id of the event (where the next read starts).
+    pub event_id: String,
+    /// When it happened, as the SDK prints it.
+    pub timestamp: String,
+    /// The resource's logical id (the stack name for events of the stack itself).
+    pub logical_id: String,
+    /// The resource type, `AWS::…`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// The resource status, e.g. `CREATE_FAILED`.
+    pub status: String,
+    /// CloudFormation's reason, when it gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The construct path of the resource, from the assembly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl StackEvent {
+    /// Whether the event reports a failure (`*_FAILED`).
+    #[must_use]
+    pub fn failed(&self) -> bool {
+        self.status.ends_with("_FAILED")
+    }
+}
+
+impl Engine<'_> {
+    /// Events newer than `since` (an event id), oldest first. Without `since`: all of them.
+    ///
+    /// # Errors
+    ///
+    /// The error of `DescribeStackEvents` when retrying cannot help.
+    pub async fn events_since(&self, stack_id: &str, since: Option<&str>) -> Result<Vec<StackEvent>> {
+        let mut events = Vec::new();
+        let mut token: Option<String> = None;
+        'pages: loop {
+            let out = retry(&self.options.retry, "CloudFormation", "DescribeStackEvents", || {
+                self.cfn().describe_stack_events().stack_name(stack_id).set_next_token(token.clone()).send()
+            })
+            .await?;
+            for e in out.stack_events() {
+                let id = e.event_id().unwrap_or_default();
+                if Some(id) == since {
+                    break 'pages;
+                }
+                let logical_id = e.logical_resource_id().unwrap_or_default().to_string();
+                events.push(StackEvent {
+                    event_id: id.to_string(),
+                    timestamp: e.timestamp().map(|t| t.to_string()).unwrap_or_default(),
+                    path: self.entry.resources.get(&logical_id).map(|r| r.path.clone()),
+                    logical_id,
+                    resource_type: e.resource_type().unwrap_or_default().to_string(),
+                    status: e.resource_status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                    reason: e.resource_status_reason().filter(|r| !r.is_empty()).map(str::to_string),
+                });
+            }
+            match out.next_token() {
+                Some(t) if since.is_some() && !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        events.reverse();
+        Ok(events)
+    }
+
+    pub(super) fn show_event(&self, e: &StackEvent) {
+        let what = match &e.path {
+            Some(p) => format!("{p} ({})", e.logical_id),
+            None => e.logical_id.clone(),
+        };
+        let mut line = format!("{:<20} {what} {}", e.status, e.resource_type);
+        if let Some(r) = &e.reason {
+            line.push_str(&format!(": {r}"));
+        }
+        self.say(line);
+        self.progress.status(&self.entry.id, format!("{} {}", e.status, e.logical_id));
+    }
+
+    /// The newest event id (where the next operation's events begin).
+    pub(super) async fn newest_event(&self, stack_id: &str) -> Result<Option<String>> {
+        let out = retry(&self.options.retry, "CloudFormation", "DescribeStackEvents", || {
+            self.cfn().describe_stack_events().stack_name(stack_id).send()
+        })
+        .await?;
+        Ok(out.stack_events().first().and_then(|e| e.event_id()).map(str::to_string))
+    }
+}
+
+/// The first failure among `events` (oldest first) as a readable root cause: a resource's
+/// failure rather than the stack's, and not the "cancelled" failures that follow the real one.
+pub(crate) fn root_cause(events: &[StackEvent], stack_name: &str) -> Option<String> {
+    let is_cancel =
+        |e: &&StackEvent| e.reason.as_deref().is_some_and(|r| r.contains("cancelled") || r.contains("canceled"));
+    let resource_failure = events
+        .iter()
+        .filter(|e| e.failed() && e.logical_id != stack_name)
+        .find(|e| !is_cancel(e))
+        .or_else(|| events.iter().find(|e| e.failed()));
+    resource_failure.map(|e| {
+        let who = match &e.path {
+            Some(p) => format!("{p} ({}, {})", e.logical_id, e.resource_type),
+            None => format!("{} ({})", e.logical_id, e.resource_type),
+        };
+        format!("{who} {}: {}", e.status, e.reason.as_deref().unwrap_or("no reason given"))
+    })
+}
+
+/// What to do about `UPDATE_ROLLBACK_FAILED`.
+pub(crate) fn update_rollback_failed_help(stack_name: &str) -> String {
+    format!(
+        "  CloudFormation could not roll the failed update back, usually because a resource was \
+         changed or deleted outside CloudFormation.\n  \
+         fix: repair the resources named in the events, then rerun deploy with --continue-rollback \
+         (or `aws cloudformation continue-update-rollback --stack-name {stack_name}`, adding \
+         --resources-to-skip for resources that cannot be restored), and deploy again"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: &str, logical: &str, status: &str, reason: &str) -> StackEvent {
+        StackEvent {
+            event_id: id.into(),
+            timestamp: String::new(),
+            logical_id: logical.into(),
+            resource_type: if logical == "app-prod-web" { "AWS::CloudFormation::Stack" } else { "AWS::EC2::Subnet" }
+                .into(),
+            status: status.into(),
+            reason: (!reason.is_empty()).then(|| reason.to_string()),
+            path: (logical != "app-prod-web").then(|| format!("prod/web/{logical}")),
+        }
+    }
+
+    #[test]
+    fn the_root_cause_is_the_first_real_resource_failure() {
+        let events = vec![
+            event("1", "app-prod-web", "UPDATE_IN_PROGRESS", "User Initiated"),
+            event("2", "Queue", "UPDATE_FAILED", "Resource update cancelled"),
+            event("3", "Subnet", "CREATE_FAILED", "The CIDR '10.0.0.0/24' conflicts with another subnet"),
+            event("4", "Other", "CREATE_FAILED", "Resource creation cancelled"),
+            event(
+                "5",
+                "app-prod-web",
+                "UPDATE_ROLLBACK_IN_PROGRESS",
+                "The following resource(s) failed to create: [Subnet].",
+            ),
+        ];
+        assert_eq!(
+            root_cause(&events, "app-prod-web").unwrap(),
+            "prod/web/Subnet (Subnet, AWS::EC2::Subnet) CREATE_FAILED: The CIDR '10.0.0.0/24' conflicts with another subnet"
+        );
+        let only_stack = vec![event("1", "app-prod-web", "CREATE_FAILED", "Template error")];
+        assert!(root_cause(&only_stack, "app-prod-web").unwrap().contains("Template error"));
+        assert_eq!(root_cause(&events[..1], "app-prod-web"), None);
+    }
+}
