@@ -3,9 +3,6 @@
 //! `cargo run --example prod` synthesizes it into `out/` (no AWS account needed);
 //! `cargo run --example prod --features deploy -- deploy` deploys it.
 
-use stackwright::constructs::github::{
-    AppDelivery, ClusterTarget, GitHubPipeline, GitHubPipelineProps, GitHubRepository,
-};
 use stackwright::prelude::*;
 
 fn main() -> std::process::ExitCode {

@@ -37,9 +37,10 @@ pub use stackwright_deploy as deploy;
 pub mod prelude {
     pub use crate::cli::Run;
     pub use stackwright_constructs::{
-        EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, EndpointAccess, FlaskApp, FlaskAppProps, KubernetesVersion,
-        Monitoring, MonitoringProps, NatGateways, NodeGroup, NodeGroupProps, SubnetConfig, SubnetKind, Vpc,
-        VpcEndpoints, VpcProps, WorkloadCluster,
+        AppDelivery, ClusterTarget, ContainerImage, EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, EndpointAccess,
+        FlaskApp, FlaskAppProps, GitHubPipeline, GitHubPipelineProps, GitHubRepository, ImageReference,
+        KubernetesVersion, Monitoring, MonitoringProps, NatGateways, NodeGroup, NodeGroupProps, PolicyDocument,
+        Statement, SubnetConfig, SubnetKind, Vpc, VpcEndpoints, VpcProps, WorkloadCluster,
     };
     pub use stackwright_core::{
         Account, App, Attr, ClusterConnection, Construct, DeletionPolicy, Environment, KubeCluster, Pseudo,

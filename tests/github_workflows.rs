@@ -2,7 +2,6 @@
 //! `.github/workflows`, replacing and pruning only what stackwright wrote.
 
 use stackwright::cli::{WORKFLOW_MARKER, write_workflows};
-use stackwright::constructs::github::{GitHubPipeline, GitHubPipelineProps, GitHubRepository};
 use stackwright::prelude::*;
 
 fn assembly() -> stackwright::core::Assembly {

@@ -4,8 +4,9 @@
 mod eks_support;
 
 use eks_support::{app, error_text, platform, template};
-use stackwright_constructs::ecr_repo::{EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, TagMutability};
-use stackwright_constructs::{NodeGroup, NodeGroupProps, WorkloadCluster};
+use stackwright_constructs::{
+    EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, NodeGroup, NodeGroupProps, TagMutability, WorkloadCluster,
+};
 use stackwright_core::Construct;
 use stackwright_core::assembly::BindingSource;
 

@@ -4,13 +4,13 @@
 mod eks_support;
 
 use eks_support::{app, error_text, platform, resources_of, template};
-use stackwright_constructs::eks_cluster::{EksCluster, EksClusterProps, EndpointAccess, OptionalAddons};
-use stackwright_constructs::iam::{PolicyDocument, Statement};
-use stackwright_constructs::vpc::{SubnetConfig, Vpc, VpcProps};
-use stackwright_constructs::{KubernetesVersion, NodeGroup, NodeGroupProps, WorkloadCluster};
+use stackwright_constructs::{
+    EksCluster, EksClusterProps, EndpointAccess, KubernetesVersion, NodeGroup, NodeGroupProps, OptionalAddons,
+    PolicyDocument, Statement, SubnetConfig, Vpc, VpcProps, WorkloadCluster,
+};
 use stackwright_core::{Construct, Environment};
 
-fn net(s: &str) -> stackwright_constructs::cidr::Ipv4Cidr {
+fn net(s: &str) -> stackwright_constructs::Ipv4Cidr {
     s.parse().unwrap()
 }
 

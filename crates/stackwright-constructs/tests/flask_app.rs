@@ -4,12 +4,11 @@
 mod common;
 
 use common::{app_with_cluster, error_text, manifests, object};
-use stackwright_constructs::compute_resources::{ComputeResources, Cpu, Memory};
-use stackwright_constructs::container_image::{ContainerImage, ImageReference, RepositoryUri};
-use stackwright_constructs::flask_app::{
+use stackwright_constructs::{
     Autoscaling, CustomMetric, Disruption, FlaskApp, FlaskAppProps, IngressProps, ServiceType,
 };
-use stackwright_constructs::iam::{PolicyDocument, Statement};
+use stackwright_constructs::{ComputeResources, ContainerImage, Cpu, ImageReference, Memory, RepositoryUri};
+use stackwright_constructs::{PolicyDocument, Statement};
 use stackwright_core::{Attr, RawResource, Region, Resource};
 
 fn image() -> ContainerImage {

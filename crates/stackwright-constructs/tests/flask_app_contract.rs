@@ -16,8 +16,7 @@ use std::time::{Duration, Instant};
 
 use common::{app_with_cluster, object};
 use serde_json::Value as Json;
-use stackwright_constructs::container_image::{ContainerImage, ImageReference};
-use stackwright_constructs::flask_app::{FlaskApp, FlaskAppProps};
+use stackwright_constructs::{ContainerImage, FlaskApp, FlaskAppProps, ImageReference};
 use stackwright_core::Region;
 
 fn workspace() -> PathBuf {

@@ -1,7 +1,7 @@
 //! GitHubAccess: the OIDC provider and the trust and permissions of the diff and deploy roles.
 
 use serde_json::{Value as Json, json};
-use stackwright_constructs::github::{
+use stackwright_constructs::delivery::github::{
     ClusterTarget, GitHubAccess, GitHubAccessProps, GitHubRepository, OidcProviderSource,
 };
 use stackwright_core::{Account, App, Region};
@@ -192,7 +192,7 @@ fn invalid_input_is_reported_with_a_fix() {
 /// Deployment.
 #[test]
 fn typed_cluster_and_app_handles() {
-    use stackwright_constructs::github::{AppDelivery, GitHubPipeline, GitHubPipelineProps};
+    use stackwright_constructs::delivery::github::{AppDelivery, GitHubPipeline, GitHubPipelineProps};
     use stackwright_constructs::{
         EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps, KubernetesVersion, NodeGroup,
         NodeGroupProps,

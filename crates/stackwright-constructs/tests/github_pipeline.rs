@@ -1,7 +1,7 @@
 //! GitHubPipeline: the synthesized workflows and the roles behind them.
 
-use stackwright_constructs::github::actions;
-use stackwright_constructs::github::{
+use stackwright_constructs::delivery::github::actions;
+use stackwright_constructs::delivery::github::{
     AppDelivery, ClusterTarget, GitHubPipeline, GitHubPipelineProps, GitHubRepository,
 };
 use stackwright_core::{Account, App, Assembly, Region};

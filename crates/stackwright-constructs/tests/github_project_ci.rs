@@ -3,8 +3,10 @@
 //! fails when the committed file differs; `STACKWRIGHT_UPDATE_CI=1 cargo test --test
 //! github_project_ci` rewrites it.
 
-use stackwright_constructs::github::actions;
-use stackwright_constructs::github::workflow::{BranchFilter, Concurrency, Job, Permissions, Step, Triggers, Workflow};
+use stackwright_constructs::delivery::github::actions;
+use stackwright_constructs::delivery::github::workflow::{
+    BranchFilter, Concurrency, Job, Permissions, Step, Triggers, Workflow,
+};
 
 fn project_ci() -> Workflow {
     let triggers = Triggers {

@@ -4,9 +4,9 @@
 mod common;
 
 use common::{TestCluster, account, app_with_cluster, error_text, manifests, object};
-use stackwright_constructs::container_image::{ContainerImage, ImageReference};
-use stackwright_constructs::flask_app::{FlaskApp, FlaskAppProps};
-use stackwright_constructs::monitoring::{AlertThresholds, Monitoring, MonitoringProps};
+use stackwright_constructs::{
+    AlertThresholds, ContainerImage, FlaskApp, FlaskAppProps, ImageReference, Monitoring, MonitoringProps,
+};
 use stackwright_core::{Account, App, Construct, Region};
 
 fn image() -> ContainerImage {

@@ -4,9 +4,9 @@
 mod eks_support;
 
 use eks_support::{app, error_text, platform, template};
-use stackwright_constructs::node_group::{NodeGroup, NodeGroupProps, TaintEffect};
-use stackwright_constructs::vpc::{Vpc, VpcProps};
-use stackwright_constructs::{EksCluster, EksClusterProps, KubernetesVersion};
+use stackwright_constructs::{
+    EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps, TaintEffect, Vpc, VpcProps,
+};
 use stackwright_core::App;
 
 /// Builds the reference platform, then a node group `Extra` with `props`.

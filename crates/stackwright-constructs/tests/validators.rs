@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::app_with_cluster;
-use stackwright_constructs::container_image::{ContainerImage, ImageReference};
-use stackwright_constructs::flask_app::{FlaskApp, FlaskAppProps, IngressProps, ServiceType};
-use stackwright_constructs::iam::{PolicyDocument, Statement};
-use stackwright_constructs::monitoring::{Monitoring, MonitoringProps};
+use stackwright_constructs::{
+    ContainerImage, FlaskApp, FlaskAppProps, ImageReference, IngressProps, Monitoring, MonitoringProps, PolicyDocument,
+    ServiceType, Statement,
+};
 use stackwright_core::Region;
 
 fn workspace() -> PathBuf {

@@ -4,12 +4,12 @@
 mod eks_support;
 
 use eks_support::{app, error_text, resources_of, template};
-use stackwright_constructs::vpc::{
+use stackwright_constructs::{
     FlowLogs, InterfaceEndpoint, NatGateways, SubnetConfig, SubnetKind, Vpc, VpcEndpoints, VpcProps,
 };
 use stackwright_core::Construct;
 
-fn net(s: &str) -> stackwright_constructs::cidr::Ipv4Cidr {
+fn net(s: &str) -> stackwright_constructs::Ipv4Cidr {
     s.parse().unwrap()
 }
 

@@ -9,10 +9,10 @@ use stackwright_core::{Arn, Attr};
 
 use super::workload::{Pod, config_map_volume, empty_dir};
 use super::{Ctx, NAMESPACE};
-use crate::compute_resources::{ComputeResources, Cpu, Memory};
-use crate::config_hash;
 use crate::iam::{PolicyDocument, Statement};
-use crate::kube_meta::string_map;
+use crate::internal::config_hash;
+use crate::workload::meta::string_map;
+use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
 pub(crate) const PORT: i32 = 9093;
 

@@ -7,10 +7,10 @@ use serde_json::json;
 use stackwright_cfn::{cloudwatch, kms, logs, sns};
 use stackwright_core::{Arn, Attr, Construct, Node, Pseudo, Resource, Result, Value};
 
-use crate::encryption_key::{encryption_key, logs_may_encrypt};
-use crate::flask_app::ScrapeTarget;
+use super::scrape::ScrapeTarget;
 use crate::iam::{PolicyDocument, Principal, Statement};
-use crate::log_group::encrypted_log_group;
+use crate::internal::encryption_key::{encryption_key, logs_may_encrypt};
+use crate::internal::log_group::encrypted_log_group;
 
 /// A statement letting an AWS service principal use the key to publish to an encrypted topic.
 pub(crate) fn service_may_use_key(service: &str, sid: &str) -> Statement {

@@ -3,7 +3,7 @@
 
 use serde_json::{Value as Json, json};
 
-use crate::flask_app::ScrapeTarget;
+use super::scrape::ScrapeTarget;
 
 /// The uid of the provisioned Prometheus data source.
 pub(crate) const DATASOURCE_UID: &str = "prometheus";

@@ -18,21 +18,19 @@ use stackwright_core::k8s_openapi::api::apps::v1::{
     DaemonSet, DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet,
 };
 use stackwright_core::k8s_openapi::api::core::v1::{ConfigMap, HostPathVolumeSource, Toleration, Volume};
-use stackwright_core::k8s_openapi::api::networking::v1::{
-    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
-};
+use stackwright_core::k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule};
-use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use stackwright_core::{Arn, Attr};
 
 use super::Ctx;
 use super::workload::{Pod, config_map_volume};
-use crate::compute_resources::{ComputeResources, Cpu, Memory};
-use crate::config_hash;
 use crate::iam::{PolicyDocument, Statement};
-use crate::kube_meta::{cluster_role_binding, meta, selector, string_map};
-use crate::pod_security::{self, PodSecurityLevel};
+use crate::internal::config_hash;
+use crate::internal::network_policy::{default_deny, dns_egress, https_anywhere};
+use crate::workload::meta::{cluster_role_binding, meta, selector, string_map};
+use crate::workload::pod_security::{self, PodSecurityLevel};
+use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
 pub(crate) const NAMESPACE: &str = "logging";
 const PORT: i32 = 2020;
@@ -188,33 +186,13 @@ pub(crate) fn add(cx: &Ctx<'_>, log_group: &str, log_group_arn: &Attr<Arn>) -> s
     // The namespace is closed except for what Fluent Bit needs: DNS, and HTTPS to the API
     // server, STS and CloudWatch Logs.
     let policy = |name: &str, spec: NetworkPolicySpec| NetworkPolicy { metadata: pod.meta(name), spec: Some(spec) };
-    cx.add(&policy(
-        "default-deny",
-        NetworkPolicySpec {
-            pod_selector: Some(LabelSelector::default()),
-            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
-            ..Default::default()
-        },
-    ))?;
+    cx.add(&policy("default-deny", default_deny()))?;
     cx.add(&policy(
         "fluent-bit-egress",
         NetworkPolicySpec {
             pod_selector: Some(selector(&labels)),
             policy_types: Some(vec!["Egress".into()]),
-            egress: Some(vec![
-                crate::flask_app::dns_egress(),
-                NetworkPolicyEgressRule {
-                    to: Some(vec![NetworkPolicyPeer {
-                        ip_block: Some(IPBlock { cidr: "0.0.0.0/0".into(), except: None }),
-                        ..Default::default()
-                    }]),
-                    ports: Some(vec![NetworkPolicyPort {
-                        port: Some(IntOrString::Int(443)),
-                        protocol: Some("TCP".into()),
-                        ..Default::default()
-                    }]),
-                },
-            ]),
+            egress: Some(vec![dns_egress(), https_anywhere()]),
             ..Default::default()
         },
     ))

@@ -19,9 +19,9 @@ use stackwright_core::k8s_openapi::api::core::v1::{ConfigMap, Secret, SecretVolu
 
 use super::workload::{Pod, config_map_volume, empty_dir};
 use super::{Ctx, NAMESPACE, dashboards};
-use crate::compute_resources::{ComputeResources, Cpu, Memory};
-use crate::config_hash;
-use crate::kube_meta::string_map;
+use crate::internal::config_hash;
+use crate::workload::meta::string_map;
+use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
 pub(crate) const PORT: i32 = 3000;
 const DASHBOARDS_DIR: &str = "/var/lib/grafana-dashboards";

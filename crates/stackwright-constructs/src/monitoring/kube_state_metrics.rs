@@ -6,8 +6,8 @@ use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule};
 
 use super::workload::Pod;
 use super::{Ctx, NAMESPACE};
-use crate::compute_resources::{ComputeResources, Cpu, Memory};
-use crate::kube_meta::{cluster_role_binding, meta, string_map};
+use crate::workload::meta::{cluster_role_binding, meta, string_map};
+use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
 pub(crate) const PORT: i32 = 8080;
 const TELEMETRY_PORT: i32 = 8081;

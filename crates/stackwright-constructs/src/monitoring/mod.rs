@@ -17,12 +17,7 @@
 //! `promtool check config`, `promtool check rules` and `amtool check-config` run on them.
 //!
 //! ```
-//! use stackwright_constructs::flask_app::{FlaskApp, FlaskAppProps};
-//! use stackwright_constructs::monitoring::{Monitoring, MonitoringProps};
-//! use stackwright_constructs::{ContainerImage, ImageReference, KubernetesVersion};
-//! use stackwright_constructs::eks_cluster::{EksCluster, EksClusterProps};
-//! use stackwright_constructs::node_group::{NodeGroup, NodeGroupProps};
-//! use stackwright_constructs::vpc::{Vpc, VpcProps};
+//! use stackwright_constructs::{ContainerImage, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps, ImageReference, KubernetesVersion, Monitoring, MonitoringProps, NodeGroup, NodeGroupProps, Vpc, VpcProps};
 //! use stackwright_core::{Account, App, Construct, Region};
 //!
 //! let app = App::new("demo");
@@ -40,40 +35,38 @@
 //! # Ok::<(), stackwright_core::Error>(())
 //! ```
 
-pub mod alertmanager;
-pub mod billing;
-pub mod cloudwatch;
-pub mod dashboards;
-pub mod fluent_bit;
-pub mod grafana;
-pub mod kube_state_metrics;
-pub mod prometheus;
+mod alertmanager;
+mod billing;
+mod cloudwatch;
+mod dashboards;
+mod fluent_bit;
+mod grafana;
+mod kube_state_metrics;
+mod prometheus;
 mod props;
-pub mod rules;
+mod rules;
+mod scrape;
 mod workload;
 
 use std::collections::BTreeMap;
 
 pub use props::{AlertThresholds, MonitoringImages, MonitoringProps, PersistentStorage};
-use stackwright_core::k8s_openapi::api::networking::v1::{
-    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
-    NetworkPolicySpec,
-};
-use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
-use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+pub use scrape::{ScrapeTarget, Scrapeable};
+use stackwright_core::k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
+use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stackwright_core::{Arn, Attr, Construct, Error, KubeCluster, Node, Result, Stack};
 
-use crate::kube_meta::{meta, selector, string_map};
-use crate::pod_security::{self, PodSecurityLevel};
-use crate::workload_cluster::WorkloadCluster;
+use crate::internal::network_policy::{
+    default_deny, dns_egress, from_pods, https_anywhere, to_pods, to_private_networks,
+};
+use crate::internal::scrape_contract::{MONITORING_NAMESPACE, prometheus_selector};
+use crate::workload::cluster::WorkloadCluster;
+use crate::workload::meta::{meta, selector, string_map};
+use crate::workload::pod_security::{self, PodSecurityLevel};
 
-/// The namespace the monitoring workloads run in.
-pub const NAMESPACE: &str = "monitoring";
-
-/// The labels that select Prometheus' pods (apps' NetworkPolicies let these in).
-pub fn prometheus_selector() -> BTreeMap<String, String> {
-    string_map([("app.kubernetes.io/name", "prometheus"), ("app.kubernetes.io/instance", "prometheus")])
-}
+/// The namespace the monitoring workloads run in: the one the workloads' NetworkPolicies let
+/// Prometheus in from.
+pub const NAMESPACE: &str = MONITORING_NAMESPACE;
 
 /// What the parts share while they are added.
 pub(crate) struct Ctx<'a> {
@@ -215,72 +208,21 @@ fn labels_of(name: &str) -> BTreeMap<String, String> {
     string_map([("app.kubernetes.io/name", name), ("app.kubernetes.io/instance", name)])
 }
 
-fn tcp(port: i32) -> NetworkPolicyPort {
-    NetworkPolicyPort { port: Some(IntOrString::Int(port)), protocol: Some("TCP".into()), ..Default::default() }
-}
-
-fn from_pods(name: &str, port: i32) -> NetworkPolicyIngressRule {
-    NetworkPolicyIngressRule {
-        from: Some(vec![NetworkPolicyPeer { pod_selector: Some(selector(&labels_of(name))), ..Default::default() }]),
-        ports: Some(vec![tcp(port)]),
-    }
-}
-
-fn to_pods(name: &str, port: i32) -> NetworkPolicyEgressRule {
-    NetworkPolicyEgressRule {
-        to: Some(vec![NetworkPolicyPeer { pod_selector: Some(selector(&labels_of(name))), ..Default::default() }]),
-        ports: Some(vec![tcp(port)]),
-    }
-}
-
-/// Egress to the addresses inside the cluster's network (pods, nodes, the API server's
-/// endpoints in the VPC), on `ports` (all ports when empty).
-fn to_private_networks(ports: &[i32]) -> NetworkPolicyEgressRule {
-    NetworkPolicyEgressRule {
-        to: Some(
-            ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
-                .map(|cidr| NetworkPolicyPeer {
-                    ip_block: Some(IPBlock { cidr: cidr.into(), except: None }),
-                    ..Default::default()
-                })
-                .to_vec(),
-        ),
-        ports: (!ports.is_empty()).then(|| ports.iter().map(|p| tcp(*p)).collect()),
-    }
-}
-
-fn https_anywhere() -> NetworkPolicyEgressRule {
-    NetworkPolicyEgressRule {
-        to: Some(vec![NetworkPolicyPeer {
-            ip_block: Some(IPBlock { cidr: "0.0.0.0/0".into(), except: None }),
-            ..Default::default()
-        }]),
-        ports: Some(vec![tcp(443)]),
-    }
-}
-
 /// Deny by default; then exactly the flows monitoring needs.
 fn network_policies(cx: &Ctx<'_>) -> Result<()> {
     let labels = string_map([("app.kubernetes.io/part-of", "stackwright-monitoring")]);
     let add = |name: &str, spec: NetworkPolicySpec| {
         cx.add(&NetworkPolicy { metadata: meta(name, Some(NAMESPACE), &labels), spec: Some(spec) })
     };
-    let dns = crate::flask_app::dns_egress;
-    add(
-        "default-deny",
-        NetworkPolicySpec {
-            pod_selector: Some(LabelSelector::default()),
-            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
-            ..Default::default()
-        },
-    )?;
+    let dns = dns_egress;
+    add("default-deny", default_deny())?;
     let both = || Some(vec!["Ingress".to_string(), "Egress".to_string()]);
     add(
         "prometheus",
         NetworkPolicySpec {
             pod_selector: Some(selector(&prometheus_selector())),
             policy_types: both(),
-            ingress: Some(vec![from_pods("grafana", prometheus::PORT)]),
+            ingress: Some(vec![from_pods(&labels_of("grafana"), prometheus::PORT)]),
             // Scrapes reach pods and kubelets on any port inside the cluster's network.
             egress: Some(vec![dns(), to_private_networks(&[])]),
         },
@@ -290,7 +232,7 @@ fn network_policies(cx: &Ctx<'_>) -> Result<()> {
         NetworkPolicySpec {
             pod_selector: Some(selector(&labels_of("kube-state-metrics"))),
             policy_types: both(),
-            ingress: Some(vec![from_pods("prometheus", kube_state_metrics::PORT)]),
+            ingress: Some(vec![from_pods(&labels_of("prometheus"), kube_state_metrics::PORT)]),
             egress: Some(vec![dns(), to_private_networks(&[443])]),
         },
     )?;
@@ -299,7 +241,7 @@ fn network_policies(cx: &Ctx<'_>) -> Result<()> {
         NetworkPolicySpec {
             pod_selector: Some(selector(&labels_of("alertmanager"))),
             policy_types: both(),
-            ingress: Some(vec![from_pods("prometheus", alertmanager::PORT)]),
+            ingress: Some(vec![from_pods(&labels_of("prometheus"), alertmanager::PORT)]),
             // SNS and STS, over HTTPS.
             egress: Some(vec![dns(), https_anywhere()]),
         },
@@ -311,7 +253,7 @@ fn network_policies(cx: &Ctx<'_>) -> Result<()> {
             policy_types: both(),
             // No ingress: reach it with `kubectl -n monitoring port-forward svc/grafana 3000`.
             ingress: None,
-            egress: Some(vec![dns(), to_pods("prometheus", prometheus::PORT)]),
+            egress: Some(vec![dns(), to_pods(&labels_of("prometheus"), prometheus::PORT)]),
         },
     )?;
     Ok(())

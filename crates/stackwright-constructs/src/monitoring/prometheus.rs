@@ -17,9 +17,10 @@ use stackwright_core::k8s_openapi::api::storage::v1::StorageClass;
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::workload::{Pod, config_map_volume, empty_dir};
-use super::{Ctx, NAMESPACE, prometheus_selector};
-use crate::config_hash;
-use crate::kube_meta::{TOKEN_DIR, cluster_role_binding, meta, string_map};
+use super::{Ctx, NAMESPACE};
+use crate::internal::config_hash;
+use crate::internal::scrape_contract::prometheus_selector;
+use crate::workload::meta::{TOKEN_DIR, cluster_role_binding, meta, string_map};
 
 pub(crate) const PORT: i32 = 9090;
 /// The StorageClass of Prometheus' volume: gp3, encrypted, kept when the claim goes away.

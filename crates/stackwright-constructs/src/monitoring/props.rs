@@ -2,10 +2,10 @@
 
 use stackwright_core::{Diagnostic, Stack};
 
-use crate::compute_resources::{ComputeResources, Cpu, Memory};
-use crate::container_image::{ContainerImage, valid_env_name};
-use crate::flask_app::{ScrapeTarget, Scrapeable};
-use crate::log_group::RETENTION_DAYS;
+use super::scrape::{ScrapeTarget, Scrapeable};
+use crate::internal::log_group::RETENTION_DAYS;
+use crate::workload::image::{ContainerImage, valid_env_name};
+use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
 /// The images of the monitoring workloads, pinned by tag and digest.
 ///
@@ -82,7 +82,7 @@ pub struct PersistentStorage {
 /// complete setup; billing alarm, budget, e-mail and Fluent Bit are opt-in.
 ///
 /// ```
-/// use stackwright_constructs::monitoring::MonitoringProps;
+/// use stackwright_constructs::MonitoringProps;
 /// let props = MonitoringProps::default().billing_alarm_usd(500).alert_email("oncall@example.com");
 /// assert_eq!(props.retention_days, 15);
 /// ```

@@ -5,7 +5,7 @@
 use serde_json::{Value as Json, json};
 
 use super::props::AlertThresholds;
-use crate::flask_app::ScrapeTarget;
+use super::scrape::ScrapeTarget;
 
 fn alert(name: &str, expr: &str, for_: &str, severity: &str, summary: &str, description: &str) -> Json {
     json!({

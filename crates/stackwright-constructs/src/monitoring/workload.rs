@@ -13,9 +13,9 @@ use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::compute_resources::ComputeResources;
-use crate::kube_meta::{api_token_mount, api_token_volume, meta, selector};
-use crate::pod_security;
+use crate::workload::meta::{api_token_mount, api_token_volume, meta, selector};
+use crate::workload::pod_security;
+use crate::workload::resources::ComputeResources;
 
 /// The user and group the monitoring workloads run as (≥ 10000: never a host user).
 pub(crate) const UID: i64 = 10001;
@@ -54,8 +54,8 @@ impl Pod {
             liveness: ("/".into(), "http".into()),
             readiness: ("/".into(), "http".into()),
             resources: ComputeResources::new(
-                crate::compute_resources::Cpu::millicores(100),
-                crate::compute_resources::Memory::mebibytes(128),
+                crate::workload::resources::Cpu::millicores(100),
+                crate::workload::resources::Memory::mebibytes(128),
             ),
             volumes: Vec::new(),
             api_token: false,

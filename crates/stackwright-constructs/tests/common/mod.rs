@@ -3,8 +3,7 @@
 
 #![allow(dead_code)]
 
-use stackwright_constructs::iam::PolicyDocument;
-use stackwright_constructs::{KubernetesVersion, WorkloadCluster};
+use stackwright_constructs::{KubernetesVersion, PolicyDocument, WorkloadCluster};
 use stackwright_core::{
     Account, App, Arn, Attr, ClusterConnection, Construct, KubeCluster, Node, RawResource, Region, Resource, Result,
     Stack, Value,

@@ -1,5 +1,5 @@
 // An image's repository is a repository URI, not any attribute.
-use stackwright_constructs::container_image::{ContainerImage, ImageReference};
+use stackwright_constructs::{ContainerImage, ImageReference};
 use stackwright_constructs::{Vpc, VpcProps};
 use stackwright_core::{Account, App, Region};
 

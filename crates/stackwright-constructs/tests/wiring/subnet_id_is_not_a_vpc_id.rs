@@ -1,5 +1,5 @@
 // Ids are typed: a subnet id cannot stand where a VPC id is wanted.
-use stackwright_constructs::vpc::{Vpc, VpcId, VpcProps};
+use stackwright_constructs::{Vpc, VpcId, VpcProps};
 use stackwright_core::{Account, App, Attr, Region};
 
 fn main() {

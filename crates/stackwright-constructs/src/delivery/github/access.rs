@@ -1,0 +1,559 @@
+//! The AWS side of the pipeline: GitHub's OIDC identity provider and the two roles workflows
+//! assume with it. No access keys exist anywhere: a job asks GitHub for a short-lived OIDC
+//! token and trades it for role credentials that last one hour at most.
+//!
+//! - The **diff role** is trusted for the repository's pull requests only
+//!   (`sub` = `repo:<owner>/<name>:pull_request`). It reads stacks, creates and deletes change
+//!   sets (which change nothing), and reads the cluster.
+//! - The **deploy role** is trusted only for jobs running in the protected GitHub environment
+//!   (`sub` = `repo:<owner>/<name>:environment:<environment>`); the environment's deployment
+//!   branch rule limits it to the main branch and its required reviewers gate it. It drives
+//!   CloudFormation on the app's stacks (`<app>-<environment>-*`), may change resources only
+//!   *through* CloudFormation (`aws:CalledVia`), passes only the roles those stacks create,
+//!   pushes to the named ECR repositories, and is a cluster admin through an EKS access entry.
+//!   It can never change its own stack or its own roles: that stays with an administrator.
+
+use stackwright_cfn::{eks, iam};
+use stackwright_core::{Construct, Diagnostic, Node, Pseudo, Resource, Result, Stack, Val, Value, sub};
+
+use crate::iam::arn;
+use crate::iam::{PolicyDocument, Principal, Statement};
+
+/// The issuer of GitHub Actions OIDC tokens.
+pub const GITHUB_OIDC_HOST: &str = "token.actions.githubusercontent.com";
+/// The audience `configure-aws-credentials` requests.
+pub(crate) const STS_AUDIENCE: &str = "sts.amazonaws.com";
+
+/// A GitHub repository, `owner/name`, checked against GitHub's naming rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitHubRepository {
+    owner: String,
+    name: String,
+}
+
+impl GitHubRepository {
+    /// Parses `owner/name`.
+    pub fn new(full_name: &str) -> Result<Self> {
+        let problem = |message: String| {
+            Diagnostic::new("github", message, "write the repository as owner/name, e.g. acme/flask-platform")
+        };
+        let Some((owner, name)) = full_name.split_once('/') else {
+            return Err(problem(format!("'{full_name}' is not of the form owner/name")).into());
+        };
+        let owner_ok = !owner.is_empty()
+            && owner.len() <= 39
+            && !owner.starts_with('-')
+            && owner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !owner_ok {
+            return Err(problem(format!("'{owner}' is not a valid GitHub user or organization name")).into());
+        }
+        let name_ok = !name.is_empty()
+            && name.len() <= 100
+            && name != "."
+            && name != ".."
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !name_ok {
+            return Err(problem(format!("'{name}' is not a valid GitHub repository name")).into());
+        }
+        Ok(GitHubRepository { owner: owner.to_string(), name: name.to_string() })
+    }
+
+    /// `owner/name`.
+    pub fn full_name(&self) -> String {
+        format!("{}/{}", self.owner, self.name)
+    }
+
+    /// The `sub` claim of a pull-request job's token.
+    pub fn pull_request_subject(&self) -> String {
+        format!("repo:{}:pull_request", self.full_name())
+    }
+
+    /// The `sub` claim of a job running in `environment`.
+    pub fn environment_subject(&self, environment: &str) -> String {
+        format!("repo:{}:environment:{environment}", self.full_name())
+    }
+}
+
+/// Checks a GitHub environment or branch name for use in a `sub` claim: no wildcard or
+/// separator characters, so that the claim names exactly one.
+pub(crate) fn check_claim_part(path: &str, what: &str, value: &str) -> Result<(), Diagnostic> {
+    let ok = !value.is_empty()
+        && value.len() <= 255
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
+        && !value.starts_with('/')
+        && !value.ends_with('/');
+    if ok {
+        Ok(())
+    } else {
+        Err(Diagnostic::new(
+            path,
+            format!("invalid {what} '{value}'"),
+            "use letters, digits, '-', '_', '.' and '/' (no wildcards): the trust policy must name exactly one",
+        ))
+    }
+}
+
+/// Where the account's GitHub OIDC provider comes from: an account has at most one per issuer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OidcProviderSource {
+    /// Created by this stack.
+    Create,
+    /// Already in the account (created by another stack or by hand): its ARN.
+    Existing(String),
+}
+
+/// The EKS cluster the roles reach.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterTarget {
+    /// The cluster's name as EKS knows it (for `eks:DescribeCluster` and `kubectl`).
+    pub name: String,
+    /// The `ClusterName` the access entries use; pass the cluster resource's `Ref` so that the
+    /// entries are created after the cluster. Defaults to the literal name.
+    pub reference: Val<String>,
+    /// The namespace and Deployment of the application (rollout wait and rollback).
+    pub namespace: String,
+    pub deployment: String,
+}
+
+impl ClusterTarget {
+    pub fn new(name: &str, namespace: &str, deployment: &str) -> Self {
+        ClusterTarget {
+            name: name.to_string(),
+            reference: Val::from(name),
+            namespace: namespace.to_string(),
+            deployment: deployment.to_string(),
+        }
+    }
+
+    /// The cluster a [`FlaskApp`](crate::FlaskApp) runs on, and its Deployment. The access
+    /// entries reference the cluster, so they are created after it.
+    pub fn for_app(cluster: &crate::EksCluster, app: &crate::FlaskApp) -> Self {
+        ClusterTarget::new(cluster.name(), app.namespace(), app.name()).with_reference(cluster.cluster_name())
+    }
+
+    /// Uses `reference` (such as the cluster resource's `Ref`) as the access entries'
+    /// `ClusterName`.
+    pub fn with_reference(mut self, reference: impl Into<Val<String>>) -> Self {
+        self.reference = reference.into();
+        self
+    }
+}
+
+/// What [`GitHubAccess`] creates roles for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GitHubAccessProps {
+    pub repository: GitHubRepository,
+    /// The GitHub environment deploy jobs run in (required reviewers, main branch only).
+    pub environment: String,
+    pub provider: OidcProviderSource,
+    /// ECR repositories (names) the deploy role may push to.
+    pub ecr_repositories: Vec<String>,
+    pub cluster: Option<ClusterTarget>,
+    /// Services whose resources the app's templates create. The deploy role may act on them
+    /// only through CloudFormation; IAM is always handled separately (scoped to the app's
+    /// roles), whatever this list says.
+    pub deploy_services: Vec<String>,
+}
+
+/// The services the reference platform's templates use.
+pub const DEFAULT_DEPLOY_SERVICES: &[&str] =
+    &["ec2", "eks", "ecr", "kms", "logs", "cloudwatch", "sns", "ssm", "secretsmanager", "budgets"];
+
+impl GitHubAccessProps {
+    pub fn new(repository: GitHubRepository) -> Self {
+        GitHubAccessProps {
+            repository,
+            environment: "production".to_string(),
+            provider: OidcProviderSource::Create,
+            ecr_repositories: Vec::new(),
+            cluster: None,
+            deploy_services: DEFAULT_DEPLOY_SERVICES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// GitHub's OIDC provider, the diff role and the deploy role, in one stack.
+pub struct GitHubAccess {
+    node: Node,
+    provider_arn: Value,
+    diff_role: Resource<iam::Role>,
+    deploy_role: Resource<iam::Role>,
+    diff_role_name: String,
+    deploy_role_name: String,
+    account: String,
+    prefix: String,
+}
+
+impl GitHubAccess {
+    pub fn new(scope: &impl Construct, id: &str, props: GitHubAccessProps) -> Result<Self> {
+        let node = scope.node().add_child(id)?;
+        let stack = node.require_stack("GitHubAccess")?;
+        let path = node.path();
+        let env = stack.environment();
+        let prefix = format!("{}-{}", node.app_name(), env.id());
+        let mut problems = Vec::new();
+        if let Err(d) = check_claim_part(&path, "GitHub environment name", &props.environment) {
+            problems.push(d);
+        }
+        let diff_role_name = format!("{prefix}-github-diff");
+        let deploy_role_name = format!("{prefix}-github-deploy");
+        if deploy_role_name.len() > 64 {
+            problems.push(Diagnostic::new(
+                &path,
+                format!("the role name '{deploy_role_name}' is longer than IAM's 64 characters"),
+                "use a shorter app or environment id",
+            ));
+        }
+        for repo in &props.ecr_repositories {
+            if repo.is_empty()
+                || repo.len() > 256
+                || !repo
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.' | b'/'))
+            {
+                problems.push(Diagnostic::new(
+                    &path,
+                    format!("invalid ECR repository name '{repo}'"),
+                    "use lower-case letters, digits, '-', '_', '.' and '/'",
+                ));
+            }
+        }
+        for service in &props.deploy_services {
+            if service.is_empty() || !service.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                problems.push(Diagnostic::new(
+                    &path,
+                    format!("invalid service prefix '{service}'"),
+                    "use IAM service prefixes such as ec2, eks, logs",
+                ));
+            }
+        }
+        if let Some(c) = &props.cluster {
+            if stackwright_core::names::dns1123_label_problem(&c.namespace).is_some() {
+                problems.push(Diagnostic::new(
+                    &path,
+                    format!("invalid namespace '{}'", c.namespace),
+                    "use a DNS-1123 label",
+                ));
+            }
+            if c.name.is_empty()
+                || c.name.len() > 100
+                || !c.name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+            {
+                problems.push(Diagnostic::new(
+                    &path,
+                    format!("invalid EKS cluster name '{}'", c.name),
+                    "use letters, digits, '-' and '_'",
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(stackwright_core::Error::Invalid(problems.into()));
+        }
+
+        let provider_arn = match &props.provider {
+            OidcProviderSource::Create => {
+                let provider = Resource::new(
+                    &node,
+                    "Provider",
+                    iam::OidcProvider::new()
+                        .with_url(format!("https://{GITHUB_OIDC_HOST}"))
+                        .with_client_id_list([STS_AUDIENCE]),
+                )?;
+                Value::from(provider.arn())
+            }
+            OidcProviderSource::Existing(arn) => Value::from(arn.as_str()),
+        };
+
+        let diff_trust = trust_policy(provider_arn.clone(), &props.repository.pull_request_subject());
+        let deploy_trust =
+            trust_policy(provider_arn.clone(), &props.repository.environment_subject(&props.environment));
+
+        let diff_policy = diff_policy(&prefix, props.cluster.as_ref());
+        let deploy_policy = deploy_policy(&prefix, &stack, &[&diff_role_name, &deploy_role_name], &props);
+        let mut problems = diff_policy.problems(&path);
+        problems.extend(deploy_policy.problems(&path));
+        if !problems.is_empty() {
+            return Err(stackwright_core::Error::Invalid(problems.into()));
+        }
+
+        let role = |id: &str, name: &str, description: &str, trust: PolicyDocument, policy: PolicyDocument| {
+            Resource::new(
+                &node,
+                id,
+                iam::Role::new(trust.to_value())
+                    .with_role_name(name)
+                    .with_description(description)
+                    .with_max_session_duration(3600)
+                    .with_policies([iam::role::Policy::new(policy.to_value(), format!("{id}Policy"))]),
+            )
+        };
+        let diff_role = role(
+            "DiffRole",
+            &diff_role_name,
+            &format!("Pull requests of {}: read stacks, create change sets", props.repository.full_name()),
+            diff_trust,
+            diff_policy,
+        )?;
+        let deploy_role = role(
+            "DeployRole",
+            &deploy_role_name,
+            &format!("Deploys of {} from the {} environment", props.repository.full_name(), props.environment),
+            deploy_trust,
+            deploy_policy,
+        )?;
+
+        if let Some(cluster) = &props.cluster {
+            let entry = |id: &str, role: &Resource<iam::Role>, policy: &str| {
+                Resource::new(
+                    &node,
+                    id,
+                    eks::AccessEntry::new(cluster.reference.clone(), role.arn())
+                        .with_type("STANDARD")
+                        .with_access_policies([eks::access_entry::AccessPolicy::new(
+                            eks::access_entry::AccessScope::new("cluster"),
+                            Val::<String>::sub([
+                                "arn:".into(),
+                                Pseudo::Partition.into(),
+                                format!(":eks::aws:cluster-access-policy/{policy}").into(),
+                            ]),
+                        )]),
+                )
+            };
+            entry("DiffAccess", &diff_role, "AmazonEKSViewPolicy")?;
+            entry("DeployAccess", &deploy_role, "AmazonEKSClusterAdminPolicy")?;
+        }
+
+        Ok(GitHubAccess {
+            node,
+            provider_arn,
+            diff_role,
+            deploy_role,
+            diff_role_name,
+            deploy_role_name,
+            account: env.account().as_str().to_string(),
+            prefix,
+        })
+    }
+
+    /// The OIDC provider's ARN.
+    pub fn provider_arn(&self) -> &Value {
+        &self.provider_arn
+    }
+
+    pub fn diff_role(&self) -> &Resource<iam::Role> {
+        &self.diff_role
+    }
+
+    pub fn deploy_role(&self) -> &Resource<iam::Role> {
+        &self.deploy_role
+    }
+
+    /// The diff role's ARN as a literal, for workflow files (the role has a fixed name).
+    pub fn diff_role_arn(&self) -> String {
+        format!("arn:aws:iam::{}:role/{}", self.account, self.diff_role_name)
+    }
+
+    /// The deploy role's ARN as a literal, for workflow files.
+    pub fn deploy_role_arn(&self) -> String {
+        format!("arn:aws:iam::{}:role/{}", self.account, self.deploy_role_name)
+    }
+
+    /// `<app>-<environment>`: the prefix of the stacks and roles the roles may touch.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+}
+
+impl Construct for GitHubAccess {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+fn trust_policy(provider_arn: Value, subject: &str) -> PolicyDocument {
+    PolicyDocument::new([Statement::trust(Principal::Federated(provider_arn), "sts:AssumeRoleWithWebIdentity")
+        .condition("StringEquals", format!("{GITHUB_OIDC_HOST}:aud"), [STS_AUDIENCE])
+        .condition("StringEquals", format!("{GITHUB_OIDC_HOST}:sub"), [subject])])
+}
+
+fn stacks_arn(prefix: &str) -> Value {
+    arn::regional("cloudformation", [format!("stack/{prefix}-*/*").into()])
+}
+
+fn cluster_arn(name: &str) -> Value {
+    arn::regional("eks", [format!("cluster/{name}").into()])
+}
+
+const STACK_READ: &[&str] = &[
+    "cloudformation:DescribeStacks",
+    "cloudformation:DescribeStackEvents",
+    "cloudformation:DescribeStackResources",
+    "cloudformation:ListStackResources",
+    "cloudformation:GetTemplate",
+    "cloudformation:GetTemplateSummary",
+    "cloudformation:DescribeChangeSet",
+    "cloudformation:ListChangeSets",
+];
+
+fn diff_policy(prefix: &str, cluster: Option<&ClusterTarget>) -> PolicyDocument {
+    let mut doc = PolicyDocument::new([
+        Statement::allow(STACK_READ.iter().copied(), [stacks_arn(prefix)]).sid("ReadStacks"),
+        Statement::allow(["cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet"], [stacks_arn(prefix)])
+            .sid("PreviewChanges"),
+    ]);
+    if let Some(c) = cluster {
+        doc.push(Statement::allow(["eks:DescribeCluster"], [cluster_arn(&c.name)]).sid("ReadCluster"));
+    }
+    doc
+}
+
+fn deploy_policy(prefix: &str, own_stack: &Stack, own_roles: &[&str], props: &GitHubAccessProps) -> PolicyDocument {
+    let stacks = stacks_arn(prefix);
+    let own_stack_arn = arn::regional("cloudformation", [format!("stack/{prefix}-{}/*", own_stack.id()).into()]);
+    let app_roles = sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, format!(":role/{prefix}-*"));
+    let mut change_stacks: Vec<&str> = vec![
+        "cloudformation:CreateChangeSet",
+        "cloudformation:ExecuteChangeSet",
+        "cloudformation:DeleteChangeSet",
+        "cloudformation:DeleteStack",
+        "cloudformation:ContinueUpdateRollback",
+        "cloudformation:CancelUpdateStack",
+        "cloudformation:UpdateTerminationProtection",
+    ];
+    let mut doc = PolicyDocument::new([
+        Statement::allow(STACK_READ.iter().copied(), [stacks.clone()]).sid("ReadStacks"),
+        Statement::allow(change_stacks.clone(), [stacks.clone()]).sid("ChangeAppStacks"),
+    ]);
+    change_stacks.push("cloudformation:UpdateStack");
+    doc.push(Statement::allow(change_stacks, [own_stack_arn]).sid("NeverChangeThePipelineStack").deny());
+
+    let through_cloudformation: Vec<String> = props
+        .deploy_services
+        .iter()
+        .filter(|s| s.as_str() != "iam" && s.as_str() != "sts")
+        .map(|s| format!("{s}:*"))
+        .collect();
+    if !through_cloudformation.is_empty() {
+        doc.push(
+            Statement::allow(through_cloudformation, ["*"])
+                .sid("ResourcesThroughCloudFormationOnly")
+                .condition("ForAnyValue:StringEquals", "aws:CalledVia", ["cloudformation.amazonaws.com"])
+                .allow_wildcard(
+                    "CloudFormation creates whatever resource types the app's templates hold, with these credentials; \
+                     the condition allows it only on calls CloudFormation makes, never directly",
+                ),
+        );
+    }
+    doc.push(
+        Statement::allow(
+            [
+                "iam:CreateRole",
+                "iam:DeleteRole",
+                "iam:GetRole",
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:PutRolePolicy",
+                "iam:GetRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:AttachRolePolicy",
+                "iam:DetachRolePolicy",
+                "iam:ListRolePolicies",
+                "iam:ListAttachedRolePolicies",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:CreateServiceLinkedRole",
+            ],
+            [
+                app_roles.clone(),
+                sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, ":role/aws-service-role/*"),
+            ],
+        )
+        .sid("AppRolesThroughCloudFormation")
+        .condition("ForAnyValue:StringEquals", "aws:CalledVia", ["cloudformation.amazonaws.com"]),
+    );
+    doc.push(
+        Statement::allow(
+            [
+                "iam:CreateInstanceProfile",
+                "iam:DeleteInstanceProfile",
+                "iam:GetInstanceProfile",
+                "iam:AddRoleToInstanceProfile",
+                "iam:RemoveRoleFromInstanceProfile",
+                "iam:TagInstanceProfile",
+                "iam:CreateOpenIDConnectProvider",
+                "iam:DeleteOpenIDConnectProvider",
+                "iam:GetOpenIDConnectProvider",
+                "iam:TagOpenIDConnectProvider",
+                "iam:UpdateOpenIDConnectProviderThumbprint",
+            ],
+            [
+                sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, format!(":instance-profile/{prefix}-*")),
+                sub!(
+                    "arn:",
+                    Pseudo::Partition,
+                    ":iam::",
+                    Pseudo::AccountId,
+                    ":oidc-provider/oidc.eks.",
+                    Pseudo::Region,
+                    ".amazonaws.com/*"
+                ),
+            ],
+        )
+        .sid("AppProfilesAndClusterIssuersThroughCloudFormation")
+        .condition("ForAnyValue:StringEquals", "aws:CalledVia", ["cloudformation.amazonaws.com"]),
+    );
+    doc.push(Statement::allow(["iam:PassRole"], [app_roles]).sid("PassOnlyTheAppsRoles").condition(
+        "StringEquals",
+        "iam:PassedToService",
+        ["eks.amazonaws.com", "ec2.amazonaws.com"],
+    ));
+    let own_role_arns: Vec<Value> = own_roles
+        .iter()
+        .map(|r| sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, format!(":role/{r}")))
+        .collect();
+    doc.push(Statement::allow(["iam:*"], own_role_arns).sid("NeverChangeThePipelineRoles").deny());
+    if !props.ecr_repositories.is_empty() {
+        doc.push(
+            Statement::allow(["ecr:GetAuthorizationToken"], ["*"])
+                .sid("EcrLogin")
+                .allow_wildcard("ecr:GetAuthorizationToken has no resource-level permissions"),
+        );
+        let repos: Vec<Value> = props
+            .ecr_repositories
+            .iter()
+            .map(|r| {
+                sub!(
+                    "arn:",
+                    Pseudo::Partition,
+                    ":ecr:",
+                    Pseudo::Region,
+                    ":",
+                    Pseudo::AccountId,
+                    format!(":repository/{r}")
+                )
+            })
+            .collect();
+        doc.push(
+            Statement::allow(
+                [
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:BatchGetImage",
+                    "ecr:CompleteLayerUpload",
+                    "ecr:DescribeImages",
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:InitiateLayerUpload",
+                    "ecr:PutImage",
+                    "ecr:UploadLayerPart",
+                ],
+                repos,
+            )
+            .sid("PushTheAppImage"),
+        );
+    }
+    if let Some(c) = &props.cluster {
+        doc.push(Statement::allow(["eks:DescribeCluster"], [cluster_arn(&c.name)]).sid("ConnectToTheCluster"));
+    }
+    doc
+}

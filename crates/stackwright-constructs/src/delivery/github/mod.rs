@@ -1,0 +1,19 @@
+//! GitHub Actions delivery, synthesized from the same program as the infrastructure:
+//!
+//! - [`workflow`]: a typed model of workflow files (triggers, permissions, jobs, steps);
+//! - [`actions`]: the actions the workflows use, pinned by commit SHA;
+//! - [`GitHubAccess`]: GitHub's OIDC provider and the diff and deploy roles (no long-lived keys);
+//! - [`GitHubPipeline`], which creates the roles and writes the pull-request, deploy and
+//!   application workflows into the cloud assembly (`.github/workflows/`).
+
+mod access;
+pub mod actions;
+mod pipeline;
+pub mod workflow;
+
+pub use access::{
+    ClusterTarget, DEFAULT_DEPLOY_SERVICES, GITHUB_OIDC_HOST, GitHubAccess, GitHubAccessProps, GitHubRepository,
+    OidcProviderSource,
+};
+pub use pipeline::{AppDelivery, GitHubPipeline, GitHubPipelineProps, WORKFLOWS_DIR};
+pub use workflow::Workflow;

@@ -1,0 +1,147 @@
+//! IAM roles for Kubernetes service accounts (IRSA), and EKS Pod Identity as the alternative.
+//!
+//! # The IRSA trust policy, without a custom resource
+//! An IRSA role trusts the cluster's OIDC provider, on two conditions whose *keys* contain the
+//! issuer: `<issuer>:sub` must be `system:serviceaccount:<namespace>:<name>` and
+//! `<issuer>:aud` must be `sts.amazonaws.com`. The issuer is known only once the cluster
+//! exists, and a JSON object key cannot be an intrinsic function — which is why CDK builds
+//! this policy with a Lambda-backed custom resource.
+//!
+//! The CloudFormation registry schema of `AWS::IAM::Role` types `AssumeRolePolicyDocument` as
+//! `["object", "string"]`: the document may be a JSON *string*. stackwright renders it as one
+//! `Fn::Sub` whose variables are the provider's ARN and the issuer's host name (the issuer URL
+//! without `https://`), so CloudFormation substitutes them at deploy time and IAM receives an
+//! ordinary policy. cfn-lint accepts the form (a test of this crate runs it); namespace and
+//! service-account names are DNS-1123 checked first, so nothing user-written can break the
+//! JSON.
+
+use stackwright_cfn::{eks, iam};
+use stackwright_core::names::{dns1123_label_problem, dns1123_subdomain_problem};
+use stackwright_core::{Arn, Attr, Construct, Diagnostic, Error, Resource, Result, SubPart, Val, Value};
+
+use crate::iam::PolicyDocument;
+use crate::iam::arn;
+use crate::iam::service_role::{RoleSpec, service_role, service_trust};
+
+/// The audience EKS projects into service-account tokens for AWS STS.
+pub(crate) const STS_AUDIENCE: &str = "sts.amazonaws.com";
+
+/// A cluster's IAM OIDC identity provider.
+#[derive(Debug, Clone)]
+pub struct OidcProvider {
+    arn: Attr<Arn>,
+    issuer_host: Value,
+}
+
+impl OidcProvider {
+    /// Creates the provider for `cluster` (`AWS::IAM::OIDCProvider`, audience STS). Since
+    /// 2023 IAM verifies EKS issuers with its own trusted root CAs, so no thumbprint is pinned.
+    pub(crate) fn create(scope: &impl Construct, id: &str, cluster: &Resource<eks::Cluster>) -> Result<Self> {
+        let provider = Resource::new(
+            scope,
+            id,
+            iam::OidcProvider::new().with_url(cluster.open_id_connect_issuer_url()).with_client_id_list(Val::<
+                Vec<String>,
+            >::from(
+                [
+                STS_AUDIENCE,
+            ]
+            )),
+        )?;
+        let issuer_host =
+            Value::select(1, Value::Split("//".into(), Box::new(cluster.open_id_connect_issuer_url().into())));
+        Ok(OidcProvider { arn: provider.reference().cast_unchecked(), issuer_host })
+    }
+
+    /// The provider's ARN.
+    pub fn arn(&self) -> Attr<Arn> {
+        self.arn.clone()
+    }
+
+    /// The issuer without `https://` (`oidc.eks.<region>.amazonaws.com/id/<id>`), the prefix of
+    /// the condition keys.
+    pub fn issuer_host(&self) -> &Value {
+        &self.issuer_host
+    }
+
+    /// The trust policy of a role for `namespace/service_account`, as an `Fn::Sub` JSON string
+    /// (see the module docs). The names must already be checked.
+    pub fn trust_policy(&self, namespace: &str, service_account: &str) -> Value {
+        arn::concat([
+            SubPart::from(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":""#),
+            SubPart::from(&self.arn),
+            SubPart::from(r#""},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{""#),
+            SubPart::Value(self.issuer_host.clone()),
+            SubPart::from(format!(r#":sub":"system:serviceaccount:{namespace}:{service_account}",""#)),
+            SubPart::Value(self.issuer_host.clone()),
+            SubPart::from(format!(r#":aud":"{STS_AUDIENCE}"}}}}}}]}}"#)),
+        ])
+    }
+}
+
+/// The problems of a namespace / service-account pair, at `path`.
+pub(crate) fn service_account_problems(path: &str, namespace: &str, service_account: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(problem) = dns1123_label_problem(namespace) {
+        out.push(Diagnostic::new(path, format!("invalid namespace: {problem}"), "use a lower-case DNS-1123 label"));
+    }
+    if let Some(problem) = dns1123_subdomain_problem(service_account) {
+        out.push(Diagnostic::new(
+            path,
+            format!("invalid service account name: {problem}"),
+            "use a lower-case DNS-1123 name",
+        ));
+    }
+    out
+}
+
+/// A role that only `namespace/service_account` of the provider's cluster can assume, with
+/// the managed policies and inline policy of `spec` (its `trust` is replaced).
+pub(crate) fn irsa_role(
+    scope: &impl Construct,
+    id: &str,
+    provider: &OidcProvider,
+    namespace: &str,
+    service_account: &str,
+    mut spec: RoleSpec,
+) -> Result<Resource<iam::Role>> {
+    let path = format!("{}/{id}", scope.node().path());
+    let problems = service_account_problems(&path, namespace, service_account);
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems.into()));
+    }
+    spec.trust = provider.trust_policy(namespace, service_account);
+    service_role(scope, id, spec)
+}
+
+/// A role for EKS Pod Identity: trusted by `pods.eks.amazonaws.com`, bound to
+/// `namespace/service_account` of `cluster_name` by an `AWS::EKS::PodIdentityAssociation`.
+pub(crate) fn pod_identity_role(
+    scope: &impl Construct,
+    id: &str,
+    cluster_name: impl Into<Val<String>>,
+    namespace: &str,
+    service_account: &str,
+    policy: PolicyDocument,
+) -> Result<Attr<Arn>> {
+    let path = format!("{}/{id}", scope.node().path());
+    let mut problems = service_account_problems(&path, namespace, service_account);
+    problems.extend(policy.problems(&path));
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems.into()));
+    }
+    let node = scope.node().add_child(id)?;
+    let trust = service_trust("pods.eks.amazonaws.com", &["sts:AssumeRole", "sts:TagSession"]);
+    let role = service_role(
+        &node,
+        "Role",
+        RoleSpec::trusted_by(vec![trust], format!("EKS Pod Identity role of {namespace}/{service_account}"))
+            .inline(policy),
+    )?;
+    Resource::new(
+        &node,
+        "Association",
+        eks::PodIdentityAssociation::new(cluster_name, namespace, role.arn(), service_account),
+    )?;
+    Ok(role.arn().cast_unchecked())
+}

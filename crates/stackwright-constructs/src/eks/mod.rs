@@ -1,0 +1,21 @@
+//! Amazon EKS: [`EksCluster`] (control plane, OIDC provider, managed add-ons, access entries),
+//! [`NodeGroup`]s, IAM roles for service accounts (IRSA) and EKS Pod Identity, and the cluster
+//! controllers stackwright installs (the cluster autoscaler and the AWS Load Balancer
+//! Controller, in `addons`).
+//!
+//! Imports [`crate::workload`] (an `EksCluster` is a [`WorkloadCluster`](crate::WorkloadCluster)),
+//! [`crate::network`], [`crate::iam`] and the crate's internals.
+
+mod addons;
+mod cluster;
+mod irsa;
+mod node_group;
+
+pub use addons::ControllerImages;
+pub use cluster::{ClusterName, EksCluster, EksClusterProps, EndpointAccess, OptionalAddons};
+pub use irsa::OidcProvider;
+pub use node_group::{AmiType, CapacityType, MAX_NODES, NodeGroup, NodeGroupProps, Taint, TaintEffect};
+
+/// The Kubernetes versions a cluster can run. Defined with the workloads (whose manifests and
+/// pod security labels depend on it) and re-exported here, where users look for it.
+pub use crate::workload::KubernetesVersion;

@@ -1,0 +1,13 @@
+//! Helpers no user calls, shared by the constructs: problem collection, configuration hashes,
+//! log groups and KMS keys, the NetworkPolicy builders, label maps and selectors, and the
+//! contract between monitoring and the workloads it scrapes.
+//!
+//! Everything here is crate-private; it imports nothing of this crate but [`crate::iam`].
+
+pub(crate) mod config_hash;
+pub(crate) mod encryption_key;
+pub(crate) mod labels;
+pub(crate) mod log_group;
+pub(crate) mod network_policy;
+pub(crate) mod problems;
+pub(crate) mod scrape_contract;

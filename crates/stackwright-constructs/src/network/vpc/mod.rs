@@ -1,0 +1,535 @@
+//! [`Vpc`]: a VPC over several availability zones with public, private and isolated subnet
+//! tiers, NAT gateways, flow logs, optional VPC endpoints and a default security group left
+//! with no rules.
+//!
+//! Synth never asks AWS anything: availability zones come from the region's known letters
+//! (`max_azs`) or are listed explicitly, and subnet CIDRs are computed here
+//! ([`crate::network::cidr`]), so the template holds literal blocks that reviewers can read.
+
+use std::cell::RefCell;
+
+use ipnet::Ipv4Net;
+use stackwright_cfn::{Tag, ec2};
+use stackwright_core::{Attr, Construct, Node, Pseudo, Region, Resource, Result, Val, Value};
+
+use crate::iam::arn;
+use crate::iam::service_role::{RoleSpec, service_role, service_trust};
+use crate::iam::{PolicyDocument, Statement};
+use crate::internal::encryption_key::{encryption_key, logs_may_encrypt};
+use crate::internal::log_group::{DEFAULT_RETENTION_DAYS, encrypted_log_group, log_group_name};
+use crate::internal::problems::Problems;
+use crate::network::cidr::Ipv4Cidr;
+use crate::network::default_security_group;
+use crate::network::ids::{RouteTableId, SubnetId, VpcId};
+
+mod endpoints;
+mod plan;
+
+use endpoints::add_endpoints;
+pub use endpoints::{InterfaceEndpoint, VpcEndpoints};
+use plan::{Planned, check_props, plan, resolve_azs};
+
+/// What a subnet tier is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubnetKind {
+    /// Routes to an internet gateway: load balancers and NAT gateways. Instances get no public
+    /// IP by default.
+    Public,
+    /// Routes outbound traffic through a NAT gateway: nodes and pods.
+    PrivateWithEgress,
+    /// No route out of the VPC (VPC endpoints still work): databases.
+    Isolated,
+}
+
+impl SubnetKind {
+    fn label(self) -> &'static str {
+        match self {
+            SubnetKind::Public => "Public",
+            SubnetKind::PrivateWithEgress => "Private",
+            SubnetKind::Isolated => "Isolated",
+        }
+    }
+}
+
+/// One subnet tier: a subnet of `cidr_mask` in every availability zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubnetConfig {
+    /// The tier's name; it names the subnets (`PublicSubnet1`), so it must be letters and digits.
+    pub name: String,
+    pub kind: SubnetKind,
+    /// The prefix length of each subnet (16 to 28).
+    pub cidr_mask: u8,
+    /// Explicit blocks, one per availability zone, instead of computed ones: pin them when an
+    /// existing VPC must keep its subnets while tiers or zones change.
+    pub cidrs: Vec<Ipv4Cidr>,
+}
+
+impl SubnetConfig {
+    /// A public tier named `Public`.
+    pub fn public(cidr_mask: u8) -> Self {
+        SubnetConfig { name: "Public".into(), kind: SubnetKind::Public, cidr_mask, cidrs: Vec::new() }
+    }
+
+    /// A private tier with egress through NAT, named `Private`.
+    pub fn private(cidr_mask: u8) -> Self {
+        SubnetConfig { name: "Private".into(), kind: SubnetKind::PrivateWithEgress, cidr_mask, cidrs: Vec::new() }
+    }
+
+    /// An isolated tier named `Isolated`.
+    pub fn isolated(cidr_mask: u8) -> Self {
+        SubnetConfig { name: "Isolated".into(), kind: SubnetKind::Isolated, cidr_mask, cidrs: Vec::new() }
+    }
+
+    /// Renames the tier.
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = name.to_string();
+        self
+    }
+
+    /// Pins the tier's blocks, one per availability zone in order.
+    pub fn with_cidrs(mut self, cidrs: impl IntoIterator<Item = Ipv4Cidr>) -> Self {
+        self.cidrs = cidrs.into_iter().collect();
+        self
+    }
+}
+
+/// How private subnets reach the internet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NatGateways {
+    /// One NAT gateway in each zone's public subnet: a zone outage cuts no other zone off.
+    #[default]
+    OnePerAz,
+    /// One NAT gateway for all zones: cheaper, but a single point of failure.
+    Single,
+    /// No NAT gateway: only public and isolated tiers are possible.
+    None,
+}
+
+/// VPC flow logs to CloudWatch Logs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowLogs {
+    /// Days the log group keeps records (a value CloudWatch Logs accepts; default 365).
+    pub retention_days: u32,
+    /// Which traffic to record.
+    pub traffic: FlowLogTraffic,
+}
+
+impl Default for FlowLogs {
+    fn default() -> Self {
+        FlowLogs { retention_days: DEFAULT_RETENTION_DAYS, traffic: FlowLogTraffic::All }
+    }
+}
+
+/// The traffic a flow log records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FlowLogTraffic {
+    #[default]
+    All,
+    Accept,
+    Reject,
+}
+
+/// The properties of a [`Vpc`]. Every field has a production-safe default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcProps {
+    /// The VPC's block, /16 to /28 (default `10.0.0.0/16`).
+    pub cidr: Ipv4Cidr,
+    /// Use the region's first `max_azs` availability zones (default 3, capped at what the
+    /// region has). Ignored when `availability_zones` is set.
+    pub max_azs: usize,
+    /// Explicit availability zones (`us-east-1a`, …), in order.
+    pub availability_zones: Vec<String>,
+    /// Default: one NAT gateway per zone.
+    pub nat_gateways: NatGateways,
+    /// Default: `Public` /24 and `Private` /19 (room for the pods of the VPC CNI).
+    pub subnets: Vec<SubnetConfig>,
+    /// Default: on, all traffic, one year. `None` turns flow logs off.
+    pub flow_logs: Option<FlowLogs>,
+    /// Default: the S3 gateway endpoint only.
+    pub endpoints: VpcEndpoints,
+    /// Remove every rule of the VPC's default security group (default: on), so nothing placed
+    /// in it by mistake can talk. See `docs/constructs/vpc.md` for how, without a Lambda.
+    pub restrict_default_security_group: bool,
+}
+
+impl Default for VpcProps {
+    fn default() -> Self {
+        VpcProps {
+            cidr: Ipv4Net::new(std::net::Ipv4Addr::new(10, 0, 0, 0), 16).unwrap_or_default().into(),
+            max_azs: 3,
+            availability_zones: Vec::new(),
+            nat_gateways: NatGateways::OnePerAz,
+            subnets: vec![SubnetConfig::public(24), SubnetConfig::private(19)],
+            flow_logs: Some(FlowLogs::default()),
+            endpoints: VpcEndpoints::default(),
+            restrict_default_security_group: true,
+        }
+    }
+}
+
+/// A subnet of a [`Vpc`].
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    tier: String,
+    kind: SubnetKind,
+    availability_zone: String,
+    cidr: Ipv4Net,
+    subnet_id: Attr<SubnetId>,
+    route_table_id: Attr<RouteTableId>,
+}
+
+impl Subnet {
+    pub fn subnet_id(&self) -> Attr<SubnetId> {
+        self.subnet_id.clone()
+    }
+
+    pub fn route_table_id(&self) -> Attr<RouteTableId> {
+        self.route_table_id.clone()
+    }
+
+    pub fn kind(&self) -> SubnetKind {
+        self.kind
+    }
+
+    /// The tier's name.
+    pub fn tier(&self) -> &str {
+        &self.tier
+    }
+
+    pub fn availability_zone(&self) -> &str {
+        &self.availability_zone
+    }
+
+    pub fn cidr(&self) -> Ipv4Net {
+        self.cidr
+    }
+}
+
+/// A subnet resource and its tags, kept so that clusters created later can add theirs.
+struct TaggedSubnet {
+    resource: Resource<ec2::Subnet>,
+    tags: Vec<(String, String)>,
+}
+
+/// A VPC with subnet tiers over several availability zones.
+///
+/// ```
+/// use stackwright_constructs::{NatGateways, Vpc, VpcProps};
+/// use stackwright_core::{Account, App, Region};
+///
+/// let app = App::new("demo");
+/// let network = app.environment("prod", Account::new("123456789012")?, Region::UsEast1).stack("network");
+/// let vpc = Vpc::new(&network, "Vpc", VpcProps {
+///     cidr: "10.0.0.0/16".parse()?,
+///     max_azs: 2,
+///     nat_gateways: NatGateways::OnePerAz,
+///     ..Default::default()
+/// })?;
+/// assert_eq!(vpc.availability_zones(), ["us-east-1a", "us-east-1b"]);
+/// assert_eq!(vpc.private_subnets()[0].cidr().to_string(), "10.0.0.0/19");
+/// app.synth()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Vpc {
+    node: Node,
+    region: Region,
+    cidr: Ipv4Net,
+    azs: Vec<String>,
+    vpc_id: Attr<VpcId>,
+    subnets: Vec<Subnet>,
+    tagged: RefCell<Vec<TaggedSubnet>>,
+    clusters: RefCell<Vec<String>>,
+}
+
+impl Vpc {
+    /// Adds a VPC below `scope` (inside a stack). Returns every problem of `props` at once.
+    pub fn new(scope: &impl Construct, id: &str, props: VpcProps) -> Result<Vpc> {
+        let stack = scope.node().require_stack("a Vpc")?;
+        let region = stack.region();
+        let mut problems = Problems::for_child(scope, id);
+        let azs = resolve_azs(&props, region, &mut problems);
+        let planned = plan(&props, &azs, &mut problems);
+        check_props(&props, &mut problems);
+        problems.finish()?;
+        let node = scope.node().add_child(id)?;
+        build(node, region, props, azs, planned)
+    }
+
+    pub fn vpc_id(&self) -> Attr<VpcId> {
+        self.vpc_id.clone()
+    }
+
+    pub fn cidr(&self) -> Ipv4Net {
+        self.cidr
+    }
+
+    pub fn region(&self) -> Region {
+        self.region
+    }
+
+    /// The availability zones, in order.
+    pub fn availability_zones(&self) -> &[String] {
+        &self.azs
+    }
+
+    /// Every subnet, tier by tier, zone by zone.
+    pub fn subnets(&self) -> &[Subnet] {
+        &self.subnets
+    }
+
+    /// The subnets of one kind.
+    pub fn subnets_of(&self, kind: SubnetKind) -> Vec<&Subnet> {
+        self.subnets.iter().filter(|s| s.kind == kind).collect()
+    }
+
+    pub fn public_subnets(&self) -> Vec<&Subnet> {
+        self.subnets_of(SubnetKind::Public)
+    }
+
+    pub fn private_subnets(&self) -> Vec<&Subnet> {
+        self.subnets_of(SubnetKind::PrivateWithEgress)
+    }
+
+    pub fn isolated_subnets(&self) -> Vec<&Subnet> {
+        self.subnets_of(SubnetKind::Isolated)
+    }
+
+    /// The ids of the subnets of one kind, as a list property value.
+    pub fn subnet_ids(&self, kind: SubnetKind) -> Val<Vec<String>> {
+        Val::<Vec<String>>::of(self.subnets_of(kind).iter().map(|s| s.subnet_id().into()))
+    }
+
+    /// Tags every subnet `kubernetes.io/cluster/<name>: shared`, so that Kubernetes
+    /// controllers know a cluster uses them. Called by `EksCluster`.
+    pub fn tag_for_cluster(&self, cluster_name: &str) -> Result<()> {
+        if self.clusters.borrow().iter().any(|c| c == cluster_name) {
+            return Ok(());
+        }
+        self.clusters.borrow_mut().push(cluster_name.to_string());
+        for subnet in self.tagged.borrow_mut().iter_mut() {
+            subnet.tags.push((format!("kubernetes.io/cluster/{cluster_name}"), "shared".into()));
+            subnet.resource.set_property("Tags", tags_value(&subnet.tags))?;
+        }
+        Ok(())
+    }
+}
+
+impl Construct for Vpc {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+/// `us-east-1b` as `${AWS::Region}b`: the same zone, written relative to the stack's region
+/// (the zone was checked against the region at synth).
+fn zone_in_region(region: Region, zone: &str) -> Val<String> {
+    let letter = zone.strip_prefix(region.as_str()).unwrap_or(zone);
+    Val::<String>::sub([Pseudo::Region.into(), letter.into()])
+}
+
+fn tags_value(tags: &[(String, String)]) -> Value {
+    Value::List(
+        tags.iter()
+            .map(|(k, v)| Value::map([("Key", Value::from(k.as_str())), ("Value", Value::from(v.as_str()))]))
+            .collect(),
+    )
+}
+
+fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned: Vec<Planned>) -> Result<Vpc> {
+    let app = node.app_name();
+    let name_tag = |n: &Node| Tag::new("Name", format!("{app}/{}", n.path()));
+    let vpc = Resource::new(
+        &node,
+        "Resource",
+        ec2::Vpc::new()
+            .with_cidr_block(props.cidr.to_string())
+            .with_enable_dns_hostnames(true)
+            .with_enable_dns_support(true)
+            .with_tags([name_tag(&node)]),
+    )?;
+    let vpc_id: Attr<VpcId> = vpc.vpc_id().cast_unchecked();
+    let has_public = props.subnets.iter().any(|t| t.kind == SubnetKind::Public);
+
+    let internet = if has_public {
+        let igw = Resource::new(&node, "InternetGateway", ec2::InternetGateway::new().with_tags([name_tag(&node)]))?;
+        let attachment = Resource::new(
+            &node,
+            "GatewayAttachment",
+            ec2::VpcGatewayAttachment::new(&vpc_id).with_internet_gateway_id(igw.internet_gateway_id()),
+        )?;
+        Some((igw, attachment))
+    } else {
+        None
+    };
+
+    // Subnets, numbered per tier in zone order: PublicSubnet1, PublicSubnet2, PrivateSubnet1, …
+    let mut subnets = Vec::new();
+    let mut tagged = Vec::new();
+    let mut nat_ids: Vec<Attr<String>> = Vec::new();
+    let mut private_routes: Vec<(Node, Attr<String>, usize)> = Vec::new();
+    for p in &planned {
+        let tier = &props.subnets[p.tier];
+        let sub_node = node.add_child(&format!("{}Subnet{}", tier.name, p.az + 1))?;
+        let mut tags = vec![
+            ("Name".to_string(), format!("{app}/{}", sub_node.path())),
+            ("stackwright:subnet-tier".to_string(), tier.name.clone()),
+            ("stackwright:subnet-type".to_string(), tier.kind.label().to_string()),
+        ];
+        match tier.kind {
+            SubnetKind::Public => tags.push(("kubernetes.io/role/elb".into(), "1".into())),
+            SubnetKind::PrivateWithEgress => tags.push(("kubernetes.io/role/internal-elb".into(), "1".into())),
+            SubnetKind::Isolated => {}
+        }
+        let subnet = Resource::new(
+            &sub_node,
+            "Resource",
+            ec2::Subnet::new(&vpc_id)
+                .with_availability_zone(zone_in_region(region, &azs[p.az]))
+                .with_cidr_block(p.cidr.to_string())
+                .with_map_public_ip_on_launch(false)
+                .with_tags(tags.iter().map(|(k, v)| Tag::new(k.as_str(), v.as_str()))),
+        )?;
+        let route_table =
+            Resource::new(&sub_node, "RouteTable", ec2::RouteTable::new(&vpc_id).with_tags([name_tag(&sub_node)]))?;
+        Resource::new(
+            &sub_node,
+            "RouteTableAssociation",
+            ec2::SubnetRouteTableAssociation::new(route_table.route_table_id(), subnet.subnet_id()),
+        )?;
+        match tier.kind {
+            SubnetKind::Public => {
+                if let Some((igw, attachment)) = &internet {
+                    let route = Resource::new(
+                        &sub_node,
+                        "DefaultRoute",
+                        ec2::Route::new(route_table.route_table_id())
+                            .with_destination_cidr_block("0.0.0.0/0")
+                            .with_gateway_id(igw.internet_gateway_id()),
+                    )?;
+                    route.node().add_dependency(attachment);
+                    let first_public_tier = props.subnets.iter().position(|t| t.kind == SubnetKind::Public);
+                    let wants_nat = match props.nat_gateways {
+                        NatGateways::OnePerAz => true,
+                        NatGateways::Single => p.az == 0,
+                        NatGateways::None => false,
+                    };
+                    if wants_nat && first_public_tier == Some(p.tier) {
+                        let eip = Resource::new(
+                            &sub_node,
+                            "Eip",
+                            ec2::Eip::new().with_domain("vpc").with_tags([name_tag(&sub_node)]),
+                        )?;
+                        let nat = Resource::new(
+                            &sub_node,
+                            "NatGateway",
+                            ec2::NatGateway::new()
+                                .with_allocation_id(eip.allocation_id())
+                                .with_subnet_id(subnet.subnet_id())
+                                .with_tags([name_tag(&sub_node)]),
+                        )?;
+                        nat.node().add_dependency(attachment);
+                        nat_ids.push(nat.nat_gateway_id());
+                    }
+                }
+            }
+            SubnetKind::PrivateWithEgress => {
+                private_routes.push((sub_node.clone(), route_table.route_table_id(), p.az));
+            }
+            SubnetKind::Isolated => {}
+        }
+        subnets.push(Subnet {
+            tier: tier.name.clone(),
+            kind: tier.kind,
+            availability_zone: azs[p.az].clone(),
+            cidr: p.cidr,
+            subnet_id: subnet.subnet_id().cast_unchecked(),
+            route_table_id: route_table.route_table_id().cast_unchecked(),
+        });
+        tagged.push(TaggedSubnet { resource: subnet, tags });
+    }
+    for (sub_node, route_table_id, az) in private_routes {
+        // One NAT per zone: the zone's own; a single NAT: the only one.
+        if let Some(nat) = nat_ids.get(az).or(nat_ids.first()) {
+            Resource::new(
+                &sub_node,
+                "DefaultRoute",
+                ec2::Route::new(route_table_id).with_destination_cidr_block("0.0.0.0/0").with_nat_gateway_id(nat),
+            )?;
+        }
+    }
+
+    let vpc_handle = Vpc {
+        node: node.clone(),
+        region,
+        cidr: props.cidr.net(),
+        azs,
+        vpc_id,
+        subnets,
+        tagged: RefCell::new(tagged),
+        clusters: RefCell::new(Vec::new()),
+    };
+    if let Some(flow_logs) = &props.flow_logs {
+        add_flow_logs(&vpc_handle, flow_logs)?;
+    }
+    add_endpoints(&vpc_handle, &props.endpoints)?;
+    if props.restrict_default_security_group {
+        default_security_group::restrict(&node, vpc.default_security_group().cast_unchecked())?;
+    }
+    Ok(vpc_handle)
+}
+
+fn add_flow_logs(vpc: &Vpc, flow_logs: &FlowLogs) -> Result<()> {
+    let scope = vpc.node.add_child("FlowLog")?;
+    let name = log_group_name(&["stackwright", &scope.app_name(), &vpc.node.path(), "flow-logs"]);
+    let key = encryption_key(
+        &scope,
+        "Key",
+        &format!("Encrypts the VPC flow logs of {}", vpc.node.path()),
+        vec![logs_may_encrypt(vpc.region.as_str(), &name)],
+    )?;
+    let group = encrypted_log_group(&scope, "LogGroup", &name, flow_logs.retention_days, key.arn())?;
+    let log_group_arn = |suffix: &str| arn::regional("logs", [format!("log-group:{name}{suffix}").into()]);
+    let trust = service_trust("vpc-flow-logs.amazonaws.com", &["sts:AssumeRole"])
+        .condition("StringEquals", "aws:SourceAccount", [Value::Pseudo(Pseudo::AccountId)])
+        .condition("ArnLike", "aws:SourceArn", [arn::regional("ec2", ["vpc-flow-log/*".into()])]);
+    let policy = PolicyDocument::new([
+        Statement::allow(
+            ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            [log_group_arn(":*"), log_group_arn(":log-stream:*")],
+        )
+        .sid("WriteFlowLogRecords"),
+        Statement::allow(["logs:DescribeLogGroups"], [arn::regional("logs", ["log-group:*".into()])])
+            .sid("FindTheLogGroup"),
+    ]);
+    let role = service_role(
+        &scope,
+        "Role",
+        RoleSpec::trusted_by(vec![trust], "Lets VPC Flow Logs write to its log group").inline(policy),
+    )?;
+    let traffic = match flow_logs.traffic {
+        FlowLogTraffic::All => "ALL",
+        FlowLogTraffic::Accept => "ACCEPT",
+        FlowLogTraffic::Reject => "REJECT",
+    };
+    Resource::new(
+        &scope,
+        "Resource",
+        ec2::FlowLog::new(&vpc.vpc_id, "VPC")
+            .with_traffic_type(traffic)
+            .with_log_group_name(group.reference())
+            .with_deliver_logs_permission_arn(role.arn())
+            .with_tags([Tag::new("Name", format!("{}/{}", scope.app_name(), scope.path()))]),
+    )?;
+    Ok(())
+}
+
+/// An egress rule that matches no packet: declaring it replaces the allow-all egress rule EC2
+/// adds to every new security group (ICMP type 252 code 86 to the broadcast address is never
+/// sent).
+pub(crate) fn no_egress() -> ec2::security_group::Egress {
+    ec2::security_group::Egress::new("icmp")
+        .with_cidr_ip("255.255.255.255/32")
+        .with_from_port(252)
+        .with_to_port(86)
+        .with_description("Disallow all egress")
+}

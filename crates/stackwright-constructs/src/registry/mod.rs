@@ -1,0 +1,8 @@
+//! Container registries: [`EcrRepo`], a private ECR repository that hands out typed
+//! [`ContainerImage`](crate::ContainerImage)s and grants pull and push.
+//!
+//! Imports only [`crate::workload`] (the image type), [`crate::iam`] and the crate's internals.
+
+mod ecr_repo;
+
+pub use ecr_repo::{EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, PULL_ACTIONS, PUSH_ACTIONS, TagMutability};

@@ -1,0 +1,30 @@
+//! What Kubernetes workloads need from the cluster they run on.
+
+use stackwright_core::{Arn, Attr, Construct, KubeCluster, Region, Result};
+
+use crate::iam::PolicyDocument;
+use crate::workload::version::KubernetesVersion;
+
+/// A cluster that workloads (`FlaskApp`, `Monitoring`, controllers) deploy to. `EksCluster`
+/// implements it; workloads take `&impl WorkloadCluster`, so that only a cluster can be passed.
+pub trait WorkloadCluster: Construct {
+    /// The Kubernetes objects of this cluster.
+    fn kube(&self) -> &KubeCluster;
+
+    /// The Kubernetes version the manifests must be valid for.
+    fn kubernetes_version(&self) -> KubernetesVersion;
+
+    /// The cluster's region.
+    fn region(&self) -> Region;
+
+    /// An IAM role that only the service account `namespace/service_account` can assume (IRSA),
+    /// with `policy` attached, created under `scope` with id `id`. Returns the role's ARN.
+    fn service_account_role(
+        &self,
+        scope: &dyn Construct,
+        id: &str,
+        namespace: &str,
+        service_account: &str,
+        policy: PolicyDocument,
+    ) -> Result<Attr<Arn>>;
+}

@@ -1,0 +1,158 @@
+//! [`FlaskApp`]: the preset for the Flask microservice of `examples/flask-app` — its props
+//! ([`props`]) and the Kubernetes objects it writes ([`objects`]).
+
+mod objects;
+mod props;
+
+pub use props::{
+    Autoscaling, Certificate, CustomMetric, Disruption, FlaskAppProps, IngressProps, LIVENESS_PATH, LogLevel,
+    METRICS_PATH, READINESS_PATH, SERVICE_PORT, SERVICE_UID, Scheme, ServiceType,
+};
+
+use stackwright_core::{Construct, Error, Node, Result};
+
+use super::cluster::WorkloadCluster;
+
+/// Seconds between a pod being told to stop and gunicorn receiving SIGTERM: the readiness
+/// probe fails at once (the drain file), and the load balancer stops sending new requests.
+pub const DRAIN_SECONDS: u32 = 10;
+/// The drain file `/readyz` watches (`READINESS_DRAIN_FILE`).
+pub const DRAIN_FILE: &str = "/tmp/drain";
+
+/// The Flask microservice of `examples/flask-app` on a [`WorkloadCluster`], with
+/// everything production needs around it.
+///
+/// One call writes: a namespace enforcing the Pod Security Standards `restricted` profile; a
+/// ServiceAccount (with an IRSA role when the app calls AWS) and a minimal Role; a ConfigMap; a
+/// Deployment (rolling update, spread over zones, probes on the service's real paths, requests
+/// and limits, non-root with a read-only root filesystem and no capabilities, `emptyDir` on
+/// `/tmp`, Prometheus scrape annotations, a drain before stop); a Service; an Ingress for the
+/// AWS Load Balancer Controller; an `autoscaling/v2` HPA; a PodDisruptionBudget; and
+/// NetworkPolicies (deny by default, allow from the load balancer and from Prometheus).
+///
+/// # Replicas and the HPA
+/// With autoscaling on (the default), the Deployment has **no `spec.replicas`**: the HPA owns
+/// the number of pods, with `replicas` (3 by default) as its minimum. The runtime applies
+/// manifests with server-side apply, so a field stackwright never sets is never reset by a
+/// redeploy — the size the HPA chose survives. (A new Deployment starts at Kubernetes' default
+/// of 1 pod and the HPA raises it to the minimum within one sync period, ~15 s.) Without
+/// autoscaling, `spec.replicas` is set to `replicas`.
+///
+/// ```
+/// use stackwright_constructs::{ContainerImage, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps, ImageReference, KubernetesVersion, NodeGroup, NodeGroupProps, Vpc, VpcProps};
+/// use stackwright_core::{Account, App, Region};
+///
+/// let app = App::new("demo");
+/// let prod = app.environment("prod", Account::new("123456789012")?, Region::EuWest1);
+/// let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps::default())?;
+/// let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
+/// NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
+/// let image = ContainerImage::public("registry.example.com/flask-app", ImageReference::Tag("1.0.0".into()));
+/// let web = FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image))?;
+/// assert_eq!(web.namespace(), "flask-app");
+/// app.synth()?;
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct FlaskApp {
+    node: Node,
+    /// Construct path of the cluster the app runs on.
+    cluster_path: String,
+    namespace: String,
+    name: String,
+    port: u16,
+    metrics_path: String,
+    load_balancer_name: Option<String>,
+    /// The HPA's name and maximum, when the app autoscales.
+    autoscaler: Option<(String, u32)>,
+}
+
+impl FlaskApp {
+    /// Adds the app to `cluster` with id `id` (also the default object name). Every problem
+    /// with `props` is reported at once, each with the construct path.
+    pub fn new(cluster: &impl WorkloadCluster, id: &str, props: FlaskAppProps) -> Result<FlaskApp> {
+        // Checked before anything is added: the app is added whole or not at all.
+        let path = format!("{}/{id}", cluster.node().path());
+        let name = props.name.clone().unwrap_or_else(|| id.to_string());
+        let problems = props.problems(&path, &name);
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems.into()));
+        }
+        let node = cluster.node().add_child(id)?;
+        let role_arn = match &props.aws_policy {
+            Some(policy) => Some(cluster.service_account_role(
+                &node,
+                "ServiceAccountRole",
+                &props.namespace,
+                &name,
+                policy.clone(),
+            )?),
+            None => None,
+        };
+        let load_balancer_name = props
+            .ingress
+            .as_ref()
+            .map(|i| i.load_balancer_name.clone().unwrap_or_else(|| default_lb_name(&cluster.kube().name(), &name)));
+        objects::add_all(cluster, &node, &name, &props, role_arn, load_balancer_name.as_deref())?;
+        Ok(FlaskApp {
+            node,
+            cluster_path: cluster.node().path(),
+            namespace: props.namespace.clone(),
+            autoscaler: props.autoscaling.as_ref().map(|a| (name.clone(), a.max_replicas)),
+            name,
+            port: props.port,
+            metrics_path: props.metrics_path.clone(),
+            load_balancer_name,
+        })
+    }
+
+    /// The namespace the app runs in.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The name of the app's Deployment, Service, Ingress and HPA.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The ALB's name (set on the Ingress), when the app has one.
+    pub fn load_balancer_name(&self) -> Option<&str> {
+        self.load_balancer_name.as_deref()
+    }
+
+    /// The port the app serves HTTP and its metrics on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The path Prometheus scrapes.
+    pub fn metrics_path(&self) -> &str {
+        &self.metrics_path
+    }
+
+    /// The construct path of the cluster the app runs on.
+    pub(crate) fn cluster_path(&self) -> &str {
+        &self.cluster_path
+    }
+
+    /// The HPA's name and maximum number of replicas, when the app autoscales.
+    pub(crate) fn autoscaler(&self) -> Option<(&str, u32)> {
+        self.autoscaler.as_ref().map(|(name, max)| (name.as_str(), *max))
+    }
+}
+
+impl Construct for FlaskApp {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+/// `<cluster>-<app>`, cut to the 32 characters an ALB name may have.
+fn default_lb_name(cluster: &str, app: &str) -> String {
+    let mut name: String = format!("{cluster}-{app}").chars().take(32).collect();
+    while name.ends_with('-') {
+        name.pop();
+    }
+    name
+}
