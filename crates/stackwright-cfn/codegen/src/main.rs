@@ -45,18 +45,7 @@ fn generate(crate_dir: &Path) -> Result<(), String> {
 
 fn check(crate_dir: &Path) -> Result<(), String> {
     let files = codegen::generate_from_dir(crate_dir)?;
-    let root = crate_dir.join(codegen::GENERATED_DIR);
-    let mut stale = Vec::new();
-    for (rel, text) in &files {
-        if std::fs::read_to_string(root.join(rel)).ok().as_deref() != Some(text.as_str()) {
-            stale.push(rel.clone());
-        }
-    }
-    for rel in codegen::list_rs_files(&root)? {
-        if !files.contains_key(&rel) {
-            stale.push(rel);
-        }
-    }
+    let stale = codegen::stale_files(crate_dir, &files)?;
     if stale.is_empty() {
         println!("{} generated files are up to date", files.len());
         Ok(())

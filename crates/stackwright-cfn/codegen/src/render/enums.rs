@@ -1,0 +1,39 @@
+//! The enums of string properties with `enum` values, which convert into `Val<String>`.
+
+use std::fmt::Write as _;
+
+use super::push_doc;
+use crate::model::EnumDef;
+
+/// An enum, its `as_str` and its conversion into `Val<String>`.
+pub(super) fn render_enum(out: &mut String, e: &EnumDef) {
+    push_doc(out, "", e.doc.as_deref());
+    if e.doc.is_some() {
+        out.push_str("///\n");
+    }
+    let _ = writeln!(
+        out,
+        "/// Converts into a `Val<String>`; a string works too, for values added after this was generated."
+    );
+    out.push_str("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\n");
+    let _ = writeln!(out, "pub enum {} {{", e.name);
+    for (variant, value) in &e.variants {
+        let _ = writeln!(out, "    /// `{}`", value.replace('`', "'"));
+        let _ = writeln!(out, "    {variant},");
+    }
+    out.push_str("}\n\n");
+    let _ = writeln!(
+        out,
+        "impl {} {{\n    /// The value as written in a template.\n    pub fn as_str(self) -> &'static str {{\n        match self {{",
+        e.name
+    );
+    for (variant, value) in &e.variants {
+        let _ = writeln!(out, "            {}::{variant} => {value:?},", e.name);
+    }
+    out.push_str("        }\n    }\n}\n\n");
+    let _ = writeln!(
+        out,
+        "impl From<{0}> for Val<String> {{\n    fn from(value: {0}) -> Self {{\n        Val::from(value.as_str())\n    }}\n}}",
+        e.name
+    );
+}
