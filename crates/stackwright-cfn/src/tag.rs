@@ -12,6 +12,8 @@ pub struct Tag {
 }
 
 impl Tag {
+    /// A tag with `key` and `value`, each a literal or a template value (`Attr`, parameter).
+    #[must_use]
     pub fn new(key: impl Into<Val<String>>, value: impl Into<Val<String>>) -> Self {
         Tag { key: key.into(), value: value.into() }
     }

@@ -142,5 +142,6 @@ mod tests {
         );
         assert_eq!(doc_text("  \n   indented code\n").unwrap(), "indented code");
         assert_eq!(doc_text("Todo: add description"), None);
+        assert_eq!(doc_text("An unpaired ` backtick and `code`").unwrap(), "An unpaired \\` backtick and \\`code\\`");
     }
 }

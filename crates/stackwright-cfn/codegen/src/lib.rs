@@ -15,7 +15,8 @@
 //! - `readOnlyProperties` are not fields: they become typed getters on `VpcAttributes`
 //!   (`Fn::GetAtt`), when they are strings, integers, booleans or lists of strings;
 //! - `createOnlyProperties` become `Vpc::REPLACES_ON_CHANGE` and a note on the field;
-//! - descriptions become doc comments (their first paragraph, escaped for rustdoc).
+//! - descriptions become doc comments (their first paragraph, escaped for rustdoc); an item
+//!   without one gets a sentence naming it in the schema, so that every public item is documented.
 //!
 //! The output is deterministic: the same schemas give the same bytes, which the drift test of
 //! `stackwright-cfn` checks.

@@ -131,7 +131,7 @@ impl<'s, 'a> Builder<'s, 'a> {
                 if is_tag(schema) {
                     return Ok(Some(Ty::Tag));
                 }
-                Ok(self.object_struct(&pascal_case(name), schema, path)?.map(Ty::Struct))
+                Ok(self.object_struct(name, schema, path)?.map(Ty::Struct))
             }
             Some("object") => self.resolve_map(schema, name, owner, path),
             _ => Ok(Some(Ty::Json)),
@@ -189,7 +189,7 @@ impl<'s, 'a> Builder<'s, 'a> {
         let name = self.unique_struct_name(&pascal_case(def_name));
         // Reserve first: the definition may refer to itself.
         self.def_structs.insert(def_name.to_string(), Some(name.clone()));
-        let built = self.build_struct(&name, def, path)?;
+        let built = self.build_struct(&name, def_name, def, path)?;
         if !built {
             self.def_structs.insert(def_name.to_string(), None);
             self.names.remove(&name);
@@ -198,10 +198,10 @@ impl<'s, 'a> Builder<'s, 'a> {
         Ok(Some(name))
     }
 
-    /// The struct of an inline object schema, named after its property.
-    fn object_struct(&mut self, hint: &str, schema: &J, path: &str) -> Result<Option<String>, String> {
-        let name = self.unique_struct_name(hint);
-        if self.build_struct(&name, schema, path)? {
+    /// The struct of an inline object schema, named after its property `property`.
+    fn object_struct(&mut self, property: &str, schema: &J, path: &str) -> Result<Option<String>, String> {
+        let name = self.unique_struct_name(&pascal_case(property));
+        if self.build_struct(&name, property, schema, path)? {
             Ok(Some(name))
         } else {
             self.names.remove(&name);
@@ -209,8 +209,9 @@ impl<'s, 'a> Builder<'s, 'a> {
         }
     }
 
-    /// Builds the struct `name` from an object schema; false when it has no writable field.
-    fn build_struct(&mut self, name: &str, schema: &J, path: &str) -> Result<bool, String> {
+    /// Builds the struct `name` from an object schema (the definition or property
+    /// `schema_name`); false when it has no writable field.
+    fn build_struct(&mut self, name: &str, schema_name: &str, schema: &J, path: &str) -> Result<bool, String> {
         let empty = Map::new();
         let properties = schema.get("properties").and_then(J::as_object).unwrap_or(&empty);
         let required = string_set(schema.get("required"));
@@ -218,7 +219,12 @@ impl<'s, 'a> Builder<'s, 'a> {
         if fields.is_empty() {
             return Ok(false);
         }
-        self.structs.push(StructDef { name: name.to_string(), doc: description(schema), fields });
+        self.structs.push(StructDef {
+            name: name.to_string(),
+            schema_name: schema_name.to_string(),
+            doc: description(schema),
+            fields,
+        });
         Ok(true)
     }
 
@@ -257,6 +263,7 @@ impl<'s, 'a> Builder<'s, 'a> {
                     self.names.insert(candidate.clone(), wanted);
                     self.enums.push(EnumDef {
                         name: candidate.clone(),
+                        property: name.to_string(),
                         doc: description(schema),
                         variants: variant_names(&values),
                     });

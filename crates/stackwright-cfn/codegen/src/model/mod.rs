@@ -62,6 +62,9 @@ pub(crate) struct Field {
 pub(crate) struct StructDef {
     /// The Rust type name.
     pub(crate) name: String,
+    /// What the schema calls it: the type (`AWS::EC2::VPC`), a definition, or the property
+    /// holding an inline object.
+    pub(crate) schema_name: String,
     /// The description, escaped for rustdoc.
     pub(crate) doc: Option<String>,
     /// The writable properties, in schema order (which is alphabetical in the registry).
@@ -73,6 +76,8 @@ pub(crate) struct StructDef {
 pub(crate) struct EnumDef {
     /// The Rust type name.
     pub(crate) name: String,
+    /// The property it was first made for (others with the same name and values share it).
+    pub(crate) property: String,
     /// The description, escaped for rustdoc.
     pub(crate) doc: Option<String>,
     /// (variant, value)
@@ -126,7 +131,8 @@ pub(crate) fn build_module(type_name: &str, schema: &J) -> Result<ResourceModule
     let mut builder = Builder::new(&schema, &name);
     let required = crate::schema::string_set(schema.raw.get("required"));
     let fields = builder.fields(schema.properties, &required, &name, "/properties")?;
-    let mut root = StructDef { name: name.clone(), doc: description(schema.raw), fields };
+    let mut root =
+        StructDef { name: name.clone(), schema_name: type_name.to_string(), doc: description(schema.raw), fields };
     let attributes = attributes::attributes(&schema);
     let replaces_on_change =
         schema.create_only.iter().filter_map(|p| p.strip_prefix("/properties/")).map(|p| p.replace('/', ".")).collect();

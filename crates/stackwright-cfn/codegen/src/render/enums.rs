@@ -3,14 +3,17 @@
 use std::fmt::Write as _;
 
 use super::push_doc;
-use crate::model::EnumDef;
+use crate::model::{EnumDef, ResourceModule};
 
-/// An enum, its `as_str` and its conversion into `Val<String>`.
-pub(super) fn render_enum(out: &mut String, e: &EnumDef) {
-    push_doc(out, "", e.doc.as_deref());
-    if e.doc.is_some() {
-        out.push_str("///\n");
+/// An enum of module `m`, its `as_str` and its conversion into `Val<String>`.
+pub(super) fn render_enum(out: &mut String, e: &EnumDef, m: &ResourceModule) {
+    match e.doc.as_deref() {
+        Some(d) => push_doc(out, "", Some(d)),
+        None => {
+            let _ = writeln!(out, "/// The values of `{}` in `{}`.", e.property, m.type_name);
+        }
     }
+    out.push_str("///\n");
     let _ = writeln!(
         out,
         "/// Converts into a `Val<String>`; a string works too, for values added after this was generated."

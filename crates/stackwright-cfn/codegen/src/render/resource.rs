@@ -32,16 +32,16 @@ pub(super) fn render_resource(m: &ResourceModule, version: &str) -> String {
 /// Everything after the imports.
 fn body(m: &ResourceModule) -> String {
     let mut body = String::new();
-    render_struct(&mut body, &m.root, Some(m));
+    render_struct(&mut body, &m.root, m, true);
     attributes(&mut body, m);
     resource_type_impl(&mut body, m);
     for s in &m.structs {
         body.push('\n');
-        render_struct(&mut body, s, None);
+        render_struct(&mut body, s, m, false);
     }
     for e in &m.enums {
         body.push('\n');
-        render_enum(&mut body, e);
+        render_enum(&mut body, e, m);
     }
     body
 }
@@ -66,7 +66,7 @@ fn attributes(body: &mut String, m: &ResourceModule) {
                 let _ = writeln!(body, "    /// `{}`: {d}", a.name);
             }
             None => {
-                let _ = writeln!(body, "    /// `{}`.", a.name);
+                let _ = writeln!(body, "    /// `{}`: the `Fn::GetAtt` attribute of `{}`.", a.name, m.type_name);
             }
         }
         let _ = writeln!(

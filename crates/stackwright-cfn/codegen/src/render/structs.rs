@@ -7,12 +7,12 @@ use super::push_doc;
 use super::types::{field_type, param};
 use crate::model::{Field, ResourceModule, StructDef, Ty};
 
-/// A struct with its `impl` and `ToValue`; `resource` is set for the resource struct itself.
-pub(super) fn render_struct(out: &mut String, s: &StructDef, resource: Option<&ResourceModule>) {
-    struct_docs(out, s, resource);
-    struct_definition(out, s);
+/// A struct of module `m` with its `impl` and `ToValue`; `root` for the resource struct itself.
+pub(super) fn render_struct(out: &mut String, s: &StructDef, m: &ResourceModule, root: bool) {
+    struct_docs(out, s, m, root);
+    struct_definition(out, s, m, root);
     let _ = writeln!(out, "impl {} {{", s.name);
-    if let Some(m) = resource {
+    if root {
         resource_constants(out, m);
     }
     constructor(out, s);
@@ -23,16 +23,18 @@ pub(super) fn render_struct(out: &mut String, s: &StructDef, resource: Option<&R
     to_value_impl(out, s);
 }
 
-/// The doc comment of a struct.
-fn struct_docs(out: &mut String, s: &StructDef, resource: Option<&ResourceModule>) {
-    match (&s.doc, resource) {
-        (Some(d), _) => push_doc(out, "", Some(d)),
-        (None, Some(m)) => {
+/// The doc comment of a struct: its description, or what it is in the schema.
+fn struct_docs(out: &mut String, s: &StructDef, m: &ResourceModule, root: bool) {
+    match &s.doc {
+        Some(d) => push_doc(out, "", Some(d)),
+        None if root => {
             let _ = writeln!(out, "/// `{}`.", m.type_name);
         }
-        (None, None) => {}
+        None => {
+            let _ = writeln!(out, "/// The `{}` property type of `{}`.", s.schema_name, m.type_name);
+        }
     }
-    if let Some(m) = resource {
+    if root {
         if s.doc.is_some() {
             out.push_str("///\n");
         }
@@ -45,7 +47,7 @@ fn struct_docs(out: &mut String, s: &StructDef, resource: Option<&ResourceModule
 }
 
 /// The struct item: its derives and documented fields.
-fn struct_definition(out: &mut String, s: &StructDef) {
+fn struct_definition(out: &mut String, s: &StructDef, m: &ResourceModule, root: bool) {
     let derive_default = s.fields.iter().all(|f| !f.required);
     let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq{})]", if derive_default { ", Default" } else { "" });
     let _ = writeln!(out, "pub struct {} {{", s.name);
@@ -53,22 +55,27 @@ fn struct_definition(out: &mut String, s: &StructDef) {
         if i > 0 {
             out.push('\n');
         }
-        push_doc(out, "    ", f.doc.as_deref());
-        if f.doc.is_some() {
-            out.push_str("    ///\n");
-        }
-        let mut note = format!("    /// `{}`", f.json);
-        if f.required {
-            note.push_str(", required");
-        }
-        if f.create_only {
-            note.push_str("; changing it replaces the resource");
-        }
-        note.push('.');
-        let _ = writeln!(out, "{note}");
+        let _ = writeln!(out, "{}", field_docs(f, s, m, root));
         let _ = writeln!(out, "    pub {}: {},", f.rust, field_type(f));
     }
     out.push_str("}\n\n");
+}
+
+/// The doc comment of a field: its description and a note with its CloudFormation name, or
+/// without a description, a sentence saying whose property it is.
+fn field_docs(f: &Field, s: &StructDef, m: &ResourceModule, root: bool) -> String {
+    let mut notes = String::new();
+    if f.required {
+        notes.push_str(", required");
+    }
+    if f.create_only {
+        notes.push_str("; changing it replaces the resource");
+    }
+    match &f.doc {
+        Some(d) => format!("    /// {d}\n    ///\n    /// `{}`{notes}.", f.json),
+        None if root => format!("    /// The `{}` property of `{}`{notes}.", f.json, m.type_name),
+        None => format!("    /// The `{}` property of `{}` in `{}`{notes}.", f.json, s.schema_name, m.type_name),
+    }
 }
 
 /// `TYPE_NAME` and `REPLACES_ON_CHANGE` of the resource struct.

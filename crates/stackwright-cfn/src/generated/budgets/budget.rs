@@ -12,13 +12,13 @@ use crate::props::{Props, get_att};
 /// The `AWS::Budgets::Budget` resource: add it to a stack with `Resource::new(&stack, "Id", Budget::new(…))`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Budget {
-    /// `Budget`, required.
+    /// The `Budget` property of `AWS::Budgets::Budget`, required.
     pub budget: BudgetData,
 
-    /// `NotificationsWithSubscribers`; changing it replaces the resource.
+    /// The `NotificationsWithSubscribers` property of `AWS::Budgets::Budget`; changing it replaces the resource.
     pub notifications_with_subscribers: Option<Vec<NotificationWithSubscribers>>,
 
-    /// `ResourceTags`.
+    /// The `ResourceTags` property of `AWS::Budgets::Budget`.
     pub resource_tags: Option<Vec<ResourceTag>>,
 }
 
@@ -71,7 +71,7 @@ impl BudgetAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Id"];
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::Budgets::Budget`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }
@@ -93,12 +93,13 @@ impl ResourceType for Budget {
     }
 }
 
+/// The `AutoAdjustData` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AutoAdjustData {
-    /// `AutoAdjustType`, required.
+    /// The `AutoAdjustType` property of `AutoAdjustData` in `AWS::Budgets::Budget`, required.
     pub auto_adjust_type: Val<String>,
 
-    /// `HistoricalOptions`.
+    /// The `HistoricalOptions` property of `AutoAdjustData` in `AWS::Budgets::Budget`.
     pub historical_options: Option<HistoricalOptions>,
 }
 
@@ -127,42 +128,43 @@ impl ToValue for AutoAdjustData {
     }
 }
 
+/// The `BudgetData` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BudgetData {
-    /// `AutoAdjustData`.
+    /// The `AutoAdjustData` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub auto_adjust_data: Option<AutoAdjustData>,
 
-    /// `BillingViewArn`.
+    /// The `BillingViewArn` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub billing_view_arn: Option<Val<String>>,
 
-    /// `BudgetLimit`.
+    /// The `BudgetLimit` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub budget_limit: Option<Spend>,
 
-    /// `BudgetName`; changing it replaces the resource.
+    /// The `BudgetName` property of `BudgetData` in `AWS::Budgets::Budget`; changing it replaces the resource.
     pub budget_name: Option<Val<String>>,
 
-    /// `BudgetType`, required.
+    /// The `BudgetType` property of `BudgetData` in `AWS::Budgets::Budget`, required.
     pub budget_type: Val<String>,
 
-    /// `CostFilters`.
+    /// The `CostFilters` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub cost_filters: Option<Value>,
 
-    /// `CostTypes`.
+    /// The `CostTypes` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub cost_types: Option<CostTypes>,
 
-    /// `FilterExpression`.
+    /// The `FilterExpression` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub filter_expression: Option<Expression>,
 
-    /// `Metrics`.
+    /// The `Metrics` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub metrics: Option<Val<Vec<String>>>,
 
-    /// `PlannedBudgetLimits`.
+    /// The `PlannedBudgetLimits` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub planned_budget_limits: Option<Value>,
 
-    /// `TimePeriod`.
+    /// The `TimePeriod` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub time_period: Option<TimePeriod>,
 
-    /// `TimeUnit`, required.
+    /// The `TimeUnit` property of `BudgetData` in `AWS::Budgets::Budget`, required.
     pub time_unit: Val<String>,
 }
 
@@ -265,15 +267,16 @@ impl ToValue for BudgetData {
     }
 }
 
+/// The `CostCategoryValues` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CostCategoryValues {
-    /// `Key`.
+    /// The `Key` property of `CostCategoryValues` in `AWS::Budgets::Budget`.
     pub key: Option<Val<String>>,
 
-    /// `MatchOptions`.
+    /// The `MatchOptions` property of `CostCategoryValues` in `AWS::Budgets::Budget`.
     pub match_options: Option<Val<Vec<String>>>,
 
-    /// `Values`.
+    /// The `Values` property of `CostCategoryValues` in `AWS::Budgets::Budget`.
     pub values: Option<Val<Vec<String>>>,
 }
 
@@ -312,39 +315,40 @@ impl ToValue for CostCategoryValues {
     }
 }
 
+/// The `CostTypes` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CostTypes {
-    /// `IncludeCredit`.
+    /// The `IncludeCredit` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_credit: Option<Val<bool>>,
 
-    /// `IncludeDiscount`.
+    /// The `IncludeDiscount` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_discount: Option<Val<bool>>,
 
-    /// `IncludeOtherSubscription`.
+    /// The `IncludeOtherSubscription` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_other_subscription: Option<Val<bool>>,
 
-    /// `IncludeRecurring`.
+    /// The `IncludeRecurring` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_recurring: Option<Val<bool>>,
 
-    /// `IncludeRefund`.
+    /// The `IncludeRefund` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_refund: Option<Val<bool>>,
 
-    /// `IncludeSubscription`.
+    /// The `IncludeSubscription` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_subscription: Option<Val<bool>>,
 
-    /// `IncludeSupport`.
+    /// The `IncludeSupport` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_support: Option<Val<bool>>,
 
-    /// `IncludeTax`.
+    /// The `IncludeTax` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_tax: Option<Val<bool>>,
 
-    /// `IncludeUpfront`.
+    /// The `IncludeUpfront` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_upfront: Option<Val<bool>>,
 
-    /// `UseAmortized`.
+    /// The `UseAmortized` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub use_amortized: Option<Val<bool>>,
 
-    /// `UseBlended`.
+    /// The `UseBlended` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub use_blended: Option<Val<bool>>,
 }
 
@@ -439,24 +443,25 @@ impl ToValue for CostTypes {
     }
 }
 
+/// The `Expression` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Expression {
-    /// `And`.
+    /// The `And` property of `Expression` in `AWS::Budgets::Budget`.
     pub and: Option<Vec<Expression>>,
 
-    /// `CostCategories`.
+    /// The `CostCategories` property of `Expression` in `AWS::Budgets::Budget`.
     pub cost_categories: Option<CostCategoryValues>,
 
-    /// `Dimensions`.
+    /// The `Dimensions` property of `Expression` in `AWS::Budgets::Budget`.
     pub dimensions: Option<ExpressionDimensionValues>,
 
-    /// `Not`.
+    /// The `Not` property of `Expression` in `AWS::Budgets::Budget`.
     pub not: Option<Box<Expression>>,
 
-    /// `Or`.
+    /// The `Or` property of `Expression` in `AWS::Budgets::Budget`.
     pub or: Option<Vec<Expression>>,
 
-    /// `Tags`.
+    /// The `Tags` property of `Expression` in `AWS::Budgets::Budget`.
     pub tags: Option<TagValues>,
 }
 
@@ -516,15 +521,16 @@ impl ToValue for Expression {
     }
 }
 
+/// The `ExpressionDimensionValues` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExpressionDimensionValues {
-    /// `Key`.
+    /// The `Key` property of `ExpressionDimensionValues` in `AWS::Budgets::Budget`.
     pub key: Option<Val<String>>,
 
-    /// `MatchOptions`.
+    /// The `MatchOptions` property of `ExpressionDimensionValues` in `AWS::Budgets::Budget`.
     pub match_options: Option<Val<Vec<String>>>,
 
-    /// `Values`.
+    /// The `Values` property of `ExpressionDimensionValues` in `AWS::Budgets::Budget`.
     pub values: Option<Val<Vec<String>>>,
 }
 
@@ -563,9 +569,10 @@ impl ToValue for ExpressionDimensionValues {
     }
 }
 
+/// The `HistoricalOptions` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoricalOptions {
-    /// `BudgetAdjustmentPeriod`, required.
+    /// The `BudgetAdjustmentPeriod` property of `HistoricalOptions` in `AWS::Budgets::Budget`, required.
     pub budget_adjustment_period: Val<i64>,
 }
 
@@ -586,18 +593,19 @@ impl ToValue for HistoricalOptions {
     }
 }
 
+/// The `Notification` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
-    /// `ComparisonOperator`, required.
+    /// The `ComparisonOperator` property of `Notification` in `AWS::Budgets::Budget`, required.
     pub comparison_operator: Val<String>,
 
-    /// `NotificationType`, required.
+    /// The `NotificationType` property of `Notification` in `AWS::Budgets::Budget`, required.
     pub notification_type: Val<String>,
 
-    /// `Threshold`, required.
+    /// The `Threshold` property of `Notification` in `AWS::Budgets::Budget`, required.
     pub threshold: Val<f64>,
 
-    /// `ThresholdType`.
+    /// The `ThresholdType` property of `Notification` in `AWS::Budgets::Budget`.
     pub threshold_type: Option<Val<String>>,
 }
 
@@ -630,12 +638,13 @@ impl ToValue for Notification {
     }
 }
 
+/// The `NotificationWithSubscribers` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotificationWithSubscribers {
-    /// `Notification`, required.
+    /// The `Notification` property of `NotificationWithSubscribers` in `AWS::Budgets::Budget`, required.
     pub notification: Notification,
 
-    /// `Subscribers`, required.
+    /// The `Subscribers` property of `NotificationWithSubscribers` in `AWS::Budgets::Budget`, required.
     pub subscribers: Vec<Subscriber>,
 }
 
@@ -658,12 +667,13 @@ impl ToValue for NotificationWithSubscribers {
     }
 }
 
+/// The `ResourceTag` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceTag {
-    /// `Key`, required.
+    /// The `Key` property of `ResourceTag` in `AWS::Budgets::Budget`, required.
     pub key: Val<String>,
 
-    /// `Value`.
+    /// The `Value` property of `ResourceTag` in `AWS::Budgets::Budget`.
     pub value: Option<Val<String>>,
 }
 
@@ -692,12 +702,13 @@ impl ToValue for ResourceTag {
     }
 }
 
+/// The `Spend` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spend {
-    /// `Amount`, required.
+    /// The `Amount` property of `Spend` in `AWS::Budgets::Budget`, required.
     pub amount: Val<f64>,
 
-    /// `Unit`, required.
+    /// The `Unit` property of `Spend` in `AWS::Budgets::Budget`, required.
     pub unit: Val<String>,
 }
 
@@ -720,12 +731,13 @@ impl ToValue for Spend {
     }
 }
 
+/// The `Subscriber` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subscriber {
-    /// `Address`, required.
+    /// The `Address` property of `Subscriber` in `AWS::Budgets::Budget`, required.
     pub address: Val<String>,
 
-    /// `SubscriptionType`, required.
+    /// The `SubscriptionType` property of `Subscriber` in `AWS::Budgets::Budget`, required.
     pub subscription_type: Val<String>,
 }
 
@@ -748,15 +760,16 @@ impl ToValue for Subscriber {
     }
 }
 
+/// The `TagValues` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagValues {
-    /// `Key`.
+    /// The `Key` property of `TagValues` in `AWS::Budgets::Budget`.
     pub key: Option<Val<String>>,
 
-    /// `MatchOptions`.
+    /// The `MatchOptions` property of `TagValues` in `AWS::Budgets::Budget`.
     pub match_options: Option<Val<Vec<String>>>,
 
-    /// `Values`.
+    /// The `Values` property of `TagValues` in `AWS::Budgets::Budget`.
     pub values: Option<Val<Vec<String>>>,
 }
 
@@ -795,12 +808,13 @@ impl ToValue for TagValues {
     }
 }
 
+/// The `TimePeriod` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimePeriod {
-    /// `End`.
+    /// The `End` property of `TimePeriod` in `AWS::Budgets::Budget`.
     pub end: Option<Val<String>>,
 
-    /// `Start`.
+    /// The `Start` property of `TimePeriod` in `AWS::Budgets::Budget`.
     pub start: Option<Val<String>>,
 }
 

@@ -12,7 +12,7 @@ use crate::props::{Props, get_att};
 /// The `AWS::CloudWatch::Alarm` resource: add it to a stack with `Resource::new(&stack, "Id", Alarm::new(…))`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Alarm {
-    /// `ActionConfiguration`.
+    /// The `ActionConfiguration` property of `AWS::CloudWatch::Alarm`.
     pub action_configuration: Option<ActionConfiguration>,
 
     /// Indicates whether actions should be executed during any changes to the alarm state. The default is TRUE.
@@ -365,7 +365,7 @@ impl AlarmAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::CloudWatch::Alarm`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
@@ -387,6 +387,7 @@ impl ResourceType for Alarm {
     }
 }
 
+/// The `ActionConfiguration` property type of `AWS::CloudWatch::Alarm`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionConfiguration {
     /// Whether the alarm's tags are included in its action notifications and state-change events.
@@ -470,6 +471,7 @@ impl ToValue for AlarmPromQlCriteria {
     }
 }
 
+/// The `AlarmTagsPropagation` property type of `AWS::CloudWatch::Alarm`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlarmTagsPropagation {
     /// Whether the alarm's tags are included in its action notifications and state-change events.

@@ -139,12 +139,12 @@ impl EipAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["AllocationId", "PublicIp"];
 
-    /// `AllocationId`.
+    /// `AllocationId`: the `Fn::GetAtt` attribute of `AWS::EC2::EIP`.
     pub fn allocation_id(&self) -> Attr<String> {
         get_att(self.node, "AllocationId")
     }
 
-    /// `PublicIp`.
+    /// `PublicIp`: the `Fn::GetAtt` attribute of `AWS::EC2::EIP`.
     pub fn public_ip(&self) -> Attr<String> {
         get_att(self.node, "PublicIp")
     }

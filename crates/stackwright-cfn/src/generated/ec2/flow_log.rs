@@ -22,7 +22,7 @@ pub struct FlowLog {
     /// `DeliverLogsPermissionArn`; changing it replaces the resource.
     pub deliver_logs_permission_arn: Option<Val<String>>,
 
-    /// `DestinationOptions`; changing it replaces the resource.
+    /// The `DestinationOptions` property of `AWS::EC2::FlowLog`; changing it replaces the resource.
     pub destination_options: Option<DestinationOptions>,
 
     /// Specifies the destination to which the flow log data is to be published. Flow log data can be published to a CloudWatch Logs log group, an Amazon S3 bucket, or a Kinesis Firehose stream. The value specified for this parameter depends on the value specified for LogDestinationType.
@@ -221,15 +221,16 @@ impl ResourceType for FlowLog {
     }
 }
 
+/// The `DestinationOptions` property type of `AWS::EC2::FlowLog`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DestinationOptions {
-    /// `FileFormat`, required.
+    /// The `FileFormat` property of `DestinationOptions` in `AWS::EC2::FlowLog`, required.
     pub file_format: Val<String>,
 
-    /// `HiveCompatiblePartitions`, required.
+    /// The `HiveCompatiblePartitions` property of `DestinationOptions` in `AWS::EC2::FlowLog`, required.
     pub hive_compatible_partitions: Val<bool>,
 
-    /// `PerHourPartition`, required.
+    /// The `PerHourPartition` property of `DestinationOptions` in `AWS::EC2::FlowLog`, required.
     pub per_hour_partition: Val<bool>,
 }
 
@@ -254,12 +255,13 @@ impl ToValue for DestinationOptions {
     }
 }
 
+/// The `TagFieldSpecification` property type of `AWS::EC2::FlowLog`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TagFieldSpecification {
-    /// `ResourceType`, required.
+    /// The `ResourceType` property of `TagFieldSpecification` in `AWS::EC2::FlowLog`, required.
     pub resource_type: Val<String>,
 
-    /// `TagKeys`, required.
+    /// The `TagKeys` property of `TagFieldSpecification` in `AWS::EC2::FlowLog`, required.
     pub tag_keys: Val<Vec<String>>,
 }
 
@@ -282,6 +284,8 @@ impl ToValue for TagFieldSpecification {
     }
 }
 
+/// The values of `FileFormat` in `AWS::EC2::FlowLog`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileFormat {
@@ -376,6 +380,8 @@ impl From<LogDestinationType> for Val<String> {
     }
 }
 
+/// The values of `ResourceType` in `AWS::EC2::FlowLog`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TagFieldSpecificationResourceType {

@@ -55,7 +55,7 @@ impl InternetGatewayAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["InternetGatewayId"];
 
-    /// `InternetGatewayId`.
+    /// `InternetGatewayId`: the `Fn::GetAtt` attribute of `AWS::EC2::InternetGateway`.
     pub fn internet_gateway_id(&self) -> Attr<String> {
         get_att(self.node, "InternetGatewayId")
     }

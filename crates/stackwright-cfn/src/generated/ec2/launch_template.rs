@@ -90,17 +90,17 @@ impl LaunchTemplateAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["DefaultVersionNumber", "LatestVersionNumber", "LaunchTemplateId"];
 
-    /// `DefaultVersionNumber`.
+    /// `DefaultVersionNumber`: the `Fn::GetAtt` attribute of `AWS::EC2::LaunchTemplate`.
     pub fn default_version_number(&self) -> Attr<String> {
         get_att(self.node, "DefaultVersionNumber")
     }
 
-    /// `LatestVersionNumber`.
+    /// `LatestVersionNumber`: the `Fn::GetAtt` attribute of `AWS::EC2::LaunchTemplate`.
     pub fn latest_version_number(&self) -> Attr<String> {
         get_att(self.node, "LatestVersionNumber")
     }
 
-    /// `LaunchTemplateId`.
+    /// `LaunchTemplateId`: the `Fn::GetAtt` attribute of `AWS::EC2::LaunchTemplate`.
     pub fn launch_template_id(&self) -> Attr<String> {
         get_att(self.node, "LaunchTemplateId")
     }
@@ -616,7 +616,7 @@ pub struct Ebs {
     /// `DeleteOnTermination`.
     pub delete_on_termination: Option<Val<bool>>,
 
-    /// `EbsCardIndex`.
+    /// The `EbsCardIndex` property of `Ebs` in `AWS::EC2::LaunchTemplate`.
     pub ebs_card_index: Option<Val<i64>>,
 
     /// Indicates whether the EBS volume is encrypted. Encrypted volumes can only be attached to instances that support Amazon EBS encryption. If you are creating a volume from a snapshot, you can't specify an encryption value.
@@ -2904,6 +2904,8 @@ impl ToValue for VCpuCount {
     }
 }
 
+/// The values of `AcceleratorManufacturers` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AcceleratorManufacturers {
@@ -2938,6 +2940,8 @@ impl From<AcceleratorManufacturers> for Val<String> {
     }
 }
 
+/// The values of `AcceleratorNames` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AcceleratorNames {
@@ -3014,6 +3018,8 @@ impl From<AcceleratorNames> for Val<String> {
     }
 }
 
+/// The values of `AcceleratorTypes` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AcceleratorTypes {
@@ -3219,6 +3225,8 @@ impl From<CapacityReservationPreference> for Val<String> {
     }
 }
 
+/// The values of `CpuManufacturers` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CpuManufacturers {
@@ -3358,6 +3366,8 @@ impl From<HttpTokens> for Val<String> {
     }
 }
 
+/// The values of `InstanceGenerations` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InstanceGenerations {
@@ -3854,6 +3864,8 @@ impl From<LocalStorage> for Val<String> {
     }
 }
 
+/// The values of `LocalStorageTypes` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LocalStorageTypes {

@@ -187,27 +187,27 @@ impl NatGatewayAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["AutoProvisionZones", "AutoScalingIps", "EniId", "NatGatewayId", "RouteTableId"];
 
-    /// `AutoProvisionZones`.
+    /// `AutoProvisionZones`: the `Fn::GetAtt` attribute of `AWS::EC2::NatGateway`.
     pub fn auto_provision_zones(&self) -> Attr<String> {
         get_att(self.node, "AutoProvisionZones")
     }
 
-    /// `AutoScalingIps`.
+    /// `AutoScalingIps`: the `Fn::GetAtt` attribute of `AWS::EC2::NatGateway`.
     pub fn auto_scaling_ips(&self) -> Attr<String> {
         get_att(self.node, "AutoScalingIps")
     }
 
-    /// `EniId`.
+    /// `EniId`: the `Fn::GetAtt` attribute of `AWS::EC2::NatGateway`.
     pub fn eni_id(&self) -> Attr<String> {
         get_att(self.node, "EniId")
     }
 
-    /// `NatGatewayId`.
+    /// `NatGatewayId`: the `Fn::GetAtt` attribute of `AWS::EC2::NatGateway`.
     pub fn nat_gateway_id(&self) -> Attr<String> {
         get_att(self.node, "NatGatewayId")
     }
 
-    /// `RouteTableId`.
+    /// `RouteTableId`: the `Fn::GetAtt` attribute of `AWS::EC2::NatGateway`.
     pub fn route_table_id(&self) -> Attr<String> {
         get_att(self.node, "RouteTableId")
     }

@@ -246,7 +246,7 @@ impl RouteAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["CidrBlock"];
 
-    /// `CidrBlock`.
+    /// `CidrBlock`: the `Fn::GetAtt` attribute of `AWS::EC2::Route`.
     pub fn cidr_block(&self) -> Attr<String> {
         get_att(self.node, "CidrBlock")
     }

@@ -64,7 +64,7 @@ impl RouteTableAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["RouteTableId"];
 
-    /// `RouteTableId`.
+    /// `RouteTableId`: the `Fn::GetAtt` attribute of `AWS::EC2::RouteTable`.
     pub fn route_table_id(&self) -> Attr<String> {
         get_att(self.node, "RouteTableId")
     }

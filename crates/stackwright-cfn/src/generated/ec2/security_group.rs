@@ -148,30 +148,31 @@ impl ResourceType for SecurityGroup {
     }
 }
 
+/// The `Egress` property type of `AWS::EC2::SecurityGroup`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Egress {
-    /// `CidrIp`.
+    /// The `CidrIp` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub cidr_ip: Option<Val<String>>,
 
-    /// `CidrIpv6`.
+    /// The `CidrIpv6` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub cidr_ipv6: Option<Val<String>>,
 
-    /// `Description`.
+    /// The `Description` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub description: Option<Val<String>>,
 
-    /// `DestinationPrefixListId`.
+    /// The `DestinationPrefixListId` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub destination_prefix_list_id: Option<Val<String>>,
 
-    /// `DestinationSecurityGroupId`.
+    /// The `DestinationSecurityGroupId` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub destination_security_group_id: Option<Val<String>>,
 
-    /// `FromPort`.
+    /// The `FromPort` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub from_port: Option<Val<i64>>,
 
-    /// `IpProtocol`, required.
+    /// The `IpProtocol` property of `Egress` in `AWS::EC2::SecurityGroup`, required.
     pub ip_protocol: Val<String>,
 
-    /// `ToPort`.
+    /// The `ToPort` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub to_port: Option<Val<i64>>,
 }
 
@@ -248,36 +249,37 @@ impl ToValue for Egress {
     }
 }
 
+/// The `Ingress` property type of `AWS::EC2::SecurityGroup`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ingress {
-    /// `CidrIp`.
+    /// The `CidrIp` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub cidr_ip: Option<Val<String>>,
 
-    /// `CidrIpv6`.
+    /// The `CidrIpv6` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub cidr_ipv6: Option<Val<String>>,
 
-    /// `Description`.
+    /// The `Description` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub description: Option<Val<String>>,
 
-    /// `FromPort`.
+    /// The `FromPort` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub from_port: Option<Val<i64>>,
 
-    /// `IpProtocol`, required.
+    /// The `IpProtocol` property of `Ingress` in `AWS::EC2::SecurityGroup`, required.
     pub ip_protocol: Val<String>,
 
-    /// `SourcePrefixListId`.
+    /// The `SourcePrefixListId` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub source_prefix_list_id: Option<Val<String>>,
 
-    /// `SourceSecurityGroupId`.
+    /// The `SourceSecurityGroupId` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub source_security_group_id: Option<Val<String>>,
 
-    /// `SourceSecurityGroupName`.
+    /// The `SourceSecurityGroupName` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub source_security_group_name: Option<Val<String>>,
 
-    /// `SourceSecurityGroupOwnerId`.
+    /// The `SourceSecurityGroupOwnerId` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub source_security_group_owner_id: Option<Val<String>>,
 
-    /// `ToPort`.
+    /// The `ToPort` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub to_port: Option<Val<i64>>,
 }
 

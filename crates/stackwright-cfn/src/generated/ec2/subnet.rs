@@ -274,12 +274,12 @@ impl SubnetAttributes {
         get_att(self.node, "CidrBlock")
     }
 
-    /// `Ipv6CidrBlocks`.
+    /// `Ipv6CidrBlocks`: the `Fn::GetAtt` attribute of `AWS::EC2::Subnet`.
     pub fn ipv6_cidr_blocks(&self) -> Attr<Vec<String>> {
         get_att(self.node, "Ipv6CidrBlocks")
     }
 
-    /// `NetworkAclAssociationId`.
+    /// `NetworkAclAssociationId`: the `Fn::GetAtt` attribute of `AWS::EC2::Subnet`.
     pub fn network_acl_association_id(&self) -> Attr<String> {
         get_att(self.node, "NetworkAclAssociationId")
     }
@@ -289,7 +289,7 @@ impl SubnetAttributes {
         get_att(self.node, "OutpostArn")
     }
 
-    /// `SubnetId`.
+    /// `SubnetId`: the `Fn::GetAtt` attribute of `AWS::EC2::Subnet`.
     pub fn subnet_id(&self) -> Attr<String> {
         get_att(self.node, "SubnetId")
     }
@@ -319,13 +319,13 @@ impl ResourceType for Subnet {
 /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries to the instances should be handled. For more information, see [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateDnsNameOptionsOnLaunch {
-    /// `EnableResourceNameDnsAAAARecord`.
+    /// The `EnableResourceNameDnsAAAARecord` property of `PrivateDnsNameOptionsOnLaunch` in `AWS::EC2::Subnet`.
     pub enable_resource_name_dns_aaaa_record: Option<Val<bool>>,
 
-    /// `EnableResourceNameDnsARecord`.
+    /// The `EnableResourceNameDnsARecord` property of `PrivateDnsNameOptionsOnLaunch` in `AWS::EC2::Subnet`.
     pub enable_resource_name_dns_a_record: Option<Val<bool>>,
 
-    /// `HostnameType`.
+    /// The `HostnameType` property of `PrivateDnsNameOptionsOnLaunch` in `AWS::EC2::Subnet`.
     pub hostname_type: Option<Val<String>>,
 }
 

@@ -144,27 +144,27 @@ impl VpcAttributes {
         get_att(self.node, "CidrBlock")
     }
 
-    /// `CidrBlockAssociations`.
+    /// `CidrBlockAssociations`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
     pub fn cidr_block_associations(&self) -> Attr<Vec<String>> {
         get_att(self.node, "CidrBlockAssociations")
     }
 
-    /// `DefaultNetworkAcl`.
+    /// `DefaultNetworkAcl`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
     pub fn default_network_acl(&self) -> Attr<String> {
         get_att(self.node, "DefaultNetworkAcl")
     }
 
-    /// `DefaultSecurityGroup`.
+    /// `DefaultSecurityGroup`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
     pub fn default_security_group(&self) -> Attr<String> {
         get_att(self.node, "DefaultSecurityGroup")
     }
 
-    /// `Ipv6CidrBlocks`.
+    /// `Ipv6CidrBlocks`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
     pub fn ipv6_cidr_blocks(&self) -> Attr<Vec<String>> {
         get_att(self.node, "Ipv6CidrBlocks")
     }
 
-    /// `VpcId`.
+    /// `VpcId`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
     pub fn vpc_id(&self) -> Attr<String> {
         get_att(self.node, "VpcId")
     }
@@ -289,16 +289,16 @@ impl ResourceType for Vpc {
 /// Describes the configuration and state of VPC encryption controls.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcEncryptionControl {
-    /// `EgressOnlyInternetGatewayExclusion`.
+    /// The `EgressOnlyInternetGatewayExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub egress_only_internet_gateway_exclusion: Option<Val<String>>,
 
-    /// `ElasticFileSystemExclusion`.
+    /// The `ElasticFileSystemExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub elastic_file_system_exclusion: Option<Val<String>>,
 
-    /// `InternetGatewayExclusion`.
+    /// The `InternetGatewayExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub internet_gateway_exclusion: Option<Val<String>>,
 
-    /// `LambdaExclusion`.
+    /// The `LambdaExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub lambda_exclusion: Option<Val<String>>,
 
     /// The encryption mode for the VPC Encryption Control configuration.
@@ -306,16 +306,16 @@ pub struct VpcEncryptionControl {
     /// `Mode`.
     pub mode: Option<Val<String>>,
 
-    /// `NatGatewayExclusion`.
+    /// The `NatGatewayExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub nat_gateway_exclusion: Option<Val<String>>,
 
-    /// `VirtualPrivateGatewayExclusion`.
+    /// The `VirtualPrivateGatewayExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub virtual_private_gateway_exclusion: Option<Val<String>>,
 
-    /// `VpcLatticeExclusion`.
+    /// The `VpcLatticeExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub vpc_lattice_exclusion: Option<Val<String>>,
 
-    /// `VpcPeeringExclusion`.
+    /// The `VpcPeeringExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub vpc_peering_exclusion: Option<Val<String>>,
 }
 
@@ -396,6 +396,8 @@ impl ToValue for VpcEncryptionControl {
     }
 }
 
+/// The values of `EgressOnlyInternetGatewayExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EgressOnlyInternetGatewayExclusion {
@@ -421,6 +423,8 @@ impl From<EgressOnlyInternetGatewayExclusion> for Val<String> {
     }
 }
 
+/// The values of `ElasticFileSystemExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ElasticFileSystemExclusion {
@@ -476,6 +480,8 @@ impl From<InstanceTenancy> for Val<String> {
     }
 }
 
+/// The values of `InternetGatewayExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InternetGatewayExclusion {
@@ -501,6 +507,8 @@ impl From<InternetGatewayExclusion> for Val<String> {
     }
 }
 
+/// The values of `LambdaExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LambdaExclusion {
@@ -553,6 +561,8 @@ impl From<Mode> for Val<String> {
     }
 }
 
+/// The values of `NatGatewayExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NatGatewayExclusion {
@@ -578,6 +588,8 @@ impl From<NatGatewayExclusion> for Val<String> {
     }
 }
 
+/// The values of `VirtualPrivateGatewayExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VirtualPrivateGatewayExclusion {
@@ -603,6 +615,8 @@ impl From<VirtualPrivateGatewayExclusion> for Val<String> {
     }
 }
 
+/// The values of `VpcLatticeExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VpcLatticeExclusion {
@@ -628,6 +642,8 @@ impl From<VpcLatticeExclusion> for Val<String> {
     }
 }
 
+/// The values of `VpcPeeringExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VpcPeeringExclusion {

@@ -220,22 +220,22 @@ impl VpcEndpointAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["CreationTimestamp", "DnsEntries", "Id", "NetworkInterfaceIds"];
 
-    /// `CreationTimestamp`.
+    /// `CreationTimestamp`: the `Fn::GetAtt` attribute of `AWS::EC2::VPCEndpoint`.
     pub fn creation_timestamp(&self) -> Attr<String> {
         get_att(self.node, "CreationTimestamp")
     }
 
-    /// `DnsEntries`.
+    /// `DnsEntries`: the `Fn::GetAtt` attribute of `AWS::EC2::VPCEndpoint`.
     pub fn dns_entries(&self) -> Attr<Vec<String>> {
         get_att(self.node, "DnsEntries")
     }
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::EC2::VPCEndpoint`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }
 
-    /// `NetworkInterfaceIds`.
+    /// `NetworkInterfaceIds`: the `Fn::GetAtt` attribute of `AWS::EC2::VPCEndpoint`.
     pub fn network_interface_ids(&self) -> Attr<Vec<String>> {
         get_att(self.node, "NetworkInterfaceIds")
     }

@@ -151,12 +151,12 @@ impl RepositoryAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn", "RepositoryUri"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::ECR::Repository`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
 
-    /// `RepositoryUri`.
+    /// `RepositoryUri`: the `Fn::GetAtt` attribute of `AWS::ECR::Repository`.
     pub fn repository_uri(&self) -> Attr<String> {
         get_att(self.node, "RepositoryUri")
     }

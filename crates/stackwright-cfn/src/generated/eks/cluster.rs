@@ -27,7 +27,7 @@ pub struct Cluster {
     /// `BootstrapSelfManagedAddons`; changing it replaces the resource.
     pub bootstrap_self_managed_addons: Option<Val<bool>>,
 
-    /// `ComputeConfig`.
+    /// The `ComputeConfig` property of `AWS::EKS::Cluster`.
     pub compute_config: Option<ComputeConfig>,
 
     /// Configuration for provisioned control plane scaling.
@@ -40,7 +40,7 @@ pub struct Cluster {
     /// `DeletionProtection`.
     pub deletion_protection: Option<Val<bool>>,
 
-    /// `EncryptionConfig`; changing it replaces the resource.
+    /// The `EncryptionConfig` property of `AWS::EKS::Cluster`; changing it replaces the resource.
     pub encryption_config: Option<Vec<EncryptionConfig>>,
 
     /// Force cluster version update
@@ -103,7 +103,7 @@ pub struct Cluster {
     /// `RollbackConfig`.
     pub rollback_config: Option<RollbackConfig>,
 
-    /// `StorageConfig`.
+    /// The `StorageConfig` property of `AWS::EKS::Cluster`.
     pub storage_config: Option<StorageConfig>,
 
     /// An array of key-value pairs to apply to this resource.
@@ -447,9 +447,10 @@ impl ToValue for AccessConfig {
     }
 }
 
+/// The `BlockStorage` property type of `AWS::EKS::Cluster`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockStorage {
-    /// `Enabled`.
+    /// The `Enabled` property of `BlockStorage` in `AWS::EKS::Cluster`.
     pub enabled: Option<Val<bool>>,
 }
 
@@ -504,15 +505,16 @@ impl ToValue for ClusterLogging {
     }
 }
 
+/// The `ComputeConfig` property type of `AWS::EKS::Cluster`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputeConfig {
-    /// `Enabled`.
+    /// The `Enabled` property of `ComputeConfig` in `AWS::EKS::Cluster`.
     pub enabled: Option<Val<bool>>,
 
-    /// `NodePools`.
+    /// The `NodePools` property of `ComputeConfig` in `AWS::EKS::Cluster`.
     pub node_pools: Option<Val<Vec<String>>>,
 
-    /// `NodeRoleArn`.
+    /// The `NodeRoleArn` property of `ComputeConfig` in `AWS::EKS::Cluster`.
     pub node_role_arn: Option<Val<String>>,
 }
 
@@ -623,9 +625,10 @@ impl ToValue for ControlPlaneScalingConfig {
     }
 }
 
+/// The `ElasticLoadBalancing` property type of `AWS::EKS::Cluster`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ElasticLoadBalancing {
-    /// `Enabled`.
+    /// The `Enabled` property of `ElasticLoadBalancing` in `AWS::EKS::Cluster`.
     pub enabled: Option<Val<bool>>,
 }
 
@@ -869,7 +872,7 @@ impl ToValue for KubeSchedulerConfig {
 /// The Kubernetes network configuration for the cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubernetesNetworkConfig {
-    /// `ElasticLoadBalancing`.
+    /// The `ElasticLoadBalancing` property of `KubernetesNetworkConfig` in `AWS::EKS::Cluster`.
     pub elastic_load_balancing: Option<ElasticLoadBalancing>,
 
     /// Ipv4 or Ipv6. You can only specify ipv6 for 1.21 and later clusters that use version 1.10.1 or later of the Amazon VPC CNI add-on
@@ -1110,6 +1113,7 @@ impl ToValue for PodGcControllerConfig {
     }
 }
 
+/// The `Provider` property type of `AWS::EKS::Cluster`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Provider {
     /// Amazon Resource Name (ARN) or alias of the KMS key. The KMS key must be symmetric, created in the same region as the cluster, and if the KMS key was created in a different account, the user must have access to the KMS key.
@@ -1480,9 +1484,10 @@ impl ToValue for ServiceNodePortRange {
     }
 }
 
+/// The `StorageConfig` property type of `AWS::EKS::Cluster`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageConfig {
-    /// `BlockStorage`.
+    /// The `BlockStorage` property of `StorageConfig` in `AWS::EKS::Cluster`.
     pub block_storage: Option<BlockStorage>,
 }
 

@@ -288,7 +288,7 @@ impl NodegroupAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn", "ClusterName", "Id", "NodegroupName"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::EKS::Nodegroup`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
@@ -298,7 +298,7 @@ impl NodegroupAttributes {
         get_att(self.node, "ClusterName")
     }
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::EKS::Nodegroup`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }
@@ -328,13 +328,13 @@ impl ResourceType for Nodegroup {
 /// An object representing a launch template specification for AWS EKS Nodegroup.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LaunchTemplateSpecification {
-    /// `Id`.
+    /// The `Id` property of `LaunchTemplateSpecification` in `AWS::EKS::Nodegroup`.
     pub id: Option<Val<String>>,
 
-    /// `Name`.
+    /// The `Name` property of `LaunchTemplateSpecification` in `AWS::EKS::Nodegroup`.
     pub name: Option<Val<String>>,
 
-    /// `Version`.
+    /// The `Version` property of `LaunchTemplateSpecification` in `AWS::EKS::Nodegroup`.
     pub version: Option<Val<String>>,
 }
 
@@ -532,10 +532,10 @@ impl ToValue for NodeRepairConfigOverrides {
 /// An object representing a remote access configuration specification for AWS EKS Nodegroup.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoteAccess {
-    /// `Ec2SshKey`, required.
+    /// The `Ec2SshKey` property of `RemoteAccess` in `AWS::EKS::Nodegroup`, required.
     pub ec2_ssh_key: Val<String>,
 
-    /// `SourceSecurityGroups`.
+    /// The `SourceSecurityGroups` property of `RemoteAccess` in `AWS::EKS::Nodegroup`.
     pub source_security_groups: Option<Val<Vec<String>>>,
 }
 
@@ -567,13 +567,13 @@ impl ToValue for RemoteAccess {
 /// An object representing a auto scaling group specification for AWS EKS Nodegroup.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScalingConfig {
-    /// `DesiredSize`.
+    /// The `DesiredSize` property of `ScalingConfig` in `AWS::EKS::Nodegroup`.
     pub desired_size: Option<Val<i64>>,
 
-    /// `MaxSize`.
+    /// The `MaxSize` property of `ScalingConfig` in `AWS::EKS::Nodegroup`.
     pub max_size: Option<Val<i64>>,
 
-    /// `MinSize`.
+    /// The `MinSize` property of `ScalingConfig` in `AWS::EKS::Nodegroup`.
     pub min_size: Option<Val<i64>>,
 }
 
@@ -615,13 +615,13 @@ impl ToValue for ScalingConfig {
 /// An object representing a Taint specification for AWS EKS Nodegroup.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Taint {
-    /// `Effect`.
+    /// The `Effect` property of `Taint` in `AWS::EKS::Nodegroup`.
     pub effect: Option<Val<String>>,
 
-    /// `Key`.
+    /// The `Key` property of `Taint` in `AWS::EKS::Nodegroup`.
     pub key: Option<Val<String>>,
 
-    /// `Value`.
+    /// The `Value` property of `Taint` in `AWS::EKS::Nodegroup`.
     pub value: Option<Val<String>>,
 }
 
@@ -915,6 +915,8 @@ impl From<CapacityType> for Val<String> {
     }
 }
 
+/// The values of `Effect` in `AWS::EKS::Nodegroup`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Effect {

@@ -77,7 +77,7 @@ impl InstanceProfileAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::IAM::InstanceProfile`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }

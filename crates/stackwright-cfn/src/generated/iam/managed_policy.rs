@@ -32,7 +32,7 @@ pub struct ManagedPolicy {
     /// `Path`; changing it replaces the resource.
     pub path: Option<Val<String>>,
 
-    /// `PolicyDocument`, required.
+    /// The `PolicyDocument` property of `AWS::IAM::ManagedPolicy`, required.
     pub policy_document: Value,
 
     /// The name (friendly name, not ARN) of the role to attach the policy to.
@@ -127,42 +127,42 @@ impl ManagedPolicyAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["AttachmentCount", "CreateDate", "DefaultVersionId", "IsAttachable", "PermissionsBoundaryUsageCount", "PolicyArn", "PolicyId", "UpdateDate"];
 
-    /// `AttachmentCount`.
+    /// `AttachmentCount`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn attachment_count(&self) -> Attr<i64> {
         get_att(self.node, "AttachmentCount")
     }
 
-    /// `CreateDate`.
+    /// `CreateDate`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn create_date(&self) -> Attr<String> {
         get_att(self.node, "CreateDate")
     }
 
-    /// `DefaultVersionId`.
+    /// `DefaultVersionId`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn default_version_id(&self) -> Attr<String> {
         get_att(self.node, "DefaultVersionId")
     }
 
-    /// `IsAttachable`.
+    /// `IsAttachable`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn is_attachable(&self) -> Attr<bool> {
         get_att(self.node, "IsAttachable")
     }
 
-    /// `PermissionsBoundaryUsageCount`.
+    /// `PermissionsBoundaryUsageCount`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn permissions_boundary_usage_count(&self) -> Attr<i64> {
         get_att(self.node, "PermissionsBoundaryUsageCount")
     }
 
-    /// `PolicyArn`.
+    /// `PolicyArn`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn policy_arn(&self) -> Attr<String> {
         get_att(self.node, "PolicyArn")
     }
 
-    /// `PolicyId`.
+    /// `PolicyId`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn policy_id(&self) -> Attr<String> {
         get_att(self.node, "PolicyId")
     }
 
-    /// `UpdateDate`.
+    /// `UpdateDate`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn update_date(&self) -> Attr<String> {
         get_att(self.node, "UpdateDate")
     }

@@ -12,16 +12,16 @@ use crate::props::{Props, get_att};
 /// The `AWS::IAM::OIDCProvider` resource: add it to a stack with `Resource::new(&stack, "Id", OidcProvider::new(…))`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OidcProvider {
-    /// `ClientIdList`.
+    /// The `ClientIdList` property of `AWS::IAM::OIDCProvider`.
     pub client_id_list: Option<Val<Vec<String>>>,
 
-    /// `Tags`.
+    /// The `Tags` property of `AWS::IAM::OIDCProvider`.
     pub tags: Option<Vec<crate::Tag>>,
 
-    /// `ThumbprintList`.
+    /// The `ThumbprintList` property of `AWS::IAM::OIDCProvider`.
     pub thumbprint_list: Option<Val<Vec<String>>>,
 
-    /// `Url`; changing it replaces the resource.
+    /// The `Url` property of `AWS::IAM::OIDCProvider`; changing it replaces the resource.
     pub url: Option<Val<String>>,
 }
 

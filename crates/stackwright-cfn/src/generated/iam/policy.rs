@@ -97,7 +97,7 @@ impl PolicyAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Id"];
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::IAM::Policy`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }

@@ -155,12 +155,12 @@ impl RoleAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn", "RoleId"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::IAM::Role`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
 
-    /// `RoleId`.
+    /// `RoleId`: the `Fn::GetAtt` attribute of `AWS::IAM::Role`.
     pub fn role_id(&self) -> Attr<String> {
         get_att(self.node, "RoleId")
     }

@@ -187,12 +187,12 @@ impl KeyAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn", "KeyId"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::KMS::Key`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
 
-    /// `KeyId`.
+    /// `KeyId`: the `Fn::GetAtt` attribute of `AWS::KMS::Key`.
     pub fn key_id(&self) -> Attr<String> {
         get_att(self.node, "KeyId")
     }

@@ -17,7 +17,7 @@ pub struct LogGroup {
     /// `BearerTokenAuthenticationEnabled`.
     pub bearer_token_authentication_enabled: Option<Val<bool>>,
 
-    /// `DataProtectionPolicy`.
+    /// The `DataProtectionPolicy` property of `AWS::Logs::LogGroup`.
     pub data_protection_policy: Option<Value>,
 
     /// Indicates whether deletion protection is enabled for this log group. When enabled, deletion protection blocks all deletion operations until it is explicitly disabled.
@@ -161,7 +161,7 @@ impl LogGroupAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::Logs::LogGroup`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }

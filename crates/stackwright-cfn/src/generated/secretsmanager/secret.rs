@@ -139,7 +139,7 @@ impl SecretAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Id"];
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::SecretsManager::Secret`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }

@@ -12,7 +12,7 @@ use crate::props::{Props, get_att};
 /// The `AWS::SNS::Topic` resource: add it to a stack with `Resource::new(&stack, "Id", Topic::new(…))`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Topic {
-    /// `ArchivePolicy`.
+    /// The `ArchivePolicy` property of `AWS::SNS::Topic`.
     pub archive_policy: Option<Value>,
 
     /// ``ContentBasedDeduplication`` enables deduplication of messages based on their content for FIFO topics. By default, this property is set to false. If you create a FIFO topic with ``ContentBasedDeduplication`` set to false, you must provide a ``MessageDeduplicationId`` for each ``Publish`` action. When set to true, SNS automatically generates a ``MessageDeduplicationId`` using a SHA-256 hash of the message body (excluding message attributes). You can optionally override this generated value by specifying a ``MessageDeduplicationId`` in the ``Publish`` action.
@@ -20,7 +20,7 @@ pub struct Topic {
     /// `ContentBasedDeduplication`.
     pub content_based_deduplication: Option<Val<bool>>,
 
-    /// `DataProtectionPolicy`.
+    /// The `DataProtectionPolicy` property of `AWS::SNS::Topic`.
     pub data_protection_policy: Option<Value>,
 
     /// The ``DeliveryStatusLogging`` configuration enables you to log the delivery status of messages sent from your Amazon SNS topic to subscribed endpoints with the following supported delivery protocols:
@@ -48,7 +48,7 @@ pub struct Topic {
     /// `KmsMasterKeyId`.
     pub kms_master_key_id: Option<Val<String>>,
 
-    /// `MaximumMessageSize`.
+    /// The `MaximumMessageSize` property of `AWS::SNS::Topic`.
     pub maximum_message_size: Option<Val<i64>>,
 
     /// The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. By default, ``SignatureVersion`` is set to ``1``.
@@ -205,7 +205,7 @@ impl TopicAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["TopicArn", "TopicName"];
 
-    /// `TopicArn`.
+    /// `TopicArn`: the `Fn::GetAtt` attribute of `AWS::SNS::Topic`.
     pub fn topic_arn(&self) -> Attr<String> {
         get_att(self.node, "TopicArn")
     }

@@ -14,7 +14,7 @@ use crate::props::{Props, get_att};
 /// The `AWS::SSM::Association` resource: add it to a stack with `Resource::new(&stack, "Id", Association::new(…))`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Association {
-    /// `ApplyOnlyAtCronInterval`.
+    /// The `ApplyOnlyAtCronInterval` property of `AWS::SSM::Association`.
     pub apply_only_at_cron_interval: Option<Val<bool>>,
 
     /// A role used by association to take actions on your behalf.
@@ -27,13 +27,13 @@ pub struct Association {
     /// `AssociationName`.
     pub association_name: Option<Val<String>>,
 
-    /// `AutomationTargetParameterName`.
+    /// The `AutomationTargetParameterName` property of `AWS::SSM::Association`.
     pub automation_target_parameter_name: Option<Val<String>>,
 
-    /// `CalendarNames`.
+    /// The `CalendarNames` property of `AWS::SSM::Association`.
     pub calendar_names: Option<Val<Vec<String>>>,
 
-    /// `ComplianceSeverity`.
+    /// The `ComplianceSeverity` property of `AWS::SSM::Association`.
     pub compliance_severity: Option<Val<String>>,
 
     /// The version of the SSM document to associate with the target.
@@ -46,10 +46,10 @@ pub struct Association {
     /// `InstanceId`; changing it replaces the resource.
     pub instance_id: Option<Val<String>>,
 
-    /// `MaxConcurrency`.
+    /// The `MaxConcurrency` property of `AWS::SSM::Association`.
     pub max_concurrency: Option<Val<String>>,
 
-    /// `MaxErrors`.
+    /// The `MaxErrors` property of `AWS::SSM::Association`.
     pub max_errors: Option<Val<String>>,
 
     /// The name of the SSM document.
@@ -57,7 +57,7 @@ pub struct Association {
     /// `Name`, required.
     pub name: Val<String>,
 
-    /// `OutputLocation`.
+    /// The `OutputLocation` property of `AWS::SSM::Association`.
     pub output_location: Option<InstanceAssociationOutputLocation>,
 
     /// Parameter values that the SSM document uses at runtime.
@@ -70,10 +70,10 @@ pub struct Association {
     /// `ScheduleExpression`.
     pub schedule_expression: Option<Val<String>>,
 
-    /// `ScheduleOffset`.
+    /// The `ScheduleOffset` property of `AWS::SSM::Association`.
     pub schedule_offset: Option<Val<i64>>,
 
-    /// `SyncCompliance`.
+    /// The `SyncCompliance` property of `AWS::SSM::Association`.
     pub sync_compliance: Option<Val<String>>,
 
     /// A key-value pair to associate with a resource.
@@ -86,7 +86,7 @@ pub struct Association {
     /// `Targets`.
     pub targets: Option<Vec<Target>>,
 
-    /// `WaitForSuccessTimeoutSeconds`.
+    /// The `WaitForSuccessTimeoutSeconds` property of `AWS::SSM::Association`.
     pub wait_for_success_timeout_seconds: Option<Val<i64>>,
 }
 
@@ -289,9 +289,10 @@ impl ResourceType for Association {
     }
 }
 
+/// The `InstanceAssociationOutputLocation` property type of `AWS::SSM::Association`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InstanceAssociationOutputLocation {
-    /// `S3Location`.
+    /// The `S3Location` property of `InstanceAssociationOutputLocation` in `AWS::SSM::Association`.
     pub s3_location: Option<S3OutputLocation>,
 }
 
@@ -316,15 +317,16 @@ impl ToValue for InstanceAssociationOutputLocation {
     }
 }
 
+/// The `S3OutputLocation` property type of `AWS::SSM::Association`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct S3OutputLocation {
-    /// `OutputS3BucketName`.
+    /// The `OutputS3BucketName` property of `S3OutputLocation` in `AWS::SSM::Association`.
     pub output_s3_bucket_name: Option<Val<String>>,
 
-    /// `OutputS3KeyPrefix`.
+    /// The `OutputS3KeyPrefix` property of `S3OutputLocation` in `AWS::SSM::Association`.
     pub output_s3_key_prefix: Option<Val<String>>,
 
-    /// `OutputS3Region`.
+    /// The `OutputS3Region` property of `S3OutputLocation` in `AWS::SSM::Association`.
     pub output_s3_region: Option<Val<String>>,
 }
 
@@ -363,12 +365,13 @@ impl ToValue for S3OutputLocation {
     }
 }
 
+/// The `Target` property type of `AWS::SSM::Association`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
-    /// `Key`, required.
+    /// The `Key` property of `Target` in `AWS::SSM::Association`, required.
     pub key: Val<String>,
 
-    /// `Values`, required.
+    /// The `Values` property of `Target` in `AWS::SSM::Association`, required.
     pub values: Val<Vec<String>>,
 }
 
@@ -391,6 +394,8 @@ impl ToValue for Target {
     }
 }
 
+/// The values of `ComplianceSeverity` in `AWS::SSM::Association`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ComplianceSeverity {
@@ -425,6 +430,8 @@ impl From<ComplianceSeverity> for Val<String> {
     }
 }
 
+/// The values of `SyncCompliance` in `AWS::SSM::Association`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SyncCompliance {

@@ -151,7 +151,7 @@ impl ParameterAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn", "Type", "Value"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::SSM::Parameter`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
