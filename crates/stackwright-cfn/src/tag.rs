@@ -1,13 +1,14 @@
-//! The common tag shape.
+//! The common tag shape, shared by every generated type whose schema has a `{Key, Value}` tag
+//! definition, so that one `Tag` works for all of them.
 
 use stackwright_core::{ToValue, Val, Value};
 
 /// A `{ "Key": …, "Value": … }` tag, the shape most resource types take in `Tags`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
-    /// `Key`.
+    /// `Key`: the tag's name.
     pub key: Val<String>,
-    /// `Value`.
+    /// `Value`: the tag's value.
     pub value: Val<String>,
 }
 

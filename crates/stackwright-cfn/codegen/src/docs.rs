@@ -93,6 +93,8 @@ fn escape_markdown(text: &str) -> String {
     out
 }
 
+/// Whether the backtick runs pair up (a run opens code, the next run of the same length closes
+/// it), so that code spans can be kept as they are.
 fn backtick_runs_balanced(chars: &[char]) -> bool {
     let mut i = 0;
     let mut open: Option<usize> = None;
@@ -112,6 +114,7 @@ fn backtick_runs_balanced(chars: &[char]) -> bool {
     open.is_none()
 }
 
+/// Whether `chars` starts with an `http://` or `https://` URL.
 fn starts_with_url(chars: &[char]) -> bool {
     let s: String = chars.iter().take(8).collect();
     s.starts_with("https://") || s.starts_with("http://")

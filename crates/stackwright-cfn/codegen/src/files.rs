@@ -51,6 +51,7 @@ pub fn write_generated(crate_dir: &Path, files: &BTreeMap<String, String>) -> Re
 ///
 /// A directory below `root` that cannot be read (a missing `root` has no files).
 pub fn list_rs_files(root: &Path) -> Result<Vec<String>, String> {
+    /// Appends the `.rs` files below `dir` to `out`, prefixed with `prefix`.
     fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), String> {
         let Ok(entries) = fs::read_dir(dir) else {
             return Ok(());

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use stackwright_cfn_codegen as codegen;
 
+/// Runs the command in the arguments; exits 1 with the message on failure.
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let crate_dir = codegen::cfn_crate_dir();
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
     }
 }
 
+/// Regenerates `src/generated/`, writing only the files that changed.
 fn generate(crate_dir: &Path) -> Result<(), String> {
     let files = codegen::generate_from_dir(crate_dir)?;
     let changed = codegen::write_generated(crate_dir, &files)?;
@@ -43,6 +45,7 @@ fn generate(crate_dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Fails when `src/generated/` differs from what the generator makes of the schemas.
 fn check(crate_dir: &Path) -> Result<(), String> {
     let files = codegen::generate_from_dir(crate_dir)?;
     let stale = codegen::stale_files(crate_dir, &files)?;
@@ -54,6 +57,7 @@ fn check(crate_dir: &Path) -> Result<(), String> {
     }
 }
 
+/// Copies the allowlisted schemas from the cfn-lint package in `dir` (or the installed one).
 fn import(crate_dir: &Path, dir: Option<PathBuf>) -> Result<(), String> {
     let dir = match dir {
         Some(d) => d,

@@ -103,7 +103,7 @@ fn constructor(out: &mut String, s: &StructDef) {
     let args = required.iter().map(|f| format!("`{}`", f.rust)).collect::<Vec<_>>().join(", ");
     let _ = writeln!(out, "    /// A `{}` with its required properties ({args}); the others are unset.", s.name);
     if required.len() > 7 {
-        out.push_str("    #[allow(clippy::too_many_arguments)]\n");
+        out.push_str("    #[expect(clippy::too_many_arguments, reason = \"one argument per required property\")]\n");
     }
     let params =
         required.iter().map(|f| format!("{}: {}", f.rust, param(&f.ty, &f.rust).0)).collect::<Vec<_>>().join(", ");
@@ -131,7 +131,7 @@ fn setter(out: &mut String, f: &Field) {
     let wrapped = if f.boxed { format!("Some(Box::new({conv}))") } else { format!("Some({conv})") };
     let _ = writeln!(
         out,
-        "\n    /// Sets `{}`.\n    pub fn {setter}(mut self, value: {param}) -> Self {{\n        self.{} = {wrapped};\n        self\n    }}",
+        "\n    /// Sets `{}`.\n    #[must_use]\n    pub fn {setter}(mut self, value: {param}) -> Self {{\n        self.{} = {wrapped};\n        self\n    }}",
         f.json, f.rust
     );
 }

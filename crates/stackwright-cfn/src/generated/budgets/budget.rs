@@ -38,12 +38,14 @@ impl Budget {
     }
 
     /// Sets `NotificationsWithSubscribers`.
+    #[must_use]
     pub fn with_notifications_with_subscribers(mut self, value: impl IntoIterator<Item = NotificationWithSubscribers>) -> Self {
         self.notifications_with_subscribers = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `ResourceTags`.
+    #[must_use]
     pub fn with_resource_tags(mut self, value: impl IntoIterator<Item = ResourceTag>) -> Self {
         self.resource_tags = Some(value.into_iter().collect());
         self
@@ -113,6 +115,7 @@ impl AutoAdjustData {
     }
 
     /// Sets `HistoricalOptions`.
+    #[must_use]
     pub fn with_historical_options(mut self, value: HistoricalOptions) -> Self {
         self.historical_options = Some(value);
         self
@@ -188,60 +191,70 @@ impl BudgetData {
     }
 
     /// Sets `AutoAdjustData`.
+    #[must_use]
     pub fn with_auto_adjust_data(mut self, value: AutoAdjustData) -> Self {
         self.auto_adjust_data = Some(value);
         self
     }
 
     /// Sets `BillingViewArn`.
+    #[must_use]
     pub fn with_billing_view_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.billing_view_arn = Some(value.into());
         self
     }
 
     /// Sets `BudgetLimit`.
+    #[must_use]
     pub fn with_budget_limit(mut self, value: Spend) -> Self {
         self.budget_limit = Some(value);
         self
     }
 
     /// Sets `BudgetName`.
+    #[must_use]
     pub fn with_budget_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.budget_name = Some(value.into());
         self
     }
 
     /// Sets `CostFilters`.
+    #[must_use]
     pub fn with_cost_filters(mut self, value: impl Into<Value>) -> Self {
         self.cost_filters = Some(value.into());
         self
     }
 
     /// Sets `CostTypes`.
+    #[must_use]
     pub fn with_cost_types(mut self, value: CostTypes) -> Self {
         self.cost_types = Some(value);
         self
     }
 
     /// Sets `FilterExpression`.
+    #[must_use]
     pub fn with_filter_expression(mut self, value: Expression) -> Self {
         self.filter_expression = Some(value);
         self
     }
 
     /// Sets `Metrics`.
+    #[must_use]
     pub fn with_metrics(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.metrics = Some(value.into());
         self
     }
 
     /// Sets `PlannedBudgetLimits`.
+    #[must_use]
     pub fn with_planned_budget_limits(mut self, value: impl Into<Value>) -> Self {
         self.planned_budget_limits = Some(value.into());
         self
     }
 
     /// Sets `TimePeriod`.
+    #[must_use]
     pub fn with_time_period(mut self, value: TimePeriod) -> Self {
         self.time_period = Some(value);
         self
@@ -287,18 +300,21 @@ impl CostCategoryValues {
     }
 
     /// Sets `Key`.
+    #[must_use]
     pub fn with_key(mut self, value: impl Into<Val<String>>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `MatchOptions`.
+    #[must_use]
     pub fn with_match_options(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.match_options = Some(value.into());
         self
     }
 
     /// Sets `Values`.
+    #[must_use]
     pub fn with_values(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.values = Some(value.into());
         self
@@ -359,66 +375,77 @@ impl CostTypes {
     }
 
     /// Sets `IncludeCredit`.
+    #[must_use]
     pub fn with_include_credit(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_credit = Some(value.into());
         self
     }
 
     /// Sets `IncludeDiscount`.
+    #[must_use]
     pub fn with_include_discount(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_discount = Some(value.into());
         self
     }
 
     /// Sets `IncludeOtherSubscription`.
+    #[must_use]
     pub fn with_include_other_subscription(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_other_subscription = Some(value.into());
         self
     }
 
     /// Sets `IncludeRecurring`.
+    #[must_use]
     pub fn with_include_recurring(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_recurring = Some(value.into());
         self
     }
 
     /// Sets `IncludeRefund`.
+    #[must_use]
     pub fn with_include_refund(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_refund = Some(value.into());
         self
     }
 
     /// Sets `IncludeSubscription`.
+    #[must_use]
     pub fn with_include_subscription(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_subscription = Some(value.into());
         self
     }
 
     /// Sets `IncludeSupport`.
+    #[must_use]
     pub fn with_include_support(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_support = Some(value.into());
         self
     }
 
     /// Sets `IncludeTax`.
+    #[must_use]
     pub fn with_include_tax(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_tax = Some(value.into());
         self
     }
 
     /// Sets `IncludeUpfront`.
+    #[must_use]
     pub fn with_include_upfront(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_upfront = Some(value.into());
         self
     }
 
     /// Sets `UseAmortized`.
+    #[must_use]
     pub fn with_use_amortized(mut self, value: impl Into<Val<bool>>) -> Self {
         self.use_amortized = Some(value.into());
         self
     }
 
     /// Sets `UseBlended`.
+    #[must_use]
     pub fn with_use_blended(mut self, value: impl Into<Val<bool>>) -> Self {
         self.use_blended = Some(value.into());
         self
@@ -472,36 +499,42 @@ impl Expression {
     }
 
     /// Sets `And`.
+    #[must_use]
     pub fn with_and(mut self, value: impl IntoIterator<Item = Expression>) -> Self {
         self.and = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `CostCategories`.
+    #[must_use]
     pub fn with_cost_categories(mut self, value: CostCategoryValues) -> Self {
         self.cost_categories = Some(value);
         self
     }
 
     /// Sets `Dimensions`.
+    #[must_use]
     pub fn with_dimensions(mut self, value: ExpressionDimensionValues) -> Self {
         self.dimensions = Some(value);
         self
     }
 
     /// Sets `Not`.
+    #[must_use]
     pub fn with_not(mut self, value: Expression) -> Self {
         self.not = Some(Box::new(value));
         self
     }
 
     /// Sets `Or`.
+    #[must_use]
     pub fn with_or(mut self, value: impl IntoIterator<Item = Expression>) -> Self {
         self.or = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: TagValues) -> Self {
         self.tags = Some(value);
         self
@@ -541,18 +574,21 @@ impl ExpressionDimensionValues {
     }
 
     /// Sets `Key`.
+    #[must_use]
     pub fn with_key(mut self, value: impl Into<Val<String>>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `MatchOptions`.
+    #[must_use]
     pub fn with_match_options(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.match_options = Some(value.into());
         self
     }
 
     /// Sets `Values`.
+    #[must_use]
     pub fn with_values(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.values = Some(value.into());
         self
@@ -621,6 +657,7 @@ impl Notification {
     }
 
     /// Sets `ThresholdType`.
+    #[must_use]
     pub fn with_threshold_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.threshold_type = Some(value.into());
         self
@@ -687,6 +724,7 @@ impl ResourceTag {
     }
 
     /// Sets `Value`.
+    #[must_use]
     pub fn with_value(mut self, value: impl Into<Val<String>>) -> Self {
         self.value = Some(value.into());
         self
@@ -780,18 +818,21 @@ impl TagValues {
     }
 
     /// Sets `Key`.
+    #[must_use]
     pub fn with_key(mut self, value: impl Into<Val<String>>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `MatchOptions`.
+    #[must_use]
     pub fn with_match_options(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.match_options = Some(value.into());
         self
     }
 
     /// Sets `Values`.
+    #[must_use]
     pub fn with_values(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.values = Some(value.into());
         self
@@ -825,12 +866,14 @@ impl TimePeriod {
     }
 
     /// Sets `End`.
+    #[must_use]
     pub fn with_end(mut self, value: impl Into<Val<String>>) -> Self {
         self.end = Some(value.into());
         self
     }
 
     /// Sets `Start`.
+    #[must_use]
     pub fn with_start(mut self, value: impl Into<Val<String>>) -> Self {
         self.start = Some(value.into());
         self

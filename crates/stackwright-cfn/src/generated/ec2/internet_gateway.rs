@@ -30,6 +30,7 @@ impl InternetGateway {
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self

@@ -62,30 +62,35 @@ impl SecurityGroup {
     }
 
     /// Sets `GroupName`.
+    #[must_use]
     pub fn with_group_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupEgress`.
+    #[must_use]
     pub fn with_security_group_egress(mut self, value: impl IntoIterator<Item = Egress>) -> Self {
         self.security_group_egress = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `SecurityGroupIngress`.
+    #[must_use]
     pub fn with_security_group_ingress(mut self, value: impl IntoIterator<Item = Ingress>) -> Self {
         self.security_group_ingress = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `VpcId`.
+    #[must_use]
     pub fn with_vpc_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -192,42 +197,49 @@ impl Egress {
     }
 
     /// Sets `CidrIp`.
+    #[must_use]
     pub fn with_cidr_ip(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ip = Some(value.into());
         self
     }
 
     /// Sets `CidrIpv6`.
+    #[must_use]
     pub fn with_cidr_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ipv6 = Some(value.into());
         self
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `DestinationPrefixListId`.
+    #[must_use]
     pub fn with_destination_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.destination_prefix_list_id = Some(value.into());
         self
     }
 
     /// Sets `DestinationSecurityGroupId`.
+    #[must_use]
     pub fn with_destination_security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.destination_security_group_id = Some(value.into());
         self
     }
 
     /// Sets `FromPort`.
+    #[must_use]
     pub fn with_from_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.from_port = Some(value.into());
         self
     }
 
     /// Sets `ToPort`.
+    #[must_use]
     pub fn with_to_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.to_port = Some(value.into());
         self
@@ -301,54 +313,63 @@ impl Ingress {
     }
 
     /// Sets `CidrIp`.
+    #[must_use]
     pub fn with_cidr_ip(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ip = Some(value.into());
         self
     }
 
     /// Sets `CidrIpv6`.
+    #[must_use]
     pub fn with_cidr_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ipv6 = Some(value.into());
         self
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `FromPort`.
+    #[must_use]
     pub fn with_from_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.from_port = Some(value.into());
         self
     }
 
     /// Sets `SourcePrefixListId`.
+    #[must_use]
     pub fn with_source_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_prefix_list_id = Some(value.into());
         self
     }
 
     /// Sets `SourceSecurityGroupId`.
+    #[must_use]
     pub fn with_source_security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_security_group_id = Some(value.into());
         self
     }
 
     /// Sets `SourceSecurityGroupName`.
+    #[must_use]
     pub fn with_source_security_group_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_security_group_name = Some(value.into());
         self
     }
 
     /// Sets `SourceSecurityGroupOwnerId`.
+    #[must_use]
     pub fn with_source_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_security_group_owner_id = Some(value.into());
         self
     }
 
     /// Sets `ToPort`.
+    #[must_use]
     pub fn with_to_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.to_port = Some(value.into());
         self

@@ -65,48 +65,56 @@ impl Vpc {
     }
 
     /// Sets `CidrBlock`.
+    #[must_use]
     pub fn with_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_block = Some(value.into());
         self
     }
 
     /// Sets `EnableDnsHostnames`.
+    #[must_use]
     pub fn with_enable_dns_hostnames(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enable_dns_hostnames = Some(value.into());
         self
     }
 
     /// Sets `EnableDnsSupport`.
+    #[must_use]
     pub fn with_enable_dns_support(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enable_dns_support = Some(value.into());
         self
     }
 
     /// Sets `InstanceTenancy`.
+    #[must_use]
     pub fn with_instance_tenancy(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_tenancy = Some(value.into());
         self
     }
 
     /// Sets `Ipv4IpamPoolId`.
+    #[must_use]
     pub fn with_ipv4_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.ipv4_ipam_pool_id = Some(value.into());
         self
     }
 
     /// Sets `Ipv4NetmaskLength`.
+    #[must_use]
     pub fn with_ipv4_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
         self.ipv4_netmask_length = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `VpcEncryptionControl`.
+    #[must_use]
     pub fn with_vpc_encryption_control(mut self, value: VpcEncryptionControl) -> Self {
         self.vpc_encryption_control = Some(value);
         self
@@ -326,54 +334,63 @@ impl VpcEncryptionControl {
     }
 
     /// Sets `EgressOnlyInternetGatewayExclusion`.
+    #[must_use]
     pub fn with_egress_only_internet_gateway_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.egress_only_internet_gateway_exclusion = Some(value.into());
         self
     }
 
     /// Sets `ElasticFileSystemExclusion`.
+    #[must_use]
     pub fn with_elastic_file_system_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.elastic_file_system_exclusion = Some(value.into());
         self
     }
 
     /// Sets `InternetGatewayExclusion`.
+    #[must_use]
     pub fn with_internet_gateway_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.internet_gateway_exclusion = Some(value.into());
         self
     }
 
     /// Sets `LambdaExclusion`.
+    #[must_use]
     pub fn with_lambda_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.lambda_exclusion = Some(value.into());
         self
     }
 
     /// Sets `Mode`.
+    #[must_use]
     pub fn with_mode(mut self, value: impl Into<Val<String>>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
     /// Sets `NatGatewayExclusion`.
+    #[must_use]
     pub fn with_nat_gateway_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.nat_gateway_exclusion = Some(value.into());
         self
     }
 
     /// Sets `VirtualPrivateGatewayExclusion`.
+    #[must_use]
     pub fn with_virtual_private_gateway_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.virtual_private_gateway_exclusion = Some(value.into());
         self
     }
 
     /// Sets `VpcLatticeExclusion`.
+    #[must_use]
     pub fn with_vpc_lattice_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpc_lattice_exclusion = Some(value.into());
         self
     }
 
     /// Sets `VpcPeeringExclusion`.
+    #[must_use]
     pub fn with_vpc_peering_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpc_peering_exclusion = Some(value.into());
         self
@@ -408,12 +425,15 @@ pub enum EgressOnlyInternetGatewayExclusion {
 }
 
 impl EgressOnlyInternetGatewayExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            EgressOnlyInternetGatewayExclusion::Enable => "enable",
-            EgressOnlyInternetGatewayExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -435,12 +455,15 @@ pub enum ElasticFileSystemExclusion {
 }
 
 impl ElasticFileSystemExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ElasticFileSystemExclusion::Enable => "enable",
-            ElasticFileSystemExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -464,13 +487,16 @@ pub enum InstanceTenancy {
 }
 
 impl InstanceTenancy {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "dedicated",
+        "default",
+        "host",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            InstanceTenancy::Dedicated => "dedicated",
-            InstanceTenancy::Default => "default",
-            InstanceTenancy::Host => "host",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -492,12 +518,15 @@ pub enum InternetGatewayExclusion {
 }
 
 impl InternetGatewayExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            InternetGatewayExclusion::Enable => "enable",
-            InternetGatewayExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -519,12 +548,15 @@ pub enum LambdaExclusion {
 }
 
 impl LambdaExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LambdaExclusion::Enable => "enable",
-            LambdaExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -546,12 +578,15 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "monitor",
+        "enforce",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Monitor => "monitor",
-            Mode::Enforce => "enforce",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -573,12 +608,15 @@ pub enum NatGatewayExclusion {
 }
 
 impl NatGatewayExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            NatGatewayExclusion::Enable => "enable",
-            NatGatewayExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -600,12 +638,15 @@ pub enum VirtualPrivateGatewayExclusion {
 }
 
 impl VirtualPrivateGatewayExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            VirtualPrivateGatewayExclusion::Enable => "enable",
-            VirtualPrivateGatewayExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -627,12 +668,15 @@ pub enum VpcLatticeExclusion {
 }
 
 impl VpcLatticeExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            VpcLatticeExclusion::Enable => "enable",
-            VpcLatticeExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -654,12 +698,15 @@ pub enum VpcPeeringExclusion {
 }
 
 impl VpcPeeringExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            VpcPeeringExclusion::Enable => "enable",
-            VpcPeeringExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

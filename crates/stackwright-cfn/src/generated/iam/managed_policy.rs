@@ -66,36 +66,42 @@ impl ManagedPolicy {
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `Groups`.
+    #[must_use]
     pub fn with_groups(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.groups = Some(value.into());
         self
     }
 
     /// Sets `ManagedPolicyName`.
+    #[must_use]
     pub fn with_managed_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.managed_policy_name = Some(value.into());
         self
     }
 
     /// Sets `Path`.
+    #[must_use]
     pub fn with_path(mut self, value: impl Into<Val<String>>) -> Self {
         self.path = Some(value.into());
         self
     }
 
     /// Sets `Roles`.
+    #[must_use]
     pub fn with_roles(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.roles = Some(value.into());
         self
     }
 
     /// Sets `Users`.
+    #[must_use]
     pub fn with_users(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.users = Some(value.into());
         self

@@ -37,24 +37,28 @@ impl OidcProvider {
     }
 
     /// Sets `ClientIdList`.
+    #[must_use]
     pub fn with_client_id_list(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.client_id_list = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `ThumbprintList`.
+    #[must_use]
     pub fn with_thumbprint_list(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.thumbprint_list = Some(value.into());
         self
     }
 
     /// Sets `Url`.
+    #[must_use]
     pub fn with_url(mut self, value: impl Into<Val<String>>) -> Self {
         self.url = Some(value.into());
         self

@@ -122,108 +122,126 @@ impl Association {
     }
 
     /// Sets `ApplyOnlyAtCronInterval`.
+    #[must_use]
     pub fn with_apply_only_at_cron_interval(mut self, value: impl Into<Val<bool>>) -> Self {
         self.apply_only_at_cron_interval = Some(value.into());
         self
     }
 
     /// Sets `AssociationDispatchAssumeRole`.
+    #[must_use]
     pub fn with_association_dispatch_assume_role(mut self, value: impl Into<Val<String>>) -> Self {
         self.association_dispatch_assume_role = Some(value.into());
         self
     }
 
     /// Sets `AssociationName`.
+    #[must_use]
     pub fn with_association_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.association_name = Some(value.into());
         self
     }
 
     /// Sets `AutomationTargetParameterName`.
+    #[must_use]
     pub fn with_automation_target_parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.automation_target_parameter_name = Some(value.into());
         self
     }
 
     /// Sets `CalendarNames`.
+    #[must_use]
     pub fn with_calendar_names(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.calendar_names = Some(value.into());
         self
     }
 
     /// Sets `ComplianceSeverity`.
+    #[must_use]
     pub fn with_compliance_severity(mut self, value: impl Into<Val<String>>) -> Self {
         self.compliance_severity = Some(value.into());
         self
     }
 
     /// Sets `DocumentVersion`.
+    #[must_use]
     pub fn with_document_version(mut self, value: impl Into<Val<String>>) -> Self {
         self.document_version = Some(value.into());
         self
     }
 
     /// Sets `InstanceId`.
+    #[must_use]
     pub fn with_instance_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `MaxConcurrency`.
+    #[must_use]
     pub fn with_max_concurrency(mut self, value: impl Into<Val<String>>) -> Self {
         self.max_concurrency = Some(value.into());
         self
     }
 
     /// Sets `MaxErrors`.
+    #[must_use]
     pub fn with_max_errors(mut self, value: impl Into<Val<String>>) -> Self {
         self.max_errors = Some(value.into());
         self
     }
 
     /// Sets `OutputLocation`.
+    #[must_use]
     pub fn with_output_location(mut self, value: InstanceAssociationOutputLocation) -> Self {
         self.output_location = Some(value);
         self
     }
 
     /// Sets `Parameters`.
+    #[must_use]
     pub fn with_parameters(mut self, value: impl IntoIterator<Item = (impl Into<String>, impl Into<Val<Vec<String>>>)>) -> Self {
         self.parameters = Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
 
     /// Sets `ScheduleExpression`.
+    #[must_use]
     pub fn with_schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
         self.schedule_expression = Some(value.into());
         self
     }
 
     /// Sets `ScheduleOffset`.
+    #[must_use]
     pub fn with_schedule_offset(mut self, value: impl Into<Val<i64>>) -> Self {
         self.schedule_offset = Some(value.into());
         self
     }
 
     /// Sets `SyncCompliance`.
+    #[must_use]
     pub fn with_sync_compliance(mut self, value: impl Into<Val<String>>) -> Self {
         self.sync_compliance = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Targets`.
+    #[must_use]
     pub fn with_targets(mut self, value: impl IntoIterator<Item = Target>) -> Self {
         self.targets = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `WaitForSuccessTimeoutSeconds`.
+    #[must_use]
     pub fn with_wait_for_success_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
         self.wait_for_success_timeout_seconds = Some(value.into());
         self
@@ -303,6 +321,7 @@ impl InstanceAssociationOutputLocation {
     }
 
     /// Sets `S3Location`.
+    #[must_use]
     pub fn with_s3_location(mut self, value: S3OutputLocation) -> Self {
         self.s3_location = Some(value);
         self
@@ -337,18 +356,21 @@ impl S3OutputLocation {
     }
 
     /// Sets `OutputS3BucketName`.
+    #[must_use]
     pub fn with_output_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.output_s3_bucket_name = Some(value.into());
         self
     }
 
     /// Sets `OutputS3KeyPrefix`.
+    #[must_use]
     pub fn with_output_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
         self.output_s3_key_prefix = Some(value.into());
         self
     }
 
     /// Sets `OutputS3Region`.
+    #[must_use]
     pub fn with_output_s3_region(mut self, value: impl Into<Val<String>>) -> Self {
         self.output_s3_region = Some(value.into());
         self
@@ -412,15 +434,18 @@ pub enum ComplianceSeverity {
 }
 
 impl ComplianceSeverity {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "CRITICAL",
+        "HIGH",
+        "MEDIUM",
+        "LOW",
+        "UNSPECIFIED",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ComplianceSeverity::Critical => "CRITICAL",
-            ComplianceSeverity::High => "HIGH",
-            ComplianceSeverity::Medium => "MEDIUM",
-            ComplianceSeverity::Low => "LOW",
-            ComplianceSeverity::Unspecified => "UNSPECIFIED",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -442,12 +467,15 @@ pub enum SyncCompliance {
 }
 
 impl SyncCompliance {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "AUTO",
+        "MANUAL",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            SyncCompliance::Auto => "AUTO",
-            SyncCompliance::Manual => "MANUAL",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
