@@ -10,7 +10,7 @@ use serde_json::Value as J;
 
 use crate::docs::doc_text;
 use crate::naming::{pascal_case, snake_case};
-use crate::schema::ResourceSchema;
+use crate::schema::{ResourceSchema, string_set};
 use builder::Builder;
 
 /// The Rust shape of a property.
@@ -129,7 +129,7 @@ pub(crate) fn build_module(type_name: &str, schema: &J) -> Result<ResourceModule
     let module = snake_case(parts[2]);
     let name = pascal_case(&module);
     let mut builder = Builder::new(&schema, &name);
-    let required = crate::schema::string_set(schema.raw.get("required"));
+    let required = string_set(schema.raw.get("required"));
     let fields = builder.fields(schema.properties, &required, &name, "/properties")?;
     let mut root =
         StructDef { name: name.clone(), schema_name: type_name.to_string(), doc: description(schema.raw), fields };
