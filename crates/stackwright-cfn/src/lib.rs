@@ -24,6 +24,10 @@
 //! # Ok::<(), stackwright_core::Error>(())
 //! ```
 //!
+//! Their documentation is the registry schema's: each type, property type, field, enum and
+//! attribute carries the first paragraph of its `description`, or a sentence naming it in the
+//! schema when there is none.
+//!
 //! Each type also has `TYPE_NAME` and `REPLACES_ON_CHANGE` (its `createOnlyProperties`); its
 //! module holds its property types (`ec2::vpc::VpcEncryptionControl`) and enums
 //! (`ec2::vpc::InstanceTenancy`, which convert into `Val<String>`).

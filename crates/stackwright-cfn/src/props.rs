@@ -1,13 +1,16 @@
-//! Helpers the generated code is built from.
+//! Helpers the generated code is built from: the property map builder every `ToValue` uses,
+//! and the typed `Fn::GetAtt` every attribute getter returns.
 
 use std::collections::BTreeMap;
 
 use stackwright_core::{Attr, NodeRef, ToValue, Value};
 
-/// Collects the properties of a resource or property type, leaving out unset ones.
+/// Collects the properties of a resource or property type, leaving out unset ones, in the order
+/// they are added (the generated code adds them by name, so templates are stable).
 pub(crate) struct Props(Vec<(&'static str, Value)>);
 
 impl Props {
+    /// An empty map with room for `n` properties (the type's property count).
     pub(crate) fn with_capacity(n: usize) -> Self {
         Props(Vec::with_capacity(n))
     }
@@ -35,6 +38,7 @@ impl Props {
         self
     }
 
+    /// The collected properties as a template map.
     pub(crate) fn build(self) -> Value {
         Value::map(self.0)
     }

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::json;
 use stackwright_cfn::{Tag, ec2, eks, iam, kms, logs};
-use stackwright_core::{Account, App, Construct, Pseudo, RawResource, Region, Resource, Val};
+use stackwright_core::{Account, App, Attr, Construct, Pseudo, RawResource, Region, Resource, Stack, Val};
 
 /// `Fn::Select` of availability zone `index` of the stack's region: cfn-lint warns about
 /// hard-coded zone names (W3010).
@@ -21,6 +21,7 @@ fn managed_policy(name: &str) -> Val<String> {
     Val::<String>::sub(["arn:".into(), Pseudo::Partition.into(), ":iam::aws:policy/".into(), name.into()])
 }
 
+/// A trust policy letting `service` assume the role.
 fn assume_role(service: &str) -> serde_json::Value {
     json!({
         "Version": "2012-10-17",
@@ -38,10 +39,16 @@ fn assume_role(service: &str) -> serde_json::Value {
 fn platform() -> stackwright_core::Result<App> {
     let app = App::new("lint");
     let env = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);
-    let network = env.stack("network");
+    let private_subnets = network(&env.stack("network"))?;
+    cluster(&env.stack("cluster"), &private_subnets)?;
+    Ok(app)
+}
 
+/// The VPC, its internet gateway and public route table, and two zones; returns the private
+/// subnets.
+fn network(network: &Stack) -> stackwright_core::Result<Vec<Resource<ec2::Subnet>>> {
     let vpc = Resource::new(
-        &network,
+        network,
         "Vpc",
         ec2::Vpc::new()
             .with_cidr_block("10.0.0.0/16")
@@ -49,79 +56,90 @@ fn platform() -> stackwright_core::Result<App> {
             .with_enable_dns_support(true)
             .with_tags([Tag::new("Name", "lint")]),
     )?;
-    let igw = Resource::new(&network, "InternetGateway", ec2::InternetGateway::new())?;
+    let igw = Resource::new(network, "InternetGateway", ec2::InternetGateway::new())?;
     let attachment = Resource::new(
-        &network,
+        network,
         "GatewayAttachment",
         ec2::VpcGatewayAttachment::new(vpc.vpc_id()).with_internet_gateway_id(igw.internet_gateway_id()),
     )?;
-    let public_routes = Resource::new(&network, "PublicRoutes", ec2::RouteTable::new(vpc.vpc_id()))?;
+    let public_routes = Resource::new(network, "PublicRoutes", ec2::RouteTable::new(vpc.vpc_id()))?;
     let default_route = Resource::new(
-        &network,
+        network,
         "PublicDefaultRoute",
         ec2::Route::new(public_routes.route_table_id())
             .with_destination_cidr_block("0.0.0.0/0")
             .with_gateway_id(igw.internet_gateway_id()),
     )?;
     default_route.node().add_dependency(&attachment);
+    (0..2u32).map(|i| zone(network, i, &vpc, &attachment, &public_routes)).collect()
+}
 
-    let mut private_subnets = Vec::new();
-    for i in 0..2u32 {
-        let n = i + 1;
-        let public = Resource::new(
-            &network,
-            &format!("PublicSubnet{n}"),
-            ec2::Subnet::new(vpc.vpc_id())
-                .with_availability_zone(az(i))
-                .with_cidr_block(format!("10.0.{}.0/20", i * 16))
-                .with_map_public_ip_on_launch(false)
-                .with_tags([Tag::new("kubernetes.io/role/elb", "1")]),
-        )?;
-        Resource::new(
-            &network,
-            &format!("PublicSubnet{n}Routes"),
-            ec2::SubnetRouteTableAssociation::new(public_routes.route_table_id(), public.subnet_id()),
-        )?;
-        let private = Resource::new(
-            &network,
-            &format!("PrivateSubnet{n}"),
-            ec2::Subnet::new(vpc.vpc_id())
-                .with_availability_zone(az(i))
-                .with_cidr_block(format!("10.0.{}.0/20", 128 + i * 16))
-                .with_tags([Tag::new("kubernetes.io/role/internal-elb", "1")]),
-        )?;
-        let eip = Resource::new(&network, &format!("NatIp{n}"), ec2::Eip::new().with_domain("vpc"))?;
-        eip.node().add_dependency(&attachment);
-        let nat = Resource::new(
-            &network,
-            &format!("Nat{n}"),
-            ec2::NatGateway::new().with_allocation_id(eip.allocation_id()).with_subnet_id(public.subnet_id()),
-        )?;
-        let routes = Resource::new(&network, &format!("PrivateRoutes{n}"), ec2::RouteTable::new(vpc.vpc_id()))?;
-        Resource::new(
-            &network,
-            &format!("PrivateDefaultRoute{n}"),
-            ec2::Route::new(routes.route_table_id())
-                .with_destination_cidr_block("0.0.0.0/0")
-                .with_nat_gateway_id(nat.reference()),
-        )?;
-        Resource::new(
-            &network,
-            &format!("PrivateSubnet{n}Routes"),
-            ec2::SubnetRouteTableAssociation::new(routes.route_table_id(), private.subnet_id()),
-        )?;
-        private_subnets.push(private);
-    }
+/// Zone `i`: a public subnet with a NAT gateway, and a private subnet routed through it, which
+/// is returned.
+fn zone(
+    network: &Stack,
+    i: u32,
+    vpc: &Resource<ec2::Vpc>,
+    attachment: &Resource<ec2::VpcGatewayAttachment>,
+    public_routes: &Resource<ec2::RouteTable>,
+) -> stackwright_core::Result<Resource<ec2::Subnet>> {
+    let n = i + 1;
+    let public = Resource::new(
+        network,
+        &format!("PublicSubnet{n}"),
+        ec2::Subnet::new(vpc.vpc_id())
+            .with_availability_zone(az(i))
+            .with_cidr_block(format!("10.0.{}.0/20", i * 16))
+            .with_map_public_ip_on_launch(false)
+            .with_tags([Tag::new("kubernetes.io/role/elb", "1")]),
+    )?;
+    Resource::new(
+        network,
+        &format!("PublicSubnet{n}Routes"),
+        ec2::SubnetRouteTableAssociation::new(public_routes.route_table_id(), public.subnet_id()),
+    )?;
+    let private = Resource::new(
+        network,
+        &format!("PrivateSubnet{n}"),
+        ec2::Subnet::new(vpc.vpc_id())
+            .with_availability_zone(az(i))
+            .with_cidr_block(format!("10.0.{}.0/20", 128 + i * 16))
+            .with_tags([Tag::new("kubernetes.io/role/internal-elb", "1")]),
+    )?;
+    let eip = Resource::new(network, &format!("NatIp{n}"), ec2::Eip::new().with_domain("vpc"))?;
+    eip.node().add_dependency(attachment);
+    let nat = Resource::new(
+        network,
+        &format!("Nat{n}"),
+        ec2::NatGateway::new().with_allocation_id(eip.allocation_id()).with_subnet_id(public.subnet_id()),
+    )?;
+    let routes = Resource::new(network, &format!("PrivateRoutes{n}"), ec2::RouteTable::new(vpc.vpc_id()))?;
+    Resource::new(
+        network,
+        &format!("PrivateDefaultRoute{n}"),
+        ec2::Route::new(routes.route_table_id())
+            .with_destination_cidr_block("0.0.0.0/0")
+            .with_nat_gateway_id(nat.reference()),
+    )?;
+    Resource::new(
+        network,
+        &format!("PrivateSubnet{n}Routes"),
+        ec2::SubnetRouteTableAssociation::new(routes.route_table_id(), private.subnet_id()),
+    )?;
+    Ok(private)
+}
 
-    let cluster_stack = env.stack("cluster");
+/// The roles, secrets key and log group, the EKS cluster in `private_subnets` and its node
+/// group.
+fn cluster(cluster_stack: &Stack, private_subnets: &[Resource<ec2::Subnet>]) -> stackwright_core::Result<()> {
     let cluster_role = Resource::new(
-        &cluster_stack,
+        cluster_stack,
         "ClusterRole",
         iam::Role::new(assume_role("eks.amazonaws.com"))
             .with_managed_policy_arns(vec![managed_policy("AmazonEKSClusterPolicy")]),
     )?;
     let node_role = Resource::new(
-        &cluster_stack,
+        cluster_stack,
         "NodeRole",
         iam::Role::new(assume_role("ec2.amazonaws.com")).with_managed_policy_arns(vec![
             managed_policy("AmazonEKSWorkerNodePolicy"),
@@ -130,7 +148,7 @@ fn platform() -> stackwright_core::Result<App> {
         ]),
     )?;
     let secrets_key = Resource::new(
-        &cluster_stack,
+        cluster_stack,
         "SecretsKey",
         kms::Key::new().with_description("EKS secrets encryption").with_enable_key_rotation(true).with_key_policy(
             json!({
@@ -146,40 +164,16 @@ fn platform() -> stackwright_core::Result<App> {
         ),
     )?;
     let log_group = Resource::new(
-        &cluster_stack,
+        cluster_stack,
         "ControlPlaneLogs",
         logs::LogGroup::new().with_log_group_name("/aws/eks/lint/cluster").with_retention_in_days(90),
     )?;
     let subnet_ids: Vec<_> = private_subnets.iter().map(|s| s.subnet_id()).collect();
-    let cluster = Resource::new(
-        &cluster_stack,
-        "Cluster",
-        eks::Cluster::new(
-            eks::cluster::ResourcesVpcConfig::new(subnet_ids.clone())
-                .with_endpoint_private_access(true)
-                .with_endpoint_public_access(false),
-            cluster_role.arn(),
-        )
-        .with_name("lint")
-        .with_version("1.33")
-        .with_access_config(
-            eks::cluster::AccessConfig::new()
-                .with_authentication_mode(eks::cluster::AuthenticationMode::Api)
-                .with_bootstrap_cluster_creator_admin_permissions(false),
-        )
-        .with_encryption_config([eks::cluster::EncryptionConfig::new()
-            .with_provider(eks::cluster::Provider::new().with_key_arn(secrets_key.arn()))
-            .with_resources(["secrets"])])
-        .with_logging(eks::cluster::Logging::new().with_cluster_logging(
-            eks::cluster::ClusterLogging::new().with_enabled_types([
-                eks::cluster::LoggingTypeConfig::new().with_type(eks::cluster::LoggingTypeConfigType::Api),
-                eks::cluster::LoggingTypeConfig::new().with_type(eks::cluster::LoggingTypeConfigType::Audit),
-            ]),
-        )),
-    )?;
+    let cluster =
+        Resource::new(cluster_stack, "Cluster", eks_cluster(subnet_ids.clone(), &cluster_role, &secrets_key))?;
     cluster.node().add_dependency(&log_group);
     Resource::new(
-        &cluster_stack,
+        cluster_stack,
         "GeneralNodes",
         eks::Nodegroup::new(cluster.reference(), node_role.arn(), subnet_ids)
             .with_ami_type(eks::nodegroup::AmiType::Al2023X8664Standard)
@@ -192,9 +186,41 @@ fn platform() -> stackwright_core::Result<App> {
             .with_labels([("workload", "general")]),
     )?;
     cluster_stack.add_output("ClusterEndpoint", cluster.endpoint(), Some("API server"));
-    Ok(app)
+    Ok(())
 }
 
+/// A private cluster with API authentication, envelope encryption of secrets and control plane
+/// logs.
+fn eks_cluster(
+    subnet_ids: Vec<Attr<String>>,
+    role: &Resource<iam::Role>,
+    secrets_key: &Resource<kms::Key>,
+) -> eks::Cluster {
+    eks::Cluster::new(
+        eks::cluster::ResourcesVpcConfig::new(subnet_ids)
+            .with_endpoint_private_access(true)
+            .with_endpoint_public_access(false),
+        role.arn(),
+    )
+    .with_name("lint")
+    .with_version("1.33")
+    .with_access_config(
+        eks::cluster::AccessConfig::new()
+            .with_authentication_mode(eks::cluster::AuthenticationMode::Api)
+            .with_bootstrap_cluster_creator_admin_permissions(false),
+    )
+    .with_encryption_config([eks::cluster::EncryptionConfig::new()
+        .with_provider(eks::cluster::Provider::new().with_key_arn(secrets_key.arn()))
+        .with_resources(["secrets"])])
+    .with_logging(eks::cluster::Logging::new().with_cluster_logging(
+        eks::cluster::ClusterLogging::new().with_enabled_types([
+            eks::cluster::LoggingTypeConfig::new().with_type(eks::cluster::LoggingTypeConfigType::Api),
+            eks::cluster::LoggingTypeConfig::new().with_type(eks::cluster::LoggingTypeConfigType::Audit),
+        ]),
+    ))
+}
+
+/// The cfn-lint executable `tools/install` put in the validators venv; panics when missing.
 fn cfn_lint() -> PathBuf {
     let repo_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let candidates: Vec<PathBuf> = std::env::var_os("STACKWRIGHT_VENV_VALIDATORS")

@@ -10,18 +10,7 @@ fn generated_code_is_up_to_date() {
     let crate_dir = stackwright_cfn_codegen::cfn_crate_dir();
     let files =
         stackwright_cfn_codegen::generate_from_dir(&crate_dir).unwrap_or_else(|e| panic!("the generator failed: {e}"));
-    let root = crate_dir.join(stackwright_cfn_codegen::GENERATED_DIR);
-    let mut stale = Vec::new();
-    for (rel, text) in &files {
-        if std::fs::read_to_string(root.join(rel)).ok().as_deref() != Some(text.as_str()) {
-            stale.push(rel.clone());
-        }
-    }
-    for rel in stackwright_cfn_codegen::list_rs_files(&root).unwrap() {
-        if !files.contains_key(&rel) {
-            stale.push(format!("{rel} (no longer generated)"));
-        }
-    }
+    let stale = stackwright_cfn_codegen::stale_files(&crate_dir, &files).unwrap();
     assert!(
         stale.is_empty(),
         "src/generated differs from the generator's output in: {}\nrun `cargo run -p stackwright-cfn-codegen` and commit the result",

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use stackwright_cfn_codegen as codegen;
 
+/// Runs the command in the arguments; exits 1 with the message on failure.
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let crate_dir = codegen::cfn_crate_dir();
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
     }
 }
 
+/// Regenerates `src/generated/`, writing only the files that changed.
 fn generate(crate_dir: &Path) -> Result<(), String> {
     let files = codegen::generate_from_dir(crate_dir)?;
     let changed = codegen::write_generated(crate_dir, &files)?;
@@ -43,20 +45,10 @@ fn generate(crate_dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Fails when `src/generated/` differs from what the generator makes of the schemas.
 fn check(crate_dir: &Path) -> Result<(), String> {
     let files = codegen::generate_from_dir(crate_dir)?;
-    let root = crate_dir.join(codegen::GENERATED_DIR);
-    let mut stale = Vec::new();
-    for (rel, text) in &files {
-        if std::fs::read_to_string(root.join(rel)).ok().as_deref() != Some(text.as_str()) {
-            stale.push(rel.clone());
-        }
-    }
-    for rel in codegen::list_rs_files(&root)? {
-        if !files.contains_key(&rel) {
-            stale.push(rel);
-        }
-    }
+    let stale = codegen::stale_files(crate_dir, &files)?;
     if stale.is_empty() {
         println!("{} generated files are up to date", files.len());
         Ok(())
@@ -65,6 +57,7 @@ fn check(crate_dir: &Path) -> Result<(), String> {
     }
 }
 
+/// Copies the allowlisted schemas from the cfn-lint package in `dir` (or the installed one).
 fn import(crate_dir: &Path, dir: Option<PathBuf>) -> Result<(), String> {
     let dir = match dir {
         Some(d) => d,

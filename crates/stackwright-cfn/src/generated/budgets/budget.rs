@@ -12,13 +12,13 @@ use crate::props::{Props, get_att};
 /// The `AWS::Budgets::Budget` resource: add it to a stack with `Resource::new(&stack, "Id", Budget::new(…))`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Budget {
-    /// `Budget`, required.
+    /// The `Budget` property of `AWS::Budgets::Budget`, required.
     pub budget: BudgetData,
 
-    /// `NotificationsWithSubscribers`; changing it replaces the resource.
+    /// The `NotificationsWithSubscribers` property of `AWS::Budgets::Budget`; changing it replaces the resource.
     pub notifications_with_subscribers: Option<Vec<NotificationWithSubscribers>>,
 
-    /// `ResourceTags`.
+    /// The `ResourceTags` property of `AWS::Budgets::Budget`.
     pub resource_tags: Option<Vec<ResourceTag>>,
 }
 
@@ -38,12 +38,14 @@ impl Budget {
     }
 
     /// Sets `NotificationsWithSubscribers`.
+    #[must_use]
     pub fn with_notifications_with_subscribers(mut self, value: impl IntoIterator<Item = NotificationWithSubscribers>) -> Self {
         self.notifications_with_subscribers = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `ResourceTags`.
+    #[must_use]
     pub fn with_resource_tags(mut self, value: impl IntoIterator<Item = ResourceTag>) -> Self {
         self.resource_tags = Some(value.into_iter().collect());
         self
@@ -71,7 +73,7 @@ impl BudgetAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Id"];
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::Budgets::Budget`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }
@@ -93,12 +95,13 @@ impl ResourceType for Budget {
     }
 }
 
+/// The `AutoAdjustData` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AutoAdjustData {
-    /// `AutoAdjustType`, required.
+    /// The `AutoAdjustType` property of `AutoAdjustData` in `AWS::Budgets::Budget`, required.
     pub auto_adjust_type: Val<String>,
 
-    /// `HistoricalOptions`.
+    /// The `HistoricalOptions` property of `AutoAdjustData` in `AWS::Budgets::Budget`.
     pub historical_options: Option<HistoricalOptions>,
 }
 
@@ -112,6 +115,7 @@ impl AutoAdjustData {
     }
 
     /// Sets `HistoricalOptions`.
+    #[must_use]
     pub fn with_historical_options(mut self, value: HistoricalOptions) -> Self {
         self.historical_options = Some(value);
         self
@@ -127,42 +131,43 @@ impl ToValue for AutoAdjustData {
     }
 }
 
+/// The `BudgetData` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BudgetData {
-    /// `AutoAdjustData`.
+    /// The `AutoAdjustData` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub auto_adjust_data: Option<AutoAdjustData>,
 
-    /// `BillingViewArn`.
+    /// The `BillingViewArn` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub billing_view_arn: Option<Val<String>>,
 
-    /// `BudgetLimit`.
+    /// The `BudgetLimit` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub budget_limit: Option<Spend>,
 
-    /// `BudgetName`; changing it replaces the resource.
+    /// The `BudgetName` property of `BudgetData` in `AWS::Budgets::Budget`; changing it replaces the resource.
     pub budget_name: Option<Val<String>>,
 
-    /// `BudgetType`, required.
+    /// The `BudgetType` property of `BudgetData` in `AWS::Budgets::Budget`, required.
     pub budget_type: Val<String>,
 
-    /// `CostFilters`.
+    /// The `CostFilters` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub cost_filters: Option<Value>,
 
-    /// `CostTypes`.
+    /// The `CostTypes` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub cost_types: Option<CostTypes>,
 
-    /// `FilterExpression`.
+    /// The `FilterExpression` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub filter_expression: Option<Expression>,
 
-    /// `Metrics`.
+    /// The `Metrics` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub metrics: Option<Val<Vec<String>>>,
 
-    /// `PlannedBudgetLimits`.
+    /// The `PlannedBudgetLimits` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub planned_budget_limits: Option<Value>,
 
-    /// `TimePeriod`.
+    /// The `TimePeriod` property of `BudgetData` in `AWS::Budgets::Budget`.
     pub time_period: Option<TimePeriod>,
 
-    /// `TimeUnit`, required.
+    /// The `TimeUnit` property of `BudgetData` in `AWS::Budgets::Budget`, required.
     pub time_unit: Val<String>,
 }
 
@@ -186,60 +191,70 @@ impl BudgetData {
     }
 
     /// Sets `AutoAdjustData`.
+    #[must_use]
     pub fn with_auto_adjust_data(mut self, value: AutoAdjustData) -> Self {
         self.auto_adjust_data = Some(value);
         self
     }
 
     /// Sets `BillingViewArn`.
+    #[must_use]
     pub fn with_billing_view_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.billing_view_arn = Some(value.into());
         self
     }
 
     /// Sets `BudgetLimit`.
+    #[must_use]
     pub fn with_budget_limit(mut self, value: Spend) -> Self {
         self.budget_limit = Some(value);
         self
     }
 
     /// Sets `BudgetName`.
+    #[must_use]
     pub fn with_budget_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.budget_name = Some(value.into());
         self
     }
 
     /// Sets `CostFilters`.
+    #[must_use]
     pub fn with_cost_filters(mut self, value: impl Into<Value>) -> Self {
         self.cost_filters = Some(value.into());
         self
     }
 
     /// Sets `CostTypes`.
+    #[must_use]
     pub fn with_cost_types(mut self, value: CostTypes) -> Self {
         self.cost_types = Some(value);
         self
     }
 
     /// Sets `FilterExpression`.
+    #[must_use]
     pub fn with_filter_expression(mut self, value: Expression) -> Self {
         self.filter_expression = Some(value);
         self
     }
 
     /// Sets `Metrics`.
+    #[must_use]
     pub fn with_metrics(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.metrics = Some(value.into());
         self
     }
 
     /// Sets `PlannedBudgetLimits`.
+    #[must_use]
     pub fn with_planned_budget_limits(mut self, value: impl Into<Value>) -> Self {
         self.planned_budget_limits = Some(value.into());
         self
     }
 
     /// Sets `TimePeriod`.
+    #[must_use]
     pub fn with_time_period(mut self, value: TimePeriod) -> Self {
         self.time_period = Some(value);
         self
@@ -265,15 +280,16 @@ impl ToValue for BudgetData {
     }
 }
 
+/// The `CostCategoryValues` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CostCategoryValues {
-    /// `Key`.
+    /// The `Key` property of `CostCategoryValues` in `AWS::Budgets::Budget`.
     pub key: Option<Val<String>>,
 
-    /// `MatchOptions`.
+    /// The `MatchOptions` property of `CostCategoryValues` in `AWS::Budgets::Budget`.
     pub match_options: Option<Val<Vec<String>>>,
 
-    /// `Values`.
+    /// The `Values` property of `CostCategoryValues` in `AWS::Budgets::Budget`.
     pub values: Option<Val<Vec<String>>>,
 }
 
@@ -284,18 +300,21 @@ impl CostCategoryValues {
     }
 
     /// Sets `Key`.
+    #[must_use]
     pub fn with_key(mut self, value: impl Into<Val<String>>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `MatchOptions`.
+    #[must_use]
     pub fn with_match_options(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.match_options = Some(value.into());
         self
     }
 
     /// Sets `Values`.
+    #[must_use]
     pub fn with_values(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.values = Some(value.into());
         self
@@ -312,39 +331,40 @@ impl ToValue for CostCategoryValues {
     }
 }
 
+/// The `CostTypes` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CostTypes {
-    /// `IncludeCredit`.
+    /// The `IncludeCredit` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_credit: Option<Val<bool>>,
 
-    /// `IncludeDiscount`.
+    /// The `IncludeDiscount` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_discount: Option<Val<bool>>,
 
-    /// `IncludeOtherSubscription`.
+    /// The `IncludeOtherSubscription` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_other_subscription: Option<Val<bool>>,
 
-    /// `IncludeRecurring`.
+    /// The `IncludeRecurring` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_recurring: Option<Val<bool>>,
 
-    /// `IncludeRefund`.
+    /// The `IncludeRefund` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_refund: Option<Val<bool>>,
 
-    /// `IncludeSubscription`.
+    /// The `IncludeSubscription` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_subscription: Option<Val<bool>>,
 
-    /// `IncludeSupport`.
+    /// The `IncludeSupport` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_support: Option<Val<bool>>,
 
-    /// `IncludeTax`.
+    /// The `IncludeTax` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_tax: Option<Val<bool>>,
 
-    /// `IncludeUpfront`.
+    /// The `IncludeUpfront` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub include_upfront: Option<Val<bool>>,
 
-    /// `UseAmortized`.
+    /// The `UseAmortized` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub use_amortized: Option<Val<bool>>,
 
-    /// `UseBlended`.
+    /// The `UseBlended` property of `CostTypes` in `AWS::Budgets::Budget`.
     pub use_blended: Option<Val<bool>>,
 }
 
@@ -355,66 +375,77 @@ impl CostTypes {
     }
 
     /// Sets `IncludeCredit`.
+    #[must_use]
     pub fn with_include_credit(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_credit = Some(value.into());
         self
     }
 
     /// Sets `IncludeDiscount`.
+    #[must_use]
     pub fn with_include_discount(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_discount = Some(value.into());
         self
     }
 
     /// Sets `IncludeOtherSubscription`.
+    #[must_use]
     pub fn with_include_other_subscription(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_other_subscription = Some(value.into());
         self
     }
 
     /// Sets `IncludeRecurring`.
+    #[must_use]
     pub fn with_include_recurring(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_recurring = Some(value.into());
         self
     }
 
     /// Sets `IncludeRefund`.
+    #[must_use]
     pub fn with_include_refund(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_refund = Some(value.into());
         self
     }
 
     /// Sets `IncludeSubscription`.
+    #[must_use]
     pub fn with_include_subscription(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_subscription = Some(value.into());
         self
     }
 
     /// Sets `IncludeSupport`.
+    #[must_use]
     pub fn with_include_support(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_support = Some(value.into());
         self
     }
 
     /// Sets `IncludeTax`.
+    #[must_use]
     pub fn with_include_tax(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_tax = Some(value.into());
         self
     }
 
     /// Sets `IncludeUpfront`.
+    #[must_use]
     pub fn with_include_upfront(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_upfront = Some(value.into());
         self
     }
 
     /// Sets `UseAmortized`.
+    #[must_use]
     pub fn with_use_amortized(mut self, value: impl Into<Val<bool>>) -> Self {
         self.use_amortized = Some(value.into());
         self
     }
 
     /// Sets `UseBlended`.
+    #[must_use]
     pub fn with_use_blended(mut self, value: impl Into<Val<bool>>) -> Self {
         self.use_blended = Some(value.into());
         self
@@ -439,24 +470,25 @@ impl ToValue for CostTypes {
     }
 }
 
+/// The `Expression` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Expression {
-    /// `And`.
+    /// The `And` property of `Expression` in `AWS::Budgets::Budget`.
     pub and: Option<Vec<Expression>>,
 
-    /// `CostCategories`.
+    /// The `CostCategories` property of `Expression` in `AWS::Budgets::Budget`.
     pub cost_categories: Option<CostCategoryValues>,
 
-    /// `Dimensions`.
+    /// The `Dimensions` property of `Expression` in `AWS::Budgets::Budget`.
     pub dimensions: Option<ExpressionDimensionValues>,
 
-    /// `Not`.
+    /// The `Not` property of `Expression` in `AWS::Budgets::Budget`.
     pub not: Option<Box<Expression>>,
 
-    /// `Or`.
+    /// The `Or` property of `Expression` in `AWS::Budgets::Budget`.
     pub or: Option<Vec<Expression>>,
 
-    /// `Tags`.
+    /// The `Tags` property of `Expression` in `AWS::Budgets::Budget`.
     pub tags: Option<TagValues>,
 }
 
@@ -467,36 +499,42 @@ impl Expression {
     }
 
     /// Sets `And`.
+    #[must_use]
     pub fn with_and(mut self, value: impl IntoIterator<Item = Expression>) -> Self {
         self.and = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `CostCategories`.
+    #[must_use]
     pub fn with_cost_categories(mut self, value: CostCategoryValues) -> Self {
         self.cost_categories = Some(value);
         self
     }
 
     /// Sets `Dimensions`.
+    #[must_use]
     pub fn with_dimensions(mut self, value: ExpressionDimensionValues) -> Self {
         self.dimensions = Some(value);
         self
     }
 
     /// Sets `Not`.
+    #[must_use]
     pub fn with_not(mut self, value: Expression) -> Self {
         self.not = Some(Box::new(value));
         self
     }
 
     /// Sets `Or`.
+    #[must_use]
     pub fn with_or(mut self, value: impl IntoIterator<Item = Expression>) -> Self {
         self.or = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: TagValues) -> Self {
         self.tags = Some(value);
         self
@@ -516,15 +554,16 @@ impl ToValue for Expression {
     }
 }
 
+/// The `ExpressionDimensionValues` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExpressionDimensionValues {
-    /// `Key`.
+    /// The `Key` property of `ExpressionDimensionValues` in `AWS::Budgets::Budget`.
     pub key: Option<Val<String>>,
 
-    /// `MatchOptions`.
+    /// The `MatchOptions` property of `ExpressionDimensionValues` in `AWS::Budgets::Budget`.
     pub match_options: Option<Val<Vec<String>>>,
 
-    /// `Values`.
+    /// The `Values` property of `ExpressionDimensionValues` in `AWS::Budgets::Budget`.
     pub values: Option<Val<Vec<String>>>,
 }
 
@@ -535,18 +574,21 @@ impl ExpressionDimensionValues {
     }
 
     /// Sets `Key`.
+    #[must_use]
     pub fn with_key(mut self, value: impl Into<Val<String>>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `MatchOptions`.
+    #[must_use]
     pub fn with_match_options(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.match_options = Some(value.into());
         self
     }
 
     /// Sets `Values`.
+    #[must_use]
     pub fn with_values(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.values = Some(value.into());
         self
@@ -563,9 +605,10 @@ impl ToValue for ExpressionDimensionValues {
     }
 }
 
+/// The `HistoricalOptions` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoricalOptions {
-    /// `BudgetAdjustmentPeriod`, required.
+    /// The `BudgetAdjustmentPeriod` property of `HistoricalOptions` in `AWS::Budgets::Budget`, required.
     pub budget_adjustment_period: Val<i64>,
 }
 
@@ -586,18 +629,19 @@ impl ToValue for HistoricalOptions {
     }
 }
 
+/// The `Notification` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
-    /// `ComparisonOperator`, required.
+    /// The `ComparisonOperator` property of `Notification` in `AWS::Budgets::Budget`, required.
     pub comparison_operator: Val<String>,
 
-    /// `NotificationType`, required.
+    /// The `NotificationType` property of `Notification` in `AWS::Budgets::Budget`, required.
     pub notification_type: Val<String>,
 
-    /// `Threshold`, required.
+    /// The `Threshold` property of `Notification` in `AWS::Budgets::Budget`, required.
     pub threshold: Val<f64>,
 
-    /// `ThresholdType`.
+    /// The `ThresholdType` property of `Notification` in `AWS::Budgets::Budget`.
     pub threshold_type: Option<Val<String>>,
 }
 
@@ -613,6 +657,7 @@ impl Notification {
     }
 
     /// Sets `ThresholdType`.
+    #[must_use]
     pub fn with_threshold_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.threshold_type = Some(value.into());
         self
@@ -630,12 +675,13 @@ impl ToValue for Notification {
     }
 }
 
+/// The `NotificationWithSubscribers` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotificationWithSubscribers {
-    /// `Notification`, required.
+    /// The `Notification` property of `NotificationWithSubscribers` in `AWS::Budgets::Budget`, required.
     pub notification: Notification,
 
-    /// `Subscribers`, required.
+    /// The `Subscribers` property of `NotificationWithSubscribers` in `AWS::Budgets::Budget`, required.
     pub subscribers: Vec<Subscriber>,
 }
 
@@ -658,12 +704,13 @@ impl ToValue for NotificationWithSubscribers {
     }
 }
 
+/// The `ResourceTag` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceTag {
-    /// `Key`, required.
+    /// The `Key` property of `ResourceTag` in `AWS::Budgets::Budget`, required.
     pub key: Val<String>,
 
-    /// `Value`.
+    /// The `Value` property of `ResourceTag` in `AWS::Budgets::Budget`.
     pub value: Option<Val<String>>,
 }
 
@@ -677,6 +724,7 @@ impl ResourceTag {
     }
 
     /// Sets `Value`.
+    #[must_use]
     pub fn with_value(mut self, value: impl Into<Val<String>>) -> Self {
         self.value = Some(value.into());
         self
@@ -692,12 +740,13 @@ impl ToValue for ResourceTag {
     }
 }
 
+/// The `Spend` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spend {
-    /// `Amount`, required.
+    /// The `Amount` property of `Spend` in `AWS::Budgets::Budget`, required.
     pub amount: Val<f64>,
 
-    /// `Unit`, required.
+    /// The `Unit` property of `Spend` in `AWS::Budgets::Budget`, required.
     pub unit: Val<String>,
 }
 
@@ -720,12 +769,13 @@ impl ToValue for Spend {
     }
 }
 
+/// The `Subscriber` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subscriber {
-    /// `Address`, required.
+    /// The `Address` property of `Subscriber` in `AWS::Budgets::Budget`, required.
     pub address: Val<String>,
 
-    /// `SubscriptionType`, required.
+    /// The `SubscriptionType` property of `Subscriber` in `AWS::Budgets::Budget`, required.
     pub subscription_type: Val<String>,
 }
 
@@ -748,15 +798,16 @@ impl ToValue for Subscriber {
     }
 }
 
+/// The `TagValues` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagValues {
-    /// `Key`.
+    /// The `Key` property of `TagValues` in `AWS::Budgets::Budget`.
     pub key: Option<Val<String>>,
 
-    /// `MatchOptions`.
+    /// The `MatchOptions` property of `TagValues` in `AWS::Budgets::Budget`.
     pub match_options: Option<Val<Vec<String>>>,
 
-    /// `Values`.
+    /// The `Values` property of `TagValues` in `AWS::Budgets::Budget`.
     pub values: Option<Val<Vec<String>>>,
 }
 
@@ -767,18 +818,21 @@ impl TagValues {
     }
 
     /// Sets `Key`.
+    #[must_use]
     pub fn with_key(mut self, value: impl Into<Val<String>>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `MatchOptions`.
+    #[must_use]
     pub fn with_match_options(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.match_options = Some(value.into());
         self
     }
 
     /// Sets `Values`.
+    #[must_use]
     pub fn with_values(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.values = Some(value.into());
         self
@@ -795,12 +849,13 @@ impl ToValue for TagValues {
     }
 }
 
+/// The `TimePeriod` property type of `AWS::Budgets::Budget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimePeriod {
-    /// `End`.
+    /// The `End` property of `TimePeriod` in `AWS::Budgets::Budget`.
     pub end: Option<Val<String>>,
 
-    /// `Start`.
+    /// The `Start` property of `TimePeriod` in `AWS::Budgets::Budget`.
     pub start: Option<Val<String>>,
 }
 
@@ -811,12 +866,14 @@ impl TimePeriod {
     }
 
     /// Sets `End`.
+    #[must_use]
     pub fn with_end(mut self, value: impl Into<Val<String>>) -> Self {
         self.end = Some(value.into());
         self
     }
 
     /// Sets `Start`.
+    #[must_use]
     pub fn with_start(mut self, value: impl Into<Val<String>>) -> Self {
         self.start = Some(value.into());
         self

@@ -12,7 +12,7 @@ use crate::props::{Props, get_att};
 /// The `AWS::CloudWatch::Alarm` resource: add it to a stack with `Resource::new(&stack, "Id", Alarm::new(…))`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Alarm {
-    /// `ActionConfiguration`.
+    /// The `ActionConfiguration` property of `AWS::CloudWatch::Alarm`.
     pub action_configuration: Option<ActionConfiguration>,
 
     /// Indicates whether actions should be executed during any changes to the alarm state. The default is TRUE.
@@ -158,162 +158,189 @@ impl Alarm {
     }
 
     /// Sets `ActionConfiguration`.
+    #[must_use]
     pub fn with_action_configuration(mut self, value: ActionConfiguration) -> Self {
         self.action_configuration = Some(value);
         self
     }
 
     /// Sets `ActionsEnabled`.
+    #[must_use]
     pub fn with_actions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.actions_enabled = Some(value.into());
         self
     }
 
     /// Sets `AlarmActions`.
+    #[must_use]
     pub fn with_alarm_actions(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.alarm_actions = Some(value.into());
         self
     }
 
     /// Sets `AlarmDescription`.
+    #[must_use]
     pub fn with_alarm_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.alarm_description = Some(value.into());
         self
     }
 
     /// Sets `AlarmName`.
+    #[must_use]
     pub fn with_alarm_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.alarm_name = Some(value.into());
         self
     }
 
     /// Sets `ComparisonOperator`.
+    #[must_use]
     pub fn with_comparison_operator(mut self, value: impl Into<Val<String>>) -> Self {
         self.comparison_operator = Some(value.into());
         self
     }
 
     /// Sets `DatapointsToAlarm`.
+    #[must_use]
     pub fn with_datapoints_to_alarm(mut self, value: impl Into<Val<i64>>) -> Self {
         self.datapoints_to_alarm = Some(value.into());
         self
     }
 
     /// Sets `Dimensions`.
+    #[must_use]
     pub fn with_dimensions(mut self, value: impl IntoIterator<Item = Dimension>) -> Self {
         self.dimensions = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `EvaluateLowSampleCountPercentile`.
+    #[must_use]
     pub fn with_evaluate_low_sample_count_percentile(mut self, value: impl Into<Val<String>>) -> Self {
         self.evaluate_low_sample_count_percentile = Some(value.into());
         self
     }
 
     /// Sets `EvaluationCriteria`.
+    #[must_use]
     pub fn with_evaluation_criteria(mut self, value: EvaluationCriteria) -> Self {
         self.evaluation_criteria = Some(value);
         self
     }
 
     /// Sets `EvaluationInterval`.
+    #[must_use]
     pub fn with_evaluation_interval(mut self, value: impl Into<Val<i64>>) -> Self {
         self.evaluation_interval = Some(value.into());
         self
     }
 
     /// Sets `EvaluationPeriods`.
+    #[must_use]
     pub fn with_evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
         self.evaluation_periods = Some(value.into());
         self
     }
 
     /// Sets `EvaluationWindow`.
+    #[must_use]
     pub fn with_evaluation_window(mut self, value: EvaluationWindow) -> Self {
         self.evaluation_window = Some(value);
         self
     }
 
     /// Sets `ExtendedStatistic`.
+    #[must_use]
     pub fn with_extended_statistic(mut self, value: impl Into<Val<String>>) -> Self {
         self.extended_statistic = Some(value.into());
         self
     }
 
     /// Sets `InsufficientDataActions`.
+    #[must_use]
     pub fn with_insufficient_data_actions(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.insufficient_data_actions = Some(value.into());
         self
     }
 
     /// Sets `MetricName`.
+    #[must_use]
     pub fn with_metric_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.metric_name = Some(value.into());
         self
     }
 
     /// Sets `Metrics`.
+    #[must_use]
     pub fn with_metrics(mut self, value: impl IntoIterator<Item = MetricDataQuery>) -> Self {
         self.metrics = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Namespace`.
+    #[must_use]
     pub fn with_namespace(mut self, value: impl Into<Val<String>>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
     /// Sets `OKActions`.
+    #[must_use]
     pub fn with_ok_actions(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.ok_actions = Some(value.into());
         self
     }
 
     /// Sets `Period`.
+    #[must_use]
     pub fn with_period(mut self, value: impl Into<Val<i64>>) -> Self {
         self.period = Some(value.into());
         self
     }
 
     /// Sets `Statistic`.
+    #[must_use]
     pub fn with_statistic(mut self, value: impl Into<Val<String>>) -> Self {
         self.statistic = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Threshold`.
+    #[must_use]
     pub fn with_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
         self.threshold = Some(value.into());
         self
     }
 
     /// Sets `ThresholdMetricId`.
+    #[must_use]
     pub fn with_threshold_metric_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.threshold_metric_id = Some(value.into());
         self
     }
 
     /// Sets `TreatMissingData`.
+    #[must_use]
     pub fn with_treat_missing_data(mut self, value: impl Into<Val<String>>) -> Self {
         self.treat_missing_data = Some(value.into());
         self
     }
 
     /// Sets `Unit`.
+    #[must_use]
     pub fn with_unit(mut self, value: impl Into<Val<String>>) -> Self {
         self.unit = Some(value.into());
         self
     }
 
     /// Sets `WarmUpConfiguration`.
+    #[must_use]
     pub fn with_warm_up_configuration(mut self, value: WarmUpConfiguration) -> Self {
         self.warm_up_configuration = Some(value);
         self
@@ -365,7 +392,7 @@ impl AlarmAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::CloudWatch::Alarm`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
@@ -387,6 +414,7 @@ impl ResourceType for Alarm {
     }
 }
 
+/// The `ActionConfiguration` property type of `AWS::CloudWatch::Alarm`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionConfiguration {
     /// Whether the alarm's tags are included in its action notifications and state-change events.
@@ -402,6 +430,7 @@ impl ActionConfiguration {
     }
 
     /// Sets `AlarmTagsPropagation`.
+    #[must_use]
     pub fn with_alarm_tags_propagation(mut self, value: AlarmTagsPropagation) -> Self {
         self.alarm_tags_propagation = Some(value);
         self
@@ -442,18 +471,21 @@ impl AlarmPromQlCriteria {
     }
 
     /// Sets `PendingPeriod`.
+    #[must_use]
     pub fn with_pending_period(mut self, value: impl Into<Val<i64>>) -> Self {
         self.pending_period = Some(value.into());
         self
     }
 
     /// Sets `Query`.
+    #[must_use]
     pub fn with_query(mut self, value: impl Into<Val<String>>) -> Self {
         self.query = Some(value.into());
         self
     }
 
     /// Sets `RecoveryPeriod`.
+    #[must_use]
     pub fn with_recovery_period(mut self, value: impl Into<Val<i64>>) -> Self {
         self.recovery_period = Some(value.into());
         self
@@ -470,6 +502,7 @@ impl ToValue for AlarmPromQlCriteria {
     }
 }
 
+/// The `AlarmTagsPropagation` property type of `AWS::CloudWatch::Alarm`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlarmTagsPropagation {
     /// Whether the alarm's tags are included in its action notifications and state-change events.
@@ -499,12 +532,14 @@ impl AlarmTagsPropagation {
     }
 
     /// Sets `ExcludedTagKeys`.
+    #[must_use]
     pub fn with_excluded_tag_keys(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.excluded_tag_keys = Some(value.into());
         self
     }
 
     /// Sets `IncludedTagKeys`.
+    #[must_use]
     pub fn with_included_tag_keys(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.included_tag_keys = Some(value.into());
         self
@@ -570,6 +605,7 @@ impl EvaluationCriteria {
     }
 
     /// Sets `PromQLCriteria`.
+    #[must_use]
     pub fn with_prom_ql_criteria(mut self, value: AlarmPromQlCriteria) -> Self {
         self.prom_ql_criteria = Some(value);
         self
@@ -605,12 +641,14 @@ impl EvaluationWindow {
     }
 
     /// Sets `SlidingWindow`.
+    #[must_use]
     pub fn with_sliding_window(mut self, value: impl Into<Value>) -> Self {
         self.sliding_window = Some(value.into());
         self
     }
 
     /// Sets `WallClockWindow`.
+    #[must_use]
     pub fn with_wall_clock_window(mut self, value: WallClockWindow) -> Self {
         self.wall_clock_window = Some(value);
         self
@@ -652,18 +690,21 @@ impl Metric {
     }
 
     /// Sets `Dimensions`.
+    #[must_use]
     pub fn with_dimensions(mut self, value: impl IntoIterator<Item = Dimension>) -> Self {
         self.dimensions = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `MetricName`.
+    #[must_use]
     pub fn with_metric_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.metric_name = Some(value.into());
         self
     }
 
     /// Sets `Namespace`.
+    #[must_use]
     pub fn with_namespace(mut self, value: impl Into<Val<String>>) -> Self {
         self.namespace = Some(value.into());
         self
@@ -734,36 +775,42 @@ impl MetricDataQuery {
     }
 
     /// Sets `AccountId`.
+    #[must_use]
     pub fn with_account_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.account_id = Some(value.into());
         self
     }
 
     /// Sets `Expression`.
+    #[must_use]
     pub fn with_expression(mut self, value: impl Into<Val<String>>) -> Self {
         self.expression = Some(value.into());
         self
     }
 
     /// Sets `Label`.
+    #[must_use]
     pub fn with_label(mut self, value: impl Into<Val<String>>) -> Self {
         self.label = Some(value.into());
         self
     }
 
     /// Sets `MetricStat`.
+    #[must_use]
     pub fn with_metric_stat(mut self, value: MetricStat) -> Self {
         self.metric_stat = Some(value);
         self
     }
 
     /// Sets `Period`.
+    #[must_use]
     pub fn with_period(mut self, value: impl Into<Val<i64>>) -> Self {
         self.period = Some(value.into());
         self
     }
 
     /// Sets `ReturnData`.
+    #[must_use]
     pub fn with_return_data(mut self, value: impl Into<Val<bool>>) -> Self {
         self.return_data = Some(value.into());
         self
@@ -820,6 +867,7 @@ impl MetricStat {
     }
 
     /// Sets `Unit`.
+    #[must_use]
     pub fn with_unit(mut self, value: impl Into<Val<String>>) -> Self {
         self.unit = Some(value.into());
         self
@@ -853,6 +901,7 @@ impl WallClockWindow {
     }
 
     /// Sets `Timezone`.
+    #[must_use]
     pub fn with_timezone(mut self, value: impl Into<Val<String>>) -> Self {
         self.timezone = Some(value.into());
         self
@@ -888,12 +937,14 @@ impl WarmUpConfiguration {
     }
 
     /// Sets `OnlyStartEvaluatingAfterWarmUpPeriodEnds`.
+    #[must_use]
     pub fn with_only_start_evaluating_after_warm_up_period_ends(mut self, value: impl Into<Val<bool>>) -> Self {
         self.only_start_evaluating_after_warm_up_period_ends = Some(value.into());
         self
     }
 
     /// Sets `WarmUpPeriodDurationInMinutes`.
+    #[must_use]
     pub fn with_warm_up_period_duration_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
         self.warm_up_period_duration_in_minutes = Some(value.into());
         self
@@ -931,17 +982,20 @@ pub enum ComparisonOperator {
 }
 
 impl ComparisonOperator {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "GreaterThanOrEqualToThreshold",
+        "GreaterThanThreshold",
+        "GreaterThanUpperThreshold",
+        "LessThanLowerOrGreaterThanUpperThreshold",
+        "LessThanLowerThreshold",
+        "LessThanOrEqualToThreshold",
+        "LessThanThreshold",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ComparisonOperator::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-            ComparisonOperator::GreaterThanThreshold => "GreaterThanThreshold",
-            ComparisonOperator::GreaterThanUpperThreshold => "GreaterThanUpperThreshold",
-            ComparisonOperator::LessThanLowerOrGreaterThanUpperThreshold => "LessThanLowerOrGreaterThanUpperThreshold",
-            ComparisonOperator::LessThanLowerThreshold => "LessThanLowerThreshold",
-            ComparisonOperator::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            ComparisonOperator::LessThanThreshold => "LessThanThreshold",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -969,15 +1023,18 @@ pub enum Statistic {
 }
 
 impl Statistic {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "Average",
+        "Maximum",
+        "Minimum",
+        "SampleCount",
+        "Sum",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Statistic::Average => "Average",
-            Statistic::Maximum => "Maximum",
-            Statistic::Minimum => "Minimum",
-            Statistic::SampleCount => "SampleCount",
-            Statistic::Sum => "Sum",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -1003,14 +1060,17 @@ pub enum TreatMissingData {
 }
 
 impl TreatMissingData {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "breaching",
+        "ignore",
+        "missing",
+        "notBreaching",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            TreatMissingData::Breaching => "breaching",
-            TreatMissingData::Ignore => "ignore",
-            TreatMissingData::Missing => "missing",
-            TreatMissingData::NotBreaching => "notBreaching",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -1082,37 +1142,40 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "Bits",
+        "Bits/Second",
+        "Bytes",
+        "Bytes/Second",
+        "Count",
+        "Count/Second",
+        "Gigabits",
+        "Gigabits/Second",
+        "Gigabytes",
+        "Gigabytes/Second",
+        "Kilobits",
+        "Kilobits/Second",
+        "Kilobytes",
+        "Kilobytes/Second",
+        "Megabits",
+        "Megabits/Second",
+        "Megabytes",
+        "Megabytes/Second",
+        "Microseconds",
+        "Milliseconds",
+        "None",
+        "Percent",
+        "Seconds",
+        "Terabits",
+        "Terabits/Second",
+        "Terabytes",
+        "Terabytes/Second",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::Bits => "Bits",
-            Unit::BitsSecond => "Bits/Second",
-            Unit::Bytes => "Bytes",
-            Unit::BytesSecond => "Bytes/Second",
-            Unit::Count => "Count",
-            Unit::CountSecond => "Count/Second",
-            Unit::Gigabits => "Gigabits",
-            Unit::GigabitsSecond => "Gigabits/Second",
-            Unit::Gigabytes => "Gigabytes",
-            Unit::GigabytesSecond => "Gigabytes/Second",
-            Unit::Kilobits => "Kilobits",
-            Unit::KilobitsSecond => "Kilobits/Second",
-            Unit::Kilobytes => "Kilobytes",
-            Unit::KilobytesSecond => "Kilobytes/Second",
-            Unit::Megabits => "Megabits",
-            Unit::MegabitsSecond => "Megabits/Second",
-            Unit::Megabytes => "Megabytes",
-            Unit::MegabytesSecond => "Megabytes/Second",
-            Unit::Microseconds => "Microseconds",
-            Unit::Milliseconds => "Milliseconds",
-            Unit::None => "None",
-            Unit::Percent => "Percent",
-            Unit::Seconds => "Seconds",
-            Unit::Terabits => "Terabits",
-            Unit::TerabitsSecond => "Terabits/Second",
-            Unit::Terabytes => "Terabytes",
-            Unit::TerabytesSecond => "Terabytes/Second",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

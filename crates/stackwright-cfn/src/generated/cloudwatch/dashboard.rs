@@ -44,12 +44,14 @@ impl Dashboard {
     }
 
     /// Sets `DashboardName`.
+    #[must_use]
     pub fn with_dashboard_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.dashboard_name = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self

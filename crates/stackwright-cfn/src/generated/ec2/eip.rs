@@ -65,48 +65,56 @@ impl Eip {
     }
 
     /// Sets `Address`.
+    #[must_use]
     pub fn with_address(mut self, value: impl Into<Val<String>>) -> Self {
         self.address = Some(value.into());
         self
     }
 
     /// Sets `Domain`.
+    #[must_use]
     pub fn with_domain(mut self, value: impl Into<Val<String>>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
     /// Sets `InstanceId`.
+    #[must_use]
     pub fn with_instance_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `IpamPoolId`.
+    #[must_use]
     pub fn with_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.ipam_pool_id = Some(value.into());
         self
     }
 
     /// Sets `NetworkBorderGroup`.
+    #[must_use]
     pub fn with_network_border_group(mut self, value: impl Into<Val<String>>) -> Self {
         self.network_border_group = Some(value.into());
         self
     }
 
     /// Sets `PublicIpv4Pool`.
+    #[must_use]
     pub fn with_public_ipv4_pool(mut self, value: impl Into<Val<String>>) -> Self {
         self.public_ipv4_pool = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `TransferAddress`.
+    #[must_use]
     pub fn with_transfer_address(mut self, value: impl Into<Val<String>>) -> Self {
         self.transfer_address = Some(value.into());
         self
@@ -139,12 +147,12 @@ impl EipAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["AllocationId", "PublicIp"];
 
-    /// `AllocationId`.
+    /// `AllocationId`: the `Fn::GetAtt` attribute of `AWS::EC2::EIP`.
     pub fn allocation_id(&self) -> Attr<String> {
         get_att(self.node, "AllocationId")
     }
 
-    /// `PublicIp`.
+    /// `PublicIp`: the `Fn::GetAtt` attribute of `AWS::EC2::EIP`.
     pub fn public_ip(&self) -> Attr<String> {
         get_att(self.node, "PublicIp")
     }

@@ -22,7 +22,7 @@ pub struct FlowLog {
     /// `DeliverLogsPermissionArn`; changing it replaces the resource.
     pub deliver_logs_permission_arn: Option<Val<String>>,
 
-    /// `DestinationOptions`; changing it replaces the resource.
+    /// The `DestinationOptions` property of `AWS::EC2::FlowLog`; changing it replaces the resource.
     pub destination_options: Option<DestinationOptions>,
 
     /// Specifies the destination to which the flow log data is to be published. Flow log data can be published to a CloudWatch Logs log group, an Amazon S3 bucket, or a Kinesis Firehose stream. The value specified for this parameter depends on the value specified for LogDestinationType.
@@ -102,66 +102,77 @@ impl FlowLog {
     }
 
     /// Sets `DeliverCrossAccountRole`.
+    #[must_use]
     pub fn with_deliver_cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
         self.deliver_cross_account_role = Some(value.into());
         self
     }
 
     /// Sets `DeliverLogsPermissionArn`.
+    #[must_use]
     pub fn with_deliver_logs_permission_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.deliver_logs_permission_arn = Some(value.into());
         self
     }
 
     /// Sets `DestinationOptions`.
+    #[must_use]
     pub fn with_destination_options(mut self, value: DestinationOptions) -> Self {
         self.destination_options = Some(value);
         self
     }
 
     /// Sets `LogDestination`.
+    #[must_use]
     pub fn with_log_destination(mut self, value: impl Into<Val<String>>) -> Self {
         self.log_destination = Some(value.into());
         self
     }
 
     /// Sets `LogDestinationType`.
+    #[must_use]
     pub fn with_log_destination_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.log_destination_type = Some(value.into());
         self
     }
 
     /// Sets `LogFormat`.
+    #[must_use]
     pub fn with_log_format(mut self, value: impl Into<Val<String>>) -> Self {
         self.log_format = Some(value.into());
         self
     }
 
     /// Sets `LogGroupName`.
+    #[must_use]
     pub fn with_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.log_group_name = Some(value.into());
         self
     }
 
     /// Sets `MaxAggregationInterval`.
+    #[must_use]
     pub fn with_max_aggregation_interval(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_aggregation_interval = Some(value.into());
         self
     }
 
     /// Sets `TagFieldSpecifications`.
+    #[must_use]
     pub fn with_tag_field_specifications(mut self, value: impl IntoIterator<Item = TagFieldSpecification>) -> Self {
         self.tag_field_specifications = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `TrafficType`.
+    #[must_use]
     pub fn with_traffic_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.traffic_type = Some(value.into());
         self
@@ -221,15 +232,16 @@ impl ResourceType for FlowLog {
     }
 }
 
+/// The `DestinationOptions` property type of `AWS::EC2::FlowLog`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DestinationOptions {
-    /// `FileFormat`, required.
+    /// The `FileFormat` property of `DestinationOptions` in `AWS::EC2::FlowLog`, required.
     pub file_format: Val<String>,
 
-    /// `HiveCompatiblePartitions`, required.
+    /// The `HiveCompatiblePartitions` property of `DestinationOptions` in `AWS::EC2::FlowLog`, required.
     pub hive_compatible_partitions: Val<bool>,
 
-    /// `PerHourPartition`, required.
+    /// The `PerHourPartition` property of `DestinationOptions` in `AWS::EC2::FlowLog`, required.
     pub per_hour_partition: Val<bool>,
 }
 
@@ -254,12 +266,13 @@ impl ToValue for DestinationOptions {
     }
 }
 
+/// The `TagFieldSpecification` property type of `AWS::EC2::FlowLog`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TagFieldSpecification {
-    /// `ResourceType`, required.
+    /// The `ResourceType` property of `TagFieldSpecification` in `AWS::EC2::FlowLog`, required.
     pub resource_type: Val<String>,
 
-    /// `TagKeys`, required.
+    /// The `TagKeys` property of `TagFieldSpecification` in `AWS::EC2::FlowLog`, required.
     pub tag_keys: Val<Vec<String>>,
 }
 
@@ -282,6 +295,8 @@ impl ToValue for TagFieldSpecification {
     }
 }
 
+/// The values of `FileFormat` in `AWS::EC2::FlowLog`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileFormat {
@@ -292,12 +307,15 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "plain-text",
+        "parquet",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            FileFormat::PlainText => "plain-text",
-            FileFormat::Parquet => "parquet",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -327,16 +345,19 @@ pub enum FlowLogResourceType {
 }
 
 impl FlowLogResourceType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "NetworkInterface",
+        "Subnet",
+        "VPC",
+        "TransitGateway",
+        "TransitGatewayAttachment",
+        "RegionalNatGateway",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            FlowLogResourceType::NetworkInterface => "NetworkInterface",
-            FlowLogResourceType::Subnet => "Subnet",
-            FlowLogResourceType::Vpc => "VPC",
-            FlowLogResourceType::TransitGateway => "TransitGateway",
-            FlowLogResourceType::TransitGatewayAttachment => "TransitGatewayAttachment",
-            FlowLogResourceType::RegionalNatGateway => "RegionalNatGateway",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -360,13 +381,16 @@ pub enum LogDestinationType {
 }
 
 impl LogDestinationType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "cloud-watch-logs",
+        "s3",
+        "kinesis-data-firehose",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LogDestinationType::CloudWatchLogs => "cloud-watch-logs",
-            LogDestinationType::S3 => "s3",
-            LogDestinationType::KinesisDataFirehose => "kinesis-data-firehose",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -376,6 +400,8 @@ impl From<LogDestinationType> for Val<String> {
     }
 }
 
+/// The values of `ResourceType` in `AWS::EC2::FlowLog`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TagFieldSpecificationResourceType {
@@ -388,13 +414,16 @@ pub enum TagFieldSpecificationResourceType {
 }
 
 impl TagFieldSpecificationResourceType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "auto-scaling-group",
+        "instance",
+        "network-interface",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            TagFieldSpecificationResourceType::AutoScalingGroup => "auto-scaling-group",
-            TagFieldSpecificationResourceType::Instance => "instance",
-            TagFieldSpecificationResourceType::NetworkInterface => "network-interface",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -418,13 +447,16 @@ pub enum TrafficType {
 }
 
 impl TrafficType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "ACCEPT",
+        "ALL",
+        "REJECT",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            TrafficType::Accept => "ACCEPT",
-            TrafficType::All => "ALL",
-            TrafficType::Reject => "REJECT",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

@@ -30,6 +30,7 @@ impl InternetGateway {
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
@@ -55,7 +56,7 @@ impl InternetGatewayAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["InternetGatewayId"];
 
-    /// `InternetGatewayId`.
+    /// `InternetGatewayId`: the `Fn::GetAtt` attribute of `AWS::EC2::InternetGateway`.
     pub fn internet_gateway_id(&self) -> Attr<String> {
         get_att(self.node, "InternetGatewayId")
     }

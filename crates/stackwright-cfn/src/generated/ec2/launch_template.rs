@@ -50,18 +50,21 @@ impl LaunchTemplate {
     }
 
     /// Sets `LaunchTemplateName`.
+    #[must_use]
     pub fn with_launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.launch_template_name = Some(value.into());
         self
     }
 
     /// Sets `TagSpecifications`.
+    #[must_use]
     pub fn with_tag_specifications(mut self, value: impl IntoIterator<Item = LaunchTemplateTagSpecification>) -> Self {
         self.tag_specifications = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `VersionDescription`.
+    #[must_use]
     pub fn with_version_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.version_description = Some(value.into());
         self
@@ -90,17 +93,17 @@ impl LaunchTemplateAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["DefaultVersionNumber", "LatestVersionNumber", "LaunchTemplateId"];
 
-    /// `DefaultVersionNumber`.
+    /// `DefaultVersionNumber`: the `Fn::GetAtt` attribute of `AWS::EC2::LaunchTemplate`.
     pub fn default_version_number(&self) -> Attr<String> {
         get_att(self.node, "DefaultVersionNumber")
     }
 
-    /// `LatestVersionNumber`.
+    /// `LatestVersionNumber`: the `Fn::GetAtt` attribute of `AWS::EC2::LaunchTemplate`.
     pub fn latest_version_number(&self) -> Attr<String> {
         get_att(self.node, "LatestVersionNumber")
     }
 
-    /// `LaunchTemplateId`.
+    /// `LaunchTemplateId`: the `Fn::GetAtt` attribute of `AWS::EC2::LaunchTemplate`.
     pub fn launch_template_id(&self) -> Attr<String> {
         get_att(self.node, "LaunchTemplateId")
     }
@@ -143,12 +146,14 @@ impl AcceleratorCount {
     }
 
     /// Sets `Max`.
+    #[must_use]
     pub fn with_max(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max = Some(value.into());
         self
     }
 
     /// Sets `Min`.
+    #[must_use]
     pub fn with_min(mut self, value: impl Into<Val<i64>>) -> Self {
         self.min = Some(value.into());
         self
@@ -185,12 +190,14 @@ impl AcceleratorTotalMemoryMiB {
     }
 
     /// Sets `Max`.
+    #[must_use]
     pub fn with_max(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max = Some(value.into());
         self
     }
 
     /// Sets `Min`.
+    #[must_use]
     pub fn with_min(mut self, value: impl Into<Val<i64>>) -> Self {
         self.min = Some(value.into());
         self
@@ -227,12 +234,14 @@ impl BaselineEbsBandwidthMbps {
     }
 
     /// Sets `Max`.
+    #[must_use]
     pub fn with_max(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max = Some(value.into());
         self
     }
 
     /// Sets `Min`.
+    #[must_use]
     pub fn with_min(mut self, value: impl Into<Val<i64>>) -> Self {
         self.min = Some(value.into());
         self
@@ -264,6 +273,7 @@ impl BaselinePerformanceFactors {
     }
 
     /// Sets `Cpu`.
+    #[must_use]
     pub fn with_cpu(mut self, value: Cpu) -> Self {
         self.cpu = Some(value);
         self
@@ -309,24 +319,28 @@ impl BlockDeviceMapping {
     }
 
     /// Sets `DeviceName`.
+    #[must_use]
     pub fn with_device_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.device_name = Some(value.into());
         self
     }
 
     /// Sets `Ebs`.
+    #[must_use]
     pub fn with_ebs(mut self, value: Ebs) -> Self {
         self.ebs = Some(value);
         self
     }
 
     /// Sets `NoDevice`.
+    #[must_use]
     pub fn with_no_device(mut self, value: impl Into<Val<String>>) -> Self {
         self.no_device = Some(value.into());
         self
     }
 
     /// Sets `VirtualName`.
+    #[must_use]
     pub fn with_virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.virtual_name = Some(value.into());
         self
@@ -365,12 +379,14 @@ impl CapacityReservationSpecification {
     }
 
     /// Sets `CapacityReservationPreference`.
+    #[must_use]
     pub fn with_capacity_reservation_preference(mut self, value: impl Into<Val<String>>) -> Self {
         self.capacity_reservation_preference = Some(value.into());
         self
     }
 
     /// Sets `CapacityReservationTarget`.
+    #[must_use]
     pub fn with_capacity_reservation_target(mut self, value: CapacityReservationTarget) -> Self {
         self.capacity_reservation_target = Some(value);
         self
@@ -407,12 +423,14 @@ impl CapacityReservationTarget {
     }
 
     /// Sets `CapacityReservationId`.
+    #[must_use]
     pub fn with_capacity_reservation_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.capacity_reservation_id = Some(value.into());
         self
     }
 
     /// Sets `CapacityReservationResourceGroupArn`.
+    #[must_use]
     pub fn with_capacity_reservation_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.capacity_reservation_resource_group_arn = Some(value.into());
         self
@@ -454,18 +472,21 @@ impl ConnectionTrackingSpecification {
     }
 
     /// Sets `TcpEstablishedTimeout`.
+    #[must_use]
     pub fn with_tcp_established_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
         self.tcp_established_timeout = Some(value.into());
         self
     }
 
     /// Sets `UdpStreamTimeout`.
+    #[must_use]
     pub fn with_udp_stream_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
         self.udp_stream_timeout = Some(value.into());
         self
     }
 
     /// Sets `UdpTimeout`.
+    #[must_use]
     pub fn with_udp_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
         self.udp_timeout = Some(value.into());
         self
@@ -498,6 +519,7 @@ impl Cpu {
     }
 
     /// Sets `References`.
+    #[must_use]
     pub fn with_references(mut self, value: impl IntoIterator<Item = Reference>) -> Self {
         self.references = Some(value.into_iter().collect());
         self
@@ -543,24 +565,28 @@ impl CpuOptions {
     }
 
     /// Sets `AmdSevSnp`.
+    #[must_use]
     pub fn with_amd_sev_snp(mut self, value: impl Into<Val<String>>) -> Self {
         self.amd_sev_snp = Some(value.into());
         self
     }
 
     /// Sets `CoreCount`.
+    #[must_use]
     pub fn with_core_count(mut self, value: impl Into<Val<i64>>) -> Self {
         self.core_count = Some(value.into());
         self
     }
 
     /// Sets `NestedVirtualization`.
+    #[must_use]
     pub fn with_nested_virtualization(mut self, value: impl Into<Val<String>>) -> Self {
         self.nested_virtualization = Some(value.into());
         self
     }
 
     /// Sets `ThreadsPerCore`.
+    #[must_use]
     pub fn with_threads_per_core(mut self, value: impl Into<Val<i64>>) -> Self {
         self.threads_per_core = Some(value.into());
         self
@@ -594,6 +620,7 @@ impl CreditSpecification {
     }
 
     /// Sets `CpuCredits`.
+    #[must_use]
     pub fn with_cpu_credits(mut self, value: impl Into<Val<String>>) -> Self {
         self.cpu_credits = Some(value.into());
         self
@@ -616,7 +643,7 @@ pub struct Ebs {
     /// `DeleteOnTermination`.
     pub delete_on_termination: Option<Val<bool>>,
 
-    /// `EbsCardIndex`.
+    /// The `EbsCardIndex` property of `Ebs` in `AWS::EC2::LaunchTemplate`.
     pub ebs_card_index: Option<Val<i64>>,
 
     /// Indicates whether the EBS volume is encrypted. Encrypted volumes can only be attached to instances that support Amazon EBS encryption. If you are creating a volume from a snapshot, you can't specify an encryption value.
@@ -667,60 +694,70 @@ impl Ebs {
     }
 
     /// Sets `DeleteOnTermination`.
+    #[must_use]
     pub fn with_delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
         self.delete_on_termination = Some(value.into());
         self
     }
 
     /// Sets `EbsCardIndex`.
+    #[must_use]
     pub fn with_ebs_card_index(mut self, value: impl Into<Val<i64>>) -> Self {
         self.ebs_card_index = Some(value.into());
         self
     }
 
     /// Sets `Encrypted`.
+    #[must_use]
     pub fn with_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
         self.encrypted = Some(value.into());
         self
     }
 
     /// Sets `Iops`.
+    #[must_use]
     pub fn with_iops(mut self, value: impl Into<Val<i64>>) -> Self {
         self.iops = Some(value.into());
         self
     }
 
     /// Sets `KmsKeyId`.
+    #[must_use]
     pub fn with_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.kms_key_id = Some(value.into());
         self
     }
 
     /// Sets `SnapshotId`.
+    #[must_use]
     pub fn with_snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.snapshot_id = Some(value.into());
         self
     }
 
     /// Sets `Throughput`.
+    #[must_use]
     pub fn with_throughput(mut self, value: impl Into<Val<i64>>) -> Self {
         self.throughput = Some(value.into());
         self
     }
 
     /// Sets `VolumeInitializationRate`.
+    #[must_use]
     pub fn with_volume_initialization_rate(mut self, value: impl Into<Val<i64>>) -> Self {
         self.volume_initialization_rate = Some(value.into());
         self
     }
 
     /// Sets `VolumeSize`.
+    #[must_use]
     pub fn with_volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
         self.volume_size = Some(value.into());
         self
     }
 
     /// Sets `VolumeType`.
+    #[must_use]
     pub fn with_volume_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.volume_type = Some(value.into());
         self
@@ -765,12 +802,14 @@ impl EnaSrdSpecification {
     }
 
     /// Sets `EnaSrdEnabled`.
+    #[must_use]
     pub fn with_ena_srd_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.ena_srd_enabled = Some(value.into());
         self
     }
 
     /// Sets `EnaSrdUdpSpecification`.
+    #[must_use]
     pub fn with_ena_srd_udp_specification(mut self, value: EnaSrdUdpSpecification) -> Self {
         self.ena_srd_udp_specification = Some(value);
         self
@@ -802,6 +841,7 @@ impl EnaSrdUdpSpecification {
     }
 
     /// Sets `EnaSrdUdpEnabled`.
+    #[must_use]
     pub fn with_ena_srd_udp_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.ena_srd_udp_enabled = Some(value.into());
         self
@@ -832,6 +872,7 @@ impl EnclaveOptions {
     }
 
     /// Sets `Enabled`.
+    #[must_use]
     pub fn with_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enabled = Some(value.into());
         self
@@ -862,6 +903,7 @@ impl HibernationOptions {
     }
 
     /// Sets `Configured`.
+    #[must_use]
     pub fn with_configured(mut self, value: impl Into<Val<bool>>) -> Self {
         self.configured = Some(value.into());
         self
@@ -897,12 +939,14 @@ impl IamInstanceProfile {
     }
 
     /// Sets `Arn`.
+    #[must_use]
     pub fn with_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.arn = Some(value.into());
         self
     }
 
     /// Sets `Name`.
+    #[must_use]
     pub fn with_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.name = Some(value.into());
         self
@@ -939,12 +983,14 @@ impl InstanceMarketOptions {
     }
 
     /// Sets `MarketType`.
+    #[must_use]
     pub fn with_market_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.market_type = Some(value.into());
         self
     }
 
     /// Sets `SpotOptions`.
+    #[must_use]
     pub fn with_spot_options(mut self, value: SpotOptions) -> Self {
         self.spot_options = Some(value);
         self
@@ -1096,150 +1142,175 @@ impl InstanceRequirements {
     }
 
     /// Sets `AcceleratorCount`.
+    #[must_use]
     pub fn with_accelerator_count(mut self, value: AcceleratorCount) -> Self {
         self.accelerator_count = Some(value);
         self
     }
 
     /// Sets `AcceleratorManufacturers`.
+    #[must_use]
     pub fn with_accelerator_manufacturers(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.accelerator_manufacturers = Some(value.into());
         self
     }
 
     /// Sets `AcceleratorNames`.
+    #[must_use]
     pub fn with_accelerator_names(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.accelerator_names = Some(value.into());
         self
     }
 
     /// Sets `AcceleratorTotalMemoryMiB`.
+    #[must_use]
     pub fn with_accelerator_total_memory_mi_b(mut self, value: AcceleratorTotalMemoryMiB) -> Self {
         self.accelerator_total_memory_mi_b = Some(value);
         self
     }
 
     /// Sets `AcceleratorTypes`.
+    #[must_use]
     pub fn with_accelerator_types(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.accelerator_types = Some(value.into());
         self
     }
 
     /// Sets `AllowedInstanceTypes`.
+    #[must_use]
     pub fn with_allowed_instance_types(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.allowed_instance_types = Some(value.into());
         self
     }
 
     /// Sets `BareMetal`.
+    #[must_use]
     pub fn with_bare_metal(mut self, value: impl Into<Val<String>>) -> Self {
         self.bare_metal = Some(value.into());
         self
     }
 
     /// Sets `BaselineEbsBandwidthMbps`.
+    #[must_use]
     pub fn with_baseline_ebs_bandwidth_mbps(mut self, value: BaselineEbsBandwidthMbps) -> Self {
         self.baseline_ebs_bandwidth_mbps = Some(value);
         self
     }
 
     /// Sets `BaselinePerformanceFactors`.
+    #[must_use]
     pub fn with_baseline_performance_factors(mut self, value: BaselinePerformanceFactors) -> Self {
         self.baseline_performance_factors = Some(value);
         self
     }
 
     /// Sets `BurstablePerformance`.
+    #[must_use]
     pub fn with_burstable_performance(mut self, value: impl Into<Val<String>>) -> Self {
         self.burstable_performance = Some(value.into());
         self
     }
 
     /// Sets `CpuManufacturers`.
+    #[must_use]
     pub fn with_cpu_manufacturers(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.cpu_manufacturers = Some(value.into());
         self
     }
 
     /// Sets `ExcludedInstanceTypes`.
+    #[must_use]
     pub fn with_excluded_instance_types(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.excluded_instance_types = Some(value.into());
         self
     }
 
     /// Sets `InstanceGenerations`.
+    #[must_use]
     pub fn with_instance_generations(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.instance_generations = Some(value.into());
         self
     }
 
     /// Sets `LocalStorage`.
+    #[must_use]
     pub fn with_local_storage(mut self, value: impl Into<Val<String>>) -> Self {
         self.local_storage = Some(value.into());
         self
     }
 
     /// Sets `LocalStorageTypes`.
+    #[must_use]
     pub fn with_local_storage_types(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.local_storage_types = Some(value.into());
         self
     }
 
     /// Sets `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+    #[must_use]
     pub fn with_max_spot_price_as_percentage_of_optimal_on_demand_price(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_spot_price_as_percentage_of_optimal_on_demand_price = Some(value.into());
         self
     }
 
     /// Sets `MemoryGiBPerVCpu`.
+    #[must_use]
     pub fn with_memory_gi_b_per_v_cpu(mut self, value: MemoryGiBPerVCpu) -> Self {
         self.memory_gi_b_per_v_cpu = Some(value);
         self
     }
 
     /// Sets `MemoryMiB`.
+    #[must_use]
     pub fn with_memory_mi_b(mut self, value: MemoryMiB) -> Self {
         self.memory_mi_b = Some(value);
         self
     }
 
     /// Sets `NetworkBandwidthGbps`.
+    #[must_use]
     pub fn with_network_bandwidth_gbps(mut self, value: NetworkBandwidthGbps) -> Self {
         self.network_bandwidth_gbps = Some(value);
         self
     }
 
     /// Sets `NetworkInterfaceCount`.
+    #[must_use]
     pub fn with_network_interface_count(mut self, value: NetworkInterfaceCount) -> Self {
         self.network_interface_count = Some(value);
         self
     }
 
     /// Sets `OnDemandMaxPricePercentageOverLowestPrice`.
+    #[must_use]
     pub fn with_on_demand_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
         self.on_demand_max_price_percentage_over_lowest_price = Some(value.into());
         self
     }
 
     /// Sets `RequireHibernateSupport`.
+    #[must_use]
     pub fn with_require_hibernate_support(mut self, value: impl Into<Val<bool>>) -> Self {
         self.require_hibernate_support = Some(value.into());
         self
     }
 
     /// Sets `SpotMaxPricePercentageOverLowestPrice`.
+    #[must_use]
     pub fn with_spot_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
         self.spot_max_price_percentage_over_lowest_price = Some(value.into());
         self
     }
 
     /// Sets `TotalLocalStorageGB`.
+    #[must_use]
     pub fn with_total_local_storage_gb(mut self, value: TotalLocalStorageGb) -> Self {
         self.total_local_storage_gb = Some(value);
         self
     }
 
     /// Sets `VCpuCount`.
+    #[must_use]
     pub fn with_v_cpu_count(mut self, value: VCpuCount) -> Self {
         self.v_cpu_count = Some(value);
         self
@@ -1294,6 +1365,7 @@ impl Ipv4PrefixSpecification {
     }
 
     /// Sets `Ipv4Prefix`.
+    #[must_use]
     pub fn with_ipv4_prefix(mut self, value: impl Into<Val<String>>) -> Self {
         self.ipv4_prefix = Some(value.into());
         self
@@ -1324,6 +1396,7 @@ impl Ipv6Add {
     }
 
     /// Sets `Ipv6Address`.
+    #[must_use]
     pub fn with_ipv6_address(mut self, value: impl Into<Val<String>>) -> Self {
         self.ipv6_address = Some(value.into());
         self
@@ -1354,6 +1427,7 @@ impl Ipv6PrefixSpecification {
     }
 
     /// Sets `Ipv6Prefix`.
+    #[must_use]
     pub fn with_ipv6_prefix(mut self, value: impl Into<Val<String>>) -> Self {
         self.ipv6_prefix = Some(value.into());
         self
@@ -1529,180 +1603,210 @@ impl LaunchTemplateData {
     }
 
     /// Sets `BlockDeviceMappings`.
+    #[must_use]
     pub fn with_block_device_mappings(mut self, value: impl IntoIterator<Item = BlockDeviceMapping>) -> Self {
         self.block_device_mappings = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `CapacityReservationSpecification`.
+    #[must_use]
     pub fn with_capacity_reservation_specification(mut self, value: CapacityReservationSpecification) -> Self {
         self.capacity_reservation_specification = Some(value);
         self
     }
 
     /// Sets `CpuOptions`.
+    #[must_use]
     pub fn with_cpu_options(mut self, value: CpuOptions) -> Self {
         self.cpu_options = Some(value);
         self
     }
 
     /// Sets `CreditSpecification`.
+    #[must_use]
     pub fn with_credit_specification(mut self, value: CreditSpecification) -> Self {
         self.credit_specification = Some(value);
         self
     }
 
     /// Sets `DisableApiStop`.
+    #[must_use]
     pub fn with_disable_api_stop(mut self, value: impl Into<Val<bool>>) -> Self {
         self.disable_api_stop = Some(value.into());
         self
     }
 
     /// Sets `DisableApiTermination`.
+    #[must_use]
     pub fn with_disable_api_termination(mut self, value: impl Into<Val<bool>>) -> Self {
         self.disable_api_termination = Some(value.into());
         self
     }
 
     /// Sets `EbsOptimized`.
+    #[must_use]
     pub fn with_ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
         self.ebs_optimized = Some(value.into());
         self
     }
 
     /// Sets `EnclaveOptions`.
+    #[must_use]
     pub fn with_enclave_options(mut self, value: EnclaveOptions) -> Self {
         self.enclave_options = Some(value);
         self
     }
 
     /// Sets `HibernationOptions`.
+    #[must_use]
     pub fn with_hibernation_options(mut self, value: HibernationOptions) -> Self {
         self.hibernation_options = Some(value);
         self
     }
 
     /// Sets `IamInstanceProfile`.
+    #[must_use]
     pub fn with_iam_instance_profile(mut self, value: IamInstanceProfile) -> Self {
         self.iam_instance_profile = Some(value);
         self
     }
 
     /// Sets `ImageId`.
+    #[must_use]
     pub fn with_image_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
     /// Sets `InstanceInitiatedShutdownBehavior`.
+    #[must_use]
     pub fn with_instance_initiated_shutdown_behavior(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_initiated_shutdown_behavior = Some(value.into());
         self
     }
 
     /// Sets `InstanceMarketOptions`.
+    #[must_use]
     pub fn with_instance_market_options(mut self, value: InstanceMarketOptions) -> Self {
         self.instance_market_options = Some(value);
         self
     }
 
     /// Sets `InstanceRequirements`.
+    #[must_use]
     pub fn with_instance_requirements(mut self, value: InstanceRequirements) -> Self {
         self.instance_requirements = Some(value);
         self
     }
 
     /// Sets `InstanceType`.
+    #[must_use]
     pub fn with_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `KernelId`.
+    #[must_use]
     pub fn with_kernel_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.kernel_id = Some(value.into());
         self
     }
 
     /// Sets `KeyName`.
+    #[must_use]
     pub fn with_key_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.key_name = Some(value.into());
         self
     }
 
     /// Sets `LicenseSpecifications`.
+    #[must_use]
     pub fn with_license_specifications(mut self, value: impl IntoIterator<Item = LicenseSpecification>) -> Self {
         self.license_specifications = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `MaintenanceOptions`.
+    #[must_use]
     pub fn with_maintenance_options(mut self, value: MaintenanceOptions) -> Self {
         self.maintenance_options = Some(value);
         self
     }
 
     /// Sets `MetadataOptions`.
+    #[must_use]
     pub fn with_metadata_options(mut self, value: MetadataOptions) -> Self {
         self.metadata_options = Some(value);
         self
     }
 
     /// Sets `Monitoring`.
+    #[must_use]
     pub fn with_monitoring(mut self, value: Monitoring) -> Self {
         self.monitoring = Some(value);
         self
     }
 
     /// Sets `NetworkInterfaces`.
+    #[must_use]
     pub fn with_network_interfaces(mut self, value: impl IntoIterator<Item = NetworkInterface>) -> Self {
         self.network_interfaces = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `NetworkPerformanceOptions`.
+    #[must_use]
     pub fn with_network_performance_options(mut self, value: NetworkPerformanceOptions) -> Self {
         self.network_performance_options = Some(value);
         self
     }
 
     /// Sets `Placement`.
+    #[must_use]
     pub fn with_placement(mut self, value: Placement) -> Self {
         self.placement = Some(value);
         self
     }
 
     /// Sets `PrivateDnsNameOptions`.
+    #[must_use]
     pub fn with_private_dns_name_options(mut self, value: PrivateDnsNameOptions) -> Self {
         self.private_dns_name_options = Some(value);
         self
     }
 
     /// Sets `RamDiskId`.
+    #[must_use]
     pub fn with_ram_disk_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.ram_disk_id = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
+    #[must_use]
     pub fn with_security_group_ids(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.security_group_ids = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroups`.
+    #[must_use]
     pub fn with_security_groups(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.security_groups = Some(value.into());
         self
     }
 
     /// Sets `TagSpecifications`.
+    #[must_use]
     pub fn with_tag_specifications(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
         self.tag_specifications = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `UserData`.
+    #[must_use]
     pub fn with_user_data(mut self, value: impl Into<Val<String>>) -> Self {
         self.user_data = Some(value.into());
         self
@@ -1767,12 +1871,14 @@ impl LaunchTemplateTagSpecification {
     }
 
     /// Sets `ResourceType`.
+    #[must_use]
     pub fn with_resource_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
@@ -1804,6 +1910,7 @@ impl LicenseSpecification {
     }
 
     /// Sets `LicenseConfigurationArn`.
+    #[must_use]
     pub fn with_license_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.license_configuration_arn = Some(value.into());
         self
@@ -1834,6 +1941,7 @@ impl MaintenanceOptions {
     }
 
     /// Sets `AutoRecovery`.
+    #[must_use]
     pub fn with_auto_recovery(mut self, value: impl Into<Val<String>>) -> Self {
         self.auto_recovery = Some(value.into());
         self
@@ -1869,12 +1977,14 @@ impl MemoryGiBPerVCpu {
     }
 
     /// Sets `Max`.
+    #[must_use]
     pub fn with_max(mut self, value: impl Into<Val<f64>>) -> Self {
         self.max = Some(value.into());
         self
     }
 
     /// Sets `Min`.
+    #[must_use]
     pub fn with_min(mut self, value: impl Into<Val<f64>>) -> Self {
         self.min = Some(value.into());
         self
@@ -1911,12 +2021,14 @@ impl MemoryMiB {
     }
 
     /// Sets `Max`.
+    #[must_use]
     pub fn with_max(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max = Some(value.into());
         self
     }
 
     /// Sets `Min`.
+    #[must_use]
     pub fn with_min(mut self, value: impl Into<Val<i64>>) -> Self {
         self.min = Some(value.into());
         self
@@ -1968,30 +2080,35 @@ impl MetadataOptions {
     }
 
     /// Sets `HttpEndpoint`.
+    #[must_use]
     pub fn with_http_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
         self.http_endpoint = Some(value.into());
         self
     }
 
     /// Sets `HttpProtocolIpv6`.
+    #[must_use]
     pub fn with_http_protocol_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
         self.http_protocol_ipv6 = Some(value.into());
         self
     }
 
     /// Sets `HttpPutResponseHopLimit`.
+    #[must_use]
     pub fn with_http_put_response_hop_limit(mut self, value: impl Into<Val<i64>>) -> Self {
         self.http_put_response_hop_limit = Some(value.into());
         self
     }
 
     /// Sets `HttpTokens`.
+    #[must_use]
     pub fn with_http_tokens(mut self, value: impl Into<Val<String>>) -> Self {
         self.http_tokens = Some(value.into());
         self
     }
 
     /// Sets `InstanceMetadataTags`.
+    #[must_use]
     pub fn with_instance_metadata_tags(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_metadata_tags = Some(value.into());
         self
@@ -2026,6 +2143,7 @@ impl Monitoring {
     }
 
     /// Sets `Enabled`.
+    #[must_use]
     pub fn with_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enabled = Some(value.into());
         self
@@ -2061,12 +2179,14 @@ impl NetworkBandwidthGbps {
     }
 
     /// Sets `Max`.
+    #[must_use]
     pub fn with_max(mut self, value: impl Into<Val<f64>>) -> Self {
         self.max = Some(value.into());
         self
     }
 
     /// Sets `Min`.
+    #[must_use]
     pub fn with_min(mut self, value: impl Into<Val<f64>>) -> Self {
         self.min = Some(value.into());
         self
@@ -2208,138 +2328,161 @@ impl NetworkInterface {
     }
 
     /// Sets `AssociateCarrierIpAddress`.
+    #[must_use]
     pub fn with_associate_carrier_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
         self.associate_carrier_ip_address = Some(value.into());
         self
     }
 
     /// Sets `AssociatePublicIpAddress`.
+    #[must_use]
     pub fn with_associate_public_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
         self.associate_public_ip_address = Some(value.into());
         self
     }
 
     /// Sets `ConnectionTrackingSpecification`.
+    #[must_use]
     pub fn with_connection_tracking_specification(mut self, value: ConnectionTrackingSpecification) -> Self {
         self.connection_tracking_specification = Some(value);
         self
     }
 
     /// Sets `DeleteOnTermination`.
+    #[must_use]
     pub fn with_delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
         self.delete_on_termination = Some(value.into());
         self
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `DeviceIndex`.
+    #[must_use]
     pub fn with_device_index(mut self, value: impl Into<Val<i64>>) -> Self {
         self.device_index = Some(value.into());
         self
     }
 
     /// Sets `EnaQueueCount`.
+    #[must_use]
     pub fn with_ena_queue_count(mut self, value: impl Into<Val<i64>>) -> Self {
         self.ena_queue_count = Some(value.into());
         self
     }
 
     /// Sets `EnaSrdSpecification`.
+    #[must_use]
     pub fn with_ena_srd_specification(mut self, value: EnaSrdSpecification) -> Self {
         self.ena_srd_specification = Some(value);
         self
     }
 
     /// Sets `Groups`.
+    #[must_use]
     pub fn with_groups(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.groups = Some(value.into());
         self
     }
 
     /// Sets `InterfaceType`.
+    #[must_use]
     pub fn with_interface_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.interface_type = Some(value.into());
         self
     }
 
     /// Sets `Ipv4PrefixCount`.
+    #[must_use]
     pub fn with_ipv4_prefix_count(mut self, value: impl Into<Val<i64>>) -> Self {
         self.ipv4_prefix_count = Some(value.into());
         self
     }
 
     /// Sets `Ipv4Prefixes`.
+    #[must_use]
     pub fn with_ipv4_prefixes(mut self, value: impl IntoIterator<Item = Ipv4PrefixSpecification>) -> Self {
         self.ipv4_prefixes = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Ipv6AddressCount`.
+    #[must_use]
     pub fn with_ipv6_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
         self.ipv6_address_count = Some(value.into());
         self
     }
 
     /// Sets `Ipv6Addresses`.
+    #[must_use]
     pub fn with_ipv6_addresses(mut self, value: impl IntoIterator<Item = Ipv6Add>) -> Self {
         self.ipv6_addresses = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Ipv6PrefixCount`.
+    #[must_use]
     pub fn with_ipv6_prefix_count(mut self, value: impl Into<Val<i64>>) -> Self {
         self.ipv6_prefix_count = Some(value.into());
         self
     }
 
     /// Sets `Ipv6Prefixes`.
+    #[must_use]
     pub fn with_ipv6_prefixes(mut self, value: impl IntoIterator<Item = Ipv6PrefixSpecification>) -> Self {
         self.ipv6_prefixes = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `NetworkCardIndex`.
+    #[must_use]
     pub fn with_network_card_index(mut self, value: impl Into<Val<i64>>) -> Self {
         self.network_card_index = Some(value.into());
         self
     }
 
     /// Sets `NetworkInterfaceId`.
+    #[must_use]
     pub fn with_network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.network_interface_id = Some(value.into());
         self
     }
 
     /// Sets `PrimaryIpv6`.
+    #[must_use]
     pub fn with_primary_ipv6(mut self, value: impl Into<Val<bool>>) -> Self {
         self.primary_ipv6 = Some(value.into());
         self
     }
 
     /// Sets `PrivateIpAddress`.
+    #[must_use]
     pub fn with_private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
         self.private_ip_address = Some(value.into());
         self
     }
 
     /// Sets `PrivateIpAddresses`.
+    #[must_use]
     pub fn with_private_ip_addresses(mut self, value: impl IntoIterator<Item = PrivateIpAdd>) -> Self {
         self.private_ip_addresses = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `SecondaryPrivateIpAddressCount`.
+    #[must_use]
     pub fn with_secondary_private_ip_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
         self.secondary_private_ip_address_count = Some(value.into());
         self
     }
 
     /// Sets `SubnetId`.
+    #[must_use]
     pub fn with_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -2397,12 +2540,14 @@ impl NetworkInterfaceCount {
     }
 
     /// Sets `Max`.
+    #[must_use]
     pub fn with_max(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max = Some(value.into());
         self
     }
 
     /// Sets `Min`.
+    #[must_use]
     pub fn with_min(mut self, value: impl Into<Val<i64>>) -> Self {
         self.min = Some(value.into());
         self
@@ -2434,6 +2579,7 @@ impl NetworkPerformanceOptions {
     }
 
     /// Sets `BandwidthWeighting`.
+    #[must_use]
     pub fn with_bandwidth_weighting(mut self, value: impl Into<Val<String>>) -> Self {
         self.bandwidth_weighting = Some(value.into());
         self
@@ -2504,54 +2650,63 @@ impl Placement {
     }
 
     /// Sets `Affinity`.
+    #[must_use]
     pub fn with_affinity(mut self, value: impl Into<Val<String>>) -> Self {
         self.affinity = Some(value.into());
         self
     }
 
     /// Sets `AvailabilityZone`.
+    #[must_use]
     pub fn with_availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
 
     /// Sets `GroupId`.
+    #[must_use]
     pub fn with_group_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
     /// Sets `GroupName`.
+    #[must_use]
     pub fn with_group_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
     /// Sets `HostId`.
+    #[must_use]
     pub fn with_host_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
     /// Sets `HostResourceGroupArn`.
+    #[must_use]
     pub fn with_host_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.host_resource_group_arn = Some(value.into());
         self
     }
 
     /// Sets `PartitionNumber`.
+    #[must_use]
     pub fn with_partition_number(mut self, value: impl Into<Val<i64>>) -> Self {
         self.partition_number = Some(value.into());
         self
     }
 
     /// Sets `SpreadDomain`.
+    #[must_use]
     pub fn with_spread_domain(mut self, value: impl Into<Val<String>>) -> Self {
         self.spread_domain = Some(value.into());
         self
     }
 
     /// Sets `Tenancy`.
+    #[must_use]
     pub fn with_tenancy(mut self, value: impl Into<Val<String>>) -> Self {
         self.tenancy = Some(value.into());
         self
@@ -2600,18 +2755,21 @@ impl PrivateDnsNameOptions {
     }
 
     /// Sets `EnableResourceNameDnsAAAARecord`.
+    #[must_use]
     pub fn with_enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enable_resource_name_dns_aaaa_record = Some(value.into());
         self
     }
 
     /// Sets `EnableResourceNameDnsARecord`.
+    #[must_use]
     pub fn with_enable_resource_name_dns_a_record(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enable_resource_name_dns_a_record = Some(value.into());
         self
     }
 
     /// Sets `HostnameType`.
+    #[must_use]
     pub fn with_hostname_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.hostname_type = Some(value.into());
         self
@@ -2649,12 +2807,14 @@ impl PrivateIpAdd {
     }
 
     /// Sets `Primary`.
+    #[must_use]
     pub fn with_primary(mut self, value: impl Into<Val<bool>>) -> Self {
         self.primary = Some(value.into());
         self
     }
 
     /// Sets `PrivateIpAddress`.
+    #[must_use]
     pub fn with_private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
         self.private_ip_address = Some(value.into());
         self
@@ -2686,6 +2846,7 @@ impl Reference {
     }
 
     /// Sets `InstanceFamily`.
+    #[must_use]
     pub fn with_instance_family(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_family = Some(value.into());
         self
@@ -2736,30 +2897,35 @@ impl SpotOptions {
     }
 
     /// Sets `BlockDurationMinutes`.
+    #[must_use]
     pub fn with_block_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
         self.block_duration_minutes = Some(value.into());
         self
     }
 
     /// Sets `InstanceInterruptionBehavior`.
+    #[must_use]
     pub fn with_instance_interruption_behavior(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_interruption_behavior = Some(value.into());
         self
     }
 
     /// Sets `MaxPrice`.
+    #[must_use]
     pub fn with_max_price(mut self, value: impl Into<Val<String>>) -> Self {
         self.max_price = Some(value.into());
         self
     }
 
     /// Sets `SpotInstanceType`.
+    #[must_use]
     pub fn with_spot_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.spot_instance_type = Some(value.into());
         self
     }
 
     /// Sets `ValidUntil`.
+    #[must_use]
     pub fn with_valid_until(mut self, value: impl Into<Val<String>>) -> Self {
         self.valid_until = Some(value.into());
         self
@@ -2799,12 +2965,14 @@ impl TagSpecification {
     }
 
     /// Sets `ResourceType`.
+    #[must_use]
     pub fn with_resource_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
@@ -2841,12 +3009,14 @@ impl TotalLocalStorageGb {
     }
 
     /// Sets `Max`.
+    #[must_use]
     pub fn with_max(mut self, value: impl Into<Val<f64>>) -> Self {
         self.max = Some(value.into());
         self
     }
 
     /// Sets `Min`.
+    #[must_use]
     pub fn with_min(mut self, value: impl Into<Val<f64>>) -> Self {
         self.min = Some(value.into());
         self
@@ -2883,12 +3053,14 @@ impl VCpuCount {
     }
 
     /// Sets `Max`.
+    #[must_use]
     pub fn with_max(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max = Some(value.into());
         self
     }
 
     /// Sets `Min`.
+    #[must_use]
     pub fn with_min(mut self, value: impl Into<Val<i64>>) -> Self {
         self.min = Some(value.into());
         self
@@ -2904,6 +3076,8 @@ impl ToValue for VCpuCount {
     }
 }
 
+/// The values of `AcceleratorManufacturers` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AcceleratorManufacturers {
@@ -2920,15 +3094,18 @@ pub enum AcceleratorManufacturers {
 }
 
 impl AcceleratorManufacturers {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "amazon-web-services",
+        "amd",
+        "habana",
+        "nvidia",
+        "xilinx",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AcceleratorManufacturers::AmazonWebServices => "amazon-web-services",
-            AcceleratorManufacturers::Amd => "amd",
-            AcceleratorManufacturers::Habana => "habana",
-            AcceleratorManufacturers::Nvidia => "nvidia",
-            AcceleratorManufacturers::Xilinx => "xilinx",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -2938,6 +3115,8 @@ impl From<AcceleratorManufacturers> for Val<String> {
     }
 }
 
+/// The values of `AcceleratorNames` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AcceleratorNames {
@@ -2982,29 +3161,32 @@ pub enum AcceleratorNames {
 }
 
 impl AcceleratorNames {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "a100",
+        "a10g",
+        "gaudi-hl-205",
+        "h100",
+        "inferentia",
+        "inferentia2",
+        "k520",
+        "k80",
+        "l4",
+        "l40s",
+        "m60",
+        "radeon-pro-v520",
+        "t4",
+        "t4g",
+        "trainium",
+        "trainium2",
+        "u30",
+        "v100",
+        "vu9p",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AcceleratorNames::A100 => "a100",
-            AcceleratorNames::A10g => "a10g",
-            AcceleratorNames::GaudiHl205 => "gaudi-hl-205",
-            AcceleratorNames::H100 => "h100",
-            AcceleratorNames::Inferentia => "inferentia",
-            AcceleratorNames::Inferentia2 => "inferentia2",
-            AcceleratorNames::K520 => "k520",
-            AcceleratorNames::K80 => "k80",
-            AcceleratorNames::L4 => "l4",
-            AcceleratorNames::L40s => "l40s",
-            AcceleratorNames::M60 => "m60",
-            AcceleratorNames::RadeonProV520 => "radeon-pro-v520",
-            AcceleratorNames::T4 => "t4",
-            AcceleratorNames::T4g => "t4g",
-            AcceleratorNames::Trainium => "trainium",
-            AcceleratorNames::Trainium2 => "trainium2",
-            AcceleratorNames::U30 => "u30",
-            AcceleratorNames::V100 => "v100",
-            AcceleratorNames::Vu9p => "vu9p",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3014,6 +3196,8 @@ impl From<AcceleratorNames> for Val<String> {
     }
 }
 
+/// The values of `AcceleratorTypes` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AcceleratorTypes {
@@ -3028,14 +3212,17 @@ pub enum AcceleratorTypes {
 }
 
 impl AcceleratorTypes {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "fpga",
+        "gpu",
+        "inference",
+        "media",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AcceleratorTypes::Fpga => "fpga",
-            AcceleratorTypes::Gpu => "gpu",
-            AcceleratorTypes::Inference => "inference",
-            AcceleratorTypes::Media => "media",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3057,12 +3244,15 @@ pub enum AmdSevSnp {
 }
 
 impl AmdSevSnp {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enabled",
+        "disabled",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AmdSevSnp::Enabled => "enabled",
-            AmdSevSnp::Disabled => "disabled",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3084,12 +3274,15 @@ pub enum AutoRecovery {
 }
 
 impl AutoRecovery {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "default",
+        "disabled",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AutoRecovery::Default => "default",
-            AutoRecovery::Disabled => "disabled",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3113,13 +3306,16 @@ pub enum BandwidthWeighting {
 }
 
 impl BandwidthWeighting {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "default",
+        "ebs-1",
+        "vpc-1",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            BandwidthWeighting::Default => "default",
-            BandwidthWeighting::Ebs1 => "ebs-1",
-            BandwidthWeighting::Vpc1 => "vpc-1",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3143,13 +3339,16 @@ pub enum BareMetal {
 }
 
 impl BareMetal {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "excluded",
+        "included",
+        "required",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            BareMetal::Excluded => "excluded",
-            BareMetal::Included => "included",
-            BareMetal::Required => "required",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3173,13 +3372,16 @@ pub enum BurstablePerformance {
 }
 
 impl BurstablePerformance {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "excluded",
+        "included",
+        "required",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            BurstablePerformance::Excluded => "excluded",
-            BurstablePerformance::Included => "included",
-            BurstablePerformance::Required => "required",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3203,13 +3405,16 @@ pub enum CapacityReservationPreference {
 }
 
 impl CapacityReservationPreference {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "capacity-reservations-only",
+        "none",
+        "open",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            CapacityReservationPreference::CapacityReservationsOnly => "capacity-reservations-only",
-            CapacityReservationPreference::None => "none",
-            CapacityReservationPreference::Open => "open",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3219,6 +3424,8 @@ impl From<CapacityReservationPreference> for Val<String> {
     }
 }
 
+/// The values of `CpuManufacturers` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CpuManufacturers {
@@ -3233,14 +3440,17 @@ pub enum CpuManufacturers {
 }
 
 impl CpuManufacturers {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "amazon-web-services",
+        "amd",
+        "apple",
+        "intel",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            CpuManufacturers::AmazonWebServices => "amazon-web-services",
-            CpuManufacturers::Amd => "amd",
-            CpuManufacturers::Apple => "apple",
-            CpuManufacturers::Intel => "intel",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3262,12 +3472,15 @@ pub enum HostnameType {
 }
 
 impl HostnameType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "ip-name",
+        "resource-name",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            HostnameType::IpName => "ip-name",
-            HostnameType::ResourceName => "resource-name",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3289,12 +3502,15 @@ pub enum HttpEndpoint {
 }
 
 impl HttpEndpoint {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "disabled",
+        "enabled",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            HttpEndpoint::Disabled => "disabled",
-            HttpEndpoint::Enabled => "enabled",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3316,12 +3532,15 @@ pub enum HttpProtocolIpv6 {
 }
 
 impl HttpProtocolIpv6 {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "disabled",
+        "enabled",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            HttpProtocolIpv6::Disabled => "disabled",
-            HttpProtocolIpv6::Enabled => "enabled",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3343,12 +3562,15 @@ pub enum HttpTokens {
 }
 
 impl HttpTokens {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "optional",
+        "required",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            HttpTokens::Optional => "optional",
-            HttpTokens::Required => "required",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3358,6 +3580,8 @@ impl From<HttpTokens> for Val<String> {
     }
 }
 
+/// The values of `InstanceGenerations` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InstanceGenerations {
@@ -3368,12 +3592,15 @@ pub enum InstanceGenerations {
 }
 
 impl InstanceGenerations {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "current",
+        "previous",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            InstanceGenerations::Current => "current",
-            InstanceGenerations::Previous => "previous",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3395,12 +3622,15 @@ pub enum InstanceInitiatedShutdownBehavior {
 }
 
 impl InstanceInitiatedShutdownBehavior {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "stop",
+        "terminate",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            InstanceInitiatedShutdownBehavior::Stop => "stop",
-            InstanceInitiatedShutdownBehavior::Terminate => "terminate",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3424,13 +3654,16 @@ pub enum InstanceInterruptionBehavior {
 }
 
 impl InstanceInterruptionBehavior {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "hibernate",
+        "stop",
+        "terminate",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            InstanceInterruptionBehavior::Hibernate => "hibernate",
-            InstanceInterruptionBehavior::Stop => "stop",
-            InstanceInterruptionBehavior::Terminate => "terminate",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3452,12 +3685,15 @@ pub enum InstanceMetadataTags {
 }
 
 impl InstanceMetadataTags {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "disabled",
+        "enabled",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            InstanceMetadataTags::Disabled => "disabled",
-            InstanceMetadataTags::Enabled => "enabled",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3699,122 +3935,125 @@ pub enum LaunchTemplateTagSpecificationResourceType {
 }
 
 impl LaunchTemplateTagSpecificationResourceType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "application-status-check",
+        "capacity-block",
+        "capacity-manager-data-export",
+        "capacity-reservation",
+        "capacity-reservation-cancellation-quote",
+        "capacity-reservation-fleet",
+        "capacity-reservation-modification-quote",
+        "carrier-gateway",
+        "client-vpn-endpoint",
+        "coip-pool",
+        "customer-gateway",
+        "declarative-policies-report",
+        "dedicated-host",
+        "dhcp-options",
+        "egress-only-internet-gateway",
+        "elastic-gpu",
+        "elastic-ip",
+        "export-image-task",
+        "export-instance-task",
+        "fleet",
+        "fpga-image",
+        "host-reservation",
+        "image",
+        "image-usage-report",
+        "import-image-task",
+        "import-snapshot-task",
+        "instance",
+        "instance-connect-endpoint",
+        "instance-event-window",
+        "internet-gateway",
+        "ipam",
+        "ipam-external-resource-verification-token",
+        "ipam-internet-registry-association",
+        "ipam-policy",
+        "ipam-pool",
+        "ipam-pool-allocation",
+        "ipam-prefix-list-resolver",
+        "ipam-prefix-list-resolver-target",
+        "ipam-resource-discovery",
+        "ipam-resource-discovery-association",
+        "ipam-scope",
+        "ipv4pool-ec2",
+        "ipv6pool-ec2",
+        "key-pair",
+        "launch-template",
+        "local-gateway",
+        "local-gateway-route-table",
+        "local-gateway-route-table-virtual-interface-group-association",
+        "local-gateway-route-table-vpc-association",
+        "local-gateway-virtual-interface",
+        "local-gateway-virtual-interface-group",
+        "mac-modification-task",
+        "natgateway",
+        "network-acl",
+        "network-insights-access-scope",
+        "network-insights-access-scope-analysis",
+        "network-insights-analysis",
+        "network-insights-path",
+        "network-interface",
+        "outpost-lag",
+        "placement-group",
+        "prefix-list",
+        "replace-root-volume-task",
+        "reserved-instances",
+        "route-server",
+        "route-server-endpoint",
+        "route-server-peer",
+        "route-table",
+        "secondary-interface",
+        "secondary-network",
+        "secondary-subnet",
+        "security-group",
+        "security-group-rule",
+        "service-link-virtual-interface",
+        "snapshot",
+        "spot-fleet-request",
+        "spot-instances-request",
+        "subnet",
+        "subnet-cidr-reservation",
+        "traffic-mirror-filter",
+        "traffic-mirror-filter-rule",
+        "traffic-mirror-session",
+        "traffic-mirror-target",
+        "transit-gateway",
+        "transit-gateway-attachment",
+        "transit-gateway-connect-peer",
+        "transit-gateway-metering-policy",
+        "transit-gateway-multicast-domain",
+        "transit-gateway-policy-table",
+        "transit-gateway-route-table",
+        "transit-gateway-route-table-announcement",
+        "verified-access-endpoint",
+        "verified-access-endpoint-target",
+        "verified-access-group",
+        "verified-access-instance",
+        "verified-access-policy",
+        "verified-access-trust-provider",
+        "volume",
+        "vpc",
+        "vpc-block-public-access-exclusion",
+        "vpc-encryption-control",
+        "vpc-endpoint",
+        "vpc-endpoint-connection",
+        "vpc-endpoint-connection-device-type",
+        "vpc-endpoint-service",
+        "vpc-endpoint-service-permission",
+        "vpc-flow-log",
+        "vpc-peering-connection",
+        "vpn-concentrator",
+        "vpn-connection",
+        "vpn-connection-device-type",
+        "vpn-gateway",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LaunchTemplateTagSpecificationResourceType::ApplicationStatusCheck => "application-status-check",
-            LaunchTemplateTagSpecificationResourceType::CapacityBlock => "capacity-block",
-            LaunchTemplateTagSpecificationResourceType::CapacityManagerDataExport => "capacity-manager-data-export",
-            LaunchTemplateTagSpecificationResourceType::CapacityReservation => "capacity-reservation",
-            LaunchTemplateTagSpecificationResourceType::CapacityReservationCancellationQuote => "capacity-reservation-cancellation-quote",
-            LaunchTemplateTagSpecificationResourceType::CapacityReservationFleet => "capacity-reservation-fleet",
-            LaunchTemplateTagSpecificationResourceType::CapacityReservationModificationQuote => "capacity-reservation-modification-quote",
-            LaunchTemplateTagSpecificationResourceType::CarrierGateway => "carrier-gateway",
-            LaunchTemplateTagSpecificationResourceType::ClientVpnEndpoint => "client-vpn-endpoint",
-            LaunchTemplateTagSpecificationResourceType::CoipPool => "coip-pool",
-            LaunchTemplateTagSpecificationResourceType::CustomerGateway => "customer-gateway",
-            LaunchTemplateTagSpecificationResourceType::DeclarativePoliciesReport => "declarative-policies-report",
-            LaunchTemplateTagSpecificationResourceType::DedicatedHost => "dedicated-host",
-            LaunchTemplateTagSpecificationResourceType::DhcpOptions => "dhcp-options",
-            LaunchTemplateTagSpecificationResourceType::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-            LaunchTemplateTagSpecificationResourceType::ElasticGpu => "elastic-gpu",
-            LaunchTemplateTagSpecificationResourceType::ElasticIp => "elastic-ip",
-            LaunchTemplateTagSpecificationResourceType::ExportImageTask => "export-image-task",
-            LaunchTemplateTagSpecificationResourceType::ExportInstanceTask => "export-instance-task",
-            LaunchTemplateTagSpecificationResourceType::Fleet => "fleet",
-            LaunchTemplateTagSpecificationResourceType::FpgaImage => "fpga-image",
-            LaunchTemplateTagSpecificationResourceType::HostReservation => "host-reservation",
-            LaunchTemplateTagSpecificationResourceType::Image => "image",
-            LaunchTemplateTagSpecificationResourceType::ImageUsageReport => "image-usage-report",
-            LaunchTemplateTagSpecificationResourceType::ImportImageTask => "import-image-task",
-            LaunchTemplateTagSpecificationResourceType::ImportSnapshotTask => "import-snapshot-task",
-            LaunchTemplateTagSpecificationResourceType::Instance => "instance",
-            LaunchTemplateTagSpecificationResourceType::InstanceConnectEndpoint => "instance-connect-endpoint",
-            LaunchTemplateTagSpecificationResourceType::InstanceEventWindow => "instance-event-window",
-            LaunchTemplateTagSpecificationResourceType::InternetGateway => "internet-gateway",
-            LaunchTemplateTagSpecificationResourceType::Ipam => "ipam",
-            LaunchTemplateTagSpecificationResourceType::IpamExternalResourceVerificationToken => "ipam-external-resource-verification-token",
-            LaunchTemplateTagSpecificationResourceType::IpamInternetRegistryAssociation => "ipam-internet-registry-association",
-            LaunchTemplateTagSpecificationResourceType::IpamPolicy => "ipam-policy",
-            LaunchTemplateTagSpecificationResourceType::IpamPool => "ipam-pool",
-            LaunchTemplateTagSpecificationResourceType::IpamPoolAllocation => "ipam-pool-allocation",
-            LaunchTemplateTagSpecificationResourceType::IpamPrefixListResolver => "ipam-prefix-list-resolver",
-            LaunchTemplateTagSpecificationResourceType::IpamPrefixListResolverTarget => "ipam-prefix-list-resolver-target",
-            LaunchTemplateTagSpecificationResourceType::IpamResourceDiscovery => "ipam-resource-discovery",
-            LaunchTemplateTagSpecificationResourceType::IpamResourceDiscoveryAssociation => "ipam-resource-discovery-association",
-            LaunchTemplateTagSpecificationResourceType::IpamScope => "ipam-scope",
-            LaunchTemplateTagSpecificationResourceType::Ipv4poolEc2 => "ipv4pool-ec2",
-            LaunchTemplateTagSpecificationResourceType::Ipv6poolEc2 => "ipv6pool-ec2",
-            LaunchTemplateTagSpecificationResourceType::KeyPair => "key-pair",
-            LaunchTemplateTagSpecificationResourceType::LaunchTemplate => "launch-template",
-            LaunchTemplateTagSpecificationResourceType::LocalGateway => "local-gateway",
-            LaunchTemplateTagSpecificationResourceType::LocalGatewayRouteTable => "local-gateway-route-table",
-            LaunchTemplateTagSpecificationResourceType::LocalGatewayRouteTableVirtualInterfaceGroupAssociation => "local-gateway-route-table-virtual-interface-group-association",
-            LaunchTemplateTagSpecificationResourceType::LocalGatewayRouteTableVpcAssociation => "local-gateway-route-table-vpc-association",
-            LaunchTemplateTagSpecificationResourceType::LocalGatewayVirtualInterface => "local-gateway-virtual-interface",
-            LaunchTemplateTagSpecificationResourceType::LocalGatewayVirtualInterfaceGroup => "local-gateway-virtual-interface-group",
-            LaunchTemplateTagSpecificationResourceType::MacModificationTask => "mac-modification-task",
-            LaunchTemplateTagSpecificationResourceType::Natgateway => "natgateway",
-            LaunchTemplateTagSpecificationResourceType::NetworkAcl => "network-acl",
-            LaunchTemplateTagSpecificationResourceType::NetworkInsightsAccessScope => "network-insights-access-scope",
-            LaunchTemplateTagSpecificationResourceType::NetworkInsightsAccessScopeAnalysis => "network-insights-access-scope-analysis",
-            LaunchTemplateTagSpecificationResourceType::NetworkInsightsAnalysis => "network-insights-analysis",
-            LaunchTemplateTagSpecificationResourceType::NetworkInsightsPath => "network-insights-path",
-            LaunchTemplateTagSpecificationResourceType::NetworkInterface => "network-interface",
-            LaunchTemplateTagSpecificationResourceType::OutpostLag => "outpost-lag",
-            LaunchTemplateTagSpecificationResourceType::PlacementGroup => "placement-group",
-            LaunchTemplateTagSpecificationResourceType::PrefixList => "prefix-list",
-            LaunchTemplateTagSpecificationResourceType::ReplaceRootVolumeTask => "replace-root-volume-task",
-            LaunchTemplateTagSpecificationResourceType::ReservedInstances => "reserved-instances",
-            LaunchTemplateTagSpecificationResourceType::RouteServer => "route-server",
-            LaunchTemplateTagSpecificationResourceType::RouteServerEndpoint => "route-server-endpoint",
-            LaunchTemplateTagSpecificationResourceType::RouteServerPeer => "route-server-peer",
-            LaunchTemplateTagSpecificationResourceType::RouteTable => "route-table",
-            LaunchTemplateTagSpecificationResourceType::SecondaryInterface => "secondary-interface",
-            LaunchTemplateTagSpecificationResourceType::SecondaryNetwork => "secondary-network",
-            LaunchTemplateTagSpecificationResourceType::SecondarySubnet => "secondary-subnet",
-            LaunchTemplateTagSpecificationResourceType::SecurityGroup => "security-group",
-            LaunchTemplateTagSpecificationResourceType::SecurityGroupRule => "security-group-rule",
-            LaunchTemplateTagSpecificationResourceType::ServiceLinkVirtualInterface => "service-link-virtual-interface",
-            LaunchTemplateTagSpecificationResourceType::Snapshot => "snapshot",
-            LaunchTemplateTagSpecificationResourceType::SpotFleetRequest => "spot-fleet-request",
-            LaunchTemplateTagSpecificationResourceType::SpotInstancesRequest => "spot-instances-request",
-            LaunchTemplateTagSpecificationResourceType::Subnet => "subnet",
-            LaunchTemplateTagSpecificationResourceType::SubnetCidrReservation => "subnet-cidr-reservation",
-            LaunchTemplateTagSpecificationResourceType::TrafficMirrorFilter => "traffic-mirror-filter",
-            LaunchTemplateTagSpecificationResourceType::TrafficMirrorFilterRule => "traffic-mirror-filter-rule",
-            LaunchTemplateTagSpecificationResourceType::TrafficMirrorSession => "traffic-mirror-session",
-            LaunchTemplateTagSpecificationResourceType::TrafficMirrorTarget => "traffic-mirror-target",
-            LaunchTemplateTagSpecificationResourceType::TransitGateway => "transit-gateway",
-            LaunchTemplateTagSpecificationResourceType::TransitGatewayAttachment => "transit-gateway-attachment",
-            LaunchTemplateTagSpecificationResourceType::TransitGatewayConnectPeer => "transit-gateway-connect-peer",
-            LaunchTemplateTagSpecificationResourceType::TransitGatewayMeteringPolicy => "transit-gateway-metering-policy",
-            LaunchTemplateTagSpecificationResourceType::TransitGatewayMulticastDomain => "transit-gateway-multicast-domain",
-            LaunchTemplateTagSpecificationResourceType::TransitGatewayPolicyTable => "transit-gateway-policy-table",
-            LaunchTemplateTagSpecificationResourceType::TransitGatewayRouteTable => "transit-gateway-route-table",
-            LaunchTemplateTagSpecificationResourceType::TransitGatewayRouteTableAnnouncement => "transit-gateway-route-table-announcement",
-            LaunchTemplateTagSpecificationResourceType::VerifiedAccessEndpoint => "verified-access-endpoint",
-            LaunchTemplateTagSpecificationResourceType::VerifiedAccessEndpointTarget => "verified-access-endpoint-target",
-            LaunchTemplateTagSpecificationResourceType::VerifiedAccessGroup => "verified-access-group",
-            LaunchTemplateTagSpecificationResourceType::VerifiedAccessInstance => "verified-access-instance",
-            LaunchTemplateTagSpecificationResourceType::VerifiedAccessPolicy => "verified-access-policy",
-            LaunchTemplateTagSpecificationResourceType::VerifiedAccessTrustProvider => "verified-access-trust-provider",
-            LaunchTemplateTagSpecificationResourceType::Volume => "volume",
-            LaunchTemplateTagSpecificationResourceType::Vpc => "vpc",
-            LaunchTemplateTagSpecificationResourceType::VpcBlockPublicAccessExclusion => "vpc-block-public-access-exclusion",
-            LaunchTemplateTagSpecificationResourceType::VpcEncryptionControl => "vpc-encryption-control",
-            LaunchTemplateTagSpecificationResourceType::VpcEndpoint => "vpc-endpoint",
-            LaunchTemplateTagSpecificationResourceType::VpcEndpointConnection => "vpc-endpoint-connection",
-            LaunchTemplateTagSpecificationResourceType::VpcEndpointConnectionDeviceType => "vpc-endpoint-connection-device-type",
-            LaunchTemplateTagSpecificationResourceType::VpcEndpointService => "vpc-endpoint-service",
-            LaunchTemplateTagSpecificationResourceType::VpcEndpointServicePermission => "vpc-endpoint-service-permission",
-            LaunchTemplateTagSpecificationResourceType::VpcFlowLog => "vpc-flow-log",
-            LaunchTemplateTagSpecificationResourceType::VpcPeeringConnection => "vpc-peering-connection",
-            LaunchTemplateTagSpecificationResourceType::VpnConcentrator => "vpn-concentrator",
-            LaunchTemplateTagSpecificationResourceType::VpnConnection => "vpn-connection",
-            LaunchTemplateTagSpecificationResourceType::VpnConnectionDeviceType => "vpn-connection-device-type",
-            LaunchTemplateTagSpecificationResourceType::VpnGateway => "vpn-gateway",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3838,13 +4077,16 @@ pub enum LocalStorage {
 }
 
 impl LocalStorage {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "excluded",
+        "included",
+        "required",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LocalStorage::Excluded => "excluded",
-            LocalStorage::Included => "included",
-            LocalStorage::Required => "required",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3854,6 +4096,8 @@ impl From<LocalStorage> for Val<String> {
     }
 }
 
+/// The values of `LocalStorageTypes` in `AWS::EC2::LaunchTemplate`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LocalStorageTypes {
@@ -3864,12 +4108,15 @@ pub enum LocalStorageTypes {
 }
 
 impl LocalStorageTypes {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "hdd",
+        "ssd",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LocalStorageTypes::Hdd => "hdd",
-            LocalStorageTypes::Ssd => "ssd",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3895,14 +4142,17 @@ pub enum MarketType {
 }
 
 impl MarketType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "capacity-block",
+        "interruptible-capacity-reservation",
+        "on-demand",
+        "spot",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            MarketType::CapacityBlock => "capacity-block",
-            MarketType::InterruptibleCapacityReservation => "interruptible-capacity-reservation",
-            MarketType::OnDemand => "on-demand",
-            MarketType::Spot => "spot",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3924,12 +4174,15 @@ pub enum NestedVirtualization {
 }
 
 impl NestedVirtualization {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enabled",
+        "disabled",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            NestedVirtualization::Enabled => "enabled",
-            NestedVirtualization::Disabled => "disabled",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -3951,12 +4204,15 @@ pub enum SpotInstanceType {
 }
 
 impl SpotInstanceType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "one-time",
+        "persistent",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            SpotInstanceType::OneTime => "one-time",
-            SpotInstanceType::Persistent => "persistent",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -4198,122 +4454,125 @@ pub enum TagSpecificationResourceType {
 }
 
 impl TagSpecificationResourceType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "application-status-check",
+        "capacity-block",
+        "capacity-manager-data-export",
+        "capacity-reservation",
+        "capacity-reservation-cancellation-quote",
+        "capacity-reservation-fleet",
+        "capacity-reservation-modification-quote",
+        "carrier-gateway",
+        "client-vpn-endpoint",
+        "coip-pool",
+        "customer-gateway",
+        "declarative-policies-report",
+        "dedicated-host",
+        "dhcp-options",
+        "egress-only-internet-gateway",
+        "elastic-gpu",
+        "elastic-ip",
+        "export-image-task",
+        "export-instance-task",
+        "fleet",
+        "fpga-image",
+        "host-reservation",
+        "image",
+        "image-usage-report",
+        "import-image-task",
+        "import-snapshot-task",
+        "instance",
+        "instance-connect-endpoint",
+        "instance-event-window",
+        "internet-gateway",
+        "ipam",
+        "ipam-external-resource-verification-token",
+        "ipam-internet-registry-association",
+        "ipam-policy",
+        "ipam-pool",
+        "ipam-pool-allocation",
+        "ipam-prefix-list-resolver",
+        "ipam-prefix-list-resolver-target",
+        "ipam-resource-discovery",
+        "ipam-resource-discovery-association",
+        "ipam-scope",
+        "ipv4pool-ec2",
+        "ipv6pool-ec2",
+        "key-pair",
+        "launch-template",
+        "local-gateway",
+        "local-gateway-route-table",
+        "local-gateway-route-table-virtual-interface-group-association",
+        "local-gateway-route-table-vpc-association",
+        "local-gateway-virtual-interface",
+        "local-gateway-virtual-interface-group",
+        "mac-modification-task",
+        "natgateway",
+        "network-acl",
+        "network-insights-access-scope",
+        "network-insights-access-scope-analysis",
+        "network-insights-analysis",
+        "network-insights-path",
+        "network-interface",
+        "outpost-lag",
+        "placement-group",
+        "prefix-list",
+        "replace-root-volume-task",
+        "reserved-instances",
+        "route-server",
+        "route-server-endpoint",
+        "route-server-peer",
+        "route-table",
+        "secondary-interface",
+        "secondary-network",
+        "secondary-subnet",
+        "security-group",
+        "security-group-rule",
+        "service-link-virtual-interface",
+        "snapshot",
+        "spot-fleet-request",
+        "spot-instances-request",
+        "subnet",
+        "subnet-cidr-reservation",
+        "traffic-mirror-filter",
+        "traffic-mirror-filter-rule",
+        "traffic-mirror-session",
+        "traffic-mirror-target",
+        "transit-gateway",
+        "transit-gateway-attachment",
+        "transit-gateway-connect-peer",
+        "transit-gateway-metering-policy",
+        "transit-gateway-multicast-domain",
+        "transit-gateway-policy-table",
+        "transit-gateway-route-table",
+        "transit-gateway-route-table-announcement",
+        "verified-access-endpoint",
+        "verified-access-endpoint-target",
+        "verified-access-group",
+        "verified-access-instance",
+        "verified-access-policy",
+        "verified-access-trust-provider",
+        "volume",
+        "vpc",
+        "vpc-block-public-access-exclusion",
+        "vpc-encryption-control",
+        "vpc-endpoint",
+        "vpc-endpoint-connection",
+        "vpc-endpoint-connection-device-type",
+        "vpc-endpoint-service",
+        "vpc-endpoint-service-permission",
+        "vpc-flow-log",
+        "vpc-peering-connection",
+        "vpn-concentrator",
+        "vpn-connection",
+        "vpn-connection-device-type",
+        "vpn-gateway",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            TagSpecificationResourceType::ApplicationStatusCheck => "application-status-check",
-            TagSpecificationResourceType::CapacityBlock => "capacity-block",
-            TagSpecificationResourceType::CapacityManagerDataExport => "capacity-manager-data-export",
-            TagSpecificationResourceType::CapacityReservation => "capacity-reservation",
-            TagSpecificationResourceType::CapacityReservationCancellationQuote => "capacity-reservation-cancellation-quote",
-            TagSpecificationResourceType::CapacityReservationFleet => "capacity-reservation-fleet",
-            TagSpecificationResourceType::CapacityReservationModificationQuote => "capacity-reservation-modification-quote",
-            TagSpecificationResourceType::CarrierGateway => "carrier-gateway",
-            TagSpecificationResourceType::ClientVpnEndpoint => "client-vpn-endpoint",
-            TagSpecificationResourceType::CoipPool => "coip-pool",
-            TagSpecificationResourceType::CustomerGateway => "customer-gateway",
-            TagSpecificationResourceType::DeclarativePoliciesReport => "declarative-policies-report",
-            TagSpecificationResourceType::DedicatedHost => "dedicated-host",
-            TagSpecificationResourceType::DhcpOptions => "dhcp-options",
-            TagSpecificationResourceType::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-            TagSpecificationResourceType::ElasticGpu => "elastic-gpu",
-            TagSpecificationResourceType::ElasticIp => "elastic-ip",
-            TagSpecificationResourceType::ExportImageTask => "export-image-task",
-            TagSpecificationResourceType::ExportInstanceTask => "export-instance-task",
-            TagSpecificationResourceType::Fleet => "fleet",
-            TagSpecificationResourceType::FpgaImage => "fpga-image",
-            TagSpecificationResourceType::HostReservation => "host-reservation",
-            TagSpecificationResourceType::Image => "image",
-            TagSpecificationResourceType::ImageUsageReport => "image-usage-report",
-            TagSpecificationResourceType::ImportImageTask => "import-image-task",
-            TagSpecificationResourceType::ImportSnapshotTask => "import-snapshot-task",
-            TagSpecificationResourceType::Instance => "instance",
-            TagSpecificationResourceType::InstanceConnectEndpoint => "instance-connect-endpoint",
-            TagSpecificationResourceType::InstanceEventWindow => "instance-event-window",
-            TagSpecificationResourceType::InternetGateway => "internet-gateway",
-            TagSpecificationResourceType::Ipam => "ipam",
-            TagSpecificationResourceType::IpamExternalResourceVerificationToken => "ipam-external-resource-verification-token",
-            TagSpecificationResourceType::IpamInternetRegistryAssociation => "ipam-internet-registry-association",
-            TagSpecificationResourceType::IpamPolicy => "ipam-policy",
-            TagSpecificationResourceType::IpamPool => "ipam-pool",
-            TagSpecificationResourceType::IpamPoolAllocation => "ipam-pool-allocation",
-            TagSpecificationResourceType::IpamPrefixListResolver => "ipam-prefix-list-resolver",
-            TagSpecificationResourceType::IpamPrefixListResolverTarget => "ipam-prefix-list-resolver-target",
-            TagSpecificationResourceType::IpamResourceDiscovery => "ipam-resource-discovery",
-            TagSpecificationResourceType::IpamResourceDiscoveryAssociation => "ipam-resource-discovery-association",
-            TagSpecificationResourceType::IpamScope => "ipam-scope",
-            TagSpecificationResourceType::Ipv4poolEc2 => "ipv4pool-ec2",
-            TagSpecificationResourceType::Ipv6poolEc2 => "ipv6pool-ec2",
-            TagSpecificationResourceType::KeyPair => "key-pair",
-            TagSpecificationResourceType::LaunchTemplate => "launch-template",
-            TagSpecificationResourceType::LocalGateway => "local-gateway",
-            TagSpecificationResourceType::LocalGatewayRouteTable => "local-gateway-route-table",
-            TagSpecificationResourceType::LocalGatewayRouteTableVirtualInterfaceGroupAssociation => "local-gateway-route-table-virtual-interface-group-association",
-            TagSpecificationResourceType::LocalGatewayRouteTableVpcAssociation => "local-gateway-route-table-vpc-association",
-            TagSpecificationResourceType::LocalGatewayVirtualInterface => "local-gateway-virtual-interface",
-            TagSpecificationResourceType::LocalGatewayVirtualInterfaceGroup => "local-gateway-virtual-interface-group",
-            TagSpecificationResourceType::MacModificationTask => "mac-modification-task",
-            TagSpecificationResourceType::Natgateway => "natgateway",
-            TagSpecificationResourceType::NetworkAcl => "network-acl",
-            TagSpecificationResourceType::NetworkInsightsAccessScope => "network-insights-access-scope",
-            TagSpecificationResourceType::NetworkInsightsAccessScopeAnalysis => "network-insights-access-scope-analysis",
-            TagSpecificationResourceType::NetworkInsightsAnalysis => "network-insights-analysis",
-            TagSpecificationResourceType::NetworkInsightsPath => "network-insights-path",
-            TagSpecificationResourceType::NetworkInterface => "network-interface",
-            TagSpecificationResourceType::OutpostLag => "outpost-lag",
-            TagSpecificationResourceType::PlacementGroup => "placement-group",
-            TagSpecificationResourceType::PrefixList => "prefix-list",
-            TagSpecificationResourceType::ReplaceRootVolumeTask => "replace-root-volume-task",
-            TagSpecificationResourceType::ReservedInstances => "reserved-instances",
-            TagSpecificationResourceType::RouteServer => "route-server",
-            TagSpecificationResourceType::RouteServerEndpoint => "route-server-endpoint",
-            TagSpecificationResourceType::RouteServerPeer => "route-server-peer",
-            TagSpecificationResourceType::RouteTable => "route-table",
-            TagSpecificationResourceType::SecondaryInterface => "secondary-interface",
-            TagSpecificationResourceType::SecondaryNetwork => "secondary-network",
-            TagSpecificationResourceType::SecondarySubnet => "secondary-subnet",
-            TagSpecificationResourceType::SecurityGroup => "security-group",
-            TagSpecificationResourceType::SecurityGroupRule => "security-group-rule",
-            TagSpecificationResourceType::ServiceLinkVirtualInterface => "service-link-virtual-interface",
-            TagSpecificationResourceType::Snapshot => "snapshot",
-            TagSpecificationResourceType::SpotFleetRequest => "spot-fleet-request",
-            TagSpecificationResourceType::SpotInstancesRequest => "spot-instances-request",
-            TagSpecificationResourceType::Subnet => "subnet",
-            TagSpecificationResourceType::SubnetCidrReservation => "subnet-cidr-reservation",
-            TagSpecificationResourceType::TrafficMirrorFilter => "traffic-mirror-filter",
-            TagSpecificationResourceType::TrafficMirrorFilterRule => "traffic-mirror-filter-rule",
-            TagSpecificationResourceType::TrafficMirrorSession => "traffic-mirror-session",
-            TagSpecificationResourceType::TrafficMirrorTarget => "traffic-mirror-target",
-            TagSpecificationResourceType::TransitGateway => "transit-gateway",
-            TagSpecificationResourceType::TransitGatewayAttachment => "transit-gateway-attachment",
-            TagSpecificationResourceType::TransitGatewayConnectPeer => "transit-gateway-connect-peer",
-            TagSpecificationResourceType::TransitGatewayMeteringPolicy => "transit-gateway-metering-policy",
-            TagSpecificationResourceType::TransitGatewayMulticastDomain => "transit-gateway-multicast-domain",
-            TagSpecificationResourceType::TransitGatewayPolicyTable => "transit-gateway-policy-table",
-            TagSpecificationResourceType::TransitGatewayRouteTable => "transit-gateway-route-table",
-            TagSpecificationResourceType::TransitGatewayRouteTableAnnouncement => "transit-gateway-route-table-announcement",
-            TagSpecificationResourceType::VerifiedAccessEndpoint => "verified-access-endpoint",
-            TagSpecificationResourceType::VerifiedAccessEndpointTarget => "verified-access-endpoint-target",
-            TagSpecificationResourceType::VerifiedAccessGroup => "verified-access-group",
-            TagSpecificationResourceType::VerifiedAccessInstance => "verified-access-instance",
-            TagSpecificationResourceType::VerifiedAccessPolicy => "verified-access-policy",
-            TagSpecificationResourceType::VerifiedAccessTrustProvider => "verified-access-trust-provider",
-            TagSpecificationResourceType::Volume => "volume",
-            TagSpecificationResourceType::Vpc => "vpc",
-            TagSpecificationResourceType::VpcBlockPublicAccessExclusion => "vpc-block-public-access-exclusion",
-            TagSpecificationResourceType::VpcEncryptionControl => "vpc-encryption-control",
-            TagSpecificationResourceType::VpcEndpoint => "vpc-endpoint",
-            TagSpecificationResourceType::VpcEndpointConnection => "vpc-endpoint-connection",
-            TagSpecificationResourceType::VpcEndpointConnectionDeviceType => "vpc-endpoint-connection-device-type",
-            TagSpecificationResourceType::VpcEndpointService => "vpc-endpoint-service",
-            TagSpecificationResourceType::VpcEndpointServicePermission => "vpc-endpoint-service-permission",
-            TagSpecificationResourceType::VpcFlowLog => "vpc-flow-log",
-            TagSpecificationResourceType::VpcPeeringConnection => "vpc-peering-connection",
-            TagSpecificationResourceType::VpnConcentrator => "vpn-concentrator",
-            TagSpecificationResourceType::VpnConnection => "vpn-connection",
-            TagSpecificationResourceType::VpnConnectionDeviceType => "vpn-connection-device-type",
-            TagSpecificationResourceType::VpnGateway => "vpn-gateway",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -4337,13 +4596,16 @@ pub enum Tenancy {
 }
 
 impl Tenancy {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "dedicated",
+        "default",
+        "host",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Tenancy::Dedicated => "dedicated",
-            Tenancy::Default => "default",
-            Tenancy::Host => "host",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -4375,17 +4637,20 @@ pub enum VolumeType {
 }
 
 impl VolumeType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "gp2",
+        "gp3",
+        "io1",
+        "io2",
+        "sc1",
+        "st1",
+        "standard",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            VolumeType::Gp2 => "gp2",
-            VolumeType::Gp3 => "gp3",
-            VolumeType::Io1 => "io1",
-            VolumeType::Io2 => "io2",
-            VolumeType::Sc1 => "sc1",
-            VolumeType::St1 => "st1",
-            VolumeType::Standard => "standard",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

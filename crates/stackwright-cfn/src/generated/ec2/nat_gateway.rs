@@ -85,72 +85,84 @@ impl NatGateway {
     }
 
     /// Sets `AllocationId`.
+    #[must_use]
     pub fn with_allocation_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.allocation_id = Some(value.into());
         self
     }
 
     /// Sets `AvailabilityMode`.
+    #[must_use]
     pub fn with_availability_mode(mut self, value: impl Into<Val<String>>) -> Self {
         self.availability_mode = Some(value.into());
         self
     }
 
     /// Sets `AvailabilityZoneAddresses`.
+    #[must_use]
     pub fn with_availability_zone_addresses(mut self, value: impl IntoIterator<Item = AvailabilityZoneAddress>) -> Self {
         self.availability_zone_addresses = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `ConnectivityType`.
+    #[must_use]
     pub fn with_connectivity_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.connectivity_type = Some(value.into());
         self
     }
 
     /// Sets `MaxDrainDurationSeconds`.
+    #[must_use]
     pub fn with_max_drain_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_drain_duration_seconds = Some(value.into());
         self
     }
 
     /// Sets `PrivateIpAddress`.
+    #[must_use]
     pub fn with_private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
         self.private_ip_address = Some(value.into());
         self
     }
 
     /// Sets `SecondaryAllocationIds`.
+    #[must_use]
     pub fn with_secondary_allocation_ids(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.secondary_allocation_ids = Some(value.into());
         self
     }
 
     /// Sets `SecondaryPrivateIpAddressCount`.
+    #[must_use]
     pub fn with_secondary_private_ip_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
         self.secondary_private_ip_address_count = Some(value.into());
         self
     }
 
     /// Sets `SecondaryPrivateIpAddresses`.
+    #[must_use]
     pub fn with_secondary_private_ip_addresses(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.secondary_private_ip_addresses = Some(value.into());
         self
     }
 
     /// Sets `SubnetId`.
+    #[must_use]
     pub fn with_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `VpcId`.
+    #[must_use]
     pub fn with_vpc_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -187,27 +199,27 @@ impl NatGatewayAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["AutoProvisionZones", "AutoScalingIps", "EniId", "NatGatewayId", "RouteTableId"];
 
-    /// `AutoProvisionZones`.
+    /// `AutoProvisionZones`: the `Fn::GetAtt` attribute of `AWS::EC2::NatGateway`.
     pub fn auto_provision_zones(&self) -> Attr<String> {
         get_att(self.node, "AutoProvisionZones")
     }
 
-    /// `AutoScalingIps`.
+    /// `AutoScalingIps`: the `Fn::GetAtt` attribute of `AWS::EC2::NatGateway`.
     pub fn auto_scaling_ips(&self) -> Attr<String> {
         get_att(self.node, "AutoScalingIps")
     }
 
-    /// `EniId`.
+    /// `EniId`: the `Fn::GetAtt` attribute of `AWS::EC2::NatGateway`.
     pub fn eni_id(&self) -> Attr<String> {
         get_att(self.node, "EniId")
     }
 
-    /// `NatGatewayId`.
+    /// `NatGatewayId`: the `Fn::GetAtt` attribute of `AWS::EC2::NatGateway`.
     pub fn nat_gateway_id(&self) -> Attr<String> {
         get_att(self.node, "NatGatewayId")
     }
 
-    /// `RouteTableId`.
+    /// `RouteTableId`: the `Fn::GetAtt` attribute of `AWS::EC2::NatGateway`.
     pub fn route_table_id(&self) -> Attr<String> {
         get_att(self.node, "RouteTableId")
     }
@@ -259,12 +271,14 @@ impl AvailabilityZoneAddress {
     }
 
     /// Sets `AvailabilityZone`.
+    #[must_use]
     pub fn with_availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
 
     /// Sets `AvailabilityZoneId`.
+    #[must_use]
     pub fn with_availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.availability_zone_id = Some(value.into());
         self
@@ -293,12 +307,15 @@ pub enum AvailabilityMode {
 }
 
 impl AvailabilityMode {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "regional",
+        "zonal",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AvailabilityMode::Regional => "regional",
-            AvailabilityMode::Zonal => "zonal",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -320,12 +337,15 @@ pub enum ConnectivityType {
 }
 
 impl ConnectivityType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "private",
+        "public",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ConnectivityType::Private => "private",
-            ConnectivityType::Public => "public",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

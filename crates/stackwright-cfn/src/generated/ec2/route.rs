@@ -122,90 +122,105 @@ impl Route {
     }
 
     /// Sets `CarrierGatewayId`.
+    #[must_use]
     pub fn with_carrier_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.carrier_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `CoreNetworkArn`.
+    #[must_use]
     pub fn with_core_network_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.core_network_arn = Some(value.into());
         self
     }
 
     /// Sets `DestinationCidrBlock`.
+    #[must_use]
     pub fn with_destination_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
         self.destination_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `DestinationIpv6CidrBlock`.
+    #[must_use]
     pub fn with_destination_ipv6_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
         self.destination_ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `DestinationPrefixListId`.
+    #[must_use]
     pub fn with_destination_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.destination_prefix_list_id = Some(value.into());
         self
     }
 
     /// Sets `EgressOnlyInternetGatewayId`.
+    #[must_use]
     pub fn with_egress_only_internet_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.egress_only_internet_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `GatewayId`.
+    #[must_use]
     pub fn with_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.gateway_id = Some(value.into());
         self
     }
 
     /// Sets `InstanceId`.
+    #[must_use]
     pub fn with_instance_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `LocalGatewayId`.
+    #[must_use]
     pub fn with_local_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.local_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `NatGatewayId`.
+    #[must_use]
     pub fn with_nat_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.nat_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `NetworkInterfaceId`.
+    #[must_use]
     pub fn with_network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.network_interface_id = Some(value.into());
         self
     }
 
     /// Sets `OdbNetworkArn`.
+    #[must_use]
     pub fn with_odb_network_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.odb_network_arn = Some(value.into());
         self
     }
 
     /// Sets `TransitGatewayId`.
+    #[must_use]
     pub fn with_transit_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.transit_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `VpcEndpointId`.
+    #[must_use]
     pub fn with_vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpc_endpoint_id = Some(value.into());
         self
     }
 
     /// Sets `VpcPeeringConnectionId`.
+    #[must_use]
     pub fn with_vpc_peering_connection_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpc_peering_connection_id = Some(value.into());
         self
@@ -246,7 +261,7 @@ impl RouteAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["CidrBlock"];
 
-    /// `CidrBlock`.
+    /// `CidrBlock`: the `Fn::GetAtt` attribute of `AWS::EC2::Route`.
     pub fn cidr_block(&self) -> Attr<String> {
         get_att(self.node, "CidrBlock")
     }

@@ -38,6 +38,7 @@ impl RouteTable {
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
@@ -64,7 +65,7 @@ impl RouteTableAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["RouteTableId"];
 
-    /// `RouteTableId`.
+    /// `RouteTableId`: the `Fn::GetAtt` attribute of `AWS::EC2::RouteTable`.
     pub fn route_table_id(&self) -> Attr<String> {
         get_att(self.node, "RouteTableId")
     }

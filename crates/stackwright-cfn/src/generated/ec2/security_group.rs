@@ -62,30 +62,35 @@ impl SecurityGroup {
     }
 
     /// Sets `GroupName`.
+    #[must_use]
     pub fn with_group_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupEgress`.
+    #[must_use]
     pub fn with_security_group_egress(mut self, value: impl IntoIterator<Item = Egress>) -> Self {
         self.security_group_egress = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `SecurityGroupIngress`.
+    #[must_use]
     pub fn with_security_group_ingress(mut self, value: impl IntoIterator<Item = Ingress>) -> Self {
         self.security_group_ingress = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `VpcId`.
+    #[must_use]
     pub fn with_vpc_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -148,30 +153,31 @@ impl ResourceType for SecurityGroup {
     }
 }
 
+/// The `Egress` property type of `AWS::EC2::SecurityGroup`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Egress {
-    /// `CidrIp`.
+    /// The `CidrIp` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub cidr_ip: Option<Val<String>>,
 
-    /// `CidrIpv6`.
+    /// The `CidrIpv6` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub cidr_ipv6: Option<Val<String>>,
 
-    /// `Description`.
+    /// The `Description` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub description: Option<Val<String>>,
 
-    /// `DestinationPrefixListId`.
+    /// The `DestinationPrefixListId` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub destination_prefix_list_id: Option<Val<String>>,
 
-    /// `DestinationSecurityGroupId`.
+    /// The `DestinationSecurityGroupId` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub destination_security_group_id: Option<Val<String>>,
 
-    /// `FromPort`.
+    /// The `FromPort` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub from_port: Option<Val<i64>>,
 
-    /// `IpProtocol`, required.
+    /// The `IpProtocol` property of `Egress` in `AWS::EC2::SecurityGroup`, required.
     pub ip_protocol: Val<String>,
 
-    /// `ToPort`.
+    /// The `ToPort` property of `Egress` in `AWS::EC2::SecurityGroup`.
     pub to_port: Option<Val<i64>>,
 }
 
@@ -191,42 +197,49 @@ impl Egress {
     }
 
     /// Sets `CidrIp`.
+    #[must_use]
     pub fn with_cidr_ip(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ip = Some(value.into());
         self
     }
 
     /// Sets `CidrIpv6`.
+    #[must_use]
     pub fn with_cidr_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ipv6 = Some(value.into());
         self
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `DestinationPrefixListId`.
+    #[must_use]
     pub fn with_destination_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.destination_prefix_list_id = Some(value.into());
         self
     }
 
     /// Sets `DestinationSecurityGroupId`.
+    #[must_use]
     pub fn with_destination_security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.destination_security_group_id = Some(value.into());
         self
     }
 
     /// Sets `FromPort`.
+    #[must_use]
     pub fn with_from_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.from_port = Some(value.into());
         self
     }
 
     /// Sets `ToPort`.
+    #[must_use]
     pub fn with_to_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.to_port = Some(value.into());
         self
@@ -248,36 +261,37 @@ impl ToValue for Egress {
     }
 }
 
+/// The `Ingress` property type of `AWS::EC2::SecurityGroup`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ingress {
-    /// `CidrIp`.
+    /// The `CidrIp` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub cidr_ip: Option<Val<String>>,
 
-    /// `CidrIpv6`.
+    /// The `CidrIpv6` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub cidr_ipv6: Option<Val<String>>,
 
-    /// `Description`.
+    /// The `Description` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub description: Option<Val<String>>,
 
-    /// `FromPort`.
+    /// The `FromPort` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub from_port: Option<Val<i64>>,
 
-    /// `IpProtocol`, required.
+    /// The `IpProtocol` property of `Ingress` in `AWS::EC2::SecurityGroup`, required.
     pub ip_protocol: Val<String>,
 
-    /// `SourcePrefixListId`.
+    /// The `SourcePrefixListId` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub source_prefix_list_id: Option<Val<String>>,
 
-    /// `SourceSecurityGroupId`.
+    /// The `SourceSecurityGroupId` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub source_security_group_id: Option<Val<String>>,
 
-    /// `SourceSecurityGroupName`.
+    /// The `SourceSecurityGroupName` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub source_security_group_name: Option<Val<String>>,
 
-    /// `SourceSecurityGroupOwnerId`.
+    /// The `SourceSecurityGroupOwnerId` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub source_security_group_owner_id: Option<Val<String>>,
 
-    /// `ToPort`.
+    /// The `ToPort` property of `Ingress` in `AWS::EC2::SecurityGroup`.
     pub to_port: Option<Val<i64>>,
 }
 
@@ -299,54 +313,63 @@ impl Ingress {
     }
 
     /// Sets `CidrIp`.
+    #[must_use]
     pub fn with_cidr_ip(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ip = Some(value.into());
         self
     }
 
     /// Sets `CidrIpv6`.
+    #[must_use]
     pub fn with_cidr_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ipv6 = Some(value.into());
         self
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `FromPort`.
+    #[must_use]
     pub fn with_from_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.from_port = Some(value.into());
         self
     }
 
     /// Sets `SourcePrefixListId`.
+    #[must_use]
     pub fn with_source_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_prefix_list_id = Some(value.into());
         self
     }
 
     /// Sets `SourceSecurityGroupId`.
+    #[must_use]
     pub fn with_source_security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_security_group_id = Some(value.into());
         self
     }
 
     /// Sets `SourceSecurityGroupName`.
+    #[must_use]
     pub fn with_source_security_group_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_security_group_name = Some(value.into());
         self
     }
 
     /// Sets `SourceSecurityGroupOwnerId`.
+    #[must_use]
     pub fn with_source_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_security_group_owner_id = Some(value.into());
         self
     }
 
     /// Sets `ToPort`.
+    #[must_use]
     pub fn with_to_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.to_port = Some(value.into());
         self

@@ -80,42 +80,49 @@ impl SecurityGroupEgress {
     }
 
     /// Sets `CidrIp`.
+    #[must_use]
     pub fn with_cidr_ip(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ip = Some(value.into());
         self
     }
 
     /// Sets `CidrIpv6`.
+    #[must_use]
     pub fn with_cidr_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ipv6 = Some(value.into());
         self
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `DestinationPrefixListId`.
+    #[must_use]
     pub fn with_destination_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.destination_prefix_list_id = Some(value.into());
         self
     }
 
     /// Sets `DestinationSecurityGroupId`.
+    #[must_use]
     pub fn with_destination_security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.destination_security_group_id = Some(value.into());
         self
     }
 
     /// Sets `FromPort`.
+    #[must_use]
     pub fn with_from_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.from_port = Some(value.into());
         self
     }
 
     /// Sets `ToPort`.
+    #[must_use]
     pub fn with_to_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.to_port = Some(value.into());
         self
@@ -149,7 +156,7 @@ impl SecurityGroupEgressAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Id"];
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::EC2::SecurityGroupEgress`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }

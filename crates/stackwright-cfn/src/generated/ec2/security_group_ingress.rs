@@ -98,66 +98,77 @@ impl SecurityGroupIngress {
     }
 
     /// Sets `CidrIp`.
+    #[must_use]
     pub fn with_cidr_ip(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ip = Some(value.into());
         self
     }
 
     /// Sets `CidrIpv6`.
+    #[must_use]
     pub fn with_cidr_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_ipv6 = Some(value.into());
         self
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `FromPort`.
+    #[must_use]
     pub fn with_from_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.from_port = Some(value.into());
         self
     }
 
     /// Sets `GroupId`.
+    #[must_use]
     pub fn with_group_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
     /// Sets `GroupName`.
+    #[must_use]
     pub fn with_group_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
     /// Sets `SourcePrefixListId`.
+    #[must_use]
     pub fn with_source_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_prefix_list_id = Some(value.into());
         self
     }
 
     /// Sets `SourceSecurityGroupId`.
+    #[must_use]
     pub fn with_source_security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_security_group_id = Some(value.into());
         self
     }
 
     /// Sets `SourceSecurityGroupName`.
+    #[must_use]
     pub fn with_source_security_group_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_security_group_name = Some(value.into());
         self
     }
 
     /// Sets `SourceSecurityGroupOwnerId`.
+    #[must_use]
     pub fn with_source_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.source_security_group_owner_id = Some(value.into());
         self
     }
 
     /// Sets `ToPort`.
+    #[must_use]
     pub fn with_to_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.to_port = Some(value.into());
         self

@@ -128,96 +128,112 @@ impl Subnet {
     }
 
     /// Sets `AssignIpv6AddressOnCreation`.
+    #[must_use]
     pub fn with_assign_ipv6_address_on_creation(mut self, value: impl Into<Val<bool>>) -> Self {
         self.assign_ipv6_address_on_creation = Some(value.into());
         self
     }
 
     /// Sets `AvailabilityZone`.
+    #[must_use]
     pub fn with_availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
 
     /// Sets `AvailabilityZoneId`.
+    #[must_use]
     pub fn with_availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.availability_zone_id = Some(value.into());
         self
     }
 
     /// Sets `CidrBlock`.
+    #[must_use]
     pub fn with_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_block = Some(value.into());
         self
     }
 
     /// Sets `EnableDns64`.
+    #[must_use]
     pub fn with_enable_dns64(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enable_dns64 = Some(value.into());
         self
     }
 
     /// Sets `EnableLniAtDeviceIndex`.
+    #[must_use]
     pub fn with_enable_lni_at_device_index(mut self, value: impl Into<Val<i64>>) -> Self {
         self.enable_lni_at_device_index = Some(value.into());
         self
     }
 
     /// Sets `Ipv4IpamPoolId`.
+    #[must_use]
     pub fn with_ipv4_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.ipv4_ipam_pool_id = Some(value.into());
         self
     }
 
     /// Sets `Ipv4NetmaskLength`.
+    #[must_use]
     pub fn with_ipv4_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
         self.ipv4_netmask_length = Some(value.into());
         self
     }
 
     /// Sets `Ipv6CidrBlock`.
+    #[must_use]
     pub fn with_ipv6_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
         self.ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `Ipv6IpamPoolId`.
+    #[must_use]
     pub fn with_ipv6_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.ipv6_ipam_pool_id = Some(value.into());
         self
     }
 
     /// Sets `Ipv6Native`.
+    #[must_use]
     pub fn with_ipv6_native(mut self, value: impl Into<Val<bool>>) -> Self {
         self.ipv6_native = Some(value.into());
         self
     }
 
     /// Sets `Ipv6NetmaskLength`.
+    #[must_use]
     pub fn with_ipv6_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
         self.ipv6_netmask_length = Some(value.into());
         self
     }
 
     /// Sets `MapPublicIpOnLaunch`.
+    #[must_use]
     pub fn with_map_public_ip_on_launch(mut self, value: impl Into<Val<bool>>) -> Self {
         self.map_public_ip_on_launch = Some(value.into());
         self
     }
 
     /// Sets `OutpostArn`.
+    #[must_use]
     pub fn with_outpost_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.outpost_arn = Some(value.into());
         self
     }
 
     /// Sets `PrivateDnsNameOptionsOnLaunch`.
+    #[must_use]
     pub fn with_private_dns_name_options_on_launch(mut self, value: PrivateDnsNameOptionsOnLaunch) -> Self {
         self.private_dns_name_options_on_launch = Some(value);
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
@@ -274,12 +290,12 @@ impl SubnetAttributes {
         get_att(self.node, "CidrBlock")
     }
 
-    /// `Ipv6CidrBlocks`.
+    /// `Ipv6CidrBlocks`: the `Fn::GetAtt` attribute of `AWS::EC2::Subnet`.
     pub fn ipv6_cidr_blocks(&self) -> Attr<Vec<String>> {
         get_att(self.node, "Ipv6CidrBlocks")
     }
 
-    /// `NetworkAclAssociationId`.
+    /// `NetworkAclAssociationId`: the `Fn::GetAtt` attribute of `AWS::EC2::Subnet`.
     pub fn network_acl_association_id(&self) -> Attr<String> {
         get_att(self.node, "NetworkAclAssociationId")
     }
@@ -289,7 +305,7 @@ impl SubnetAttributes {
         get_att(self.node, "OutpostArn")
     }
 
-    /// `SubnetId`.
+    /// `SubnetId`: the `Fn::GetAtt` attribute of `AWS::EC2::Subnet`.
     pub fn subnet_id(&self) -> Attr<String> {
         get_att(self.node, "SubnetId")
     }
@@ -319,13 +335,13 @@ impl ResourceType for Subnet {
 /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries to the instances should be handled. For more information, see [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateDnsNameOptionsOnLaunch {
-    /// `EnableResourceNameDnsAAAARecord`.
+    /// The `EnableResourceNameDnsAAAARecord` property of `PrivateDnsNameOptionsOnLaunch` in `AWS::EC2::Subnet`.
     pub enable_resource_name_dns_aaaa_record: Option<Val<bool>>,
 
-    /// `EnableResourceNameDnsARecord`.
+    /// The `EnableResourceNameDnsARecord` property of `PrivateDnsNameOptionsOnLaunch` in `AWS::EC2::Subnet`.
     pub enable_resource_name_dns_a_record: Option<Val<bool>>,
 
-    /// `HostnameType`.
+    /// The `HostnameType` property of `PrivateDnsNameOptionsOnLaunch` in `AWS::EC2::Subnet`.
     pub hostname_type: Option<Val<String>>,
 }
 
@@ -336,18 +352,21 @@ impl PrivateDnsNameOptionsOnLaunch {
     }
 
     /// Sets `EnableResourceNameDnsAAAARecord`.
+    #[must_use]
     pub fn with_enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enable_resource_name_dns_aaaa_record = Some(value.into());
         self
     }
 
     /// Sets `EnableResourceNameDnsARecord`.
+    #[must_use]
     pub fn with_enable_resource_name_dns_a_record(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enable_resource_name_dns_a_record = Some(value.into());
         self
     }
 
     /// Sets `HostnameType`.
+    #[must_use]
     pub fn with_hostname_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.hostname_type = Some(value.into());
         self

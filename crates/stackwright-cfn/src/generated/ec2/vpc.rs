@@ -65,48 +65,56 @@ impl Vpc {
     }
 
     /// Sets `CidrBlock`.
+    #[must_use]
     pub fn with_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
         self.cidr_block = Some(value.into());
         self
     }
 
     /// Sets `EnableDnsHostnames`.
+    #[must_use]
     pub fn with_enable_dns_hostnames(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enable_dns_hostnames = Some(value.into());
         self
     }
 
     /// Sets `EnableDnsSupport`.
+    #[must_use]
     pub fn with_enable_dns_support(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enable_dns_support = Some(value.into());
         self
     }
 
     /// Sets `InstanceTenancy`.
+    #[must_use]
     pub fn with_instance_tenancy(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_tenancy = Some(value.into());
         self
     }
 
     /// Sets `Ipv4IpamPoolId`.
+    #[must_use]
     pub fn with_ipv4_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.ipv4_ipam_pool_id = Some(value.into());
         self
     }
 
     /// Sets `Ipv4NetmaskLength`.
+    #[must_use]
     pub fn with_ipv4_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
         self.ipv4_netmask_length = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `VpcEncryptionControl`.
+    #[must_use]
     pub fn with_vpc_encryption_control(mut self, value: VpcEncryptionControl) -> Self {
         self.vpc_encryption_control = Some(value);
         self
@@ -144,27 +152,27 @@ impl VpcAttributes {
         get_att(self.node, "CidrBlock")
     }
 
-    /// `CidrBlockAssociations`.
+    /// `CidrBlockAssociations`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
     pub fn cidr_block_associations(&self) -> Attr<Vec<String>> {
         get_att(self.node, "CidrBlockAssociations")
     }
 
-    /// `DefaultNetworkAcl`.
+    /// `DefaultNetworkAcl`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
     pub fn default_network_acl(&self) -> Attr<String> {
         get_att(self.node, "DefaultNetworkAcl")
     }
 
-    /// `DefaultSecurityGroup`.
+    /// `DefaultSecurityGroup`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
     pub fn default_security_group(&self) -> Attr<String> {
         get_att(self.node, "DefaultSecurityGroup")
     }
 
-    /// `Ipv6CidrBlocks`.
+    /// `Ipv6CidrBlocks`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
     pub fn ipv6_cidr_blocks(&self) -> Attr<Vec<String>> {
         get_att(self.node, "Ipv6CidrBlocks")
     }
 
-    /// `VpcId`.
+    /// `VpcId`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
     pub fn vpc_id(&self) -> Attr<String> {
         get_att(self.node, "VpcId")
     }
@@ -289,16 +297,16 @@ impl ResourceType for Vpc {
 /// Describes the configuration and state of VPC encryption controls.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcEncryptionControl {
-    /// `EgressOnlyInternetGatewayExclusion`.
+    /// The `EgressOnlyInternetGatewayExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub egress_only_internet_gateway_exclusion: Option<Val<String>>,
 
-    /// `ElasticFileSystemExclusion`.
+    /// The `ElasticFileSystemExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub elastic_file_system_exclusion: Option<Val<String>>,
 
-    /// `InternetGatewayExclusion`.
+    /// The `InternetGatewayExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub internet_gateway_exclusion: Option<Val<String>>,
 
-    /// `LambdaExclusion`.
+    /// The `LambdaExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub lambda_exclusion: Option<Val<String>>,
 
     /// The encryption mode for the VPC Encryption Control configuration.
@@ -306,16 +314,16 @@ pub struct VpcEncryptionControl {
     /// `Mode`.
     pub mode: Option<Val<String>>,
 
-    /// `NatGatewayExclusion`.
+    /// The `NatGatewayExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub nat_gateway_exclusion: Option<Val<String>>,
 
-    /// `VirtualPrivateGatewayExclusion`.
+    /// The `VirtualPrivateGatewayExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub virtual_private_gateway_exclusion: Option<Val<String>>,
 
-    /// `VpcLatticeExclusion`.
+    /// The `VpcLatticeExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub vpc_lattice_exclusion: Option<Val<String>>,
 
-    /// `VpcPeeringExclusion`.
+    /// The `VpcPeeringExclusion` property of `VpcEncryptionControl` in `AWS::EC2::VPC`.
     pub vpc_peering_exclusion: Option<Val<String>>,
 }
 
@@ -326,54 +334,63 @@ impl VpcEncryptionControl {
     }
 
     /// Sets `EgressOnlyInternetGatewayExclusion`.
+    #[must_use]
     pub fn with_egress_only_internet_gateway_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.egress_only_internet_gateway_exclusion = Some(value.into());
         self
     }
 
     /// Sets `ElasticFileSystemExclusion`.
+    #[must_use]
     pub fn with_elastic_file_system_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.elastic_file_system_exclusion = Some(value.into());
         self
     }
 
     /// Sets `InternetGatewayExclusion`.
+    #[must_use]
     pub fn with_internet_gateway_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.internet_gateway_exclusion = Some(value.into());
         self
     }
 
     /// Sets `LambdaExclusion`.
+    #[must_use]
     pub fn with_lambda_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.lambda_exclusion = Some(value.into());
         self
     }
 
     /// Sets `Mode`.
+    #[must_use]
     pub fn with_mode(mut self, value: impl Into<Val<String>>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
     /// Sets `NatGatewayExclusion`.
+    #[must_use]
     pub fn with_nat_gateway_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.nat_gateway_exclusion = Some(value.into());
         self
     }
 
     /// Sets `VirtualPrivateGatewayExclusion`.
+    #[must_use]
     pub fn with_virtual_private_gateway_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.virtual_private_gateway_exclusion = Some(value.into());
         self
     }
 
     /// Sets `VpcLatticeExclusion`.
+    #[must_use]
     pub fn with_vpc_lattice_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpc_lattice_exclusion = Some(value.into());
         self
     }
 
     /// Sets `VpcPeeringExclusion`.
+    #[must_use]
     pub fn with_vpc_peering_exclusion(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpc_peering_exclusion = Some(value.into());
         self
@@ -396,6 +413,8 @@ impl ToValue for VpcEncryptionControl {
     }
 }
 
+/// The values of `EgressOnlyInternetGatewayExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EgressOnlyInternetGatewayExclusion {
@@ -406,12 +425,15 @@ pub enum EgressOnlyInternetGatewayExclusion {
 }
 
 impl EgressOnlyInternetGatewayExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            EgressOnlyInternetGatewayExclusion::Enable => "enable",
-            EgressOnlyInternetGatewayExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -421,6 +443,8 @@ impl From<EgressOnlyInternetGatewayExclusion> for Val<String> {
     }
 }
 
+/// The values of `ElasticFileSystemExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ElasticFileSystemExclusion {
@@ -431,12 +455,15 @@ pub enum ElasticFileSystemExclusion {
 }
 
 impl ElasticFileSystemExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ElasticFileSystemExclusion::Enable => "enable",
-            ElasticFileSystemExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -460,13 +487,16 @@ pub enum InstanceTenancy {
 }
 
 impl InstanceTenancy {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "dedicated",
+        "default",
+        "host",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            InstanceTenancy::Dedicated => "dedicated",
-            InstanceTenancy::Default => "default",
-            InstanceTenancy::Host => "host",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -476,6 +506,8 @@ impl From<InstanceTenancy> for Val<String> {
     }
 }
 
+/// The values of `InternetGatewayExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InternetGatewayExclusion {
@@ -486,12 +518,15 @@ pub enum InternetGatewayExclusion {
 }
 
 impl InternetGatewayExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            InternetGatewayExclusion::Enable => "enable",
-            InternetGatewayExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -501,6 +536,8 @@ impl From<InternetGatewayExclusion> for Val<String> {
     }
 }
 
+/// The values of `LambdaExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LambdaExclusion {
@@ -511,12 +548,15 @@ pub enum LambdaExclusion {
 }
 
 impl LambdaExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LambdaExclusion::Enable => "enable",
-            LambdaExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -538,12 +578,15 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "monitor",
+        "enforce",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Monitor => "monitor",
-            Mode::Enforce => "enforce",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -553,6 +596,8 @@ impl From<Mode> for Val<String> {
     }
 }
 
+/// The values of `NatGatewayExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NatGatewayExclusion {
@@ -563,12 +608,15 @@ pub enum NatGatewayExclusion {
 }
 
 impl NatGatewayExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            NatGatewayExclusion::Enable => "enable",
-            NatGatewayExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -578,6 +626,8 @@ impl From<NatGatewayExclusion> for Val<String> {
     }
 }
 
+/// The values of `VirtualPrivateGatewayExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VirtualPrivateGatewayExclusion {
@@ -588,12 +638,15 @@ pub enum VirtualPrivateGatewayExclusion {
 }
 
 impl VirtualPrivateGatewayExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            VirtualPrivateGatewayExclusion::Enable => "enable",
-            VirtualPrivateGatewayExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -603,6 +656,8 @@ impl From<VirtualPrivateGatewayExclusion> for Val<String> {
     }
 }
 
+/// The values of `VpcLatticeExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VpcLatticeExclusion {
@@ -613,12 +668,15 @@ pub enum VpcLatticeExclusion {
 }
 
 impl VpcLatticeExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            VpcLatticeExclusion::Enable => "enable",
-            VpcLatticeExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -628,6 +686,8 @@ impl From<VpcLatticeExclusion> for Val<String> {
     }
 }
 
+/// The values of `VpcPeeringExclusion` in `AWS::EC2::VPC`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VpcPeeringExclusion {
@@ -638,12 +698,15 @@ pub enum VpcPeeringExclusion {
 }
 
 impl VpcPeeringExclusion {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "enable",
+        "disable",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            VpcPeeringExclusion::Enable => "enable",
-            VpcPeeringExclusion::Disable => "disable",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

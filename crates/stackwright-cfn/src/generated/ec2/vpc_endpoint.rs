@@ -110,78 +110,91 @@ impl VpcEndpoint {
     }
 
     /// Sets `DnsOptions`.
+    #[must_use]
     pub fn with_dns_options(mut self, value: DnsOptionsSpecification) -> Self {
         self.dns_options = Some(value);
         self
     }
 
     /// Sets `IpAddressType`.
+    #[must_use]
     pub fn with_ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.ip_address_type = Some(value.into());
         self
     }
 
     /// Sets `PolicyDocument`.
+    #[must_use]
     pub fn with_policy_document(mut self, value: impl Into<Value>) -> Self {
         self.policy_document = Some(value.into());
         self
     }
 
     /// Sets `PrivateDnsEnabled`.
+    #[must_use]
     pub fn with_private_dns_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.private_dns_enabled = Some(value.into());
         self
     }
 
     /// Sets `ResourceConfigurationArn`.
+    #[must_use]
     pub fn with_resource_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.resource_configuration_arn = Some(value.into());
         self
     }
 
     /// Sets `RouteTableIds`.
+    #[must_use]
     pub fn with_route_table_ids(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.route_table_ids = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
+    #[must_use]
     pub fn with_security_group_ids(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.security_group_ids = Some(value.into());
         self
     }
 
     /// Sets `ServiceName`.
+    #[must_use]
     pub fn with_service_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.service_name = Some(value.into());
         self
     }
 
     /// Sets `ServiceNetworkArn`.
+    #[must_use]
     pub fn with_service_network_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.service_network_arn = Some(value.into());
         self
     }
 
     /// Sets `ServiceRegion`.
+    #[must_use]
     pub fn with_service_region(mut self, value: impl Into<Val<String>>) -> Self {
         self.service_region = Some(value.into());
         self
     }
 
     /// Sets `SubnetIds`.
+    #[must_use]
     pub fn with_subnet_ids(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.subnet_ids = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `VpcEndpointType`.
+    #[must_use]
     pub fn with_vpc_endpoint_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpc_endpoint_type = Some(value.into());
         self
@@ -220,22 +233,22 @@ impl VpcEndpointAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["CreationTimestamp", "DnsEntries", "Id", "NetworkInterfaceIds"];
 
-    /// `CreationTimestamp`.
+    /// `CreationTimestamp`: the `Fn::GetAtt` attribute of `AWS::EC2::VPCEndpoint`.
     pub fn creation_timestamp(&self) -> Attr<String> {
         get_att(self.node, "CreationTimestamp")
     }
 
-    /// `DnsEntries`.
+    /// `DnsEntries`: the `Fn::GetAtt` attribute of `AWS::EC2::VPCEndpoint`.
     pub fn dns_entries(&self) -> Attr<Vec<String>> {
         get_att(self.node, "DnsEntries")
     }
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::EC2::VPCEndpoint`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }
 
-    /// `NetworkInterfaceIds`.
+    /// `NetworkInterfaceIds`: the `Fn::GetAtt` attribute of `AWS::EC2::VPCEndpoint`.
     pub fn network_interface_ids(&self) -> Attr<Vec<String>> {
         get_att(self.node, "NetworkInterfaceIds")
     }
@@ -288,24 +301,28 @@ impl DnsOptionsSpecification {
     }
 
     /// Sets `DnsRecordIpType`.
+    #[must_use]
     pub fn with_dns_record_ip_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.dns_record_ip_type = Some(value.into());
         self
     }
 
     /// Sets `PrivateDnsOnlyForInboundResolverEndpoint`.
+    #[must_use]
     pub fn with_private_dns_only_for_inbound_resolver_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
         self.private_dns_only_for_inbound_resolver_endpoint = Some(value.into());
         self
     }
 
     /// Sets `PrivateDnsPreference`.
+    #[must_use]
     pub fn with_private_dns_preference(mut self, value: impl Into<Val<String>>) -> Self {
         self.private_dns_preference = Some(value.into());
         self
     }
 
     /// Sets `PrivateDnsSpecifiedDomains`.
+    #[must_use]
     pub fn with_private_dns_specified_domains(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.private_dns_specified_domains = Some(value.into());
         self
@@ -341,15 +358,18 @@ pub enum DnsRecordIpType {
 }
 
 impl DnsRecordIpType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "ipv4",
+        "ipv6",
+        "dualstack",
+        "service-defined",
+        "not-specified",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            DnsRecordIpType::Ipv4 => "ipv4",
-            DnsRecordIpType::Ipv6 => "ipv6",
-            DnsRecordIpType::Dualstack => "dualstack",
-            DnsRecordIpType::ServiceDefined => "service-defined",
-            DnsRecordIpType::NotSpecified => "not-specified",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -375,14 +395,17 @@ pub enum IpAddressType {
 }
 
 impl IpAddressType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "ipv4",
+        "ipv6",
+        "dualstack",
+        "not-specified",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            IpAddressType::Ipv4 => "ipv4",
-            IpAddressType::Ipv6 => "ipv6",
-            IpAddressType::Dualstack => "dualstack",
-            IpAddressType::NotSpecified => "not-specified",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -406,13 +429,16 @@ pub enum PrivateDnsOnlyForInboundResolverEndpoint {
 }
 
 impl PrivateDnsOnlyForInboundResolverEndpoint {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "OnlyInboundResolver",
+        "AllResolvers",
+        "NotSpecified",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            PrivateDnsOnlyForInboundResolverEndpoint::OnlyInboundResolver => "OnlyInboundResolver",
-            PrivateDnsOnlyForInboundResolverEndpoint::AllResolvers => "AllResolvers",
-            PrivateDnsOnlyForInboundResolverEndpoint::NotSpecified => "NotSpecified",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -438,14 +464,17 @@ pub enum PrivateDnsPreference {
 }
 
 impl PrivateDnsPreference {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "VERIFIED_DOMAINS_ONLY",
+        "ALL_DOMAINS",
+        "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
+        "SPECIFIED_DOMAINS_ONLY",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            PrivateDnsPreference::VerifiedDomainsOnly => "VERIFIED_DOMAINS_ONLY",
-            PrivateDnsPreference::AllDomains => "ALL_DOMAINS",
-            PrivateDnsPreference::VerifiedDomainsAndSpecifiedDomains => "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
-            PrivateDnsPreference::SpecifiedDomainsOnly => "SPECIFIED_DOMAINS_ONLY",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -475,16 +504,19 @@ pub enum VpcEndpointType {
 }
 
 impl VpcEndpointType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "Interface",
+        "Gateway",
+        "GatewayLoadBalancer",
+        "ServiceNetwork",
+        "Resource",
+        "Tunnel",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            VpcEndpointType::Interface => "Interface",
-            VpcEndpointType::Gateway => "Gateway",
-            VpcEndpointType::GatewayLoadBalancer => "GatewayLoadBalancer",
-            VpcEndpointType::ServiceNetwork => "ServiceNetwork",
-            VpcEndpointType::Resource => "Resource",
-            VpcEndpointType::Tunnel => "Tunnel",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

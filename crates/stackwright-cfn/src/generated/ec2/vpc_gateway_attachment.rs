@@ -44,12 +44,14 @@ impl VpcGatewayAttachment {
     }
 
     /// Sets `InternetGatewayId`.
+    #[must_use]
     pub fn with_internet_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.internet_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `VpnGatewayId`.
+    #[must_use]
     pub fn with_vpn_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.vpn_gateway_id = Some(value.into());
         self

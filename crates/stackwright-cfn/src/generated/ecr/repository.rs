@@ -70,54 +70,63 @@ impl Repository {
     }
 
     /// Sets `EmptyOnDelete`.
+    #[must_use]
     pub fn with_empty_on_delete(mut self, value: impl Into<Val<bool>>) -> Self {
         self.empty_on_delete = Some(value.into());
         self
     }
 
     /// Sets `EncryptionConfiguration`.
+    #[must_use]
     pub fn with_encryption_configuration(mut self, value: EncryptionConfiguration) -> Self {
         self.encryption_configuration = Some(value);
         self
     }
 
     /// Sets `ImageScanningConfiguration`.
+    #[must_use]
     pub fn with_image_scanning_configuration(mut self, value: ImageScanningConfiguration) -> Self {
         self.image_scanning_configuration = Some(value);
         self
     }
 
     /// Sets `ImageTagMutability`.
+    #[must_use]
     pub fn with_image_tag_mutability(mut self, value: impl Into<Val<String>>) -> Self {
         self.image_tag_mutability = Some(value.into());
         self
     }
 
     /// Sets `ImageTagMutabilityExclusionFilters`.
+    #[must_use]
     pub fn with_image_tag_mutability_exclusion_filters(mut self, value: impl IntoIterator<Item = ImageTagMutabilityExclusionFilter>) -> Self {
         self.image_tag_mutability_exclusion_filters = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `LifecyclePolicy`.
+    #[must_use]
     pub fn with_lifecycle_policy(mut self, value: LifecyclePolicy) -> Self {
         self.lifecycle_policy = Some(value);
         self
     }
 
     /// Sets `RepositoryName`.
+    #[must_use]
     pub fn with_repository_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.repository_name = Some(value.into());
         self
     }
 
     /// Sets `RepositoryPolicyText`.
+    #[must_use]
     pub fn with_repository_policy_text(mut self, value: impl Into<Value>) -> Self {
         self.repository_policy_text = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
@@ -151,12 +160,12 @@ impl RepositoryAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn", "RepositoryUri"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::ECR::Repository`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
 
-    /// `RepositoryUri`.
+    /// `RepositoryUri`: the `Fn::GetAtt` attribute of `AWS::ECR::Repository`.
     pub fn repository_uri(&self) -> Attr<String> {
         get_att(self.node, "RepositoryUri")
     }
@@ -202,6 +211,7 @@ impl EncryptionConfiguration {
     }
 
     /// Sets `KmsKey`.
+    #[must_use]
     pub fn with_kms_key(mut self, value: impl Into<Val<String>>) -> Self {
         self.kms_key = Some(value.into());
         self
@@ -233,6 +243,7 @@ impl ImageScanningConfiguration {
     }
 
     /// Sets `ScanOnPush`.
+    #[must_use]
     pub fn with_scan_on_push(mut self, value: impl Into<Val<bool>>) -> Self {
         self.scan_on_push = Some(value.into());
         self
@@ -301,12 +312,14 @@ impl LifecyclePolicy {
     }
 
     /// Sets `LifecyclePolicyText`.
+    #[must_use]
     pub fn with_lifecycle_policy_text(mut self, value: impl Into<Val<String>>) -> Self {
         self.lifecycle_policy_text = Some(value.into());
         self
     }
 
     /// Sets `RegistryId`.
+    #[must_use]
     pub fn with_registry_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.registry_id = Some(value.into());
         self
@@ -336,13 +349,16 @@ pub enum EncryptionType {
 }
 
 impl EncryptionType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "AES256",
+        "KMS",
+        "KMS_DSSE",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            EncryptionType::Aes256 => "AES256",
-            EncryptionType::Kms => "KMS",
-            EncryptionType::KmsDsse => "KMS_DSSE",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -368,14 +384,17 @@ pub enum ImageTagMutability {
 }
 
 impl ImageTagMutability {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "MUTABLE",
+        "IMMUTABLE",
+        "MUTABLE_WITH_EXCLUSION",
+        "IMMUTABLE_WITH_EXCLUSION",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ImageTagMutability::Mutable => "MUTABLE",
-            ImageTagMutability::Immutable => "IMMUTABLE",
-            ImageTagMutability::MutableWithExclusion => "MUTABLE_WITH_EXCLUSION",
-            ImageTagMutability::ImmutableWithExclusion => "IMMUTABLE_WITH_EXCLUSION",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -395,11 +414,14 @@ pub enum ImageTagMutabilityExclusionFilterType {
 }
 
 impl ImageTagMutabilityExclusionFilterType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "WILDCARD",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ImageTagMutabilityExclusionFilterType::Wildcard => "WILDCARD",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

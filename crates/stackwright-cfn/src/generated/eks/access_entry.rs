@@ -68,30 +68,35 @@ impl AccessEntry {
     }
 
     /// Sets `AccessPolicies`.
+    #[must_use]
     pub fn with_access_policies(mut self, value: impl IntoIterator<Item = AccessPolicy>) -> Self {
         self.access_policies = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `KubernetesGroups`.
+    #[must_use]
     pub fn with_kubernetes_groups(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.kubernetes_groups = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Type`.
+    #[must_use]
     pub fn with_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.type_ = Some(value.into());
         self
     }
 
     /// Sets `Username`.
+    #[must_use]
     pub fn with_username(mut self, value: impl Into<Val<String>>) -> Self {
         self.username = Some(value.into());
         self
@@ -202,6 +207,7 @@ impl AccessScope {
     }
 
     /// Sets `Namespaces`.
+    #[must_use]
     pub fn with_namespaces(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.namespaces = Some(value.into());
         self
@@ -229,12 +235,15 @@ pub enum Type {
 }
 
 impl Type {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "namespace",
+        "cluster",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Type::Namespace => "namespace",
-            Type::Cluster => "cluster",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

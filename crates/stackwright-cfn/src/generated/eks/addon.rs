@@ -86,48 +86,56 @@ impl Addon {
     }
 
     /// Sets `AddonVersion`.
+    #[must_use]
     pub fn with_addon_version(mut self, value: impl Into<Val<String>>) -> Self {
         self.addon_version = Some(value.into());
         self
     }
 
     /// Sets `ConfigurationValues`.
+    #[must_use]
     pub fn with_configuration_values(mut self, value: impl Into<Val<String>>) -> Self {
         self.configuration_values = Some(value.into());
         self
     }
 
     /// Sets `NamespaceConfig`.
+    #[must_use]
     pub fn with_namespace_config(mut self, value: NamespaceConfig) -> Self {
         self.namespace_config = Some(value);
         self
     }
 
     /// Sets `PodIdentityAssociations`.
+    #[must_use]
     pub fn with_pod_identity_associations(mut self, value: impl IntoIterator<Item = PodIdentityAssociation>) -> Self {
         self.pod_identity_associations = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `PreserveOnDelete`.
+    #[must_use]
     pub fn with_preserve_on_delete(mut self, value: impl Into<Val<bool>>) -> Self {
         self.preserve_on_delete = Some(value.into());
         self
     }
 
     /// Sets `ResolveConflicts`.
+    #[must_use]
     pub fn with_resolve_conflicts(mut self, value: impl Into<Val<String>>) -> Self {
         self.resolve_conflicts = Some(value.into());
         self
     }
 
     /// Sets `ServiceAccountRoleArn`.
+    #[must_use]
     pub fn with_service_account_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.service_account_role_arn = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
@@ -257,13 +265,16 @@ pub enum ResolveConflicts {
 }
 
 impl ResolveConflicts {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "NONE",
+        "OVERWRITE",
+        "PRESERVE",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ResolveConflicts::None => "NONE",
-            ResolveConflicts::Overwrite => "OVERWRITE",
-            ResolveConflicts::Preserve => "PRESERVE",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

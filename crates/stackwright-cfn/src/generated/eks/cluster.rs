@@ -27,7 +27,7 @@ pub struct Cluster {
     /// `BootstrapSelfManagedAddons`; changing it replaces the resource.
     pub bootstrap_self_managed_addons: Option<Val<bool>>,
 
-    /// `ComputeConfig`.
+    /// The `ComputeConfig` property of `AWS::EKS::Cluster`.
     pub compute_config: Option<ComputeConfig>,
 
     /// Configuration for provisioned control plane scaling.
@@ -40,7 +40,7 @@ pub struct Cluster {
     /// `DeletionProtection`.
     pub deletion_protection: Option<Val<bool>>,
 
-    /// `EncryptionConfig`; changing it replaces the resource.
+    /// The `EncryptionConfig` property of `AWS::EKS::Cluster`; changing it replaces the resource.
     pub encryption_config: Option<Vec<EncryptionConfig>>,
 
     /// Force cluster version update
@@ -103,7 +103,7 @@ pub struct Cluster {
     /// `RollbackConfig`.
     pub rollback_config: Option<RollbackConfig>,
 
-    /// `StorageConfig`.
+    /// The `StorageConfig` property of `AWS::EKS::Cluster`.
     pub storage_config: Option<StorageConfig>,
 
     /// An array of key-value pairs to apply to this resource.
@@ -164,132 +164,154 @@ impl Cluster {
     }
 
     /// Sets `AccessConfig`.
+    #[must_use]
     pub fn with_access_config(mut self, value: AccessConfig) -> Self {
         self.access_config = Some(value);
         self
     }
 
     /// Sets `ActiveCertificateAuthorityId`.
+    #[must_use]
     pub fn with_active_certificate_authority_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.active_certificate_authority_id = Some(value.into());
         self
     }
 
     /// Sets `BootstrapSelfManagedAddons`.
+    #[must_use]
     pub fn with_bootstrap_self_managed_addons(mut self, value: impl Into<Val<bool>>) -> Self {
         self.bootstrap_self_managed_addons = Some(value.into());
         self
     }
 
     /// Sets `ComputeConfig`.
+    #[must_use]
     pub fn with_compute_config(mut self, value: ComputeConfig) -> Self {
         self.compute_config = Some(value);
         self
     }
 
     /// Sets `ControlPlaneScalingConfig`.
+    #[must_use]
     pub fn with_control_plane_scaling_config(mut self, value: ControlPlaneScalingConfig) -> Self {
         self.control_plane_scaling_config = Some(value);
         self
     }
 
     /// Sets `DeletionProtection`.
+    #[must_use]
     pub fn with_deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
         self.deletion_protection = Some(value.into());
         self
     }
 
     /// Sets `EncryptionConfig`.
+    #[must_use]
     pub fn with_encryption_config(mut self, value: impl IntoIterator<Item = EncryptionConfig>) -> Self {
         self.encryption_config = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Force`.
+    #[must_use]
     pub fn with_force(mut self, value: impl Into<Val<bool>>) -> Self {
         self.force = Some(value.into());
         self
     }
 
     /// Sets `KubeApiServerConfig`.
+    #[must_use]
     pub fn with_kube_api_server_config(mut self, value: KubeApiServerConfig) -> Self {
         self.kube_api_server_config = Some(value);
         self
     }
 
     /// Sets `KubeControllerManagerConfig`.
+    #[must_use]
     pub fn with_kube_controller_manager_config(mut self, value: KubeControllerManagerConfig) -> Self {
         self.kube_controller_manager_config = Some(value);
         self
     }
 
     /// Sets `KubeSchedulerConfig`.
+    #[must_use]
     pub fn with_kube_scheduler_config(mut self, value: KubeSchedulerConfig) -> Self {
         self.kube_scheduler_config = Some(value);
         self
     }
 
     /// Sets `KubernetesNetworkConfig`.
+    #[must_use]
     pub fn with_kubernetes_network_config(mut self, value: KubernetesNetworkConfig) -> Self {
         self.kubernetes_network_config = Some(value);
         self
     }
 
     /// Sets `Logging`.
+    #[must_use]
     pub fn with_logging(mut self, value: Logging) -> Self {
         self.logging = Some(value);
         self
     }
 
     /// Sets `Name`.
+    #[must_use]
     pub fn with_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `OutpostConfig`.
+    #[must_use]
     pub fn with_outpost_config(mut self, value: OutpostConfig) -> Self {
         self.outpost_config = Some(value);
         self
     }
 
     /// Sets `RemoteNetworkConfig`.
+    #[must_use]
     pub fn with_remote_network_config(mut self, value: RemoteNetworkConfig) -> Self {
         self.remote_network_config = Some(value);
         self
     }
 
     /// Sets `RollbackConfig`.
+    #[must_use]
     pub fn with_rollback_config(mut self, value: RollbackConfig) -> Self {
         self.rollback_config = Some(value);
         self
     }
 
     /// Sets `StorageConfig`.
+    #[must_use]
     pub fn with_storage_config(mut self, value: StorageConfig) -> Self {
         self.storage_config = Some(value);
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `UpgradePolicy`.
+    #[must_use]
     pub fn with_upgrade_policy(mut self, value: UpgradePolicy) -> Self {
         self.upgrade_policy = Some(value);
         self
     }
 
     /// Sets `Version`.
+    #[must_use]
     pub fn with_version(mut self, value: impl Into<Val<String>>) -> Self {
         self.version = Some(value.into());
         self
     }
 
     /// Sets `ZonalShiftConfig`.
+    #[must_use]
     pub fn with_zonal_shift_config(mut self, value: ZonalShiftConfig) -> Self {
         self.zonal_shift_config = Some(value);
         self
@@ -426,12 +448,14 @@ impl AccessConfig {
     }
 
     /// Sets `AuthenticationMode`.
+    #[must_use]
     pub fn with_authentication_mode(mut self, value: impl Into<Val<String>>) -> Self {
         self.authentication_mode = Some(value.into());
         self
     }
 
     /// Sets `BootstrapClusterCreatorAdminPermissions`.
+    #[must_use]
     pub fn with_bootstrap_cluster_creator_admin_permissions(mut self, value: impl Into<Val<bool>>) -> Self {
         self.bootstrap_cluster_creator_admin_permissions = Some(value.into());
         self
@@ -447,9 +471,10 @@ impl ToValue for AccessConfig {
     }
 }
 
+/// The `BlockStorage` property type of `AWS::EKS::Cluster`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockStorage {
-    /// `Enabled`.
+    /// The `Enabled` property of `BlockStorage` in `AWS::EKS::Cluster`.
     pub enabled: Option<Val<bool>>,
 }
 
@@ -460,6 +485,7 @@ impl BlockStorage {
     }
 
     /// Sets `Enabled`.
+    #[must_use]
     pub fn with_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enabled = Some(value.into());
         self
@@ -490,6 +516,7 @@ impl ClusterLogging {
     }
 
     /// Sets `EnabledTypes`.
+    #[must_use]
     pub fn with_enabled_types(mut self, value: impl IntoIterator<Item = LoggingTypeConfig>) -> Self {
         self.enabled_types = Some(value.into_iter().collect());
         self
@@ -504,15 +531,16 @@ impl ToValue for ClusterLogging {
     }
 }
 
+/// The `ComputeConfig` property type of `AWS::EKS::Cluster`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputeConfig {
-    /// `Enabled`.
+    /// The `Enabled` property of `ComputeConfig` in `AWS::EKS::Cluster`.
     pub enabled: Option<Val<bool>>,
 
-    /// `NodePools`.
+    /// The `NodePools` property of `ComputeConfig` in `AWS::EKS::Cluster`.
     pub node_pools: Option<Val<Vec<String>>>,
 
-    /// `NodeRoleArn`.
+    /// The `NodeRoleArn` property of `ComputeConfig` in `AWS::EKS::Cluster`.
     pub node_role_arn: Option<Val<String>>,
 }
 
@@ -523,18 +551,21 @@ impl ComputeConfig {
     }
 
     /// Sets `Enabled`.
+    #[must_use]
     pub fn with_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
     /// Sets `NodePools`.
+    #[must_use]
     pub fn with_node_pools(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.node_pools = Some(value.into());
         self
     }
 
     /// Sets `NodeRoleArn`.
+    #[must_use]
     pub fn with_node_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.node_role_arn = Some(value.into());
         self
@@ -572,12 +603,14 @@ impl ControlPlanePlacement {
     }
 
     /// Sets `GroupName`.
+    #[must_use]
     pub fn with_group_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
     /// Sets `SpreadLevel`.
+    #[must_use]
     pub fn with_spread_level(mut self, value: impl Into<Val<String>>) -> Self {
         self.spread_level = Some(value.into());
         self
@@ -609,6 +642,7 @@ impl ControlPlaneScalingConfig {
     }
 
     /// Sets `Tier`.
+    #[must_use]
     pub fn with_tier(mut self, value: impl Into<Val<String>>) -> Self {
         self.tier = Some(value.into());
         self
@@ -623,9 +657,10 @@ impl ToValue for ControlPlaneScalingConfig {
     }
 }
 
+/// The `ElasticLoadBalancing` property type of `AWS::EKS::Cluster`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ElasticLoadBalancing {
-    /// `Enabled`.
+    /// The `Enabled` property of `ElasticLoadBalancing` in `AWS::EKS::Cluster`.
     pub enabled: Option<Val<bool>>,
 }
 
@@ -636,6 +671,7 @@ impl ElasticLoadBalancing {
     }
 
     /// Sets `Enabled`.
+    #[must_use]
     pub fn with_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enabled = Some(value.into());
         self
@@ -671,12 +707,14 @@ impl EncryptionConfig {
     }
 
     /// Sets `Provider`.
+    #[must_use]
     pub fn with_provider(mut self, value: Provider) -> Self {
         self.provider = Some(value);
         self
     }
 
     /// Sets `Resources`.
+    #[must_use]
     pub fn with_resources(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.resources = Some(value.into());
         self
@@ -708,6 +746,7 @@ impl EtcdPlacement {
     }
 
     /// Sets `SpreadLevel`.
+    #[must_use]
     pub fn with_spread_level(mut self, value: impl Into<Val<String>>) -> Self {
         self.spread_level = Some(value.into());
         self
@@ -738,6 +777,7 @@ impl HorizontalPodAutoscalerControllerConfig {
     }
 
     /// Sets `HorizontalPodAutoscalerSyncPeriod`.
+    #[must_use]
     pub fn with_horizontal_pod_autoscaler_sync_period(mut self, value: impl Into<Val<String>>) -> Self {
         self.horizontal_pod_autoscaler_sync_period = Some(value.into());
         self
@@ -773,12 +813,14 @@ impl KubeApiServerConfig {
     }
 
     /// Sets `EventTtl`.
+    #[must_use]
     pub fn with_event_ttl(mut self, value: impl Into<Val<String>>) -> Self {
         self.event_ttl = Some(value.into());
         self
     }
 
     /// Sets `ServiceNodePortRange`.
+    #[must_use]
     pub fn with_service_node_port_range(mut self, value: ServiceNodePortRange) -> Self {
         self.service_node_port_range = Some(value);
         self
@@ -815,12 +857,14 @@ impl KubeControllerManagerConfig {
     }
 
     /// Sets `HorizontalPodAutoscalerControllerConfig`.
+    #[must_use]
     pub fn with_horizontal_pod_autoscaler_controller_config(mut self, value: HorizontalPodAutoscalerControllerConfig) -> Self {
         self.horizontal_pod_autoscaler_controller_config = Some(value);
         self
     }
 
     /// Sets `PodGcControllerConfig`.
+    #[must_use]
     pub fn with_pod_gc_controller_config(mut self, value: PodGcControllerConfig) -> Self {
         self.pod_gc_controller_config = Some(value);
         self
@@ -852,6 +896,7 @@ impl KubeSchedulerConfig {
     }
 
     /// Sets `NodeResourcesFit`.
+    #[must_use]
     pub fn with_node_resources_fit(mut self, value: NodeResourcesFitConfig) -> Self {
         self.node_resources_fit = Some(value);
         self
@@ -869,7 +914,7 @@ impl ToValue for KubeSchedulerConfig {
 /// The Kubernetes network configuration for the cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubernetesNetworkConfig {
-    /// `ElasticLoadBalancing`.
+    /// The `ElasticLoadBalancing` property of `KubernetesNetworkConfig` in `AWS::EKS::Cluster`.
     pub elastic_load_balancing: Option<ElasticLoadBalancing>,
 
     /// Ipv4 or Ipv6. You can only specify ipv6 for 1.21 and later clusters that use version 1.10.1 or later of the Amazon VPC CNI add-on
@@ -890,18 +935,21 @@ impl KubernetesNetworkConfig {
     }
 
     /// Sets `ElasticLoadBalancing`.
+    #[must_use]
     pub fn with_elastic_load_balancing(mut self, value: ElasticLoadBalancing) -> Self {
         self.elastic_load_balancing = Some(value);
         self
     }
 
     /// Sets `IpFamily`.
+    #[must_use]
     pub fn with_ip_family(mut self, value: impl Into<Val<String>>) -> Self {
         self.ip_family = Some(value.into());
         self
     }
 
     /// Sets `ServiceIpv4Cidr`.
+    #[must_use]
     pub fn with_service_ipv4_cidr(mut self, value: impl Into<Val<String>>) -> Self {
         self.service_ipv4_cidr = Some(value.into());
         self
@@ -934,6 +982,7 @@ impl Logging {
     }
 
     /// Sets `ClusterLogging`.
+    #[must_use]
     pub fn with_cluster_logging(mut self, value: ClusterLogging) -> Self {
         self.cluster_logging = Some(value);
         self
@@ -964,6 +1013,7 @@ impl LoggingTypeConfig {
     }
 
     /// Sets `Type`.
+    #[must_use]
     pub fn with_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.type_ = Some(value.into());
         self
@@ -994,6 +1044,7 @@ impl NodeResourcesFitConfig {
     }
 
     /// Sets `ScoringStrategy`.
+    #[must_use]
     pub fn with_scoring_strategy(mut self, value: ScoringStrategy) -> Self {
         self.scoring_strategy = Some(value);
         self
@@ -1050,18 +1101,21 @@ impl OutpostConfig {
     }
 
     /// Sets `ControlPlanePlacement`.
+    #[must_use]
     pub fn with_control_plane_placement(mut self, value: ControlPlanePlacement) -> Self {
         self.control_plane_placement = Some(value);
         self
     }
 
     /// Sets `EtcdInstanceType`.
+    #[must_use]
     pub fn with_etcd_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.etcd_instance_type = Some(value.into());
         self
     }
 
     /// Sets `EtcdPlacement`.
+    #[must_use]
     pub fn with_etcd_placement(mut self, value: EtcdPlacement) -> Self {
         self.etcd_placement = Some(value);
         self
@@ -1096,6 +1150,7 @@ impl PodGcControllerConfig {
     }
 
     /// Sets `TerminatedPodGcThreshold`.
+    #[must_use]
     pub fn with_terminated_pod_gc_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
         self.terminated_pod_gc_threshold = Some(value.into());
         self
@@ -1110,6 +1165,7 @@ impl ToValue for PodGcControllerConfig {
     }
 }
 
+/// The `Provider` property type of `AWS::EKS::Cluster`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Provider {
     /// Amazon Resource Name (ARN) or alias of the KMS key. The KMS key must be symmetric, created in the same region as the cluster, and if the KMS key was created in a different account, the user must have access to the KMS key.
@@ -1125,6 +1181,7 @@ impl Provider {
     }
 
     /// Sets `KeyArn`.
+    #[must_use]
     pub fn with_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.key_arn = Some(value.into());
         self
@@ -1160,12 +1217,14 @@ impl RemoteNetworkConfig {
     }
 
     /// Sets `RemoteNodeNetworks`.
+    #[must_use]
     pub fn with_remote_node_networks(mut self, value: impl IntoIterator<Item = RemoteNodeNetwork>) -> Self {
         self.remote_node_networks = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `RemotePodNetworks`.
+    #[must_use]
     pub fn with_remote_pod_networks(mut self, value: impl IntoIterator<Item = RemotePodNetwork>) -> Self {
         self.remote_pod_networks = Some(value.into_iter().collect());
         self
@@ -1254,12 +1313,14 @@ impl ResourceWeight {
     }
 
     /// Sets `Name`.
+    #[must_use]
     pub fn with_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `Weight`.
+    #[must_use]
     pub fn with_weight(mut self, value: impl Into<Val<i64>>) -> Self {
         self.weight = Some(value.into());
         self
@@ -1323,30 +1384,35 @@ impl ResourcesVpcConfig {
     }
 
     /// Sets `ControlPlaneEgressMode`.
+    #[must_use]
     pub fn with_control_plane_egress_mode(mut self, value: impl Into<Val<String>>) -> Self {
         self.control_plane_egress_mode = Some(value.into());
         self
     }
 
     /// Sets `EndpointPrivateAccess`.
+    #[must_use]
     pub fn with_endpoint_private_access(mut self, value: impl Into<Val<bool>>) -> Self {
         self.endpoint_private_access = Some(value.into());
         self
     }
 
     /// Sets `EndpointPublicAccess`.
+    #[must_use]
     pub fn with_endpoint_public_access(mut self, value: impl Into<Val<bool>>) -> Self {
         self.endpoint_public_access = Some(value.into());
         self
     }
 
     /// Sets `PublicAccessCidrs`.
+    #[must_use]
     pub fn with_public_access_cidrs(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.public_access_cidrs = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
+    #[must_use]
     pub fn with_security_group_ids(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.security_group_ids = Some(value.into());
         self
@@ -1382,6 +1448,7 @@ impl RollbackConfig {
     }
 
     /// Sets `TimeoutMinutes`.
+    #[must_use]
     pub fn with_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
         self.timeout_minutes = Some(value.into());
         self
@@ -1417,12 +1484,14 @@ impl ScoringStrategy {
     }
 
     /// Sets `Resources`.
+    #[must_use]
     pub fn with_resources(mut self, value: impl IntoIterator<Item = ResourceWeight>) -> Self {
         self.resources = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Type`.
+    #[must_use]
     pub fn with_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.type_ = Some(value.into());
         self
@@ -1459,12 +1528,14 @@ impl ServiceNodePortRange {
     }
 
     /// Sets `MaxPort`.
+    #[must_use]
     pub fn with_max_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_port = Some(value.into());
         self
     }
 
     /// Sets `MinPort`.
+    #[must_use]
     pub fn with_min_port(mut self, value: impl Into<Val<i64>>) -> Self {
         self.min_port = Some(value.into());
         self
@@ -1480,9 +1551,10 @@ impl ToValue for ServiceNodePortRange {
     }
 }
 
+/// The `StorageConfig` property type of `AWS::EKS::Cluster`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageConfig {
-    /// `BlockStorage`.
+    /// The `BlockStorage` property of `StorageConfig` in `AWS::EKS::Cluster`.
     pub block_storage: Option<BlockStorage>,
 }
 
@@ -1493,6 +1565,7 @@ impl StorageConfig {
     }
 
     /// Sets `BlockStorage`.
+    #[must_use]
     pub fn with_block_storage(mut self, value: BlockStorage) -> Self {
         self.block_storage = Some(value);
         self
@@ -1523,6 +1596,7 @@ impl UpgradePolicy {
     }
 
     /// Sets `SupportType`.
+    #[must_use]
     pub fn with_support_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.support_type = Some(value.into());
         self
@@ -1553,6 +1627,7 @@ impl ZonalShiftConfig {
     }
 
     /// Sets `Enabled`.
+    #[must_use]
     pub fn with_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enabled = Some(value.into());
         self
@@ -1581,13 +1656,16 @@ pub enum AuthenticationMode {
 }
 
 impl AuthenticationMode {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "CONFIG_MAP",
+        "API_AND_CONFIG_MAP",
+        "API",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AuthenticationMode::ConfigMap => "CONFIG_MAP",
-            AuthenticationMode::ApiAndConfigMap => "API_AND_CONFIG_MAP",
-            AuthenticationMode::Api => "API",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -1611,13 +1689,16 @@ pub enum ControlPlaneEgressMode {
 }
 
 impl ControlPlaneEgressMode {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "AWS_MANAGED",
+        "CUSTOMER_ISOLATED",
+        "CUSTOMER_ROUTED",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ControlPlaneEgressMode::AwsManaged => "AWS_MANAGED",
-            ControlPlaneEgressMode::CustomerIsolated => "CUSTOMER_ISOLATED",
-            ControlPlaneEgressMode::CustomerRouted => "CUSTOMER_ROUTED",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -1639,12 +1720,15 @@ pub enum IpFamily {
 }
 
 impl IpFamily {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "ipv4",
+        "ipv6",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            IpFamily::Ipv4 => "ipv4",
-            IpFamily::Ipv6 => "ipv6",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -1672,15 +1756,18 @@ pub enum LoggingTypeConfigType {
 }
 
 impl LoggingTypeConfigType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "api",
+        "audit",
+        "authenticator",
+        "controllerManager",
+        "scheduler",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LoggingTypeConfigType::Api => "api",
-            LoggingTypeConfigType::Audit => "audit",
-            LoggingTypeConfigType::Authenticator => "authenticator",
-            LoggingTypeConfigType::ControllerManager => "controllerManager",
-            LoggingTypeConfigType::Scheduler => "scheduler",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -1702,12 +1789,15 @@ pub enum SpreadLevel {
 }
 
 impl SpreadLevel {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "host",
+        "rack",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            SpreadLevel::Host => "host",
-            SpreadLevel::Rack => "rack",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -1729,12 +1819,15 @@ pub enum SupportType {
 }
 
 impl SupportType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "STANDARD",
+        "EXTENDED",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            SupportType::Standard => "STANDARD",
-            SupportType::Extended => "EXTENDED",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -1764,16 +1857,19 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "standard",
+        "tier-xl",
+        "tier-2xl",
+        "tier-4xl",
+        "tier-8xl",
+        "tier-ultra",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Standard => "standard",
-            Tier::TierXl => "tier-xl",
-            Tier::Tier2xl => "tier-2xl",
-            Tier::Tier4xl => "tier-4xl",
-            Tier::Tier8xl => "tier-8xl",
-            Tier::TierUltra => "tier-ultra",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -1795,12 +1891,15 @@ pub enum Type {
 }
 
 impl Type {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "LeastAllocated",
+        "MostAllocated",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Type::LeastAllocated => "LeastAllocated",
-            Type::MostAllocated => "MostAllocated",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

@@ -148,102 +148,119 @@ impl Nodegroup {
     }
 
     /// Sets `AmiType`.
+    #[must_use]
     pub fn with_ami_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.ami_type = Some(value.into());
         self
     }
 
     /// Sets `CapacityType`.
+    #[must_use]
     pub fn with_capacity_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.capacity_type = Some(value.into());
         self
     }
 
     /// Sets `DiskSize`.
+    #[must_use]
     pub fn with_disk_size(mut self, value: impl Into<Val<i64>>) -> Self {
         self.disk_size = Some(value.into());
         self
     }
 
     /// Sets `ForceUpdateEnabled`.
+    #[must_use]
     pub fn with_force_update_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.force_update_enabled = Some(value.into());
         self
     }
 
     /// Sets `InstanceTypes`.
+    #[must_use]
     pub fn with_instance_types(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.instance_types = Some(value.into());
         self
     }
 
     /// Sets `Labels`.
+    #[must_use]
     pub fn with_labels(mut self, value: impl IntoIterator<Item = (impl Into<String>, impl Into<Val<String>>)>) -> Self {
         self.labels = Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
 
     /// Sets `LaunchTemplate`.
+    #[must_use]
     pub fn with_launch_template(mut self, value: LaunchTemplateSpecification) -> Self {
         self.launch_template = Some(value);
         self
     }
 
     /// Sets `NodeRepairConfig`.
+    #[must_use]
     pub fn with_node_repair_config(mut self, value: NodeRepairConfig) -> Self {
         self.node_repair_config = Some(value);
         self
     }
 
     /// Sets `NodegroupName`.
+    #[must_use]
     pub fn with_nodegroup_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.nodegroup_name = Some(value.into());
         self
     }
 
     /// Sets `ReleaseVersion`.
+    #[must_use]
     pub fn with_release_version(mut self, value: impl Into<Val<String>>) -> Self {
         self.release_version = Some(value.into());
         self
     }
 
     /// Sets `RemoteAccess`.
+    #[must_use]
     pub fn with_remote_access(mut self, value: RemoteAccess) -> Self {
         self.remote_access = Some(value);
         self
     }
 
     /// Sets `ScalingConfig`.
+    #[must_use]
     pub fn with_scaling_config(mut self, value: ScalingConfig) -> Self {
         self.scaling_config = Some(value);
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = (impl Into<String>, impl Into<Val<String>>)>) -> Self {
         self.tags = Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
 
     /// Sets `Taints`.
+    #[must_use]
     pub fn with_taints(mut self, value: impl IntoIterator<Item = Taint>) -> Self {
         self.taints = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `UpdateConfig`.
+    #[must_use]
     pub fn with_update_config(mut self, value: UpdateConfig) -> Self {
         self.update_config = Some(value);
         self
     }
 
     /// Sets `Version`.
+    #[must_use]
     pub fn with_version(mut self, value: impl Into<Val<String>>) -> Self {
         self.version = Some(value.into());
         self
     }
 
     /// Sets `WarmPoolConfig`.
+    #[must_use]
     pub fn with_warm_pool_config(mut self, value: WarmPoolConfig) -> Self {
         self.warm_pool_config = Some(value);
         self
@@ -288,7 +305,7 @@ impl NodegroupAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn", "ClusterName", "Id", "NodegroupName"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::EKS::Nodegroup`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
@@ -298,7 +315,7 @@ impl NodegroupAttributes {
         get_att(self.node, "ClusterName")
     }
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::EKS::Nodegroup`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }
@@ -328,13 +345,13 @@ impl ResourceType for Nodegroup {
 /// An object representing a launch template specification for AWS EKS Nodegroup.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LaunchTemplateSpecification {
-    /// `Id`.
+    /// The `Id` property of `LaunchTemplateSpecification` in `AWS::EKS::Nodegroup`.
     pub id: Option<Val<String>>,
 
-    /// `Name`.
+    /// The `Name` property of `LaunchTemplateSpecification` in `AWS::EKS::Nodegroup`.
     pub name: Option<Val<String>>,
 
-    /// `Version`.
+    /// The `Version` property of `LaunchTemplateSpecification` in `AWS::EKS::Nodegroup`.
     pub version: Option<Val<String>>,
 }
 
@@ -345,18 +362,21 @@ impl LaunchTemplateSpecification {
     }
 
     /// Sets `Id`.
+    #[must_use]
     pub fn with_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.id = Some(value.into());
         self
     }
 
     /// Sets `Name`.
+    #[must_use]
     pub fn with_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `Version`.
+    #[must_use]
     pub fn with_version(mut self, value: impl Into<Val<String>>) -> Self {
         self.version = Some(value.into());
         self
@@ -414,36 +434,42 @@ impl NodeRepairConfig {
     }
 
     /// Sets `Enabled`.
+    #[must_use]
     pub fn with_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
     /// Sets `MaxParallelNodesRepairedCount`.
+    #[must_use]
     pub fn with_max_parallel_nodes_repaired_count(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_parallel_nodes_repaired_count = Some(value.into());
         self
     }
 
     /// Sets `MaxParallelNodesRepairedPercentage`.
+    #[must_use]
     pub fn with_max_parallel_nodes_repaired_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_parallel_nodes_repaired_percentage = Some(value.into());
         self
     }
 
     /// Sets `MaxUnhealthyNodeThresholdCount`.
+    #[must_use]
     pub fn with_max_unhealthy_node_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_unhealthy_node_threshold_count = Some(value.into());
         self
     }
 
     /// Sets `MaxUnhealthyNodeThresholdPercentage`.
+    #[must_use]
     pub fn with_max_unhealthy_node_threshold_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_unhealthy_node_threshold_percentage = Some(value.into());
         self
     }
 
     /// Sets `NodeRepairConfigOverrides`.
+    #[must_use]
     pub fn with_node_repair_config_overrides(mut self, value: impl IntoIterator<Item = NodeRepairConfigOverrides>) -> Self {
         self.node_repair_config_overrides = Some(value.into_iter().collect());
         self
@@ -494,24 +520,28 @@ impl NodeRepairConfigOverrides {
     }
 
     /// Sets `MinRepairWaitTimeMins`.
+    #[must_use]
     pub fn with_min_repair_wait_time_mins(mut self, value: impl Into<Val<i64>>) -> Self {
         self.min_repair_wait_time_mins = Some(value.into());
         self
     }
 
     /// Sets `NodeMonitoringCondition`.
+    #[must_use]
     pub fn with_node_monitoring_condition(mut self, value: impl Into<Val<String>>) -> Self {
         self.node_monitoring_condition = Some(value.into());
         self
     }
 
     /// Sets `NodeUnhealthyReason`.
+    #[must_use]
     pub fn with_node_unhealthy_reason(mut self, value: impl Into<Val<String>>) -> Self {
         self.node_unhealthy_reason = Some(value.into());
         self
     }
 
     /// Sets `RepairAction`.
+    #[must_use]
     pub fn with_repair_action(mut self, value: impl Into<Val<String>>) -> Self {
         self.repair_action = Some(value.into());
         self
@@ -532,10 +562,10 @@ impl ToValue for NodeRepairConfigOverrides {
 /// An object representing a remote access configuration specification for AWS EKS Nodegroup.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoteAccess {
-    /// `Ec2SshKey`, required.
+    /// The `Ec2SshKey` property of `RemoteAccess` in `AWS::EKS::Nodegroup`, required.
     pub ec2_ssh_key: Val<String>,
 
-    /// `SourceSecurityGroups`.
+    /// The `SourceSecurityGroups` property of `RemoteAccess` in `AWS::EKS::Nodegroup`.
     pub source_security_groups: Option<Val<Vec<String>>>,
 }
 
@@ -549,6 +579,7 @@ impl RemoteAccess {
     }
 
     /// Sets `SourceSecurityGroups`.
+    #[must_use]
     pub fn with_source_security_groups(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.source_security_groups = Some(value.into());
         self
@@ -567,13 +598,13 @@ impl ToValue for RemoteAccess {
 /// An object representing a auto scaling group specification for AWS EKS Nodegroup.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScalingConfig {
-    /// `DesiredSize`.
+    /// The `DesiredSize` property of `ScalingConfig` in `AWS::EKS::Nodegroup`.
     pub desired_size: Option<Val<i64>>,
 
-    /// `MaxSize`.
+    /// The `MaxSize` property of `ScalingConfig` in `AWS::EKS::Nodegroup`.
     pub max_size: Option<Val<i64>>,
 
-    /// `MinSize`.
+    /// The `MinSize` property of `ScalingConfig` in `AWS::EKS::Nodegroup`.
     pub min_size: Option<Val<i64>>,
 }
 
@@ -584,18 +615,21 @@ impl ScalingConfig {
     }
 
     /// Sets `DesiredSize`.
+    #[must_use]
     pub fn with_desired_size(mut self, value: impl Into<Val<i64>>) -> Self {
         self.desired_size = Some(value.into());
         self
     }
 
     /// Sets `MaxSize`.
+    #[must_use]
     pub fn with_max_size(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_size = Some(value.into());
         self
     }
 
     /// Sets `MinSize`.
+    #[must_use]
     pub fn with_min_size(mut self, value: impl Into<Val<i64>>) -> Self {
         self.min_size = Some(value.into());
         self
@@ -615,13 +649,13 @@ impl ToValue for ScalingConfig {
 /// An object representing a Taint specification for AWS EKS Nodegroup.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Taint {
-    /// `Effect`.
+    /// The `Effect` property of `Taint` in `AWS::EKS::Nodegroup`.
     pub effect: Option<Val<String>>,
 
-    /// `Key`.
+    /// The `Key` property of `Taint` in `AWS::EKS::Nodegroup`.
     pub key: Option<Val<String>>,
 
-    /// `Value`.
+    /// The `Value` property of `Taint` in `AWS::EKS::Nodegroup`.
     pub value: Option<Val<String>>,
 }
 
@@ -632,18 +666,21 @@ impl Taint {
     }
 
     /// Sets `Effect`.
+    #[must_use]
     pub fn with_effect(mut self, value: impl Into<Val<String>>) -> Self {
         self.effect = Some(value.into());
         self
     }
 
     /// Sets `Key`.
+    #[must_use]
     pub fn with_key(mut self, value: impl Into<Val<String>>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `Value`.
+    #[must_use]
     pub fn with_value(mut self, value: impl Into<Val<String>>) -> Self {
         self.value = Some(value.into());
         self
@@ -686,18 +723,21 @@ impl UpdateConfig {
     }
 
     /// Sets `MaxUnavailable`.
+    #[must_use]
     pub fn with_max_unavailable(mut self, value: impl Into<Val<f64>>) -> Self {
         self.max_unavailable = Some(value.into());
         self
     }
 
     /// Sets `MaxUnavailablePercentage`.
+    #[must_use]
     pub fn with_max_unavailable_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
         self.max_unavailable_percentage = Some(value.into());
         self
     }
 
     /// Sets `UpdateStrategy`.
+    #[must_use]
     pub fn with_update_strategy(mut self, value: impl Into<Val<String>>) -> Self {
         self.update_strategy = Some(value.into());
         self
@@ -750,30 +790,35 @@ impl WarmPoolConfig {
     }
 
     /// Sets `Enabled`.
+    #[must_use]
     pub fn with_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
     /// Sets `MaxGroupPreparedCapacity`.
+    #[must_use]
     pub fn with_max_group_prepared_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_group_prepared_capacity = Some(value.into());
         self
     }
 
     /// Sets `MinSize`.
+    #[must_use]
     pub fn with_min_size(mut self, value: impl Into<Val<i64>>) -> Self {
         self.min_size = Some(value.into());
         self
     }
 
     /// Sets `PoolState`.
+    #[must_use]
     pub fn with_pool_state(mut self, value: impl Into<Val<String>>) -> Self {
         self.pool_state = Some(value.into());
         self
     }
 
     /// Sets `ReuseOnScaleIn`.
+    #[must_use]
     pub fn with_reuse_on_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
         self.reuse_on_scale_in = Some(value.into());
         self
@@ -846,33 +891,36 @@ pub enum AmiType {
 }
 
 impl AmiType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "AL2023_ARM_64_NVIDIA",
+        "AL2023_ARM_64_STANDARD",
+        "AL2023_x86_64_NEURON",
+        "AL2023_x86_64_NVIDIA",
+        "AL2023_x86_64_STANDARD",
+        "AL2_ARM_64",
+        "AL2_x86_64",
+        "AL2_x86_64_GPU",
+        "BOTTLEROCKET_ARM_64",
+        "BOTTLEROCKET_ARM_64_FIPS",
+        "BOTTLEROCKET_ARM_64_NVIDIA",
+        "BOTTLEROCKET_ARM_64_NVIDIA_FIPS",
+        "BOTTLEROCKET_x86_64",
+        "BOTTLEROCKET_x86_64_FIPS",
+        "BOTTLEROCKET_x86_64_NVIDIA",
+        "BOTTLEROCKET_x86_64_NVIDIA_FIPS",
+        "CUSTOM",
+        "WINDOWS_CORE_2019_x86_64",
+        "WINDOWS_CORE_2022_x86_64",
+        "WINDOWS_CORE_2025_x86_64",
+        "WINDOWS_FULL_2019_x86_64",
+        "WINDOWS_FULL_2022_x86_64",
+        "WINDOWS_FULL_2025_x86_64",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AmiType::Al2023Arm64Nvidia => "AL2023_ARM_64_NVIDIA",
-            AmiType::Al2023Arm64Standard => "AL2023_ARM_64_STANDARD",
-            AmiType::Al2023X8664Neuron => "AL2023_x86_64_NEURON",
-            AmiType::Al2023X8664Nvidia => "AL2023_x86_64_NVIDIA",
-            AmiType::Al2023X8664Standard => "AL2023_x86_64_STANDARD",
-            AmiType::Al2Arm64 => "AL2_ARM_64",
-            AmiType::Al2X8664 => "AL2_x86_64",
-            AmiType::Al2X8664Gpu => "AL2_x86_64_GPU",
-            AmiType::BottlerocketArm64 => "BOTTLEROCKET_ARM_64",
-            AmiType::BottlerocketArm64Fips => "BOTTLEROCKET_ARM_64_FIPS",
-            AmiType::BottlerocketArm64Nvidia => "BOTTLEROCKET_ARM_64_NVIDIA",
-            AmiType::BottlerocketArm64NvidiaFips => "BOTTLEROCKET_ARM_64_NVIDIA_FIPS",
-            AmiType::BottlerocketX8664 => "BOTTLEROCKET_x86_64",
-            AmiType::BottlerocketX8664Fips => "BOTTLEROCKET_x86_64_FIPS",
-            AmiType::BottlerocketX8664Nvidia => "BOTTLEROCKET_x86_64_NVIDIA",
-            AmiType::BottlerocketX8664NvidiaFips => "BOTTLEROCKET_x86_64_NVIDIA_FIPS",
-            AmiType::Custom => "CUSTOM",
-            AmiType::WindowsCore2019X8664 => "WINDOWS_CORE_2019_x86_64",
-            AmiType::WindowsCore2022X8664 => "WINDOWS_CORE_2022_x86_64",
-            AmiType::WindowsCore2025X8664 => "WINDOWS_CORE_2025_x86_64",
-            AmiType::WindowsFull2019X8664 => "WINDOWS_FULL_2019_x86_64",
-            AmiType::WindowsFull2022X8664 => "WINDOWS_FULL_2022_x86_64",
-            AmiType::WindowsFull2025X8664 => "WINDOWS_FULL_2025_x86_64",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -898,14 +946,17 @@ pub enum CapacityType {
 }
 
 impl CapacityType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "CAPACITY_BLOCK",
+        "ON_DEMAND",
+        "OnDemand",
+        "SPOT",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            CapacityType::CapacityBlock => "CAPACITY_BLOCK",
-            CapacityType::OnDemand => "ON_DEMAND",
-            CapacityType::OnDemand2 => "OnDemand",
-            CapacityType::Spot => "SPOT",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -915,6 +966,8 @@ impl From<CapacityType> for Val<String> {
     }
 }
 
+/// The values of `Effect` in `AWS::EKS::Nodegroup`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Effect {
@@ -927,13 +980,16 @@ pub enum Effect {
 }
 
 impl Effect {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "NO_EXECUTE",
+        "NO_SCHEDULE",
+        "PREFER_NO_SCHEDULE",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::NoExecute => "NO_EXECUTE",
-            Effect::NoSchedule => "NO_SCHEDULE",
-            Effect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -957,13 +1013,16 @@ pub enum PoolState {
 }
 
 impl PoolState {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "HIBERNATED",
+        "RUNNING",
+        "STOPPED",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            PoolState::Hibernated => "HIBERNATED",
-            PoolState::Running => "RUNNING",
-            PoolState::Stopped => "STOPPED",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -987,13 +1046,16 @@ pub enum RepairAction {
 }
 
 impl RepairAction {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "Replace",
+        "Reboot",
+        "NoAction",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            RepairAction::Replace => "Replace",
-            RepairAction::Reboot => "Reboot",
-            RepairAction::NoAction => "NoAction",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -1015,12 +1077,15 @@ pub enum UpdateStrategy {
 }
 
 impl UpdateStrategy {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "DEFAULT",
+        "MINIMAL",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            UpdateStrategy::Default => "DEFAULT",
-            UpdateStrategy::Minimal => "MINIMAL",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

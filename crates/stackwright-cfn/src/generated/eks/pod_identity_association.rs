@@ -74,24 +74,28 @@ impl PodIdentityAssociation {
     }
 
     /// Sets `DisableSessionTags`.
+    #[must_use]
     pub fn with_disable_session_tags(mut self, value: impl Into<Val<bool>>) -> Self {
         self.disable_session_tags = Some(value.into());
         self
     }
 
     /// Sets `Policy`.
+    #[must_use]
     pub fn with_policy(mut self, value: impl Into<Val<String>>) -> Self {
         self.policy = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `TargetRoleArn`.
+    #[must_use]
     pub fn with_target_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.target_role_arn = Some(value.into());
         self

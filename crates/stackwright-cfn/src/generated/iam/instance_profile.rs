@@ -44,12 +44,14 @@ impl InstanceProfile {
     }
 
     /// Sets `InstanceProfileName`.
+    #[must_use]
     pub fn with_instance_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_profile_name = Some(value.into());
         self
     }
 
     /// Sets `Path`.
+    #[must_use]
     pub fn with_path(mut self, value: impl Into<Val<String>>) -> Self {
         self.path = Some(value.into());
         self
@@ -77,7 +79,7 @@ impl InstanceProfileAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::IAM::InstanceProfile`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }

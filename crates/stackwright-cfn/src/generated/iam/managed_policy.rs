@@ -32,7 +32,7 @@ pub struct ManagedPolicy {
     /// `Path`; changing it replaces the resource.
     pub path: Option<Val<String>>,
 
-    /// `PolicyDocument`, required.
+    /// The `PolicyDocument` property of `AWS::IAM::ManagedPolicy`, required.
     pub policy_document: Value,
 
     /// The name (friendly name, not ARN) of the role to attach the policy to.
@@ -66,36 +66,42 @@ impl ManagedPolicy {
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `Groups`.
+    #[must_use]
     pub fn with_groups(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.groups = Some(value.into());
         self
     }
 
     /// Sets `ManagedPolicyName`.
+    #[must_use]
     pub fn with_managed_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.managed_policy_name = Some(value.into());
         self
     }
 
     /// Sets `Path`.
+    #[must_use]
     pub fn with_path(mut self, value: impl Into<Val<String>>) -> Self {
         self.path = Some(value.into());
         self
     }
 
     /// Sets `Roles`.
+    #[must_use]
     pub fn with_roles(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.roles = Some(value.into());
         self
     }
 
     /// Sets `Users`.
+    #[must_use]
     pub fn with_users(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.users = Some(value.into());
         self
@@ -127,42 +133,42 @@ impl ManagedPolicyAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["AttachmentCount", "CreateDate", "DefaultVersionId", "IsAttachable", "PermissionsBoundaryUsageCount", "PolicyArn", "PolicyId", "UpdateDate"];
 
-    /// `AttachmentCount`.
+    /// `AttachmentCount`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn attachment_count(&self) -> Attr<i64> {
         get_att(self.node, "AttachmentCount")
     }
 
-    /// `CreateDate`.
+    /// `CreateDate`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn create_date(&self) -> Attr<String> {
         get_att(self.node, "CreateDate")
     }
 
-    /// `DefaultVersionId`.
+    /// `DefaultVersionId`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn default_version_id(&self) -> Attr<String> {
         get_att(self.node, "DefaultVersionId")
     }
 
-    /// `IsAttachable`.
+    /// `IsAttachable`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn is_attachable(&self) -> Attr<bool> {
         get_att(self.node, "IsAttachable")
     }
 
-    /// `PermissionsBoundaryUsageCount`.
+    /// `PermissionsBoundaryUsageCount`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn permissions_boundary_usage_count(&self) -> Attr<i64> {
         get_att(self.node, "PermissionsBoundaryUsageCount")
     }
 
-    /// `PolicyArn`.
+    /// `PolicyArn`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn policy_arn(&self) -> Attr<String> {
         get_att(self.node, "PolicyArn")
     }
 
-    /// `PolicyId`.
+    /// `PolicyId`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn policy_id(&self) -> Attr<String> {
         get_att(self.node, "PolicyId")
     }
 
-    /// `UpdateDate`.
+    /// `UpdateDate`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
     pub fn update_date(&self) -> Attr<String> {
         get_att(self.node, "UpdateDate")
     }

@@ -12,16 +12,16 @@ use crate::props::{Props, get_att};
 /// The `AWS::IAM::OIDCProvider` resource: add it to a stack with `Resource::new(&stack, "Id", OidcProvider::new(…))`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OidcProvider {
-    /// `ClientIdList`.
+    /// The `ClientIdList` property of `AWS::IAM::OIDCProvider`.
     pub client_id_list: Option<Val<Vec<String>>>,
 
-    /// `Tags`.
+    /// The `Tags` property of `AWS::IAM::OIDCProvider`.
     pub tags: Option<Vec<crate::Tag>>,
 
-    /// `ThumbprintList`.
+    /// The `ThumbprintList` property of `AWS::IAM::OIDCProvider`.
     pub thumbprint_list: Option<Val<Vec<String>>>,
 
-    /// `Url`; changing it replaces the resource.
+    /// The `Url` property of `AWS::IAM::OIDCProvider`; changing it replaces the resource.
     pub url: Option<Val<String>>,
 }
 
@@ -37,24 +37,28 @@ impl OidcProvider {
     }
 
     /// Sets `ClientIdList`.
+    #[must_use]
     pub fn with_client_id_list(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.client_id_list = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `ThumbprintList`.
+    #[must_use]
     pub fn with_thumbprint_list(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.thumbprint_list = Some(value.into());
         self
     }
 
     /// Sets `Url`.
+    #[must_use]
     pub fn with_url(mut self, value: impl Into<Val<String>>) -> Self {
         self.url = Some(value.into());
         self

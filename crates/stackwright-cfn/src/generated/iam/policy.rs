@@ -56,18 +56,21 @@ impl Policy {
     }
 
     /// Sets `Groups`.
+    #[must_use]
     pub fn with_groups(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.groups = Some(value.into());
         self
     }
 
     /// Sets `Roles`.
+    #[must_use]
     pub fn with_roles(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.roles = Some(value.into());
         self
     }
 
     /// Sets `Users`.
+    #[must_use]
     pub fn with_users(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.users = Some(value.into());
         self
@@ -97,7 +100,7 @@ impl PolicyAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Id"];
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::IAM::Policy`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }

@@ -80,48 +80,56 @@ impl Role {
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `ManagedPolicyArns`.
+    #[must_use]
     pub fn with_managed_policy_arns(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.managed_policy_arns = Some(value.into());
         self
     }
 
     /// Sets `MaxSessionDuration`.
+    #[must_use]
     pub fn with_max_session_duration(mut self, value: impl Into<Val<i64>>) -> Self {
         self.max_session_duration = Some(value.into());
         self
     }
 
     /// Sets `Path`.
+    #[must_use]
     pub fn with_path(mut self, value: impl Into<Val<String>>) -> Self {
         self.path = Some(value.into());
         self
     }
 
     /// Sets `PermissionsBoundary`.
+    #[must_use]
     pub fn with_permissions_boundary(mut self, value: impl Into<Val<String>>) -> Self {
         self.permissions_boundary = Some(value.into());
         self
     }
 
     /// Sets `Policies`.
+    #[must_use]
     pub fn with_policies(mut self, value: impl IntoIterator<Item = Policy>) -> Self {
         self.policies = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `RoleName`.
+    #[must_use]
     pub fn with_role_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.role_name = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
@@ -155,12 +163,12 @@ impl RoleAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn", "RoleId"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::IAM::Role`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
 
-    /// `RoleId`.
+    /// `RoleId`: the `Fn::GetAtt` attribute of `AWS::IAM::Role`.
     pub fn role_id(&self) -> Attr<String> {
         get_att(self.node, "RoleId")
     }

@@ -85,72 +85,84 @@ impl Key {
     }
 
     /// Sets `BypassPolicyLockoutSafetyCheck`.
+    #[must_use]
     pub fn with_bypass_policy_lockout_safety_check(mut self, value: impl Into<Val<bool>>) -> Self {
         self.bypass_policy_lockout_safety_check = Some(value.into());
         self
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `EnableKeyRotation`.
+    #[must_use]
     pub fn with_enable_key_rotation(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enable_key_rotation = Some(value.into());
         self
     }
 
     /// Sets `Enabled`.
+    #[must_use]
     pub fn with_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
     /// Sets `KeyPolicy`.
+    #[must_use]
     pub fn with_key_policy(mut self, value: impl Into<Value>) -> Self {
         self.key_policy = Some(value.into());
         self
     }
 
     /// Sets `KeySpec`.
+    #[must_use]
     pub fn with_key_spec(mut self, value: impl Into<Val<String>>) -> Self {
         self.key_spec = Some(value.into());
         self
     }
 
     /// Sets `KeyUsage`.
+    #[must_use]
     pub fn with_key_usage(mut self, value: impl Into<Val<String>>) -> Self {
         self.key_usage = Some(value.into());
         self
     }
 
     /// Sets `MultiRegion`.
+    #[must_use]
     pub fn with_multi_region(mut self, value: impl Into<Val<bool>>) -> Self {
         self.multi_region = Some(value.into());
         self
     }
 
     /// Sets `Origin`.
+    #[must_use]
     pub fn with_origin(mut self, value: impl Into<Val<String>>) -> Self {
         self.origin = Some(value.into());
         self
     }
 
     /// Sets `PendingWindowInDays`.
+    #[must_use]
     pub fn with_pending_window_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
         self.pending_window_in_days = Some(value.into());
         self
     }
 
     /// Sets `RotationPeriodInDays`.
+    #[must_use]
     pub fn with_rotation_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
         self.rotation_period_in_days = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
@@ -187,12 +199,12 @@ impl KeyAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn", "KeyId"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::KMS::Key`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
 
-    /// `KeyId`.
+    /// `KeyId`: the `Fn::GetAtt` attribute of `AWS::KMS::Key`.
     pub fn key_id(&self) -> Attr<String> {
         get_att(self.node, "KeyId")
     }
@@ -256,27 +268,30 @@ pub enum KeySpec {
 }
 
 impl KeySpec {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "SYMMETRIC_DEFAULT",
+        "RSA_2048",
+        "RSA_3072",
+        "RSA_4096",
+        "ECC_NIST_P256",
+        "ECC_NIST_P384",
+        "ECC_NIST_P521",
+        "ECC_SECG_P256K1",
+        "HMAC_224",
+        "HMAC_256",
+        "HMAC_384",
+        "HMAC_512",
+        "SM2",
+        "ML_DSA_44",
+        "ML_DSA_65",
+        "ML_DSA_87",
+        "ECC_NIST_EDWARDS25519",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            KeySpec::SymmetricDefault => "SYMMETRIC_DEFAULT",
-            KeySpec::Rsa2048 => "RSA_2048",
-            KeySpec::Rsa3072 => "RSA_3072",
-            KeySpec::Rsa4096 => "RSA_4096",
-            KeySpec::EccNistP256 => "ECC_NIST_P256",
-            KeySpec::EccNistP384 => "ECC_NIST_P384",
-            KeySpec::EccNistP521 => "ECC_NIST_P521",
-            KeySpec::EccSecgP256k1 => "ECC_SECG_P256K1",
-            KeySpec::Hmac224 => "HMAC_224",
-            KeySpec::Hmac256 => "HMAC_256",
-            KeySpec::Hmac384 => "HMAC_384",
-            KeySpec::Hmac512 => "HMAC_512",
-            KeySpec::Sm2 => "SM2",
-            KeySpec::MlDsa44 => "ML_DSA_44",
-            KeySpec::MlDsa65 => "ML_DSA_65",
-            KeySpec::MlDsa87 => "ML_DSA_87",
-            KeySpec::EccNistEdwards25519 => "ECC_NIST_EDWARDS25519",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -302,14 +317,17 @@ pub enum KeyUsage {
 }
 
 impl KeyUsage {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "ENCRYPT_DECRYPT",
+        "SIGN_VERIFY",
+        "GENERATE_VERIFY_MAC",
+        "KEY_AGREEMENT",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            KeyUsage::EncryptDecrypt => "ENCRYPT_DECRYPT",
-            KeyUsage::SignVerify => "SIGN_VERIFY",
-            KeyUsage::GenerateVerifyMac => "GENERATE_VERIFY_MAC",
-            KeyUsage::KeyAgreement => "KEY_AGREEMENT",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -331,12 +349,15 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "AWS_KMS",
+        "EXTERNAL",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Origin::AwsKms => "AWS_KMS",
-            Origin::External => "EXTERNAL",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

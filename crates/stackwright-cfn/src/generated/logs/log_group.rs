@@ -17,7 +17,7 @@ pub struct LogGroup {
     /// `BearerTokenAuthenticationEnabled`.
     pub bearer_token_authentication_enabled: Option<Val<bool>>,
 
-    /// `DataProtectionPolicy`.
+    /// The `DataProtectionPolicy` property of `AWS::Logs::LogGroup`.
     pub data_protection_policy: Option<Value>,
 
     /// Indicates whether deletion protection is enabled for this log group. When enabled, deletion protection blocks all deletion operations until it is explicitly disabled.
@@ -73,60 +73,70 @@ impl LogGroup {
     }
 
     /// Sets `BearerTokenAuthenticationEnabled`.
+    #[must_use]
     pub fn with_bearer_token_authentication_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.bearer_token_authentication_enabled = Some(value.into());
         self
     }
 
     /// Sets `DataProtectionPolicy`.
+    #[must_use]
     pub fn with_data_protection_policy(mut self, value: impl Into<Value>) -> Self {
         self.data_protection_policy = Some(value.into());
         self
     }
 
     /// Sets `DeletionProtectionEnabled`.
+    #[must_use]
     pub fn with_deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
         self.deletion_protection_enabled = Some(value.into());
         self
     }
 
     /// Sets `FieldIndexPolicies`.
+    #[must_use]
     pub fn with_field_index_policies(mut self, value: impl IntoIterator<Item = impl Into<Value>>) -> Self {
         self.field_index_policies = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets `KmsKeyId`.
+    #[must_use]
     pub fn with_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.kms_key_id = Some(value.into());
         self
     }
 
     /// Sets `LogGroupClass`.
+    #[must_use]
     pub fn with_log_group_class(mut self, value: impl Into<Val<String>>) -> Self {
         self.log_group_class = Some(value.into());
         self
     }
 
     /// Sets `LogGroupName`.
+    #[must_use]
     pub fn with_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.log_group_name = Some(value.into());
         self
     }
 
     /// Sets `ResourcePolicyDocument`.
+    #[must_use]
     pub fn with_resource_policy_document(mut self, value: impl Into<Value>) -> Self {
         self.resource_policy_document = Some(value.into());
         self
     }
 
     /// Sets `RetentionInDays`.
+    #[must_use]
     pub fn with_retention_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
         self.retention_in_days = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
@@ -161,7 +171,7 @@ impl LogGroupAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::Logs::LogGroup`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
@@ -197,13 +207,16 @@ pub enum LogGroupClass {
 }
 
 impl LogGroupClass {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "STANDARD",
+        "INFREQUENT_ACCESS",
+        "DELIVERY",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LogGroupClass::Standard => "STANDARD",
-            LogGroupClass::InfrequentAccess => "INFREQUENT_ACCESS",
-            LogGroupClass::Delivery => "DELIVERY",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

@@ -65,48 +65,56 @@ impl Secret {
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `GenerateSecretString`.
+    #[must_use]
     pub fn with_generate_secret_string(mut self, value: GenerateSecretString) -> Self {
         self.generate_secret_string = Some(value);
         self
     }
 
     /// Sets `KmsKeyId`.
+    #[must_use]
     pub fn with_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.kms_key_id = Some(value.into());
         self
     }
 
     /// Sets `Name`.
+    #[must_use]
     pub fn with_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `ReplicaRegions`.
+    #[must_use]
     pub fn with_replica_regions(mut self, value: impl IntoIterator<Item = ReplicaRegion>) -> Self {
         self.replica_regions = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `SecretString`.
+    #[must_use]
     pub fn with_secret_string(mut self, value: impl Into<Val<String>>) -> Self {
         self.secret_string = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Type`.
+    #[must_use]
     pub fn with_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.type_ = Some(value.into());
         self
@@ -139,7 +147,7 @@ impl SecretAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Id"];
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::SecretsManager::Secret`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }
@@ -222,60 +230,70 @@ impl GenerateSecretString {
     }
 
     /// Sets `ExcludeCharacters`.
+    #[must_use]
     pub fn with_exclude_characters(mut self, value: impl Into<Val<String>>) -> Self {
         self.exclude_characters = Some(value.into());
         self
     }
 
     /// Sets `ExcludeLowercase`.
+    #[must_use]
     pub fn with_exclude_lowercase(mut self, value: impl Into<Val<bool>>) -> Self {
         self.exclude_lowercase = Some(value.into());
         self
     }
 
     /// Sets `ExcludeNumbers`.
+    #[must_use]
     pub fn with_exclude_numbers(mut self, value: impl Into<Val<bool>>) -> Self {
         self.exclude_numbers = Some(value.into());
         self
     }
 
     /// Sets `ExcludePunctuation`.
+    #[must_use]
     pub fn with_exclude_punctuation(mut self, value: impl Into<Val<bool>>) -> Self {
         self.exclude_punctuation = Some(value.into());
         self
     }
 
     /// Sets `ExcludeUppercase`.
+    #[must_use]
     pub fn with_exclude_uppercase(mut self, value: impl Into<Val<bool>>) -> Self {
         self.exclude_uppercase = Some(value.into());
         self
     }
 
     /// Sets `GenerateStringKey`.
+    #[must_use]
     pub fn with_generate_string_key(mut self, value: impl Into<Val<String>>) -> Self {
         self.generate_string_key = Some(value.into());
         self
     }
 
     /// Sets `IncludeSpace`.
+    #[must_use]
     pub fn with_include_space(mut self, value: impl Into<Val<bool>>) -> Self {
         self.include_space = Some(value.into());
         self
     }
 
     /// Sets `PasswordLength`.
+    #[must_use]
     pub fn with_password_length(mut self, value: impl Into<Val<i64>>) -> Self {
         self.password_length = Some(value.into());
         self
     }
 
     /// Sets `RequireEachIncludedType`.
+    #[must_use]
     pub fn with_require_each_included_type(mut self, value: impl Into<Val<bool>>) -> Self {
         self.require_each_included_type = Some(value.into());
         self
     }
 
     /// Sets `SecretStringTemplate`.
+    #[must_use]
     pub fn with_secret_string_template(mut self, value: impl Into<Val<String>>) -> Self {
         self.secret_string_template = Some(value.into());
         self
@@ -323,6 +341,7 @@ impl ReplicaRegion {
     }
 
     /// Sets `KmsKeyId`.
+    #[must_use]
     pub fn with_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.kms_key_id = Some(value.into());
         self

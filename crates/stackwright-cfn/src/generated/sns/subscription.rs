@@ -92,54 +92,63 @@ impl Subscription {
     }
 
     /// Sets `DeliveryPolicy`.
+    #[must_use]
     pub fn with_delivery_policy(mut self, value: impl Into<Value>) -> Self {
         self.delivery_policy = Some(value.into());
         self
     }
 
     /// Sets `Endpoint`.
+    #[must_use]
     pub fn with_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
         self.endpoint = Some(value.into());
         self
     }
 
     /// Sets `FilterPolicy`.
+    #[must_use]
     pub fn with_filter_policy(mut self, value: impl Into<Value>) -> Self {
         self.filter_policy = Some(value.into());
         self
     }
 
     /// Sets `FilterPolicyScope`.
+    #[must_use]
     pub fn with_filter_policy_scope(mut self, value: impl Into<Val<String>>) -> Self {
         self.filter_policy_scope = Some(value.into());
         self
     }
 
     /// Sets `RawMessageDelivery`.
+    #[must_use]
     pub fn with_raw_message_delivery(mut self, value: impl Into<Val<bool>>) -> Self {
         self.raw_message_delivery = Some(value.into());
         self
     }
 
     /// Sets `RedrivePolicy`.
+    #[must_use]
     pub fn with_redrive_policy(mut self, value: impl Into<Value>) -> Self {
         self.redrive_policy = Some(value.into());
         self
     }
 
     /// Sets `Region`.
+    #[must_use]
     pub fn with_region(mut self, value: impl Into<Val<String>>) -> Self {
         self.region = Some(value.into());
         self
     }
 
     /// Sets `ReplayPolicy`.
+    #[must_use]
     pub fn with_replay_policy(mut self, value: impl Into<Value>) -> Self {
         self.replay_policy = Some(value.into());
         self
     }
 
     /// Sets `SubscriptionRoleArn`.
+    #[must_use]
     pub fn with_subscription_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.subscription_role_arn = Some(value.into());
         self

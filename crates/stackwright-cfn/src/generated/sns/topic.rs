@@ -12,7 +12,7 @@ use crate::props::{Props, get_att};
 /// The `AWS::SNS::Topic` resource: add it to a stack with `Resource::new(&stack, "Id", Topic::new(…))`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Topic {
-    /// `ArchivePolicy`.
+    /// The `ArchivePolicy` property of `AWS::SNS::Topic`.
     pub archive_policy: Option<Value>,
 
     /// ``ContentBasedDeduplication`` enables deduplication of messages based on their content for FIFO topics. By default, this property is set to false. If you create a FIFO topic with ``ContentBasedDeduplication`` set to false, you must provide a ``MessageDeduplicationId`` for each ``Publish`` action. When set to true, SNS automatically generates a ``MessageDeduplicationId`` using a SHA-256 hash of the message body (excluding message attributes). You can optionally override this generated value by specifying a ``MessageDeduplicationId`` in the ``Publish`` action.
@@ -20,7 +20,7 @@ pub struct Topic {
     /// `ContentBasedDeduplication`.
     pub content_based_deduplication: Option<Val<bool>>,
 
-    /// `DataProtectionPolicy`.
+    /// The `DataProtectionPolicy` property of `AWS::SNS::Topic`.
     pub data_protection_policy: Option<Value>,
 
     /// The ``DeliveryStatusLogging`` configuration enables you to log the delivery status of messages sent from your Amazon SNS topic to subscribed endpoints with the following supported delivery protocols:
@@ -48,7 +48,7 @@ pub struct Topic {
     /// `KmsMasterKeyId`.
     pub kms_master_key_id: Option<Val<String>>,
 
-    /// `MaximumMessageSize`.
+    /// The `MaximumMessageSize` property of `AWS::SNS::Topic`.
     pub maximum_message_size: Option<Val<i64>>,
 
     /// The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. By default, ``SignatureVersion`` is set to ``1``.
@@ -89,84 +89,98 @@ impl Topic {
     }
 
     /// Sets `ArchivePolicy`.
+    #[must_use]
     pub fn with_archive_policy(mut self, value: impl Into<Value>) -> Self {
         self.archive_policy = Some(value.into());
         self
     }
 
     /// Sets `ContentBasedDeduplication`.
+    #[must_use]
     pub fn with_content_based_deduplication(mut self, value: impl Into<Val<bool>>) -> Self {
         self.content_based_deduplication = Some(value.into());
         self
     }
 
     /// Sets `DataProtectionPolicy`.
+    #[must_use]
     pub fn with_data_protection_policy(mut self, value: impl Into<Value>) -> Self {
         self.data_protection_policy = Some(value.into());
         self
     }
 
     /// Sets `DeliveryStatusLogging`.
+    #[must_use]
     pub fn with_delivery_status_logging(mut self, value: impl IntoIterator<Item = LoggingConfig>) -> Self {
         self.delivery_status_logging = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `DisplayName`.
+    #[must_use]
     pub fn with_display_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.display_name = Some(value.into());
         self
     }
 
     /// Sets `FifoThroughputScope`.
+    #[must_use]
     pub fn with_fifo_throughput_scope(mut self, value: impl Into<Val<String>>) -> Self {
         self.fifo_throughput_scope = Some(value.into());
         self
     }
 
     /// Sets `FifoTopic`.
+    #[must_use]
     pub fn with_fifo_topic(mut self, value: impl Into<Val<bool>>) -> Self {
         self.fifo_topic = Some(value.into());
         self
     }
 
     /// Sets `KmsMasterKeyId`.
+    #[must_use]
     pub fn with_kms_master_key_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.kms_master_key_id = Some(value.into());
         self
     }
 
     /// Sets `MaximumMessageSize`.
+    #[must_use]
     pub fn with_maximum_message_size(mut self, value: impl Into<Val<i64>>) -> Self {
         self.maximum_message_size = Some(value.into());
         self
     }
 
     /// Sets `SignatureVersion`.
+    #[must_use]
     pub fn with_signature_version(mut self, value: impl Into<Val<String>>) -> Self {
         self.signature_version = Some(value.into());
         self
     }
 
     /// Sets `Subscription`.
+    #[must_use]
     pub fn with_subscription(mut self, value: impl IntoIterator<Item = Subscription>) -> Self {
         self.subscription = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `TopicName`.
+    #[must_use]
     pub fn with_topic_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.topic_name = Some(value.into());
         self
     }
 
     /// Sets `TracingConfig`.
+    #[must_use]
     pub fn with_tracing_config(mut self, value: impl Into<Val<String>>) -> Self {
         self.tracing_config = Some(value.into());
         self
@@ -205,7 +219,7 @@ impl TopicAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["TopicArn", "TopicName"];
 
-    /// `TopicArn`.
+    /// `TopicArn`: the `Fn::GetAtt` attribute of `AWS::SNS::Topic`.
     pub fn topic_arn(&self) -> Attr<String> {
         get_att(self.node, "TopicArn")
     }
@@ -268,18 +282,21 @@ impl LoggingConfig {
     }
 
     /// Sets `FailureFeedbackRoleArn`.
+    #[must_use]
     pub fn with_failure_feedback_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.failure_feedback_role_arn = Some(value.into());
         self
     }
 
     /// Sets `SuccessFeedbackRoleArn`.
+    #[must_use]
     pub fn with_success_feedback_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
         self.success_feedback_role_arn = Some(value.into());
         self
     }
 
     /// Sets `SuccessFeedbackSampleRate`.
+    #[must_use]
     pub fn with_success_feedback_sample_rate(mut self, value: impl Into<Val<String>>) -> Self {
         self.success_feedback_sample_rate = Some(value.into());
         self
@@ -348,15 +365,18 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "http/s",
+        "sqs",
+        "lambda",
+        "firehose",
+        "application",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::HttpS => "http/s",
-            Protocol::Sqs => "sqs",
-            Protocol::Lambda => "lambda",
-            Protocol::Firehose => "firehose",
-            Protocol::Application => "application",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

@@ -58,7 +58,7 @@ impl TopicPolicyAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Id"];
 
-    /// `Id`.
+    /// `Id`: the `Fn::GetAtt` attribute of `AWS::SNS::TopicPolicy`.
     pub fn id(&self) -> Attr<String> {
         get_att(self.node, "Id")
     }

@@ -14,7 +14,7 @@ use crate::props::{Props, get_att};
 /// The `AWS::SSM::Association` resource: add it to a stack with `Resource::new(&stack, "Id", Association::new(…))`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Association {
-    /// `ApplyOnlyAtCronInterval`.
+    /// The `ApplyOnlyAtCronInterval` property of `AWS::SSM::Association`.
     pub apply_only_at_cron_interval: Option<Val<bool>>,
 
     /// A role used by association to take actions on your behalf.
@@ -27,13 +27,13 @@ pub struct Association {
     /// `AssociationName`.
     pub association_name: Option<Val<String>>,
 
-    /// `AutomationTargetParameterName`.
+    /// The `AutomationTargetParameterName` property of `AWS::SSM::Association`.
     pub automation_target_parameter_name: Option<Val<String>>,
 
-    /// `CalendarNames`.
+    /// The `CalendarNames` property of `AWS::SSM::Association`.
     pub calendar_names: Option<Val<Vec<String>>>,
 
-    /// `ComplianceSeverity`.
+    /// The `ComplianceSeverity` property of `AWS::SSM::Association`.
     pub compliance_severity: Option<Val<String>>,
 
     /// The version of the SSM document to associate with the target.
@@ -46,10 +46,10 @@ pub struct Association {
     /// `InstanceId`; changing it replaces the resource.
     pub instance_id: Option<Val<String>>,
 
-    /// `MaxConcurrency`.
+    /// The `MaxConcurrency` property of `AWS::SSM::Association`.
     pub max_concurrency: Option<Val<String>>,
 
-    /// `MaxErrors`.
+    /// The `MaxErrors` property of `AWS::SSM::Association`.
     pub max_errors: Option<Val<String>>,
 
     /// The name of the SSM document.
@@ -57,7 +57,7 @@ pub struct Association {
     /// `Name`, required.
     pub name: Val<String>,
 
-    /// `OutputLocation`.
+    /// The `OutputLocation` property of `AWS::SSM::Association`.
     pub output_location: Option<InstanceAssociationOutputLocation>,
 
     /// Parameter values that the SSM document uses at runtime.
@@ -70,10 +70,10 @@ pub struct Association {
     /// `ScheduleExpression`.
     pub schedule_expression: Option<Val<String>>,
 
-    /// `ScheduleOffset`.
+    /// The `ScheduleOffset` property of `AWS::SSM::Association`.
     pub schedule_offset: Option<Val<i64>>,
 
-    /// `SyncCompliance`.
+    /// The `SyncCompliance` property of `AWS::SSM::Association`.
     pub sync_compliance: Option<Val<String>>,
 
     /// A key-value pair to associate with a resource.
@@ -86,7 +86,7 @@ pub struct Association {
     /// `Targets`.
     pub targets: Option<Vec<Target>>,
 
-    /// `WaitForSuccessTimeoutSeconds`.
+    /// The `WaitForSuccessTimeoutSeconds` property of `AWS::SSM::Association`.
     pub wait_for_success_timeout_seconds: Option<Val<i64>>,
 }
 
@@ -122,108 +122,126 @@ impl Association {
     }
 
     /// Sets `ApplyOnlyAtCronInterval`.
+    #[must_use]
     pub fn with_apply_only_at_cron_interval(mut self, value: impl Into<Val<bool>>) -> Self {
         self.apply_only_at_cron_interval = Some(value.into());
         self
     }
 
     /// Sets `AssociationDispatchAssumeRole`.
+    #[must_use]
     pub fn with_association_dispatch_assume_role(mut self, value: impl Into<Val<String>>) -> Self {
         self.association_dispatch_assume_role = Some(value.into());
         self
     }
 
     /// Sets `AssociationName`.
+    #[must_use]
     pub fn with_association_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.association_name = Some(value.into());
         self
     }
 
     /// Sets `AutomationTargetParameterName`.
+    #[must_use]
     pub fn with_automation_target_parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.automation_target_parameter_name = Some(value.into());
         self
     }
 
     /// Sets `CalendarNames`.
+    #[must_use]
     pub fn with_calendar_names(mut self, value: impl Into<Val<Vec<String>>>) -> Self {
         self.calendar_names = Some(value.into());
         self
     }
 
     /// Sets `ComplianceSeverity`.
+    #[must_use]
     pub fn with_compliance_severity(mut self, value: impl Into<Val<String>>) -> Self {
         self.compliance_severity = Some(value.into());
         self
     }
 
     /// Sets `DocumentVersion`.
+    #[must_use]
     pub fn with_document_version(mut self, value: impl Into<Val<String>>) -> Self {
         self.document_version = Some(value.into());
         self
     }
 
     /// Sets `InstanceId`.
+    #[must_use]
     pub fn with_instance_id(mut self, value: impl Into<Val<String>>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `MaxConcurrency`.
+    #[must_use]
     pub fn with_max_concurrency(mut self, value: impl Into<Val<String>>) -> Self {
         self.max_concurrency = Some(value.into());
         self
     }
 
     /// Sets `MaxErrors`.
+    #[must_use]
     pub fn with_max_errors(mut self, value: impl Into<Val<String>>) -> Self {
         self.max_errors = Some(value.into());
         self
     }
 
     /// Sets `OutputLocation`.
+    #[must_use]
     pub fn with_output_location(mut self, value: InstanceAssociationOutputLocation) -> Self {
         self.output_location = Some(value);
         self
     }
 
     /// Sets `Parameters`.
+    #[must_use]
     pub fn with_parameters(mut self, value: impl IntoIterator<Item = (impl Into<String>, impl Into<Val<Vec<String>>>)>) -> Self {
         self.parameters = Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
 
     /// Sets `ScheduleExpression`.
+    #[must_use]
     pub fn with_schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
         self.schedule_expression = Some(value.into());
         self
     }
 
     /// Sets `ScheduleOffset`.
+    #[must_use]
     pub fn with_schedule_offset(mut self, value: impl Into<Val<i64>>) -> Self {
         self.schedule_offset = Some(value.into());
         self
     }
 
     /// Sets `SyncCompliance`.
+    #[must_use]
     pub fn with_sync_compliance(mut self, value: impl Into<Val<String>>) -> Self {
         self.sync_compliance = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = crate::Tag>) -> Self {
         self.tags = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `Targets`.
+    #[must_use]
     pub fn with_targets(mut self, value: impl IntoIterator<Item = Target>) -> Self {
         self.targets = Some(value.into_iter().collect());
         self
     }
 
     /// Sets `WaitForSuccessTimeoutSeconds`.
+    #[must_use]
     pub fn with_wait_for_success_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
         self.wait_for_success_timeout_seconds = Some(value.into());
         self
@@ -289,9 +307,10 @@ impl ResourceType for Association {
     }
 }
 
+/// The `InstanceAssociationOutputLocation` property type of `AWS::SSM::Association`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InstanceAssociationOutputLocation {
-    /// `S3Location`.
+    /// The `S3Location` property of `InstanceAssociationOutputLocation` in `AWS::SSM::Association`.
     pub s3_location: Option<S3OutputLocation>,
 }
 
@@ -302,6 +321,7 @@ impl InstanceAssociationOutputLocation {
     }
 
     /// Sets `S3Location`.
+    #[must_use]
     pub fn with_s3_location(mut self, value: S3OutputLocation) -> Self {
         self.s3_location = Some(value);
         self
@@ -316,15 +336,16 @@ impl ToValue for InstanceAssociationOutputLocation {
     }
 }
 
+/// The `S3OutputLocation` property type of `AWS::SSM::Association`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct S3OutputLocation {
-    /// `OutputS3BucketName`.
+    /// The `OutputS3BucketName` property of `S3OutputLocation` in `AWS::SSM::Association`.
     pub output_s3_bucket_name: Option<Val<String>>,
 
-    /// `OutputS3KeyPrefix`.
+    /// The `OutputS3KeyPrefix` property of `S3OutputLocation` in `AWS::SSM::Association`.
     pub output_s3_key_prefix: Option<Val<String>>,
 
-    /// `OutputS3Region`.
+    /// The `OutputS3Region` property of `S3OutputLocation` in `AWS::SSM::Association`.
     pub output_s3_region: Option<Val<String>>,
 }
 
@@ -335,18 +356,21 @@ impl S3OutputLocation {
     }
 
     /// Sets `OutputS3BucketName`.
+    #[must_use]
     pub fn with_output_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.output_s3_bucket_name = Some(value.into());
         self
     }
 
     /// Sets `OutputS3KeyPrefix`.
+    #[must_use]
     pub fn with_output_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
         self.output_s3_key_prefix = Some(value.into());
         self
     }
 
     /// Sets `OutputS3Region`.
+    #[must_use]
     pub fn with_output_s3_region(mut self, value: impl Into<Val<String>>) -> Self {
         self.output_s3_region = Some(value.into());
         self
@@ -363,12 +387,13 @@ impl ToValue for S3OutputLocation {
     }
 }
 
+/// The `Target` property type of `AWS::SSM::Association`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
-    /// `Key`, required.
+    /// The `Key` property of `Target` in `AWS::SSM::Association`, required.
     pub key: Val<String>,
 
-    /// `Values`, required.
+    /// The `Values` property of `Target` in `AWS::SSM::Association`, required.
     pub values: Val<Vec<String>>,
 }
 
@@ -391,6 +416,8 @@ impl ToValue for Target {
     }
 }
 
+/// The values of `ComplianceSeverity` in `AWS::SSM::Association`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ComplianceSeverity {
@@ -407,15 +434,18 @@ pub enum ComplianceSeverity {
 }
 
 impl ComplianceSeverity {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "CRITICAL",
+        "HIGH",
+        "MEDIUM",
+        "LOW",
+        "UNSPECIFIED",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ComplianceSeverity::Critical => "CRITICAL",
-            ComplianceSeverity::High => "HIGH",
-            ComplianceSeverity::Medium => "MEDIUM",
-            ComplianceSeverity::Low => "LOW",
-            ComplianceSeverity::Unspecified => "UNSPECIFIED",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -425,6 +455,8 @@ impl From<ComplianceSeverity> for Val<String> {
     }
 }
 
+/// The values of `SyncCompliance` in `AWS::SSM::Association`.
+///
 /// Converts into a `Val<String>`; a string works too, for values added after this was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SyncCompliance {
@@ -435,12 +467,15 @@ pub enum SyncCompliance {
 }
 
 impl SyncCompliance {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "AUTO",
+        "MANUAL",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            SyncCompliance::Auto => "AUTO",
-            SyncCompliance::Manual => "MANUAL",
-        }
+        Self::VALUES[self as usize]
     }
 }
 

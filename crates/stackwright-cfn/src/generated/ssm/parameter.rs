@@ -82,42 +82,49 @@ impl Parameter {
     }
 
     /// Sets `AllowedPattern`.
+    #[must_use]
     pub fn with_allowed_pattern(mut self, value: impl Into<Val<String>>) -> Self {
         self.allowed_pattern = Some(value.into());
         self
     }
 
     /// Sets `DataType`.
+    #[must_use]
     pub fn with_data_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.data_type = Some(value.into());
         self
     }
 
     /// Sets `Description`.
+    #[must_use]
     pub fn with_description(mut self, value: impl Into<Val<String>>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `Name`.
+    #[must_use]
     pub fn with_name(mut self, value: impl Into<Val<String>>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `Policies`.
+    #[must_use]
     pub fn with_policies(mut self, value: impl Into<Val<String>>) -> Self {
         self.policies = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
+    #[must_use]
     pub fn with_tags(mut self, value: impl IntoIterator<Item = (impl Into<String>, impl Into<Val<String>>)>) -> Self {
         self.tags = Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
 
     /// Sets `Tier`.
+    #[must_use]
     pub fn with_tier(mut self, value: impl Into<Val<String>>) -> Self {
         self.tier = Some(value.into());
         self
@@ -151,7 +158,7 @@ impl ParameterAttributes {
     /// The attributes with a typed getter, as named in `Fn::GetAtt`.
     pub const NAMES: &[&str] = &["Arn", "Type", "Value"];
 
-    /// `Arn`.
+    /// `Arn`: the `Fn::GetAtt` attribute of `AWS::SSM::Parameter`.
     pub fn arn(&self) -> Attr<String> {
         get_att(self.node, "Arn")
     }
@@ -195,12 +202,15 @@ pub enum DataType {
 }
 
 impl DataType {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "text",
+        "aws:ec2:image",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            DataType::Text => "text",
-            DataType::AwsEc2Image => "aws:ec2:image",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -224,13 +234,16 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "Standard",
+        "Advanced",
+        "Intelligent-Tiering",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Standard => "Standard",
-            Tier::Advanced => "Advanced",
-            Tier::IntelligentTiering => "Intelligent-Tiering",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
@@ -252,12 +265,15 @@ pub enum Type {
 }
 
 impl Type {
+    /// The values as written in a template, in the order of the variants.
+    const VALUES: &[&str] = &[
+        "String",
+        "StringList",
+    ];
+
     /// The value as written in a template.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Type::String => "String",
-            Type::StringList => "StringList",
-        }
+        Self::VALUES[self as usize]
     }
 }
 
