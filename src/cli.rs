@@ -3,7 +3,7 @@
 //! `synth` (the default) writes the cloud assembly; `list` prints the stacks and clusters.
 //! `diff`, `deploy` and `destroy` need the runtime, compiled in with the `deploy` feature.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -47,8 +47,15 @@ enum Command {
 
 /// Gives an [`App`] its command line.
 pub trait Run {
-    /// Parses the process arguments and runs the command; errors are printed and turned into
-    /// the exit code 1 (2 for usage errors).
+    /// Parses the process arguments and runs the command: `synth` (the default), `list`, and
+    /// with the `deploy` feature `diff`, `deploy` and `destroy`.
+    ///
+    /// # Errors
+    ///
+    /// The synth error (printed first) when the app cannot be synthesized or its files cannot
+    /// be written; turn it into the exit code with [`exit_code`]. Usage errors and the deploy
+    /// runtime's failures exit the process directly (code 2 for usage errors, the runtime's
+    /// codes otherwise).
     fn run(&self) -> Result<()>;
 }
 
@@ -56,52 +63,52 @@ impl Run for App {
     fn run(&self) -> Result<()> {
         let cli = Cli::parse();
         match cli.command.unwrap_or(Command::Synth { out: DEFAULT_OUT.into(), quiet: false, workflows: None }) {
-            Command::Synth { out, quiet, workflows } => {
-                let assembly = report(self.synth_to(&out))?;
-                if let Some(repo) = workflows {
-                    let written = report(write_workflows(&assembly, &repo))?;
-                    if !quiet {
-                        println!(
-                            "wrote {written} workflow{} into {}",
-                            plural(written),
-                            repo.join(WORKFLOWS_DIR).display()
-                        );
-                    }
-                }
-                if !quiet {
-                    let m = &assembly.manifest;
-                    let objects: usize = m.clusters.iter().map(|c| c.objects.len()).sum();
-                    println!(
-                        "synthesized {} stack{}, {} Kubernetes object{} and {} other file{} into {}",
-                        m.stacks.len(),
-                        plural(m.stacks.len()),
-                        objects,
-                        plural(objects),
-                        m.files.len(),
-                        plural(m.files.len()),
-                        out.display()
-                    );
-                }
-                Ok(())
-            }
-            Command::List => {
-                let assembly = report(self.synth())?;
-                for s in &assembly.manifest.stacks {
-                    let deps = if s.dependencies.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (after {})", s.dependencies.join(", "))
-                    };
-                    println!("stack   {:<28} {}{deps}", s.id, s.stack_name);
-                }
-                for c in &assembly.manifest.clusters {
-                    println!("cluster {:<28} {} objects (stack {})", c.id, c.objects.len(), c.stack);
-                }
-                Ok(())
-            }
+            Command::Synth { out, quiet, workflows } => synth(self, &out, quiet, workflows.as_deref()),
+            Command::List => list(self),
             Command::Runtime(args) => runtime(self, args),
         }
     }
+}
+
+/// `synth`: writes the assembly (and with `--workflows` the repository's workflows), then says
+/// what it wrote unless `quiet`.
+fn synth(app: &App, out: &Path, quiet: bool, workflows: Option<&Path>) -> Result<()> {
+    let assembly = report(app.synth_to(out))?;
+    if let Some(repo) = workflows {
+        let written = report(write_workflows(&assembly, repo))?;
+        if !quiet {
+            println!("wrote {written} workflow{} into {}", plural(written), repo.join(WORKFLOWS_DIR).display());
+        }
+    }
+    if !quiet {
+        let m = &assembly.manifest;
+        let objects: usize = m.clusters.iter().map(|c| c.objects.len()).sum();
+        println!(
+            "synthesized {} stack{}, {} Kubernetes object{} and {} other file{} into {}",
+            m.stacks.len(),
+            plural(m.stacks.len()),
+            objects,
+            plural(objects),
+            m.files.len(),
+            plural(m.files.len()),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// `list`: the stacks in deployment order with what they wait for, then the clusters.
+fn list(app: &App) -> Result<()> {
+    let assembly = report(app.synth())?;
+    for s in &assembly.manifest.stacks {
+        let deps =
+            if s.dependencies.is_empty() { String::new() } else { format!(" (after {})", s.dependencies.join(", ")) };
+        println!("stack   {:<28} {}{deps}", s.id, s.stack_name);
+    }
+    for c in &assembly.manifest.clusters {
+        println!("cluster {:<28} {} objects (stack {})", c.id, c.objects.len(), c.stack);
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "deploy"))]
@@ -133,9 +140,14 @@ pub const WORKFLOW_MARKER: &str = "# Synthesized by stackwright";
 /// Copies the assembly's workflows into `repo/.github/workflows` (each file written to a
 /// temporary name, then renamed) and removes workflows stackwright wrote there before that the
 /// program no longer synthesizes. Returns how many files were written.
-pub fn write_workflows(assembly: &stackwright_core::Assembly, repo: &std::path::Path) -> Result<usize> {
+///
+/// # Errors
+///
+/// [`Error::Invalid`] naming the path when the directory cannot be created or read, or a file
+/// cannot be written, renamed or removed.
+pub fn write_workflows(assembly: &stackwright_core::Assembly, repo: &Path) -> Result<usize> {
     use std::fs;
-    let io = |path: &std::path::Path, e: std::io::Error| {
+    let io = |path: &Path, e: std::io::Error| {
         Error::invalid(
             path.display().to_string(),
             format!("cannot write the workflows: {e}"),
@@ -178,15 +190,17 @@ fn report<T>(result: Result<T>) -> Result<T> {
     result
 }
 
+/// The plural ending for `n` things.
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Turns a program's result into its exit code, for `fn main() -> ExitCode`.
+/// Turns a program's result into its exit code, for `fn main() -> ExitCode`: 0 on success,
+/// 1 for any error (it was printed where it happened).
+#[must_use]
 pub fn exit_code(result: Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Error::Invalid(_)) => ExitCode::from(1),
         Err(_) => ExitCode::from(1),
     }
 }

@@ -10,6 +10,10 @@
 //!
 //! Everything on the wire goes through [`retry`] (backoff with full jitter, a budget of
 //! attempts and time) with the SDK's own retries off; every wait has a timeout.
+//!
+//! Modules use only modules of a lower layer (no import cycles, at any level):
+//! `error`, `progress` < `retry`, `plan` < `aws`, `kubernetes` < `eks`, `cfn` < `runtime` <
+//! `diff`, `destroy` < `cli`.
 
 pub mod aws;
 pub mod cfn;
