@@ -313,3 +313,32 @@ impl NodeData {
         &mut self.checks
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default, Debug, PartialEq)]
+    struct Counter(u32);
+
+    #[test]
+    fn an_extension_is_created_on_first_use_and_kept_per_type() {
+        let mut tree = TreeData::new(1, "demo");
+        assert_eq!(tree.extension::<Counter>(), None);
+        tree.extension_mut::<Counter>().0 += 2;
+        tree.extension_mut::<Counter>().0 += 1;
+        assert_eq!(tree.extension::<Counter>(), Some(&Counter(3)));
+        assert_eq!(tree.extension::<String>(), None);
+    }
+
+    #[test]
+    fn a_detached_node_knows_its_parent_but_is_not_listed() {
+        let mut tree = TreeData::new(1, "demo");
+        let env = tree.push(0, "prod", NodeKind::Construct, true);
+        let detached = tree.push(0, "prod", NodeKind::Construct, false);
+        assert_eq!(tree.node(detached).parent(), Some(0));
+        assert_eq!(tree.node(0).children().values().copied().collect::<Vec<_>>(), [env]);
+        assert_eq!(tree.subtree(0), [0, env]);
+        assert_eq!(tree.path(env), "prod");
+    }
+}
