@@ -25,6 +25,7 @@ use crate::internal::problems::{Problems, check_role_name};
 /// On-demand or spot capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CapacityType {
+    /// On-demand: the default, for capacity that must stay.
     OnDemand,
     /// Spot: needs at least two instance types, so that one type running out of capacity does
     /// not empty the group.
@@ -53,8 +54,11 @@ impl AmiType {
 /// What a taint does to pods that do not tolerate it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaintEffect {
+    /// No new pod is scheduled on the node unless it tolerates the taint.
     NoSchedule,
+    /// The scheduler avoids the node for pods that do not tolerate the taint.
     PreferNoSchedule,
+    /// Pods that do not tolerate the taint are evicted, and none is scheduled.
     NoExecute,
 }
 
@@ -79,8 +83,11 @@ impl TaintEffect {
 /// A Kubernetes taint put on every node of the group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taint {
+    /// The taint's key.
     pub key: String,
+    /// The taint's value.
     pub value: String,
+    /// What the taint does to pods that do not tolerate it.
     pub effect: TaintEffect,
 }
 
@@ -88,17 +95,24 @@ pub struct Taint {
 /// [`NodeGroupProps::spot`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeGroupProps {
+    /// The instance types (at least one; at least two for spot).
     pub instance_types: Vec<String>,
+    /// On-demand or spot; set by the constructor.
     pub capacity: CapacityType,
+    /// The fewest nodes (0 to [`MAX_NODES`]).
     pub min_size: u32,
+    /// The most nodes (at least 1, at most [`MAX_NODES`]).
     pub max_size: u32,
     /// A fixed size, sent on every deploy that changes the scaling config. Leave it unset (the
-    /// default) when the cluster autoscaler manages the group; see the module docs.
+    /// default) when the cluster autoscaler manages the group; see `docs/constructs/node-group.md`.
     pub desired_size: Option<u32>,
+    /// The AMI family; default x86_64 Amazon Linux 2023 ([`NodeGroupProps::arm64`] for Graviton).
     pub ami_type: AmiType,
     /// Root volume size (gp3, encrypted), at least 20 GiB (the AL2023 image's size).
     pub disk_size_gib: u32,
+    /// Kubernetes labels of every node; default: none.
     pub labels: BTreeMap<String, String>,
+    /// Kubernetes taints of every node; default: none.
     pub taints: Vec<Taint>,
     /// Nodes replaced at a time during updates (default 1).
     pub max_unavailable: u32,
@@ -133,16 +147,22 @@ impl NodeGroupProps {
         NodeGroupProps { capacity: CapacityType::Spot, ..NodeGroupProps::on_demand(instance_types, size) }
     }
 
+    /// Adds a Kubernetes label to every node.
+    #[must_use]
     pub fn label(mut self, key: &str, value: &str) -> Self {
         self.labels.insert(key.to_string(), value.to_string());
         self
     }
 
+    /// Adds a Kubernetes taint to every node.
+    #[must_use]
     pub fn taint(mut self, key: &str, value: &str, effect: TaintEffect) -> Self {
         self.taints.push(Taint { key: key.to_string(), value: value.to_string(), effect });
         self
     }
 
+    /// Uses Graviton (arm64) nodes: the instance types must be arm64 types.
+    #[must_use]
     pub fn arm64(mut self) -> Self {
         self.ami_type = AmiType::Al2023Arm64;
         self

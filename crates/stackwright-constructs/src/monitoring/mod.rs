@@ -77,7 +77,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn add<K>(&self, object: &K) -> Result<()>
+    pub(crate) fn add<K>(&self, object: &K) -> Result<()>
     where
         K: stackwright_core::k8s_openapi::Resource
             + stackwright_core::k8s_openapi::Metadata<Ty = ObjectMeta>

@@ -112,10 +112,12 @@ pub struct ClusterTarget {
     pub reference: Val<String>,
     /// The namespace and Deployment of the application (rollout wait and rollback).
     pub namespace: String,
+    /// The application's Deployment in `namespace`.
     pub deployment: String,
 }
 
 impl ClusterTarget {
+    /// The cluster `name` (referenced by its literal name) and the Deployment `namespace/deployment`.
     pub fn new(name: &str, namespace: &str, deployment: &str) -> Self {
         ClusterTarget {
             name: name.to_string(),
@@ -133,6 +135,7 @@ impl ClusterTarget {
 
     /// Uses `reference` (such as the cluster resource's `Ref`) as the access entries'
     /// `ClusterName`.
+    #[must_use]
     pub fn with_reference(mut self, reference: impl Into<Val<String>>) -> Self {
         self.reference = reference.into();
         self
@@ -142,16 +145,20 @@ impl ClusterTarget {
 /// What [`GitHubAccess`] creates roles for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GitHubAccessProps {
+    /// The repository whose workflows assume the roles.
     pub repository: GitHubRepository,
-    /// The GitHub environment deploy jobs run in (required reviewers, main branch only).
+    /// The GitHub environment deploy jobs run in (required reviewers, main branch only);
+    /// default `production`.
     pub environment: String,
+    /// Whether GitHub's OIDC provider is created here or already exists; default: created here.
     pub provider: OidcProviderSource,
-    /// ECR repositories (names) the deploy role may push to.
+    /// ECR repositories (names) the deploy role may push to; default: none.
     pub ecr_repositories: Vec<String>,
+    /// The cluster the deploy role may reach (an access entry) and watch the rollout on; default: none.
     pub cluster: Option<ClusterTarget>,
     /// Services whose resources the app's templates create. The deploy role may act on them
     /// only through CloudFormation; IAM is always handled separately (scoped to the app's
-    /// roles), whatever this list says.
+    /// roles), whatever this list says. Default: [`DEFAULT_DEPLOY_SERVICES`].
     pub deploy_services: Vec<String>,
 }
 
@@ -160,6 +167,8 @@ pub const DEFAULT_DEPLOY_SERVICES: &[&str] =
     &["ec2", "eks", "ecr", "kms", "logs", "cloudwatch", "sns", "ssm", "secretsmanager", "budgets"];
 
 impl GitHubAccessProps {
+    /// Defaults: environment `production`, the provider created here, no ECR repository, no
+    /// cluster, [`DEFAULT_DEPLOY_SERVICES`].
     pub fn new(repository: GitHubRepository) -> Self {
         GitHubAccessProps {
             repository,
@@ -185,6 +194,10 @@ pub struct GitHubAccess {
 }
 
 impl GitHubAccess {
+    /// Adds the provider (unless it exists) and the two roles below `scope` (inside a stack).
+    ///
+    /// # Errors
+    /// A problem of `props` (with the construct path), or an error of the tree.
     pub fn new(scope: &impl Construct, id: &str, props: GitHubAccessProps) -> Result<Self> {
         let node = scope.node().add_child(id)?;
         let stack = node.require_stack("GitHubAccess")?;
@@ -341,10 +354,12 @@ impl GitHubAccess {
         &self.provider_arn
     }
 
+    /// The read-only role of pull-request workflows (`diff`).
     pub fn diff_role(&self) -> &Resource<iam::Role> {
         &self.diff_role
     }
 
+    /// The role of deploy workflows, assumable only from the protected environment.
     pub fn deploy_role(&self) -> &Resource<iam::Role> {
         &self.deploy_role
     }

@@ -64,23 +64,32 @@ impl AppDelivery {
 /// How the pipeline builds, tests and runs the program.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GitHubPipelineProps {
+    /// The repository whose workflows assume the roles.
     pub repository: GitHubRepository,
+    /// The branch deploys run from; default `main`.
     pub main_branch: String,
     /// The GitHub environment of deploy jobs: give it required reviewers and limit its
-    /// deployment branches to the main branch.
+    /// deployment branches to the main branch. Default `production`.
     pub environment: String,
-    /// The pull-request label that accepts security-relevant changes.
+    /// The pull-request label that accepts security-relevant changes; default
+    /// `security-reviewed`.
     pub security_label: String,
-    /// The command that runs the program, followed by a subcommand (`synth`, `diff`, `deploy`).
+    /// The command that runs the program, followed by a subcommand (`synth`, `diff`, `deploy`);
+    /// default `cargo run --locked --features deploy --`.
     pub program: String,
+    /// The build command of the pull-request workflow; default `cargo build --locked --all-targets`.
     pub build_command: String,
+    /// The test command of the pull-request workflow; default `cargo test --locked --workspace`.
     pub test_command: String,
+    /// Whether the pipeline creates GitHub's OIDC provider or uses the account's; default: creates it.
     pub provider: OidcProviderSource,
+    /// The application workflow (build, push, deploy the image); default: none.
     pub app: Option<AppDelivery>,
+    /// The cluster the deploy role may reach and the app's rollout is watched on; default: none.
     pub cluster: Option<ClusterTarget>,
-    /// See [`GitHubAccessProps::deploy_services`].
+    /// See [`GitHubAccessProps::deploy_services`]; default [`DEFAULT_DEPLOY_SERVICES`](super::DEFAULT_DEPLOY_SERVICES).
     pub deploy_services: Vec<String>,
-    /// Minutes a deploy job may take (a first EKS cluster takes 15 to 20).
+    /// Minutes a deploy job may take (a first EKS cluster takes 15 to 20); default 90.
     pub deploy_timeout_minutes: u32,
 }
 
@@ -104,17 +113,22 @@ impl GitHubPipelineProps {
         }
     }
 
+    /// Adds the application workflow for `app`.
+    #[must_use]
     pub fn with_app(mut self, app: AppDelivery) -> Self {
         self.app = Some(app);
         self
     }
 
+    /// Lets the deploy role reach `cluster` and watch the app's rollout there.
+    #[must_use]
     pub fn with_cluster(mut self, cluster: ClusterTarget) -> Self {
         self.cluster = Some(cluster);
         self
     }
 
     /// How CI runs the program, e.g. `cargo run --locked --features deploy --example prod --`.
+    #[must_use]
     pub fn with_program(mut self, program: &str) -> Self {
         self.program = program.to_string();
         self

@@ -42,17 +42,25 @@ pub enum EndpointAccess {
     #[default]
     Private,
     /// From inside the VPC, and from the internet but only from these blocks.
-    PublicAndPrivate { public_cidrs: Vec<Ipv4Cidr> },
+    PublicAndPrivate {
+        /// The internet blocks allowed (at most 40, none of them `0.0.0.0/0`).
+        public_cidrs: Vec<Ipv4Cidr>,
+    },
     /// From inside the VPC and from anywhere on the internet: an explicit exception, with the
     /// reason kept in code.
-    PublicToTheInternet { reason: &'static str },
+    PublicToTheInternet {
+        /// Why the API must be reachable from anywhere (not empty).
+        reason: &'static str,
+    },
 }
 
 /// The properties of an [`EksCluster`]. `EksClusterProps::new(&vpc, version)` gives
 /// production-safe defaults for everything else.
 #[derive(Clone)]
 pub struct EksClusterProps<'a> {
+    /// The VPC the cluster's network interfaces and nodes go in (its private subnets).
     pub vpc: &'a Vpc,
+    /// The Kubernetes version of the control plane (and of the manifests' validation).
     pub version: KubernetesVersion,
     /// The cluster's name (a DNS-1123 label); default `<app>-<environment>-<id>`.
     pub name: Option<String>,
@@ -71,6 +79,7 @@ pub struct EksClusterProps<'a> {
     /// The block Kubernetes services get addresses from; default: EKS picks one that does not
     /// overlap the VPC.
     pub service_ipv4_cidr: Option<Ipv4Cidr>,
+    /// The optional managed add-ons; default: none (the required ones are always installed).
     pub addons: OptionalAddons,
     /// Install the cluster autoscaler (default: yes).
     pub cluster_autoscaler: bool,
@@ -83,6 +92,8 @@ pub struct EksClusterProps<'a> {
 }
 
 impl<'a> EksClusterProps<'a> {
+    /// Production-safe defaults for everything but the VPC and the version: a private endpoint,
+    /// the creator as bootstrap admin, logs kept 365 days, both controllers installed.
     pub fn new(vpc: &'a Vpc, version: KubernetesVersion) -> Self {
         EksClusterProps {
             vpc,
@@ -103,6 +114,7 @@ impl<'a> EksClusterProps<'a> {
     }
 
     /// Adds a cluster admin (an IAM role or user ARN).
+    #[must_use]
     pub fn admin(mut self, principal_arn: impl Into<Val<String>>) -> Self {
         self.admin_principals.push(principal_arn.into());
         self
@@ -225,6 +237,7 @@ impl EksCluster {
         self.cluster.reference().cast()
     }
 
+    /// The cluster's Kubernetes version.
     pub fn version(&self) -> KubernetesVersion {
         self.version
     }

@@ -56,6 +56,7 @@ impl SubnetKind {
 pub struct SubnetConfig {
     /// The tier's name; it names the subnets (`PublicSubnet1`), so it must be letters and digits.
     pub name: String,
+    /// What the tier is for (routing).
     pub kind: SubnetKind,
     /// The prefix length of each subnet (16 to 28).
     pub cidr_mask: u8,
@@ -81,12 +82,14 @@ impl SubnetConfig {
     }
 
     /// Renames the tier.
+    #[must_use]
     pub fn named(mut self, name: &str) -> Self {
         self.name = name.to_string();
         self
     }
 
     /// Pins the tier's blocks, one per availability zone in order.
+    #[must_use]
     pub fn with_cidrs(mut self, cidrs: impl IntoIterator<Item = Ipv4Cidr>) -> Self {
         self.cidrs = cidrs.into_iter().collect();
         self
@@ -123,9 +126,12 @@ impl Default for FlowLogs {
 /// The traffic a flow log records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FlowLogTraffic {
+    /// Accepted and rejected traffic (the default).
     #[default]
     All,
+    /// Accepted traffic only.
     Accept,
+    /// Rejected traffic only.
     Reject,
 }
 
@@ -179,14 +185,17 @@ pub struct Subnet {
 }
 
 impl Subnet {
+    /// The subnet's id.
     pub fn subnet_id(&self) -> Attr<SubnetId> {
         self.subnet_id.clone()
     }
 
+    /// The id of the subnet's route table.
     pub fn route_table_id(&self) -> Attr<RouteTableId> {
         self.route_table_id.clone()
     }
 
+    /// The tier's kind.
     pub fn kind(&self) -> SubnetKind {
         self.kind
     }
@@ -196,10 +205,12 @@ impl Subnet {
         &self.tier
     }
 
+    /// The availability zone the subnet is in.
     pub fn availability_zone(&self) -> &str {
         &self.availability_zone
     }
 
+    /// The subnet's block.
     pub fn cidr(&self) -> Ipv4Net {
         self.cidr
     }
@@ -255,14 +266,17 @@ impl Vpc {
         build(node, region, props, azs, planned)
     }
 
+    /// The VPC's id.
     pub fn vpc_id(&self) -> Attr<VpcId> {
         self.vpc_id.clone()
     }
 
+    /// The VPC's block.
     pub fn cidr(&self) -> Ipv4Net {
         self.cidr
     }
 
+    /// The region the VPC is in (its stack's).
     pub fn region(&self) -> Region {
         self.region
     }
@@ -282,14 +296,17 @@ impl Vpc {
         self.subnets.iter().filter(|s| s.kind == kind).collect()
     }
 
+    /// The subnets of the public tiers.
     pub fn public_subnets(&self) -> Vec<&Subnet> {
         self.subnets_of(SubnetKind::Public)
     }
 
+    /// The subnets of the private tiers (egress through NAT).
     pub fn private_subnets(&self) -> Vec<&Subnet> {
         self.subnets_of(SubnetKind::PrivateWithEgress)
     }
 
+    /// The subnets of the isolated tiers.
     pub fn isolated_subnets(&self) -> Vec<&Subnet> {
         self.subnets_of(SubnetKind::Isolated)
     }
