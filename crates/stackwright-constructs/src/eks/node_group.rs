@@ -217,51 +217,8 @@ impl NodeGroup {
             .managed(&managed)
             .named(props.role_name.clone()),
         )?;
-        let name_tag = Tag::new("Name", format!("{}/{}", node.app_name(), node.path()));
-        let launch_template = Resource::new(
-            &node,
-            "LaunchTemplate",
-            ec2::LaunchTemplate::new(
-                ec2::launch_template::LaunchTemplateData::new()
-                    .with_metadata_options(
-                        ec2::launch_template::MetadataOptions::new()
-                            .with_http_endpoint("enabled")
-                            .with_http_tokens("required")
-                            // 2: pods on the node network reach IMDS through one extra hop.
-                            .with_http_put_response_hop_limit(2),
-                    )
-                    .with_block_device_mappings([ec2::launch_template::BlockDeviceMapping::new()
-                        .with_device_name("/dev/xvda")
-                        .with_ebs(
-                            ec2::launch_template::Ebs::new()
-                                .with_volume_type("gp3")
-                                .with_volume_size(i64::from(props.disk_size_gib))
-                                .with_encrypted(true)
-                                .with_delete_on_termination(true),
-                        )])
-                    .with_tag_specifications(["instance", "volume"].map(|kind| {
-                        ec2::launch_template::TagSpecification::new()
-                            .with_resource_type(kind)
-                            .with_tags([name_tag.clone()])
-                    })),
-            ),
-        )?;
-        let cluster_name = cluster.name().to_string();
-        let mut tags: Vec<(String, String)> = vec![
-            ("Name".into(), format!("{}/{}", node.app_name(), node.path())),
-            ("k8s.io/cluster-autoscaler/enabled".into(), "true".into()),
-            (format!("k8s.io/cluster-autoscaler/{cluster_name}"), "owned".into()),
-        ];
-        // What the autoscaler needs to scale a group up from zero nodes.
-        for (k, v) in &props.labels {
-            tags.push((format!("k8s.io/cluster-autoscaler/node-template/label/{k}"), v.clone()));
-        }
-        for t in &props.taints {
-            tags.push((
-                format!("k8s.io/cluster-autoscaler/node-template/taint/{}", t.key),
-                format!("{}:{}", t.value, t.effect.kubernetes()),
-            ));
-        }
+        let launch_template = launch_template(&node, &props)?;
+        let tags = autoscaler_tags(&node, cluster.name(), &props);
         let mut scaling = eks::nodegroup::ScalingConfig::new()
             .with_min_size(i64::from(props.min_size))
             .with_max_size(i64::from(props.max_size));
@@ -316,6 +273,59 @@ impl Construct for NodeGroup {
     }
 }
 
+/// The launch template of the nodes: IMDSv2 only (hop limit 2), an encrypted gp3 root volume,
+/// and the group's `Name` on instances and volumes.
+fn launch_template(node: &Node, props: &NodeGroupProps) -> Result<Resource<ec2::LaunchTemplate>> {
+    let name_tag = Tag::new("Name", format!("{}/{}", node.app_name(), node.path()));
+    Resource::new(
+        node,
+        "LaunchTemplate",
+        ec2::LaunchTemplate::new(
+            ec2::launch_template::LaunchTemplateData::new()
+                .with_metadata_options(
+                    ec2::launch_template::MetadataOptions::new()
+                        .with_http_endpoint("enabled")
+                        .with_http_tokens("required")
+                        // 2: pods on the node network reach IMDS through one extra hop.
+                        .with_http_put_response_hop_limit(2),
+                )
+                .with_block_device_mappings([ec2::launch_template::BlockDeviceMapping::new()
+                    .with_device_name("/dev/xvda")
+                    .with_ebs(
+                        ec2::launch_template::Ebs::new()
+                            .with_volume_type("gp3")
+                            .with_volume_size(i64::from(props.disk_size_gib))
+                            .with_encrypted(true)
+                            .with_delete_on_termination(true),
+                    )])
+                .with_tag_specifications(["instance", "volume"].map(|kind| {
+                    ec2::launch_template::TagSpecification::new().with_resource_type(kind).with_tags([name_tag.clone()])
+                })),
+        ),
+    )
+}
+
+/// The group's tags: its name, and what the cluster autoscaler discovers it by and needs to
+/// scale it up from zero nodes.
+fn autoscaler_tags(node: &Node, cluster_name: &str, props: &NodeGroupProps) -> Vec<(String, String)> {
+    let mut tags: Vec<(String, String)> = vec![
+        ("Name".into(), format!("{}/{}", node.app_name(), node.path())),
+        ("k8s.io/cluster-autoscaler/enabled".into(), "true".into()),
+        (format!("k8s.io/cluster-autoscaler/{cluster_name}"), "owned".into()),
+    ];
+    // What the autoscaler needs to scale a group up from zero nodes.
+    for (k, v) in &props.labels {
+        tags.push((format!("k8s.io/cluster-autoscaler/node-template/label/{k}"), v.clone()));
+    }
+    for t in &props.taints {
+        tags.push((
+            format!("k8s.io/cluster-autoscaler/node-template/taint/{}", t.key),
+            format!("{}:{}", t.value, t.effect.kubernetes()),
+        ));
+    }
+    tags
+}
+
 /// Instance types are `family.size` (`t3.medium`, `m7g.2xlarge`).
 fn valid_instance_type(t: &str) -> bool {
     let Some((family, size)) = t.split_once('.') else {
@@ -336,6 +346,16 @@ fn is_arm64(t: &str) -> bool {
 }
 
 fn check(problems: &mut Problems, props: &NodeGroupProps) {
+    check_instance_types(problems, props);
+    check_sizes(problems, props);
+    check_labels_and_taints(problems, props);
+    if let Some(name) = &props.role_name {
+        check_role_name(problems, "node role", name);
+    }
+}
+
+/// Valid, listed once, matching the AMI's architecture, at least two for spot.
+fn check_instance_types(problems: &mut Problems, props: &NodeGroupProps) {
     if props.instance_types.is_empty() {
         problems.push("the node group lists no instance type", "list at least one, such as [\"t3.medium\"]");
     }
@@ -366,6 +386,10 @@ fn check(problems: &mut Problems, props: &NodeGroupProps) {
             "add similar types (t3.large and t3a.large, m5.large and m6i.large) so one type's spot shortage does not empty the group",
         );
     }
+}
+
+/// The size range, the desired size, the disk and the update batch.
+fn check_sizes(problems: &mut Problems, props: &NodeGroupProps) {
     if props.min_size > props.max_size {
         problems.push(
             format!("min_size {} is greater than max_size {}", props.min_size, props.max_size),
@@ -401,6 +425,10 @@ fn check(problems: &mut Problems, props: &NodeGroupProps) {
             "replace at least one node at a time during updates",
         );
     }
+}
+
+/// Kubernetes label and taint keys and values, and the number of taints.
+fn check_labels_and_taints(problems: &mut Problems, props: &NodeGroupProps) {
     for key in props.labels.keys().chain(props.taints.iter().map(|t| &t.key)) {
         if let Some(problem) = label_key_problem(key) {
             problems.push(
@@ -428,9 +456,6 @@ fn check(problems: &mut Problems, props: &NodeGroupProps) {
     }
     if props.taints.len() > 50 {
         problems.push(format!("{} taints; EKS allows at most 50", props.taints.len()), "remove some taints");
-    }
-    if let Some(name) = &props.role_name {
-        check_role_name(problems, "node role", name);
     }
 }
 
