@@ -210,6 +210,21 @@ impl MonitoringProps {
     /// Every problem with these props (billing placement is checked separately), at `path`.
     pub(crate) fn problems(&self, path: &str, cluster_path: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
+        self.prometheus_problems(path, &mut out);
+        self.notification_problems(path, &mut out);
+        self.target_problems(path, cluster_path, &mut out);
+        let images = &self.images;
+        for image in
+            [&images.prometheus, &images.alertmanager, &images.grafana, &images.kube_state_metrics, &images.fluent_bit]
+        {
+            out.extend(image.problems(path));
+        }
+        out.extend(self.prometheus_resources.problems(path));
+        out
+    }
+
+    /// Retention, volume, scrape interval and alert thresholds.
+    fn prometheus_problems(&self, path: &str, out: &mut Vec<Diagnostic>) {
         let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
         if !(1..=3650).contains(&self.retention_days) {
             bad(
@@ -241,6 +256,11 @@ impl MonitoringProps {
         if !(t.latency_p95_seconds > 0.0 && t.latency_p95_seconds.is_finite()) {
             bad(format!("latency threshold {}s is not positive", t.latency_p95_seconds), "use seconds, such as 0.5");
         }
+    }
+
+    /// The e-mail, log retention, billing alarm and budget, and Grafana's password variable.
+    fn notification_problems(&self, path: &str, out: &mut Vec<Diagnostic>) {
+        let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
         if let Some(email) = &self.alert_email
             && !valid_email(email)
         {
@@ -273,6 +293,11 @@ impl MonitoringProps {
                 "use letters, digits and '_', not starting with a digit",
             );
         }
+    }
+
+    /// Every app scraped once, each of this cluster.
+    fn target_problems(&self, path: &str, cluster_path: &str, out: &mut Vec<Diagnostic>) {
+        let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
         let mut seen = Vec::new();
         for t in &self.targets {
             if t.cluster_path != cluster_path {
@@ -286,14 +311,6 @@ impl MonitoringProps {
             }
             seen.push((&t.namespace, &t.name));
         }
-        let images = &self.images;
-        for image in
-            [&images.prometheus, &images.alertmanager, &images.grafana, &images.kube_state_metrics, &images.fluent_bit]
-        {
-            out.extend(image.problems(path));
-        }
-        out.extend(self.prometheus_resources.problems(path));
-        out
     }
 }
 
