@@ -2,14 +2,7 @@
 //! template (IMDSv2 with hop limit 2, encrypted gp3 root volume), a node role holding only the
 //! managed policies nodes need, and a size the cluster autoscaler owns.
 //!
-//! # Redeploying never resets the size the autoscaler chose
-//! `AWS::EKS::Nodegroup` sends its whole `ScalingConfig` to EKS whenever any part of it changes
-//! in the template — so a template that states `DesiredSize` puts the group back to that number
-//! on every deploy that touches min or max, undoing the cluster autoscaler's work (and
-//! evicting pods). stackwright therefore leaves `DesiredSize` out by default: EKS starts a new
-//! group at `MinSize`, and later deploys send only `MinSize`/`MaxSize`, which EKS applies
-//! without touching the current size (it only moves it back inside the new bounds). Setting
-//! [`NodeGroupProps::desired_size`] opts into a fixed size, for groups without an autoscaler.
+//! Why the group never states a desired size by default: see [`NodeGroup`].
 
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
@@ -173,6 +166,15 @@ impl NodeGroupProps {
 pub const MAX_NODES: u32 = 450;
 
 /// An EKS managed node group. It can only be created on an [`EksCluster`].
+///
+/// # Redeploying never resets the size the autoscaler chose
+/// `AWS::EKS::Nodegroup` sends its whole `ScalingConfig` to EKS whenever any part of it changes
+/// in the template — so a template that states `DesiredSize` puts the group back to that number
+/// on every deploy that touches min or max, undoing the cluster autoscaler's work (and
+/// evicting pods). stackwright therefore leaves `DesiredSize` out by default: EKS starts a new
+/// group at `MinSize`, and later deploys send only `MinSize`/`MaxSize`, which EKS applies
+/// without touching the current size (it only moves it back inside the new bounds). Setting
+/// [`NodeGroupProps::desired_size`] opts into a fixed size, for groups without an autoscaler.
 ///
 /// ```
 /// # use stackwright_constructs::{EksCluster, EksClusterProps, KubernetesVersion, Vpc, VpcProps};

@@ -2,15 +2,8 @@
 //! pod and container) to the CloudWatch Logs group `/aws/eks/<cluster>/containers`, with an
 //! IRSA role that may write to that one group.
 //!
-//! # The one exception to the restricted profile
-//! The kubelet writes container logs under `/var/log/pods` as root, mode 0640: only root can
-//! read them. Fluent Bit therefore runs as **root** (with every capability dropped, no
-//! privilege escalation, a read-only root filesystem and `RuntimeDefault` seccomp), reading the
-//! host's `/var/log` read-only through a `hostPath` volume. Both are forbidden by the `restricted`
-//! and `baseline` Pod Security levels, so Fluent Bit gets a namespace of its own, `logging`,
-//! that enforces `privileged` (and warns and audits at `restricted`), and checkov's root checks
-//! (CKV_K8S_23, CKV_K8S_40) fail for this DaemonSet. That is why Fluent Bit is opt-in; the
-//! alternative is EKS's `amazon-cloudwatch-observability` add-on.
+//! It runs as root, the one exception to the `restricted` profile, and is therefore opt-in:
+//! see "Fluent Bit" in the docs of [`crate::monitoring`].
 
 use std::collections::BTreeMap;
 
