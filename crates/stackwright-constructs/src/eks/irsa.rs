@@ -65,7 +65,7 @@ impl OidcProvider {
     }
 
     /// The trust policy of a role for `namespace/service_account`, as an `Fn::Sub` JSON string
-    /// (see the module docs). The names must already be checked.
+    /// (see `docs/constructs/eks-cluster.md`). The names must already be checked.
     pub fn trust_policy(&self, namespace: &str, service_account: &str) -> Value {
         arn::concat([
             SubPart::from(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":""#),

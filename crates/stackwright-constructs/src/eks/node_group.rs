@@ -2,14 +2,7 @@
 //! template (IMDSv2 with hop limit 2, encrypted gp3 root volume), a node role holding only the
 //! managed policies nodes need, and a size the cluster autoscaler owns.
 //!
-//! # Redeploying never resets the size the autoscaler chose
-//! `AWS::EKS::Nodegroup` sends its whole `ScalingConfig` to EKS whenever any part of it changes
-//! in the template — so a template that states `DesiredSize` puts the group back to that number
-//! on every deploy that touches min or max, undoing the cluster autoscaler's work (and
-//! evicting pods). stackwright therefore leaves `DesiredSize` out by default: EKS starts a new
-//! group at `MinSize`, and later deploys send only `MinSize`/`MaxSize`, which EKS applies
-//! without touching the current size (it only moves it back inside the new bounds). Setting
-//! [`NodeGroupProps::desired_size`] opts into a fixed size, for groups without an autoscaler.
+//! Why the group never states a desired size by default: see [`NodeGroup`].
 
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
@@ -25,6 +18,7 @@ use crate::internal::problems::{Problems, check_role_name};
 /// On-demand or spot capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CapacityType {
+    /// On-demand: the default, for capacity that must stay.
     OnDemand,
     /// Spot: needs at least two instance types, so that one type running out of capacity does
     /// not empty the group.
@@ -53,8 +47,11 @@ impl AmiType {
 /// What a taint does to pods that do not tolerate it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaintEffect {
+    /// No new pod is scheduled on the node unless it tolerates the taint.
     NoSchedule,
+    /// The scheduler avoids the node for pods that do not tolerate the taint.
     PreferNoSchedule,
+    /// Pods that do not tolerate the taint are evicted, and none is scheduled.
     NoExecute,
 }
 
@@ -79,8 +76,11 @@ impl TaintEffect {
 /// A Kubernetes taint put on every node of the group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taint {
+    /// The taint's key.
     pub key: String,
+    /// The taint's value.
     pub value: String,
+    /// What the taint does to pods that do not tolerate it.
     pub effect: TaintEffect,
 }
 
@@ -88,17 +88,24 @@ pub struct Taint {
 /// [`NodeGroupProps::spot`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeGroupProps {
+    /// The instance types (at least one; at least two for spot).
     pub instance_types: Vec<String>,
+    /// On-demand or spot; set by the constructor.
     pub capacity: CapacityType,
+    /// The fewest nodes (0 to [`MAX_NODES`]).
     pub min_size: u32,
+    /// The most nodes (at least 1, at most [`MAX_NODES`]).
     pub max_size: u32,
     /// A fixed size, sent on every deploy that changes the scaling config. Leave it unset (the
-    /// default) when the cluster autoscaler manages the group; see the module docs.
+    /// default) when the cluster autoscaler manages the group; see `docs/constructs/node-group.md`.
     pub desired_size: Option<u32>,
+    /// The AMI family; default x86_64 Amazon Linux 2023 ([`NodeGroupProps::arm64`] for Graviton).
     pub ami_type: AmiType,
     /// Root volume size (gp3, encrypted), at least 20 GiB (the AL2023 image's size).
     pub disk_size_gib: u32,
+    /// Kubernetes labels of every node; default: none.
     pub labels: BTreeMap<String, String>,
+    /// Kubernetes taints of every node; default: none.
     pub taints: Vec<Taint>,
     /// Nodes replaced at a time during updates (default 1).
     pub max_unavailable: u32,
@@ -133,16 +140,22 @@ impl NodeGroupProps {
         NodeGroupProps { capacity: CapacityType::Spot, ..NodeGroupProps::on_demand(instance_types, size) }
     }
 
+    /// Adds a Kubernetes label to every node.
+    #[must_use]
     pub fn label(mut self, key: &str, value: &str) -> Self {
         self.labels.insert(key.to_string(), value.to_string());
         self
     }
 
+    /// Adds a Kubernetes taint to every node.
+    #[must_use]
     pub fn taint(mut self, key: &str, value: &str, effect: TaintEffect) -> Self {
         self.taints.push(Taint { key: key.to_string(), value: value.to_string(), effect });
         self
     }
 
+    /// Uses Graviton (arm64) nodes: the instance types must be arm64 types.
+    #[must_use]
     pub fn arm64(mut self) -> Self {
         self.ami_type = AmiType::Al2023Arm64;
         self
@@ -153,6 +166,15 @@ impl NodeGroupProps {
 pub const MAX_NODES: u32 = 450;
 
 /// An EKS managed node group. It can only be created on an [`EksCluster`].
+///
+/// # Redeploying never resets the size the autoscaler chose
+/// `AWS::EKS::Nodegroup` sends its whole `ScalingConfig` to EKS whenever any part of it changes
+/// in the template — so a template that states `DesiredSize` puts the group back to that number
+/// on every deploy that touches min or max, undoing the cluster autoscaler's work (and
+/// evicting pods). stackwright therefore leaves `DesiredSize` out by default: EKS starts a new
+/// group at `MinSize`, and later deploys send only `MinSize`/`MaxSize`, which EKS applies
+/// without touching the current size (it only moves it back inside the new bounds). Setting
+/// [`NodeGroupProps::desired_size`] opts into a fixed size, for groups without an autoscaler.
 ///
 /// ```
 /// # use stackwright_constructs::{EksCluster, EksClusterProps, KubernetesVersion, Vpc, VpcProps};
@@ -197,51 +219,8 @@ impl NodeGroup {
             .managed(&managed)
             .named(props.role_name.clone()),
         )?;
-        let name_tag = Tag::new("Name", format!("{}/{}", node.app_name(), node.path()));
-        let launch_template = Resource::new(
-            &node,
-            "LaunchTemplate",
-            ec2::LaunchTemplate::new(
-                ec2::launch_template::LaunchTemplateData::new()
-                    .with_metadata_options(
-                        ec2::launch_template::MetadataOptions::new()
-                            .with_http_endpoint("enabled")
-                            .with_http_tokens("required")
-                            // 2: pods on the node network reach IMDS through one extra hop.
-                            .with_http_put_response_hop_limit(2),
-                    )
-                    .with_block_device_mappings([ec2::launch_template::BlockDeviceMapping::new()
-                        .with_device_name("/dev/xvda")
-                        .with_ebs(
-                            ec2::launch_template::Ebs::new()
-                                .with_volume_type("gp3")
-                                .with_volume_size(i64::from(props.disk_size_gib))
-                                .with_encrypted(true)
-                                .with_delete_on_termination(true),
-                        )])
-                    .with_tag_specifications(["instance", "volume"].map(|kind| {
-                        ec2::launch_template::TagSpecification::new()
-                            .with_resource_type(kind)
-                            .with_tags([name_tag.clone()])
-                    })),
-            ),
-        )?;
-        let cluster_name = cluster.name().to_string();
-        let mut tags: Vec<(String, String)> = vec![
-            ("Name".into(), format!("{}/{}", node.app_name(), node.path())),
-            ("k8s.io/cluster-autoscaler/enabled".into(), "true".into()),
-            (format!("k8s.io/cluster-autoscaler/{cluster_name}"), "owned".into()),
-        ];
-        // What the autoscaler needs to scale a group up from zero nodes.
-        for (k, v) in &props.labels {
-            tags.push((format!("k8s.io/cluster-autoscaler/node-template/label/{k}"), v.clone()));
-        }
-        for t in &props.taints {
-            tags.push((
-                format!("k8s.io/cluster-autoscaler/node-template/taint/{}", t.key),
-                format!("{}:{}", t.value, t.effect.kubernetes()),
-            ));
-        }
+        let launch_template = launch_template(&node, &props)?;
+        let tags = autoscaler_tags(&node, cluster.name(), &props);
         let mut scaling = eks::nodegroup::ScalingConfig::new()
             .with_min_size(i64::from(props.min_size))
             .with_max_size(i64::from(props.max_size));
@@ -296,6 +275,59 @@ impl Construct for NodeGroup {
     }
 }
 
+/// The launch template of the nodes: IMDSv2 only (hop limit 2), an encrypted gp3 root volume,
+/// and the group's `Name` on instances and volumes.
+fn launch_template(node: &Node, props: &NodeGroupProps) -> Result<Resource<ec2::LaunchTemplate>> {
+    let name_tag = Tag::new("Name", format!("{}/{}", node.app_name(), node.path()));
+    Resource::new(
+        node,
+        "LaunchTemplate",
+        ec2::LaunchTemplate::new(
+            ec2::launch_template::LaunchTemplateData::new()
+                .with_metadata_options(
+                    ec2::launch_template::MetadataOptions::new()
+                        .with_http_endpoint("enabled")
+                        .with_http_tokens("required")
+                        // 2: pods on the node network reach IMDS through one extra hop.
+                        .with_http_put_response_hop_limit(2),
+                )
+                .with_block_device_mappings([ec2::launch_template::BlockDeviceMapping::new()
+                    .with_device_name("/dev/xvda")
+                    .with_ebs(
+                        ec2::launch_template::Ebs::new()
+                            .with_volume_type("gp3")
+                            .with_volume_size(i64::from(props.disk_size_gib))
+                            .with_encrypted(true)
+                            .with_delete_on_termination(true),
+                    )])
+                .with_tag_specifications(["instance", "volume"].map(|kind| {
+                    ec2::launch_template::TagSpecification::new().with_resource_type(kind).with_tags([name_tag.clone()])
+                })),
+        ),
+    )
+}
+
+/// The group's tags: its name, and what the cluster autoscaler discovers it by and needs to
+/// scale it up from zero nodes.
+fn autoscaler_tags(node: &Node, cluster_name: &str, props: &NodeGroupProps) -> Vec<(String, String)> {
+    let mut tags: Vec<(String, String)> = vec![
+        ("Name".into(), format!("{}/{}", node.app_name(), node.path())),
+        ("k8s.io/cluster-autoscaler/enabled".into(), "true".into()),
+        (format!("k8s.io/cluster-autoscaler/{cluster_name}"), "owned".into()),
+    ];
+    // What the autoscaler needs to scale a group up from zero nodes.
+    for (k, v) in &props.labels {
+        tags.push((format!("k8s.io/cluster-autoscaler/node-template/label/{k}"), v.clone()));
+    }
+    for t in &props.taints {
+        tags.push((
+            format!("k8s.io/cluster-autoscaler/node-template/taint/{}", t.key),
+            format!("{}:{}", t.value, t.effect.kubernetes()),
+        ));
+    }
+    tags
+}
+
 /// Instance types are `family.size` (`t3.medium`, `m7g.2xlarge`).
 fn valid_instance_type(t: &str) -> bool {
     let Some((family, size)) = t.split_once('.') else {
@@ -316,6 +348,16 @@ fn is_arm64(t: &str) -> bool {
 }
 
 fn check(problems: &mut Problems, props: &NodeGroupProps) {
+    check_instance_types(problems, props);
+    check_sizes(problems, props);
+    check_labels_and_taints(problems, props);
+    if let Some(name) = &props.role_name {
+        check_role_name(problems, "node role", name);
+    }
+}
+
+/// Valid, listed once, matching the AMI's architecture, at least two for spot.
+fn check_instance_types(problems: &mut Problems, props: &NodeGroupProps) {
     if props.instance_types.is_empty() {
         problems.push("the node group lists no instance type", "list at least one, such as [\"t3.medium\"]");
     }
@@ -346,6 +388,10 @@ fn check(problems: &mut Problems, props: &NodeGroupProps) {
             "add similar types (t3.large and t3a.large, m5.large and m6i.large) so one type's spot shortage does not empty the group",
         );
     }
+}
+
+/// The size range, the desired size, the disk and the update batch.
+fn check_sizes(problems: &mut Problems, props: &NodeGroupProps) {
     if props.min_size > props.max_size {
         problems.push(
             format!("min_size {} is greater than max_size {}", props.min_size, props.max_size),
@@ -381,6 +427,10 @@ fn check(problems: &mut Problems, props: &NodeGroupProps) {
             "replace at least one node at a time during updates",
         );
     }
+}
+
+/// Kubernetes label and taint keys and values, and the number of taints.
+fn check_labels_and_taints(problems: &mut Problems, props: &NodeGroupProps) {
     for key in props.labels.keys().chain(props.taints.iter().map(|t| &t.key)) {
         if let Some(problem) = label_key_problem(key) {
             problems.push(
@@ -408,9 +458,6 @@ fn check(problems: &mut Problems, props: &NodeGroupProps) {
     }
     if props.taints.len() > 50 {
         problems.push(format!("{} taints; EKS allows at most 50", props.taints.len()), "remove some taints");
-    }
-    if let Some(name) = &props.role_name {
-        check_role_name(problems, "node role", name);
     }
 }
 

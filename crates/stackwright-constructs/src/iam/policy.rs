@@ -10,34 +10,49 @@ use stackwright_core::{Diagnostic, Value};
 /// `Allow` or `Deny`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
+    /// The statement grants.
     Allow,
+    /// The statement refuses, whatever else grants.
     Deny,
 }
 
 /// Who a trust policy lets in.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Principal {
+    /// An AWS service (`eks.amazonaws.com`).
     Service(String),
+    /// An AWS account or role (an ARN).
     Aws(Value),
+    /// A federated identity provider (an OIDC provider's ARN).
     Federated(Value),
 }
 
 /// One condition operator with its keys, e.g. `StringEquals` → `{"aws:SourceAccount": "…"}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
+    /// The operator (`StringEquals`, `Null`, …).
     pub operator: String,
+    /// The condition key (`aws:SourceAccount`); a value, since some keys hold the issuer of a
+    /// cluster known only at deploy time.
     pub key: Value,
+    /// The values the key is compared with (any of them matches).
     pub values: Vec<Value>,
 }
 
 /// One policy statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
+    /// The statement's id; default: none.
     pub sid: Option<String>,
+    /// Allow or deny; [`Statement::allow`] makes an `Allow`, [`Statement::deny`] turns it.
     pub effect: Effect,
+    /// Who the statement applies to, in trust policies; default: none (an identity policy).
     pub principal: Option<Principal>,
+    /// The actions (`ecr:GetAuthorizationToken`).
     pub actions: Vec<String>,
+    /// The resources (ARNs, possibly late-bound values).
     pub resources: Vec<Value>,
+    /// The conditions, all of which must hold; default: none.
     pub conditions: Vec<Condition>,
     /// Why a wildcard is acceptable here; required for `*` actions or resources.
     pub wildcard_reason: Option<&'static str>,
@@ -73,17 +88,22 @@ impl Statement {
         }
     }
 
+    /// Turns the statement into a `Deny`.
+    #[must_use]
     pub fn deny(mut self) -> Self {
         self.effect = Effect::Deny;
         self
     }
 
+    /// Names the statement (`Sid`).
+    #[must_use]
     pub fn sid(mut self, sid: &str) -> Self {
         self.sid = Some(sid.to_string());
         self
     }
 
     /// Adds a condition: `operator` (such as `StringEquals`) on `key` with `values`.
+    #[must_use]
     pub fn condition<V: Into<Value>>(
         mut self,
         operator: &str,
@@ -100,6 +120,7 @@ impl Statement {
 
     /// Accepts a `*` action or resource in this statement, for the reason given (written in
     /// code, next to the statement).
+    #[must_use]
     pub fn allow_wildcard(mut self, reason: &'static str) -> Self {
         self.wildcard_reason = Some(reason);
         self
@@ -175,14 +196,17 @@ fn one_or_many(mut items: Vec<Value>) -> Value {
 /// An IAM policy document (`Version: 2012-10-17`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyDocument {
+    /// The statements, in order.
     pub statements: Vec<Statement>,
 }
 
 impl PolicyDocument {
+    /// A document of `statements`.
     pub fn new(statements: impl IntoIterator<Item = Statement>) -> Self {
         PolicyDocument { statements: statements.into_iter().collect() }
     }
 
+    /// Appends a statement.
     pub fn push(&mut self, statement: Statement) {
         self.statements.push(statement);
     }

@@ -1,19 +1,6 @@
 //! The billing alarm and the budget.
 //!
-//! `AWS/Billing EstimatedCharges` exists only in us-east-1, whatever region the resources run
-//! in, and a stack may only use values of its own environment. So the alarm goes into a
-//! self-contained stack in us-east-1 of the cluster's account, with its own KMS key and SNS
-//! topic: nothing crosses environments. Where that stack lives:
-//!
-//! 1. the stack given in `MonitoringProps::billing_stack` (it must be in us-east-1 of the same
-//!    account — anything else is an error);
-//! 2. otherwise, when the cluster's environment is in us-east-1, a new stack
-//!    `billing-<cluster>` in it;
-//! 3. otherwise the first environment of the app in us-east-1 of the same account, or a new
-//!    one, `<environment>-us-east-1` — unless that id is taken by an environment of another
-//!    account or region, which is an error naming it.
-//!
-//! The budget (AWS Budgets is a global service) goes into the same stack.
+//! Where their us-east-1 stack lives: see "Billing" in the docs of [`crate::monitoring`].
 
 use stackwright_cfn::budgets;
 use stackwright_core::{Construct, Diagnostic, Environment, Region, Resource, Result, Stack};

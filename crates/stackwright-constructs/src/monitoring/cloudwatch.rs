@@ -3,7 +3,7 @@
 //! the EKS control plane, a CloudWatch dashboard, and the containers' log group when Fluent Bit
 //! ships logs.
 
-use serde_json::json;
+use serde_json::{Value as Json, json};
 use stackwright_cfn::{cloudwatch, kms, logs, sns};
 use stackwright_core::{Arn, Attr, Construct, Node, Pseudo, Resource, Result, Value};
 
@@ -165,23 +165,31 @@ pub(crate) fn containers_log_group(
 /// CloudWatch observability add-on runs), and each app's load balancer. ALB metrics are found
 /// with `SEARCH` on the load balancer's name, which is only completed by AWS at creation.
 pub(crate) fn dashboard(scope: &Node, cluster: &str, region: &str, targets: &[ScrapeTarget]) -> Result<()> {
-    let metric_widget = |title: &str, x: u32, y: u32, metrics: serde_json::Value, stat: &str| {
-        json!({
-            "type": "metric", "x": x, "y": y, "width": 12, "height": 6,
-            "properties": { "title": title, "region": region, "view": "timeSeries", "stat": stat, "period": 60, "metrics": metrics },
-        })
-    };
-    let search = |title: &str, x: u32, y: u32, expr: String, stat: &str| {
-        json!({
-            "type": "metric", "x": x, "y": y, "width": 12, "height": 6,
-            "properties": { "title": title, "region": region, "view": "timeSeries", "stat": stat, "period": 60,
-                "metrics": [[{ "expression": expr, "id": "e1", "region": region }]] },
-        })
-    };
-    let mut widgets = vec![
+    let mut widgets = cluster_widgets(cluster, region);
+    let mut y = 13;
+    for t in targets {
+        let Some(lb) = &t.load_balancer_name else {
+            continue;
+        };
+        widgets.extend(app_widgets(t, lb, region, y));
+        y += 12;
+    }
+    let body = serde_json::to_string(&json!({ "widgets": widgets })).unwrap_or_default();
+    Resource::new(
+        scope,
+        "Dashboard",
+        cloudwatch::Dashboard::new(body).with_dashboard_name(format!("{cluster}-platform")),
+    )?;
+    Ok(())
+}
+
+/// The dashboard's title and its control-plane and node widgets.
+fn cluster_widgets(cluster: &str, region: &str) -> Vec<Json> {
+    vec![
         json!({ "type": "text", "x": 0, "y": 0, "width": 24, "height": 1,
             "properties": { "markdown": format!("## {cluster}: control plane, nodes, load balancers, apps") } }),
         metric_widget(
+            region,
             "API server requests",
             0,
             1,
@@ -193,6 +201,7 @@ pub(crate) fn dashboard(scope: &Node, cluster: &str, region: &str, targets: &[Sc
             "Sum",
         ),
         metric_widget(
+            region,
             "Pending pods",
             12,
             1,
@@ -200,6 +209,7 @@ pub(crate) fn dashboard(scope: &Node, cluster: &str, region: &str, targets: &[Sc
             "Maximum",
         ),
         search(
+            region,
             "Node CPU utilization (Container Insights)",
             0,
             7,
@@ -209,6 +219,7 @@ pub(crate) fn dashboard(scope: &Node, cluster: &str, region: &str, targets: &[Sc
             "Average",
         ),
         search(
+            region,
             "Node memory utilization (Container Insights)",
             12,
             7,
@@ -217,50 +228,63 @@ pub(crate) fn dashboard(scope: &Node, cluster: &str, region: &str, targets: &[Sc
             ),
             "Average",
         ),
-    ];
-    let mut y = 13;
-    for t in targets {
-        let Some(lb) = &t.load_balancer_name else {
-            continue;
-        };
-        let alb = |metric: &str, stat: &str| {
-            format!("SEARCH('{{AWS/ApplicationELB,LoadBalancer}} MetricName=\"{metric}\" \"{lb}\"', '{stat}', 60)")
-        };
-        widgets.push(search(
+    ]
+}
+
+/// An app's four load-balancer widgets, from row `y`.
+fn app_widgets(t: &ScrapeTarget, lb: &str, region: &str, y: u32) -> Vec<Json> {
+    let alb = |metric: &str, stat: &str| {
+        format!("SEARCH('{{AWS/ApplicationELB,LoadBalancer}} MetricName=\"{metric}\" \"{lb}\"', '{stat}', 60)")
+    };
+    vec![
+        search(
+            region,
             &format!("{}/{}: requests and 5xx", t.namespace, t.name),
             0,
             y,
             alb("RequestCount", "Sum"),
             "Sum",
-        ));
-        widgets.push(search(
+        ),
+        search(
+            region,
             &format!("{}/{}: target response time p99", t.namespace, t.name),
             12,
             y,
             alb("TargetResponseTime", "p99"),
             "p99",
-        ));
-        widgets.push(search(
+        ),
+        search(
+            region,
             &format!("{}/{}: target 5xx", t.namespace, t.name),
             0,
             y + 6,
             alb("HTTPCode_Target_5XX_Count", "Sum"),
             "Sum",
-        ));
-        widgets.push(search(
+        ),
+        search(
+            region,
             &format!("{}/{}: healthy targets", t.namespace, t.name),
             12,
             y + 6,
             alb("HealthyHostCount", "Minimum"),
             "Minimum",
-        ));
-        y += 12;
-    }
-    let body = serde_json::to_string(&json!({ "widgets": widgets })).unwrap_or_default();
-    Resource::new(
-        scope,
-        "Dashboard",
-        cloudwatch::Dashboard::new(body).with_dashboard_name(format!("{cluster}-platform")),
-    )?;
-    Ok(())
+        ),
+    ]
+}
+
+/// A time-series widget of `metrics`.
+fn metric_widget(region: &str, title: &str, x: u32, y: u32, metrics: Json, stat: &str) -> Json {
+    json!({
+        "type": "metric", "x": x, "y": y, "width": 12, "height": 6,
+        "properties": { "title": title, "region": region, "view": "timeSeries", "stat": stat, "period": 60, "metrics": metrics },
+    })
+}
+
+/// A time-series widget of one `SEARCH` expression.
+fn search(region: &str, title: &str, x: u32, y: u32, expr: String, stat: &str) -> Json {
+    json!({
+        "type": "metric", "x": x, "y": y, "width": 12, "height": 6,
+        "properties": { "title": title, "region": region, "view": "timeSeries", "stat": stat, "period": 60,
+            "metrics": [[{ "expression": expr, "id": "e1", "region": region }]] },
+    })
 }

@@ -2,15 +2,8 @@
 //! pod and container) to the CloudWatch Logs group `/aws/eks/<cluster>/containers`, with an
 //! IRSA role that may write to that one group.
 //!
-//! # The one exception to the restricted profile
-//! The kubelet writes container logs under `/var/log/pods` as root, mode 0640: only root can
-//! read them. Fluent Bit therefore runs as **root** (with every capability dropped, no
-//! privilege escalation, a read-only root filesystem and `RuntimeDefault` seccomp), reading the
-//! host's `/var/log` read-only through a `hostPath` volume. Both are forbidden by the `restricted`
-//! and `baseline` Pod Security levels, so Fluent Bit gets a namespace of its own, `logging`,
-//! that enforces `privileged` (and warns and audits at `restricted`), and checkov's root checks
-//! (CKV_K8S_23, CKV_K8S_40) fail for this DaemonSet. That is why Fluent Bit is opt-in; the
-//! alternative is EKS's `amazon-cloudwatch-observability` add-on.
+//! It runs as root, the one exception to the `restricted` profile, and is therefore opt-in:
+//! see "Fluent Bit" in the docs of [`crate::monitoring`].
 
 use std::collections::BTreeMap;
 
@@ -87,6 +80,17 @@ pub(crate) fn config(region: &str, log_group: &str) -> String {
 
 pub(crate) fn add(cx: &Ctx<'_>, log_group: &str, log_group_arn: &Attr<Arn>) -> stackwright_core::Result<()> {
     let labels = string_map([("app.kubernetes.io/name", "fluent-bit"), ("app.kubernetes.io/instance", "fluent-bit")]);
+    namespace(cx)?;
+    let (pod, files) = pod(cx, &labels, log_group)?;
+    access(cx, &pod, &labels, log_group_arn)?;
+    cx.add(&ConfigMap { metadata: pod.meta("fluent-bit-config"), data: Some(files), ..Default::default() })?;
+    cx.add(&daemon_set(&pod, &labels))?;
+    network_policies(cx, &pod, &labels)
+}
+
+/// The `logging` namespace: enforcing `privileged` (host paths, root), warning and auditing at
+/// `restricted`.
+fn namespace(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
     let mut ns_labels = pod_security::namespace_labels(PodSecurityLevel::Privileged, cx.cluster.kubernetes_version());
     // Enforce privileged (hostPath, root), but keep warning and auditing at restricted.
     for mode in ["audit", "warn"] {
@@ -96,8 +100,16 @@ pub(crate) fn add(cx: &Ctx<'_>, log_group: &str, log_group_arn: &Attr<Arn>) -> s
     cx.add(&stackwright_core::k8s_openapi::api::core::v1::Namespace {
         metadata: meta(NAMESPACE, None, &ns_labels),
         ..Default::default()
-    })?;
+    })
+}
 
+/// The pod: the pinned image, its configuration (hashed into an annotation), the nodes' logs
+/// mounted read-only and a state directory for positions.
+fn pod(
+    cx: &Ctx<'_>,
+    labels: &BTreeMap<String, String>,
+    log_group: &str,
+) -> stackwright_core::Result<(Pod, BTreeMap<String, String>)> {
     let image = &cx.props.images.fluent_bit;
     let mut pod = Pod::new("fluent-bit", NAMESPACE, labels.clone(), image.render(cx.kube)?, image.pull_policy());
     pod.args = vec!["--config=/fluent-bit/config/fluent-bit.conf".into()];
@@ -119,6 +131,17 @@ pub(crate) fn add(cx: &Ctx<'_>, log_group: &str, log_group_arn: &Attr<Arn>) -> s
     pod.mount(host("varlog", "/var/log", "Directory"), "/var/log", true);
     pod.mount(host("state", "/var/fluent-bit/state", "DirectoryOrCreate"), "/var/fluent-bit/state", false);
 
+    Ok((pod, files))
+}
+
+/// The IRSA role that may write the containers' log group only, the service account, and
+/// read access to pods and namespaces (for the Kubernetes metadata of each record).
+fn access(
+    cx: &Ctx<'_>,
+    pod: &Pod,
+    labels: &BTreeMap<String, String>,
+    log_group_arn: &Attr<Arn>,
+) -> stackwright_core::Result<()> {
     let policy = PolicyDocument::new([Statement::allow(
         ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
         [log_group_arn.value().clone()],
@@ -133,7 +156,7 @@ pub(crate) fn add(cx: &Ctx<'_>, log_group: &str, log_group_arn: &Attr<Arn>) -> s
     cx.add(&sa)?;
     let name = "stackwright-fluent-bit";
     cx.add(&ClusterRole {
-        metadata: meta(name, None, &labels),
+        metadata: meta(name, None, labels),
         rules: Some(vec![PolicyRule {
             api_groups: Some(vec![String::new()]),
             resources: Some(vec!["pods".into(), "namespaces".into()]),
@@ -142,9 +165,14 @@ pub(crate) fn add(cx: &Ctx<'_>, log_group: &str, log_group_arn: &Attr<Arn>) -> s
         }]),
         ..Default::default()
     })?;
-    cx.add(&cluster_role_binding(name, &labels, "fluent-bit", NAMESPACE))?;
-    cx.add(&ConfigMap { metadata: pod.meta("fluent-bit-config"), data: Some(files), ..Default::default() })?;
+    cx.add(&cluster_role_binding(name, labels, "fluent-bit", NAMESPACE))?;
 
+    Ok(())
+}
+
+/// The DaemonSet: one pod per node, as root for the root-owned log files (nothing else is
+/// relaxed), tolerating every taint.
+fn daemon_set(pod: &Pod, labels: &BTreeMap<String, String>) -> DaemonSet {
     let mut template = pod.template(0);
     if let Some(spec) = template.spec.as_mut() {
         // Root, for the root-owned log files (see the module docs); nothing else is relaxed.
@@ -165,10 +193,10 @@ pub(crate) fn add(cx: &Ctx<'_>, log_group: &str, log_group_arn: &Attr<Arn>) -> s
         spec.priority_class_name = Some("system-node-critical".into());
         spec.termination_grace_period_seconds = Some(30);
     }
-    cx.add(&DaemonSet {
+    DaemonSet {
         metadata: pod.meta("fluent-bit"),
         spec: Some(DaemonSetSpec {
-            selector: selector(&labels),
+            selector: selector(labels),
             template,
             update_strategy: Some(DaemonSetUpdateStrategy {
                 type_: Some("RollingUpdate".into()),
@@ -181,8 +209,11 @@ pub(crate) fn add(cx: &Ctx<'_>, log_group: &str, log_group_arn: &Attr<Arn>) -> s
             ..Default::default()
         }),
         ..Default::default()
-    })?;
+    }
+}
 
+/// The namespace is closed except for what Fluent Bit needs.
+fn network_policies(cx: &Ctx<'_>, pod: &Pod, labels: &BTreeMap<String, String>) -> stackwright_core::Result<()> {
     // The namespace is closed except for what Fluent Bit needs: DNS, and HTTPS to the API
     // server, STS and CloudWatch Logs.
     let policy = |name: &str, spec: NetworkPolicySpec| NetworkPolicy { metadata: pod.meta(name), spec: Some(spec) };
@@ -190,7 +221,7 @@ pub(crate) fn add(cx: &Ctx<'_>, log_group: &str, log_group_arn: &Attr<Arn>) -> s
     cx.add(&policy(
         "fluent-bit-egress",
         NetworkPolicySpec {
-            pod_selector: Some(selector(&labels)),
+            pod_selector: Some(selector(labels)),
             policy_types: Some(vec!["Egress".into()]),
             egress: Some(vec![dns_egress(), https_anywhere()]),
             ..Default::default()

@@ -14,6 +14,8 @@
 //! `aws secretsmanager get-secret-value` in the job), run `deploy`, then
 //! `kubectl -n monitoring rollout restart deployment/grafana`.
 
+use std::collections::BTreeMap;
+
 use serde_json::json;
 use stackwright_core::k8s_openapi::api::core::v1::{ConfigMap, Secret, SecretVolumeSource, Volume};
 
@@ -31,6 +33,47 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
     let image = &cx.props.images.grafana;
     let mut pod = Pod::new("grafana", NAMESPACE, labels, image.render(cx.kube)?, image.pull_policy());
 
+    let provisioning = provisioning(cx);
+    let mut boards = string_map([("cluster.json", pretty(&dashboards::cluster()))]);
+    for t in &cx.props.targets {
+        boards.insert(format!("{}-{}.json", t.namespace, t.name), pretty(&dashboards::app(t)));
+    }
+
+    pod.env = environment();
+    pod.ports = vec![("http".into(), PORT)];
+    pod.liveness = ("/api/health".into(), "http".into());
+    pod.readiness = ("/api/health".into(), "http".into());
+    pod.resources = ComputeResources::new(Cpu::millicores(100), Memory::mebibytes(256))
+        .with_limits(Cpu::millicores(500), Memory::mebibytes(512));
+    let mut hashed = provisioning.clone();
+    hashed.extend(boards.clone());
+    pod.annotations.insert(config_hash::ANNOTATION.into(), config_hash::of_map(&hashed));
+    mount_volumes(&mut pod);
+
+    cx.add(&pod.service_account())?;
+    cx.add(&Secret {
+        metadata: pod.meta("grafana-admin"),
+        type_: Some("Opaque".into()),
+        string_data: Some(string_map([
+            ("admin-user", "admin".to_string()),
+            ("admin-password", cx.kube.from_environment(&cx.props.grafana_admin_password_env)?),
+        ])),
+        ..Default::default()
+    })?;
+    cx.add(&ConfigMap { metadata: pod.meta("grafana-provisioning"), data: Some(provisioning), ..Default::default() })?;
+    cx.add(&ConfigMap { metadata: pod.meta("grafana-dashboards"), data: Some(boards), ..Default::default() })?;
+    cx.add(&pod.deployment(false))?;
+    cx.add(&pod.service())
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The provisioning files: Prometheus as the data source, and the dashboards directory.
+fn provisioning(cx: &Ctx<'_>) -> BTreeMap<String, String> {
     let datasources = json!({
         "apiVersion": 1,
         "datasources": [{
@@ -55,13 +98,13 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
         }],
     });
     let yaml = |v: &serde_json::Value| stackwright_core::yaml::to_yaml(v).unwrap_or_default();
-    let provisioning = string_map([("datasources.yaml", yaml(&datasources)), ("dashboards.yaml", yaml(&providers))]);
-    let mut boards = string_map([("cluster.json", pretty(&dashboards::cluster()))]);
-    for t in &cx.props.targets {
-        boards.insert(format!("{}-{}.json", t.namespace, t.name), pretty(&dashboards::app(t)));
-    }
+    string_map([("datasources.yaml", yaml(&datasources)), ("dashboards.yaml", yaml(&providers))])
+}
 
-    pod.env = [
+/// Grafana's settings: credentials from the Secret, everything written on the data volume,
+/// no anonymous access, sign-up, telemetry or plugin downloads.
+fn environment() -> Vec<(String, String)> {
+    [
         ("GF_SECURITY_ADMIN_USER__FILE", "/etc/grafana/admin/admin-user"),
         ("GF_SECURITY_ADMIN_PASSWORD__FILE", "/etc/grafana/admin/admin-password"),
         ("GF_PATHS_DATA", "/var/lib/grafana"),
@@ -82,15 +125,12 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
         ("GF_PLUGINS_PREINSTALL_DISABLED", "true"),
     ]
     .map(|(k, v)| (k.to_string(), v.to_string()))
-    .to_vec();
-    pod.ports = vec![("http".into(), PORT)];
-    pod.liveness = ("/api/health".into(), "http".into());
-    pod.readiness = ("/api/health".into(), "http".into());
-    pod.resources = ComputeResources::new(Cpu::millicores(100), Memory::mebibytes(256))
-        .with_limits(Cpu::millicores(500), Memory::mebibytes(512));
-    let mut hashed = provisioning.clone();
-    hashed.extend(boards.clone());
-    pod.annotations.insert(config_hash::ANNOTATION.into(), config_hash::of_map(&hashed));
+    .to_vec()
+}
+
+/// The admin Secret, the dashboards, the data and `/tmp` scratch space, and the two
+/// provisioning directories.
+fn mount_volumes(pod: &mut Pod) {
     pod.mount(
         Volume {
             name: "admin".into(),
@@ -122,25 +162,4 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
     };
     pod.mount(provisioning_dir("datasources", "datasources.yaml"), "/etc/grafana/provisioning/datasources", true);
     pod.mount(provisioning_dir("dashboards", "dashboards.yaml"), "/etc/grafana/provisioning/dashboards", true);
-
-    cx.add(&pod.service_account())?;
-    cx.add(&Secret {
-        metadata: pod.meta("grafana-admin"),
-        type_: Some("Opaque".into()),
-        string_data: Some(string_map([
-            ("admin-user", "admin".to_string()),
-            ("admin-password", cx.kube.from_environment(&cx.props.grafana_admin_password_env)?),
-        ])),
-        ..Default::default()
-    })?;
-    cx.add(&ConfigMap { metadata: pod.meta("grafana-provisioning"), data: Some(provisioning), ..Default::default() })?;
-    cx.add(&ConfigMap { metadata: pod.meta("grafana-dashboards"), data: Some(boards), ..Default::default() })?;
-    cx.add(&pod.deployment(false))?;
-    cx.add(&pod.service())
-}
-
-fn pretty(v: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s
 }

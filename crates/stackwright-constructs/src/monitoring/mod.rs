@@ -5,16 +5,42 @@
 //! kube-state-metrics and every pod annotated `prometheus.io/scrape: "true"`), kube-state-metrics,
 //! Alertmanager (routing to the alarm SNS topic) and Grafana (data source and dashboards
 //! provisioned); NetworkPolicies that deny by default. Optionally Fluent Bit (namespace
-//! `logging`; see [`fluent_bit`] for why it is opt-in).
+//! `logging`; see *Fluent Bit* below for why it is opt-in).
 //!
 //! **In AWS** (the cluster's stack): a KMS key and the alarm SNS topic, with an optional e-mail
 //! subscription; alarms on the EKS control plane; a CloudWatch dashboard; the containers' log
 //! group when Fluent Bit runs. The billing alarm and budget go into a self-contained stack in
-//! us-east-1 (see [`billing`]).
+//! us-east-1 (see *Billing* below).
 //!
 //! **In the assembly**: `monitoring/<environment>-<cluster>/prometheus.yml`, the rule files
 //! `*.rules.yml` and `alertmanager.yml`, the same bytes as in the ConfigMaps, so that
 //! `promtool check config`, `promtool check rules` and `amtool check-config` run on them.
+//!
+//! # Fluent Bit: the one exception to the restricted profile
+//! The kubelet writes container logs under `/var/log/pods` as root, mode 0640: only root can
+//! read them. Fluent Bit therefore runs as **root** (with every capability dropped, no
+//! privilege escalation, a read-only root filesystem and `RuntimeDefault` seccomp), reading the
+//! host's `/var/log` read-only through a `hostPath` volume. Both are forbidden by the `restricted`
+//! and `baseline` Pod Security levels, so Fluent Bit gets a namespace of its own, `logging`,
+//! that enforces `privileged` (and warns and audits at `restricted`), and checkov's root checks
+//! (CKV_K8S_23, CKV_K8S_40) fail for this DaemonSet. That is why Fluent Bit is opt-in; the
+//! alternative is EKS's `amazon-cloudwatch-observability` add-on.
+//!
+//! # Billing
+//! `AWS/Billing EstimatedCharges` exists only in us-east-1, whatever region the resources run
+//! in, and a stack may only use values of its own environment. So the alarm goes into a
+//! self-contained stack in us-east-1 of the cluster's account, with its own KMS key and SNS
+//! topic: nothing crosses environments. Where that stack lives:
+//!
+//! 1. the stack given in `MonitoringProps::billing_stack` (it must be in us-east-1 of the same
+//!    account — anything else is an error);
+//! 2. otherwise, when the cluster's environment is in us-east-1, a new stack
+//!    `billing-<cluster>` in it;
+//! 3. otherwise the first environment of the app in us-east-1 of the same account, or a new
+//!    one, `<environment>-us-east-1` — unless that id is taken by an environment of another
+//!    account or region, which is an error naming it.
+//!
+//! The budget (AWS Budgets is a global service) goes into the same stack.
 //!
 //! ```
 //! use stackwright_constructs::{ContainerImage, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps, ImageReference, KubernetesVersion, Monitoring, MonitoringProps, NodeGroup, NodeGroupProps, Vpc, VpcProps};
@@ -77,7 +103,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn add<K>(&self, object: &K) -> Result<()>
+    pub(crate) fn add<K>(&self, object: &K) -> Result<()>
     where
         K: stackwright_core::k8s_openapi::Resource
             + stackwright_core::k8s_openapi::Metadata<Ty = ObjectMeta>

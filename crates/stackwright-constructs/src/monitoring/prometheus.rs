@@ -17,7 +17,7 @@ use stackwright_core::k8s_openapi::api::storage::v1::StorageClass;
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::workload::{Pod, config_map_volume, empty_dir};
-use super::{Ctx, NAMESPACE};
+use super::{Ctx, NAMESPACE, PersistentStorage};
 use crate::internal::config_hash;
 use crate::internal::scrape_contract::prometheus_selector;
 use crate::workload::meta::{TOKEN_DIR, cluster_role_binding, meta, string_map};
@@ -142,8 +142,22 @@ pub(crate) fn add(cx: &Ctx<'_>, files: &BTreeMap<String, String>) -> stackwright
     pod.mount(data, "/prometheus", false);
 
     cx.add(&pod.service_account())?;
-    cx.add(&ClusterRole {
-        metadata: meta("stackwright-prometheus", None, &labels),
+    cx.add(&cluster_role(&labels))?;
+    cx.add(&cluster_role_binding("stackwright-prometheus", &labels, "prometheus", NAMESPACE))?;
+    cx.add(&ConfigMap { metadata: pod.meta("prometheus-config"), data: Some(files.clone()), ..Default::default() })?;
+    if let Some(storage) = p.storage {
+        persistent_volume(cx, &pod, storage)?;
+    }
+    cx.add(&pod.deployment(p.storage.is_some()))?;
+    cx.add(&pod.service())?;
+    Ok(())
+}
+
+/// Read access to what Prometheus discovers and scrapes: nodes and their metrics, services,
+/// pods, endpoint slices, and the API server's `/metrics`.
+fn cluster_role(labels: &BTreeMap<String, String>) -> ClusterRole {
+    ClusterRole {
+        metadata: meta("stackwright-prometheus", None, labels),
         rules: Some(vec![
             PolicyRule {
                 api_groups: Some(vec![String::new()]),
@@ -164,37 +178,31 @@ pub(crate) fn add(cx: &Ctx<'_>, files: &BTreeMap<String, String>) -> stackwright
             },
         ]),
         ..Default::default()
+    }
+}
+
+/// The encrypted gp3 StorageClass (kept when the claim goes away) and the data volume's claim.
+fn persistent_volume(cx: &Ctx<'_>, pod: &Pod, storage: PersistentStorage) -> stackwright_core::Result<()> {
+    cx.add(&StorageClass {
+        metadata: meta(STORAGE_CLASS, None, &string_map([("app.kubernetes.io/part-of", "stackwright")])),
+        provisioner: "ebs.csi.aws.com".into(),
+        parameters: Some(string_map([("type", "gp3"), ("encrypted", "true")])),
+        reclaim_policy: Some("Retain".into()),
+        volume_binding_mode: Some("WaitForFirstConsumer".into()),
+        allow_volume_expansion: Some(true),
+        ..Default::default()
     })?;
-    cx.add(&cluster_role_binding("stackwright-prometheus", &labels, "prometheus", NAMESPACE))?;
-    cx.add(&ConfigMap { metadata: pod.meta("prometheus-config"), data: Some(files.clone()), ..Default::default() })?;
-    if let Some(storage) = p.storage {
-        cx.add(&StorageClass {
-            metadata: meta(STORAGE_CLASS, None, &string_map([("app.kubernetes.io/part-of", "stackwright")])),
-            provisioner: "ebs.csi.aws.com".into(),
-            parameters: Some(string_map([("type", "gp3"), ("encrypted", "true")])),
-            reclaim_policy: Some("Retain".into()),
-            volume_binding_mode: Some("WaitForFirstConsumer".into()),
-            allow_volume_expansion: Some(true),
-            ..Default::default()
-        })?;
-        cx.add(&PersistentVolumeClaim {
-            metadata: pod.meta("prometheus-data"),
-            spec: Some(PersistentVolumeClaimSpec {
-                access_modes: Some(vec!["ReadWriteOnce".into()]),
-                storage_class_name: Some(STORAGE_CLASS.into()),
-                resources: Some(VolumeResourceRequirements {
-                    requests: Some(BTreeMap::from([(
-                        "storage".to_string(),
-                        Quantity(format!("{}Gi", storage.size_gib)),
-                    )])),
-                    ..Default::default()
-                }),
+    cx.add(&PersistentVolumeClaim {
+        metadata: pod.meta("prometheus-data"),
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(vec!["ReadWriteOnce".into()]),
+            storage_class_name: Some(STORAGE_CLASS.into()),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([("storage".to_string(), Quantity(format!("{}Gi", storage.size_gib)))])),
                 ..Default::default()
             }),
             ..Default::default()
-        })?;
-    }
-    cx.add(&pod.deployment(p.storage.is_some()))?;
-    cx.add(&pod.service())?;
-    Ok(())
+        }),
+        ..Default::default()
+    })
 }

@@ -17,10 +17,15 @@ use crate::workload::resources::{ComputeResources, Cpu, Memory};
 /// configuration `promtool` 2.42 and `amtool` 0.25 (Debian bookworm) accept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonitoringImages {
+    /// Prometheus; default `prom/prometheus:v2.53.5` by digest.
     pub prometheus: ContainerImage,
+    /// Alertmanager; default `prom/alertmanager:v0.28.1` by digest.
     pub alertmanager: ContainerImage,
+    /// Grafana; default `grafana/grafana:12.3.1` by digest.
     pub grafana: ContainerImage,
+    /// kube-state-metrics; default `kube-state-metrics:v2.19.1` by digest.
     pub kube_state_metrics: ContainerImage,
+    /// Fluent Bit; default `fluent/fluent-bit:3.2.10` by digest.
     pub fluent_bit: ContainerImage,
 }
 
@@ -59,9 +64,9 @@ impl Default for MonitoringImages {
 /// When the apps' alerts fire.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AlertThresholds {
-    /// Fraction of requests answered with 5xx (0.05 = 5 %), over 5 minutes.
+    /// Fraction of requests answered with 5xx (0.05 = 5 %), over 5 minutes; default 0.05.
     pub error_rate: f64,
-    /// The 95th percentile of request duration, in seconds, over 10 minutes.
+    /// The 95th percentile of request duration, in seconds, over 10 minutes; default 0.5.
     pub latency_p95_seconds: f64,
 }
 
@@ -90,32 +95,41 @@ pub struct PersistentStorage {
 pub struct MonitoringProps {
     /// The apps to scrape, alert on and draw dashboards for (add them with [`scrape`](Self::scrape)).
     pub targets: Vec<ScrapeTarget>,
-    /// How long Prometheus keeps samples.
+    /// How long Prometheus keeps samples; default 15 days.
     pub retention_days: u32,
     /// `None`: the data lives in the pod (lost when it moves); `Some`: an encrypted gp3
-    /// volume (needs the EBS CSI driver add-on).
+    /// volume (needs the EBS CSI driver add-on). Default: `None`.
     pub storage: Option<PersistentStorage>,
+    /// Seconds between scrapes; default 30.
     pub scrape_interval_seconds: u32,
+    /// When the apps' alerts fire; default 5 % errors, 0.5 s p95 latency.
     pub thresholds: AlertThresholds,
-    /// Subscribes this address to the alarm topics (AWS sends a confirmation mail first).
+    /// Subscribes this address to the alarm topics (AWS sends a confirmation mail first);
+    /// default: none.
     pub alert_email: Option<String>,
     /// Ship every container's logs to CloudWatch Logs with a Fluent Bit DaemonSet. Off by
-    /// default: reading the nodes' log files needs root (see the module docs).
+    /// default: reading the nodes' log files needs root, which the `restricted` profile forbids.
     pub fluent_bit: bool,
-    /// Retention of the log groups this construct creates.
+    /// Retention of the log groups this construct creates; default 30 days.
     pub log_retention_days: u32,
-    /// Alarm when the month's estimated charges exceed this many US dollars.
+    /// Alarm when the month's estimated charges exceed this many US dollars; default: no alarm.
     pub billing_alarm_usd: Option<u32>,
-    /// An AWS Budgets monthly cost budget, notifying at 80 % actual and 100 % forecast.
+    /// An AWS Budgets monthly cost budget, notifying at 80 % actual and 100 % forecast;
+    /// default: none.
     pub budget_usd: Option<u32>,
     /// Where the billing alarm and budget go: a stack in us-east-1 of the cluster's account.
     /// By default Monitoring finds or adds one.
     pub billing_stack: Option<Stack>,
-    /// The deploying process's environment variable holding Grafana's admin password.
+    /// The deploying process's environment variable holding Grafana's admin password; default
+    /// `GRAFANA_ADMIN_PASSWORD`.
     pub grafana_admin_password_env: String,
-    /// A CloudWatch dashboard of the cluster, its nodes, the load balancers and the apps.
+    /// A CloudWatch dashboard of the cluster, its nodes, the load balancers and the apps;
+    /// default: on.
     pub cloudwatch_dashboard: bool,
+    /// The images of the monitoring workloads; default: pinned releases ([`MonitoringImages`]).
     pub images: MonitoringImages,
+    /// Prometheus' requests and limits; default 250m CPU and 1 GiB requested, 1 CPU and 2 GiB
+    /// limited.
     pub prometheus_resources: ComputeResources,
 }
 
@@ -144,37 +158,50 @@ impl Default for MonitoringProps {
 
 impl MonitoringProps {
     /// Scrapes `app`, alerts on its error rate and latency and draws its dashboards.
+    #[must_use]
     pub fn scrape(mut self, app: &impl Scrapeable) -> Self {
         self.targets.push(app.scrape_target());
         self
     }
 
+    /// Alarms when the month's estimated charges exceed `usd` US dollars.
+    #[must_use]
     pub fn billing_alarm_usd(mut self, usd: u32) -> Self {
         self.billing_alarm_usd = Some(usd);
         self
     }
 
+    /// Adds a monthly cost budget of `usd` US dollars.
+    #[must_use]
     pub fn budget_usd(mut self, usd: u32) -> Self {
         self.budget_usd = Some(usd);
         self
     }
 
     /// Places the billing alarm and budget in `stack` (us-east-1, same account).
+    #[must_use]
     pub fn billing_stack(mut self, stack: &Stack) -> Self {
         self.billing_stack = Some(stack.clone());
         self
     }
 
+    /// Subscribes `address` to the alarm topics.
+    #[must_use]
     pub fn alert_email(mut self, address: &str) -> Self {
         self.alert_email = Some(address.to_string());
         self
     }
 
+    /// Ships every container's logs to CloudWatch Logs with Fluent Bit.
+    #[must_use]
     pub fn with_fluent_bit(mut self) -> Self {
         self.fluent_bit = true;
         self
     }
 
+    /// Keeps Prometheus' data on an encrypted gp3 volume of `size_gib` GiB (needs the EBS CSI
+    /// driver add-on).
+    #[must_use]
     pub fn with_persistent_storage(mut self, size_gib: u32) -> Self {
         self.storage = Some(PersistentStorage { size_gib });
         self
@@ -183,6 +210,21 @@ impl MonitoringProps {
     /// Every problem with these props (billing placement is checked separately), at `path`.
     pub(crate) fn problems(&self, path: &str, cluster_path: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
+        self.prometheus_problems(path, &mut out);
+        self.notification_problems(path, &mut out);
+        self.target_problems(path, cluster_path, &mut out);
+        let images = &self.images;
+        for image in
+            [&images.prometheus, &images.alertmanager, &images.grafana, &images.kube_state_metrics, &images.fluent_bit]
+        {
+            out.extend(image.problems(path));
+        }
+        out.extend(self.prometheus_resources.problems(path));
+        out
+    }
+
+    /// Retention, volume, scrape interval and alert thresholds.
+    fn prometheus_problems(&self, path: &str, out: &mut Vec<Diagnostic>) {
         let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
         if !(1..=3650).contains(&self.retention_days) {
             bad(
@@ -214,6 +256,11 @@ impl MonitoringProps {
         if !(t.latency_p95_seconds > 0.0 && t.latency_p95_seconds.is_finite()) {
             bad(format!("latency threshold {}s is not positive", t.latency_p95_seconds), "use seconds, such as 0.5");
         }
+    }
+
+    /// The e-mail, log retention, billing alarm and budget, and Grafana's password variable.
+    fn notification_problems(&self, path: &str, out: &mut Vec<Diagnostic>) {
+        let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
         if let Some(email) = &self.alert_email
             && !valid_email(email)
         {
@@ -246,6 +293,11 @@ impl MonitoringProps {
                 "use letters, digits and '_', not starting with a digit",
             );
         }
+    }
+
+    /// Every app scraped once, each of this cluster.
+    fn target_problems(&self, path: &str, cluster_path: &str, out: &mut Vec<Diagnostic>) {
+        let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
         let mut seen = Vec::new();
         for t in &self.targets {
             if t.cluster_path != cluster_path {
@@ -259,14 +311,6 @@ impl MonitoringProps {
             }
             seen.push((&t.namespace, &t.name));
         }
-        let images = &self.images;
-        for image in
-            [&images.prometheus, &images.alertmanager, &images.grafana, &images.kube_state_metrics, &images.fluent_bit]
-        {
-            out.extend(image.problems(path));
-        }
-        out.extend(self.prometheus_resources.problems(path));
-        out
     }
 }
 

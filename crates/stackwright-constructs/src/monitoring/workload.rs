@@ -41,7 +41,13 @@ pub(crate) struct Pod {
 }
 
 impl Pod {
-    pub fn new(name: &str, namespace: &str, labels: BTreeMap<String, String>, image: String, pull_policy: &str) -> Pod {
+    pub(crate) fn new(
+        name: &str,
+        namespace: &str,
+        labels: BTreeMap<String, String>,
+        image: String,
+        pull_policy: &str,
+    ) -> Pod {
         Pod {
             name: name.to_string(),
             namespace: namespace.to_string(),
@@ -63,16 +69,16 @@ impl Pod {
         }
     }
 
-    pub fn meta(&self, name: &str) -> ObjectMeta {
+    pub(crate) fn meta(&self, name: &str) -> ObjectMeta {
         meta(name, Some(&self.namespace), &self.labels)
     }
 
     /// A volume mounted at `path`.
-    pub fn mount(&mut self, volume: Volume, path: &str, read_only: bool) {
+    pub(crate) fn mount(&mut self, volume: Volume, path: &str, read_only: bool) {
         self.volumes.push((volume, path.to_string(), read_only));
     }
 
-    pub fn service_account(&self) -> ServiceAccount {
+    pub(crate) fn service_account(&self) -> ServiceAccount {
         ServiceAccount {
             metadata: self.meta(&self.name),
             automount_service_account_token: Some(false),
@@ -81,7 +87,7 @@ impl Pod {
     }
 
     /// The pod template (the container and its volumes).
-    pub fn template(&self, uid: i64) -> PodTemplateSpec {
+    pub(crate) fn template(&self, uid: i64) -> PodTemplateSpec {
         let probe = |(path, port): &(String, String), period: i32| Probe {
             http_get: Some(HTTPGetAction {
                 path: Some(path.clone()),
@@ -162,7 +168,7 @@ impl Pod {
     }
 
     /// A one-replica Deployment. `recreate` when the pod holds a ReadWriteOnce volume.
-    pub fn deployment(&self, recreate: bool) -> Deployment {
+    pub(crate) fn deployment(&self, recreate: bool) -> Deployment {
         Deployment {
             metadata: self.meta(&self.name),
             spec: Some(DeploymentSpec {
@@ -181,7 +187,7 @@ impl Pod {
     }
 
     /// A ClusterIP Service for the named ports.
-    pub fn service(&self) -> Service {
+    pub(crate) fn service(&self) -> Service {
         Service {
             metadata: self.meta(&self.name),
             spec: Some(ServiceSpec {

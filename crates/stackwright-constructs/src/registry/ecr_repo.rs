@@ -19,6 +19,7 @@ pub enum TagMutability {
     /// deployed next month.
     #[default]
     Immutable,
+    /// A tag can be pushed again to name another image (`latest`-style tags).
     Mutable,
 }
 
@@ -41,7 +42,12 @@ pub enum LifecycleRule {
     /// they were pushed.
     ExpireUntaggedAfterDays(u32),
     /// Keep only the newest `count` images whose tag starts with `prefix`.
-    KeepLastWithTagPrefix { prefix: String, count: u32 },
+    KeepLastWithTagPrefix {
+        /// The tag prefix (`release-`).
+        prefix: String,
+        /// How many of those images are kept.
+        count: u32,
+    },
     /// Keep only the newest `count` tagged images.
     KeepLastTagged(u32),
 }
@@ -51,9 +57,11 @@ pub enum LifecycleRule {
 pub struct EcrRepoProps {
     /// The repository name; default `<app>/<id in kebab case>` (`flask-platform/flask-app`).
     pub repository_name: Option<String>,
+    /// Whether tags can be moved; default: immutable.
     pub tag_mutability: TagMutability,
     /// Scan every pushed image for vulnerabilities (default: on).
     pub scan_on_push: bool,
+    /// How images are encrypted; default: KMS with the AWS managed key.
     pub encryption: EcrEncryption,
     /// Default: expire untagged images after 7 days, keep the last 50 tagged images.
     pub lifecycle_rules: Vec<LifecycleRule>,
@@ -159,6 +167,7 @@ impl EcrRepo {
         &self.name
     }
 
+    /// The repository's ARN.
     pub fn arn(&self) -> Attr<Arn> {
         self.resource.arn().cast_unchecked()
     }
@@ -238,7 +247,7 @@ impl Construct for EcrRepo {
 
 /// ECR's rule: `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`, 2 to 256
 /// characters. Returns what is wrong, if anything.
-pub fn repository_name_problem(name: &str) -> Option<String> {
+pub(crate) fn repository_name_problem(name: &str) -> Option<String> {
     if name.len() < 2 || name.len() > 256 {
         return Some(format!("it is {} characters long", name.len()));
     }

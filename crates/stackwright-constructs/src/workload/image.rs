@@ -75,6 +75,7 @@ impl ContainerImage {
         ContainerImage::public(&format!("{repository}:{tag}"), ImageReference::Digest(digest.to_string()))
     }
 
+    /// Which image of the repository.
     pub fn reference(&self) -> &ImageReference {
         &self.reference
     }

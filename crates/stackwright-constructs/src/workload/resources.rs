@@ -13,14 +13,17 @@ use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 pub struct Cpu(u32);
 
 impl Cpu {
+    /// `m` thousandths of a CPU (`250m`).
     pub const fn millicores(m: u32) -> Self {
         Cpu(m)
     }
 
+    /// `c` whole CPUs.
     pub const fn cores(c: u32) -> Self {
         Cpu(c.saturating_mul(1000))
     }
 
+    /// The amount in thousandths of a CPU.
     pub fn as_millicores(self) -> u32 {
         self.0
     }
@@ -42,14 +45,17 @@ impl fmt::Display for Cpu {
 pub struct Memory(u32);
 
 impl Memory {
+    /// `m` mebibytes (`256Mi`).
     pub const fn mebibytes(m: u32) -> Self {
         Memory(m)
     }
 
+    /// `g` gibibytes.
     pub const fn gibibytes(g: u32) -> Self {
         Memory(g.saturating_mul(1024))
     }
 
+    /// The amount in mebibytes.
     pub fn as_mebibytes(self) -> u32 {
         self.0
     }
@@ -81,9 +87,13 @@ impl fmt::Display for Memory {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ComputeResources {
+    /// The CPU the scheduler reserves for the pod.
     pub cpu_request: Cpu,
+    /// The memory the scheduler reserves for the pod.
     pub memory_request: Memory,
+    /// The CPU the pod is throttled at; [`ComputeResources::new`] sets it to the request.
     pub cpu_limit: Cpu,
+    /// The memory the pod is killed at; [`ComputeResources::new`] sets it to the request.
     pub memory_limit: Memory,
 }
 
@@ -93,6 +103,8 @@ impl ComputeResources {
         ComputeResources { cpu_request: cpu, memory_request: memory, cpu_limit: cpu, memory_limit: memory }
     }
 
+    /// Sets limits above the requests (burstable).
+    #[must_use]
     pub fn with_limits(mut self, cpu: Cpu, memory: Memory) -> Self {
         self.cpu_limit = cpu;
         self.memory_limit = memory;

@@ -13,8 +13,11 @@ use stackwright_core::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[non_exhaustive]
 pub enum KubernetesVersion {
+    /// Kubernetes 1.33.
     V1_33,
+    /// Kubernetes 1.34.
     V1_34,
+    /// Kubernetes 1.35.
     V1_35,
     /// The newest version EKS offers that the validators support: the default.
     #[default]
@@ -22,6 +25,7 @@ pub enum KubernetesVersion {
 }
 
 impl KubernetesVersion {
+    /// Every supported version, oldest first.
     pub const ALL: &'static [KubernetesVersion] =
         &[KubernetesVersion::V1_33, KubernetesVersion::V1_34, KubernetesVersion::V1_35, KubernetesVersion::V1_36];
 

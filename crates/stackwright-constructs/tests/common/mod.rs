@@ -9,14 +9,14 @@ use stackwright_core::{
     Stack, Value,
 };
 
-pub struct TestCluster {
+pub(crate) struct TestCluster {
     node: Node,
     kube: KubeCluster,
     region: Region,
 }
 
 impl TestCluster {
-    pub fn new(stack: &Stack, id: &str, name: &str) -> TestCluster {
+    pub(crate) fn new(stack: &Stack, id: &str, name: &str) -> TestCluster {
         let node = stack.node().add_child(id).unwrap();
         // Enough properties for cfn-lint and checkov to accept the stand-in.
         let logging = Value::map([(
@@ -130,12 +130,12 @@ impl WorkloadCluster for TestCluster {
     }
 }
 
-pub fn account() -> Account {
+pub(crate) fn account() -> Account {
     Account::new("123456789012").unwrap()
 }
 
 /// An app with one environment in `region`, a `cluster` stack and a test cluster in it.
-pub fn app_with_cluster(region: Region) -> (App, Stack, TestCluster) {
+pub(crate) fn app_with_cluster(region: Region) -> (App, Stack, TestCluster) {
     let app = App::new("demo");
     let env = app.environment("prod", account(), region);
     let stack = env.stack("cluster");
@@ -144,7 +144,7 @@ pub fn app_with_cluster(region: Region) -> (App, Stack, TestCluster) {
 }
 
 /// Every Kubernetes manifest of the assembly, concatenated in apply order, for snapshots.
-pub fn manifests(assembly: &stackwright_core::Assembly) -> String {
+pub(crate) fn manifests(assembly: &stackwright_core::Assembly) -> String {
     let mut out = String::new();
     for (path, bytes) in &assembly.files {
         if path.starts_with("k8s/") {
@@ -158,7 +158,7 @@ pub fn manifests(assembly: &stackwright_core::Assembly) -> String {
 }
 
 /// The manifest of one object, parsed back from the assembly's YAML.
-pub fn object(assembly: &stackwright_core::Assembly, kind: &str, name: &str) -> serde_json::Value {
+pub(crate) fn object(assembly: &stackwright_core::Assembly, kind: &str, name: &str) -> serde_json::Value {
     let cluster = &assembly.manifest.clusters[0];
     let entry = cluster
         .objects
@@ -170,7 +170,7 @@ pub fn object(assembly: &stackwright_core::Assembly, kind: &str, name: &str) -> 
 }
 
 /// The error text of a failed call.
-pub fn error_text<T>(result: Result<T>) -> String {
+pub(crate) fn error_text<T>(result: Result<T>) -> String {
     match result {
         Ok(_) => panic!("expected an error"),
         Err(e) => e.to_string(),

@@ -4,26 +4,29 @@
 
 use stackwright_core::{Account, App, Assembly, Environment, Region};
 
-pub fn app() -> (App, Environment) {
+pub(crate) fn app() -> (App, Environment) {
     let app = App::new("demo");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     (app, prod)
 }
 
 /// The template of `stack` (`prod-network`, …) as JSON.
-pub fn template(assembly: &Assembly, stack: &str) -> serde_json::Value {
+pub(crate) fn template(assembly: &Assembly, stack: &str) -> serde_json::Value {
     let file = format!("{stack}.template.json");
     let bytes = assembly.files.get(&file).unwrap_or_else(|| panic!("no {file} in {:?}", assembly.files.keys()));
     serde_json::from_slice(bytes).unwrap()
 }
 
 /// The resources of a template of one type, by logical id.
-pub fn resources_of<'a>(template: &'a serde_json::Value, kind: &str) -> Vec<(&'a String, &'a serde_json::Value)> {
+pub(crate) fn resources_of<'a>(
+    template: &'a serde_json::Value,
+    kind: &str,
+) -> Vec<(&'a String, &'a serde_json::Value)> {
     template["Resources"].as_object().unwrap().iter().filter(|(_, r)| r["Type"] == kind).collect()
 }
 
 /// The error text of a failed result.
-pub fn error_text<T>(result: stackwright_core::Result<T>) -> String {
+pub(crate) fn error_text<T>(result: stackwright_core::Result<T>) -> String {
     match result {
         Ok(_) => panic!("expected an error"),
         Err(e) => e.to_string(),
@@ -45,7 +48,7 @@ macro_rules! snapshot {
 
 /// The VPC of DESIGN §1 (10.0.0.0/16, two zones, a NAT gateway per zone) in the stack
 /// `network` of `env`.
-pub fn reference_vpc(env: &Environment) -> stackwright_constructs::Vpc {
+pub(crate) fn reference_vpc(env: &Environment) -> stackwright_constructs::Vpc {
     use stackwright_constructs::{NatGateways, Vpc, VpcProps};
     Vpc::new(
         &env.stack("network"),
@@ -62,7 +65,7 @@ pub fn reference_vpc(env: &Environment) -> stackwright_constructs::Vpc {
 
 /// The reference platform of DESIGN §1 (network, cluster, node groups), as the constructs
 /// build it.
-pub fn platform() -> (App, stackwright_constructs::EksCluster) {
+pub(crate) fn platform() -> (App, stackwright_constructs::EksCluster) {
     use stackwright_constructs::{EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps};
     let (app, prod) = app();
     let vpc = reference_vpc(&prod);
@@ -74,7 +77,7 @@ pub fn platform() -> (App, stackwright_constructs::EksCluster) {
 }
 
 /// Writes the assembly to a fresh directory under `/tmp` for the validators; returns it.
-pub fn write_out(assembly: &Assembly, name: &str) -> std::path::PathBuf {
+pub(crate) fn write_out(assembly: &Assembly, name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("stackwright-constructs-{name}"));
     assembly.write_to(&dir).unwrap();
     dir

@@ -14,10 +14,13 @@
 //!   It can never change its own stack or its own roles: that stays with an administrator.
 
 use stackwright_cfn::{eks, iam};
-use stackwright_core::{Construct, Diagnostic, Node, Pseudo, Resource, Result, Stack, Val, Value, sub};
+use stackwright_core::{Construct, Diagnostic, Node, Pseudo, Resource, Result, Val, Value};
 
-use crate::iam::arn;
-use crate::iam::{PolicyDocument, Principal, Statement};
+use crate::iam::PolicyDocument;
+
+mod policies;
+
+use policies::{deploy_policy, diff_policy, trust_policy};
 
 /// The issuer of GitHub Actions OIDC tokens.
 pub const GITHUB_OIDC_HOST: &str = "token.actions.githubusercontent.com";
@@ -112,10 +115,12 @@ pub struct ClusterTarget {
     pub reference: Val<String>,
     /// The namespace and Deployment of the application (rollout wait and rollback).
     pub namespace: String,
+    /// The application's Deployment in `namespace`.
     pub deployment: String,
 }
 
 impl ClusterTarget {
+    /// The cluster `name` (referenced by its literal name) and the Deployment `namespace/deployment`.
     pub fn new(name: &str, namespace: &str, deployment: &str) -> Self {
         ClusterTarget {
             name: name.to_string(),
@@ -133,6 +138,7 @@ impl ClusterTarget {
 
     /// Uses `reference` (such as the cluster resource's `Ref`) as the access entries'
     /// `ClusterName`.
+    #[must_use]
     pub fn with_reference(mut self, reference: impl Into<Val<String>>) -> Self {
         self.reference = reference.into();
         self
@@ -142,16 +148,20 @@ impl ClusterTarget {
 /// What [`GitHubAccess`] creates roles for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GitHubAccessProps {
+    /// The repository whose workflows assume the roles.
     pub repository: GitHubRepository,
-    /// The GitHub environment deploy jobs run in (required reviewers, main branch only).
+    /// The GitHub environment deploy jobs run in (required reviewers, main branch only);
+    /// default `production`.
     pub environment: String,
+    /// Whether GitHub's OIDC provider is created here or already exists; default: created here.
     pub provider: OidcProviderSource,
-    /// ECR repositories (names) the deploy role may push to.
+    /// ECR repositories (names) the deploy role may push to; default: none.
     pub ecr_repositories: Vec<String>,
+    /// The cluster the deploy role may reach (an access entry) and watch the rollout on; default: none.
     pub cluster: Option<ClusterTarget>,
     /// Services whose resources the app's templates create. The deploy role may act on them
     /// only through CloudFormation; IAM is always handled separately (scoped to the app's
-    /// roles), whatever this list says.
+    /// roles), whatever this list says. Default: [`DEFAULT_DEPLOY_SERVICES`].
     pub deploy_services: Vec<String>,
 }
 
@@ -160,6 +170,8 @@ pub const DEFAULT_DEPLOY_SERVICES: &[&str] =
     &["ec2", "eks", "ecr", "kms", "logs", "cloudwatch", "sns", "ssm", "secretsmanager", "budgets"];
 
 impl GitHubAccessProps {
+    /// Defaults: environment `production`, the provider created here, no ECR repository, no
+    /// cluster, [`DEFAULT_DEPLOY_SERVICES`].
     pub fn new(repository: GitHubRepository) -> Self {
         GitHubAccessProps {
             repository,
@@ -185,85 +197,24 @@ pub struct GitHubAccess {
 }
 
 impl GitHubAccess {
+    /// Adds the provider (unless it exists) and the two roles below `scope` (inside a stack).
+    ///
+    /// # Errors
+    /// A problem of `props` (with the construct path), or an error of the tree.
     pub fn new(scope: &impl Construct, id: &str, props: GitHubAccessProps) -> Result<Self> {
         let node = scope.node().add_child(id)?;
         let stack = node.require_stack("GitHubAccess")?;
         let path = node.path();
         let env = stack.environment();
         let prefix = format!("{}-{}", node.app_name(), env.id());
-        let mut problems = Vec::new();
-        if let Err(d) = check_claim_part(&path, "GitHub environment name", &props.environment) {
-            problems.push(d);
-        }
         let diff_role_name = format!("{prefix}-github-diff");
         let deploy_role_name = format!("{prefix}-github-deploy");
-        if deploy_role_name.len() > 64 {
-            problems.push(Diagnostic::new(
-                &path,
-                format!("the role name '{deploy_role_name}' is longer than IAM's 64 characters"),
-                "use a shorter app or environment id",
-            ));
-        }
-        for repo in &props.ecr_repositories {
-            if repo.is_empty()
-                || repo.len() > 256
-                || !repo
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.' | b'/'))
-            {
-                problems.push(Diagnostic::new(
-                    &path,
-                    format!("invalid ECR repository name '{repo}'"),
-                    "use lower-case letters, digits, '-', '_', '.' and '/'",
-                ));
-            }
-        }
-        for service in &props.deploy_services {
-            if service.is_empty() || !service.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            {
-                problems.push(Diagnostic::new(
-                    &path,
-                    format!("invalid service prefix '{service}'"),
-                    "use IAM service prefixes such as ec2, eks, logs",
-                ));
-            }
-        }
-        if let Some(c) = &props.cluster {
-            if stackwright_core::names::dns1123_label_problem(&c.namespace).is_some() {
-                problems.push(Diagnostic::new(
-                    &path,
-                    format!("invalid namespace '{}'", c.namespace),
-                    "use a DNS-1123 label",
-                ));
-            }
-            if c.name.is_empty()
-                || c.name.len() > 100
-                || !c.name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
-            {
-                problems.push(Diagnostic::new(
-                    &path,
-                    format!("invalid EKS cluster name '{}'", c.name),
-                    "use letters, digits, '-' and '_'",
-                ));
-            }
-        }
+        let problems = check_props(&path, &props, &deploy_role_name);
         if !problems.is_empty() {
             return Err(stackwright_core::Error::Invalid(problems.into()));
         }
 
-        let provider_arn = match &props.provider {
-            OidcProviderSource::Create => {
-                let provider = Resource::new(
-                    &node,
-                    "Provider",
-                    iam::OidcProvider::new()
-                        .with_url(format!("https://{GITHUB_OIDC_HOST}"))
-                        .with_client_id_list([STS_AUDIENCE]),
-                )?;
-                Value::from(provider.arn())
-            }
-            OidcProviderSource::Existing(arn) => Value::from(arn.as_str()),
-        };
+        let provider_arn = provider(&node, &props.provider)?;
 
         let diff_trust = trust_policy(provider_arn.clone(), &props.repository.pull_request_subject());
         let deploy_trust =
@@ -277,25 +228,16 @@ impl GitHubAccess {
             return Err(stackwright_core::Error::Invalid(problems.into()));
         }
 
-        let role = |id: &str, name: &str, description: &str, trust: PolicyDocument, policy: PolicyDocument| {
-            Resource::new(
-                &node,
-                id,
-                iam::Role::new(trust.to_value())
-                    .with_role_name(name)
-                    .with_description(description)
-                    .with_max_session_duration(3600)
-                    .with_policies([iam::role::Policy::new(policy.to_value(), format!("{id}Policy"))]),
-            )
-        };
-        let diff_role = role(
+        let diff_role = github_role(
+            &node,
             "DiffRole",
             &diff_role_name,
             &format!("Pull requests of {}: read stacks, create change sets", props.repository.full_name()),
             diff_trust,
             diff_policy,
         )?;
-        let deploy_role = role(
+        let deploy_role = github_role(
+            &node,
             "DeployRole",
             &deploy_role_name,
             &format!("Deploys of {} from the {} environment", props.repository.full_name(), props.environment),
@@ -304,24 +246,7 @@ impl GitHubAccess {
         )?;
 
         if let Some(cluster) = &props.cluster {
-            let entry = |id: &str, role: &Resource<iam::Role>, policy: &str| {
-                Resource::new(
-                    &node,
-                    id,
-                    eks::AccessEntry::new(cluster.reference.clone(), role.arn())
-                        .with_type("STANDARD")
-                        .with_access_policies([eks::access_entry::AccessPolicy::new(
-                            eks::access_entry::AccessScope::new("cluster"),
-                            Val::<String>::sub([
-                                "arn:".into(),
-                                Pseudo::Partition.into(),
-                                format!(":eks::aws:cluster-access-policy/{policy}").into(),
-                            ]),
-                        )]),
-                )
-            };
-            entry("DiffAccess", &diff_role, "AmazonEKSViewPolicy")?;
-            entry("DeployAccess", &deploy_role, "AmazonEKSClusterAdminPolicy")?;
+            cluster_access(&node, cluster, &diff_role, &deploy_role)?;
         }
 
         Ok(GitHubAccess {
@@ -341,10 +266,12 @@ impl GitHubAccess {
         &self.provider_arn
     }
 
+    /// The read-only role of pull-request workflows (`diff`).
     pub fn diff_role(&self) -> &Resource<iam::Role> {
         &self.diff_role
     }
 
+    /// The role of deploy workflows, assumable only from the protected environment.
     pub fn deploy_role(&self) -> &Resource<iam::Role> {
         &self.deploy_role
     }
@@ -365,195 +292,132 @@ impl GitHubAccess {
     }
 }
 
+/// Every problem of `props` (and of the deploy role's name), at `path`.
+fn check_props(path: &str, props: &GitHubAccessProps, deploy_role_name: &str) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if let Err(d) = check_claim_part(path, "GitHub environment name", &props.environment) {
+        problems.push(d);
+    }
+    if deploy_role_name.len() > 64 {
+        problems.push(Diagnostic::new(
+            path,
+            format!("the role name '{deploy_role_name}' is longer than IAM's 64 characters"),
+            "use a shorter app or environment id",
+        ));
+    }
+    for repo in &props.ecr_repositories {
+        if repo.is_empty()
+            || repo.len() > 256
+            || !repo
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.' | b'/'))
+        {
+            problems.push(Diagnostic::new(
+                path,
+                format!("invalid ECR repository name '{repo}'"),
+                "use lower-case letters, digits, '-', '_', '.' and '/'",
+            ));
+        }
+    }
+    for service in &props.deploy_services {
+        if service.is_empty() || !service.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            problems.push(Diagnostic::new(
+                path,
+                format!("invalid service prefix '{service}'"),
+                "use IAM service prefixes such as ec2, eks, logs",
+            ));
+        }
+    }
+    if let Some(c) = &props.cluster {
+        if stackwright_core::names::dns1123_label_problem(&c.namespace).is_some() {
+            problems.push(Diagnostic::new(
+                path,
+                format!("invalid namespace '{}'", c.namespace),
+                "use a DNS-1123 label",
+            ));
+        }
+        if c.name.is_empty()
+            || c.name.len() > 100
+            || !c.name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+        {
+            problems.push(Diagnostic::new(
+                path,
+                format!("invalid EKS cluster name '{}'", c.name),
+                "use letters, digits, '-' and '_'",
+            ));
+        }
+    }
+    problems
+}
+
+/// GitHub's OIDC provider: created here, or the account's existing one.
+fn provider(node: &Node, source: &OidcProviderSource) -> Result<Value> {
+    Ok(match source {
+        OidcProviderSource::Create => {
+            let provider = Resource::new(
+                node,
+                "Provider",
+                iam::OidcProvider::new()
+                    .with_url(format!("https://{GITHUB_OIDC_HOST}"))
+                    .with_client_id_list([STS_AUDIENCE]),
+            )?;
+            Value::from(provider.arn())
+        }
+        OidcProviderSource::Existing(arn) => Value::from(arn.as_str()),
+    })
+}
+
+/// A role for GitHub workflows: one-hour sessions, `trust` and one inline `policy`.
+fn github_role(
+    node: &Node,
+    id: &str,
+    name: &str,
+    description: &str,
+    trust: PolicyDocument,
+    policy: PolicyDocument,
+) -> Result<Resource<iam::Role>> {
+    Resource::new(
+        node,
+        id,
+        iam::Role::new(trust.to_value())
+            .with_role_name(name)
+            .with_description(description)
+            .with_max_session_duration(3600)
+            .with_policies([iam::role::Policy::new(policy.to_value(), format!("{id}Policy"))]),
+    )
+}
+
+/// Access entries for the two roles: the diff role views the cluster, the deploy role
+/// administers it.
+fn cluster_access(
+    node: &Node,
+    cluster: &ClusterTarget,
+    diff_role: &Resource<iam::Role>,
+    deploy_role: &Resource<iam::Role>,
+) -> Result<()> {
+    let entry = |id: &str, role: &Resource<iam::Role>, policy: &str| {
+        Resource::new(
+            node,
+            id,
+            eks::AccessEntry::new(cluster.reference.clone(), role.arn()).with_type("STANDARD").with_access_policies([
+                eks::access_entry::AccessPolicy::new(
+                    eks::access_entry::AccessScope::new("cluster"),
+                    Val::<String>::sub([
+                        "arn:".into(),
+                        Pseudo::Partition.into(),
+                        format!(":eks::aws:cluster-access-policy/{policy}").into(),
+                    ]),
+                ),
+            ]),
+        )
+    };
+    entry("DiffAccess", diff_role, "AmazonEKSViewPolicy")?;
+    entry("DeployAccess", deploy_role, "AmazonEKSClusterAdminPolicy")?;
+    Ok(())
+}
+
 impl Construct for GitHubAccess {
     fn node(&self) -> &Node {
         &self.node
     }
-}
-
-fn trust_policy(provider_arn: Value, subject: &str) -> PolicyDocument {
-    PolicyDocument::new([Statement::trust(Principal::Federated(provider_arn), "sts:AssumeRoleWithWebIdentity")
-        .condition("StringEquals", format!("{GITHUB_OIDC_HOST}:aud"), [STS_AUDIENCE])
-        .condition("StringEquals", format!("{GITHUB_OIDC_HOST}:sub"), [subject])])
-}
-
-fn stacks_arn(prefix: &str) -> Value {
-    arn::regional("cloudformation", [format!("stack/{prefix}-*/*").into()])
-}
-
-fn cluster_arn(name: &str) -> Value {
-    arn::regional("eks", [format!("cluster/{name}").into()])
-}
-
-const STACK_READ: &[&str] = &[
-    "cloudformation:DescribeStacks",
-    "cloudformation:DescribeStackEvents",
-    "cloudformation:DescribeStackResources",
-    "cloudformation:ListStackResources",
-    "cloudformation:GetTemplate",
-    "cloudformation:GetTemplateSummary",
-    "cloudformation:DescribeChangeSet",
-    "cloudformation:ListChangeSets",
-];
-
-fn diff_policy(prefix: &str, cluster: Option<&ClusterTarget>) -> PolicyDocument {
-    let mut doc = PolicyDocument::new([
-        Statement::allow(STACK_READ.iter().copied(), [stacks_arn(prefix)]).sid("ReadStacks"),
-        Statement::allow(["cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet"], [stacks_arn(prefix)])
-            .sid("PreviewChanges"),
-    ]);
-    if let Some(c) = cluster {
-        doc.push(Statement::allow(["eks:DescribeCluster"], [cluster_arn(&c.name)]).sid("ReadCluster"));
-    }
-    doc
-}
-
-fn deploy_policy(prefix: &str, own_stack: &Stack, own_roles: &[&str], props: &GitHubAccessProps) -> PolicyDocument {
-    let stacks = stacks_arn(prefix);
-    let own_stack_arn = arn::regional("cloudformation", [format!("stack/{prefix}-{}/*", own_stack.id()).into()]);
-    let app_roles = sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, format!(":role/{prefix}-*"));
-    let mut change_stacks: Vec<&str> = vec![
-        "cloudformation:CreateChangeSet",
-        "cloudformation:ExecuteChangeSet",
-        "cloudformation:DeleteChangeSet",
-        "cloudformation:DeleteStack",
-        "cloudformation:ContinueUpdateRollback",
-        "cloudformation:CancelUpdateStack",
-        "cloudformation:UpdateTerminationProtection",
-    ];
-    let mut doc = PolicyDocument::new([
-        Statement::allow(STACK_READ.iter().copied(), [stacks.clone()]).sid("ReadStacks"),
-        Statement::allow(change_stacks.clone(), [stacks.clone()]).sid("ChangeAppStacks"),
-    ]);
-    change_stacks.push("cloudformation:UpdateStack");
-    doc.push(Statement::allow(change_stacks, [own_stack_arn]).sid("NeverChangeThePipelineStack").deny());
-
-    let through_cloudformation: Vec<String> = props
-        .deploy_services
-        .iter()
-        .filter(|s| s.as_str() != "iam" && s.as_str() != "sts")
-        .map(|s| format!("{s}:*"))
-        .collect();
-    if !through_cloudformation.is_empty() {
-        doc.push(
-            Statement::allow(through_cloudformation, ["*"])
-                .sid("ResourcesThroughCloudFormationOnly")
-                .condition("ForAnyValue:StringEquals", "aws:CalledVia", ["cloudformation.amazonaws.com"])
-                .allow_wildcard(
-                    "CloudFormation creates whatever resource types the app's templates hold, with these credentials; \
-                     the condition allows it only on calls CloudFormation makes, never directly",
-                ),
-        );
-    }
-    doc.push(
-        Statement::allow(
-            [
-                "iam:CreateRole",
-                "iam:DeleteRole",
-                "iam:GetRole",
-                "iam:UpdateRole",
-                "iam:UpdateRoleDescription",
-                "iam:UpdateAssumeRolePolicy",
-                "iam:PutRolePolicy",
-                "iam:GetRolePolicy",
-                "iam:DeleteRolePolicy",
-                "iam:AttachRolePolicy",
-                "iam:DetachRolePolicy",
-                "iam:ListRolePolicies",
-                "iam:ListAttachedRolePolicies",
-                "iam:TagRole",
-                "iam:UntagRole",
-                "iam:CreateServiceLinkedRole",
-            ],
-            [
-                app_roles.clone(),
-                sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, ":role/aws-service-role/*"),
-            ],
-        )
-        .sid("AppRolesThroughCloudFormation")
-        .condition("ForAnyValue:StringEquals", "aws:CalledVia", ["cloudformation.amazonaws.com"]),
-    );
-    doc.push(
-        Statement::allow(
-            [
-                "iam:CreateInstanceProfile",
-                "iam:DeleteInstanceProfile",
-                "iam:GetInstanceProfile",
-                "iam:AddRoleToInstanceProfile",
-                "iam:RemoveRoleFromInstanceProfile",
-                "iam:TagInstanceProfile",
-                "iam:CreateOpenIDConnectProvider",
-                "iam:DeleteOpenIDConnectProvider",
-                "iam:GetOpenIDConnectProvider",
-                "iam:TagOpenIDConnectProvider",
-                "iam:UpdateOpenIDConnectProviderThumbprint",
-            ],
-            [
-                sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, format!(":instance-profile/{prefix}-*")),
-                sub!(
-                    "arn:",
-                    Pseudo::Partition,
-                    ":iam::",
-                    Pseudo::AccountId,
-                    ":oidc-provider/oidc.eks.",
-                    Pseudo::Region,
-                    ".amazonaws.com/*"
-                ),
-            ],
-        )
-        .sid("AppProfilesAndClusterIssuersThroughCloudFormation")
-        .condition("ForAnyValue:StringEquals", "aws:CalledVia", ["cloudformation.amazonaws.com"]),
-    );
-    doc.push(Statement::allow(["iam:PassRole"], [app_roles]).sid("PassOnlyTheAppsRoles").condition(
-        "StringEquals",
-        "iam:PassedToService",
-        ["eks.amazonaws.com", "ec2.amazonaws.com"],
-    ));
-    let own_role_arns: Vec<Value> = own_roles
-        .iter()
-        .map(|r| sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, format!(":role/{r}")))
-        .collect();
-    doc.push(Statement::allow(["iam:*"], own_role_arns).sid("NeverChangeThePipelineRoles").deny());
-    if !props.ecr_repositories.is_empty() {
-        doc.push(
-            Statement::allow(["ecr:GetAuthorizationToken"], ["*"])
-                .sid("EcrLogin")
-                .allow_wildcard("ecr:GetAuthorizationToken has no resource-level permissions"),
-        );
-        let repos: Vec<Value> = props
-            .ecr_repositories
-            .iter()
-            .map(|r| {
-                sub!(
-                    "arn:",
-                    Pseudo::Partition,
-                    ":ecr:",
-                    Pseudo::Region,
-                    ":",
-                    Pseudo::AccountId,
-                    format!(":repository/{r}")
-                )
-            })
-            .collect();
-        doc.push(
-            Statement::allow(
-                [
-                    "ecr:BatchCheckLayerAvailability",
-                    "ecr:BatchGetImage",
-                    "ecr:CompleteLayerUpload",
-                    "ecr:DescribeImages",
-                    "ecr:GetDownloadUrlForLayer",
-                    "ecr:InitiateLayerUpload",
-                    "ecr:PutImage",
-                    "ecr:UploadLayerPart",
-                ],
-                repos,
-            )
-            .sid("PushTheAppImage"),
-        );
-    }
-    if let Some(c) = &props.cluster {
-        doc.push(Statement::allow(["eks:DescribeCluster"], [cluster_arn(&c.name)]).sid("ConnectToTheCluster"));
-    }
-    doc
 }

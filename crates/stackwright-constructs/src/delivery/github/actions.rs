@@ -24,36 +24,43 @@ impl PinnedAction {
     }
 }
 
+/// `actions/checkout`: checks the repository out.
 pub const CHECKOUT: PinnedAction =
     PinnedAction { repository: "actions/checkout", sha: "3d3c42e5aac5ba805825da76410c181273ba90b1", tag: "v7.0.1" };
 
+/// `actions/cache`: caches cargo's registry and target directory between runs.
 pub const CACHE: PinnedAction =
     PinnedAction { repository: "actions/cache", sha: "27d5ce7f107fe9357f9df03efb73ab90386fccae", tag: "v5.0.5" };
 
+/// `actions/github-script`: writes the one diff comment of a pull request.
 pub const GITHUB_SCRIPT: PinnedAction = PinnedAction {
     repository: "actions/github-script",
     sha: "ed597411d8f924073f98dfc5c65a23a2325f34cd",
     tag: "v8.0.0",
 };
 
+/// `aws-actions/configure-aws-credentials`: trades the GitHub OIDC token for role credentials.
 pub const CONFIGURE_AWS_CREDENTIALS: PinnedAction = PinnedAction {
     repository: "aws-actions/configure-aws-credentials",
     sha: "e6de054238d6b7531b4efff3b6587d9aade6a06c",
     tag: "v6.2.3",
 };
 
+/// `aws-actions/amazon-ecr-login`: logs Docker in to the ECR registry.
 pub const AMAZON_ECR_LOGIN: PinnedAction = PinnedAction {
     repository: "aws-actions/amazon-ecr-login",
     sha: "03f1aad4c6c7ffd436567f42f9384779290529bd",
     tag: "v2.1.7",
 };
 
+/// `docker/setup-buildx-action`: sets up Buildx for the image build.
 pub const SETUP_BUILDX: PinnedAction = PinnedAction {
     repository: "docker/setup-buildx-action",
     sha: "37fe631027851001ddb9b187196cc803df7f5f0e",
     tag: "v4.3.0",
 };
 
+/// `docker/build-push-action`: builds the image and pushes it to ECR.
 pub const BUILD_PUSH: PinnedAction = PinnedAction {
     repository: "docker/build-push-action",
     sha: "53b7df96c91f9c12dcc8a07bcb9ccacbed38856a",

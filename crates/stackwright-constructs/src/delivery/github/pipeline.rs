@@ -64,23 +64,32 @@ impl AppDelivery {
 /// How the pipeline builds, tests and runs the program.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GitHubPipelineProps {
+    /// The repository whose workflows assume the roles.
     pub repository: GitHubRepository,
+    /// The branch deploys run from; default `main`.
     pub main_branch: String,
     /// The GitHub environment of deploy jobs: give it required reviewers and limit its
-    /// deployment branches to the main branch.
+    /// deployment branches to the main branch. Default `production`.
     pub environment: String,
-    /// The pull-request label that accepts security-relevant changes.
+    /// The pull-request label that accepts security-relevant changes; default
+    /// `security-reviewed`.
     pub security_label: String,
-    /// The command that runs the program, followed by a subcommand (`synth`, `diff`, `deploy`).
+    /// The command that runs the program, followed by a subcommand (`synth`, `diff`, `deploy`);
+    /// default `cargo run --locked --features deploy --`.
     pub program: String,
+    /// The build command of the pull-request workflow; default `cargo build --locked --all-targets`.
     pub build_command: String,
+    /// The test command of the pull-request workflow; default `cargo test --locked --workspace`.
     pub test_command: String,
+    /// Whether the pipeline creates GitHub's OIDC provider or uses the account's; default: creates it.
     pub provider: OidcProviderSource,
+    /// The application workflow (build, push, deploy the image); default: none.
     pub app: Option<AppDelivery>,
+    /// The cluster the deploy role may reach and the app's rollout is watched on; default: none.
     pub cluster: Option<ClusterTarget>,
-    /// See [`GitHubAccessProps::deploy_services`].
+    /// See [`GitHubAccessProps::deploy_services`]; default [`DEFAULT_DEPLOY_SERVICES`](super::DEFAULT_DEPLOY_SERVICES).
     pub deploy_services: Vec<String>,
-    /// Minutes a deploy job may take (a first EKS cluster takes 15 to 20).
+    /// Minutes a deploy job may take (a first EKS cluster takes 15 to 20); default 90.
     pub deploy_timeout_minutes: u32,
 }
 
@@ -104,17 +113,22 @@ impl GitHubPipelineProps {
         }
     }
 
+    /// Adds the application workflow for `app`.
+    #[must_use]
     pub fn with_app(mut self, app: AppDelivery) -> Self {
         self.app = Some(app);
         self
     }
 
+    /// Lets the deploy role reach `cluster` and watch the app's rollout there.
+    #[must_use]
     pub fn with_cluster(mut self, cluster: ClusterTarget) -> Self {
         self.cluster = Some(cluster);
         self
     }
 
     /// How CI runs the program, e.g. `cargo run --locked --features deploy --example prod --`.
+    #[must_use]
     pub fn with_program(mut self, program: &str) -> Self {
         self.program = program.to_string();
         self
@@ -138,52 +152,7 @@ impl GitHubPipeline {
         let node = scope.node().add_child(id)?;
         let path = node.path();
         let stack = node.require_stack("GitHubPipeline")?;
-        let mut problems = Vec::new();
-        if let Err(d) = check_claim_part(&path, "main branch", &props.main_branch) {
-            problems.push(d);
-        }
-        if let Err(d) = check_claim_part(&path, "security label", &props.security_label) {
-            problems.push(d);
-        }
-        for (what, command) in [
-            ("program", &props.program),
-            ("build command", &props.build_command),
-            ("test command", &props.test_command),
-        ] {
-            if command.trim().is_empty() || command.contains("${{") || command.contains('\n') {
-                problems.push(Diagnostic::new(
-                    &path,
-                    format!("invalid {what} '{command}'"),
-                    "give one shell command line without GitHub expressions",
-                ));
-            }
-        }
-        if let Some(app) = &props.app {
-            for (what, p) in [("service directory", &app.directory), ("Dockerfile", &app.dockerfile)] {
-                if p.is_empty()
-                    || p.starts_with('/')
-                    || p.split('/').any(|s| s == "..")
-                    || p.contains(['*', '?', '[', '!', '\n'])
-                {
-                    problems.push(Diagnostic::new(
-                        &path,
-                        format!("invalid {what} '{p}'"),
-                        "use a path relative to the repository root, without wildcards or '..'",
-                    ));
-                }
-            }
-            let var = &app.image_tag_variable;
-            if var.is_empty()
-                || var.starts_with(|c: char| c.is_ascii_digit())
-                || !var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            {
-                problems.push(Diagnostic::new(
-                    &path,
-                    format!("'{var}' is not a valid environment variable name"),
-                    "use letters, digits and '_'",
-                ));
-            }
-        }
+        let problems = check_props(&path, &props);
         if !problems.is_empty() {
             return Err(stackwright_core::Error::Invalid(problems.into()));
         }
@@ -235,6 +204,55 @@ impl GitHubPipeline {
     }
 }
 
+/// Every problem of `props`, at `path`: claim parts, commands, the app's paths and variable.
+fn check_props(path: &str, props: &GitHubPipelineProps) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if let Err(d) = check_claim_part(path, "main branch", &props.main_branch) {
+        problems.push(d);
+    }
+    if let Err(d) = check_claim_part(path, "security label", &props.security_label) {
+        problems.push(d);
+    }
+    for (what, command) in
+        [("program", &props.program), ("build command", &props.build_command), ("test command", &props.test_command)]
+    {
+        if command.trim().is_empty() || command.contains("${{") || command.contains('\n') {
+            problems.push(Diagnostic::new(
+                path,
+                format!("invalid {what} '{command}'"),
+                "give one shell command line without GitHub expressions",
+            ));
+        }
+    }
+    if let Some(app) = &props.app {
+        for (what, p) in [("service directory", &app.directory), ("Dockerfile", &app.dockerfile)] {
+            if p.is_empty()
+                || p.starts_with('/')
+                || p.split('/').any(|s| s == "..")
+                || p.contains(['*', '?', '[', '!', '\n'])
+            {
+                problems.push(Diagnostic::new(
+                    path,
+                    format!("invalid {what} '{p}'"),
+                    "use a path relative to the repository root, without wildcards or '..'",
+                ));
+            }
+        }
+        let var = &app.image_tag_variable;
+        if var.is_empty()
+            || var.starts_with(|c: char| c.is_ascii_digit())
+            || !var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            problems.push(Diagnostic::new(
+                path,
+                format!("'{var}' is not a valid environment variable name"),
+                "use letters, digits and '_'",
+            ));
+        }
+    }
+    problems
+}
+
 impl Construct for GitHubPipeline {
     fn node(&self) -> &Node {
         &self.node
@@ -282,7 +300,20 @@ fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
         ])),
         ..Default::default()
     };
-    let test = Job::new("Build, test, synthesize")
+    Workflow::new("stackwright pull request", triggers)
+        .concurrency(Concurrency::cancel_previous("stackwright-pr-${{ github.event.pull_request.number }}"))
+        .env("PROGRAM", p.program.as_str())
+        .env("CARGO_TERM_COLOR", "always")
+        .job("test", pr_test_job(p))
+        .job("diff", pr_diff_job(ctx))
+        .job("comment", pr_comment_job(p))
+        .job("security-gate", pr_gate_job(p))
+}
+
+/// Builds, tests and synthesizes; fails when the committed workflows are not what the program
+/// synthesizes.
+fn pr_test_job(p: &GitHubPipelineProps) -> Job {
+    Job::new("Build, test, synthesize")
         .permissions(Permissions::contents_read())
         .timeout(60)
         .steps([
@@ -300,8 +331,13 @@ fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
                  exit 1\n\
                  fi\n",
             ),
-        ]);
-    let diff = Job::new("Diff against the deployed stacks")
+        ])
+}
+
+/// Diffs against the deployed stacks with the diff role (not for pull requests from forks).
+fn pr_diff_job(ctx: &Context<'_>) -> Job {
+    let p = ctx.props;
+    Job::new("Diff against the deployed stacks")
         .needs("test")
         .condition("github.event.pull_request.head.repo.full_name == github.repository")
         .permissions(Permissions::contents_read().with_id_token())
@@ -326,8 +362,12 @@ fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
             )
             .id("diff")
             .envs(p.app.iter().map(|app| (app.image_tag_variable.clone(), IMAGE_TAG_OUTPUT.to_string()))),
-        );
-    let comment = Job::new("Post the diff on the pull request")
+        )
+}
+
+/// Writes the diff as the one comment of the pull request.
+fn pr_comment_job(p: &GitHubPipelineProps) -> Job {
+    Job::new("Post the diff on the pull request")
         .needs("diff")
         .permissions(Permissions::none().with("pull-requests", super::workflow::Access::Write))
         .timeout(10)
@@ -337,8 +377,12 @@ fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
                 .env("SECURITY", "${{ needs.diff.outputs.security }}")
                 .env("LABEL", p.security_label.as_str())
                 .with("script", COMMENT_SCRIPT),
-        );
-    let gate = Job::new("Security-relevant changes need the review label")
+        )
+}
+
+/// Fails on security-relevant changes unless the pull request has the review label.
+fn pr_gate_job(p: &GitHubPipelineProps) -> Job {
+    Job::new("Security-relevant changes need the review label")
         .needs("diff")
         .permissions(Permissions::none())
         .timeout(5)
@@ -354,55 +398,12 @@ fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
             .env("SECURITY", "${{ needs.diff.outputs.security }}")
             .env("LABELLED", format!("${{{{ contains(github.event.pull_request.labels.*.name, '{}') }}}}", p.security_label))
             .env("LABEL", p.security_label.as_str()),
-        );
-    Workflow::new("stackwright pull request", triggers)
-        .concurrency(Concurrency::cancel_previous("stackwright-pr-${{ github.event.pull_request.number }}"))
-        .env("PROGRAM", p.program.as_str())
-        .env("CARGO_TERM_COLOR", "always")
-        .job("test", test)
-        .job("diff", diff)
-        .job("comment", comment)
-        .job("security-gate", gate)
+        )
 }
 
-const COMMENT_SCRIPT: &str = r#"const marker = '<!-- stackwright-diff -->';
-const security = Number(process.env.SECURITY || '0');
-let report = null;
-try { report = JSON.parse(process.env.REPORT || 'null'); } catch (e) { report = null; }
-const lines = [];
-const walk = (value, stack) => {
-  if (Array.isArray(value)) { value.forEach((v) => walk(v, stack)); return; }
-  if (value === null || typeof value !== 'object') return;
-  const here = value.stack_name || value.stack || stack;
-  if (typeof value.logical_id === 'string' && typeof value.action === 'string') {
-    const sign = { Add: '+', Remove: '-', Modify: value.replacement === 'True' ? '±' : '~' }[value.action] || '~';
-    lines.push(`${sign} ${here ? here + ' ' : ''}${value.logical_id} (${value.type || ''})${value.path ? ' ' + value.path : ''}${value.replacement === 'True' ? ' [REPLACE]' : ''}${value.security ? ' [SECURITY]' : ''}`);
-  }
-  const o = value.object;
-  if (o && typeof o === 'object' && typeof value.action === 'string' && value.action !== 'unchanged') {
-    const sign = { create: '+', delete: '-' }[value.action] || '~';
-    lines.push(`${sign} ${value.cluster || here || ''} ${o.kind}/${o.namespace ? o.namespace + '/' : ''}${o.name}${value.path ? ' ' + value.path : ''}`);
-  }
-  Object.entries(value).forEach(([k, v]) => { if (k !== 'object') walk(v, value.cluster || here); });
-};
-walk(report, null);
-const failed = (report && Array.isArray(report.failed)) ? report.failed : [];
-let body = `${marker}\n### stackwright diff\n\n`;
-body += lines.length ? '```diff\n' + lines.join('\n') + '\n```\n' : 'No changes.\n';
-failed.forEach((f) => { body += `\n:x: ${f.target}: ${f.message}\n`; });
-if (security > 0) body += `\n**${security} security-relevant change(s).** Review them, then add the label \`${process.env.LABEL}\` to accept.\n`;
-const raw = JSON.stringify(report, null, 2) || String(process.env.REPORT || '');
-body += `\n<details><summary>diff --json</summary>\n\n\`\`\`json\n${raw.slice(0, 50000)}\n\`\`\`\n</details>\n`;
-const { owner, repo } = context.repo;
-const issue_number = context.issue.number;
-const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-const mine = comments.find((c) => c.user && c.user.type === 'Bot' && (c.body || '').startsWith(marker));
-if (mine) {
-  await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-} else {
-  await github.rest.issues.createComment({ owner, repo, issue_number, body });
-}
-"#;
+/// The `actions/github-script` script that creates or updates the one diff comment of a pull
+/// request (a file of its own, so that it reads and lints as JavaScript).
+const COMMENT_SCRIPT: &str = include_str!("comment.js");
 
 /// Where the image tag step leaves the tag.
 const IMAGE_TAG_OUTPUT: &str = "${{ steps.image.outputs.tag }}";
@@ -447,31 +448,11 @@ fn deploy_job(ctx: &Context<'_>, name: &str) -> Job {
         .step(aws_credentials(ctx, &ctx.deploy_role, "stackwright-deploy"));
     let mut deploy_env: Vec<(String, String)> = Vec::new();
     if let Some(app) = &p.app {
-        job = job.steps([
-            image_tag_step(app, Some(&ctx.registry)),
-            Step::uses("Log in to ECR", &actions::AMAZON_ECR_LOGIN)
-                .id("ecr")
-                .condition("steps.image.outputs.exists != 'true'"),
-            Step::uses("Set up Docker Buildx", &actions::SETUP_BUILDX)
-                .condition("steps.image.outputs.exists != 'true'"),
-            Step::uses("Build and push the image", &actions::BUILD_PUSH)
-                .condition("steps.image.outputs.exists != 'true'")
-                .with("context", app.directory.as_str())
-                .with("file", app.dockerfile.as_str())
-                .with("push", true)
-                .with("tags", "${{ steps.image.outputs.image }}")
-                .with("cache-from", "type=gha,scope=stackwright-app")
-                .with("cache-to", "type=gha,mode=max,scope=stackwright-app"),
-        ]);
+        job = job.steps(image_steps(ctx, app));
         deploy_env.push((app.image_tag_variable.clone(), IMAGE_TAG_OUTPUT.to_string()));
     }
     // No cargo cache here: zizmor's cache-poisoning audit (rightly) rejects restoring caches in
     // a job that publishes an image and deploys; deploy jobs build the program from scratch.
-    let kube_env = |step: Step, c: &ClusterTarget| {
-        step.env("CLUSTER", c.name.as_str())
-            .env("NAMESPACE", c.namespace.as_str())
-            .env("DEPLOYMENT", c.deployment.as_str())
-    };
     if let Some(c) = &p.cluster {
         job = job.step(
             kube_env(
@@ -495,35 +476,65 @@ fn deploy_job(ctx: &Context<'_>, name: &str) -> Job {
     }
     job = job.step(deploy);
     if let Some(c) = &p.cluster {
-        job = job.steps([
-            kube_env(
-                Step::run(
-                    "Wait for the rollout",
-                    "aws eks update-kubeconfig --name \"$CLUSTER\" > /dev/null\n\
-                     kubectl rollout status \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\" --timeout=600s\n",
-                ),
-                c,
-            ),
-            kube_env(
-                Step::run(
-                    "Roll the Deployment back",
-                    "aws eks update-kubeconfig --name \"$CLUSTER\" > /dev/null\n\
-                     now=$(kubectl get \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\" -o jsonpath='{.spec.template.spec.containers[0].image}' 2> /dev/null || true)\n\
-                     if [ -z \"$BEFORE\" ] || [ \"$now\" = \"$BEFORE\" ]; then\n  \
-                     echo \"deployment/$DEPLOYMENT still runs ${BEFORE:-nothing}: nothing to roll back\"\n  \
-                     exit 0\n\
-                     fi\n\
-                     echo \"::warning::rolling deployment/$DEPLOYMENT back from $now to $BEFORE\"\n\
-                     kubectl rollout undo \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\"\n\
-                     kubectl rollout status \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\" --timeout=600s\n",
-                )
-                .condition("failure() && steps.before.outcome == 'success'")
-                .env("BEFORE", "${{ steps.before.outputs.image }}"),
-                c,
-            ),
-        ]);
+        job = job.steps(rollout_steps(c));
     }
     job
+}
+
+/// The image steps of a deploy: find the image for this commit, and build and push it when it
+/// is not in the registry yet.
+fn image_steps(ctx: &Context<'_>, app: &AppDelivery) -> Vec<Step> {
+    vec![
+        image_tag_step(app, Some(&ctx.registry)),
+        Step::uses("Log in to ECR", &actions::AMAZON_ECR_LOGIN)
+            .id("ecr")
+            .condition("steps.image.outputs.exists != 'true'"),
+        Step::uses("Set up Docker Buildx", &actions::SETUP_BUILDX).condition("steps.image.outputs.exists != 'true'"),
+        Step::uses("Build and push the image", &actions::BUILD_PUSH)
+            .condition("steps.image.outputs.exists != 'true'")
+            .with("context", app.directory.as_str())
+            .with("file", app.dockerfile.as_str())
+            .with("push", true)
+            .with("tags", "${{ steps.image.outputs.image }}")
+            .with("cache-from", "type=gha,scope=stackwright-app")
+            .with("cache-to", "type=gha,mode=max,scope=stackwright-app"),
+    ]
+}
+
+/// What the Kubernetes steps need to find the app's Deployment.
+fn kube_env(step: Step, c: &ClusterTarget) -> Step {
+    step.env("CLUSTER", c.name.as_str()).env("NAMESPACE", c.namespace.as_str()).env("DEPLOYMENT", c.deployment.as_str())
+}
+
+/// After the deploy: wait for the rollout, and roll the Deployment back when the job failed.
+fn rollout_steps(c: &ClusterTarget) -> [Step; 2] {
+    [
+        kube_env(
+            Step::run(
+                "Wait for the rollout",
+                "aws eks update-kubeconfig --name \"$CLUSTER\" > /dev/null\n\
+                 kubectl rollout status \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\" --timeout=600s\n",
+            ),
+            c,
+        ),
+        kube_env(
+            Step::run(
+                "Roll the Deployment back",
+                "aws eks update-kubeconfig --name \"$CLUSTER\" > /dev/null\n\
+                 now=$(kubectl get \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\" -o jsonpath='{.spec.template.spec.containers[0].image}' 2> /dev/null || true)\n\
+                 if [ -z \"$BEFORE\" ] || [ \"$now\" = \"$BEFORE\" ]; then\n  \
+                 echo \"deployment/$DEPLOYMENT still runs ${BEFORE:-nothing}: nothing to roll back\"\n  \
+                 exit 0\n\
+                 fi\n\
+                 echo \"::warning::rolling deployment/$DEPLOYMENT back from $now to $BEFORE\"\n\
+                 kubectl rollout undo \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\"\n\
+                 kubectl rollout status \"deployment/$DEPLOYMENT\" -n \"$NAMESPACE\" --timeout=600s\n",
+            )
+            .condition("failure() && steps.before.outcome == 'success'")
+            .env("BEFORE", "${{ steps.before.outputs.image }}"),
+            c,
+        ),
+    ]
 }
 
 fn deploy_workflow(ctx: &Context<'_>) -> Workflow {

@@ -50,7 +50,9 @@ impl ControllerPod {
         string_map([("app.kubernetes.io/name", self.name.as_str()), ("app.kubernetes.io/component", "controller")])
     }
 
-    fn pod_template(&self, restart_policy: Option<&str>, pod_annotations: BTreeMap<String, String>) -> PodTemplateSpec {
+    /// The controller's container: the image, its arguments, probes and resources, locked
+    /// down, with the API token and `/tmp` mounted.
+    fn container(&self, mounts: Vec<VolumeMount>) -> Container {
         let probe = |(path, port): (&str, i32), delay: i32| Probe {
             http_get: Some(HTTPGetAction {
                 path: Some(path.to_string()),
@@ -69,19 +71,7 @@ impl ControllerPod {
                 ("memory".to_string(), Quantity(self.memory.into())),
             ])
         };
-        let mut volumes = vec![
-            api_token_volume(),
-            Volume { name: "tmp".into(), empty_dir: Some(Default::default()), ..Default::default() },
-        ];
-        let mut mounts = vec![
-            api_token_mount(),
-            VolumeMount { name: "tmp".into(), mount_path: "/tmp".into(), ..Default::default() },
-        ];
-        for (volume, mount) in &self.volumes {
-            volumes.push(volume.clone());
-            mounts.push(mount.clone());
-        }
-        let container = Container {
+        Container {
             name: self.name.clone(),
             image: Some(self.image.clone()),
             // Tags can be re-pushed upstream; Always makes every node check the registry.
@@ -115,7 +105,23 @@ impl ControllerPod {
             security_context: Some(restricted_container(UID, UID)),
             volume_mounts: Some(mounts),
             ..Default::default()
-        };
+        }
+    }
+
+    fn pod_template(&self, restart_policy: Option<&str>, pod_annotations: BTreeMap<String, String>) -> PodTemplateSpec {
+        let mut volumes = vec![
+            api_token_volume(),
+            Volume { name: "tmp".into(), empty_dir: Some(Default::default()), ..Default::default() },
+        ];
+        let mut mounts = vec![
+            api_token_mount(),
+            VolumeMount { name: "tmp".into(), mount_path: "/tmp".into(), ..Default::default() },
+        ];
+        for (volume, mount) in &self.volumes {
+            volumes.push(volume.clone());
+            mounts.push(mount.clone());
+        }
+        let container = self.container(mounts);
         PodTemplateSpec {
             metadata: Some(stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
                 labels: Some(self.labels()),

@@ -27,7 +27,7 @@ use stackwright_core::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDis
 use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding};
 use stackwright_core::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use stackwright_core::{Error, Region, Result, Value};
+use stackwright_core::{Attr, Error, KubeCluster, Node, Region, Result, Value};
 
 use super::controller_pod::ControllerPod;
 use super::{AddonContext, ControllerImages};
@@ -73,6 +73,11 @@ const UPSTREAM: &str = "upstream's policy: the actions have no resource-level pe
 /// narrowing: the five statements that allow writes on `*` without any condition may act only
 /// in the cluster's `region` (`aws:RequestedRegion`; `us-east-1` too for the statement with
 /// Shield and IAM, whose APIs live there). The unit tests list them (statements 2, 3, 4, 9 and 15).
+#[expect(
+    clippy::too_many_lines,
+    reason = "a transcription of upstream's policy file, statement by statement in its order, so that it is \
+              reviewed against that file side by side (and a unit test compares the two)"
+)]
 pub(crate) fn iam_policy(region: Region) -> PolicyDocument {
     let tag_null =
         |s: Statement, key: &str, value: &str| s.condition("Null", format!("aws:{key}/elbv2.k8s.aws/cluster"), [value]);
@@ -374,12 +379,15 @@ pub(crate) fn install(cx: &AddonContext<'_>, images: &ControllerImages) -> Resul
         RoleSpec::trusted_by(Vec::new(), format!("The AWS Load Balancer Controller of {name}"))
             .inline(iam_policy(cx.region)),
     )?;
-    let kube = cx.kube;
     for crd in crds()? {
-        kube.add(&owner, &crd)?;
+        cx.kube.add(&owner, &crd)?;
     }
+    certificate_job(cx.kube, &owner, images)?;
+    controller(cx, &owner, images, role.arn())
+}
 
-    // The serving certificate, created once inside the cluster (see the module docs).
+/// The serving certificate, created once inside the cluster by a Job (see the module docs).
+fn certificate_job(kube: &KubeCluster, owner: &Node, images: &ControllerImages) -> Result<()> {
     let certgen = ControllerPod {
         name: CERTGEN.into(),
         namespace: NAMESPACE.into(),
@@ -402,9 +410,9 @@ pub(crate) fn install(cx: &AddonContext<'_>, images: &ControllerImages) -> Resul
         volumes: Vec::new(),
     };
     let certgen_labels = certgen.labels();
-    kube.add(&owner, &certgen.service_account(None))?;
+    kube.add(owner, &certgen.service_account(None))?;
     kube.add(
-        &owner,
+        owner,
         &Role {
             metadata: meta(CERTGEN, Some(NAMESPACE), &certgen_labels),
             rules: Some(vec![
@@ -414,17 +422,22 @@ pub(crate) fn install(cx: &AddonContext<'_>, images: &ControllerImages) -> Resul
         },
     )?;
     kube.add(
-        &owner,
+        owner,
         &RoleBinding {
             metadata: meta(CERTGEN, Some(NAMESPACE), &certgen_labels),
             role_ref: role_ref("Role", CERTGEN),
             subjects: Some(vec![service_account_subject(CERTGEN, NAMESPACE)]),
         },
     )?;
-    kube.add(&owner, &certgen.job())?;
-    kube.add(&owner, &certgen.network_policy(None))?;
+    kube.add(owner, &certgen.job())?;
+    kube.add(owner, &certgen.network_policy(None))
+}
 
-    let pod = ControllerPod {
+/// The controller's pod: its arguments name the cluster, region and VPC; the certificate is
+/// mounted from the Secret the Job wrote.
+fn controller_pod(cx: &AddonContext<'_>, images: &ControllerImages) -> Result<ControllerPod> {
+    let name = cx.cluster_name;
+    Ok(ControllerPod {
         name: NAME.into(),
         namespace: NAMESPACE.into(),
         image: images.load_balancer_controller.as_deref().unwrap_or(IMAGE).into(),
@@ -433,7 +446,7 @@ pub(crate) fn install(cx: &AddonContext<'_>, images: &ControllerImages) -> Resul
             format!("--cluster-name={name}"),
             format!("--ingress-class={INGRESS_CLASS}"),
             format!("--aws-region={}", cx.region),
-            format!("--aws-vpc-id={}", kube.late_bound(cx.vpc_id.clone())?),
+            format!("--aws-vpc-id={}", cx.kube.late_bound(cx.vpc_id.clone())?),
             format!("--metrics-bind-addr=:{METRICS_PORT}"),
             format!("--webhook-bind-port={WEBHOOK_PORT}"),
         ],
@@ -460,18 +473,25 @@ pub(crate) fn install(cx: &AddonContext<'_>, images: &ControllerImages) -> Resul
                 ..Default::default()
             },
         )],
-    };
+    })
+}
+
+/// The controller: service account, leader-election and cluster RBAC, the `alb` IngressClass,
+/// a two-replica Deployment with its disruption budget, and its NetworkPolicy.
+fn controller(cx: &AddonContext<'_>, owner: &Node, images: &ControllerImages, role_arn: Attr<String>) -> Result<()> {
+    let kube = cx.kube;
+    let pod = controller_pod(cx, images)?;
     let labels = pod.labels();
-    kube.add(&owner, &pod.service_account(Some(kube.late_bound(role.arn())?)))?;
+    kube.add(owner, &pod.service_account(Some(kube.late_bound(role_arn)?)))?;
     kube.add(
-        &owner,
+        owner,
         &Role {
             metadata: meta(&format!("{NAME}-leader-election"), Some(NAMESPACE), &labels),
             rules: Some(role_rules()),
         },
     )?;
     kube.add(
-        &owner,
+        owner,
         &RoleBinding {
             metadata: meta(&format!("{NAME}-leader-election"), Some(NAMESPACE), &labels),
             role_ref: role_ref("Role", &format!("{NAME}-leader-election")),
@@ -479,11 +499,11 @@ pub(crate) fn install(cx: &AddonContext<'_>, images: &ControllerImages) -> Resul
         },
     )?;
     kube.add(
-        &owner,
+        owner,
         &ClusterRole { metadata: meta(NAME, None, &labels), rules: Some(cluster_role_rules()), ..Default::default() },
     )?;
     kube.add(
-        &owner,
+        owner,
         &ClusterRoleBinding {
             metadata: meta(NAME, None, &labels),
             role_ref: role_ref("ClusterRole", NAME),
@@ -491,7 +511,7 @@ pub(crate) fn install(cx: &AddonContext<'_>, images: &ControllerImages) -> Resul
         },
     )?;
     kube.add(
-        &owner,
+        owner,
         &IngressClass {
             metadata: meta(INGRESS_CLASS, None, &labels),
             spec: Some(IngressClassSpec { controller: Some("ingress.k8s.aws/alb".into()), ..Default::default() }),
@@ -499,9 +519,9 @@ pub(crate) fn install(cx: &AddonContext<'_>, images: &ControllerImages) -> Resul
     )?;
     let scrape: BTreeMap<String, String> =
         string_map([("prometheus.io/scrape", "true".to_string()), ("prometheus.io/port", METRICS_PORT.to_string())]);
-    kube.add(&owner, &pod.deployment(2, scrape))?;
+    kube.add(owner, &pod.deployment(2, scrape))?;
     kube.add(
-        &owner,
+        owner,
         &PodDisruptionBudget {
             metadata: meta(NAME, Some(NAMESPACE), &labels),
             spec: Some(PodDisruptionBudgetSpec {
@@ -512,7 +532,7 @@ pub(crate) fn install(cx: &AddonContext<'_>, images: &ControllerImages) -> Resul
             ..Default::default()
         },
     )?;
-    kube.add(&owner, &pod.network_policy(Some(METRICS_PORT)))?;
+    kube.add(owner, &pod.network_policy(Some(METRICS_PORT)))?;
     Ok(())
 }
 

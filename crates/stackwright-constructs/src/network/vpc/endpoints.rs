@@ -9,13 +9,21 @@ use super::{Subnet, SubnetKind, Vpc, no_egress};
 /// An AWS service reachable through an interface VPC endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InterfaceEndpoint {
+    /// `ecr.api`: ECR's API (image manifests, authorization tokens).
     EcrApi,
+    /// `ecr.dkr`: ECR's Docker registry (image pulls).
     EcrDocker,
+    /// `sts`: STS (IRSA and Pod Identity credentials).
     Sts,
+    /// `logs`: CloudWatch Logs.
     Logs,
+    /// `eks`: the EKS API.
     Eks,
+    /// `ec2`: the EC2 API.
     Ec2,
+    /// `elasticloadbalancing`: the ELB API (the load balancer controller).
     ElasticLoadBalancing,
+    /// `autoscaling`: the Auto Scaling API (the cluster autoscaler).
     AutoScaling,
 }
 

@@ -56,6 +56,7 @@ impl SubnetKind {
 pub struct SubnetConfig {
     /// The tier's name; it names the subnets (`PublicSubnet1`), so it must be letters and digits.
     pub name: String,
+    /// What the tier is for (routing).
     pub kind: SubnetKind,
     /// The prefix length of each subnet (16 to 28).
     pub cidr_mask: u8,
@@ -81,12 +82,14 @@ impl SubnetConfig {
     }
 
     /// Renames the tier.
+    #[must_use]
     pub fn named(mut self, name: &str) -> Self {
         self.name = name.to_string();
         self
     }
 
     /// Pins the tier's blocks, one per availability zone in order.
+    #[must_use]
     pub fn with_cidrs(mut self, cidrs: impl IntoIterator<Item = Ipv4Cidr>) -> Self {
         self.cidrs = cidrs.into_iter().collect();
         self
@@ -123,9 +126,12 @@ impl Default for FlowLogs {
 /// The traffic a flow log records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FlowLogTraffic {
+    /// Accepted and rejected traffic (the default).
     #[default]
     All,
+    /// Accepted traffic only.
     Accept,
+    /// Rejected traffic only.
     Reject,
 }
 
@@ -179,14 +185,17 @@ pub struct Subnet {
 }
 
 impl Subnet {
+    /// The subnet's id.
     pub fn subnet_id(&self) -> Attr<SubnetId> {
         self.subnet_id.clone()
     }
 
+    /// The id of the subnet's route table.
     pub fn route_table_id(&self) -> Attr<RouteTableId> {
         self.route_table_id.clone()
     }
 
+    /// The tier's kind.
     pub fn kind(&self) -> SubnetKind {
         self.kind
     }
@@ -196,10 +205,12 @@ impl Subnet {
         &self.tier
     }
 
+    /// The availability zone the subnet is in.
     pub fn availability_zone(&self) -> &str {
         &self.availability_zone
     }
 
+    /// The subnet's block.
     pub fn cidr(&self) -> Ipv4Net {
         self.cidr
     }
@@ -255,14 +266,17 @@ impl Vpc {
         build(node, region, props, azs, planned)
     }
 
+    /// The VPC's id.
     pub fn vpc_id(&self) -> Attr<VpcId> {
         self.vpc_id.clone()
     }
 
+    /// The VPC's block.
     pub fn cidr(&self) -> Ipv4Net {
         self.cidr
     }
 
+    /// The region the VPC is in (its stack's).
     pub fn region(&self) -> Region {
         self.region
     }
@@ -282,14 +296,17 @@ impl Vpc {
         self.subnets.iter().filter(|s| s.kind == kind).collect()
     }
 
+    /// The subnets of the public tiers.
     pub fn public_subnets(&self) -> Vec<&Subnet> {
         self.subnets_of(SubnetKind::Public)
     }
 
+    /// The subnets of the private tiers (egress through NAT).
     pub fn private_subnets(&self) -> Vec<&Subnet> {
         self.subnets_of(SubnetKind::PrivateWithEgress)
     }
 
+    /// The subnets of the isolated tiers.
     pub fn isolated_subnets(&self) -> Vec<&Subnet> {
         self.subnets_of(SubnetKind::Isolated)
     }
@@ -337,7 +354,6 @@ fn tags_value(tags: &[(String, String)]) -> Value {
 
 fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned: Vec<Planned>) -> Result<Vpc> {
     let app = node.app_name();
-    let name_tag = |n: &Node| Tag::new("Name", format!("{app}/{}", n.path()));
     let vpc = Resource::new(
         &node,
         "Resource",
@@ -350,17 +366,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
     let vpc_id: Attr<VpcId> = vpc.vpc_id().cast_unchecked();
     let has_public = props.subnets.iter().any(|t| t.kind == SubnetKind::Public);
 
-    let internet = if has_public {
-        let igw = Resource::new(&node, "InternetGateway", ec2::InternetGateway::new().with_tags([name_tag(&node)]))?;
-        let attachment = Resource::new(
-            &node,
-            "GatewayAttachment",
-            ec2::VpcGatewayAttachment::new(&vpc_id).with_internet_gateway_id(igw.internet_gateway_id()),
-        )?;
-        Some((igw, attachment))
-    } else {
-        None
-    };
+    let internet = if has_public { Some(internet_gateway(&node, &vpc_id)?) } else { None };
 
     // Subnets, numbered per tier in zone order: PublicSubnet1, PublicSubnet2, PrivateSubnet1, …
     let mut subnets = Vec::new();
@@ -370,16 +376,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
     for p in &planned {
         let tier = &props.subnets[p.tier];
         let sub_node = node.add_child(&format!("{}Subnet{}", tier.name, p.az + 1))?;
-        let mut tags = vec![
-            ("Name".to_string(), format!("{app}/{}", sub_node.path())),
-            ("stackwright:subnet-tier".to_string(), tier.name.clone()),
-            ("stackwright:subnet-type".to_string(), tier.kind.label().to_string()),
-        ];
-        match tier.kind {
-            SubnetKind::Public => tags.push(("kubernetes.io/role/elb".into(), "1".into())),
-            SubnetKind::PrivateWithEgress => tags.push(("kubernetes.io/role/internal-elb".into(), "1".into())),
-            SubnetKind::Isolated => {}
-        }
+        let tags = subnet_tags(&app, &sub_node, tier);
         let subnet = Resource::new(
             &sub_node,
             "Resource",
@@ -398,38 +395,10 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
         )?;
         match tier.kind {
             SubnetKind::Public => {
-                if let Some((igw, attachment)) = &internet {
-                    let route = Resource::new(
-                        &sub_node,
-                        "DefaultRoute",
-                        ec2::Route::new(route_table.route_table_id())
-                            .with_destination_cidr_block("0.0.0.0/0")
-                            .with_gateway_id(igw.internet_gateway_id()),
-                    )?;
-                    route.node().add_dependency(attachment);
-                    let first_public_tier = props.subnets.iter().position(|t| t.kind == SubnetKind::Public);
-                    let wants_nat = match props.nat_gateways {
-                        NatGateways::OnePerAz => true,
-                        NatGateways::Single => p.az == 0,
-                        NatGateways::None => false,
-                    };
-                    if wants_nat && first_public_tier == Some(p.tier) {
-                        let eip = Resource::new(
-                            &sub_node,
-                            "Eip",
-                            ec2::Eip::new().with_domain("vpc").with_tags([name_tag(&sub_node)]),
-                        )?;
-                        let nat = Resource::new(
-                            &sub_node,
-                            "NatGateway",
-                            ec2::NatGateway::new()
-                                .with_allocation_id(eip.allocation_id())
-                                .with_subnet_id(subnet.subnet_id())
-                                .with_tags([name_tag(&sub_node)]),
-                        )?;
-                        nat.node().add_dependency(attachment);
-                        nat_ids.push(nat.nat_gateway_id());
-                    }
+                if let Some(internet) = &internet
+                    && let Some(nat) = public_route(&sub_node, &route_table, &subnet, internet, &props, p)?
+                {
+                    nat_ids.push(nat);
                 }
             }
             SubnetKind::PrivateWithEgress => {
@@ -447,16 +416,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
         });
         tagged.push(TaggedSubnet { resource: subnet, tags });
     }
-    for (sub_node, route_table_id, az) in private_routes {
-        // One NAT per zone: the zone's own; a single NAT: the only one.
-        if let Some(nat) = nat_ids.get(az).or(nat_ids.first()) {
-            Resource::new(
-                &sub_node,
-                "DefaultRoute",
-                ec2::Route::new(route_table_id).with_destination_cidr_block("0.0.0.0/0").with_nat_gateway_id(nat),
-            )?;
-        }
-    }
+    nat_routes(private_routes, &nat_ids)?;
 
     let vpc_handle = Vpc {
         node: node.clone(),
@@ -476,6 +436,96 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
         default_security_group::restrict(&node, vpc.default_security_group().cast_unchecked())?;
     }
     Ok(vpc_handle)
+}
+
+/// The private subnets' default routes: to their zone's NAT gateway, or the single one.
+fn nat_routes(private_routes: Vec<(Node, Attr<String>, usize)>, nat_ids: &[Attr<String>]) -> Result<()> {
+    for (sub_node, route_table_id, az) in private_routes {
+        // One NAT per zone: the zone's own; a single NAT: the only one.
+        if let Some(nat) = nat_ids.get(az).or(nat_ids.first()) {
+            Resource::new(
+                &sub_node,
+                "DefaultRoute",
+                ec2::Route::new(route_table_id).with_destination_cidr_block("0.0.0.0/0").with_nat_gateway_id(nat),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `Name` = `<app>/<construct path>`.
+fn name_tag(node: &Node) -> Tag {
+    Tag::new("Name", format!("{}/{}", node.app_name(), node.path()))
+}
+
+/// The internet gateway and its attachment to the VPC.
+fn internet_gateway(
+    node: &Node,
+    vpc_id: &Attr<VpcId>,
+) -> Result<(Resource<ec2::InternetGateway>, Resource<ec2::VpcGatewayAttachment>)> {
+    let igw = Resource::new(node, "InternetGateway", ec2::InternetGateway::new().with_tags([name_tag(node)]))?;
+    let attachment = Resource::new(
+        node,
+        "GatewayAttachment",
+        ec2::VpcGatewayAttachment::new(vpc_id).with_internet_gateway_id(igw.internet_gateway_id()),
+    )?;
+    Ok((igw, attachment))
+}
+
+/// A subnet's tags: its name and tier, and the role tags the load balancer controller picks
+/// subnets by.
+fn subnet_tags(app: &str, sub_node: &Node, tier: &SubnetConfig) -> Vec<(String, String)> {
+    let mut tags = vec![
+        ("Name".to_string(), format!("{app}/{}", sub_node.path())),
+        ("stackwright:subnet-tier".to_string(), tier.name.clone()),
+        ("stackwright:subnet-type".to_string(), tier.kind.label().to_string()),
+    ];
+    match tier.kind {
+        SubnetKind::Public => tags.push(("kubernetes.io/role/elb".into(), "1".into())),
+        SubnetKind::PrivateWithEgress => tags.push(("kubernetes.io/role/internal-elb".into(), "1".into())),
+        SubnetKind::Isolated => {}
+    }
+    tags
+}
+
+/// A public subnet's default route to the internet gateway and, when the subnet hosts one,
+/// its NAT gateway (returned).
+fn public_route(
+    sub_node: &Node,
+    route_table: &Resource<ec2::RouteTable>,
+    subnet: &Resource<ec2::Subnet>,
+    (igw, attachment): &(Resource<ec2::InternetGateway>, Resource<ec2::VpcGatewayAttachment>),
+    props: &VpcProps,
+    p: &Planned,
+) -> Result<Option<Attr<String>>> {
+    let route = Resource::new(
+        sub_node,
+        "DefaultRoute",
+        ec2::Route::new(route_table.route_table_id())
+            .with_destination_cidr_block("0.0.0.0/0")
+            .with_gateway_id(igw.internet_gateway_id()),
+    )?;
+    route.node().add_dependency(attachment);
+    let first_public_tier = props.subnets.iter().position(|t| t.kind == SubnetKind::Public);
+    let wants_nat = match props.nat_gateways {
+        NatGateways::OnePerAz => true,
+        NatGateways::Single => p.az == 0,
+        NatGateways::None => false,
+    };
+    if !(wants_nat && first_public_tier == Some(p.tier)) {
+        return Ok(None);
+    }
+    let eip = Resource::new(sub_node, "Eip", ec2::Eip::new().with_domain("vpc").with_tags([name_tag(sub_node)]))?;
+    let nat = Resource::new(
+        sub_node,
+        "NatGateway",
+        ec2::NatGateway::new()
+            .with_allocation_id(eip.allocation_id())
+            .with_subnet_id(subnet.subnet_id())
+            .with_tags([name_tag(sub_node)]),
+    )?;
+    nat.node().add_dependency(attachment);
+    Ok(Some(nat.nat_gateway_id()))
 }
 
 fn add_flow_logs(vpc: &Vpc, flow_logs: &FlowLogs) -> Result<()> {

@@ -4,7 +4,7 @@
 use ipnet::Ipv4Net;
 use stackwright_core::Region;
 
-use super::{NatGateways, SubnetKind, VpcProps};
+use super::{NatGateways, SubnetConfig, SubnetKind, VpcProps};
 use crate::internal::log_group::check_retention;
 use crate::internal::problems::Problems;
 use crate::network::cidr::{self, AllocationError, BlockRequest};
@@ -48,6 +48,21 @@ pub(super) fn resolve_azs(props: &VpcProps, region: Region, problems: &mut Probl
 
 /// Checks the tiers and computes every subnet's block.
 pub(super) fn plan(props: &VpcProps, azs: &[String], problems: &mut Problems) -> Vec<Planned> {
+    if !check_vpc_cidr(props, problems) {
+        return Vec::new();
+    }
+    let mut ok = true;
+    for (i, tier) in props.subnets.iter().enumerate() {
+        ok &= check_tier(props, i, tier, azs.len(), problems);
+    }
+    if !ok || azs.is_empty() {
+        return Vec::new();
+    }
+    allocate_blocks(props, azs.len(), problems)
+}
+
+/// The VPC's block is a /16 to /28 network address, and there are tiers to place in it.
+fn check_vpc_cidr(props: &VpcProps, problems: &mut Problems) -> bool {
     let vpc = props.cidr.net();
     if !(16..=28).contains(&vpc.prefix_len()) {
         let size = if vpc.prefix_len() < 16 { "large" } else { "small" };
@@ -55,79 +70,87 @@ pub(super) fn plan(props: &VpcProps, azs: &[String], problems: &mut Problems) ->
             format!("VPC CIDR {vpc} is too {size}: AWS accepts /16 to /28"),
             "use a block between /16 (65,536 addresses) and /28 (16), such as 10.0.0.0/16",
         );
-        return Vec::new();
+        return false;
     }
     if !cidr::is_network_address(vpc) {
         problems
             .push(format!("VPC CIDR {vpc} has host bits set"), format!("write the network address: {}", vpc.trunc()));
-        return Vec::new();
+        return false;
     }
     if props.subnets.is_empty() {
         problems
             .push("the VPC has no subnet tiers", "add at least SubnetConfig::private(19) (and a public tier for NAT)");
-        return Vec::new();
+        return false;
     }
+    true
+}
+
+/// Tier `i`: its name, and either a computable mask or one pinned block per zone.
+fn check_tier(props: &VpcProps, i: usize, tier: &SubnetConfig, zones: usize, problems: &mut Problems) -> bool {
+    let vpc = props.cidr.net();
     let mut ok = true;
-    for (i, tier) in props.subnets.iter().enumerate() {
-        if tier.name.is_empty() || !tier.name.chars().all(|c| c.is_ascii_alphanumeric()) {
+    if tier.name.is_empty() || !tier.name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        problems.push(
+            format!("subnet tier name '{}' is not letters and digits", tier.name),
+            "name tiers like 'Public', 'Private' or 'Data': the name is part of the subnets' ids",
+        );
+        ok = false;
+    }
+    if props.subnets[..i].iter().any(|t| t.name.eq_ignore_ascii_case(&tier.name)) {
+        problems.push(format!("subnet tier name '{}' is used twice", tier.name), "give each tier its own name");
+        ok = false;
+    }
+    if tier.cidrs.is_empty() {
+        if !(16..=28).contains(&tier.cidr_mask) {
             problems.push(
-                format!("subnet tier name '{}' is not letters and digits", tier.name),
-                "name tiers like 'Public', 'Private' or 'Data': the name is part of the subnets' ids",
+                format!("subnet tier '{}' has mask /{}: AWS accepts /16 to /28", tier.name, tier.cidr_mask),
+                "use a mask between /16 and /28, such as /24 for public and /19 for private subnets",
+            );
+            ok = false;
+        } else if tier.cidr_mask < vpc.prefix_len() {
+            problems.push(
+                format!(
+                    "subnet tier '{}' asks for /{} subnets, larger than the VPC itself ({vpc})",
+                    tier.name, tier.cidr_mask
+                ),
+                format!("use a mask of /{} or more, or a larger VPC CIDR", vpc.prefix_len()),
             );
             ok = false;
         }
-        if props.subnets[..i].iter().any(|t| t.name.eq_ignore_ascii_case(&tier.name)) {
-            problems.push(format!("subnet tier name '{}' is used twice", tier.name), "give each tier its own name");
+    } else {
+        if tier.cidrs.len() != zones {
+            problems.push(
+                format!(
+                    "subnet tier '{}' pins {} CIDR block(s) but the VPC has {} availability zone(s)",
+                    tier.name,
+                    tier.cidrs.len(),
+                    zones
+                ),
+                "pin exactly one block per availability zone, in zone order",
+            );
             ok = false;
         }
-        if tier.cidrs.is_empty() {
-            if !(16..=28).contains(&tier.cidr_mask) {
+        for block in &tier.cidrs {
+            if !(16..=28).contains(&block.prefix_len()) || !cidr::is_network_address(block.net()) {
                 problems.push(
-                    format!("subnet tier '{}' has mask /{}: AWS accepts /16 to /28", tier.name, tier.cidr_mask),
-                    "use a mask between /16 and /28, such as /24 for public and /19 for private subnets",
+                    format!("subnet tier '{}' pins {block}, which is not a /16 to /28 network address", tier.name),
+                    format!("write it as {}", block.trunc()),
                 );
                 ok = false;
-            } else if tier.cidr_mask < vpc.prefix_len() {
-                problems.push(
-                    format!(
-                        "subnet tier '{}' asks for /{} subnets, larger than the VPC itself ({vpc})",
-                        tier.name, tier.cidr_mask
-                    ),
-                    format!("use a mask of /{} or more, or a larger VPC CIDR", vpc.prefix_len()),
-                );
-                ok = false;
-            }
-        } else {
-            if tier.cidrs.len() != azs.len() {
-                problems.push(
-                    format!(
-                        "subnet tier '{}' pins {} CIDR block(s) but the VPC has {} availability zone(s)",
-                        tier.name,
-                        tier.cidrs.len(),
-                        azs.len()
-                    ),
-                    "pin exactly one block per availability zone, in zone order",
-                );
-                ok = false;
-            }
-            for block in &tier.cidrs {
-                if !(16..=28).contains(&block.prefix_len()) || !cidr::is_network_address(block.net()) {
-                    problems.push(
-                        format!("subnet tier '{}' pins {block}, which is not a /16 to /28 network address", tier.name),
-                        format!("write it as {}", block.trunc()),
-                    );
-                    ok = false;
-                }
             }
         }
     }
-    if !ok || azs.is_empty() {
-        return Vec::new();
-    }
+    ok
+}
+
+/// Places every subnet's block, pinned ones first (see [`cidr::allocate`]); a failure is
+/// reported naming the subnet.
+fn allocate_blocks(props: &VpcProps, zones: usize, problems: &mut Problems) -> Vec<Planned> {
+    let vpc = props.cidr.net();
     let mut requests = Vec::new();
     let mut owners = Vec::new();
     for (t, tier) in props.subnets.iter().enumerate() {
-        for az in 0..azs.len() {
+        for az in 0..zones {
             requests.push(match tier.cidrs.get(az) {
                 Some(block) => BlockRequest::Fixed(block.net()),
                 None => BlockRequest::Prefix(tier.cidr_mask),

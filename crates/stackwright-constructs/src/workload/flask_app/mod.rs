@@ -1,6 +1,7 @@
 //! [`FlaskApp`]: the preset for the Flask microservice of `examples/flask-app` — its props
 //! ([`props`]) and the Kubernetes objects it writes ([`objects`]).
 
+mod checks;
 mod objects;
 mod props;
 

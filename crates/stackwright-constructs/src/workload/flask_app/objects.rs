@@ -195,9 +195,45 @@ fn deployment(cx: &Ctx<'_>, config: &ConfigMap) -> Result<Deployment> {
     ]);
     pod_annotations
         .insert(config_hash::ANNOTATION.into(), config_hash::of_map(config.data.as_ref().unwrap_or(&BTreeMap::new())));
+    let container = container(cx, image);
+    let pod = pod_spec(cx, container);
+    Ok(Deployment {
+        metadata: cx.meta(cx.name),
+        spec: Some(DeploymentSpec {
+            // Left out under an HPA: see "Replicas and the HPA" in the docs of `FlaskApp`.
+            replicas: if p.autoscaling.is_some() { None } else { Some(p.replicas as i32) },
+            selector: selector(&cx.selector_labels),
+            strategy: Some(DeploymentStrategy {
+                type_: Some("RollingUpdate".into()),
+                rolling_update: Some(RollingUpdateDeployment {
+                    max_surge: Some(IntOrString::String("25%".into())),
+                    max_unavailable: Some(IntOrString::Int(0)),
+                }),
+            }),
+            min_ready_seconds: Some(5),
+            revision_history_limit: Some(5),
+            progress_deadline_seconds: Some(600),
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(cx.labels.clone()),
+                    annotations: Some(pod_annotations),
+                    ..Default::default()
+                }),
+                spec: Some(pod),
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+/// The app's container: the port, the ConfigMap as environment, startup, liveness and
+/// readiness probes, the drain before stop, requests and limits, locked down.
+fn container(cx: &Ctx<'_>, image: String) -> Container {
+    let p = cx.props;
     let mut startup = http_probe(&p.liveness_path, 2, 30);
     startup.timeout_seconds = Some(2);
-    let container = Container {
+    Container {
         name: cx.name.to_string(),
         image: Some(image),
         image_pull_policy: Some(p.image.pull_policy().into()),
@@ -233,7 +269,13 @@ fn deployment(cx: &Ctx<'_>, config: &ConfigMap) -> Result<Deployment> {
         volume_mounts: Some(vec![VolumeMount { name: "tmp".into(), mount_path: "/tmp".into(), ..Default::default() }]),
         termination_message_policy: Some("FallbackToLogsOnError".into()),
         ..Default::default()
-    };
+    }
+}
+
+/// The pod: its own service account without an automatic token, non-root, spread over zones
+/// (strictly) and nodes, with `/tmp` in memory.
+fn pod_spec(cx: &Ctx<'_>, container: Container) -> PodSpec {
+    let p = cx.props;
     let spread = |key: &str, when: &str| TopologySpreadConstraint {
         max_skew: 1,
         topology_key: key.into(),
@@ -242,7 +284,7 @@ fn deployment(cx: &Ctx<'_>, config: &ConfigMap) -> Result<Deployment> {
         match_label_keys: Some(vec!["pod-template-hash".into()]),
         ..Default::default()
     };
-    let pod = PodSpec {
+    PodSpec {
         service_account_name: Some(cx.name.into()),
         automount_service_account_token: Some(false),
         enable_service_links: Some(false),
@@ -262,35 +304,7 @@ fn deployment(cx: &Ctx<'_>, config: &ConfigMap) -> Result<Deployment> {
             ..Default::default()
         }]),
         ..Default::default()
-    };
-    Ok(Deployment {
-        metadata: cx.meta(cx.name),
-        spec: Some(DeploymentSpec {
-            // Left out under an HPA: see "Replicas and the HPA" in the module docs.
-            replicas: if p.autoscaling.is_some() { None } else { Some(p.replicas as i32) },
-            selector: selector(&cx.selector_labels),
-            strategy: Some(DeploymentStrategy {
-                type_: Some("RollingUpdate".into()),
-                rolling_update: Some(RollingUpdateDeployment {
-                    max_surge: Some(IntOrString::String("25%".into())),
-                    max_unavailable: Some(IntOrString::Int(0)),
-                }),
-            }),
-            min_ready_seconds: Some(5),
-            revision_history_limit: Some(5),
-            progress_deadline_seconds: Some(600),
-            template: PodTemplateSpec {
-                metadata: Some(ObjectMeta {
-                    labels: Some(cx.labels.clone()),
-                    annotations: Some(pod_annotations),
-                    ..Default::default()
-                }),
-                spec: Some(pod),
-            },
-            ..Default::default()
-        }),
-        ..Default::default()
-    })
+    }
 }
 
 fn service(cx: &Ctx<'_>) -> Result<()> {

@@ -1,48 +1,43 @@
-//! What a [`FlaskApp`](super::FlaskApp) can be configured with, and how it is checked.
+//! What a [`FlaskApp`](super::FlaskApp) can be configured with (checked in `checks.rs`).
 
 use std::collections::BTreeMap;
 
-use ipnet::IpNet;
-use stackwright_core::names::dns1123_label_problem;
-use stackwright_core::{Arn, Attr, Diagnostic};
+use stackwright_core::{Arn, Attr};
 
 use crate::iam::PolicyDocument;
-use crate::workload::image::{ContainerImage, valid_env_name};
+use crate::workload::image::ContainerImage;
 use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
 /// The contract of the Flask service in `examples/flask-app` (its `service.json`): the port
 /// it listens on and its probe and metrics paths.
 pub const SERVICE_PORT: u16 = 8080;
+/// The liveness probe's path.
 pub const LIVENESS_PATH: &str = "/healthz";
+/// The readiness probe's path (fails while the pod drains).
 pub const READINESS_PATH: &str = "/readyz";
+/// The Prometheus metrics path.
 pub const METRICS_PATH: &str = "/metrics";
 /// The image's user and group (`USER 10001:10001` in its Dockerfile).
 pub const SERVICE_UID: i64 = 10001;
 
-/// Environment variables the construct sets itself; `env` may not override them.
-pub(crate) const RESERVED_ENV: [&str; 8] = [
-    "PORT",
-    "APP_NAME",
-    "APP_VERSION",
-    "LOG_LEVEL",
-    "GUNICORN_WORKERS",
-    "GUNICORN_GRACEFUL_TIMEOUT",
-    "READINESS_DRAIN_FILE",
-    "PROMETHEUS_MULTIPROC_DIR",
-];
-
 /// The service's log level (`LOG_LEVEL`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LogLevel {
+    /// `DEBUG`.
     Debug,
+    /// `INFO` (the default).
     #[default]
     Info,
+    /// `WARNING`.
     Warning,
+    /// `ERROR`.
     Error,
+    /// `CRITICAL`.
     Critical,
 }
 
 impl LogLevel {
+    /// The value of `LOG_LEVEL`.
     pub fn as_str(self) -> &'static str {
         match self {
             LogLevel::Debug => "DEBUG",
@@ -68,12 +63,15 @@ pub enum ServiceType {
 /// Whether a load balancer is reachable from the internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Scheme {
+    /// Reachable from the internet (the default).
     #[default]
     InternetFacing,
+    /// Reachable from inside the VPC only.
     Internal,
 }
 
 impl Scheme {
+    /// The value of the `alb.ingress.kubernetes.io/scheme` annotation.
     pub fn as_str(self) -> &'static str {
         match self {
             Scheme::InternetFacing => "internet-facing",
@@ -95,10 +93,11 @@ pub enum Certificate {
 /// Controller).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IngressProps {
+    /// Internet-facing or internal; default: internet-facing.
     pub scheme: Scheme,
-    /// Answer only for this host name; all hosts when `None`.
+    /// Answer only for this host name; all hosts when `None` (the default).
     pub host: Option<String>,
-    /// With a certificate the ALB listens on 443 too.
+    /// With a certificate the ALB listens on 443 too; default: none (HTTP only).
     pub certificate: Option<Certificate>,
     /// Redirect HTTP to HTTPS (needs a certificate). On by default once a certificate is set.
     pub ssl_redirect: bool,
@@ -124,11 +123,15 @@ impl IngressProps {
         IngressProps { certificate: Some(Certificate::Arn(certificate_arn.to_string())), ..Default::default() }
     }
 
+    /// Answers only for `host`.
+    #[must_use]
     pub fn with_host(mut self, host: &str) -> Self {
         self.host = Some(host.to_string());
         self
     }
 
+    /// Makes the load balancer internal.
+    #[must_use]
     pub fn internal(mut self) -> Self {
         self.scheme = Scheme::Internal;
         self
@@ -139,6 +142,7 @@ impl IngressProps {
 /// pods: `http_requests_per_second` with a target of `"20"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomMetric {
+    /// The metric's name.
     pub name: String,
     /// The target average per pod, as a Kubernetes quantity (`"20"`, `"500m"`).
     pub target_average_value: String,
@@ -147,13 +151,16 @@ pub struct CustomMetric {
 /// The HorizontalPodAutoscaler (`autoscaling/v2`). Its minimum is the app's `replicas`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Autoscaling {
+    /// The most pods; default 10.
     pub max_replicas: u32,
-    /// Target average CPU use, in percent of the request.
+    /// Target average CPU use, in percent of the request; default 70.
     pub cpu_utilization: u32,
     /// Target average memory use, in percent of the request; `None` to scale on CPU only.
+    /// Default 80.
     pub memory_utilization: Option<u32>,
+    /// A custom metric to scale on as well; default: none.
     pub custom_metric: Option<CustomMetric>,
-    /// How long the load must stay low before pods are removed.
+    /// How long the load must stay low before pods are removed; default 300 seconds.
     pub scale_down_stabilization_seconds: u32,
 }
 
@@ -172,7 +179,9 @@ impl Default for Autoscaling {
 /// How many pods voluntary disruptions (node drains, upgrades) may take down at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Disruption {
+    /// At most this many pods may be down.
     MaxUnavailable(u32),
+    /// At least this many pods must stay up.
     MinAvailable(u32),
 }
 
@@ -189,42 +198,52 @@ pub enum Disruption {
 /// ```
 #[derive(Debug, Clone)]
 pub struct FlaskAppProps {
+    /// The image to run.
     pub image: ContainerImage,
     /// The name of the app's Kubernetes objects (a DNS-1035 label); by default the construct id.
     pub name: Option<String>,
-    /// The namespace the app runs in, created by the construct.
+    /// The namespace the app runs in, created by the construct; default `flask-app`.
     pub namespace: String,
-    /// The port the service listens on (`PORT`).
+    /// The port the service listens on (`PORT`); default [`SERVICE_PORT`].
     pub port: u16,
+    /// The liveness probe's path; default [`LIVENESS_PATH`].
     pub liveness_path: String,
+    /// The readiness probe's path; default [`READINESS_PATH`].
     pub readiness_path: String,
+    /// The metrics path; default [`METRICS_PATH`].
     pub metrics_path: String,
-    /// Pods when idle: the Deployment's size without autoscaling, the HPA's minimum with it.
+    /// Pods when idle: the Deployment's size without autoscaling, the HPA's minimum; default 3.
     pub replicas: u32,
-    /// `None` for a fixed number of replicas.
+    /// `None` for a fixed number of replicas; default: on ([`Autoscaling::default`]).
     pub autoscaling: Option<Autoscaling>,
+    /// Requests and limits per pod; default 250m CPU and 256 MiB requested, 1 CPU and 512 MiB limited.
     pub resources: ComputeResources,
+    /// How the Service is exposed; default: cluster-internal (the Ingress is the way in).
     pub service_type: ServiceType,
-    /// `None` for no Ingress.
+    /// `None` for no Ingress; default: an internet-facing ALB ([`IngressProps::default`]).
     pub ingress: Option<IngressProps>,
+    /// `LOG_LEVEL`; default `INFO`.
     pub log_level: LogLevel,
     /// `APP_VERSION`; by default the image tag when it is known at synth.
     pub app_version: Option<String>,
-    /// gunicorn worker processes per pod (`GUNICORN_WORKERS`, 1 to 64).
+    /// gunicorn worker processes per pod (`GUNICORN_WORKERS`, 1 to 64); default 2.
     pub workers: u32,
-    /// More environment variables (written into the app's ConfigMap).
+    /// More environment variables (written into the app's ConfigMap); default: none.
     pub env: BTreeMap<String, String>,
     /// Permissions for the app's AWS calls (IRSA). `None`: the pods get no AWS role.
     pub aws_policy: Option<PolicyDocument>,
+    /// The PodDisruptionBudget; default: at most one pod unavailable.
     pub disruption: Disruption,
     /// Addresses the load balancer connects from (its nodes live in the VPC): the
     /// NetworkPolicy lets only these reach the app's port. Narrow it to the VPC's CIDR.
+    /// Default: the three RFC 1918 blocks.
     pub load_balancer_source_cidrs: Vec<String>,
-    /// Seconds a pod gets to finish after it is told to stop (drain included).
+    /// Seconds a pod gets to finish after it is told to stop (drain included); default 45.
     pub termination_grace_period_seconds: u32,
 }
 
 impl FlaskAppProps {
+    /// The production defaults around `image` (see each field).
     pub fn new(image: ContainerImage) -> Self {
         FlaskAppProps {
             image,
@@ -251,300 +270,80 @@ impl FlaskAppProps {
         }
     }
 
+    /// Names the app's objects `name` instead of the construct id.
+    #[must_use]
     pub fn with_name(mut self, name: &str) -> Self {
         self.name = Some(name.to_string());
         self
     }
 
+    /// Runs the app in `namespace`.
+    #[must_use]
     pub fn with_namespace(mut self, namespace: &str) -> Self {
         self.namespace = namespace.to_string();
         self
     }
 
+    /// Sets the pods when idle (the HPA's minimum with autoscaling).
+    #[must_use]
     pub fn with_replicas(mut self, replicas: u32) -> Self {
         self.replicas = replicas;
         self
     }
 
+    /// Sets (or with `None` turns off) autoscaling.
+    #[must_use]
     pub fn with_autoscaling(mut self, autoscaling: Option<Autoscaling>) -> Self {
         self.autoscaling = autoscaling;
         self
     }
 
+    /// Sets the pods' requests and limits.
+    #[must_use]
     pub fn with_resources(mut self, resources: ComputeResources) -> Self {
         self.resources = resources;
         self
     }
 
+    /// Sets how the Service is exposed.
+    #[must_use]
     pub fn with_service_type(mut self, service_type: ServiceType) -> Self {
         self.service_type = service_type;
         self
     }
 
+    /// Puts `ingress` in front of the app.
+    #[must_use]
     pub fn with_ingress(mut self, ingress: IngressProps) -> Self {
         self.ingress = Some(ingress);
         self
     }
 
+    /// Leaves the Ingress out.
+    #[must_use]
     pub fn without_ingress(mut self) -> Self {
         self.ingress = None;
         self
     }
 
+    /// Adds an environment variable.
+    #[must_use]
     pub fn with_env(mut self, name: &str, value: &str) -> Self {
         self.env.insert(name.to_string(), value.to_string());
         self
     }
 
+    /// Gives the pods an IRSA role with `policy`.
+    #[must_use]
     pub fn with_aws_policy(mut self, policy: PolicyDocument) -> Self {
         self.aws_policy = Some(policy);
         self
     }
 
+    /// Narrows the addresses the load balancer connects from.
+    #[must_use]
     pub fn with_load_balancer_source_cidrs<S: Into<String>>(mut self, cidrs: impl IntoIterator<Item = S>) -> Self {
         self.load_balancer_source_cidrs = cidrs.into_iter().map(Into::into).collect();
         self
     }
-
-    /// Every problem with these props, reported at `path`. `name` is the resolved name.
-    pub(crate) fn problems(&self, path: &str, name: &str) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
-        if let Some(problem) = dns1035_label_problem(name) {
-            bad(
-                format!("invalid app name: {problem}"),
-                "name the app (construct id or props.name) with lower-case letters, digits and '-', starting with a letter",
-            );
-        } else if name.len() > 50 {
-            bad(
-                format!(
-                    "app name '{name}' is {} characters long; at most 50 leave room for suffixes such as '-config'",
-                    name.len()
-                ),
-                "choose a shorter name",
-            );
-        }
-        if let Some(problem) = dns1123_label_problem(&self.namespace) {
-            bad(format!("invalid namespace: {problem}"), "use a lower-case DNS-1123 label such as 'flask-app'");
-        } else if self.namespace == "default" || self.namespace.starts_with("kube-") || self.namespace == "monitoring" {
-            bad(
-                format!("namespace '{}' is not the app's own", self.namespace),
-                "give the app a namespace of its own: its Pod Security labels and NetworkPolicies apply to the whole namespace",
-            );
-        }
-        if self.port == 0 {
-            bad("port 0 is out of range".into(), "use a port between 1024 and 65535");
-        } else if self.port < 1024 {
-            bad(
-                format!("port {} is privileged: the service runs as a non-root user without capabilities", self.port),
-                "use a port between 1024 and 65535 (the Service maps port 80 to it)",
-            );
-        }
-        for (what, p) in
-            [("liveness", &self.liveness_path), ("readiness", &self.readiness_path), ("metrics", &self.metrics_path)]
-        {
-            if !p.starts_with('/') || p.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                bad(format!("the {what} path '{p}' is not an absolute URL path"), "start it with '/', without spaces");
-            }
-        }
-        if self.replicas == 0 {
-            bad("replicas is 0".into(), "run at least 2 replicas (3 by default) so that a pod or zone can fail");
-        }
-        if let Some(a) = &self.autoscaling {
-            if a.max_replicas < self.replicas {
-                bad(
-                    format!(
-                        "the autoscaler's minimum ({}, from replicas) is greater than its maximum ({})",
-                        self.replicas, a.max_replicas
-                    ),
-                    "raise autoscaling.max_replicas or lower replicas",
-                );
-            }
-            if a.cpu_utilization == 0 || a.cpu_utilization > 1000 {
-                bad(
-                    format!("CPU utilization target {}% is out of range", a.cpu_utilization),
-                    "use a percentage of the CPU request between 1 and 1000 (70 is a good start)",
-                );
-            }
-            if let Some(m) = a.memory_utilization
-                && (m == 0 || m > 1000)
-            {
-                bad(
-                    format!("memory utilization target {m}% is out of range"),
-                    "use a percentage of the memory request between 1 and 1000, or None",
-                );
-            }
-            if let Some(c) = &a.custom_metric {
-                if !valid_metric_name(&c.name) {
-                    bad(
-                        format!("'{}' is not a valid metric name", c.name),
-                        "use letters, digits, '_' and ':', not starting with a digit",
-                    );
-                }
-                if !valid_quantity(&c.target_average_value) {
-                    bad(
-                        format!(
-                            "'{}' is not a valid positive quantity for the custom metric target",
-                            c.target_average_value
-                        ),
-                        "write a number such as \"20\" or \"500m\"",
-                    );
-                }
-            }
-        }
-        out.extend(self.resources.problems(path));
-        out.extend(self.image.problems(path));
-        match self.disruption {
-            Disruption::MaxUnavailable(0) => out.push(Diagnostic::new(
-                path,
-                "the disruption budget allows 0 unavailable pods: node drains and cluster upgrades would hang",
-                "allow at least 1 (Disruption::MaxUnavailable(1))",
-            )),
-            Disruption::MinAvailable(n) if n >= self.replicas && self.replicas > 0 => out.push(Diagnostic::new(
-                path,
-                format!(
-                    "the disruption budget keeps {n} of {} replicas available: node drains would hang",
-                    self.replicas
-                ),
-                "keep fewer pods available than replicas, or use Disruption::MaxUnavailable(1)",
-            )),
-            _ => {}
-        }
-        if !(1..=64).contains(&self.workers) {
-            out.push(Diagnostic::new(
-                path,
-                format!("{} gunicorn workers is out of range", self.workers),
-                "use 1 to 64 workers (the service rejects other values)",
-            ));
-        }
-        if let Some(v) = &self.app_version
-            && (v.is_empty() || v.len() > 64 || !v.chars().all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c)))
-        {
-            out.push(Diagnostic::new(
-                path,
-                format!("app version '{v}' is not accepted by the service"),
-                "use 1 to 64 letters, digits, '.', '_', '+' and '-'",
-            ));
-        }
-        for key in self.env.keys() {
-            if !valid_env_name(key) {
-                out.push(Diagnostic::new(
-                    path,
-                    format!("'{key}' is not a valid environment variable name"),
-                    "use letters, digits and '_', not starting with a digit",
-                ));
-            } else if RESERVED_ENV.contains(&key.as_str()) {
-                out.push(Diagnostic::new(
-                    path,
-                    format!("environment variable '{key}' is set by the construct"),
-                    "use the matching prop instead (port, log_level, workers, app_version, …)",
-                ));
-            }
-        }
-        for cidr in &self.load_balancer_source_cidrs {
-            if cidr.parse::<IpNet>().is_err() {
-                out.push(Diagnostic::new(
-                    path,
-                    format!("'{cidr}' is not a CIDR block"),
-                    "write it as address/prefix, such as 10.0.0.0/16",
-                ));
-            }
-        }
-        if self.load_balancer_source_cidrs.is_empty()
-            && (self.ingress.is_some() || self.service_type == ServiceType::LoadBalancer)
-        {
-            out.push(Diagnostic::new(
-                path,
-                "no load balancer source CIDRs: the NetworkPolicy would block the load balancer",
-                "list the VPC's CIDR in load_balancer_source_cidrs",
-            ));
-        }
-        if self.termination_grace_period_seconds < super::DRAIN_SECONDS + 5 {
-            out.push(Diagnostic::new(
-                path,
-                format!(
-                    "termination grace period {}s leaves no time to finish requests after the {}s drain",
-                    self.termination_grace_period_seconds,
-                    super::DRAIN_SECONDS
-                ),
-                format!("use at least {} seconds (45 by default)", super::DRAIN_SECONDS + 5),
-            ));
-        }
-        if let Some(ingress) = &self.ingress {
-            out.extend(ingress_problems(ingress, path));
-        }
-        out
-    }
-}
-
-fn ingress_problems(ingress: &IngressProps, path: &str) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    if let Some(host) = &ingress.host {
-        let labels_ok = host.split('.').all(|l| dns1123_label_problem(l).is_none());
-        if host.len() > 253 || !labels_ok || !host.contains('.') {
-            out.push(Diagnostic::new(
-                path,
-                format!("'{host}' is not a valid host name for the Ingress"),
-                "use a fully qualified lower-case name such as app.example.com",
-            ));
-        }
-    }
-    if let Some(Certificate::Arn(arn)) = &ingress.certificate {
-        let ok = arn.starts_with("arn:aws") && (arn.contains(":acm:") || arn.contains(":iam::"));
-        if !ok || arn.contains(char::is_whitespace) {
-            out.push(Diagnostic::new(
-                path,
-                format!("'{arn}' is not an ACM or IAM certificate ARN"),
-                "copy the ARN from `aws acm list-certificates` (arn:aws:acm:<region>:<account>:certificate/<id>)",
-            ));
-        }
-    }
-    if let Some(name) = &ingress.load_balancer_name
-        && !valid_lb_name(name)
-    {
-        out.push(Diagnostic::new(
-            path,
-            format!("'{name}' is not a valid load balancer name"),
-            "use 1 to 32 letters, digits and '-', not starting or ending with '-' and not starting with 'internal-'",
-        ));
-    }
-    out
-}
-
-pub(crate) fn valid_lb_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 32
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.starts_with("internal-")
-}
-
-/// A DNS-1035 label (Service names): a DNS-1123 label that starts with a letter.
-pub(crate) fn dns1035_label_problem(name: &str) -> Option<String> {
-    if let Some(p) = dns1123_label_problem(name) {
-        return Some(p);
-    }
-    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
-        return Some(format!("'{name}' must start with a lower-case letter"));
-    }
-    None
-}
-
-pub(crate) fn valid_metric_name(name: &str) -> bool {
-    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
-}
-
-/// A positive Kubernetes quantity: a decimal number with an optional SI or binary suffix.
-pub(crate) fn valid_quantity(q: &str) -> bool {
-    let suffixes = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "m", "k", "M", "G", "T", "P", "E", ""];
-    suffixes.iter().any(|s| {
-        q.strip_suffix(s).is_some_and(|n| {
-            !n.is_empty()
-                && n.chars().all(|c| c.is_ascii_digit() || c == '.')
-                && n.chars().filter(|c| *c == '.').count() <= 1
-                && n.chars().any(|c| c.is_ascii_digit() && c != '0')
-        })
-    })
 }

@@ -1,0 +1,182 @@
+//! Every check of an [`EksClusterProps`](super::EksClusterProps), run before anything is added
+//! so that all problems are reported at once.
+
+use ipnet::Ipv4Net;
+use stackwright_core::names::dns1123_label_problem;
+use stackwright_core::{Stack, Val};
+
+use super::{EksClusterProps, EndpointAccess};
+use crate::eks::ControllerImages;
+use crate::iam::arn;
+use crate::internal::log_group::check_retention;
+use crate::internal::problems::{Problems, check_role_name};
+use crate::network::cidr;
+use crate::network::{Subnet, SubnetKind, Vpc};
+
+/// Checks `props` of the cluster `name` in `stack`; returns the subnets the nodes go in.
+pub(super) fn check_props(
+    problems: &mut Problems,
+    stack: &Stack,
+    name: &str,
+    props: &EksClusterProps<'_>,
+) -> Vec<Subnet> {
+    check_name(problems, name);
+    let node_subnets = pick_node_subnets(problems, props.vpc);
+    check_endpoint_access(problems, &props.endpoint_access);
+    for cidr in &props.private_access_cidrs {
+        if cidr.prefix_len() == 0 || !cidr::is_network_address(cidr.net()) {
+            problems.push(
+                format!("private_access_cidrs has {cidr}, which is not a network block smaller than the internet"),
+                "list the networks (a VPN, a CI VPC) that reach the endpoint, written as network addresses",
+            );
+        }
+    }
+    check_retention(problems, "control-plane log", props.log_retention_days);
+    if let Some(cidr) = props.service_ipv4_cidr {
+        check_service_cidr(problems, cidr.net(), props.vpc.cidr());
+    }
+    for principal in &props.admin_principals {
+        check_principal(problems, principal);
+    }
+    if let Some(role_name) = &props.role_name {
+        check_role_name(problems, "cluster role", role_name);
+    }
+    check_images(problems, &props.controller_images);
+    if props.vpc.region() != stack.region() {
+        problems.push(
+            format!("the VPC is in {} but the cluster's stack is in {}", props.vpc.region(), stack.region()),
+            "create the cluster in a stack of the VPC's environment",
+        );
+    }
+    node_subnets
+}
+
+/// Each overridden image must name one image, by tag (and digest), never `latest`.
+fn check_images(problems: &mut Problems, images: &ControllerImages) {
+    for (what, image) in [
+        ("cluster_autoscaler", &images.cluster_autoscaler),
+        ("load_balancer_controller", &images.load_balancer_controller),
+        ("certgen", &images.certgen),
+    ] {
+        if let Some(image) = image
+            && (image.is_empty()
+                || image.contains(char::is_whitespace)
+                || image.ends_with(":latest")
+                || !image.contains([':', '@']))
+        {
+            problems.push(
+                format!("controller_images.{what} '{image}' does not name one image"),
+                "write repository:tag or repository:tag@sha256:<digest>, never latest",
+            );
+        }
+    }
+}
+
+fn check_name(problems: &mut Problems, name: &str) {
+    if let Some(problem) = dns1123_label_problem(name) {
+        problems.push(
+            format!("invalid cluster name: {problem}"),
+            "set EksClusterProps::name to a lower-case name of letters, digits and '-' (at most 63), or shorten the ids",
+        );
+    }
+}
+
+/// Nodes and the control plane's network interfaces go in the private subnets (with egress
+/// if there are any, else isolated), which must span at least two zones.
+fn pick_node_subnets(problems: &mut Problems, vpc: &Vpc) -> Vec<Subnet> {
+    let kind = if !vpc.private_subnets().is_empty() { SubnetKind::PrivateWithEgress } else { SubnetKind::Isolated };
+    let subnets: Vec<Subnet> = vpc.subnets_of(kind).into_iter().cloned().collect();
+    if subnets.is_empty() {
+        problems.push(
+            "the VPC has no private or isolated subnets; EKS nodes must not live in public subnets",
+            "add SubnetConfig::private(19) to the VPC's subnets",
+        );
+        return subnets;
+    }
+    let mut zones: Vec<&str> = subnets.iter().map(|s| s.availability_zone()).collect();
+    zones.dedup();
+    if zones.len() < 2 {
+        problems.push(
+            format!(
+                "EKS needs subnets in at least two availability zones, but the VPC's private subnets are all in {}",
+                zones[0]
+            ),
+            "give the VPC max_azs: 2 or more (3 for production)",
+        );
+    }
+    subnets
+}
+
+fn check_endpoint_access(problems: &mut Problems, access: &EndpointAccess) {
+    match access {
+        EndpointAccess::Private => {}
+        EndpointAccess::PublicAndPrivate { public_cidrs } => {
+            if public_cidrs.is_empty() {
+                problems.push(
+                    "endpoint_access is PublicAndPrivate but lists no public CIDR",
+                    "list the blocks allowed to reach the API (an office, a CI egress IP), or use EndpointAccess::Private",
+                );
+            }
+            if public_cidrs.len() > 40 {
+                problems.push(
+                    format!("endpoint_access lists {} public CIDRs; EKS accepts at most 40", public_cidrs.len()),
+                    "merge blocks, or reach the endpoint through the VPC",
+                );
+            }
+            for cidr in public_cidrs {
+                if cidr.prefix_len() == 0 {
+                    problems.push(
+                        "endpoint_access opens the Kubernetes API to the whole internet (0.0.0.0/0)",
+                        "list the blocks that need access, or say why with EndpointAccess::PublicToTheInternet { reason }",
+                    );
+                } else if !cidr::is_network_address(cidr.net()) {
+                    problems.push(
+                        format!("public CIDR {cidr} has host bits set"),
+                        format!("write the network address: {}", cidr.trunc()),
+                    );
+                }
+            }
+        }
+        EndpointAccess::PublicToTheInternet { reason } => {
+            if reason.trim().is_empty() {
+                problems.push(
+                    "EndpointAccess::PublicToTheInternet needs a reason",
+                    "say in the reason why the API must be reachable from anywhere",
+                );
+            }
+        }
+    }
+}
+
+/// EKS's rules for the service block: inside RFC 1918, /12 to /24, not overlapping the VPC.
+fn check_service_cidr(problems: &mut Problems, cidr: Ipv4Net, vpc: Ipv4Net) {
+    if !(12..=24).contains(&cidr.prefix_len()) || !cidr::is_rfc1918(cidr) || !cidr::is_network_address(cidr) {
+        problems.push(
+            format!(
+                "service_ipv4_cidr {cidr} is not a /12 to /24 network in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"
+            ),
+            "use a private block such as 172.20.0.0/16, or leave it unset",
+        );
+    }
+    if cidr::overlaps(cidr, vpc) {
+        problems.push(
+            format!("service_ipv4_cidr {cidr} overlaps the VPC CIDR {vpc}"),
+            "pick a block outside the VPC, such as 172.20.0.0/16 for a 10.x VPC, or leave it unset",
+        );
+    }
+}
+
+/// A literal admin principal must be an IAM role or user ARN (access entries take no root, no
+/// group, no assumed-role session).
+fn check_principal(problems: &mut Problems, principal: &Val<String>) {
+    let Some(arn) = principal.value().as_str() else {
+        return;
+    };
+    let ok = arn::iam_resource(arn).is_some_and(|r| (r.starts_with("role/") || r.starts_with("user/")) && r.len() > 5);
+    if !ok {
+        problems.push(
+            format!("admin principal '{arn}' is not an IAM role or user ARN"),
+            "use arn:aws:iam::<account>:role/<name> (access entries accept IAM roles and users, not root or sessions)",
+        );
+    }
+}
