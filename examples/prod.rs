@@ -9,7 +9,13 @@ fn main() -> std::process::ExitCode {
     stackwright::cli::exit_code(build().and_then(|app| app.run()))
 }
 
-pub fn build() -> stackwright::Result<App> {
+/// The whole platform as one `App`, ready to synthesize or deploy: `tests/prod_snapshot.rs`
+/// builds it too, to pin the synthesized output.
+///
+/// # Errors
+///
+/// Returns every problem the constructs found in their input (none for this program).
+pub(crate) fn build() -> stackwright::Result<App> {
     let app = App::new("flask-platform");
     let prod = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);
     prod.mark_production();
