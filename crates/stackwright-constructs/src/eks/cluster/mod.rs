@@ -25,10 +25,8 @@ use crate::network::vpc::no_egress;
 use crate::network::{SecurityGroupId, Subnet, SubnetKind, Vpc};
 use crate::workload::{KubernetesVersion, WorkloadCluster};
 
-stackwright_core::string_kinds! {
-    /// The name of an EKS cluster.
-    ClusterName,
-}
+/// The name of an EKS cluster: the kind of the generated cluster's `Ref`.
+pub use stackwright_cfn::kinds::ClusterName;
 
 /// Who can reach the Kubernetes API endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -306,7 +304,7 @@ impl EksCluster {
 
         let oidc = OidcProvider::create(&node, "OidcProvider", &cluster)?;
         let ordering = Rc::new(RefCell::new(NodeOrdering::default()));
-        let cluster_name: Attr<ClusterName> = cluster.reference().cast_unchecked();
+        let cluster_name: Attr<ClusterName> = cluster.reference();
 
         // Managed add-ons. The networking ones must be there before nodes join; the ones that
         // run as Deployments need nodes to become ACTIVE.
@@ -323,7 +321,7 @@ impl EksCluster {
             )
         };
         let cni_role = addon_role("VpcCni", "kube-system", "aws-node", "VPC CNI (aws-node)", "AmazonEKS_CNI_Policy")?;
-        let addon = |id: &str, addon_name: &str, role: Option<Attr<String>>, config: Option<&str>| -> Result<Node> {
+        let addon = |id: &str, addon_name: &str, role: Option<Attr<Arn>>, config: Option<&str>| -> Result<Node> {
             let mut a = eks::Addon::new(addon_name, &cluster_name).with_resolve_conflicts("OVERWRITE");
             if let Some(role) = role {
                 a = a.with_service_account_role_arn(role);
@@ -445,7 +443,7 @@ impl EksCluster {
 
     /// The cluster's name as a reference (a dependency on the cluster).
     pub fn cluster_name(&self) -> Attr<ClusterName> {
-        self.cluster.reference().cast_unchecked()
+        self.cluster.reference()
     }
 
     pub fn version(&self) -> KubernetesVersion {
@@ -454,12 +452,12 @@ impl EksCluster {
 
     /// The cluster's ARN.
     pub fn arn(&self) -> Attr<Arn> {
-        self.cluster.arn().cast_unchecked()
+        self.cluster.arn()
     }
 
     /// The security group EKS created for the control plane and managed nodes.
     pub fn cluster_security_group_id(&self) -> Attr<SecurityGroupId> {
-        self.cluster.cluster_security_group_id().cast_unchecked()
+        self.cluster.cluster_security_group_id()
     }
 
     /// The IAM OIDC provider of the cluster (IRSA).
@@ -535,7 +533,7 @@ impl WorkloadCluster for EksCluster {
             RoleSpec::trusted_by(Vec::new(), format!("IRSA role of {namespace}/{service_account} in {}", self.name))
                 .inline(policy),
         )?;
-        Ok(role.arn().cast_unchecked())
+        Ok(role.arn())
     }
 }
 

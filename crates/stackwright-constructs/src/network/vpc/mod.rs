@@ -347,7 +347,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
             .with_enable_dns_support(true)
             .with_tags([name_tag(&node)]),
     )?;
-    let vpc_id: Attr<VpcId> = vpc.vpc_id().cast_unchecked();
+    let vpc_id: Attr<VpcId> = vpc.vpc_id();
     let has_public = props.subnets.iter().any(|t| t.kind == SubnetKind::Public);
 
     let internet = if has_public {
@@ -366,7 +366,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
     let mut subnets = Vec::new();
     let mut tagged = Vec::new();
     let mut nat_ids: Vec<Attr<String>> = Vec::new();
-    let mut private_routes: Vec<(Node, Attr<String>, usize)> = Vec::new();
+    let mut private_routes: Vec<(Node, Attr<RouteTableId>, usize)> = Vec::new();
     for p in &planned {
         let tier = &props.subnets[p.tier];
         let sub_node = node.add_child(&format!("{}Subnet{}", tier.name, p.az + 1))?;
@@ -442,8 +442,8 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
             kind: tier.kind,
             availability_zone: azs[p.az].clone(),
             cidr: p.cidr,
-            subnet_id: subnet.subnet_id().cast_unchecked(),
-            route_table_id: route_table.route_table_id().cast_unchecked(),
+            subnet_id: subnet.subnet_id(),
+            route_table_id: route_table.route_table_id(),
         });
         tagged.push(TaggedSubnet { resource: subnet, tags });
     }
@@ -473,7 +473,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
     }
     add_endpoints(&vpc_handle, &props.endpoints)?;
     if props.restrict_default_security_group {
-        default_security_group::restrict(&node, vpc.default_security_group().cast_unchecked())?;
+        default_security_group::restrict(&node, vpc.default_security_group())?;
     }
     Ok(vpc_handle)
 }
