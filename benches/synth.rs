@@ -77,7 +77,7 @@ fn build(services: usize) -> Result<App> {
             "SecurityGroup",
             ec2::SecurityGroup::new(format!("service {i}")).with_vpc_id(shared.vpc.vpc_id()),
         )?;
-        let upstream = previous.as_ref().map_or_else(|| shared.subnet.subnet_id(), |r| r.arn());
+        let upstream = previous.as_ref().map_or_else(|| shared.subnet.subnet_id().to_val(), |r| r.arn().to_val());
         Resource::new(&stack, "Upstream", ssm::Parameter::new("String", upstream))?;
         Resource::new(
             &stack,

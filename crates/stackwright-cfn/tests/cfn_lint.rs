@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::json;
+use stackwright_cfn::kinds::SubnetId;
 use stackwright_cfn::{Tag, ec2, eks, iam, kms, logs};
 use stackwright_core::{Account, App, Attr, Construct, Pseudo, RawResource, Region, Resource, Stack, Val};
 
@@ -192,7 +193,7 @@ fn cluster(cluster_stack: &Stack, private_subnets: &[Resource<ec2::Subnet>]) -> 
 /// A private cluster with API authentication, envelope encryption of secrets and control plane
 /// logs.
 fn eks_cluster(
-    subnet_ids: Vec<Attr<String>>,
+    subnet_ids: Vec<Attr<SubnetId>>,
     role: &Resource<iam::Role>,
     secrets_key: &Resource<kms::Key>,
 ) -> eks::Cluster {

@@ -9,7 +9,7 @@ use stackwright_constructs::{
 };
 use stackwright_constructs::{ComputeResources, ContainerImage, Cpu, ImageReference, Memory, RepositoryUri};
 use stackwright_constructs::{PolicyDocument, Statement};
-use stackwright_core::{Attr, RawResource, Region, Resource};
+use stackwright_core::{Attr, Region, Resource};
 
 fn image() -> ContainerImage {
     ContainerImage::public("registry.example.com/flask-app", ImageReference::Tag("1.4.2".into()))
@@ -35,8 +35,8 @@ fn default_manifests() {
 #[test]
 fn ecr_image_https_irsa_and_fixed_replicas() {
     let (app, stack, cluster) = app_with_cluster(Region::EuWest1);
-    let repo = Resource::new(&stack, "Repo", RawResource::new("AWS::ECR::Repository")).unwrap();
-    let uri: Attr<RepositoryUri> = repo.attr("RepositoryUri").cast_unchecked();
+    let repo = Resource::new(&stack, "Repo", stackwright_cfn::ecr::Repository::new()).unwrap();
+    let uri: Attr<RepositoryUri> = repo.repository_uri();
     let props =
         FlaskAppProps::new(ContainerImage::from_repository(uri, ImageReference::TagFromEnv("IMAGE_TAG".into())))
             .with_name("web")

@@ -10,13 +10,17 @@ use indexmap::IndexMap;
 use crate::error::{Diagnostic, Result};
 use crate::template::DeletionPolicy;
 use crate::tree::{Construct, Node, ResourceData};
-use crate::value::{Attr, NodeRef, Value};
+use crate::value::{Attr, AttrKind, NodeRef, Value};
 
-/// A CloudFormation resource type: its name, its properties as a [`Value`] map, and the typed
-/// attribute getters of a created resource.
+/// A CloudFormation resource type: its name, its properties as a [`Value`] map, the kind of its
+/// `Ref` and the typed attribute getters of a created resource.
 pub trait ResourceType {
     /// Typed getters for the resource's `Fn::GetAtt` attributes.
     type Attributes;
+
+    /// What the resource's `Ref` returns, as CloudFormation documents it for the type: a kind
+    /// (`VpcId` for a VPC, `Arn` for an SNS topic), or `String` when nothing more is known.
+    type Ref: AttrKind;
 
     /// The type name, such as `AWS::EC2::VPC`.
     fn type_name(&self) -> &str;
@@ -55,9 +59,10 @@ impl<T: ResourceType> Resource<T> {
         Ok(Resource { node, attributes, _type: PhantomData })
     }
 
-    /// `Ref` of the resource (its physical id: a VPC id, a role name, …).
+    /// `Ref` of the resource (its physical id: a VPC id, a role name, …), of the kind its type
+    /// declares ([`ResourceType::Ref`]).
     #[must_use]
-    pub fn reference(&self) -> Attr<String> {
+    pub fn reference(&self) -> Attr<T::Ref> {
         Attr::from_value(Value::Ref(self.node.node_ref()))
     }
 
@@ -193,6 +198,7 @@ impl RawAttributes {
 
 impl ResourceType for RawResource {
     type Attributes = RawAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         &self.type_name

@@ -46,6 +46,7 @@ pub fn write_generated(crate_dir: &Path, files: &BTreeMap<String, String>) -> Re
     Ok(changed)
 }
 
+/// The `.rs` files below `root`, as sorted paths relative to it.
 ///
 /// # Errors
 ///

@@ -50,7 +50,7 @@ impl OidcProvider {
         )?;
         let issuer_host =
             Value::select(1, Value::Split("//".into(), Box::new(cluster.open_id_connect_issuer_url().into())));
-        Ok(OidcProvider { arn: provider.reference().cast_unchecked(), issuer_host })
+        Ok(OidcProvider { arn: provider.reference(), issuer_host })
     }
 
     /// The provider's ARN.
@@ -143,5 +143,5 @@ pub(crate) fn pod_identity_role(
         "Association",
         eks::PodIdentityAssociation::new(cluster_name, namespace, role.arn(), service_account),
     )?;
-    Ok(role.arn().cast_unchecked())
+    Ok(role.arn())
 }

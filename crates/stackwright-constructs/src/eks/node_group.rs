@@ -259,7 +259,7 @@ impl NodeGroup {
         }
         let resource = Resource::new(&node, "Resource", group)?;
         cluster.register_node_group(resource.node());
-        Ok(NodeGroup { node, role_arn: role.arn().cast_unchecked() })
+        Ok(NodeGroup { node, role_arn: role.arn() })
     }
 
     /// The ARN of the nodes' IAM role (grant it pulls from a repository with

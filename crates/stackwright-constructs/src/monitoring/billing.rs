@@ -103,7 +103,7 @@ pub(crate) fn add(
         Vec::new(),
         props.alert_email.as_deref(),
     )?;
-    let topic_arn = topic.reference().cast_unchecked();
+    let topic_arn = topic.reference();
     if let Some(usd) = props.billing_alarm_usd {
         metric_alarm(
             &stack,

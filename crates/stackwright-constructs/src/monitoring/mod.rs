@@ -157,8 +157,8 @@ impl Monitoring {
             key_grants,
             props.alert_email.as_deref(),
         )?;
-        let topic_arn: Attr<Arn> = topic.reference().cast_unchecked();
-        let key_arn: Attr<Arn> = key.arn().cast_unchecked();
+        let topic_arn: Attr<Arn> = topic.reference();
+        let key_arn: Attr<Arn> = key.arn();
         cloudwatch::control_plane_alarms(&node, &cluster_name, &topic_arn)?;
         if props.cloudwatch_dashboard {
             cloudwatch::dashboard(&node, &cluster_name, region.as_str(), &props.targets)?;
@@ -195,7 +195,7 @@ impl Monitoring {
         grafana::add(&cx)?;
         if props.fluent_bit {
             let group = cloudwatch::containers_log_group(&node, &cluster_name, props.log_retention_days, &key)?;
-            fluent_bit::add(&cx, &cloudwatch::containers_log_group_name(&cluster_name), &group.arn().cast_unchecked())?;
+            fluent_bit::add(&cx, &cloudwatch::containers_log_group_name(&cluster_name), &group.arn())?;
         }
 
         // The same configuration as plain files, for promtool and amtool.

@@ -169,12 +169,12 @@ impl EcrRepo {
 
     /// The repository's ARN.
     pub fn arn(&self) -> Attr<Arn> {
-        self.resource.arn().cast_unchecked()
+        self.resource.arn()
     }
 
     /// `<account>.dkr.ecr.<region>.amazonaws.com/<name>`, known once the stack is deployed.
     pub fn repository_uri(&self) -> Attr<RepositoryUri> {
-        self.resource.repository_uri().cast_unchecked()
+        self.resource.repository_uri()
     }
 
     /// The image tagged `tag` (with immutable tags, one image forever).

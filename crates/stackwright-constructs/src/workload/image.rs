@@ -15,11 +15,9 @@
 
 use stackwright_core::{Attr, Diagnostic, KubeCluster, Result};
 
-stackwright_core::string_kinds! {
-    /// The URI of a container image repository, such as
-    /// `123456789012.dkr.ecr.us-east-1.amazonaws.com/flask-app`.
-    RepositoryUri,
-}
+/// The URI of a container image repository: the kind of the generated repository's
+/// `RepositoryUri` attribute.
+pub use stackwright_cfn::kinds::RepositoryUri;
 
 /// Which image of a repository.
 #[derive(Debug, Clone, PartialEq, Eq)]

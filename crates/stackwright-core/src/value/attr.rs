@@ -49,8 +49,10 @@ string_kinds! {
 /// `Ref`/`Fn::GetAtt` where used.
 ///
 /// Get one from a resource: the generated getters of `stackwright-cfn` give each attribute the
-/// kind of its schema type (`Attr<String>`, `Attr<Vec<String>>`, `Attr<bool>`),
-/// [`Resource::reference`](crate::Resource::reference) gives the `Ref`. It cannot be made from
+/// kind listed in that crate's `kinds.txt` (`Attr<VpcId>`, `Attr<Arn>`) or else its schema type
+/// (`Attr<String>`, `Attr<Vec<String>>`, `Attr<bool>`), and
+/// [`Resource::reference`](crate::Resource::reference) gives the `Ref`, of the kind
+/// [`ResourceType::Ref`](crate::ResourceType::Ref) of its type. It cannot be made from
 /// a string or any other untyped value except through the visibly unchecked
 /// [`from_value_unchecked`](Attr::from_value_unchecked), so a literal cannot pose as the
 /// attribute of a resource.
@@ -86,8 +88,9 @@ impl<K> Attr<K> {
     }
 
     /// The same value seen as another kind with the same representation, with nothing
-    /// checked: for example the `Attr<String>` a generated getter returns for a VPC's id, as
-    /// an `Attr<VpcId>`.
+    /// checked: for example the `Attr<String>` of a [`RawResource`](crate::RawResource)
+    /// attribute that is a VPC's id, as an `Attr<VpcId>` (the generated getters are typed
+    /// already).
     ///
     /// Sound only when the value really is of kind `L` (the attribute is a VPC id, not another
     /// string). The representations must match, so a list cannot become a string.

@@ -53,7 +53,7 @@ pub(super) fn attributes(schema: &ResourceSchema<'_>) -> Vec<AttrDef> {
         if !methods.insert(method.clone()) {
             continue;
         }
-        out.push(AttrDef { method, name: parts.join("."), kind, doc: description(&attribute) });
+        out.push(AttrDef { method, name: parts.join("."), kind: kind.to_string(), doc: description(&attribute) });
     }
     out
 }

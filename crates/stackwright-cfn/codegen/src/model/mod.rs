@@ -4,6 +4,7 @@
 
 mod attributes;
 mod builder;
+mod kinds;
 mod recursion;
 
 use serde_json::Value as J;
@@ -12,6 +13,7 @@ use crate::docs::doc_text;
 use crate::naming::{pascal_case, snake_case};
 use crate::schema::{ResourceSchema, string_set};
 use builder::Builder;
+pub(crate) use kinds::apply_kinds;
 
 /// The Rust shape of a property.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,8 +93,9 @@ pub(crate) struct AttrDef {
     pub(crate) method: String,
     /// The attribute as named in `Fn::GetAtt` (`VpcId`, `Endpoint.Address`).
     pub(crate) name: String,
-    /// The Rust type of the value (`String`, `i64`, `bool`, `Vec<String>`).
-    pub(crate) kind: &'static str,
+    /// The Rust type of the value: its schema type (`String`, `i64`, `bool`, `Vec<String>`),
+    /// or the kind `kinds.txt` gives it (`crate::kinds::VpcId`).
+    pub(crate) kind: String,
     /// The description, escaped for rustdoc.
     pub(crate) doc: Option<String>,
 }
@@ -117,6 +120,8 @@ pub(crate) struct ResourceModule {
     pub(crate) enums: Vec<EnumDef>,
     /// The attribute getters.
     pub(crate) attributes: Vec<AttrDef>,
+    /// The kind of the resource's `Ref`: `String`, or the one `kinds.txt` gives it.
+    pub(crate) ref_kind: String,
     /// The `createOnlyProperties`, as dotted paths below the resource.
     pub(crate) replaces_on_change: Vec<String>,
 }
@@ -151,6 +156,7 @@ pub(crate) fn build_module(type_name: &str, schema: &J) -> Result<ResourceModule
         structs,
         enums,
         attributes,
+        ref_kind: "String".to_string(),
         replaces_on_change,
     })
 }

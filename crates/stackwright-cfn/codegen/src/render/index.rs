@@ -7,12 +7,12 @@ use std::fmt::Write as _;
 use super::header;
 use crate::model::ResourceModule;
 
-/// The root `mod.rs`: the service modules, `TYPE_NAMES`, `replaces_on_change` and
+/// The root `mod.rs`: the `kinds` module, the service modules, `TYPE_NAMES`, `replaces_on_change` and
 /// `attribute_names`.
 pub(super) fn render_root(services: &BTreeMap<String, Vec<&ResourceModule>>, version: &str) -> String {
     let mut out = String::new();
     out.push_str(&header(version));
-    out.push('\n');
+    out.push_str("\npub mod kinds;\n\n");
     for service in services.keys() {
         let _ = writeln!(out, "pub mod {service};");
     }

@@ -3,6 +3,7 @@
 
 mod enums;
 mod index;
+mod kinds;
 mod resource;
 mod structs;
 mod types;
@@ -11,10 +12,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::model::ResourceModule;
+use crate::schema::kinds::KindTable;
 
 /// The generated files, by path relative to `src/generated/`, for models sorted by service
 /// and module.
-pub(crate) fn render_files(modules: &[ResourceModule], version: &str) -> BTreeMap<String, String> {
+pub(crate) fn render_files(modules: &[ResourceModule], kinds: &KindTable, version: &str) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     let mut services: BTreeMap<String, Vec<&ResourceModule>> = BTreeMap::new();
     for m in modules {
@@ -24,6 +26,7 @@ pub(crate) fn render_files(modules: &[ResourceModule], version: &str) -> BTreeMa
     for (service, ms) in &services {
         files.insert(format!("{service}/mod.rs"), index::render_service(ms, version));
     }
+    files.insert("kinds.rs".into(), kinds::render_kinds(kinds, version));
     files.insert("mod.rs".into(), index::render_root(&services, version));
     files
 }
@@ -60,7 +63,8 @@ mod tests {
             "required": ["Mode"],
             "readOnlyProperties": ["/properties/Id"]
         });
-        let mut files = crate::generate("0", &[("AWS::Demo::Thing".to_string(), bare)]).unwrap();
+        let mut files =
+            crate::generate("0", &[("AWS::Demo::Thing".to_string(), bare)], &crate::KindTable::default()).unwrap();
         files.extend(crate::generate_from_dir(&crate::cfn_crate_dir()).unwrap());
         for (path, text) in &files {
             let lines: Vec<&str> = text.lines().collect();

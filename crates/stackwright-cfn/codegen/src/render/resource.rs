@@ -51,8 +51,9 @@ fn attributes(body: &mut String, m: &ResourceModule) {
     let attrs = format!("{}Attributes", m.name);
     let _ = writeln!(
         body,
-        "\n/// The attributes of a [`{}`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the\n/// getters below are `Fn::GetAtt`.\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub struct {attrs} {{\n    node: NodeRef,\n}}",
-        m.name
+        "\n/// The attributes of a [`{}`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)\n/// (an `Attr<{}>`), the getters below are `Fn::GetAtt`.\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub struct {attrs} {{\n    node: NodeRef,\n}}",
+        m.name,
+        m.ref_kind.trim_start_matches("crate::kinds::")
     );
     let names = m.attributes.iter().map(|a| format!("{:?}", a.name)).collect::<Vec<_>>().join(", ");
     let _ = writeln!(
@@ -78,13 +79,14 @@ fn attributes(body: &mut String, m: &ResourceModule) {
     body.push_str("}\n");
 }
 
-/// `impl ResourceType`: the type name, the properties and the attributes handle.
+/// `impl ResourceType`: the type name, the kind of its `Ref`, the properties and the attributes
+/// handle.
 fn resource_type_impl(body: &mut String, m: &ResourceModule) {
     let attrs = format!("{}Attributes", m.name);
     let _ = writeln!(
         body,
-        "\nimpl ResourceType for {} {{\n    type Attributes = {attrs};\n\n    fn type_name(&self) -> &str {{\n        Self::TYPE_NAME\n    }}\n\n    fn properties(&self) -> Value {{\n        self.to_value()\n    }}\n\n    fn attributes(node: NodeRef) -> {attrs} {{\n        {attrs} {{ node }}\n    }}\n}}",
-        m.name
+        "\nimpl ResourceType for {} {{\n    type Attributes = {attrs};\n    type Ref = {};\n\n    fn type_name(&self) -> &str {{\n        Self::TYPE_NAME\n    }}\n\n    fn properties(&self) -> Value {{\n        self.to_value()\n    }}\n\n    fn attributes(node: NodeRef) -> {attrs} {{\n        {attrs} {{ node }}\n    }}\n}}",
+        m.name, m.ref_kind
     );
 }
 
@@ -94,7 +96,7 @@ fn imports(out: &mut String, body: &str) {
         out.push_str("use std::collections::BTreeMap;\n\n");
     }
     let mut core = vec!["NodeRef", "ResourceType", "ToValue"];
-    if body.contains("Attr<") {
+    if body.contains("-> Attr<") {
         core.insert(0, "Attr");
     }
     if body.contains("Val<") {

@@ -1,8 +1,10 @@
-//! Reading the CloudFormation registry schemas: the allowlist, the committed schema files, and
-//! the lookups into one schema (`$ref` resolution, JSON pointers, the common shapes).
+//! Reading the CloudFormation registry schemas: the allowlist, the committed schema files, the
+//! kinds table, and the lookups into one schema (`$ref` resolution, JSON pointers, the common
+//! shapes).
 
 pub(crate) mod allowlist;
 pub(crate) mod import;
+pub(crate) mod kinds;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -10,8 +12,9 @@ use std::path::Path;
 
 use serde_json::{Map, Value as J};
 
-use crate::{ALLOWLIST, SCHEMAS_DIR, VERSION_FILE};
+use crate::{ALLOWLIST, KINDS, SCHEMAS_DIR, VERSION_FILE};
 use allowlist::{parse_allowlist, schema_file_name};
+use kinds::{KindTable, parse_kinds};
 
 /// Reads the allowlist and the schema of every listed type below `crate_dir`: the cfn-lint
 /// version they were copied from, and `(type name, schema)` in allowlist order.
@@ -33,6 +36,12 @@ pub(crate) fn read_schemas(crate_dir: &Path) -> Result<(String, Vec<(String, J)>
         schemas.push((type_name.clone(), schema));
     }
     Ok((version, schemas))
+}
+
+/// Reads the kinds table below `crate_dir`.
+pub(crate) fn read_kinds(crate_dir: &Path) -> Result<KindTable, String> {
+    let file = crate_dir.join(KINDS);
+    parse_kinds(&fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?)
 }
 
 /// One resource type's schema, with the lookups the type model needs.

@@ -62,8 +62,8 @@ impl ToValue for Budget {
     }
 }
 
-/// The attributes of a [`Budget`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Budget`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BudgetAttributes {
     node: NodeRef,
@@ -81,6 +81,7 @@ impl BudgetAttributes {
 
 impl ResourceType for Budget {
     type Attributes = BudgetAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

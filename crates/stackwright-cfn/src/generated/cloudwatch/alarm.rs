@@ -381,8 +381,8 @@ impl ToValue for Alarm {
     }
 }
 
-/// The attributes of a [`Alarm`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Alarm`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlarmAttributes {
     node: NodeRef,
@@ -400,6 +400,7 @@ impl AlarmAttributes {
 
 impl ResourceType for Alarm {
     type Attributes = AlarmAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

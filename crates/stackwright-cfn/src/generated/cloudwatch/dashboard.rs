@@ -68,8 +68,8 @@ impl ToValue for Dashboard {
     }
 }
 
-/// The attributes of a [`Dashboard`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Dashboard`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DashboardAttributes {
     node: NodeRef,
@@ -82,6 +82,7 @@ impl DashboardAttributes {
 
 impl ResourceType for Dashboard {
     type Attributes = DashboardAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -136,8 +136,8 @@ impl ToValue for Eip {
     }
 }
 
-/// The attributes of a [`Eip`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Eip`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EipAttributes {
     node: NodeRef,
@@ -160,6 +160,7 @@ impl EipAttributes {
 
 impl ResourceType for Eip {
     type Attributes = EipAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -199,8 +199,8 @@ impl ToValue for FlowLog {
     }
 }
 
-/// The attributes of a [`FlowLog`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`FlowLog`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlowLogAttributes {
     node: NodeRef,
@@ -218,6 +218,7 @@ impl FlowLogAttributes {
 
 impl ResourceType for FlowLog {
     type Attributes = FlowLogAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

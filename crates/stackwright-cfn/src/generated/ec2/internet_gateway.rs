@@ -45,8 +45,8 @@ impl ToValue for InternetGateway {
     }
 }
 
-/// The attributes of a [`InternetGateway`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`InternetGateway`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InternetGatewayAttributes {
     node: NodeRef,
@@ -64,6 +64,7 @@ impl InternetGatewayAttributes {
 
 impl ResourceType for InternetGateway {
     type Attributes = InternetGatewayAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

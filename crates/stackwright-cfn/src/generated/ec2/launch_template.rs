@@ -82,8 +82,8 @@ impl ToValue for LaunchTemplate {
     }
 }
 
-/// The attributes of a [`LaunchTemplate`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`LaunchTemplate`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LaunchTemplateAttributes {
     node: NodeRef,
@@ -111,6 +111,7 @@ impl LaunchTemplateAttributes {
 
 impl ResourceType for LaunchTemplate {
     type Attributes = LaunchTemplateAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -188,8 +188,8 @@ impl ToValue for NatGateway {
     }
 }
 
-/// The attributes of a [`NatGateway`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`NatGateway`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NatGatewayAttributes {
     node: NodeRef,
@@ -227,6 +227,7 @@ impl NatGatewayAttributes {
 
 impl ResourceType for NatGateway {
     type Attributes = NatGatewayAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -250,8 +250,8 @@ impl ToValue for Route {
     }
 }
 
-/// The attributes of a [`Route`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Route`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RouteAttributes {
     node: NodeRef,
@@ -269,6 +269,7 @@ impl RouteAttributes {
 
 impl ResourceType for Route {
     type Attributes = RouteAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -54,8 +54,8 @@ impl ToValue for RouteTable {
     }
 }
 
-/// The attributes of a [`RouteTable`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`RouteTable`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<RouteTableId>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RouteTableAttributes {
     node: NodeRef,
@@ -66,13 +66,14 @@ impl RouteTableAttributes {
     pub const NAMES: &[&str] = &["RouteTableId"];
 
     /// `RouteTableId`: the `Fn::GetAtt` attribute of `AWS::EC2::RouteTable`.
-    pub fn route_table_id(&self) -> Attr<String> {
+    pub fn route_table_id(&self) -> Attr<crate::kinds::RouteTableId> {
         get_att(self.node, "RouteTableId")
     }
 }
 
 impl ResourceType for RouteTable {
     type Attributes = RouteTableAttributes;
+    type Ref = crate::kinds::RouteTableId;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -110,8 +110,8 @@ impl ToValue for SecurityGroup {
     }
 }
 
-/// The attributes of a [`SecurityGroup`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`SecurityGroup`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecurityGroupAttributes {
     node: NodeRef,
@@ -122,7 +122,7 @@ impl SecurityGroupAttributes {
     pub const NAMES: &[&str] = &["GroupId", "Id", "VpcId"];
 
     /// `GroupId`: The group ID of the specified security group.
-    pub fn group_id(&self) -> Attr<String> {
+    pub fn group_id(&self) -> Attr<crate::kinds::SecurityGroupId> {
         get_att(self.node, "GroupId")
     }
 
@@ -132,13 +132,14 @@ impl SecurityGroupAttributes {
     }
 
     /// `VpcId`: The ID of the VPC for the security group.
-    pub fn vpc_id(&self) -> Attr<String> {
+    pub fn vpc_id(&self) -> Attr<crate::kinds::VpcId> {
         get_att(self.node, "VpcId")
     }
 }
 
 impl ResourceType for SecurityGroup {
     type Attributes = SecurityGroupAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

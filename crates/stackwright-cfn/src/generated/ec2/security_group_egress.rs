@@ -145,8 +145,8 @@ impl ToValue for SecurityGroupEgress {
     }
 }
 
-/// The attributes of a [`SecurityGroupEgress`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`SecurityGroupEgress`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecurityGroupEgressAttributes {
     node: NodeRef,
@@ -164,6 +164,7 @@ impl SecurityGroupEgressAttributes {
 
 impl ResourceType for SecurityGroupEgress {
     type Attributes = SecurityGroupEgressAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -194,8 +194,8 @@ impl ToValue for SecurityGroupIngress {
     }
 }
 
-/// The attributes of a [`SecurityGroupIngress`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`SecurityGroupIngress`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecurityGroupIngressAttributes {
     node: NodeRef,
@@ -213,6 +213,7 @@ impl SecurityGroupIngressAttributes {
 
 impl ResourceType for SecurityGroupIngress {
     type Attributes = SecurityGroupIngressAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -264,8 +264,8 @@ impl ToValue for Subnet {
     }
 }
 
-/// The attributes of a [`Subnet`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Subnet`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<SubnetId>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SubnetAttributes {
     node: NodeRef,
@@ -306,18 +306,19 @@ impl SubnetAttributes {
     }
 
     /// `SubnetId`: the `Fn::GetAtt` attribute of `AWS::EC2::Subnet`.
-    pub fn subnet_id(&self) -> Attr<String> {
+    pub fn subnet_id(&self) -> Attr<crate::kinds::SubnetId> {
         get_att(self.node, "SubnetId")
     }
 
     /// `VpcId`: The ID of the VPC the subnet is in.
-    pub fn vpc_id(&self) -> Attr<String> {
+    pub fn vpc_id(&self) -> Attr<crate::kinds::VpcId> {
         get_att(self.node, "VpcId")
     }
 }
 
 impl ResourceType for Subnet {
     type Attributes = SubnetAttributes;
+    type Ref = crate::kinds::SubnetId;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

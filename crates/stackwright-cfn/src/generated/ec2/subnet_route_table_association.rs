@@ -47,8 +47,8 @@ impl ToValue for SubnetRouteTableAssociation {
     }
 }
 
-/// The attributes of a [`SubnetRouteTableAssociation`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`SubnetRouteTableAssociation`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SubnetRouteTableAssociationAttributes {
     node: NodeRef,
@@ -66,6 +66,7 @@ impl SubnetRouteTableAssociationAttributes {
 
 impl ResourceType for SubnetRouteTableAssociation {
     type Attributes = SubnetRouteTableAssociationAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -136,8 +136,8 @@ impl ToValue for Vpc {
     }
 }
 
-/// The attributes of a [`Vpc`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Vpc`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<VpcId>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VpcAttributes {
     node: NodeRef,
@@ -163,7 +163,7 @@ impl VpcAttributes {
     }
 
     /// `DefaultSecurityGroup`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
-    pub fn default_security_group(&self) -> Attr<String> {
+    pub fn default_security_group(&self) -> Attr<crate::kinds::SecurityGroupId> {
         get_att(self.node, "DefaultSecurityGroup")
     }
 
@@ -173,7 +173,7 @@ impl VpcAttributes {
     }
 
     /// `VpcId`: the `Fn::GetAtt` attribute of `AWS::EC2::VPC`.
-    pub fn vpc_id(&self) -> Attr<String> {
+    pub fn vpc_id(&self) -> Attr<crate::kinds::VpcId> {
         get_att(self.node, "VpcId")
     }
 
@@ -280,6 +280,7 @@ impl VpcAttributes {
 
 impl ResourceType for Vpc {
     type Attributes = VpcAttributes;
+    type Ref = crate::kinds::VpcId;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

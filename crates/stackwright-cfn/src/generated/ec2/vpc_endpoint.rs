@@ -222,8 +222,8 @@ impl ToValue for VpcEndpoint {
     }
 }
 
-/// The attributes of a [`VpcEndpoint`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`VpcEndpoint`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VpcEndpointAttributes {
     node: NodeRef,
@@ -256,6 +256,7 @@ impl VpcEndpointAttributes {
 
 impl ResourceType for VpcEndpoint {
     type Attributes = VpcEndpointAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -68,8 +68,8 @@ impl ToValue for VpcGatewayAttachment {
     }
 }
 
-/// The attributes of a [`VpcGatewayAttachment`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`VpcGatewayAttachment`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VpcGatewayAttachmentAttributes {
     node: NodeRef,
@@ -87,6 +87,7 @@ impl VpcGatewayAttachmentAttributes {
 
 impl ResourceType for VpcGatewayAttachment {
     type Attributes = VpcGatewayAttachmentAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

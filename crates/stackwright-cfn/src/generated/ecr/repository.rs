@@ -149,8 +149,8 @@ impl ToValue for Repository {
     }
 }
 
-/// The attributes of a [`Repository`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Repository`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RepositoryAttributes {
     node: NodeRef,
@@ -161,18 +161,19 @@ impl RepositoryAttributes {
     pub const NAMES: &[&str] = &["Arn", "RepositoryUri"];
 
     /// `Arn`: the `Fn::GetAtt` attribute of `AWS::ECR::Repository`.
-    pub fn arn(&self) -> Attr<String> {
+    pub fn arn(&self) -> Attr<crate::kinds::Arn> {
         get_att(self.node, "Arn")
     }
 
     /// `RepositoryUri`: the `Fn::GetAtt` attribute of `AWS::ECR::Repository`.
-    pub fn repository_uri(&self) -> Attr<String> {
+    pub fn repository_uri(&self) -> Attr<crate::kinds::RepositoryUri> {
         get_att(self.node, "RepositoryUri")
     }
 }
 
 impl ResourceType for Repository {
     type Attributes = RepositoryAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -117,8 +117,8 @@ impl ToValue for AccessEntry {
     }
 }
 
-/// The attributes of a [`AccessEntry`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`AccessEntry`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccessEntryAttributes {
     node: NodeRef,
@@ -136,6 +136,7 @@ impl AccessEntryAttributes {
 
 impl ResourceType for AccessEntry {
     type Attributes = AccessEntryAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -159,8 +159,8 @@ impl ToValue for Addon {
     }
 }
 
-/// The attributes of a [`Addon`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Addon`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AddonAttributes {
     node: NodeRef,
@@ -178,6 +178,7 @@ impl AddonAttributes {
 
 impl ResourceType for Addon {
     type Attributes = AddonAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -349,8 +349,8 @@ impl ToValue for Cluster {
     }
 }
 
-/// The attributes of a [`Cluster`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Cluster`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<ClusterName>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClusterAttributes {
     node: NodeRef,
@@ -361,7 +361,7 @@ impl ClusterAttributes {
     pub const NAMES: &[&str] = &["Arn", "CertificateAuthorityData", "ClusterSecurityGroupId", "EncryptionConfigKeyArn", "Endpoint", "Id", "OpenIdConnectIssuerUrl", "CertificateAuthority.Active.ActivatedBy", "CertificateAuthority.Active.Id", "KubernetesNetworkConfig.ServiceIpv6Cidr"];
 
     /// `Arn`: The ARN of the cluster, such as arn:aws:eks:us-west-2:666666666666:cluster/prod.
-    pub fn arn(&self) -> Attr<String> {
+    pub fn arn(&self) -> Attr<crate::kinds::Arn> {
         get_att(self.node, "Arn")
     }
 
@@ -371,7 +371,7 @@ impl ClusterAttributes {
     }
 
     /// `ClusterSecurityGroupId`: The cluster security group that was created by Amazon EKS for the cluster. Managed node groups use this security group for control plane to data plane communication.
-    pub fn cluster_security_group_id(&self) -> Attr<String> {
+    pub fn cluster_security_group_id(&self) -> Attr<crate::kinds::SecurityGroupId> {
         get_att(self.node, "ClusterSecurityGroupId")
     }
 
@@ -413,6 +413,7 @@ impl ClusterAttributes {
 
 impl ResourceType for Cluster {
     type Attributes = ClusterAttributes;
+    type Ref = crate::kinds::ClusterName;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

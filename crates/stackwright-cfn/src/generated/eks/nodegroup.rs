@@ -294,8 +294,8 @@ impl ToValue for Nodegroup {
     }
 }
 
-/// The attributes of a [`Nodegroup`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Nodegroup`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodegroupAttributes {
     node: NodeRef,
@@ -306,12 +306,12 @@ impl NodegroupAttributes {
     pub const NAMES: &[&str] = &["Arn", "ClusterName", "Id", "NodegroupName"];
 
     /// `Arn`: the `Fn::GetAtt` attribute of `AWS::EKS::Nodegroup`.
-    pub fn arn(&self) -> Attr<String> {
+    pub fn arn(&self) -> Attr<crate::kinds::Arn> {
         get_att(self.node, "Arn")
     }
 
     /// `ClusterName`: Name of the cluster to create the node group in.
-    pub fn cluster_name(&self) -> Attr<String> {
+    pub fn cluster_name(&self) -> Attr<crate::kinds::ClusterName> {
         get_att(self.node, "ClusterName")
     }
 
@@ -328,6 +328,7 @@ impl NodegroupAttributes {
 
 impl ResourceType for Nodegroup {
     type Attributes = NodegroupAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -117,8 +117,8 @@ impl ToValue for PodIdentityAssociation {
     }
 }
 
-/// The attributes of a [`PodIdentityAssociation`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`PodIdentityAssociation`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PodIdentityAssociationAttributes {
     node: NodeRef,
@@ -146,6 +146,7 @@ impl PodIdentityAssociationAttributes {
 
 impl ResourceType for PodIdentityAssociation {
     type Attributes = PodIdentityAssociationAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -68,8 +68,8 @@ impl ToValue for InstanceProfile {
     }
 }
 
-/// The attributes of a [`InstanceProfile`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`InstanceProfile`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InstanceProfileAttributes {
     node: NodeRef,
@@ -80,13 +80,14 @@ impl InstanceProfileAttributes {
     pub const NAMES: &[&str] = &["Arn"];
 
     /// `Arn`: the `Fn::GetAtt` attribute of `AWS::IAM::InstanceProfile`.
-    pub fn arn(&self) -> Attr<String> {
+    pub fn arn(&self) -> Attr<crate::kinds::Arn> {
         get_att(self.node, "Arn")
     }
 }
 
 impl ResourceType for InstanceProfile {
     type Attributes = InstanceProfileAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -122,8 +122,8 @@ impl ToValue for ManagedPolicy {
     }
 }
 
-/// The attributes of a [`ManagedPolicy`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`ManagedPolicy`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<Arn>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ManagedPolicyAttributes {
     node: NodeRef,
@@ -159,7 +159,7 @@ impl ManagedPolicyAttributes {
     }
 
     /// `PolicyArn`: the `Fn::GetAtt` attribute of `AWS::IAM::ManagedPolicy`.
-    pub fn policy_arn(&self) -> Attr<String> {
+    pub fn policy_arn(&self) -> Attr<crate::kinds::Arn> {
         get_att(self.node, "PolicyArn")
     }
 
@@ -176,6 +176,7 @@ impl ManagedPolicyAttributes {
 
 impl ResourceType for ManagedPolicy {
     type Attributes = ManagedPolicyAttributes;
+    type Ref = crate::kinds::Arn;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -76,8 +76,8 @@ impl ToValue for OidcProvider {
     }
 }
 
-/// The attributes of a [`OidcProvider`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`OidcProvider`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<Arn>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OidcProviderAttributes {
     node: NodeRef,
@@ -88,13 +88,14 @@ impl OidcProviderAttributes {
     pub const NAMES: &[&str] = &["Arn"];
 
     /// `Arn`: Amazon Resource Name (ARN) of the OIDC provider
-    pub fn arn(&self) -> Attr<String> {
+    pub fn arn(&self) -> Attr<crate::kinds::Arn> {
         get_att(self.node, "Arn")
     }
 }
 
 impl ResourceType for OidcProvider {
     type Attributes = OidcProviderAttributes;
+    type Ref = crate::kinds::Arn;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -89,8 +89,8 @@ impl ToValue for Policy {
     }
 }
 
-/// The attributes of a [`Policy`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Policy`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PolicyAttributes {
     node: NodeRef,
@@ -108,6 +108,7 @@ impl PolicyAttributes {
 
 impl ResourceType for Policy {
     type Attributes = PolicyAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -152,8 +152,8 @@ impl ToValue for Role {
     }
 }
 
-/// The attributes of a [`Role`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Role`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoleAttributes {
     node: NodeRef,
@@ -164,7 +164,7 @@ impl RoleAttributes {
     pub const NAMES: &[&str] = &["Arn", "RoleId"];
 
     /// `Arn`: the `Fn::GetAtt` attribute of `AWS::IAM::Role`.
-    pub fn arn(&self) -> Attr<String> {
+    pub fn arn(&self) -> Attr<crate::kinds::Arn> {
         get_att(self.node, "Arn")
     }
 
@@ -176,6 +176,7 @@ impl RoleAttributes {
 
 impl ResourceType for Role {
     type Attributes = RoleAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

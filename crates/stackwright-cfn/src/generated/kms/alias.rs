@@ -47,8 +47,8 @@ impl ToValue for Alias {
     }
 }
 
-/// The attributes of a [`Alias`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Alias`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AliasAttributes {
     node: NodeRef,
@@ -61,6 +61,7 @@ impl AliasAttributes {
 
 impl ResourceType for Alias {
     type Attributes = AliasAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

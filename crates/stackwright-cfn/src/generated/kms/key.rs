@@ -188,8 +188,8 @@ impl ToValue for Key {
     }
 }
 
-/// The attributes of a [`Key`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Key`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyAttributes {
     node: NodeRef,
@@ -200,7 +200,7 @@ impl KeyAttributes {
     pub const NAMES: &[&str] = &["Arn", "KeyId"];
 
     /// `Arn`: the `Fn::GetAtt` attribute of `AWS::KMS::Key`.
-    pub fn arn(&self) -> Attr<String> {
+    pub fn arn(&self) -> Attr<crate::kinds::Arn> {
         get_att(self.node, "Arn")
     }
 
@@ -212,6 +212,7 @@ impl KeyAttributes {
 
 impl ResourceType for Key {
     type Attributes = KeyAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -160,8 +160,8 @@ impl ToValue for LogGroup {
     }
 }
 
-/// The attributes of a [`LogGroup`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`LogGroup`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LogGroupAttributes {
     node: NodeRef,
@@ -172,13 +172,14 @@ impl LogGroupAttributes {
     pub const NAMES: &[&str] = &["Arn"];
 
     /// `Arn`: the `Fn::GetAtt` attribute of `AWS::Logs::LogGroup`.
-    pub fn arn(&self) -> Attr<String> {
+    pub fn arn(&self) -> Attr<crate::kinds::Arn> {
         get_att(self.node, "Arn")
     }
 }
 
 impl ResourceType for LogGroup {
     type Attributes = LogGroupAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

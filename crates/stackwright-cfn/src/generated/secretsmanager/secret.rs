@@ -136,8 +136,8 @@ impl ToValue for Secret {
     }
 }
 
-/// The attributes of a [`Secret`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Secret`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<Arn>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecretAttributes {
     node: NodeRef,
@@ -155,6 +155,7 @@ impl SecretAttributes {
 
 impl ResourceType for Secret {
     type Attributes = SecretAttributes;
+    type Ref = crate::kinds::Arn;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

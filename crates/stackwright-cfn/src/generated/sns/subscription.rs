@@ -173,8 +173,8 @@ impl ToValue for Subscription {
     }
 }
 
-/// The attributes of a [`Subscription`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Subscription`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SubscriptionAttributes {
     node: NodeRef,
@@ -192,6 +192,7 @@ impl SubscriptionAttributes {
 
 impl ResourceType for Subscription {
     type Attributes = SubscriptionAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -208,8 +208,8 @@ impl ToValue for Topic {
     }
 }
 
-/// The attributes of a [`Topic`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Topic`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<Arn>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TopicAttributes {
     node: NodeRef,
@@ -220,7 +220,7 @@ impl TopicAttributes {
     pub const NAMES: &[&str] = &["TopicArn", "TopicName"];
 
     /// `TopicArn`: the `Fn::GetAtt` attribute of `AWS::SNS::Topic`.
-    pub fn topic_arn(&self) -> Attr<String> {
+    pub fn topic_arn(&self) -> Attr<crate::kinds::Arn> {
         get_att(self.node, "TopicArn")
     }
 
@@ -232,6 +232,7 @@ impl TopicAttributes {
 
 impl ResourceType for Topic {
     type Attributes = TopicAttributes;
+    type Ref = crate::kinds::Arn;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

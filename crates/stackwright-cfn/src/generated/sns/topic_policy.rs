@@ -47,8 +47,8 @@ impl ToValue for TopicPolicy {
     }
 }
 
-/// The attributes of a [`TopicPolicy`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`TopicPolicy`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TopicPolicyAttributes {
     node: NodeRef,
@@ -66,6 +66,7 @@ impl TopicPolicyAttributes {
 
 impl ResourceType for TopicPolicy {
     type Attributes = TopicPolicyAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -274,8 +274,8 @@ impl ToValue for Association {
     }
 }
 
-/// The attributes of a [`Association`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Association`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssociationAttributes {
     node: NodeRef,
@@ -293,6 +293,7 @@ impl AssociationAttributes {
 
 impl ResourceType for Association {
     type Attributes = AssociationAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

@@ -147,8 +147,8 @@ impl ToValue for Parameter {
     }
 }
 
-/// The attributes of a [`Parameter`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference), the
-/// getters below are `Fn::GetAtt`.
+/// The attributes of a [`Parameter`] in a template: `Ref` is [`Resource::reference`](stackwright_core::Resource::reference)
+/// (an `Attr<String>`), the getters below are `Fn::GetAtt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParameterAttributes {
     node: NodeRef,
@@ -176,6 +176,7 @@ impl ParameterAttributes {
 
 impl ResourceType for Parameter {
     type Attributes = ParameterAttributes;
+    type Ref = String;
 
     fn type_name(&self) -> &str {
         Self::TYPE_NAME

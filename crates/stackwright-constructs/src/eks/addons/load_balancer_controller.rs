@@ -27,7 +27,7 @@ use stackwright_core::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDis
 use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding};
 use stackwright_core::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use stackwright_core::{Attr, Error, KubeCluster, Node, Region, Result, Value};
+use stackwright_core::{Arn, Attr, Error, KubeCluster, Node, Region, Result, Value};
 
 use super::controller_pod::ControllerPod;
 use super::{AddonContext, ControllerImages};
@@ -478,7 +478,7 @@ fn controller_pod(cx: &AddonContext<'_>, images: &ControllerImages) -> Result<Co
 
 /// The controller: service account, leader-election and cluster RBAC, the `alb` IngressClass,
 /// a two-replica Deployment with its disruption budget, and its NetworkPolicy.
-fn controller(cx: &AddonContext<'_>, owner: &Node, images: &ControllerImages, role_arn: Attr<String>) -> Result<()> {
+fn controller(cx: &AddonContext<'_>, owner: &Node, images: &ControllerImages, role_arn: Attr<Arn>) -> Result<()> {
     let kube = cx.kube;
     let pod = controller_pod(cx, images)?;
     let labels = pod.labels();

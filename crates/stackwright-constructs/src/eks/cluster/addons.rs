@@ -3,7 +3,7 @@
 //! nodes to become ACTIVE.
 
 use stackwright_cfn::eks;
-use stackwright_core::{Attr, Construct, Node, Resource, Result};
+use stackwright_core::{Arn, Attr, Construct, Node, Resource, Result};
 
 use super::{ClusterName, NodeOrdering};
 use crate::eks::irsa::{self, OidcProvider};
@@ -43,7 +43,7 @@ pub(super) fn managed_addons(
         )
     };
     let cni_role = addon_role("VpcCni", "kube-system", "aws-node", "VPC CNI (aws-node)", "AmazonEKS_CNI_Policy")?;
-    let addon = |id: &str, addon_name: &str, role: Option<Attr<String>>, config: Option<&str>| -> Result<Node> {
+    let addon = |id: &str, addon_name: &str, role: Option<Attr<Arn>>, config: Option<&str>| -> Result<Node> {
         let mut a = eks::Addon::new(addon_name, cluster_name).with_resolve_conflicts("OVERWRITE");
         if let Some(role) = role {
             a = a.with_service_account_role_arn(role);

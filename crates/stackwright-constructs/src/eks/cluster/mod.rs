@@ -28,10 +28,8 @@ use crate::internal::problems::{Problems, kebab_case};
 use crate::network::{Ipv4Cidr, SecurityGroupId, Subnet, Vpc};
 use crate::workload::{KubernetesVersion, WorkloadCluster};
 
-stackwright_core::string_kinds! {
-    /// The name of an EKS cluster.
-    ClusterName,
-}
+/// The name of an EKS cluster: the kind of the generated cluster's `Ref`.
+pub use stackwright_cfn::kinds::ClusterName;
 
 /// Who can reach the Kubernetes API endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -179,7 +177,7 @@ impl EksCluster {
         let region = stack.region();
         let cluster = control_plane::control_plane(&node, &name, region, &props, &node_subnets)?;
         let oidc = OidcProvider::create(&node, "OidcProvider", &cluster)?;
-        let cluster_name: Attr<ClusterName> = cluster.reference().cast_unchecked();
+        let cluster_name: Attr<ClusterName> = cluster.reference();
         let mut ordering = NodeOrdering::default();
         addons::managed_addons(&node, &name, &cluster_name, &oidc, props.addons, &mut ordering)?;
         access::admin_access_entries(&node, &cluster_name, &props.admin_principals)?;
@@ -234,7 +232,7 @@ impl EksCluster {
 
     /// The cluster's name as a reference (a dependency on the cluster).
     pub fn cluster_name(&self) -> Attr<ClusterName> {
-        self.cluster.reference().cast_unchecked()
+        self.cluster.reference()
     }
 
     /// The cluster's Kubernetes version.
@@ -244,12 +242,12 @@ impl EksCluster {
 
     /// The cluster's ARN.
     pub fn arn(&self) -> Attr<Arn> {
-        self.cluster.arn().cast_unchecked()
+        self.cluster.arn()
     }
 
     /// The security group EKS created for the control plane and managed nodes.
     pub fn cluster_security_group_id(&self) -> Attr<SecurityGroupId> {
-        self.cluster.cluster_security_group_id().cast_unchecked()
+        self.cluster.cluster_security_group_id()
     }
 
     /// The IAM OIDC provider of the cluster (IRSA).
@@ -325,7 +323,7 @@ impl WorkloadCluster for EksCluster {
             RoleSpec::trusted_by(Vec::new(), format!("IRSA role of {namespace}/{service_account} in {}", self.name))
                 .inline(policy),
         )?;
-        Ok(role.arn().cast_unchecked())
+        Ok(role.arn())
     }
 }
 

@@ -363,7 +363,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
             .with_enable_dns_support(true)
             .with_tags([name_tag(&node)]),
     )?;
-    let vpc_id: Attr<VpcId> = vpc.vpc_id().cast_unchecked();
+    let vpc_id: Attr<VpcId> = vpc.vpc_id();
     let has_public = props.subnets.iter().any(|t| t.kind == SubnetKind::Public);
 
     let internet = if has_public { Some(internet_gateway(&node, &vpc_id)?) } else { None };
@@ -372,7 +372,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
     let mut subnets = Vec::new();
     let mut tagged = Vec::new();
     let mut nat_ids: Vec<Attr<String>> = Vec::new();
-    let mut private_routes: Vec<(Node, Attr<String>, usize)> = Vec::new();
+    let mut private_routes: Vec<(Node, Attr<RouteTableId>, usize)> = Vec::new();
     for p in &planned {
         let tier = &props.subnets[p.tier];
         let sub_node = node.add_child(&format!("{}Subnet{}", tier.name, p.az + 1))?;
@@ -411,8 +411,8 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
             kind: tier.kind,
             availability_zone: azs[p.az].clone(),
             cidr: p.cidr,
-            subnet_id: subnet.subnet_id().cast_unchecked(),
-            route_table_id: route_table.route_table_id().cast_unchecked(),
+            subnet_id: subnet.subnet_id(),
+            route_table_id: route_table.route_table_id(),
         });
         tagged.push(TaggedSubnet { resource: subnet, tags });
     }
@@ -433,13 +433,13 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
     }
     add_endpoints(&vpc_handle, &props.endpoints)?;
     if props.restrict_default_security_group {
-        default_security_group::restrict(&node, vpc.default_security_group().cast_unchecked())?;
+        default_security_group::restrict(&node, vpc.default_security_group())?;
     }
     Ok(vpc_handle)
 }
 
 /// The private subnets' default routes: to their zone's NAT gateway, or the single one.
-fn nat_routes(private_routes: Vec<(Node, Attr<String>, usize)>, nat_ids: &[Attr<String>]) -> Result<()> {
+fn nat_routes(private_routes: Vec<(Node, Attr<RouteTableId>, usize)>, nat_ids: &[Attr<String>]) -> Result<()> {
     for (sub_node, route_table_id, az) in private_routes {
         // One NAT per zone: the zone's own; a single NAT: the only one.
         if let Some(nat) = nat_ids.get(az).or(nat_ids.first()) {
