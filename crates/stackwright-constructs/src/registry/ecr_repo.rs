@@ -112,6 +112,7 @@ pub struct EcrRepo {
     node: Node,
     name: String,
     resource: Resource<ecr::Repository>,
+    immutable_tags: bool,
     grants: RefCell<Vec<Statement>>,
 }
 
@@ -159,7 +160,8 @@ impl EcrRepo {
             );
         }
         let resource = Resource::new(&node, "Resource", repo)?;
-        Ok(EcrRepo { node, name, resource, grants: RefCell::new(Vec::new()) })
+        let immutable_tags = props.tag_mutability == TagMutability::Immutable;
+        Ok(EcrRepo { node, name, resource, immutable_tags, grants: RefCell::new(Vec::new()) })
     }
 
     /// The repository's name.
@@ -179,24 +181,30 @@ impl EcrRepo {
 
     /// The image tagged `tag` (with immutable tags, one image forever).
     pub fn image_tag(&self, tag: &str) -> ContainerImage {
-        ContainerImage::from_repository(self.repository_uri(), ImageReference::Tag(tag.to_string()))
+        self.image(ImageReference::Tag(tag.to_string()))
+    }
+
+    /// An image of this repository that knows whether the repository's tags can move.
+    fn image(&self, reference: ImageReference) -> ContainerImage {
+        let image = ContainerImage::from_repository(self.repository_uri(), reference);
+        if self.immutable_tags { image.with_immutable_tags() } else { image }
     }
 
     /// The image with `digest` (`sha256:` and 64 hex digits).
     pub fn image_digest(&self, digest: &str) -> ContainerImage {
-        ContainerImage::from_repository(self.repository_uri(), ImageReference::Digest(digest.to_string()))
+        self.image(ImageReference::Digest(digest.to_string()))
     }
 
     /// The image whose tag the deploying process finds in the environment variable `variable`
     /// (CI sets it to the tag it just pushed).
     pub fn image_tag_from_env(&self, variable: &str) -> ContainerImage {
-        ContainerImage::from_repository(self.repository_uri(), ImageReference::TagFromEnv(variable.to_string()))
+        self.image(ImageReference::TagFromEnv(variable.to_string()))
     }
 
     /// The image whose digest the deploying process finds in the environment variable
     /// `variable`.
     pub fn image_digest_from_env(&self, variable: &str) -> ContainerImage {
-        ContainerImage::from_repository(self.repository_uri(), ImageReference::DigestFromEnv(variable.to_string()))
+        self.image(ImageReference::DigestFromEnv(variable.to_string()))
     }
 
     /// Lets `principal_arn` (an IAM role, such as a node group's) pull images, through the

@@ -34,11 +34,22 @@ pub enum ImageReference {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Repository {
-    /// A repository of this program, late-bound from its URI attribute.
-    Resource(Attr<RepositoryUri>),
+    /// A repository of this program, late-bound from its URI attribute; `immutable_tags` when
+    /// its tags cannot be moved (an `EcrRepo` with immutable tags says so).
+    Resource { uri: Attr<RepositoryUri>, immutable_tags: bool },
     /// A repository known by name, such as `docker.io/prom/prometheus`.
     Public(String),
 }
+
+/// The annotation key with which checkov skips one check for one Kubernetes object
+/// (`checkov.io/skip<N>: <CHECK_ID>=<reason>`, read by checkov's Kubernetes runner).
+pub(crate) const CHECKOV_SKIP_ANNOTATION: &str = "checkov.io/skip1";
+
+/// Why an image named by an immutable tag needs no digest, as the value of
+/// [`CHECKOV_SKIP_ANNOTATION`] for checkov's "image should use digest" check (CKV_K8S_43).
+/// checkov splits the value at `=`: the reason must not contain one.
+const IMMUTABLE_TAG_REASON: &str = "CKV_K8S_43=the image is named by a tag of an ECR repository with immutable tags: \
+     the tag names one image and cannot be moved; pin a digest with image_digest or image_digest_from_env instead";
 
 /// A container image: repository plus [`ImageReference`].
 ///
@@ -58,9 +69,21 @@ pub struct ContainerImage {
 }
 
 impl ContainerImage {
-    /// An image of a repository created by this program (its URI attribute).
+    /// An image of a repository created by this program (its URI attribute). Its tags count
+    /// as movable: `EcrRepo`'s `image_*` methods, which know the repository's tag mutability,
+    /// are the way to an image whose tag cannot move.
     pub fn from_repository(uri: Attr<RepositoryUri>, reference: ImageReference) -> Self {
-        ContainerImage { repository: Repository::Resource(uri), reference }
+        ContainerImage { repository: Repository::Resource { uri, immutable_tags: false }, reference }
+    }
+
+    /// Marks the repository's tags as immutable: only `EcrRepo`, which sets the repository's
+    /// tag mutability, can say so.
+    #[must_use]
+    pub(crate) fn with_immutable_tags(mut self) -> Self {
+        if let Repository::Resource { immutable_tags, .. } = &mut self.repository {
+            *immutable_tags = true;
+        }
+        self
     }
 
     /// An image of a repository known by name (`registry/path`, without tag or digest).
@@ -81,6 +104,22 @@ impl ContainerImage {
     /// True when the image is named by digest (always the same bytes).
     pub fn is_pinned_by_digest(&self) -> bool {
         matches!(self.reference, ImageReference::Digest(_) | ImageReference::DigestFromEnv(_))
+    }
+
+    /// True when the image is named by a tag (fixed or from the environment) of a repository of
+    /// this program whose tags cannot be moved (an `EcrRepo` with immutable tags, its default):
+    /// like a digest, the tag then names one image for good.
+    pub fn tag_is_immutable(&self) -> bool {
+        matches!(self.repository, Repository::Resource { immutable_tags: true, .. })
+            && matches!(self.reference, ImageReference::Tag(_) | ImageReference::TagFromEnv(_))
+    }
+
+    /// The annotation a workload writes on the object that runs this image to tell checkov
+    /// why the image is not pinned by digest (CKV_K8S_43), without naming the app in a skip
+    /// file: only for a tag that cannot move ([`tag_is_immutable`](Self::tag_is_immutable)).
+    /// A digest passes the check; a movable tag gets no exemption and fails it.
+    pub(crate) fn checkov_digest_exemption(&self) -> Option<(&'static str, &'static str)> {
+        self.tag_is_immutable().then_some((CHECKOV_SKIP_ANNOTATION, IMMUTABLE_TAG_REASON))
     }
 
     /// The `imagePullPolicy` that fits: `IfNotPresent` for a digest, `Always` for a tag (so that
@@ -143,7 +182,7 @@ impl ContainerImage {
     /// only at deploy time. Check [`problems`](Self::problems) first.
     pub fn render(&self, cluster: &KubeCluster) -> Result<String> {
         let repository = match &self.repository {
-            Repository::Resource(uri) => cluster.late_bound(uri)?,
+            Repository::Resource { uri, .. } => cluster.late_bound(uri)?,
             Repository::Public(name) => name.clone(),
         };
         Ok(match &self.reference {
@@ -188,5 +227,29 @@ mod tests {
         let ok = ContainerImage::public("docker.io/x/y", ImageReference::Tag("v1.2.3".into()));
         assert!(ok.problems("p").is_empty());
         assert_eq!(ok.pull_policy(), "Always");
+    }
+
+    fn uri() -> Attr<RepositoryUri> {
+        Attr::from_value_unchecked(stackwright_core::Value::from("123456789012.dkr.ecr.eu-west-1.amazonaws.com/x"))
+    }
+
+    #[test]
+    fn only_a_tag_of_an_immutable_repository_is_exempt_from_the_digest_check() {
+        let tag = ImageReference::Tag("v1".into());
+        let from_env = ImageReference::TagFromEnv("IMAGE_TAG".into());
+        let digest = ImageReference::Digest(format!("sha256:{}", "0".repeat(64)));
+        let immutable = |r: &ImageReference| ContainerImage::from_repository(uri(), r.clone()).with_immutable_tags();
+        assert!(immutable(&tag).tag_is_immutable());
+        assert!(immutable(&from_env).tag_is_immutable());
+        let (key, value) = immutable(&from_env).checkov_digest_exemption().unwrap();
+        assert_eq!(key, "checkov.io/skip1");
+        assert!(value.starts_with("CKV_K8S_43="), "{value}");
+        assert_eq!(value.matches('=').count(), 1, "checkov splits the value at '=': {value}");
+        // a digest needs no exemption; a movable or unknown tag gets none
+        assert!(immutable(&digest).checkov_digest_exemption().is_none());
+        assert!(ContainerImage::from_repository(uri(), tag.clone()).checkov_digest_exemption().is_none());
+        assert!(
+            ContainerImage::public("docker.io/x/y", tag).with_immutable_tags().checkov_digest_exemption().is_none()
+        );
     }
 }

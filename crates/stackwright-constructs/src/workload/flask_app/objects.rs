@@ -197,8 +197,14 @@ fn deployment(cx: &Ctx<'_>, config: &ConfigMap) -> Result<Deployment> {
         .insert(config_hash::ANNOTATION.into(), config_hash::of_map(config.data.as_ref().unwrap_or(&BTreeMap::new())));
     let container = container(cx, image);
     let pod = pod_spec(cx, container);
+    let mut metadata = cx.meta(cx.name);
+    // An immutable tag is as fixed as a digest: the Deployment tells checkov so itself, and no
+    // skip file names the app.
+    if let Some((key, reason)) = p.image.checkov_digest_exemption() {
+        metadata.annotations = Some(string_map([(key, reason.to_string())]));
+    }
     Ok(Deployment {
-        metadata: cx.meta(cx.name),
+        metadata,
         spec: Some(DeploymentSpec {
             // Left out under an HPA: see "Replicas and the HPA" in the docs of `FlaskApp`.
             replicas: if p.autoscaling.is_some() { None } else { Some(p.replicas as i32) },
