@@ -16,7 +16,7 @@ use stackwright_core::{App, ExitStatus};
 
 use crate::aws::AwsOptions;
 use crate::cfn::Approval;
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, Result};
 use crate::plan::{Assembly, Extend};
 use crate::progress::ProgressMode;
 use crate::runtime::Runtime;
@@ -130,7 +130,7 @@ pub fn augment_subcommands(command: clap::Command) -> clap::Command {
 /// [`stackwright_core::Error::Command`] with the runtime's message and [`ExitStatus`].
 pub fn run_matches(app: &App, matches: &clap::ArgMatches) -> stackwright_core::Result<()> {
     let command = <Command as clap::FromArgMatches>::from_arg_matches(matches).map_err(usage_error)?;
-    execute(Some(app), Cli { command }, AwsOptions::default()).map_err(into_core)
+    execute(Some(app), Cli { command }, AwsOptions::default()).map_err(stackwright_core::Error::from)
 }
 
 /// Parses `args` (subcommand first) and runs the command on `app`, like [`run_matches`].
@@ -161,7 +161,7 @@ pub fn command(app: Option<&App>, args: Vec<String>, aws: AwsOptions) -> stackwr
         }
         Err(e) => return Err(usage_error(e)),
     };
-    execute(app, cli, aws).map_err(into_core)
+    execute(app, cli, aws).map_err(stackwright_core::Error::from)
 }
 
 /// Parses `args` (subcommand first), runs the command, prints its error the one way every
@@ -191,24 +191,6 @@ fn usage_error(e: clap::Error) -> stackwright_core::Error {
     let text = e.render().to_string();
     let message = text.strip_prefix("error: ").unwrap_or(&text).trim_end().to_string();
     stackwright_core::Error::command(ExitStatus::Usage, message, "")
-}
-
-/// A runtime error as the facade's error, keeping its exit status: the program's own
-/// diagnostics stay themselves; the rest become a command's failure with the runtime's code.
-fn into_core(e: Error) -> stackwright_core::Error {
-    match e {
-        Error::Assembly(inner) => inner,
-        other => {
-            let status = match other.exit_code() {
-                exit::USAGE => ExitStatus::Usage,
-                exit::APPROVAL => ExitStatus::ApprovalRequired,
-                exit::DIFFERENCES => ExitStatus::Differences,
-                _ => ExitStatus::Failure,
-            };
-            let message = if matches!(other, Error::Differences) { String::new() } else { other.to_string() };
-            stackwright_core::Error::command(status, message, "")
-        }
-    }
 }
 
 fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
@@ -357,6 +339,7 @@ async fn confirm_destroy(assembly: &Assembly, stacks: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::exit;
 
     fn parse(args: &[&str]) -> std::result::Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("stackwright").chain(args.iter().copied()))
@@ -393,5 +376,32 @@ mod tests {
             main(None, vec!["diff".into(), "--app-dir".into(), missing.display().to_string()], AwsOptions::default());
         assert_eq!(code, exit::USAGE);
         assert_eq!(main(None, vec!["deploy".into()], AwsOptions::default()), exit::USAGE);
+    }
+
+    #[test]
+    fn runtime_errors_keep_their_status_and_are_rendered_once() {
+        use stackwright_core::report::render;
+        let core = |e: Error| stackwright_core::Error::from(e);
+        let approval = core(Error::ApprovalRequired("not confirmed".into()));
+        assert_eq!(approval.exit_status(), ExitStatus::ApprovalRequired);
+        let differences = core(Error::Differences);
+        assert_eq!((differences.exit_status(), render(&differences, false)), (ExitStatus::Differences, String::new()));
+        let failed = core(Error::Stack { stack: "prod-network".into(), message: "VPC failed".into() });
+        assert_eq!(
+            (failed.exit_status(), render(&failed, false)),
+            (ExitStatus::Failure, "error: stack prod-network: VPC failed\n".into())
+        );
+        let invalid = core(Error::Assembly(stackwright_core::Error::invalid("prod/network/Vpc", "bad", "fix")));
+        assert_eq!(invalid.exit_status(), ExitStatus::Failure);
+        assert_eq!(render(&invalid, false), "error: prod/network/Vpc: bad\n  hint: fix\n");
+        for (code, status) in [
+            (exit::OK, ExitStatus::Success),
+            (exit::FAILED, ExitStatus::Failure),
+            (exit::USAGE, ExitStatus::Usage),
+            (exit::APPROVAL, ExitStatus::ApprovalRequired),
+            (exit::DIFFERENCES, ExitStatus::Differences),
+        ] {
+            assert_eq!(code, i32::from(status.code()));
+        }
     }
 }
