@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use stackwright_core::{App, Error, Result};
+use stackwright_core::{App, Error, ExitStatus, Result};
 
 use crate::terminal;
 
@@ -17,11 +17,7 @@ use crate::terminal;
 pub const DEFAULT_OUT: &str = "out";
 
 #[derive(Debug, Parser)]
-#[command(
-    about = "Synthesize (and, with the `deploy` feature, deploy) this stackwright app",
-    after_help = "Errors go to standard error; exit statuses: 0 success, 1 invalid program or failed \
-                  operation, 2 usage error, 3 approval needed, 4 `diff --fail` found differences."
-)]
+#[command(about = "Synthesize (and, with the `deploy` feature, deploy) this stackwright app")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -96,7 +92,11 @@ impl Run for App {
 /// The whole command line: `synth` and `list`, and the runtime's commands (their real options
 /// with the `deploy` feature, a placeholder that says how to enable it without).
 fn command_line() -> clap::Command {
-    let cli = Cli::command();
+    let statuses: Vec<String> = ExitStatus::ALL.iter().map(|s| format!("{} {s:?}", s.code())).collect();
+    let cli = Cli::command().after_help(format!(
+        "Errors go to standard error. Exit statuses: {} (docs/exit-status.md).",
+        statuses.join(", ")
+    ));
     #[cfg(feature = "deploy")]
     let cli = stackwright_deploy::cli::augment_subcommands(cli);
     #[cfg(not(feature = "deploy"))]
@@ -163,7 +163,7 @@ fn list(app: &App) -> Result<()> {
 #[cfg(not(feature = "deploy"))]
 fn runtime(_app: &App, name: &str, _matches: &clap::ArgMatches) -> Result<()> {
     Err(Error::command(
-        stackwright_core::ExitStatus::Usage,
+        ExitStatus::Usage,
         format!("'{name}' needs the deploy runtime, which this build does not include"),
         format!(
             "build the program with `--features deploy`, e.g. `cargo run --example <name> --features deploy -- {name}`"
