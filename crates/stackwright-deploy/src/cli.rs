@@ -238,13 +238,10 @@ pub(crate) fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()
     tokio.block_on(async {
         tokio::select! {
             r = execute_async(app, cli, aws) => r,
-            _ = tokio::signal::ctrl_c() => {
-                eprintln!(
-                    "interrupted: CloudFormation goes on with operations already started; \
-                     run the same command again to wait for them and converge"
-                );
-                Err(Error::usage("interrupted"))
-            }
+            _ = tokio::signal::ctrl_c() => Err(Error::usage(
+                "interrupted\n  hint: CloudFormation goes on with operations already started; \
+                 run the same command again to wait for them and converge",
+            )),
         }
     })
 }
@@ -386,6 +383,9 @@ mod tests {
         assert_eq!(approval.exit_status(), ExitStatus::ApprovalRequired);
         let differences = core(Error::Differences);
         assert_eq!((differences.exit_status(), render(&differences, false)), (ExitStatus::Differences, String::new()));
+        let unconfirmed =
+            core(Error::ApprovalRequired("destroy prod-network: no terminal\n  hint: rerun with --yes".into()));
+        assert_eq!(render(&unconfirmed, false), "error: destroy prod-network: no terminal\n  hint: rerun with --yes\n");
         let failed = core(Error::Stack { stack: "prod-network".into(), message: "VPC failed".into() });
         assert_eq!(
             (failed.exit_status(), render(&failed, false)),

@@ -149,7 +149,10 @@ impl From<Error> for stackwright_core::Error {
                     exit::DIFFERENCES => ExitStatus::Differences,
                     _ => ExitStatus::Failure,
                 };
-                stackwright_core::Error::command(status, other.to_string(), "")
+                // A message may end with its hint (`…\n  hint: …`): the renderer styles it as one.
+                let text = other.to_string();
+                let (message, hint) = text.split_once("\n  hint: ").unwrap_or((&text, ""));
+                stackwright_core::Error::command(status, message, hint)
             }
         }
     }
