@@ -46,7 +46,7 @@ enum Command {
 /// The commands of the deploy runtime, with their one-line help.
 const RUNTIME_COMMANDS: [(&str, &str); 3] = [
     ("diff", "Show what a deploy would change"),
-    ("deploy", "Deploy the stacks, then the Kubernetes objects on their clusters"),
+    ("deploy", "Deploy the stacks, then their clusters' Kubernetes objects"),
     ("destroy", "Delete the Kubernetes objects, then the stacks"),
 ];
 

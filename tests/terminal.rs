@@ -8,7 +8,8 @@ use std::process::Command;
 
 #[test]
 fn help_lists_every_command_with_one_line_each() {
-    let output = support::run("", &["--help"], &[("COLUMNS", "200")]);
+    // At clap's default width (100 columns): every command on one line.
+    let output = support::run("", &["--help"], &[]);
     let help = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{help}");
     let commands: Vec<&str> = help
@@ -20,6 +21,7 @@ fn help_lists_every_command_with_one_line_each() {
         .collect();
     assert_eq!(commands, ["synth", "list", "diff", "deploy", "destroy", "help"], "{help}");
     for line in help.lines().skip_while(|l| *l != "Commands:").skip(1).take_while(|l| !l.is_empty()) {
+        assert!(line.starts_with("  ") && !line.starts_with("   "), "{line:?} is a command's line, not a wrapped one");
         assert!(line.split_whitespace().count() > 1, "{line:?} has its one-line description");
     }
 }

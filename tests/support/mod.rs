@@ -32,7 +32,7 @@ pub(crate) fn run(mistake: &str, args: &[&str], env: &[(&str, &str)]) -> Output 
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut command = Command::new(mistakes_binary());
     command.args(args).current_dir(dir.path()).env("STACKWRIGHT_MISTAKE", mistake);
-    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "IMAGE_TAG"] {
+    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "IMAGE_TAG", "COLUMNS"] {
         command.env_remove(var);
     }
     command.envs(env.iter().copied());

@@ -41,7 +41,7 @@ pub(crate) enum Command {
         #[arg(long)]
         fail: bool,
     },
-    /// Deploy the stacks, then the Kubernetes objects of their clusters.
+    /// Deploy the stacks, then their clusters' Kubernetes objects.
     ///
     /// Stacks go in dependency order (independent ones concurrently), each through a change set.
     Deploy {
