@@ -98,3 +98,23 @@ fn errors_are_coloured_on_a_terminal_and_plain_otherwise() {
     assert!(!err.contains('\x1b'), "piped: {err:?}");
     assert!(err.starts_with("error: prod/network/Vpc: max_azs is 0"), "{err}");
 }
+
+/// With the runtime, an invalid program stops `deploy` before any AWS call with the same
+/// output and status as `synth`; a missing assembly is a usage error; `help deploy` shows the
+/// runtime's options.
+#[cfg(feature = "deploy")]
+#[test]
+fn runtime_commands_report_like_synth() {
+    let synth = support::run("no-node-group", &["synth"], &[]);
+    for args in [&["deploy", "--yes"][..], &["diff"], &["destroy", "--yes"]] {
+        let output = support::run("no-node-group", args, &[]);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", support::stderr(&output));
+        assert_eq!(support::stderr(&output), support::stderr(&synth), "{args:?}");
+    }
+    let missing = support::run("", &["diff", "--app-dir", "/nonexistent/stackwright-assembly"], &[]);
+    let err = support::stderr(&missing);
+    assert_eq!(missing.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: cannot read the assembly in /nonexistent/stackwright-assembly"), "{err}");
+    let help = support::run("", &["help", "deploy"], &[]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--require-approval"));
+}

@@ -17,6 +17,18 @@ pub(crate) fn mistakes_binary() -> &'static PathBuf {
         if cfg!(feature = "deploy") {
             cargo.args(["--features", "deploy"]);
         }
+        // Without the variables cargo sets for a test process: build scripts that watch them
+        // (ring's watches CARGO_MANIFEST_DIR) would rerun, and the next outer build again.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            let set_for_tests = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE"]
+                .iter()
+                .chain(&["CARGO_TARGET_TMPDIR", "CARGO_RUSTC_CURRENT_DIR"])
+                .any(|prefix| name.starts_with(prefix));
+            if set_for_tests {
+                cargo.env_remove(&*name);
+            }
+        }
         let status = cargo.status().expect("cargo runs");
         assert!(status.success(), "cargo build --example mistakes failed");
         // The test binary is target/<profile>/deps/NAME-HASH; examples are in target/<profile>/examples.
