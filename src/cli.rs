@@ -235,7 +235,7 @@ fn plural(n: usize) -> &'static str {
 
 /// Turns a program's result into its exit status, for `fn main() -> ExitCode`: prints the error,
 /// if any, on standard error ([`crate::terminal::print_error`]: every problem once, coloured on
-/// a terminal), then returns its [`ExitStatus`](stackwright_core::ExitStatus) — 0 on success,
+/// a terminal), then returns its [`ExitStatus`] — 0 on success,
 /// 1 for an invalid program, the table of `docs/exit-status.md` otherwise. An error from
 /// building the tree and one from [`Run::run`] take the same path.
 #[must_use]
