@@ -1,22 +1,23 @@
 //! The command line every stackwright program gets from [`Run::run`].
 //!
-//! `synth` (the default) writes the cloud assembly; `list` prints the stacks and clusters.
-//! `diff`, `deploy` and `destroy` need the runtime, compiled in with the `deploy` feature.
+//! `synth` (the default) writes the cloud assembly; `list` prints the stacks and clusters;
+//! `diff`, `deploy` and `destroy` run the deploy runtime, compiled in with the `deploy` feature
+//! (without it they are listed all the same and say how to enable it). Errors are returned, not
+//! printed: [`exit_code`] prints each one once and picks the exit status.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use stackwright_core::{App, Error, Result};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use stackwright_core::{App, Error, ExitStatus, Result};
+
+use crate::terminal;
 
 /// Where the assembly goes unless `--out` says otherwise.
 pub const DEFAULT_OUT: &str = "out";
 
 #[derive(Debug, Parser)]
-#[command(
-    about = "Synthesize (and, with the `deploy` feature, deploy) this stackwright app",
-    after_help = "With the `deploy` feature: diff, deploy, destroy (see `<program> deploy --help`, docs/deploying.md)"
-)]
+#[command(about = "Synthesize (and, with the `deploy` feature, deploy) this stackwright app")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -24,7 +25,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Write the cloud assembly: templates, manifests, workflows and manifest.json.
+    /// Write the cloud assembly: templates, manifests, workflows and manifest.json (the default).
     Synth {
         /// Output directory.
         #[arg(long, default_value = DEFAULT_OUT)]
@@ -40,42 +41,89 @@ enum Command {
     },
     /// List the stacks (in deployment order) and clusters.
     List,
-    /// Show what a deploy would change (needs the `deploy` feature).
-    #[command(external_subcommand)]
-    Runtime(Vec<String>),
 }
+
+/// The commands of the deploy runtime, with their one-line help.
+const RUNTIME_COMMANDS: [(&str, &str); 3] = [
+    ("diff", "Show what a deploy would change"),
+    ("deploy", "Deploy the stacks, then their clusters' Kubernetes objects"),
+    ("destroy", "Delete the Kubernetes objects, then the stacks"),
+];
 
 /// Gives an [`App`] its command line.
 pub trait Run {
-    /// Parses the process arguments and runs the command: `synth` (the default), `list`, and
-    /// with the `deploy` feature `diff`, `deploy` and `destroy`.
+    /// Parses the process arguments and runs the command: `synth` (the default), `list`,
+    /// `diff`, `deploy` and `destroy` (the last three need the `deploy` feature). `--help` and
+    /// `help <command>` print on standard output and succeed.
     ///
     /// # Errors
     ///
-    /// The synth error (printed first) when the app cannot be synthesized or its files cannot
-    /// be written; turn it into the exit code with [`exit_code`]. Usage errors and the deploy
-    /// runtime's failures exit the process directly (code 2 for usage errors, the runtime's
-    /// codes otherwise).
+    /// Nothing is printed here: pass the result to [`exit_code`], which prints every problem
+    /// once and exits with its status. [`Error::Invalid`] with every problem when the app
+    /// cannot be synthesized; [`Error::Io`] when its files cannot be written;
+    /// [`Error::Command`] for a command line that cannot be parsed, a runtime command this
+    /// build does not include, or the runtime's failures (each with its exit status).
     fn run(&self) -> Result<()>;
 }
 
 impl Run for App {
     fn run(&self) -> Result<()> {
-        let cli = Cli::parse();
+        let matches = match command_line().try_get_matches() {
+            Ok(matches) => matches,
+            Err(e) if !e.use_stderr() => {
+                let _ = e.print();
+                return Ok(());
+            }
+            Err(e) => return Err(terminal::usage_error(&e)),
+        };
+        if let Some((name, _)) = matches.subcommand()
+            && RUNTIME_COMMANDS.iter().any(|(n, _)| *n == name)
+        {
+            return runtime(self, name, &matches);
+        }
+        let cli = Cli::from_arg_matches(&matches).map_err(|e| terminal::usage_error(&e))?;
         match cli.command.unwrap_or(Command::Synth { out: DEFAULT_OUT.into(), quiet: false, workflows: None }) {
             Command::Synth { out, quiet, workflows } => synth(self, &out, quiet, workflows.as_deref()),
             Command::List => list(self),
-            Command::Runtime(args) => runtime(self, args),
         }
     }
+}
+
+/// The whole command line: `synth` and `list`, and the runtime's commands (their real options
+/// with the `deploy` feature, a placeholder that says how to enable it without).
+fn command_line() -> clap::Command {
+    let statuses: Vec<String> = ExitStatus::ALL.iter().map(|s| format!("{} {s:?}", s.code())).collect();
+    let cli = Cli::command().after_help(format!(
+        "Errors go to standard error. Exit statuses: {} (docs/exit-status.md).",
+        statuses.join(", ")
+    ));
+    #[cfg(feature = "deploy")]
+    let cli = stackwright_deploy::cli::augment_subcommands(cli);
+    #[cfg(not(feature = "deploy"))]
+    let cli = cli.subcommands(RUNTIME_COMMANDS.map(|(name, about)| {
+        clap::Command::new(name)
+            .about(format!("{about} (needs `--features deploy`)"))
+            .long_about(format!(
+                "{about}. This build does not include the deploy runtime: build the program with \
+                 `--features deploy`, e.g. `cargo run --example <name> --features deploy -- {name}`."
+            ))
+            .arg(
+                clap::Arg::new("args")
+                    .num_args(0..)
+                    .trailing_var_arg(true)
+                    .allow_hyphen_values(true)
+                    .help("The runtime's arguments (see this command's help in a build with `--features deploy`)"),
+            )
+    }));
+    cli
 }
 
 /// `synth`: writes the assembly (and with `--workflows` the repository's workflows), then says
 /// what it wrote unless `quiet`.
 fn synth(app: &App, out: &Path, quiet: bool, workflows: Option<&Path>) -> Result<()> {
-    let assembly = report(app.synth_to(out))?;
+    let assembly = app.synth_to(out)?;
     if let Some(repo) = workflows {
-        let written = report(write_workflows(&assembly, repo))?;
+        let written = write_workflows(&assembly, repo)?;
         if !quiet {
             println!("wrote {written} workflow{} into {}", plural(written), repo.join(WORKFLOWS_DIR).display());
         }
@@ -99,7 +147,7 @@ fn synth(app: &App, out: &Path, quiet: bool, workflows: Option<&Path>) -> Result
 
 /// `list`: the stacks in deployment order with what they wait for, then the clusters.
 fn list(app: &App) -> Result<()> {
-    let assembly = report(app.synth())?;
+    let assembly = app.synth()?;
     for s in &assembly.manifest.stacks {
         let deps =
             if s.dependencies.is_empty() { String::new() } else { format!(" (after {})", s.dependencies.join(", ")) };
@@ -111,23 +159,21 @@ fn list(app: &App) -> Result<()> {
     Ok(())
 }
 
+/// A runtime command in a build without the runtime: says how to get it.
 #[cfg(not(feature = "deploy"))]
-fn runtime(_app: &App, args: Vec<String>) -> Result<()> {
-    let command = args.first().map(String::as_str).unwrap_or_default();
-    if matches!(command, "diff" | "deploy" | "destroy") {
-        eprintln!(
-            "error: '{command}' needs the deploy runtime, which this build does not include.\n  \
-             Run it with the `deploy` feature, e.g.: cargo run --example <name> --features deploy -- {command}"
-        );
-    } else {
-        eprintln!("error: unknown command '{command}'; commands: synth, list, diff, deploy, destroy");
-    }
-    std::process::exit(2)
+fn runtime(_app: &App, name: &str, _matches: &clap::ArgMatches) -> Result<()> {
+    Err(Error::command(
+        ExitStatus::Usage,
+        format!("'{name}' needs the deploy runtime, which this build does not include"),
+        format!(
+            "build the program with `--features deploy`, e.g. `cargo run --example <name> --features deploy -- {name}`"
+        ),
+    ))
 }
 
 #[cfg(feature = "deploy")]
-fn runtime(app: &App, args: Vec<String>) -> Result<()> {
-    stackwright_deploy::cli::run(app, args)
+fn runtime(app: &App, _name: &str, matches: &clap::ArgMatches) -> Result<()> {
+    stackwright_deploy::cli::run_matches(app, matches)
 }
 
 /// Where GitHub reads workflows, in the assembly and in a repository.
@@ -182,25 +228,23 @@ pub fn write_workflows(assembly: &stackwright_core::Assembly, repo: &Path) -> Re
     Ok(ours.len())
 }
 
-/// Prints a synth error the way users read it, then passes it on.
-fn report<T>(result: Result<T>) -> Result<T> {
-    if let Err(e) = &result {
-        eprintln!("error: {e}");
-    }
-    result
-}
-
 /// The plural ending for `n` things.
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Turns a program's result into its exit code, for `fn main() -> ExitCode`: 0 on success,
-/// 1 for any error (it was printed where it happened).
+/// Turns a program's result into its exit status, for `fn main() -> ExitCode`: prints the error,
+/// if any, on standard error ([`crate::terminal::print_error`]: every problem once, coloured on
+/// a terminal), then returns its [`ExitStatus`] — 0 on success,
+/// 1 for an invalid program, the table of `docs/exit-status.md` otherwise. An error from
+/// building the tree and one from [`Run::run`] take the same path.
 #[must_use]
 pub fn exit_code(result: Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(_) => ExitCode::from(1),
+        Err(e) => {
+            terminal::print_error(&e);
+            e.exit_status().into()
+        }
     }
 }

@@ -5,12 +5,18 @@
 //! ```no_run
 //! use stackwright::prelude::*;
 //!
-//! fn main() -> stackwright::Result<()> {
+//! // Every error (from building the tree or from the command) is printed once by `exit_code`,
+//! // which then exits with its documented status.
+//! fn main() -> std::process::ExitCode {
+//!     stackwright::cli::exit_code(build().and_then(|app| app.run()))
+//! }
+//!
+//! fn build() -> stackwright::Result<App> {
 //!     let app = App::new("demo");
 //!     let dev = app.environment("dev", Account::new("123456789012")?, Region::EuWest1);
 //!     let network = dev.stack("network");
 //!     Resource::new(&network, "Vpc", RawResource::new("AWS::EC2::VPC").with("CidrBlock", "10.0.0.0/16"))?;
-//!     app.run()
+//!     Ok(app)
 //! }
 //! ```
 //!
@@ -19,6 +25,7 @@
 //! constructs) and, with the `deploy` feature, `stackwright-deploy` (the runtime).
 
 pub mod cli;
+pub mod terminal;
 
 /// The README's program is compiled as a doctest, so it cannot drift from the API.
 #[doc = include_str!("../README.md")]
@@ -28,7 +35,7 @@ pub struct ReadmeDoctests;
 pub use stackwright_cfn as cfn;
 pub use stackwright_constructs as constructs;
 pub use stackwright_core as core;
-pub use stackwright_core::{Error, Result};
+pub use stackwright_core::{Error, ExitStatus, Result};
 
 #[cfg(feature = "deploy")]
 pub use stackwright_deploy as deploy;

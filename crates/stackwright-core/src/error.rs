@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::exit_status::ExitStatus;
+
 /// A result whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -29,6 +31,19 @@ pub enum Error {
         /// What the serializer reported.
         message: String,
     },
+    /// A command failed for a reason that is not the program's description: a command line
+    /// that cannot be parsed, a command this build does not include, a deploy that failed. The
+    /// process ends with `status` (see [`ExitStatus`]).
+    #[error("{message}")]
+    Command {
+        /// The exit status the command ends with.
+        status: ExitStatus,
+        /// What failed; empty when there is nothing to print (`diff --fail`: the differences
+        /// were the output).
+        message: String,
+        /// How to fix it; empty when there is nothing to add.
+        hint: String,
+    },
 }
 
 impl Error {
@@ -36,6 +51,22 @@ impl Error {
     #[must_use]
     pub fn invalid(path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
         Error::Invalid(Diagnostics::from(vec![Diagnostic::new(path, message, hint)]))
+    }
+
+    /// A command's failure that ends the process with `status` (see [`Error::Command`]).
+    #[must_use]
+    pub fn command(status: ExitStatus, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Command { status, message: message.into(), hint: hint.into() }
+    }
+
+    /// The status the process exits with after printing this error: [`ExitStatus::Failure`]
+    /// unless a command said otherwise.
+    #[must_use]
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            Error::Command { status, .. } => *status,
+            Error::Invalid(_) | Error::Io { .. } | Error::Serialize { .. } => ExitStatus::Failure,
+        }
     }
 
     /// The diagnostics of an [`Error::Invalid`]; empty for other errors.

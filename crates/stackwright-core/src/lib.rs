@@ -14,14 +14,18 @@
 //! - [`template`]: the template model (parameters, conditions, outputs, policies);
 //! - [`kube`]: Kubernetes objects per cluster and late-bound placeholders;
 //! - [`synth`](crate::App::synth): validation and rendering, every error at once;
-//! - [`assembly`]: the output directory and its `manifest.json`, written atomically.
+//! - [`assembly`]: the output directory and its `manifest.json`, written atomically;
+//! - [`report`], [`exit_status`]: the one rendering of every error for standard error, and
+//!   the exit statuses.
 
 pub mod app;
 pub mod assembly;
 pub mod environment;
 pub mod error;
+pub mod exit_status;
 pub mod kube;
 pub mod names;
+pub mod report;
 pub mod resource;
 mod synth;
 pub mod template;
@@ -33,6 +37,7 @@ pub use app::{App, Environment, Stack};
 pub use assembly::{Assembly, Manifest};
 pub use environment::{Account, Region};
 pub use error::{Diagnostic, Diagnostics, Error, Result};
+pub use exit_status::ExitStatus;
 pub use kube::{ClusterConnection, KubeCluster};
 pub use resource::{RawAttributes, RawResource, Resource, ResourceType};
 pub use template::{DeletionPolicy, ParameterDef};

@@ -1,8 +1,10 @@
 //! The `diff | deploy | destroy` command line every stackwright program gets with the
 //! facade's `deploy` feature (`synth` and `list` stay in the facade).
 //!
-//! Exit codes ([`crate::error::exit`]): 0 success, 1 a deployment or call failed, 2 usage or
-//! assembly error, 3 approval needed but not given, 4 `diff --fail` found differences.
+//! Exit statuses: [`ExitStatus`] (`docs/exit-status.md`), the same as the facade's: 0 success,
+//! 1 the program is invalid or a deployment or call failed, 2 usage error or no assembly,
+//! 3 approval needed but not given, 4 `diff --fail` found differences. Errors are returned, not
+//! printed, so that the program's entry prints each one once ([`main`] does for the binary).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -10,11 +12,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use stackwright_core::App;
+use stackwright_core::{App, ExitStatus};
 
 use crate::aws::AwsOptions;
 use crate::cfn::Approval;
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, Result};
 use crate::plan::{Assembly, Extend};
 use crate::progress::ProgressMode;
 use crate::runtime::Runtime;
@@ -28,8 +30,10 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Show what a deploy would change: resources per stack (replacements and IAM/security
-    /// group changes highlighted) and Kubernetes objects.
+    /// Show what a deploy would change.
+    ///
+    /// Resources per stack (replacements and IAM/security group changes highlighted) and
+    /// Kubernetes objects.
     Diff {
         #[command(flatten)]
         common: Common,
@@ -37,7 +41,9 @@ pub(crate) enum Command {
         #[arg(long)]
         fail: bool,
     },
-    /// Deploy stacks in dependency order, then the Kubernetes objects of their clusters.
+    /// Deploy the stacks, then their clusters' Kubernetes objects.
+    ///
+    /// Stacks go in dependency order (independent ones concurrently), each through a change set.
     Deploy {
         #[command(flatten)]
         common: Common,
@@ -57,7 +63,9 @@ pub(crate) enum Command {
         #[arg(long)]
         no_wait: bool,
     },
-    /// Delete the Kubernetes objects, then the stacks in reverse dependency order.
+    /// Delete the Kubernetes objects, then the stacks.
+    ///
+    /// Stacks go in reverse dependency order.
     Destroy {
         #[command(flatten)]
         common: Common,
@@ -103,42 +111,86 @@ pub(crate) struct Common {
     pub(crate) plain: bool,
 }
 
-/// Entry point used by the facade's `App::run()`: `args[0]` is the subcommand. Errors are
-/// printed and the process exits with the code CI can act on.
+/// Adds `diff`, `deploy` and `destroy` with all their options to a program's command line, so
+/// that its `--help` lists them and `help deploy` explains them; run the parsed command with
+/// [`run_matches`].
+#[must_use]
+pub fn augment_subcommands(command: clap::Command) -> clap::Command {
+    <Command as clap::Subcommand>::augment_subcommands(command)
+}
+
+/// Runs the `diff`, `deploy` or `destroy` subcommand of `matches` (parsed by a command line that
+/// went through [`augment_subcommands`]) on `app`. Nothing is printed on failure: the error
+/// carries its message and exit status for the program's entry to print once (the facade's
+/// `cli::exit_code`).
 ///
 /// # Errors
 ///
-/// None: on failure the process exits (with the codes above) instead of returning; the
-/// `Result` is the facade's command signature.
-pub fn run(app: &App, args: Vec<String>) -> stackwright_core::Result<()> {
-    let code = main(Some(app), args, AwsOptions::default());
-    if code != exit::OK {
-        std::process::exit(code);
-    }
-    Ok(())
+/// The program's diagnostics when it cannot be synthesized; otherwise
+/// [`stackwright_core::Error::Command`] with the runtime's message and [`ExitStatus`].
+pub fn run_matches(app: &App, matches: &clap::ArgMatches) -> stackwright_core::Result<()> {
+    let command = <Command as clap::FromArgMatches>::from_arg_matches(matches).map_err(usage_error)?;
+    execute(Some(app), Cli { command }, AwsOptions::default()).map_err(stackwright_core::Error::from)
 }
 
-/// Parses `args` (subcommand first), runs the command and returns the exit code.
-pub fn main(app: Option<&App>, args: Vec<String>, aws: AwsOptions) -> i32 {
+/// Parses `args` (subcommand first) and runs the command on `app`, like [`run_matches`].
+///
+/// # Errors
+///
+/// As [`run_matches`]; a command line that cannot be parsed is an [`ExitStatus::Usage`] error.
+pub fn run(app: &App, args: Vec<String>) -> stackwright_core::Result<()> {
+    command(Some(app), args, AwsOptions::default())
+}
+
+/// Parses `args` (subcommand first) and runs the command; `--help` is printed on stdout and is
+/// a success. Nothing is printed on failure (see [`run_matches`]).
+///
+/// # Errors
+///
+/// As [`run_matches`].
+pub fn command(app: Option<&App>, args: Vec<String>, aws: AwsOptions) -> stackwright_core::Result<()> {
     let program = std::env::args()
         .next()
         .and_then(|p| std::path::Path::new(&p).file_name().map(|f| f.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "stackwright".into());
     let cli = match Cli::try_parse_from(std::iter::once(program).chain(args)) {
         Ok(cli) => cli,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return if e.use_stderr() { exit::USAGE } else { exit::OK };
+            return Ok(());
         }
+        Err(e) => return Err(usage_error(e)),
     };
-    match execute(app, cli, aws) {
-        Ok(()) => exit::OK,
-        Err(Error::Differences) => exit::DIFFERENCES,
+    execute(app, cli, aws).map_err(stackwright_core::Error::from)
+}
+
+/// Parses `args` (subcommand first), runs the command, prints its error the one way every
+/// stackwright entry does (coloured on a terminal, plain when piped or with `NO_COLOR`) and
+/// returns the exit code ([`ExitStatus`]).
+pub fn main(app: Option<&App>, args: Vec<String>, aws: AwsOptions) -> i32 {
+    match command(app, args, aws) {
+        Ok(()) => i32::from(ExitStatus::Success.code()),
         Err(e) => {
-            eprintln!("error: {e}");
-            e.exit_code()
+            print_error(&e);
+            i32::from(e.exit_status().code())
         }
     }
+}
+
+/// Writes `error` to standard error as [`stackwright_core::report::render`] renders it;
+/// anstream strips the styles when standard error is not a terminal or `NO_COLOR` is set.
+pub fn print_error(error: &stackwright_core::Error) {
+    use std::io::Write as _;
+    let text = stackwright_core::report::render(error, true);
+    let _ = anstream::stderr().write_all(text.as_bytes());
+}
+
+/// A command line clap rejected, as a usage error carrying clap's explanation (the `error: `
+/// prefix is the renderer's).
+fn usage_error(e: clap::Error) -> stackwright_core::Error {
+    let text = e.render().to_string();
+    let message = text.strip_prefix("error: ").unwrap_or(&text).trim_end().to_string();
+    stackwright_core::Error::command(ExitStatus::Usage, message, "")
 }
 
 fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
@@ -150,7 +202,15 @@ fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
         }
         (None, None) => return Err(Error::usage("no assembly: pass --app-dir DIR")),
     };
-    Ok(Arc::new(Assembly::read(&dir)?))
+    // A missing or unreadable assembly is a usage error (the directory is the user's input);
+    // an invalid program keeps its diagnostics and their status.
+    let read = Assembly::read(&dir).map_err(|e| match e {
+        Error::Assembly(stackwright_core::Error::Io { source, .. }) => {
+            Error::Usage(format!("cannot read the assembly in {}: {source}", dir.display()))
+        }
+        other => other,
+    })?;
+    Ok(Arc::new(read))
 }
 
 fn runtime(common: &Common, aws: AwsOptions) -> Runtime {
@@ -178,13 +238,10 @@ pub(crate) fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()
     tokio.block_on(async {
         tokio::select! {
             r = execute_async(app, cli, aws) => r,
-            _ = tokio::signal::ctrl_c() => {
-                eprintln!(
-                    "interrupted: CloudFormation goes on with operations already started; \
-                     run the same command again to wait for them and converge"
-                );
-                Err(Error::usage("interrupted"))
-            }
+            _ = tokio::signal::ctrl_c() => Err(Error::usage(
+                "interrupted\n  hint: CloudFormation goes on with operations already started; \
+                 run the same command again to wait for them and converge",
+            )),
         }
     })
 }
@@ -279,6 +336,7 @@ async fn confirm_destroy(assembly: &Assembly, stacks: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::exit;
 
     fn parse(args: &[&str]) -> std::result::Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("stackwright").chain(args.iter().copied()))
@@ -315,5 +373,35 @@ mod tests {
             main(None, vec!["diff".into(), "--app-dir".into(), missing.display().to_string()], AwsOptions::default());
         assert_eq!(code, exit::USAGE);
         assert_eq!(main(None, vec!["deploy".into()], AwsOptions::default()), exit::USAGE);
+    }
+
+    #[test]
+    fn runtime_errors_keep_their_status_and_are_rendered_once() {
+        use stackwright_core::report::render;
+        let core = |e: Error| stackwright_core::Error::from(e);
+        let approval = core(Error::ApprovalRequired("not confirmed".into()));
+        assert_eq!(approval.exit_status(), ExitStatus::ApprovalRequired);
+        let differences = core(Error::Differences);
+        assert_eq!((differences.exit_status(), render(&differences, false)), (ExitStatus::Differences, String::new()));
+        let unconfirmed =
+            core(Error::ApprovalRequired("destroy prod-network: no terminal\n  hint: rerun with --yes".into()));
+        assert_eq!(render(&unconfirmed, false), "error: destroy prod-network: no terminal\n  hint: rerun with --yes\n");
+        let failed = core(Error::Stack { stack: "prod-network".into(), message: "VPC failed".into() });
+        assert_eq!(
+            (failed.exit_status(), render(&failed, false)),
+            (ExitStatus::Failure, "error: stack prod-network: VPC failed\n".into())
+        );
+        let invalid = core(Error::Assembly(stackwright_core::Error::invalid("prod/network/Vpc", "bad", "fix")));
+        assert_eq!(invalid.exit_status(), ExitStatus::Failure);
+        assert_eq!(render(&invalid, false), "error: prod/network/Vpc: bad\n  hint: fix\n");
+        for (code, status) in [
+            (exit::OK, ExitStatus::Success),
+            (exit::FAILED, ExitStatus::Failure),
+            (exit::USAGE, ExitStatus::Usage),
+            (exit::APPROVAL, ExitStatus::ApprovalRequired),
+            (exit::DIFFERENCES, ExitStatus::Differences),
+        ] {
+            assert_eq!(code, i32::from(status.code()));
+        }
     }
 }

@@ -5,7 +5,8 @@ use std::time::Duration;
 /// A result whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Exit codes of `diff`, `deploy` and `destroy`, for CI to act on.
+/// Exit codes of `diff`, `deploy` and `destroy`, for CI to act on: the codes of
+/// [`stackwright_core::ExitStatus`], which the command line returns.
 pub mod exit {
     /// Everything succeeded (for `diff`: also when there are differences, unless `--fail`).
     pub const OK: i32 = 0;
@@ -132,12 +133,27 @@ impl Error {
 }
 
 impl From<Error> for stackwright_core::Error {
-    /// At the facade's boundary: keeps a core error as it was, turns the others into a
-    /// diagnostic (the exit code is chosen by [`crate::cli::run`] before that).
+    /// At the facade's boundary: keeps a core error (the program's own diagnostics) as it was,
+    /// turns the others into a command's failure with the runtime's exit status, for the
+    /// program's entry to print once. `diff --fail`'s differences print nothing (the diff was
+    /// the output).
     fn from(e: Error) -> Self {
+        use stackwright_core::ExitStatus;
         match e {
             Error::Assembly(inner) => inner,
-            other => stackwright_core::Error::invalid("deploy", other.to_string(), ""),
+            Error::Differences => stackwright_core::Error::command(ExitStatus::Differences, "", ""),
+            other => {
+                let status = match other.exit_code() {
+                    exit::USAGE => ExitStatus::Usage,
+                    exit::APPROVAL => ExitStatus::ApprovalRequired,
+                    exit::DIFFERENCES => ExitStatus::Differences,
+                    _ => ExitStatus::Failure,
+                };
+                // A message may end with its hint (`…\n  hint: …`): the renderer styles it as one.
+                let text = other.to_string();
+                let (message, hint) = text.split_once("\n  hint: ").unwrap_or((&text, ""));
+                stackwright_core::Error::command(status, message, hint)
+            }
         }
     }
 }
