@@ -8,47 +8,16 @@
 #[path = "../examples/orders.rs"]
 mod orders;
 
-use std::collections::BTreeMap;
-
-fn assert_golden(name: &str, contents: &str) {
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots/orders"),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!(name, contents);
-    });
-}
+mod golden;
 
 #[test]
 fn the_orders_platform_synthesizes_to_its_golden_output() {
-    let assembly = orders::build().expect("the orders platform is valid").synth().expect("it synthesizes");
-    assert_golden("manifest.json", &assembly.manifest_json());
-
-    // One snapshot per template; the other files grouped by directory, each file under a header.
-    let mut groups: BTreeMap<String, String> = BTreeMap::new();
-    for (path, bytes) in &assembly.files {
-        let text = String::from_utf8_lossy(bytes);
-        if path.ends_with(".template.json") {
-            assert_golden(path, &text);
-            continue;
-        }
-        let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
-        let group = groups.entry(dir.trim_start_matches('.').replace('/', "__")).or_default();
-        group.push_str(&format!("# ==== {file}\n{text}"));
-    }
-    for (dir, contents) in &groups {
-        assert_golden(dir, contents);
-    }
-    assert!(groups.keys().any(|g| g.starts_with("k8s__")), "the cluster's manifests are covered");
+    golden::assert_golden_output("orders", orders::build);
 }
 
 #[test]
 fn two_synths_of_the_orders_platform_are_byte_identical() {
-    let a = orders::build().unwrap().synth().unwrap();
-    let b = orders::build().unwrap().synth().unwrap();
-    assert_eq!(a.manifest_json(), b.manifest_json());
-    assert_eq!(a.files, b.files);
+    golden::assert_deterministic(orders::build);
 }
 
 #[test]
