@@ -1,0 +1,318 @@
+//! A construct written by a user, not by the library: `EncryptedTopic` (a KMS key with rotation,
+//! an SNS topic encrypted with it, a topic policy that only lets the named AWS services publish
+//! and refuses anything without TLS, e-mail subscriptions) and `PublisherRole` (an IAM role one
+//! service assumes to publish to one topic: `sns:Publish` on that topic and the two KMS actions
+//! on that key, nothing else), wired through a typed handle (`TopicHandle`).
+//!
+//! `docs/writing-a-construct.md` walks through it; `tests/team_topic_snapshot.rs` pins its
+//! output and feeds the construct bad props. `cargo run --example team_topic -- synth --out
+//! target/synth/team_topic` synthesizes it (no AWS account needed).
+
+use std::process::ExitCode;
+
+use stackwright::cfn::{Tag, iam, kms, sns};
+use stackwright::constructs::Principal;
+use stackwright::core::{Arn, CheckContext, Diagnostic, Diagnostics, Node};
+use stackwright::prelude::*;
+
+fn main() -> ExitCode {
+    stackwright::cli::exit_code(build().and_then(|app| app.run()))
+}
+
+/// The program: a team's notification topic in Frankfurt, and the role EventBridge assumes to
+/// publish to it.
+///
+/// # Errors
+///
+/// Returns every problem the constructs found in their input (none for this program).
+pub(crate) fn build() -> stackwright::Result<App> {
+    let app = App::new("payments");
+    let prod = app.environment("prod", Account::new("345678901234")?, Region::EuCentral1);
+    let notifications = prod.stack("notifications");
+    notifications.set_description("payments team notifications: encrypted SNS topic and its publisher");
+
+    let topic = EncryptedTopic::new(
+        &notifications,
+        "Alerts",
+        EncryptedTopicProps::new("Payments alerts")
+            .with_publishing_service("events.amazonaws.com")
+            .with_publishing_service("cloudwatch.amazonaws.com"),
+    )?;
+    topic.subscribe_email("payments-oncall@example.com")?;
+    let publisher = PublisherRole::new(&notifications, "EventsPublisher", "events.amazonaws.com", &topic.handle())?;
+    // What an EventBridge rule (managed elsewhere) needs: where to publish, and as whom.
+    notifications.add_output("AlertsTopicArn", topic.handle().topic_arn, Some("the payments alerts topic"));
+    notifications.add_output("PublisherRoleArn", publisher.arn(), Some("the role EventBridge publishes with"));
+    Ok(app)
+}
+
+// ANCHOR: props
+/// The properties of an [`EncryptedTopic`]: the display name is required (`new`), the rest
+/// has a default and a builder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EncryptedTopicProps {
+    /// What subscribers see as the sender (1 to 100 characters); required.
+    pub(crate) display_name: String,
+    /// The AWS service principals that may publish (`events.amazonaws.com`); default: none
+    /// (only roles of the account given the [`PublisherRole`] policy).
+    pub(crate) publishing_services: Vec<String>,
+}
+
+impl EncryptedTopicProps {
+    /// Props with `display_name` and no publishing service.
+    #[must_use]
+    pub(crate) fn new(display_name: impl Into<String>) -> Self {
+        EncryptedTopicProps { display_name: display_name.into(), publishing_services: Vec::new() }
+    }
+
+    /// Lets the AWS service `principal` (`cloudwatch.amazonaws.com`) publish.
+    #[must_use]
+    pub(crate) fn with_publishing_service(mut self, principal: impl Into<String>) -> Self {
+        self.publishing_services.push(principal.into());
+        self
+    }
+}
+// ANCHOR_END: props
+
+// ANCHOR: handle
+/// What a consumer of the topic needs, typed: the topic's ARN and its key's ARN. A
+/// `PublisherRole` takes this, so it cannot be handed a bucket's or a role's ARN by mistake.
+#[derive(Debug, Clone)]
+pub(crate) struct TopicHandle {
+    /// The topic's ARN (its `Ref`).
+    pub(crate) topic_arn: Attr<Arn>,
+    /// The ARN of the KMS key the topic encrypts with.
+    pub(crate) key_arn: Attr<Arn>,
+}
+// ANCHOR_END: handle
+
+// ANCHOR: construct
+/// An SNS topic encrypted with its own KMS key (rotation on), TLS-only, that only the listed
+/// AWS services of this account may publish to.
+pub(crate) struct EncryptedTopic {
+    node: Node,
+    topic: Resource<sns::Topic>,
+    key: Resource<kms::Key>,
+    subscriptions: std::cell::Cell<u32>,
+}
+
+impl Construct for EncryptedTopic {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+// ANCHOR_END: construct
+
+impl EncryptedTopic {
+    // ANCHOR: new
+    /// Adds the key, the topic and its policy below `scope` (inside a stack).
+    ///
+    /// # Errors
+    ///
+    /// Every problem of `props` at once, each with this construct's path and a hint; or a
+    /// scope outside every stack.
+    pub(crate) fn new(scope: &impl Construct, id: &str, props: EncryptedTopicProps) -> stackwright::Result<Self> {
+        scope.node().require_stack("an EncryptedTopic")?;
+        // 1. Check every prop, collect every problem, and return them together.
+        let path = format!("{}/{id}", scope.node().path());
+        let mut problems = Diagnostics::new();
+        let name = props.display_name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            problems.push(
+                &path,
+                format!("display name '{}' is empty or longer than 100 characters", props.display_name),
+                "give the topic a display name of 1 to 100 characters, such as 'Payments alerts'",
+            );
+        }
+        for service in &props.publishing_services {
+            if !is_service_principal(service) {
+                problems.push(
+                    &path,
+                    format!("'{service}' is not an AWS service principal"),
+                    "name the service as <service>.amazonaws.com, such as events.amazonaws.com",
+                );
+            }
+        }
+        problems.into_result(())?;
+
+        // 2. The construct's own node: every resource below gets its path and logical id.
+        let node = scope.node().add_child(id)?;
+        // 3. The resources: L1 types from stackwright::cfn, policies from the library's
+        //    typed (least-privilege-checked) documents.
+        let key = Resource::new(
+            &node,
+            "Key",
+            kms::Key::new()
+                .with_description(format!("Encrypts the SNS topic {}", node.path()))
+                .with_enable_key_rotation(true)
+                .with_key_policy(key_policy(&path, &props.publishing_services)?.to_value()),
+        )?;
+        let topic = Resource::new(
+            &node,
+            "Topic",
+            sns::Topic::new()
+                .with_display_name(name)
+                .with_kms_master_key_id(key.arn())
+                .with_tags([Tag::new("team", node.app_name())]),
+        )?;
+        let policy = topic_policy(&topic.reference(), &props.publishing_services);
+        Resource::new(&node, "Policy", sns::TopicPolicy::new(policy.to_value(), vec![topic.reference()]))?;
+
+        // 4. A check on the finished tree: a topic nobody subscribes to tells nobody.
+        let me = node.node_ref();
+        node.add_check(move |tree: &CheckContext<'_>| {
+            if tree.child_ids(me).iter().any(|child| child.starts_with("Subscription")) {
+                return Vec::new();
+            }
+            vec![Diagnostic::new(
+                tree.path(me),
+                "the topic has no subscription: its messages would reach nobody",
+                "call subscribe_email(...) on the EncryptedTopic",
+            )]
+        });
+        Ok(EncryptedTopic { node, topic, key, subscriptions: std::cell::Cell::new(0) })
+    }
+    // ANCHOR_END: new
+
+    /// The typed handle consumers take.
+    #[must_use]
+    pub(crate) fn handle(&self) -> TopicHandle {
+        TopicHandle { topic_arn: self.topic.reference(), key_arn: self.key.arn() }
+    }
+
+    // ANCHOR: subscribe
+    /// Sends every message to `address` (the owner confirms the subscription by e-mail).
+    ///
+    /// # Errors
+    ///
+    /// When `address` is not an e-mail address.
+    pub(crate) fn subscribe_email(&self, address: &str) -> stackwright::Result<()> {
+        if !address.split_once('@').is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.')) {
+            return Err(stackwright::Error::invalid(
+                self.node.path(),
+                format!("'{address}' is not an e-mail address"),
+                "subscribe an address such as team-oncall@example.com",
+            ));
+        }
+        let n = self.subscriptions.get() + 1;
+        self.subscriptions.set(n);
+        Resource::new(
+            &self.node,
+            &format!("Subscription{n}"),
+            sns::Subscription::new("email", self.topic.reference()).with_endpoint(address),
+        )?;
+        Ok(())
+    }
+    // ANCHOR_END: subscribe
+}
+
+fn is_service_principal(service: &str) -> bool {
+    service.strip_suffix(".amazonaws.com").is_some_and(|name| {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+    })
+}
+
+/// The key's policy: the account administers it (or the key becomes unmanageable), and each
+/// publishing service may only generate data keys and decrypt.
+fn key_policy(path: &str, services: &[String]) -> stackwright::Result<PolicyDocument> {
+    let mut admin = Statement::trust(
+        Principal::Aws(sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, ":root")),
+        "kms:*",
+    )
+    .sid("AccountAdministersTheKey")
+    .allow_wildcard("a key policy must let the account administer its key; its Resource '*' means this key only");
+    admin.resources.push("*".into());
+    let mut statements = vec![admin];
+    for (i, service) in services.iter().enumerate() {
+        let mut s = Statement::trust(Principal::Service(service.clone()), "kms:Decrypt")
+            .sid(&format!("Publisher{}UsesTheKey", i + 1));
+        s.actions.push("kms:GenerateDataKey*".into());
+        s.resources.push("*".into());
+        statements.push(s);
+    }
+    let policy = PolicyDocument::new(statements);
+    let problems = policy.problems(path);
+    if problems.is_empty() { Ok(policy) } else { Err(stackwright::Error::Invalid(problems.into())) }
+}
+
+/// The topic's policy: the publishing services of this account may publish; nobody may
+/// publish without TLS.
+fn topic_policy(topic_arn: &Attr<Arn>, services: &[String]) -> PolicyDocument {
+    let mut statements = Vec::new();
+    for (i, service) in services.iter().enumerate() {
+        let mut s = Statement::trust(Principal::Service(service.clone()), "sns:Publish")
+            .sid(&format!("Publisher{}Publishes", i + 1))
+            .condition("StringEquals", "aws:SourceAccount", [Value::from(Pseudo::AccountId)]);
+        s.resources.push(topic_arn.into());
+        statements.push(s);
+    }
+    let mut tls = Statement::trust(Principal::Aws("*".into()), "sns:Publish")
+        .deny()
+        .sid("DenyPublishingWithoutTls")
+        .condition("Bool", "aws:SecureTransport", ["false"]);
+    tls.resources.push(topic_arn.into());
+    statements.push(tls);
+    PolicyDocument::new(statements)
+}
+
+// ANCHOR: consumer
+/// An IAM role that one AWS service assumes to publish to one topic, and nothing else.
+pub(crate) struct PublisherRole {
+    node: Node,
+    role: Resource<iam::Role>,
+}
+
+impl Construct for PublisherRole {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+impl PublisherRole {
+    /// A role `service` (`events.amazonaws.com`) assumes to publish to `topic`.
+    ///
+    /// # Errors
+    ///
+    /// When `service` is not a service principal, or the scope is outside every stack.
+    pub(crate) fn new(
+        scope: &impl Construct,
+        id: &str,
+        service: &str,
+        topic: &TopicHandle,
+    ) -> stackwright::Result<Self> {
+        scope.node().require_stack("a PublisherRole")?;
+        if !is_service_principal(service) {
+            return Err(stackwright::Error::invalid(
+                format!("{}/{id}", scope.node().path()),
+                format!("'{service}' is not an AWS service principal"),
+                "name the service as <service>.amazonaws.com, such as events.amazonaws.com",
+            ));
+        }
+        let node = scope.node().add_child(id)?;
+        let trust = PolicyDocument::new([Statement::trust(Principal::Service(service.to_string()), "sts:AssumeRole")
+            .condition("StringEquals", "aws:SourceAccount", [Value::from(Pseudo::AccountId)])]);
+        let publish = PolicyDocument::new([
+            Statement::allow(["sns:Publish"], [&topic.topic_arn]).sid("PublishToTheTopic"),
+            Statement::allow(["kms:Decrypt", "kms:GenerateDataKey"], [&topic.key_arn]).sid("EncryptWithItsKey"),
+        ]);
+        let problems = publish.problems(&node.path());
+        if !problems.is_empty() {
+            return Err(stackwright::Error::Invalid(problems.into()));
+        }
+        let role = Resource::new(
+            &node,
+            "Role",
+            iam::Role::new(trust.to_value())
+                .with_description(format!("{service} publishes to one SNS topic"))
+                .with_policies([iam::role::Policy::new(publish.to_value(), "PublishToOneTopic")]),
+        )?;
+        Ok(PublisherRole { node, role })
+    }
+
+    /// The role's ARN.
+    #[must_use]
+    pub(crate) fn arn(&self) -> Attr<Arn> {
+        self.role.arn()
+    }
+}
+// ANCHOR_END: consumer

@@ -1,0 +1,85 @@
+//! The construct-guide example (`examples/team_topic.rs`, `docs/writing-a-construct.md`): its
+//! golden output as insta snapshots in `snapshots/team_topic/`, and the user-written construct
+//! fed bad props (every problem at once, with the construct's path and a hint) and left without
+//! a subscription (the check it registered fails synth).
+
+#[allow(dead_code)] // the example's `main` is not called here
+#[path = "../examples/team_topic.rs"]
+mod team_topic;
+
+#[allow(dead_code)] // only `assert_deterministic` is used: see the golden-output test below
+mod golden;
+
+use stackwright::prelude::*;
+use team_topic::{EncryptedTopic, EncryptedTopicProps, PublisherRole};
+
+/// The shared helper's `assert_golden_output` also requires Kubernetes manifests, which this
+/// example has none of: its one template and manifest are snapshotted here, with the same
+/// settings.
+#[test]
+fn the_team_topic_example_synthesizes_to_its_golden_output() {
+    let assembly = team_topic::build().expect("the example is valid").synth().expect("it synthesizes");
+    let snapshot = |name: &str, contents: &str| {
+        insta::with_settings!({
+            snapshot_path => format!("{}/snapshots/team_topic", env!("CARGO_MANIFEST_DIR")),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, contents);
+        });
+    };
+    snapshot("manifest.json", &assembly.manifest_json());
+    assert_eq!(assembly.files.len(), 1, "one template, nothing else");
+    for (path, bytes) in &assembly.files {
+        snapshot(path, &String::from_utf8_lossy(bytes));
+    }
+}
+
+#[test]
+fn two_synths_of_the_team_topic_example_are_byte_identical() {
+    golden::assert_deterministic(team_topic::build);
+}
+
+fn stack() -> (App, Stack) {
+    let app = App::new("payments");
+    let prod = app.environment("prod", Account::new("345678901234").unwrap(), Region::EuCentral1);
+    let stack = prod.stack("notifications");
+    (app, stack)
+}
+
+#[test]
+fn bad_props_are_reported_together_with_the_construct_path_and_a_hint() {
+    let (_app, stack) = stack();
+    let props =
+        EncryptedTopicProps::new("  ").with_publishing_service("events").with_publishing_service("sns.amazonaws.com");
+    let Err(error) = EncryptedTopic::new(&stack, "Alerts", props) else { panic!("bad props were accepted") };
+    let problems = error.diagnostics();
+    assert_eq!(problems.len(), 2, "{error}");
+    assert!(problems.iter().all(|d| d.path == "prod/notifications/Alerts"), "{error}");
+    assert!(problems[0].message.contains("display name '  '"), "{error}");
+    assert!(problems[0].hint.contains("1 to 100 characters"), "{error}");
+    assert_eq!(problems[1].message, "'events' is not an AWS service principal");
+    assert!(problems[1].hint.contains("<service>.amazonaws.com"), "{error}");
+}
+
+#[test]
+fn a_bad_email_is_reported_at_the_topic() {
+    let (_app, stack) = stack();
+    let topic = EncryptedTopic::new(&stack, "Alerts", EncryptedTopicProps::new("Alerts")).unwrap();
+    let error = topic.subscribe_email("oncall").unwrap_err();
+    let problem = &error.diagnostics()[0];
+    assert_eq!(problem.path, "prod/notifications/Alerts");
+    assert!(problem.hint.contains("team-oncall@example.com"), "{error}");
+}
+
+#[test]
+fn the_registered_check_fails_synth_for_a_topic_without_subscription() {
+    let (app, stack) = stack();
+    let topic = EncryptedTopic::new(&stack, "Alerts", EncryptedTopicProps::new("Alerts")).unwrap();
+    PublisherRole::new(&stack, "Publisher", "events.amazonaws.com", &topic.handle()).unwrap();
+    let error = app.synth().unwrap_err();
+    let problem = &error.diagnostics()[0];
+    assert_eq!(problem.path, "prod/notifications/Alerts");
+    assert!(problem.message.contains("no subscription"), "{error}");
+    assert!(problem.hint.contains("subscribe_email"), "{error}");
+}
