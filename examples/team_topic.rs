@@ -2,7 +2,9 @@
 //! an SNS topic encrypted with it, a topic policy that only lets the named AWS services publish
 //! and refuses anything without TLS, e-mail subscriptions) and `PublisherRole` (an IAM role one
 //! service assumes to publish to one topic: `sns:Publish` on that topic and the two KMS actions
-//! on that key, nothing else), wired through a typed handle (`TopicHandle`).
+//! on that key, nothing else), wired through a typed handle (`TopicHandle`); and, through the
+//! `RawResource` escape hatch, an EventBridge Scheduler schedule that sends a weekly test message
+//! with that role. One stack, in eu-central-1.
 //!
 //! `docs/writing-a-construct.md` walks through it; `tests/team_topic_snapshot.rs` pins its
 //! output and feeds the construct bad props. `cargo run --example team_topic -- synth --out
@@ -19,8 +21,8 @@ fn main() -> ExitCode {
     stackwright::cli::exit_code(build().and_then(|app| app.run()))
 }
 
-/// The program: a team's notification topic in Frankfurt, and the role EventBridge assumes to
-/// publish to it.
+/// The program: a team's alerts topic in Frankfurt that CloudWatch alarms publish to, and a
+/// weekly test message that EventBridge Scheduler sends with a role allowed nothing else.
 ///
 /// # Errors
 ///
@@ -31,18 +33,36 @@ pub(crate) fn build() -> stackwright::Result<App> {
     let notifications = prod.stack("notifications");
     notifications.set_description("payments team notifications: encrypted SNS topic and its publisher");
 
+    // ANCHOR: use
     let topic = EncryptedTopic::new(
         &notifications,
         "Alerts",
-        EncryptedTopicProps::new("Payments alerts")
-            .with_publishing_service("events.amazonaws.com")
-            .with_publishing_service("cloudwatch.amazonaws.com"),
+        EncryptedTopicProps::new("Payments alerts").with_publishing_service("cloudwatch.amazonaws.com"),
     )?;
     topic.subscribe_email("payments-oncall@example.com")?;
-    let publisher = PublisherRole::new(&notifications, "EventsPublisher", "events.amazonaws.com", &topic.handle())?;
-    // What an EventBridge rule (managed elsewhere) needs: where to publish, and as whom.
-    notifications.add_output("AlertsTopicArn", topic.handle().topic_arn, Some("the payments alerts topic"));
-    notifications.add_output("PublisherRoleArn", publisher.arn(), Some("the role EventBridge publishes with"));
+    let alerts = topic.handle();
+    let publisher = PublisherRole::new(&notifications, "SchedulerPublisher", "scheduler.amazonaws.com", &alerts)?;
+
+    // The escape hatch: EventBridge Scheduler has no generated type (see stackwright-cfn's
+    // allowlist.txt), so its schedule is a RawResource with CloudFormation's property names.
+    // A weekly test message proves the alert path still works.
+    let target = Value::map([
+        ("Arn", Value::from(&alerts.topic_arn)),
+        ("RoleArn", Value::from(publisher.arn())),
+        ("Input", Value::from("weekly test of the payments alerts topic: no action needed")),
+    ]);
+    Resource::new(
+        &notifications,
+        "WeeklyTest",
+        RawResource::new("AWS::Scheduler::Schedule")
+            .with("Description", "Weekly test message to the payments alerts topic")
+            .with("ScheduleExpression", "cron(0 9 ? * MON *)")
+            .with("ScheduleExpressionTimezone", "Europe/Berlin")
+            .with("FlexibleTimeWindow", Value::map([("Mode", "OFF")]))
+            .with("KmsKeyArn", &alerts.key_arn)
+            .with("Target", target),
+    )?;
+    // ANCHOR_END: use
     Ok(app)
 }
 

@@ -83,3 +83,25 @@ fn the_registered_check_fails_synth_for_a_topic_without_subscription() {
     assert!(problem.message.contains("no subscription"), "{error}");
     assert!(problem.hint.contains("subscribe_email"), "{error}");
 }
+
+/// `docs/writing-a-construct.md` quotes this example: every Rust block of it must be a verbatim
+/// part of the example or of this test (at any indentation), so the guide's code compiles.
+#[test]
+fn the_construct_guide_quotes_the_example_verbatim() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let read = |path: &str| std::fs::read_to_string(format!("{root}/{path}")).expect(path);
+    let guide = read("docs/writing-a-construct.md");
+    let sources = [read("examples/team_topic.rs"), read("tests/team_topic_snapshot.rs")];
+    let blocks: Vec<&str> =
+        guide.split("```rust\n").skip(1).map(|rest| rest.split_once("\n```").expect("a closed block").0).collect();
+    assert!(blocks.len() >= 8, "the guide quotes the construct, its props, handle, consumer and tests");
+    for block in blocks {
+        let quoted = (0..=8).step_by(4).any(|indent| {
+            let pad = " ".repeat(indent);
+            let indented: Vec<String> =
+                block.lines().map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect();
+            sources.iter().any(|source| source.contains(&indented.join("\n")))
+        });
+        assert!(quoted, "this block of the guide is not in examples/team_topic.rs:\n{block}");
+    }
+}
