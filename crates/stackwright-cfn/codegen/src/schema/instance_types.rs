@@ -118,6 +118,25 @@ mod tests {
         );
     }
 
+    /// The committed list names the pinned cfn-lint version and, when that cfn-lint is
+    /// installed in `.venv/validators`, is exactly what `import` writes from it.
+    #[test]
+    fn the_committed_list_is_the_pinned_cfnlints() {
+        let crate_dir = crate::cfn_crate_dir();
+        let committed = fs::read_to_string(crate_dir.join(INSTANCE_TYPES_FILE)).unwrap();
+        let pinned = fs::read_to_string(crate_dir.join(crate::SCHEMAS_DIR).join(crate::VERSION_FILE)).unwrap();
+        assert!(committed.lines().any(|l| l == format!("cfn-lint {}", pinned.trim())), "re-run import");
+        let lib = crate_dir.join("../../.venv/validators/lib");
+        let installed =
+            fs::read_dir(lib).into_iter().flatten().flatten().map(|e| e.path().join("site-packages/cfnlint"));
+        for cfnlint in installed.filter(|p| p.join(CFNLINT_INSTANCE_TYPES).is_file()) {
+            if cfnlint_version(&cfnlint).unwrap() == pinned.trim() {
+                let json = fs::read_to_string(cfnlint.join(CFNLINT_INSTANCE_TYPES)).unwrap();
+                assert_eq!(compact_instance_types(&json, pinned.trim()).unwrap().0, committed, "re-run import");
+            }
+        }
+    }
+
     #[test]
     fn rejects_names_that_are_not_family_dot_size() {
         let err = compact_instance_types(r#"{"us-east-1": {"enum": ["m6i"]}}"#, "1").unwrap_err();
