@@ -7,7 +7,7 @@ use eks_support::{app, error_text, platform, template};
 use stackwright_constructs::{
     EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps, TaintEffect, Vpc, VpcProps,
 };
-use stackwright_core::App;
+use stackwright_core::{Account, App, Region};
 
 /// Builds the reference platform, then a node group `Extra` with `props`.
 fn with_group(props: NodeGroupProps) -> (App, stackwright_core::Result<NodeGroup>) {
@@ -123,6 +123,47 @@ fn no_instance_type_and_malformed_ones() {
     assert_problem(&err, "the node group lists no instance type", "list at least one");
     let err = group_error(NodeGroupProps::on_demand(["t3-medium"], 1..=2));
     assert_problem(&err, "'t3-medium' is not an EC2 instance type", "write it as family.size, such as t3.medium");
+}
+
+/// A cluster in `region` on a two-zone network, and a node group `Extra` of
+/// `instance_types` on it.
+fn group_in(region: Region, instance_types: &[&str]) -> stackwright_core::Result<NodeGroup> {
+    let app = App::new("demo");
+    let env = app.environment("prod", Account::new("123456789012").unwrap(), region);
+    let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
+    let cluster =
+        EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
+    NodeGroup::new(&cluster, "Extra", NodeGroupProps::on_demand(instance_types.iter().copied(), 1..=2))
+}
+
+/// Before the list of cfn-lint was consulted, any `family.size` passed: `t3.mediun` reached
+/// CloudFormation and failed there, minutes into a deploy.
+#[test]
+fn an_unknown_instance_type_is_rejected_with_the_closest_one() {
+    let err = group_error(NodeGroupProps::on_demand(["t3.mediun", "m6i.larg"], 1..=2));
+    assert!(err.starts_with("2 problems found:"), "{err}");
+    assert_problem(
+        &err,
+        "instance type 't3.mediun' is not offered in us-east-1 (by the list of cfn-lint 1.",
+        "did you mean t3.medium?",
+    );
+    assert_problem(&err, "instance type 'm6i.larg' is not offered in us-east-1", "did you mean m6i.large?");
+}
+
+/// `c8ib` (8th-generation compute with EBS-optimized bandwidth) is offered in us-east-1 but, in
+/// cfn-lint's list, not in eu-west-1.
+#[test]
+fn a_type_of_another_region_is_rejected_in_the_region_that_lacks_it() {
+    group_in(Region::UsEast1, &["c8ib.large"]).unwrap();
+    let err = error_text(group_in(Region::EuWest1, &["c8ib.large", "m6i.large"]));
+    assert!(err.starts_with("1 problem found:"), "{err}");
+    assert_problem(
+        &err,
+        "instance type 'c8ib.large' is not offered in eu-west-1",
+        "did you mean c8i.large or c8in.large?",
+    );
+    assert!(!err.contains("m6i.large'"), "m6i.large is offered in eu-west-1:\n{err}");
 }
 
 #[test]

@@ -45,6 +45,9 @@ use serde_json::Value as J;
 pub use files::{list_rs_files, stale_files, write_generated};
 pub use schema::allowlist::{parse_allowlist, schema_file_name};
 pub use schema::import::import_schemas;
+pub use schema::instance_types::{
+    CFNLINT_INSTANCE_TYPES, INSTANCE_TYPES_FILE, compact_instance_types, import_instance_types,
+};
 pub use schema::kinds::{BUILTIN_KINDS, KindTable, parse_kinds};
 
 /// The allowlist, relative to the `stackwright-cfn` crate.

@@ -4,7 +4,8 @@
 //! ```text
 //! cargo run -p stackwright-cfn-codegen                 # regenerate the code
 //! cargo run -p stackwright-cfn-codegen -- check        # exit 1 if the committed code is stale
-//! cargo run -p stackwright-cfn-codegen -- import [DIR] # copy the allowlisted schemas from an
+//! cargo run -p stackwright-cfn-codegen -- import [DIR] # copy the allowlisted schemas (and the
+//!                                                      # EC2 instance types per region) from an
 //!                                                      # installed cfn-lint (DIR: .../site-packages/cfnlint;
 //!                                                      # default: the one in .venv/validators)
 //! ```
@@ -57,7 +58,8 @@ fn check(crate_dir: &Path) -> Result<(), String> {
     }
 }
 
-/// Copies the allowlisted schemas from the cfn-lint package in `dir` (or the installed one).
+/// Copies the allowlisted schemas and the EC2 instance types per region from the cfn-lint
+/// package in `dir` (or the installed one).
 fn import(crate_dir: &Path, dir: Option<PathBuf>) -> Result<(), String> {
     let dir = match dir {
         Some(d) => d,
@@ -70,6 +72,11 @@ fn import(crate_dir: &Path, dir: Option<PathBuf>) -> Result<(), String> {
         dir.display(),
         crate_dir.display(),
         codegen::SCHEMAS_DIR
+    );
+    let regions = codegen::import_instance_types(&dir, crate_dir)?;
+    println!(
+        "copied the EC2 instance types of {regions} regions into {}",
+        crate_dir.join(codegen::INSTANCE_TYPES_FILE).display()
     );
     Ok(())
 }

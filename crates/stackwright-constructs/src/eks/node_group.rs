@@ -9,11 +9,13 @@ use std::ops::RangeInclusive;
 
 use stackwright_cfn::{Tag, ec2, eks};
 use stackwright_core::names::dns1123_subdomain_problem;
-use stackwright_core::{Arn, Attr, Construct, Node, Resource, Result, Val};
+use stackwright_core::{Arn, Attr, Construct, Node, Region, Resource, Result, Val};
 
 use crate::eks::cluster::EksCluster;
 use crate::iam::service_role::{RoleSpec, service_role, service_trust};
+use crate::internal::instance_types;
 use crate::internal::problems::{Problems, check_role_name};
+use crate::workload::cluster::WorkloadCluster;
 
 /// On-demand or spot capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,9 +201,15 @@ pub struct NodeGroup {
 impl NodeGroup {
     /// Adds a managed node group to `cluster`, in the cluster's stack. Returns every problem of
     /// `props` at once.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of `props`: among them an instance type that is malformed, listed twice,
+    /// of the wrong architecture, or not offered in the cluster's region (by the list cfn-lint
+    /// ships, with the closest offered types as the hint); and a duplicate `id`.
     pub fn new(cluster: &EksCluster, id: &str, props: NodeGroupProps) -> Result<NodeGroup> {
         let mut problems = Problems::for_child(cluster, id);
-        check(&mut problems, &props);
+        check(&mut problems, &props, cluster.region());
         problems.finish()?;
 
         let node = cluster.node().add_child(id)?;
@@ -347,8 +355,8 @@ fn is_arm64(t: &str) -> bool {
     family.char_indices().any(|(i, c)| c.is_ascii_digit() && family[i + 1..].starts_with('g'))
 }
 
-fn check(problems: &mut Problems, props: &NodeGroupProps) {
-    check_instance_types(problems, props);
+fn check(problems: &mut Problems, props: &NodeGroupProps, region: Region) {
+    check_instance_types(problems, props, region);
     check_sizes(problems, props);
     check_labels_and_taints(problems, props);
     if let Some(name) = &props.role_name {
@@ -356,14 +364,29 @@ fn check(problems: &mut Problems, props: &NodeGroupProps) {
     }
 }
 
-/// Valid, listed once, matching the AMI's architecture, at least two for spot.
-fn check_instance_types(problems: &mut Problems, props: &NodeGroupProps) {
+/// Valid, offered in the region, listed once, matching the AMI's architecture, at least two for
+/// spot.
+fn check_instance_types(problems: &mut Problems, props: &NodeGroupProps, region: Region) {
     if props.instance_types.is_empty() {
         problems.push("the node group lists no instance type", "list at least one, such as [\"t3.medium\"]");
     }
+    // A region the copied list lacks (one added to `Region` before the data is re-imported) is not
+    // checked; the unit test of `instance_types` keeps every `Region` listed.
+    let offered = instance_types::offered_in(region.as_str());
     for (i, t) in props.instance_types.iter().enumerate() {
         if !valid_instance_type(t) {
             problems.push(format!("'{t}' is not an EC2 instance type"), "write it as family.size, such as t3.medium");
+        } else if let Some(offered) = offered.as_deref()
+            && !instance_types::is_offered(offered, t)
+        {
+            problems.push(
+                format!(
+                    "instance type '{t}' is not offered in {} (by the list of cfn-lint {})",
+                    region.as_str(),
+                    instance_types::cfnlint_version()
+                ),
+                did_you_mean(&instance_types::closest(offered, t)),
+            );
         } else {
             let arm = is_arm64(t);
             match (props.ami_type, arm) {
@@ -387,6 +410,15 @@ fn check_instance_types(problems: &mut Problems, props: &NodeGroupProps) {
             format!("a spot node group needs at least two instance types, got {}", props.instance_types.len()),
             "add similar types (t3.large and t3a.large, m5.large and m6i.large) so one type's spot shortage does not empty the group",
         );
+    }
+}
+
+/// `did you mean m6i.large?`, `did you mean c8i.large or c8id.large?`.
+fn did_you_mean(names: &[String]) -> String {
+    match names {
+        [] => "choose a type the region offers".to_string(),
+        [one] => format!("did you mean {one}?"),
+        [init @ .., last] => format!("did you mean {} or {last}?", init.join(", ")),
     }
 }
 

@@ -23,11 +23,7 @@ pub fn import_schemas(cfnlint_dir: &Path, crate_dir: &Path) -> Result<Vec<String
     let data = cfnlint_dir.join("data/schemas");
     let providers: J = serde_json::from_str(&read(&data.join("providers/us-east-1.json"))?)
         .map_err(|e| format!("providers/us-east-1.json: {e}"))?;
-    let version = read(&cfnlint_dir.join("version.py"))?
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("__version__"))
-        .map(|v| v.trim_start_matches([' ', '=']).trim().trim_matches(['"', '\'']).to_string())
-        .ok_or("no __version__ in cfnlint/version.py")?;
+    let version = cfnlint_version(cfnlint_dir)?;
     let dest = crate_dir.join(SCHEMAS_DIR);
     fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
     let mut wanted = BTreeSet::new();
@@ -52,4 +48,15 @@ pub fn import_schemas(cfnlint_dir: &Path, crate_dir: &Path) -> Result<Vec<String
     }
     fs::write(dest.join(VERSION_FILE), format!("{version}\n")).map_err(|e| e.to_string())?;
     Ok(copied)
+}
+
+/// The version of the cfn-lint package in `cfnlint_dir`, from its `version.py`.
+pub(crate) fn cfnlint_version(cfnlint_dir: &Path) -> Result<String, String> {
+    let file = cfnlint_dir.join("version.py");
+    fs::read_to_string(&file)
+        .map_err(|e| format!("{}: {e}", file.display()))?
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("__version__"))
+        .map(|v| v.trim_start_matches([' ', '=']).trim().trim_matches(['"', '\'']).to_string())
+        .ok_or_else(|| "no __version__ in cfnlint/version.py".to_string())
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod allowlist;
 pub(crate) mod import;
+pub(crate) mod instance_types;
 pub(crate) mod kinds;
 
 use std::collections::BTreeSet;
