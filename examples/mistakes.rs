@@ -96,6 +96,8 @@ fn general_nodes(mistake: &str) -> NodeGroupProps {
         }
         "max-size-zero" => NodeGroupProps::on_demand(["t3.medium"], 0..=0),
         "instance-type" => NodeGroupProps::on_demand(["t3medium"], 2..=6),
+        "instance-type-typo" => NodeGroupProps::on_demand(["t3.mediun"], 2..=6),
+        "instance-type-region" => NodeGroupProps::on_demand(["t3.medium", "hpc7a.12xlarge"], 2..=6),
         "spot-one-type" => NodeGroupProps::spot(["t3.large"], 2..=6),
         "disk-size" => NodeGroupProps { disk_size_gib: 8, ..NodeGroupProps::on_demand(["t3.medium"], 2..=6) },
         _ => NodeGroupProps::on_demand(["t3.medium"], 2..=6),

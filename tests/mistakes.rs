@@ -40,6 +40,13 @@ const MISTAKES: &[Mistake] = &[
     m("scaling-bounds", "prod/cluster/Cluster/General", "min_size 6 is greater than max_size 2", "such as 2..=6"),
     m("max-size-zero", "prod/cluster/Cluster/General", "max_size is 0", "allow at least one node, such as 0..=4"),
     m("instance-type", "prod/cluster/Cluster/General", "'t3medium'", "write it as family.size, such as t3.medium"),
+    m("instance-type-typo", "prod/cluster/Cluster/General", "'t3.mediun'", "did you mean t3.medium?"),
+    m(
+        "instance-type-region",
+        "prod/cluster/Cluster/General",
+        "'hpc7a.12xlarge' is not offered in us-east-1",
+        "did you mean",
+    ),
     m("spot-one-type", "prod/cluster/Cluster/General", "got 1", "add similar types (t3.large and t3a.large"),
     m("disk-size", "prod/cluster/Cluster/General", "disk_size_gib 8", "use at least 20 GiB"),
     // registry
