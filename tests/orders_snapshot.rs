@@ -12,7 +12,8 @@ mod golden;
 
 #[test]
 fn the_orders_platform_synthesizes_to_its_golden_output() {
-    golden::assert_golden_output("orders", orders::build);
+    let groups = golden::assert_golden_output("orders", orders::build);
+    assert!(groups.iter().any(|g| g.starts_with("k8s__")), "the cluster's manifests are covered: {groups:?}");
 }
 
 #[test]

@@ -11,7 +11,8 @@ mod golden;
 
 #[test]
 fn the_reference_platform_synthesizes_to_its_golden_output() {
-    golden::assert_golden_output("prod", prod::build);
+    let groups = golden::assert_golden_output("prod", prod::build);
+    assert!(groups.iter().any(|g| g.starts_with("k8s__")), "the cluster's manifests are covered: {groups:?}");
 }
 
 #[test]

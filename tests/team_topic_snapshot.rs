@@ -7,32 +7,15 @@
 #[path = "../examples/team_topic.rs"]
 mod team_topic;
 
-#[allow(dead_code)] // only `assert_deterministic` is used: see the golden-output test below
 mod golden;
 
 use stackwright::prelude::*;
 use team_topic::{EncryptedTopic, EncryptedTopicProps, PublisherRole};
 
-/// The shared helper's `assert_golden_output` also requires Kubernetes manifests, which this
-/// example has none of: its one template and manifest are snapshotted here, with the same
-/// settings.
 #[test]
 fn the_team_topic_example_synthesizes_to_its_golden_output() {
-    let assembly = team_topic::build().expect("the example is valid").synth().expect("it synthesizes");
-    let snapshot = |name: &str, contents: &str| {
-        insta::with_settings!({
-            snapshot_path => format!("{}/snapshots/team_topic", env!("CARGO_MANIFEST_DIR")),
-            prepend_module_to_snapshot => false,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!(name, contents);
-        });
-    };
-    snapshot("manifest.json", &assembly.manifest_json());
-    assert_eq!(assembly.files.len(), 1, "one template, nothing else");
-    for (path, bytes) in &assembly.files {
-        snapshot(path, &String::from_utf8_lossy(bytes));
-    }
+    let groups = golden::assert_golden_output("team_topic", team_topic::build);
+    assert!(groups.is_empty(), "one template and the manifest, nothing else: {groups:?}");
 }
 
 #[test]
