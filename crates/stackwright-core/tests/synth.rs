@@ -479,3 +479,17 @@ fn construct_metadata_lands_in_the_resource_metadata() {
         serde_json::json!({ "stackwright:path": "prod/s/Vpc", "owner": "platform-team" })
     );
 }
+
+#[test]
+fn a_construct_added_directly_below_the_app_is_not_an_environment() {
+    // `add_child` is public on every node, the app's included: such a construct holds nothing
+    // to deploy (a resource needs a stack), and synth must not take it for an environment.
+    let app = App::new("demo");
+    app.node().add_child("Loose").unwrap();
+    let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
+    let _ = prod.stack("network");
+    let assembly = app.synth().expect("synthesizes");
+    let manifest = assembly.manifest_json();
+    assert!(manifest.contains(r#""id": "prod""#), "{manifest}");
+    assert!(!manifest.contains("Loose"), "{manifest}");
+}

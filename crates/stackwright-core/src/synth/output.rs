@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use crate::assembly::{Assembly, ClusterEntry, EnvironmentEntry, Manifest, SCHEMA_VERSION, StackEntry};
 use crate::error::{Diagnostics, Error, Result};
-use crate::tree::TreeData;
+use crate::tree::{NodeKind, TreeData};
 use crate::yaml;
 
 use super::template_json::TemplateJson;
@@ -64,19 +64,23 @@ impl Synth<'_> {
     }
 }
 
-/// Every environment of the app, in creation order.
+/// Every environment of the app, in creation order. Other children of the app's node (a
+/// construct a program added there with `add_child`) hold nothing to deploy — a resource needs
+/// a stack — and are left out.
 fn environments(tree: &TreeData) -> Vec<EnvironmentEntry> {
     tree.node(0)
         .children()
         .values()
-        .map(|&e| {
-            let data = tree.environment_data(e);
-            EnvironmentEntry {
+        .filter_map(|&e| {
+            let NodeKind::Environment(data) = tree.node(e).kind() else {
+                return None;
+            };
+            Some(EnvironmentEntry {
                 id: tree.node(e).id().to_string(),
                 account: data.account.to_string(),
                 region: data.region.to_string(),
                 production: data.production,
-            }
+            })
         })
         .collect()
 }
