@@ -67,8 +67,8 @@ fn vpc_props(mistake: &str) -> stackwright::Result<VpcProps> {
     match mistake {
         "subnets-overlap" => {
             props.subnets = vec![
-                SubnetConfig::public(24).with_cidrs(["10.0.0.0/24".parse()?, "10.0.1.0/24".parse()?]),
-                SubnetConfig::private(24).with_cidrs(["10.0.1.0/24".parse()?, "10.0.2.0/24".parse()?]),
+                SubnetConfig::public(24).cidrs(["10.0.0.0/24".parse()?, "10.0.1.0/24".parse()?]),
+                SubnetConfig::private(24).cidrs(["10.0.1.0/24".parse()?, "10.0.2.0/24".parse()?]),
             ];
         }
         "availability-zone" => props.availability_zones = vec!["us-east-1a".into(), "us-east-1z".into()],

@@ -97,7 +97,7 @@ fn isolated_vpc_with_private_cluster_endpoints() {
             cidr: net("172.16.0.0/20"),
             max_azs: 2,
             nat_gateways: NatGateways::None,
-            subnets: vec![SubnetConfig::isolated(22).named("Nodes")],
+            subnets: vec![SubnetConfig::isolated(22).name("Nodes")],
             endpoints: VpcEndpoints::private_cluster(),
             ..Default::default()
         },
@@ -128,7 +128,7 @@ fn pinned_blocks_are_kept() {
         VpcProps {
             max_azs: 2,
             subnets: vec![
-                SubnetConfig::public(24).with_cidrs([net("10.0.0.0/24"), net("10.0.1.0/24")]),
+                SubnetConfig::public(24).cidrs([net("10.0.0.0/24"), net("10.0.1.0/24")]),
                 SubnetConfig::private(20),
             ],
             ..Default::default()
@@ -234,8 +234,8 @@ fn overlapping_pinned_subnets() {
     let err = vpc_error(VpcProps {
         max_azs: 2,
         subnets: vec![
-            SubnetConfig::public(24).with_cidrs([net("10.0.0.0/24"), net("10.0.1.0/24")]),
-            SubnetConfig::private(20).with_cidrs([net("10.0.0.0/20"), net("10.0.16.0/20")]),
+            SubnetConfig::public(24).cidrs([net("10.0.0.0/24"), net("10.0.1.0/24")]),
+            SubnetConfig::private(20).cidrs([net("10.0.0.0/20"), net("10.0.16.0/20")]),
         ],
         ..Default::default()
     });
@@ -250,7 +250,7 @@ fn overlapping_pinned_subnets() {
 fn pinned_subnet_outside_the_vpc() {
     let err = vpc_error(VpcProps {
         max_azs: 2,
-        subnets: vec![SubnetConfig::public(24).with_cidrs([net("10.0.0.0/24"), net("10.9.0.0/24")])],
+        subnets: vec![SubnetConfig::public(24).cidrs([net("10.0.0.0/24"), net("10.9.0.0/24")])],
         ..Default::default()
     });
     assert_problem(
@@ -264,7 +264,7 @@ fn pinned_subnet_outside_the_vpc() {
 fn pinned_subnets_must_match_the_zones() {
     let err = vpc_error(VpcProps {
         max_azs: 3,
-        subnets: vec![SubnetConfig::public(24).with_cidrs([net("10.0.0.0/24")])],
+        subnets: vec![SubnetConfig::public(24).cidrs([net("10.0.0.0/24")])],
         ..Default::default()
     });
     assert_problem(
@@ -345,9 +345,9 @@ fn zones_of_another_region_and_duplicates() {
 fn bad_and_duplicate_tier_names() {
     let err = vpc_error(VpcProps {
         subnets: vec![
-            SubnetConfig::public(24).named("public-a"),
+            SubnetConfig::public(24).name("public-a"),
             SubnetConfig::private(19),
-            SubnetConfig::isolated(24).named("private"),
+            SubnetConfig::isolated(24).name("private"),
         ],
         ..Default::default()
     });

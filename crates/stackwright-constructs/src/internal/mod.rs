@@ -1,6 +1,6 @@
 //! Helpers no user calls, shared by the constructs: problem collection, configuration hashes,
-//! log groups and KMS keys, the EC2 instance types each region offers, the NetworkPolicy builders, label maps and selectors, and the
-//! contract between monitoring and the workloads it scrapes.
+//! log groups and KMS keys, the EC2 instance types each region offers, the NetworkPolicy builders, label maps and selectors, the
+//! setters of props types, and the contract between monitoring and the workloads it scrapes.
 //!
 //! Everything here is crate-private; it imports nothing of this crate but [`crate::iam`].
 
@@ -12,3 +12,4 @@ pub(crate) mod log_group;
 pub(crate) mod network_policy;
 pub(crate) mod problems;
 pub(crate) mod scrape_contract;
+pub(crate) mod setters;

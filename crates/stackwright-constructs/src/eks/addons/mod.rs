@@ -31,6 +31,12 @@ pub struct ControllerImages {
     pub certgen: Option<String>,
 }
 
+crate::internal::setters::setters! { ControllerImages {
+    some_into cluster_autoscaler: String,
+    some_into load_balancer_controller: String,
+    some_into certgen: String,
+} }
+
 /// What an add-on needs to know about the cluster it is installed on. `EksCluster` builds it
 /// once its control plane, OIDC provider and Kubernetes handle exist.
 pub(crate) struct AddonContext<'a> {

@@ -20,6 +20,11 @@ pub struct OptionalAddons {
     pub cloudwatch_observability: bool,
 }
 
+crate::internal::setters::setters! { OptionalAddons {
+    value ebs_csi_driver: bool,
+    value cloudwatch_observability: bool,
+} }
+
 /// Adds the add-ons below `Addons` of the cluster's `node`, recording in `ordering` which must
 /// come before and which after the node groups.
 pub(super) fn managed_addons(

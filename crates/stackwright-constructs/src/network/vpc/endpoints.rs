@@ -85,6 +85,11 @@ impl Default for VpcEndpoints {
     }
 }
 
+crate::internal::setters::setters! { VpcEndpoints {
+    value s3_gateway: bool,
+    list interface: InterfaceEndpoint,
+} }
+
 impl VpcEndpoints {
     /// The S3 gateway and every interface endpoint a private cluster needs.
     pub fn private_cluster() -> Self {

@@ -16,162 +16,19 @@ use crate::iam::arn;
 use crate::iam::service_role::{RoleSpec, service_role, service_trust};
 use crate::iam::{PolicyDocument, Statement};
 use crate::internal::encryption_key::{encryption_key, logs_may_encrypt};
-use crate::internal::log_group::{DEFAULT_RETENTION_DAYS, encrypted_log_group, log_group_name};
+use crate::internal::log_group::{encrypted_log_group, log_group_name};
 use crate::internal::problems::Problems;
-use crate::network::cidr::Ipv4Cidr;
 use crate::network::default_security_group;
 use crate::network::ids::{RouteTableId, SubnetId, VpcId};
 
 mod endpoints;
 mod plan;
+mod props;
 
 use endpoints::add_endpoints;
 pub use endpoints::{InterfaceEndpoint, VpcEndpoints};
 use plan::{Planned, check_props, plan, resolve_azs};
-
-/// What a subnet tier is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SubnetKind {
-    /// Routes to an internet gateway: load balancers and NAT gateways. Instances get no public
-    /// IP by default.
-    Public,
-    /// Routes outbound traffic through a NAT gateway: nodes and pods.
-    PrivateWithEgress,
-    /// No route out of the VPC (VPC endpoints still work): databases.
-    Isolated,
-}
-
-impl SubnetKind {
-    fn label(self) -> &'static str {
-        match self {
-            SubnetKind::Public => "Public",
-            SubnetKind::PrivateWithEgress => "Private",
-            SubnetKind::Isolated => "Isolated",
-        }
-    }
-}
-
-/// One subnet tier: a subnet of `cidr_mask` in every availability zone.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SubnetConfig {
-    /// The tier's name; it names the subnets (`PublicSubnet1`), so it must be letters and digits.
-    pub name: String,
-    /// What the tier is for (routing).
-    pub kind: SubnetKind,
-    /// The prefix length of each subnet (16 to 28).
-    pub cidr_mask: u8,
-    /// Explicit blocks, one per availability zone, instead of computed ones: pin them when an
-    /// existing VPC must keep its subnets while tiers or zones change.
-    pub cidrs: Vec<Ipv4Cidr>,
-}
-
-impl SubnetConfig {
-    /// A public tier named `Public`.
-    pub fn public(cidr_mask: u8) -> Self {
-        SubnetConfig { name: "Public".into(), kind: SubnetKind::Public, cidr_mask, cidrs: Vec::new() }
-    }
-
-    /// A private tier with egress through NAT, named `Private`.
-    pub fn private(cidr_mask: u8) -> Self {
-        SubnetConfig { name: "Private".into(), kind: SubnetKind::PrivateWithEgress, cidr_mask, cidrs: Vec::new() }
-    }
-
-    /// An isolated tier named `Isolated`.
-    pub fn isolated(cidr_mask: u8) -> Self {
-        SubnetConfig { name: "Isolated".into(), kind: SubnetKind::Isolated, cidr_mask, cidrs: Vec::new() }
-    }
-
-    /// Renames the tier.
-    #[must_use]
-    pub fn named(mut self, name: &str) -> Self {
-        self.name = name.to_string();
-        self
-    }
-
-    /// Pins the tier's blocks, one per availability zone in order.
-    #[must_use]
-    pub fn with_cidrs(mut self, cidrs: impl IntoIterator<Item = Ipv4Cidr>) -> Self {
-        self.cidrs = cidrs.into_iter().collect();
-        self
-    }
-}
-
-/// How private subnets reach the internet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum NatGateways {
-    /// One NAT gateway in each zone's public subnet: a zone outage cuts no other zone off.
-    #[default]
-    OnePerAz,
-    /// One NAT gateway for all zones: cheaper, but a single point of failure.
-    Single,
-    /// No NAT gateway: only public and isolated tiers are possible.
-    None,
-}
-
-/// VPC flow logs to CloudWatch Logs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FlowLogs {
-    /// Days the log group keeps records (a value CloudWatch Logs accepts; default 365).
-    pub retention_days: u32,
-    /// Which traffic to record.
-    pub traffic: FlowLogTraffic,
-}
-
-impl Default for FlowLogs {
-    fn default() -> Self {
-        FlowLogs { retention_days: DEFAULT_RETENTION_DAYS, traffic: FlowLogTraffic::All }
-    }
-}
-
-/// The traffic a flow log records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FlowLogTraffic {
-    /// Accepted and rejected traffic (the default).
-    #[default]
-    All,
-    /// Accepted traffic only.
-    Accept,
-    /// Rejected traffic only.
-    Reject,
-}
-
-/// The properties of a [`Vpc`]. Every field has a production-safe default.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VpcProps {
-    /// The VPC's block, /16 to /28 (default `10.0.0.0/16`).
-    pub cidr: Ipv4Cidr,
-    /// Use the region's first `max_azs` availability zones (default 3, capped at what the
-    /// region has). Ignored when `availability_zones` is set.
-    pub max_azs: usize,
-    /// Explicit availability zones (`us-east-1a`, …), in order.
-    pub availability_zones: Vec<String>,
-    /// Default: one NAT gateway per zone.
-    pub nat_gateways: NatGateways,
-    /// Default: `Public` /24 and `Private` /19 (room for the pods of the VPC CNI).
-    pub subnets: Vec<SubnetConfig>,
-    /// Default: on, all traffic, one year. `None` turns flow logs off.
-    pub flow_logs: Option<FlowLogs>,
-    /// Default: the S3 gateway endpoint only.
-    pub endpoints: VpcEndpoints,
-    /// Remove every rule of the VPC's default security group (default: on), so nothing placed
-    /// in it by mistake can talk. See `docs/constructs/vpc.md` for how, without a Lambda.
-    pub restrict_default_security_group: bool,
-}
-
-impl Default for VpcProps {
-    fn default() -> Self {
-        VpcProps {
-            cidr: Ipv4Net::new(std::net::Ipv4Addr::new(10, 0, 0, 0), 16).unwrap_or_default().into(),
-            max_azs: 3,
-            availability_zones: Vec::new(),
-            nat_gateways: NatGateways::OnePerAz,
-            subnets: vec![SubnetConfig::public(24), SubnetConfig::private(19)],
-            flow_logs: Some(FlowLogs::default()),
-            endpoints: VpcEndpoints::default(),
-            restrict_default_security_group: true,
-        }
-    }
-}
+pub use props::{FlowLogTraffic, FlowLogs, NatGateways, SubnetConfig, SubnetKind, VpcProps};
 
 /// A subnet of a [`Vpc`].
 #[derive(Debug, Clone)]
@@ -230,12 +87,8 @@ struct TaggedSubnet {
 ///
 /// let app = App::new("demo");
 /// let network = app.environment("prod", Account::new("123456789012")?, Region::UsEast1).stack("network");
-/// let vpc = Vpc::new(&network, "Vpc", VpcProps {
-///     cidr: "10.0.0.0/16".parse()?,
-///     max_azs: 2,
-///     nat_gateways: NatGateways::OnePerAz,
-///     ..Default::default()
-/// })?;
+/// let props = VpcProps::default().cidr("10.0.0.0/16".parse()?).max_azs(2).nat_gateways(NatGateways::OnePerAz);
+/// let vpc = Vpc::new(&network, "Vpc", props)?;
 /// assert_eq!(vpc.availability_zones(), ["us-east-1a", "us-east-1b"]);
 /// assert_eq!(vpc.private_subnets()[0].cidr().to_string(), "10.0.0.0/19");
 /// app.synth()?;

@@ -1,0 +1,143 @@
+//! The props convention (`docs/props.md`): every optional field has a chained setter named like
+//! the field, and the setter sets exactly that field — the same props as the struct literal.
+
+use stackwright_constructs::{
+    AmiType, ControllerImages, EndpointAccess, FlowLogTraffic, FlowLogs, InterfaceEndpoint, Ipv4Cidr, NatGateways,
+    NodeGroupProps, OptionalAddons, SubnetConfig, SubnetKind, Taint, TaintEffect, VpcEndpoints, VpcProps,
+};
+use stackwright_constructs::{EksClusterProps, KubernetesVersion, Vpc};
+use stackwright_core::{Account, App, Region};
+
+fn cidr(s: &str) -> Ipv4Cidr {
+    s.parse().unwrap()
+}
+
+#[test]
+fn network_setters_set_their_fields() {
+    let flow_logs = FlowLogs::default().retention_days(90).traffic(FlowLogTraffic::Reject);
+    assert_eq!(flow_logs, FlowLogs { retention_days: 90, traffic: FlowLogTraffic::Reject });
+
+    let endpoints = VpcEndpoints::default().s3_gateway(false).interface([InterfaceEndpoint::Sts]);
+    assert_eq!(endpoints, VpcEndpoints { s3_gateway: false, interface: vec![InterfaceEndpoint::Sts] });
+
+    let tier = SubnetConfig::isolated(24).name("Data").cidrs([cidr("10.0.9.0/24")]).cidr_mask(25);
+    assert_eq!(
+        tier,
+        SubnetConfig {
+            name: "Data".into(),
+            kind: SubnetKind::Isolated,
+            cidr_mask: 25,
+            cidrs: vec![cidr("10.0.9.0/24")]
+        }
+    );
+    assert_eq!(SubnetConfig::public(24).kind(SubnetKind::Isolated).kind, SubnetKind::Isolated);
+
+    let chained = VpcProps::default()
+        .cidr(cidr("10.1.0.0/16"))
+        .max_azs(2)
+        .availability_zones(["eu-west-1a", "eu-west-1b"])
+        .nat_gateways(NatGateways::Single)
+        .subnets([SubnetConfig::public(24)])
+        .flow_logs(flow_logs.clone())
+        .endpoints(VpcEndpoints::private_cluster())
+        .restrict_default_security_group(false);
+    let literal = VpcProps {
+        cidr: cidr("10.1.0.0/16"),
+        max_azs: 2,
+        availability_zones: vec!["eu-west-1a".into(), "eu-west-1b".into()],
+        nat_gateways: NatGateways::Single,
+        subnets: vec![SubnetConfig::public(24)],
+        flow_logs: Some(flow_logs),
+        endpoints: VpcEndpoints::private_cluster(),
+        restrict_default_security_group: false,
+    };
+    assert_eq!(chained, literal);
+    assert_eq!(VpcProps::default().without_flow_logs().flow_logs, None);
+}
+
+#[test]
+#[allow(deprecated)]
+fn deprecated_network_names_forward() {
+    let old = SubnetConfig::private(20).named("App").with_cidrs([cidr("10.0.0.0/20")]);
+    assert_eq!(old, SubnetConfig::private(20).name("App").cidrs([cidr("10.0.0.0/20")]));
+}
+
+#[test]
+fn node_group_setters_set_their_fields() {
+    let chained = NodeGroupProps::on_demand(["m7g.large"], 1..=3)
+        .desired_size(2)
+        .ami_type(AmiType::Al2023Arm64)
+        .disk_size_gib(50)
+        .labels([("tier", "web")])
+        .taints([Taint::new("dedicated", "web", TaintEffect::NoSchedule)])
+        .max_unavailable(2)
+        .role_name("web-nodes")
+        .ssm_access(true);
+    let literal = NodeGroupProps {
+        desired_size: Some(2),
+        ami_type: AmiType::Al2023Arm64,
+        disk_size_gib: 50,
+        labels: [("tier".to_string(), "web".to_string())].into(),
+        taints: vec![Taint { key: "dedicated".into(), value: "web".into(), effect: TaintEffect::NoSchedule }],
+        max_unavailable: 2,
+        role_name: Some("web-nodes".into()),
+        ssm_access: true,
+        ..NodeGroupProps::on_demand(["m7g.large"], 1..=3)
+    };
+    assert_eq!(chained, literal);
+    // The "add one" methods add to what the list setters set.
+    let added = NodeGroupProps::spot(["t3.large", "t3a.large"], 0..=2).labels([("a", "1")]).label("b", "2").taint(
+        "spot",
+        "true",
+        TaintEffect::PreferNoSchedule,
+    );
+    assert_eq!(added.labels.len(), 2);
+    assert_eq!(added.taints, [Taint::new("spot", "true", TaintEffect::PreferNoSchedule)]);
+}
+
+#[test]
+fn cluster_setters_set_their_fields() {
+    let addons = OptionalAddons::default().ebs_csi_driver(true).cloudwatch_observability(true);
+    assert_eq!(addons, OptionalAddons { ebs_csi_driver: true, cloudwatch_observability: true });
+    let images = ControllerImages::default()
+        .cluster_autoscaler("mirror.example.com/cluster-autoscaler:v1.36.1")
+        .load_balancer_controller("mirror.example.com/aws-load-balancer-controller:v3.5.0")
+        .certgen("mirror.example.com/kube-webhook-certgen:v1.6.9");
+    assert_eq!(
+        images,
+        ControllerImages {
+            cluster_autoscaler: Some("mirror.example.com/cluster-autoscaler:v1.36.1".into()),
+            load_balancer_controller: Some("mirror.example.com/aws-load-balancer-controller:v3.5.0".into()),
+            certgen: Some("mirror.example.com/kube-webhook-certgen:v1.6.9".into()),
+        }
+    );
+
+    let app = App::new("demo");
+    let env = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
+    let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default().max_azs(2)).unwrap();
+    let props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
+        .name("web")
+        .endpoint_access(EndpointAccess::PublicAndPrivate { public_cidrs: vec![cidr("203.0.113.0/24")] })
+        .private_access_cidrs([cidr("192.168.0.0/16")])
+        .admin_principals(["arn:aws:iam::123456789012:role/Admin"])
+        .admin("arn:aws:iam::123456789012:role/Ops")
+        .bootstrap_creator_admin(false)
+        .log_retention_days(90)
+        .service_ipv4_cidr(cidr("172.20.0.0/16"))
+        .addons(addons)
+        .cluster_autoscaler(false)
+        .load_balancer_controller(false)
+        .controller_images(images.clone())
+        .role_name("web-cluster");
+    assert_eq!(props.name.as_deref(), Some("web"));
+    assert_eq!(props.endpoint_access, EndpointAccess::PublicAndPrivate { public_cidrs: vec![cidr("203.0.113.0/24")] });
+    assert_eq!(props.private_access_cidrs, [cidr("192.168.0.0/16")]);
+    assert_eq!(props.admin_principals.len(), 2);
+    assert!(!props.bootstrap_creator_admin);
+    assert_eq!(props.log_retention_days, 90);
+    assert_eq!(props.service_ipv4_cidr, Some(cidr("172.20.0.0/16")));
+    assert_eq!(props.addons, addons);
+    assert!(!props.cluster_autoscaler && !props.load_balancer_controller);
+    assert_eq!(props.controller_images, images);
+    assert_eq!(props.role_name.as_deref(), Some("web-cluster"));
+}
