@@ -117,7 +117,7 @@ fn app_props(repo: &EcrRepo, mistake: &str) -> FlaskAppProps {
         "app-port" => FlaskAppProps { port: 80, ..props },
         "app-replicas" => FlaskAppProps { replicas: 0, ..props },
         "app-workers" => FlaskAppProps { workers: 0, ..props },
-        "app-namespace" => props.with_namespace("kube-system"),
+        "app-namespace" => props.namespace("kube-system"),
         _ => props,
     }
 }

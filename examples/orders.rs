@@ -81,22 +81,18 @@ pub(crate) fn build() -> stackwright::Result<App> {
     let orders = FlaskApp::new(
         &cluster,
         "orders-api",
-        FlaskAppProps { port: 8000, ..FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG")) }
-            .with_namespace("orders")
-            .with_replicas(2)
-            .with_autoscaling(Some(Autoscaling {
-                max_replicas: 6,
-                cpu_utilization: 60,
-                memory_utilization: None,
-                ..Autoscaling::default()
-            }))
-            .with_resources(
+        FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG"))
+            .port(8000)
+            .namespace("orders")
+            .replicas(2)
+            .autoscaling(Autoscaling::default().max_replicas(6).cpu_utilization(60).without_memory_utilization())
+            .resources(
                 ComputeResources::new(Cpu::millicores(100), Memory::mebibytes(192))
-                    .with_limits(Cpu::millicores(500), Memory::mebibytes(384)),
+                    .limits(Cpu::millicores(500), Memory::mebibytes(384)),
             )
-            .with_ingress(IngressProps::default().internal())
-            .with_env("ORDERS_CURRENCY", "EUR")
-            .with_load_balancer_source_cidrs([vpc.cidr().to_string()]),
+            .ingress(IngressProps::default().internal())
+            .env_var("ORDERS_CURRENCY", "EUR")
+            .load_balancer_source_cidrs([vpc.cidr().into()]),
     )?;
 
     // Monitoring: Prometheus, Alertmanager and Grafana in the cluster, alarms to the team, and

@@ -52,8 +52,7 @@ pub(crate) fn build() -> stackwright::Result<App> {
     let web = FlaskApp::new(
         &cluster,
         "flask-app",
-        FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG"))
-            .with_load_balancer_source_cidrs([vpc.cidr().to_string()]),
+        FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG")).load_balancer_source_cidrs([vpc.cidr().into()]),
     )?;
     // Monitoring: Prometheus, Alertmanager and Grafana in the cluster, alarms and a dashboard in
     // CloudWatch, the billing alarm and a budget in a stack of their own (us-east-1).

@@ -7,7 +7,7 @@ use common::{app_with_cluster, error_text, manifests, object};
 use stackwright_constructs::{
     Autoscaling, CustomMetric, Disruption, FlaskApp, FlaskAppProps, IngressProps, ServiceType,
 };
-use stackwright_constructs::{ComputeResources, ContainerImage, Cpu, ImageReference, Memory, RepositoryUri};
+use stackwright_constructs::{ComputeResources, ContainerImage, Cpu, ImageReference, Ipv4Cidr, Memory, RepositoryUri};
 use stackwright_constructs::{PolicyDocument, Statement};
 use stackwright_core::{Attr, Region, Resource};
 
@@ -39,18 +39,17 @@ fn ecr_image_https_irsa_and_fixed_replicas() {
     let uri: Attr<RepositoryUri> = repo.repository_uri();
     let props =
         FlaskAppProps::new(ContainerImage::from_repository(uri, ImageReference::TagFromEnv("IMAGE_TAG".into())))
-            .with_name("web")
-            .with_namespace("shop")
-            .with_replicas(2)
-            .with_autoscaling(None)
-            .with_service_type(ServiceType::LoadBalancer)
-            .with_ingress(
-                IngressProps::https("arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c")
-                    .with_host("shop.example.com"),
+            .name("web")
+            .namespace("shop")
+            .replicas(2)
+            .without_autoscaling()
+            .service_type(ServiceType::LoadBalancer)
+            .ingress(
+                IngressProps::https("arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c").host("shop.example.com"),
             )
-            .with_env("FEATURE_FLAGS", "checkout-v2")
-            .with_aws_policy(PolicyDocument::new([Statement::allow(["s3:GetObject"], ["arn:aws:s3:::shop-assets/*"])]))
-            .with_load_balancer_source_cidrs(["10.0.0.0/16"]);
+            .env_var("FEATURE_FLAGS", "checkout-v2")
+            .aws_policy(PolicyDocument::new([Statement::allow(["s3:GetObject"], ["arn:aws:s3:::shop-assets/*"])]))
+            .load_balancer_source_cidrs(["10.0.0.0/16".parse().unwrap()]);
     FlaskApp::new(&cluster, "shop", props).unwrap();
     let assembly = app.synth().unwrap();
     snapshot("flask_app_ecr_https_irsa", &manifests(&assembly));
@@ -118,7 +117,7 @@ fn deployment_is_production_safe() {
 fn a_config_change_changes_the_pod_template() {
     let hash = |level: &str| {
         let (app, _, cluster) = app_with_cluster(Region::UsEast1);
-        FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image()).with_env("GREETING", level)).unwrap();
+        FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image()).env_var("GREETING", level)).unwrap();
         let d = object(&app.synth().unwrap(), "Deployment", "flask-app");
         d["spec"]["template"]["metadata"]["annotations"]["stackwright.io/config-hash"].clone()
     };
@@ -137,7 +136,7 @@ fn custom_metric_autoscaling() {
         memory_utilization: None,
         ..Default::default()
     };
-    FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image()).with_autoscaling(Some(autoscaling))).unwrap();
+    FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image()).autoscaling(autoscaling)).unwrap();
     let hpa = object(&app.synth().unwrap(), "HorizontalPodAutoscaler", "flask-app");
     let types: Vec<&str> =
         hpa["spec"]["metrics"].as_array().unwrap().iter().map(|m| m["type"].as_str().unwrap()).collect();
@@ -163,15 +162,15 @@ fn err_with_id(id: &str, props: FlaskAppProps) -> String {
 fn bad_app_name() {
     let e = err_with_id("Flask_App", FlaskAppProps::new(image()));
     assert!(e.contains("invalid app name") && e.contains("contains 'F'"), "{e}");
-    let e = err(FlaskAppProps::new(image()).with_name("1app"));
+    let e = err(FlaskAppProps::new(image()).name("1app"));
     assert!(e.contains("must start with a lower-case letter"), "{e}");
 }
 
 #[test]
 fn bad_namespace() {
-    let e = err(FlaskAppProps::new(image()).with_namespace("Flask.App"));
+    let e = err(FlaskAppProps::new(image()).namespace("Flask.App"));
     assert!(e.contains("invalid namespace"), "{e}");
-    let e = err(FlaskAppProps::new(image()).with_namespace("default"));
+    let e = err(FlaskAppProps::new(image()).namespace("default"));
     assert!(e.contains("namespace 'default' is not the app's own"), "{e}");
 }
 
@@ -187,47 +186,42 @@ fn port_out_of_range_or_privileged() {
 
 #[test]
 fn limits_below_requests() {
-    let r = ComputeResources::new(Cpu::cores(1), Memory::gibibytes(1))
-        .with_limits(Cpu::millicores(500), Memory::gibibytes(2));
-    let e = err(FlaskAppProps::new(image()).with_resources(r));
-    assert!(e.contains("the CPU limit (500m) is below the CPU request (1)"), "{e}");
     let r =
-        ComputeResources::new(Cpu::cores(1), Memory::gibibytes(1)).with_limits(Cpu::cores(1), Memory::mebibytes(512));
-    assert!(err(FlaskAppProps::new(image()).with_resources(r)).contains("memory limit (512Mi) is below"));
+        ComputeResources::new(Cpu::cores(1), Memory::gibibytes(1)).limits(Cpu::millicores(500), Memory::gibibytes(2));
+    let e = err(FlaskAppProps::new(image()).resources(r));
+    assert!(e.contains("the CPU limit (500m) is below the CPU request (1)"), "{e}");
+    let r = ComputeResources::new(Cpu::cores(1), Memory::gibibytes(1)).limits(Cpu::cores(1), Memory::mebibytes(512));
+    assert!(err(FlaskAppProps::new(image()).resources(r)).contains("memory limit (512Mi) is below"));
 }
 
 #[test]
 fn hpa_min_above_max() {
-    let e = err(FlaskAppProps::new(image())
-        .with_replicas(5)
-        .with_autoscaling(Some(Autoscaling { max_replicas: 3, ..Default::default() })));
+    let e = err(FlaskAppProps::new(image()).replicas(5).autoscaling(Autoscaling::default().max_replicas(3)));
     assert!(e.contains("the autoscaler's minimum (5, from replicas) is greater than its maximum (3)"), "{e}");
 }
 
 #[test]
 fn hpa_targets_out_of_range() {
-    let e = err(FlaskAppProps::new(image()).with_autoscaling(Some(Autoscaling {
+    let e = err(FlaskAppProps::new(image()).autoscaling(Autoscaling {
         cpu_utilization: 0,
         memory_utilization: Some(2000),
         ..Default::default()
-    })));
+    }));
     assert!(e.contains("CPU utilization target 0% is out of range"), "{e}");
     assert!(e.contains("memory utilization target 2000% is out of range"), "{e}");
 }
 
 #[test]
 fn bad_custom_metric() {
-    let e = err(FlaskAppProps::new(image()).with_autoscaling(Some(Autoscaling {
-        custom_metric: Some(CustomMetric { name: "requests-per-second".into(), target_average_value: "0".into() }),
-        ..Default::default()
-    })));
+    let e = err(FlaskAppProps::new(image())
+        .autoscaling(Autoscaling::default().custom_metric(CustomMetric::new("requests-per-second", "0"))));
     assert!(e.contains("'requests-per-second' is not a valid metric name"), "{e}");
     assert!(e.contains("'0' is not a valid positive quantity"), "{e}");
 }
 
 #[test]
 fn zero_replicas() {
-    assert!(err(FlaskAppProps::new(image()).with_replicas(0).with_autoscaling(None)).contains("replicas is 0"));
+    assert!(err(FlaskAppProps::new(image()).replicas(0).without_autoscaling()).contains("replicas is 0"));
 }
 
 #[test]
@@ -260,26 +254,27 @@ fn bad_image_references() {
 
 #[test]
 fn reserved_and_invalid_env() {
-    let e = err(FlaskAppProps::new(image()).with_env("PORT", "9000").with_env("2FAST", "x"));
+    let e = err(FlaskAppProps::new(image()).env_var("PORT", "9000").env_var("2FAST", "x"));
     assert!(e.contains("environment variable 'PORT' is set by the construct"), "{e}");
     assert!(e.contains("'2FAST' is not a valid environment variable name"), "{e}");
 }
 
 #[test]
 fn bad_ingress() {
-    let ingress = IngressProps::https("arn:aws:s3:::not-a-certificate").with_host("not a host");
-    let e = err(FlaskAppProps::new(image()).with_ingress(ingress));
+    let ingress = IngressProps::https("arn:aws:s3:::not-a-certificate").host("not a host");
+    let e = err(FlaskAppProps::new(image()).ingress(ingress));
     assert!(e.contains("is not an ACM or IAM certificate ARN"), "{e}");
     assert!(e.contains("'not a host' is not a valid host name"), "{e}");
     let ingress = IngressProps { load_balancer_name: Some("x".repeat(33)), ..Default::default() };
-    assert!(err(FlaskAppProps::new(image()).with_ingress(ingress)).contains("is not a valid load balancer name"));
+    assert!(err(FlaskAppProps::new(image()).ingress(ingress)).contains("is not a valid load balancer name"));
 }
 
 #[test]
 fn bad_load_balancer_cidrs() {
-    let e = err(FlaskAppProps::new(image()).with_load_balancer_source_cidrs(["10.0.0.0/33"]));
-    assert!(e.contains("'10.0.0.0/33' is not a CIDR block"), "{e}");
-    let e = err(FlaskAppProps::new(image()).with_load_balancer_source_cidrs(Vec::<String>::new()));
+    // A block that is not one fails where it is parsed: the field is typed.
+    let e = "10.0.0.0/33".parse::<Ipv4Cidr>().unwrap_err().to_string();
+    assert!(e.contains("'10.0.0.0/33' is not an IPv4 CIDR block"), "{e}");
+    let e = err(FlaskAppProps::new(image()).load_balancer_source_cidrs([]));
     assert!(e.contains("the NetworkPolicy would block the load balancer"), "{e}");
 }
 
@@ -295,7 +290,7 @@ fn workers_and_grace_period() {
 
 #[test]
 fn every_problem_is_reported_at_once() {
-    let mut p = FlaskAppProps::new(image()).with_namespace("kube-system").with_replicas(0);
+    let mut p = FlaskAppProps::new(image()).namespace("kube-system").replicas(0);
     p.port = 0;
     let e = err(p);
     assert!(e.contains("3 problems found"), "{e}");
@@ -304,7 +299,7 @@ fn every_problem_is_reported_at_once() {
 #[test]
 fn invalid_input_adds_nothing_to_the_tree() {
     let (app, _, cluster) = app_with_cluster(Region::UsEast1);
-    assert!(FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image()).with_replicas(0)).is_err());
+    assert!(FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image()).replicas(0)).is_err());
     // The id is still free and the assembly holds no half-made app.
     FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image())).unwrap();
     assert!(app.synth().is_ok());
@@ -313,7 +308,7 @@ fn invalid_input_adds_nothing_to_the_tree() {
 #[test]
 fn two_apps_in_one_namespace_collide_clearly() {
     let (_app, _, cluster) = app_with_cluster(Region::UsEast1);
-    FlaskApp::new(&cluster, "a", FlaskAppProps::new(image()).with_namespace("web")).unwrap();
-    let e = error_text(FlaskApp::new(&cluster, "b", FlaskAppProps::new(image()).with_namespace("web")));
+    FlaskApp::new(&cluster, "a", FlaskAppProps::new(image()).namespace("web")).unwrap();
+    let e = error_text(FlaskApp::new(&cluster, "b", FlaskAppProps::new(image()).namespace("web")));
     assert!(e.contains("prod/cluster/Cluster/b: Namespace 'web' is already defined"), "{e}");
 }

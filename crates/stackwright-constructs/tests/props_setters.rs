@@ -5,6 +5,11 @@ use stackwright_constructs::{
     AmiType, ControllerImages, EndpointAccess, FlowLogTraffic, FlowLogs, InterfaceEndpoint, Ipv4Cidr, NatGateways,
     NodeGroupProps, OptionalAddons, SubnetConfig, SubnetKind, Taint, TaintEffect, VpcEndpoints, VpcProps,
 };
+use stackwright_constructs::{
+    Autoscaling, Certificate, ComputeResources, ContainerImage, Cpu, CustomMetric, Disruption, FlaskAppProps,
+    ImageReference, IngressProps, LogLevel, Memory, PolicyDocument, Scheme, ServiceType, Statement,
+};
+use stackwright_constructs::{EcrEncryption, EcrRepoProps, LifecycleRule, TagMutability};
 use stackwright_constructs::{EksClusterProps, KubernetesVersion, Vpc};
 use stackwright_core::{Account, App, Region};
 
@@ -140,4 +145,138 @@ fn cluster_setters_set_their_fields() {
     assert!(!props.cluster_autoscaler && !props.load_balancer_controller);
     assert_eq!(props.controller_images, images);
     assert_eq!(props.role_name.as_deref(), Some("web-cluster"));
+}
+
+#[test]
+fn registry_setters_set_their_fields() {
+    let chained = EcrRepoProps::default()
+        .repository_name("team/web")
+        .tag_mutability(TagMutability::Mutable)
+        .scan_on_push(false)
+        .encryption(EcrEncryption::CustomerManagedKms)
+        .lifecycle_rules([LifecycleRule::KeepLastTagged(10)]);
+    let literal = EcrRepoProps {
+        repository_name: Some("team/web".into()),
+        tag_mutability: TagMutability::Mutable,
+        scan_on_push: false,
+        encryption: EcrEncryption::CustomerManagedKms,
+        lifecycle_rules: vec![LifecycleRule::KeepLastTagged(10)],
+    };
+    assert_eq!(chained, literal);
+}
+
+#[test]
+fn workload_setters_set_their_fields() {
+    let resources = ComputeResources::new(Cpu::millicores(100), Memory::mebibytes(128))
+        .cpu_limit(Cpu::cores(1))
+        .memory_limit(Memory::mebibytes(256));
+    assert_eq!(
+        resources,
+        ComputeResources::new(Cpu::millicores(100), Memory::mebibytes(128))
+            .limits(Cpu::cores(1), Memory::mebibytes(256))
+    );
+
+    let autoscaling = Autoscaling::default()
+        .max_replicas(20)
+        .cpu_utilization(60)
+        .memory_utilization(75)
+        .custom_metric(CustomMetric::new("http_requests_per_second", "20"))
+        .scale_down_stabilization_seconds(120);
+    let literal = Autoscaling {
+        max_replicas: 20,
+        cpu_utilization: 60,
+        memory_utilization: Some(75),
+        custom_metric: Some(CustomMetric {
+            name: "http_requests_per_second".into(),
+            target_average_value: "20".into(),
+        }),
+        scale_down_stabilization_seconds: 120,
+    };
+    assert_eq!(autoscaling, literal);
+    assert_eq!(Autoscaling::default().without_memory_utilization().memory_utilization, None);
+
+    let ingress = IngressProps::default()
+        .scheme(Scheme::Internal)
+        .host("app.example.com")
+        .certificate(Certificate::Arn("arn:aws:acm:us-east-1:123456789012:certificate/abc".into()))
+        .ssl_redirect(false)
+        .load_balancer_name("web");
+    let literal = IngressProps {
+        scheme: Scheme::Internal,
+        host: Some("app.example.com".into()),
+        certificate: Some(Certificate::Arn("arn:aws:acm:us-east-1:123456789012:certificate/abc".into())),
+        ssl_redirect: false,
+        load_balancer_name: Some("web".into()),
+    };
+    assert_eq!(ingress, literal);
+    assert_eq!(IngressProps::default().internal().scheme, Scheme::Internal);
+
+    let image = ContainerImage::public("registry.example.com/web", ImageReference::Tag("1.0.0".into()));
+    let p = FlaskAppProps::new(image)
+        .name("web")
+        .namespace("shop")
+        .port(9000)
+        .liveness_path("/live")
+        .readiness_path("/ready")
+        .metrics_path("/m")
+        .replicas(4)
+        .autoscaling(autoscaling.clone())
+        .resources(resources)
+        .service_type(ServiceType::LoadBalancer)
+        .ingress(ingress.clone())
+        .log_level(LogLevel::Debug)
+        .app_version("1.0.0")
+        .workers(4)
+        .env([("A", "1")])
+        .env_var("B", "2")
+        .aws_policy(PolicyDocument::new([Statement::allow(["s3:GetObject"], ["arn:aws:s3:::bucket/*"])]))
+        .disruption(Disruption::MinAvailable(2))
+        .load_balancer_source_cidrs([cidr("10.0.0.0/16")])
+        .termination_grace_period_seconds(60);
+    assert_eq!(p.name.as_deref(), Some("web"));
+    assert_eq!((p.namespace.as_str(), p.port), ("shop", 9000));
+    assert_eq!(
+        (p.liveness_path.as_str(), p.readiness_path.as_str(), p.metrics_path.as_str()),
+        ("/live", "/ready", "/m")
+    );
+    assert_eq!((p.replicas, p.workers, p.termination_grace_period_seconds), (4, 4, 60));
+    assert_eq!(p.autoscaling, Some(autoscaling));
+    assert_eq!(p.resources, resources);
+    assert_eq!(p.service_type, ServiceType::LoadBalancer);
+    assert_eq!(p.ingress, Some(ingress));
+    assert_eq!(p.log_level, LogLevel::Debug);
+    assert_eq!(p.app_version.as_deref(), Some("1.0.0"));
+    assert_eq!(p.env, [("A".to_string(), "1".to_string()), ("B".to_string(), "2".to_string())].into());
+    assert!(p.aws_policy.is_some());
+    assert_eq!(p.disruption, Disruption::MinAvailable(2));
+    assert_eq!(p.load_balancer_source_cidrs, [cidr("10.0.0.0/16")]);
+    let off = p.without_autoscaling().without_ingress();
+    assert_eq!((off.autoscaling, off.ingress), (None, None));
+}
+
+#[test]
+#[allow(deprecated)]
+fn deprecated_workload_names_forward() {
+    let image = ContainerImage::public("registry.example.com/web", ImageReference::Tag("1.0.0".into()));
+    let old = FlaskAppProps::new(image.clone())
+        .with_name("web")
+        .with_namespace("shop")
+        .with_replicas(2)
+        .with_autoscaling(None)
+        .with_service_type(ServiceType::LoadBalancer)
+        .with_ingress(IngressProps::default().with_host("a.example.com"))
+        .with_env("A", "1")
+        .with_load_balancer_source_cidrs([cidr("10.0.0.0/16")]);
+    let new = FlaskAppProps::new(image)
+        .name("web")
+        .namespace("shop")
+        .replicas(2)
+        .without_autoscaling()
+        .service_type(ServiceType::LoadBalancer)
+        .ingress(IngressProps::default().host("a.example.com"))
+        .env_var("A", "1")
+        .load_balancer_source_cidrs([cidr("10.0.0.0/16")]);
+    assert_eq!(format!("{old:?}"), format!("{new:?}"));
+    let r = ComputeResources::new(Cpu::millicores(100), Memory::mebibytes(128));
+    assert_eq!(r.with_limits(Cpu::cores(1), Memory::gibibytes(1)), r.limits(Cpu::cores(1), Memory::gibibytes(1)));
 }

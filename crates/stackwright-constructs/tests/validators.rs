@@ -44,9 +44,9 @@ fn full_platform(out: &Path) {
         &cluster,
         "flask-app",
         FlaskAppProps::new(image)
-            .with_service_type(ServiceType::LoadBalancer)
-            .with_ingress(IngressProps::https("arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c"))
-            .with_aws_policy(PolicyDocument::new([Statement::allow(["s3:GetObject"], ["arn:aws:s3:::assets/*"])])),
+            .service_type(ServiceType::LoadBalancer)
+            .ingress(IngressProps::https("arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c"))
+            .aws_policy(PolicyDocument::new([Statement::allow(["s3:GetObject"], ["arn:aws:s3:::assets/*"])])),
     )
     .unwrap();
     Monitoring::new(

@@ -69,7 +69,7 @@ pub(crate) fn add(
     pod.liveness = ("/-/healthy".into(), "web".into());
     pod.readiness = ("/-/ready".into(), "web".into());
     pod.resources = ComputeResources::new(Cpu::millicores(50), Memory::mebibytes(64))
-        .with_limits(Cpu::millicores(200), Memory::mebibytes(256));
+        .limits(Cpu::millicores(200), Memory::mebibytes(256));
     let files = string_map([("alertmanager.yml", yaml)]);
     pod.annotations.insert(config_hash::ANNOTATION.into(), config_hash::of_map(&files));
     pod.mount(config_map_volume("config", "alertmanager-config"), "/etc/alertmanager", true);

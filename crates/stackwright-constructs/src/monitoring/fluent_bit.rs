@@ -117,7 +117,7 @@ fn pod(
     pod.liveness = ("/".into(), "http".into());
     pod.readiness = ("/api/v1/health".into(), "http".into());
     pod.resources = ComputeResources::new(Cpu::millicores(50), Memory::mebibytes(64))
-        .with_limits(Cpu::millicores(250), Memory::mebibytes(256));
+        .limits(Cpu::millicores(250), Memory::mebibytes(256));
     pod.api_token = true;
     let conf = config(cx.cluster.region().as_str(), log_group);
     let files: BTreeMap<String, String> = string_map([("fluent-bit.conf", conf)]);

@@ -44,7 +44,7 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
     pod.liveness = ("/api/health".into(), "http".into());
     pod.readiness = ("/api/health".into(), "http".into());
     pod.resources = ComputeResources::new(Cpu::millicores(100), Memory::mebibytes(256))
-        .with_limits(Cpu::millicores(500), Memory::mebibytes(512));
+        .limits(Cpu::millicores(500), Memory::mebibytes(512));
     let mut hashed = provisioning.clone();
     hashed.extend(boards.clone());
     pod.annotations.insert(config_hash::ANNOTATION.into(), config_hash::of_map(&hashed));

@@ -38,7 +38,7 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
     pod.liveness = ("/livez".into(), "http-metrics".into());
     pod.readiness = ("/readyz".into(), "telemetry".into());
     pod.resources = ComputeResources::new(Cpu::millicores(50), Memory::mebibytes(128))
-        .with_limits(Cpu::millicores(250), Memory::mebibytes(256));
+        .limits(Cpu::millicores(250), Memory::mebibytes(256));
     pod.api_token = true;
 
     cx.add(&pod.service_account())?;

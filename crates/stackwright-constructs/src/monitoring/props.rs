@@ -151,7 +151,7 @@ impl Default for MonitoringProps {
             cloudwatch_dashboard: true,
             images: MonitoringImages::default(),
             prometheus_resources: ComputeResources::new(Cpu::millicores(250), Memory::gibibytes(1))
-                .with_limits(Cpu::cores(1), Memory::gibibytes(2)),
+                .limits(Cpu::cores(1), Memory::gibibytes(2)),
         }
     }
 }

@@ -55,15 +55,16 @@ pub enum LifecycleRule {
 /// The properties of an [`EcrRepo`]. Every field has a production-safe default.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EcrRepoProps {
-    /// The repository name; default `<app>/<id in kebab case>` (`flask-platform/flask-app`).
+    /// The repository name. Default: `<app>/<id in kebab case>` (`flask-platform/flask-app`).
     pub repository_name: Option<String>,
-    /// Whether tags can be moved; default: immutable.
+    /// Whether tags can be moved. Default: immutable.
     pub tag_mutability: TagMutability,
-    /// Scan every pushed image for vulnerabilities (default: on).
+    /// Scan every pushed image for vulnerabilities. Default: on.
     pub scan_on_push: bool,
-    /// How images are encrypted; default: KMS with the AWS managed key.
+    /// How images are encrypted. Default: KMS with the AWS managed key.
     pub encryption: EcrEncryption,
-    /// Default: expire untagged images after 7 days, keep the last 50 tagged images.
+    /// The lifecycle rules, applied in order. Default: expire untagged images after 7 days,
+    /// keep the last 50 tagged images.
     pub lifecycle_rules: Vec<LifecycleRule>,
 }
 
@@ -78,6 +79,14 @@ impl Default for EcrRepoProps {
         }
     }
 }
+
+crate::internal::setters::setters! { EcrRepoProps {
+    some_into repository_name: String,
+    value tag_mutability: TagMutability,
+    value scan_on_push: bool,
+    value encryption: EcrEncryption,
+    list lifecycle_rules: LifecycleRule,
+} }
 
 /// The actions a pull needs on the repository.
 pub const PULL_ACTIONS: [&str; 3] =

@@ -82,20 +82,25 @@ impl fmt::Display for Memory {
 /// ```
 /// use stackwright_constructs::{ComputeResources, Cpu, Memory};
 /// let r = ComputeResources::new(Cpu::millicores(250), Memory::mebibytes(256))
-///     .with_limits(Cpu::cores(1), Memory::mebibytes(512));
+///     .limits(Cpu::cores(1), Memory::mebibytes(512));
 /// assert!(r.problems("prod/cluster/web").is_empty());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ComputeResources {
-    /// The CPU the scheduler reserves for the pod.
+    /// The CPU the scheduler reserves for the pod; required.
     pub cpu_request: Cpu,
-    /// The memory the scheduler reserves for the pod.
+    /// The memory the scheduler reserves for the pod; required.
     pub memory_request: Memory,
-    /// The CPU the pod is throttled at; [`ComputeResources::new`] sets it to the request.
+    /// The CPU the pod is throttled at. Default: the request.
     pub cpu_limit: Cpu,
-    /// The memory the pod is killed at; [`ComputeResources::new`] sets it to the request.
+    /// The memory the pod is killed at. Default: the request.
     pub memory_limit: Memory,
 }
+
+crate::internal::setters::setters! { ComputeResources {
+    value cpu_limit: Cpu,
+    value memory_limit: Memory,
+} }
 
 impl ComputeResources {
     /// Requests, with limits equal to them (Guaranteed QoS).
@@ -103,12 +108,17 @@ impl ComputeResources {
         ComputeResources { cpu_request: cpu, memory_request: memory, cpu_limit: cpu, memory_limit: memory }
     }
 
-    /// Sets limits above the requests (burstable).
+    /// Sets both limits (burstable when they are above the requests).
     #[must_use]
-    pub fn with_limits(mut self, cpu: Cpu, memory: Memory) -> Self {
-        self.cpu_limit = cpu;
-        self.memory_limit = memory;
-        self
+    pub fn limits(self, cpu: Cpu, memory: Memory) -> Self {
+        self.cpu_limit(cpu).memory_limit(memory)
+    }
+
+    /// Sets limits above the requests (burstable).
+    #[deprecated(since = "0.2.0", note = "use `limits`")]
+    #[must_use]
+    pub fn with_limits(self, cpu: Cpu, memory: Memory) -> Self {
+        self.limits(cpu, memory)
     }
 
     /// What is wrong (zero amounts, a limit below its request), reported at `path`.
@@ -176,7 +186,7 @@ mod tests {
     #[test]
     fn limits_below_requests_are_problems() {
         let r = ComputeResources::new(Cpu::cores(1), Memory::gibibytes(1))
-            .with_limits(Cpu::millicores(500), Memory::mebibytes(512));
+            .limits(Cpu::millicores(500), Memory::mebibytes(512));
         let p = r.problems("x");
         assert_eq!(p.len(), 2);
         assert!(p[0].message.contains("CPU limit (500m) is below the CPU request (1)"));

@@ -1,7 +1,6 @@
 //! Every check of a [`FlaskAppProps`], run before anything is added so that all problems are
 //! reported at once, each with the construct path and a fix.
 
-use ipnet::IpNet;
 use stackwright_core::Diagnostic;
 use stackwright_core::names::dns1123_label_problem;
 
@@ -179,15 +178,6 @@ impl FlaskAppProps {
 
     /// The load balancer's sources, the grace period and the Ingress.
     fn network_problems(&self, path: &str, out: &mut Vec<Diagnostic>) {
-        for cidr in &self.load_balancer_source_cidrs {
-            if cidr.parse::<IpNet>().is_err() {
-                out.push(Diagnostic::new(
-                    path,
-                    format!("'{cidr}' is not a CIDR block"),
-                    "write it as address/prefix, such as 10.0.0.0/16",
-                ));
-            }
-        }
         if self.load_balancer_source_cidrs.is_empty()
             && (self.ingress.is_some() || self.service_type == ServiceType::LoadBalancer)
         {

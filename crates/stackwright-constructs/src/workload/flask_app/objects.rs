@@ -508,7 +508,7 @@ fn network_policies(cx: &Ctx<'_>) -> Result<()> {
             .load_balancer_source_cidrs
             .iter()
             .map(|cidr| NetworkPolicyPeer {
-                ip_block: Some(IPBlock { cidr: cidr.clone(), except: None }),
+                ip_block: Some(IPBlock { cidr: cidr.to_string(), except: None }),
                 ..Default::default()
             })
             .collect();

@@ -1,10 +1,14 @@
 //! What a [`FlaskApp`](super::FlaskApp) can be configured with (checked in `checks.rs`).
 
 use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
 
+use ipnet::Ipv4Net;
 use stackwright_core::{Arn, Attr};
 
 use crate::iam::PolicyDocument;
+use crate::internal::setters::setters;
+use crate::network::Ipv4Cidr;
 use crate::workload::image::ContainerImage;
 use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
@@ -93,15 +97,15 @@ pub enum Certificate {
 /// Controller).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IngressProps {
-    /// Internet-facing or internal; default: internet-facing.
+    /// Internet-facing or internal. Default: internet-facing.
     pub scheme: Scheme,
-    /// Answer only for this host name; all hosts when `None` (the default).
+    /// Answer only for this host name. Default: none (all hosts).
     pub host: Option<String>,
-    /// With a certificate the ALB listens on 443 too; default: none (HTTP only).
+    /// With a certificate the ALB listens on 443 too. Default: none (HTTP only).
     pub certificate: Option<Certificate>,
-    /// Redirect HTTP to HTTPS (needs a certificate). On by default once a certificate is set.
+    /// Redirect HTTP to HTTPS (takes effect with a certificate). Default: on.
     pub ssl_redirect: bool,
-    /// The ALB's name (at most 32 letters, digits and '-'); by default `<cluster>-<app>`.
+    /// The ALB's name (at most 32 letters, digits and '-'). Default: `<cluster>-<app>`.
     pub load_balancer_name: Option<String>,
 }
 
@@ -117,50 +121,66 @@ impl Default for IngressProps {
     }
 }
 
+setters! { IngressProps {
+    value scheme: Scheme,
+    some_into host: String,
+    some certificate: Certificate,
+    value ssl_redirect: bool,
+    some_into load_balancer_name: String,
+} }
+
 impl IngressProps {
     /// Serves HTTPS with an existing ACM certificate and redirects HTTP to it.
     pub fn https(certificate_arn: &str) -> Self {
-        IngressProps { certificate: Some(Certificate::Arn(certificate_arn.to_string())), ..Default::default() }
+        IngressProps::default().certificate(Certificate::Arn(certificate_arn.to_string()))
     }
 
     /// Answers only for `host`.
+    #[deprecated(since = "0.2.0", note = "use `host`")]
     #[must_use]
-    pub fn with_host(mut self, host: &str) -> Self {
-        self.host = Some(host.to_string());
-        self
+    pub fn with_host(self, host: &str) -> Self {
+        self.host(host)
     }
 
-    /// Makes the load balancer internal.
+    /// Makes the load balancer internal (`scheme(Scheme::Internal)`).
     #[must_use]
-    pub fn internal(mut self) -> Self {
-        self.scheme = Scheme::Internal;
-        self
+    pub fn internal(self) -> Self {
+        self.scheme(Scheme::Internal)
     }
 }
 
 /// A metric served by a custom-metrics adapter (such as prometheus-adapter), averaged over the
-/// pods: `http_requests_per_second` with a target of `"20"`.
+/// pods: `http_requests_per_second` with a target of `"20"`. [`CustomMetric::new`] takes both
+/// parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomMetric {
-    /// The metric's name.
+    /// The metric's name; required.
     pub name: String,
-    /// The target average per pod, as a Kubernetes quantity (`"20"`, `"500m"`).
+    /// The target average per pod, as a Kubernetes quantity (`"20"`, `"500m"`); required.
     pub target_average_value: String,
+}
+
+impl CustomMetric {
+    /// Scale on `name`, aiming at `target_average_value` per pod.
+    pub fn new(name: impl Into<String>, target_average_value: impl Into<String>) -> Self {
+        CustomMetric { name: name.into(), target_average_value: target_average_value.into() }
+    }
 }
 
 /// The HorizontalPodAutoscaler (`autoscaling/v2`). Its minimum is the app's `replicas`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Autoscaling {
-    /// The most pods; default 10.
+    /// The most pods. Default: 10.
     pub max_replicas: u32,
-    /// Target average CPU use, in percent of the request; default 70.
+    /// Target average CPU use, in percent of the request. Default: 70.
     pub cpu_utilization: u32,
-    /// Target average memory use, in percent of the request; `None` to scale on CPU only.
-    /// Default 80.
+    /// Target average memory use, in percent of the request; `None`
+    /// ([`without_memory_utilization`](Self::without_memory_utilization)) scales on CPU only.
+    /// Default: 80.
     pub memory_utilization: Option<u32>,
-    /// A custom metric to scale on as well; default: none.
+    /// A custom metric to scale on as well. Default: none.
     pub custom_metric: Option<CustomMetric>,
-    /// How long the load must stay low before pods are removed; default 300 seconds.
+    /// Seconds the load must stay low before pods are removed. Default: 300.
     pub scale_down_stabilization_seconds: u32,
 }
 
@@ -173,6 +193,23 @@ impl Default for Autoscaling {
             custom_metric: None,
             scale_down_stabilization_seconds: 300,
         }
+    }
+}
+
+setters! { Autoscaling {
+    value max_replicas: u32,
+    value cpu_utilization: u32,
+    some memory_utilization: u32,
+    some custom_metric: CustomMetric,
+    value scale_down_stabilization_seconds: u32,
+} }
+
+impl Autoscaling {
+    /// Scales on CPU (and the custom metric) only: `memory_utilization: None`.
+    #[must_use]
+    pub fn without_memory_utilization(mut self) -> Self {
+        self.memory_utilization = None;
+        self
     }
 }
 
@@ -192,53 +229,57 @@ pub enum Disruption {
 /// use stackwright_constructs::{ContainerImage, FlaskAppProps, ImageReference, IngressProps};
 /// let image = ContainerImage::public("registry.example.com/flask-app", ImageReference::Tag("1.0.0".into()));
 /// let props = FlaskAppProps::new(image)
-///     .with_replicas(4)
-///     .with_ingress(IngressProps::https("arn:aws:acm:us-east-1:123456789012:certificate/abc").with_host("app.example.com"));
+///     .replicas(4)
+///     .ingress(IngressProps::https("arn:aws:acm:us-east-1:123456789012:certificate/abc").host("app.example.com"));
 /// assert_eq!(props.port, 8080);
 /// ```
 #[derive(Debug, Clone)]
 pub struct FlaskAppProps {
-    /// The image to run.
+    /// The image to run; required.
     pub image: ContainerImage,
-    /// The name of the app's Kubernetes objects (a DNS-1035 label); by default the construct id.
+    /// The name of the app's Kubernetes objects (a DNS-1035 label). Default: the construct id.
     pub name: Option<String>,
-    /// The namespace the app runs in, created by the construct; default `flask-app`.
+    /// The namespace the app runs in, created by the construct. Default: `flask-app`.
     pub namespace: String,
-    /// The port the service listens on (`PORT`); default [`SERVICE_PORT`].
+    /// The port the service listens on (`PORT`). Default: [`SERVICE_PORT`] (8080).
     pub port: u16,
-    /// The liveness probe's path; default [`LIVENESS_PATH`].
+    /// The liveness probe's path. Default: [`LIVENESS_PATH`].
     pub liveness_path: String,
-    /// The readiness probe's path; default [`READINESS_PATH`].
+    /// The readiness probe's path. Default: [`READINESS_PATH`].
     pub readiness_path: String,
-    /// The metrics path; default [`METRICS_PATH`].
+    /// The metrics path. Default: [`METRICS_PATH`].
     pub metrics_path: String,
-    /// Pods when idle: the Deployment's size without autoscaling, the HPA's minimum; default 3.
+    /// Pods when idle: the Deployment's size without autoscaling, the HPA's minimum. Default: 3.
     pub replicas: u32,
-    /// `None` for a fixed number of replicas; default: on ([`Autoscaling::default`]).
+    /// The HorizontalPodAutoscaler; `None` ([`without_autoscaling`](Self::without_autoscaling))
+    /// for a fixed number of replicas. Default: on ([`Autoscaling::default`]).
     pub autoscaling: Option<Autoscaling>,
-    /// Requests and limits per pod; default 250m CPU and 256 MiB requested, 1 CPU and 512 MiB limited.
+    /// Requests and limits per pod. Default: 250m CPU and 256 MiB requested, 1 CPU and 512 MiB
+    /// limited.
     pub resources: ComputeResources,
-    /// How the Service is exposed; default: cluster-internal (the Ingress is the way in).
+    /// How the Service is exposed. Default: cluster-internal (the Ingress is the way in).
     pub service_type: ServiceType,
-    /// `None` for no Ingress; default: an internet-facing ALB ([`IngressProps::default`]).
+    /// The Ingress (an ALB); `None` ([`without_ingress`](Self::without_ingress)) for none.
+    /// Default: an internet-facing ALB ([`IngressProps::default`]).
     pub ingress: Option<IngressProps>,
-    /// `LOG_LEVEL`; default `INFO`.
+    /// `LOG_LEVEL`. Default: `INFO`.
     pub log_level: LogLevel,
-    /// `APP_VERSION`; by default the image tag when it is known at synth.
+    /// `APP_VERSION`. Default: the image tag when it is known at synth.
     pub app_version: Option<String>,
-    /// gunicorn worker processes per pod (`GUNICORN_WORKERS`, 1 to 64); default 2.
+    /// gunicorn worker processes per pod (`GUNICORN_WORKERS`, 1 to 64). Default: 2.
     pub workers: u32,
-    /// More environment variables (written into the app's ConfigMap); default: none.
+    /// More environment variables (written into the app's ConfigMap; add one with
+    /// [`env_var`](Self::env_var)). Default: none.
     pub env: BTreeMap<String, String>,
-    /// Permissions for the app's AWS calls (IRSA). `None`: the pods get no AWS role.
+    /// Permissions for the app's AWS calls (IRSA). Default: none (the pods get no AWS role).
     pub aws_policy: Option<PolicyDocument>,
-    /// The PodDisruptionBudget; default: at most one pod unavailable.
+    /// The PodDisruptionBudget. Default: at most one pod unavailable.
     pub disruption: Disruption,
     /// Addresses the load balancer connects from (its nodes live in the VPC): the
     /// NetworkPolicy lets only these reach the app's port. Narrow it to the VPC's CIDR.
     /// Default: the three RFC 1918 blocks.
-    pub load_balancer_source_cidrs: Vec<String>,
-    /// Seconds a pod gets to finish after it is told to stop (drain included); default 45.
+    pub load_balancer_source_cidrs: Vec<Ipv4Cidr>,
+    /// Seconds a pod gets to finish after it is told to stop (drain included). Default: 45.
     pub termination_grace_period_seconds: u32,
 }
 
@@ -256,7 +297,7 @@ impl FlaskAppProps {
             replicas: 3,
             autoscaling: Some(Autoscaling::default()),
             resources: ComputeResources::new(Cpu::millicores(250), Memory::mebibytes(256))
-                .with_limits(Cpu::cores(1), Memory::mebibytes(512)),
+                .limits(Cpu::cores(1), Memory::mebibytes(512)),
             service_type: ServiceType::ClusterIp,
             ingress: Some(IngressProps::default()),
             log_level: LogLevel::Info,
@@ -265,33 +306,89 @@ impl FlaskAppProps {
             env: BTreeMap::new(),
             aws_policy: None,
             disruption: Disruption::MaxUnavailable(1),
-            load_balancer_source_cidrs: vec!["10.0.0.0/8".into(), "172.16.0.0/12".into(), "192.168.0.0/16".into()],
+            load_balancer_source_cidrs: RFC_1918.iter().map(|&(a, b, prefix)| cidr(a, b, prefix)).collect(),
             termination_grace_period_seconds: 45,
         }
     }
+}
 
-    /// Names the app's objects `name` instead of the construct id.
+/// The private address blocks of RFC 1918, as (first octet, second octet, prefix length).
+const RFC_1918: [(u8, u8, u8); 3] = [(10, 0, 8), (172, 16, 12), (192, 168, 16)];
+
+fn cidr(a: u8, b: u8, prefix: u8) -> Ipv4Cidr {
+    Ipv4Net::new_assert(Ipv4Addr::new(a, b, 0, 0), prefix).into()
+}
+
+setters! { FlaskAppProps {
+    some_into name: String,
+    into namespace: String,
+    value port: u16,
+    into liveness_path: String,
+    into readiness_path: String,
+    into metrics_path: String,
+    value replicas: u32,
+    some autoscaling: Autoscaling,
+    value resources: ComputeResources,
+    value service_type: ServiceType,
+    some ingress: IngressProps,
+    value log_level: LogLevel,
+    some_into app_version: String,
+    value workers: u32,
+    map env,
+    some aws_policy: PolicyDocument,
+    value disruption: Disruption,
+    list load_balancer_source_cidrs: Ipv4Cidr,
+    value termination_grace_period_seconds: u32,
+} }
+
+impl FlaskAppProps {
+    /// A fixed number of replicas: no HorizontalPodAutoscaler (`autoscaling: None`).
     #[must_use]
-    pub fn with_name(mut self, name: &str) -> Self {
-        self.name = Some(name.to_string());
+    pub fn without_autoscaling(mut self) -> Self {
+        self.autoscaling = None;
         self
+    }
+
+    /// Leaves the Ingress out (`ingress: None`).
+    #[must_use]
+    pub fn without_ingress(mut self) -> Self {
+        self.ingress = None;
+        self
+    }
+
+    /// Adds the environment variable `name=value` to [`env`](Self::env).
+    #[must_use]
+    pub fn env_var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.insert(name.into(), value.into());
+        self
+    }
+}
+
+/// The setter names of 0.1, kept for one release.
+impl FlaskAppProps {
+    /// Names the app's objects `name` instead of the construct id.
+    #[deprecated(since = "0.2.0", note = "use `name`")]
+    #[must_use]
+    pub fn with_name(self, name: &str) -> Self {
+        self.name(name)
     }
 
     /// Runs the app in `namespace`.
+    #[deprecated(since = "0.2.0", note = "use `namespace`")]
     #[must_use]
-    pub fn with_namespace(mut self, namespace: &str) -> Self {
-        self.namespace = namespace.to_string();
-        self
+    pub fn with_namespace(self, namespace: &str) -> Self {
+        self.namespace(namespace)
     }
 
     /// Sets the pods when idle (the HPA's minimum with autoscaling).
+    #[deprecated(since = "0.2.0", note = "use `replicas`")]
     #[must_use]
-    pub fn with_replicas(mut self, replicas: u32) -> Self {
-        self.replicas = replicas;
-        self
+    pub fn with_replicas(self, replicas: u32) -> Self {
+        self.replicas(replicas)
     }
 
     /// Sets (or with `None` turns off) autoscaling.
+    #[deprecated(since = "0.2.0", note = "use `autoscaling` or `without_autoscaling`")]
     #[must_use]
     pub fn with_autoscaling(mut self, autoscaling: Option<Autoscaling>) -> Self {
         self.autoscaling = autoscaling;
@@ -299,51 +396,45 @@ impl FlaskAppProps {
     }
 
     /// Sets the pods' requests and limits.
+    #[deprecated(since = "0.2.0", note = "use `resources`")]
     #[must_use]
-    pub fn with_resources(mut self, resources: ComputeResources) -> Self {
-        self.resources = resources;
-        self
+    pub fn with_resources(self, resources: ComputeResources) -> Self {
+        self.resources(resources)
     }
 
     /// Sets how the Service is exposed.
+    #[deprecated(since = "0.2.0", note = "use `service_type`")]
     #[must_use]
-    pub fn with_service_type(mut self, service_type: ServiceType) -> Self {
-        self.service_type = service_type;
-        self
+    pub fn with_service_type(self, service_type: ServiceType) -> Self {
+        self.service_type(service_type)
     }
 
     /// Puts `ingress` in front of the app.
+    #[deprecated(since = "0.2.0", note = "use `ingress`")]
     #[must_use]
-    pub fn with_ingress(mut self, ingress: IngressProps) -> Self {
-        self.ingress = Some(ingress);
-        self
-    }
-
-    /// Leaves the Ingress out.
-    #[must_use]
-    pub fn without_ingress(mut self) -> Self {
-        self.ingress = None;
-        self
+    pub fn with_ingress(self, ingress: IngressProps) -> Self {
+        self.ingress(ingress)
     }
 
     /// Adds an environment variable.
+    #[deprecated(since = "0.2.0", note = "use `env_var`")]
     #[must_use]
-    pub fn with_env(mut self, name: &str, value: &str) -> Self {
-        self.env.insert(name.to_string(), value.to_string());
-        self
+    pub fn with_env(self, name: &str, value: &str) -> Self {
+        self.env_var(name, value)
     }
 
     /// Gives the pods an IRSA role with `policy`.
+    #[deprecated(since = "0.2.0", note = "use `aws_policy`")]
     #[must_use]
-    pub fn with_aws_policy(mut self, policy: PolicyDocument) -> Self {
-        self.aws_policy = Some(policy);
-        self
+    pub fn with_aws_policy(self, policy: PolicyDocument) -> Self {
+        self.aws_policy(policy)
     }
 
-    /// Narrows the addresses the load balancer connects from.
+    /// Narrows the addresses the load balancer connects from (now typed: `Ipv4Cidr`, or an
+    /// `Ipv4Net` such as `vpc.cidr()`).
+    #[deprecated(since = "0.2.0", note = "use `load_balancer_source_cidrs`")]
     #[must_use]
-    pub fn with_load_balancer_source_cidrs<S: Into<String>>(mut self, cidrs: impl IntoIterator<Item = S>) -> Self {
-        self.load_balancer_source_cidrs = cidrs.into_iter().map(Into::into).collect();
-        self
+    pub fn with_load_balancer_source_cidrs(self, cidrs: impl IntoIterator<Item = impl Into<Ipv4Cidr>>) -> Self {
+        self.load_balancer_source_cidrs(cidrs.into_iter().map(Into::into))
     }
 }
