@@ -114,9 +114,9 @@ pub(crate) fn build() -> stackwright::Result<App> {
             environment: "staging".to_string(),
             ..GitHubPipelineProps::new(GitHubRepository::new("acme/orders")?)
         }
-        .with_program("cargo run --locked --features deploy --example orders --")
-        .with_app(AppDelivery::for_repo("services/orders-api", &repo))
-        .with_cluster(ClusterTarget::for_app(&cluster, &orders)),
+        .program("cargo run --locked --features deploy --example orders --")
+        .app(AppDelivery::for_repo("services/orders-api", &repo))
+        .cluster(ClusterTarget::for_app(&cluster, &orders)),
     )?;
     Ok(app)
 }

@@ -70,10 +70,10 @@ pub(crate) fn build() -> stackwright::Result<App> {
         &cicd,
         "GitHub",
         GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform")?)
-            .with_program("cargo run --locked --features deploy --example prod --")
-            .with_app(AppDelivery::for_repo("examples/flask-app", &repo))
+            .program("cargo run --locked --features deploy --example prod --")
+            .app(AppDelivery::for_repo("examples/flask-app", &repo))
             // Roll-outs are waited for, and rolled back when they fail.
-            .with_cluster(ClusterTarget::for_app(&cluster, &web)),
+            .cluster(ClusterTarget::for_app(&cluster, &web)),
     )?;
     Ok(app)
 }

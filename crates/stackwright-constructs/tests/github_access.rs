@@ -210,8 +210,8 @@ fn typed_cluster_and_app_handles() {
         &prod.stack("cicd"),
         "GitHub",
         GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform").unwrap())
-            .with_app(AppDelivery::for_repo("examples/flask-app", &repo))
-            .with_cluster(ClusterTarget::for_app(&cluster, &web)),
+            .app(AppDelivery::for_repo("examples/flask-app", &repo))
+            .cluster(ClusterTarget::for_app(&cluster, &web)),
     )
     .unwrap();
     let assembly = app.synth().unwrap();

@@ -11,9 +11,9 @@ fn reference_app(configure: impl FnOnce(GitHubPipelineProps) -> GitHubPipelinePr
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     let cicd = prod.stack("cicd");
     let props = GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform").unwrap())
-        .with_program("cargo run --locked --features deploy --example prod --")
-        .with_app(AppDelivery::new("examples/flask-app", "flask-platform/flask-app"))
-        .with_cluster(ClusterTarget::new("flask-platform-prod", "flask-app", "flask-app"));
+        .program("cargo run --locked --features deploy --example prod --")
+        .app(AppDelivery::new("examples/flask-app", "flask-platform/flask-app"))
+        .cluster(ClusterTarget::new("flask-platform-prod", "flask-app", "flask-app"));
     GitHubPipeline::new(&cicd, "GitHub", configure(props)).unwrap();
     let assembly = app.synth().unwrap();
     (app, assembly)
@@ -186,8 +186,8 @@ fn bad_commands_and_paths_are_errors() {
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     let cicd = prod.stack("cicd");
     let mut props = GitHubPipelineProps::new(GitHubRepository::new("acme/flask-platform").unwrap())
-        .with_program("cargo run -- ${{ github.head_ref }}")
-        .with_app(AppDelivery::new("../elsewhere", "repo"));
+        .program("cargo run -- ${{ github.head_ref }}")
+        .app(AppDelivery::new("../elsewhere", "repo"));
     props.main_branch = "main*".into();
     let e = GitHubPipeline::new(&cicd, "GitHub", props).err().expect("invalid");
     let text = e.to_string();

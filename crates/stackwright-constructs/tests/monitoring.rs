@@ -6,6 +6,7 @@ mod common;
 use common::{TestCluster, account, app_with_cluster, error_text, manifests, object};
 use stackwright_constructs::{
     AlertThresholds, ContainerImage, FlaskApp, FlaskAppProps, ImageReference, Monitoring, MonitoringProps,
+    PersistentStorage,
 };
 use stackwright_core::{Account, App, Construct, Region};
 
@@ -127,7 +128,7 @@ fn monitoring_with_fluent_bit_and_storage() {
     Monitoring::new(
         &cluster,
         "monitoring",
-        MonitoringProps::default().scrape(&web).with_fluent_bit().with_persistent_storage(50),
+        MonitoringProps::default().scrape(&web).fluent_bit(true).storage(PersistentStorage::new(50)),
     )
     .unwrap();
     let assembly = app.synth().unwrap();
@@ -268,7 +269,9 @@ fn bad_thresholds() {
 
 #[test]
 fn volume_too_small() {
-    assert!(err(MonitoringProps::default().with_persistent_storage(1)).contains("a 1 GiB volume is out of range"));
+    assert!(
+        err(MonitoringProps::default().storage(PersistentStorage::new(1))).contains("a 1 GiB volume is out of range")
+    );
 }
 
 #[test]

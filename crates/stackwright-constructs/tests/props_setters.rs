@@ -2,6 +2,10 @@
 //! the field, and the setter sets exactly that field — the same props as the struct literal.
 
 use stackwright_constructs::{
+    AlertThresholds, AppDelivery, ClusterTarget, GitHubAccessProps, GitHubPipelineProps, GitHubRepository,
+    MonitoringImages, MonitoringProps, OidcProviderSource, PersistentStorage,
+};
+use stackwright_constructs::{
     AmiType, ControllerImages, EndpointAccess, FlowLogTraffic, FlowLogs, InterfaceEndpoint, Ipv4Cidr, NatGateways,
     NodeGroupProps, OptionalAddons, SubnetConfig, SubnetKind, Taint, TaintEffect, VpcEndpoints, VpcProps,
 };
@@ -279,4 +283,126 @@ fn deprecated_workload_names_forward() {
     assert_eq!(format!("{old:?}"), format!("{new:?}"));
     let r = ComputeResources::new(Cpu::millicores(100), Memory::mebibytes(128));
     assert_eq!(r.with_limits(Cpu::cores(1), Memory::gibibytes(1)), r.limits(Cpu::cores(1), Memory::gibibytes(1)));
+}
+
+#[test]
+fn monitoring_setters_set_their_fields() {
+    let thresholds = AlertThresholds::default().error_rate(0.01).latency_p95_seconds(0.25);
+    assert_eq!(thresholds, AlertThresholds { error_rate: 0.01, latency_p95_seconds: 0.25 });
+    let grafana = ContainerImage::public("mirror.example.com/grafana", ImageReference::Tag("12.3.1".into()));
+    let images = MonitoringImages::default().grafana(grafana.clone());
+    assert_eq!(images, MonitoringImages { grafana, ..MonitoringImages::default() });
+    let resources = ComputeResources::new(Cpu::millicores(500), Memory::gibibytes(2));
+
+    let p = MonitoringProps::default()
+        .targets([])
+        .retention_days(30)
+        .storage(PersistentStorage::new(50))
+        .scrape_interval_seconds(15)
+        .thresholds(thresholds)
+        .alert_email("oncall@example.com")
+        .fluent_bit(true)
+        .log_retention_days(90)
+        .billing_alarm_usd(500)
+        .budget_usd(400)
+        .grafana_admin_password_env("GRAFANA_PASSWORD")
+        .cloudwatch_dashboard(false)
+        .images(images.clone())
+        .prometheus_resources(resources);
+    assert!(p.targets.is_empty());
+    assert_eq!((p.retention_days, p.scrape_interval_seconds, p.log_retention_days), (30, 15, 90));
+    assert_eq!(p.storage, Some(PersistentStorage { size_gib: 50 }));
+    assert_eq!(p.thresholds, thresholds);
+    assert_eq!(p.alert_email.as_deref(), Some("oncall@example.com"));
+    assert!(p.fluent_bit && !p.cloudwatch_dashboard);
+    assert_eq!((p.billing_alarm_usd, p.budget_usd), (Some(500), Some(400)));
+    assert_eq!(p.grafana_admin_password_env, "GRAFANA_PASSWORD");
+    assert_eq!(p.images, images);
+    assert_eq!(p.prometheus_resources, resources);
+}
+
+#[test]
+#[allow(deprecated)]
+fn deprecated_monitoring_names_forward() {
+    let old = MonitoringProps::default().with_fluent_bit().with_persistent_storage(20);
+    assert!(old.fluent_bit);
+    assert_eq!(old.storage, Some(PersistentStorage::new(20)));
+}
+
+#[test]
+fn delivery_setters_set_their_fields() {
+    let repo = GitHubRepository::new("acme/web").unwrap();
+    let app =
+        AppDelivery::new("services/web", "acme/web").dockerfile("services/web/Containerfile").image_tag_variable("TAG");
+    assert_eq!(
+        app,
+        AppDelivery {
+            directory: "services/web".into(),
+            dockerfile: "services/web/Containerfile".into(),
+            ecr_repository: "acme/web".into(),
+            image_tag_variable: "TAG".into(),
+        }
+    );
+    let target = ClusterTarget::new("web-prod", "web", "web").reference("web-prod-ref");
+    assert_eq!(
+        target,
+        ClusterTarget { reference: "web-prod-ref".into(), ..ClusterTarget::new("web-prod", "web", "web") }
+    );
+
+    let chained = GitHubPipelineProps::new(repo.clone())
+        .main_branch("trunk")
+        .environment("prod")
+        .security_label("reviewed")
+        .program("cargo run --")
+        .build_command("cargo build")
+        .test_command("cargo test")
+        .provider(OidcProviderSource::Existing("arn:aws:iam::123456789012:oidc-provider/x".into()))
+        .app(app.clone())
+        .cluster(target.clone())
+        .deploy_services(["ec2", "eks"])
+        .deploy_timeout_minutes(60);
+    let literal = GitHubPipelineProps {
+        main_branch: "trunk".into(),
+        environment: "prod".into(),
+        security_label: "reviewed".into(),
+        program: "cargo run --".into(),
+        build_command: "cargo build".into(),
+        test_command: "cargo test".into(),
+        provider: OidcProviderSource::Existing("arn:aws:iam::123456789012:oidc-provider/x".into()),
+        app: Some(app.clone()),
+        cluster: Some(target.clone()),
+        deploy_services: vec!["ec2".into(), "eks".into()],
+        deploy_timeout_minutes: 60,
+        ..GitHubPipelineProps::new(repo.clone())
+    };
+    assert_eq!(chained, literal);
+
+    let chained = GitHubAccessProps::new(repo.clone())
+        .environment("prod")
+        .provider(OidcProviderSource::Create)
+        .ecr_repositories(["acme/web"])
+        .cluster(target.clone())
+        .deploy_services(["ecr"]);
+    let literal = GitHubAccessProps {
+        environment: "prod".into(),
+        ecr_repositories: vec!["acme/web".into()],
+        cluster: Some(target),
+        deploy_services: vec!["ecr".into()],
+        ..GitHubAccessProps::new(repo)
+    };
+    assert_eq!(chained, literal);
+}
+
+#[test]
+#[allow(deprecated)]
+fn deprecated_delivery_names_forward() {
+    let repo = GitHubRepository::new("acme/web").unwrap();
+    let app = AppDelivery::new("services/web", "acme/web");
+    let target = ClusterTarget::new("web-prod", "web", "web");
+    let old = GitHubPipelineProps::new(repo.clone())
+        .with_program("cargo run --")
+        .with_app(app.clone())
+        .with_cluster(target.clone().with_reference("x"));
+    let new = GitHubPipelineProps::new(repo).program("cargo run --").app(app).cluster(target.reference("x"));
+    assert_eq!(old, new);
 }

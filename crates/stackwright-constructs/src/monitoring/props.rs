@@ -4,6 +4,7 @@ use stackwright_core::{Diagnostic, Stack};
 
 use super::scrape::{ScrapeTarget, Scrapeable};
 use crate::internal::log_group::RETENTION_DAYS;
+use crate::internal::setters::setters;
 use crate::workload::image::{ContainerImage, valid_env_name};
 use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
@@ -17,15 +18,15 @@ use crate::workload::resources::{ComputeResources, Cpu, Memory};
 /// configuration `promtool` 2.42 and `amtool` 0.25 (Debian bookworm) accept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonitoringImages {
-    /// Prometheus; default `prom/prometheus:v2.53.5` by digest.
+    /// Prometheus. Default: `prom/prometheus:v2.53.5` by digest.
     pub prometheus: ContainerImage,
-    /// Alertmanager; default `prom/alertmanager:v0.28.1` by digest.
+    /// Alertmanager. Default: `prom/alertmanager:v0.28.1` by digest.
     pub alertmanager: ContainerImage,
-    /// Grafana; default `grafana/grafana:12.3.1` by digest.
+    /// Grafana. Default: `grafana/grafana:12.3.1` by digest.
     pub grafana: ContainerImage,
-    /// kube-state-metrics; default `kube-state-metrics:v2.19.1` by digest.
+    /// kube-state-metrics. Default: `kube-state-metrics:v2.19.1` by digest.
     pub kube_state_metrics: ContainerImage,
-    /// Fluent Bit; default `fluent/fluent-bit:3.2.10` by digest.
+    /// Fluent Bit. Default: `fluent/fluent-bit:3.2.10` by digest.
     pub fluent_bit: ContainerImage,
 }
 
@@ -61,12 +62,20 @@ impl Default for MonitoringImages {
     }
 }
 
+setters! { MonitoringImages {
+    value prometheus: ContainerImage,
+    value alertmanager: ContainerImage,
+    value grafana: ContainerImage,
+    value kube_state_metrics: ContainerImage,
+    value fluent_bit: ContainerImage,
+} }
+
 /// When the apps' alerts fire.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AlertThresholds {
-    /// Fraction of requests answered with 5xx (0.05 = 5 %), over 5 minutes; default 0.05.
+    /// Fraction of requests answered with 5xx (0.05 = 5 %), over 5 minutes. Default: 0.05.
     pub error_rate: f64,
-    /// The 95th percentile of request duration, in seconds, over 10 minutes; default 0.5.
+    /// The 95th percentile of request duration, in seconds, over 10 minutes. Default: 0.5.
     pub latency_p95_seconds: f64,
 }
 
@@ -76,11 +85,24 @@ impl Default for AlertThresholds {
     }
 }
 
-/// Prometheus' data on an EBS volume instead of the pod's scratch space.
+setters! { AlertThresholds {
+    value error_rate: f64,
+    value latency_p95_seconds: f64,
+} }
+
+/// Prometheus' data on an EBS volume instead of the pod's scratch space:
+/// [`PersistentStorage::new`] takes the size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PersistentStorage {
-    /// The gp3 volume's size in GiB.
+    /// The gp3 volume's size in GiB (10 to 16384); required.
     pub size_gib: u32,
+}
+
+impl PersistentStorage {
+    /// A gp3 volume of `size_gib` GiB.
+    pub fn new(size_gib: u32) -> Self {
+        PersistentStorage { size_gib }
+    }
 }
 
 /// Everything [`Monitoring`](super::Monitoring) can be configured with. The defaults are a
@@ -88,47 +110,49 @@ pub struct PersistentStorage {
 ///
 /// ```
 /// use stackwright_constructs::MonitoringProps;
-/// let props = MonitoringProps::default().billing_alarm_usd(500).alert_email("oncall@example.com");
+/// let props = MonitoringProps::default().billing_alarm_usd(500).alert_email("oncall@example.com").fluent_bit(true);
 /// assert_eq!(props.retention_days, 15);
 /// ```
 #[derive(Debug, Clone)]
 pub struct MonitoringProps {
-    /// The apps to scrape, alert on and draw dashboards for (add them with [`scrape`](Self::scrape)).
+    /// The apps to scrape, alert on and draw dashboards for (add one with
+    /// [`scrape`](Self::scrape)). Default: none.
     pub targets: Vec<ScrapeTarget>,
-    /// How long Prometheus keeps samples; default 15 days.
+    /// Days Prometheus keeps samples (1 to 3650). Default: 15.
     pub retention_days: u32,
     /// `None`: the data lives in the pod (lost when it moves); `Some`: an encrypted gp3
     /// volume (needs the EBS CSI driver add-on). Default: `None`.
     pub storage: Option<PersistentStorage>,
-    /// Seconds between scrapes; default 30.
+    /// Seconds between scrapes (5 to 300). Default: 30.
     pub scrape_interval_seconds: u32,
-    /// When the apps' alerts fire; default 5 % errors, 0.5 s p95 latency.
+    /// When the apps' alerts fire. Default: 5 % errors, 0.5 s p95 latency.
     pub thresholds: AlertThresholds,
-    /// Subscribes this address to the alarm topics (AWS sends a confirmation mail first);
-    /// default: none.
+    /// Subscribes this address to the alarm topics (AWS sends a confirmation mail first).
+    /// Default: none.
     pub alert_email: Option<String>,
-    /// Ship every container's logs to CloudWatch Logs with a Fluent Bit DaemonSet. Off by
-    /// default: reading the nodes' log files needs root, which the `restricted` profile forbids.
+    /// Ship every container's logs to CloudWatch Logs with a Fluent Bit DaemonSet. Default:
+    /// off (reading the nodes' log files needs root, which the `restricted` profile forbids).
     pub fluent_bit: bool,
-    /// Retention of the log groups this construct creates; default 30 days.
+    /// Retention of the log groups this construct creates, in days (a value CloudWatch Logs
+    /// accepts). Default: 30.
     pub log_retention_days: u32,
-    /// Alarm when the month's estimated charges exceed this many US dollars; default: no alarm.
+    /// Alarm when the month's estimated charges exceed this many US dollars. Default: no alarm.
     pub billing_alarm_usd: Option<u32>,
-    /// An AWS Budgets monthly cost budget, notifying at 80 % actual and 100 % forecast;
-    /// default: none.
+    /// An AWS Budgets monthly cost budget in US dollars, notifying at 80 % actual and 100 %
+    /// forecast. Default: none.
     pub budget_usd: Option<u32>,
     /// Where the billing alarm and budget go: a stack in us-east-1 of the cluster's account.
-    /// By default Monitoring finds or adds one.
+    /// Default: Monitoring finds or adds one.
     pub billing_stack: Option<Stack>,
-    /// The deploying process's environment variable holding Grafana's admin password; default
-    /// `GRAFANA_ADMIN_PASSWORD`.
+    /// The deploying process's environment variable holding Grafana's admin password.
+    /// Default: `GRAFANA_ADMIN_PASSWORD`.
     pub grafana_admin_password_env: String,
-    /// A CloudWatch dashboard of the cluster, its nodes, the load balancers and the apps;
-    /// default: on.
+    /// A CloudWatch dashboard of the cluster, its nodes, the load balancers and the apps.
+    /// Default: on.
     pub cloudwatch_dashboard: bool,
-    /// The images of the monitoring workloads; default: pinned releases ([`MonitoringImages`]).
+    /// The images of the monitoring workloads. Default: pinned releases ([`MonitoringImages`]).
     pub images: MonitoringImages,
-    /// Prometheus' requests and limits; default 250m CPU and 1 GiB requested, 1 CPU and 2 GiB
+    /// Prometheus' requests and limits. Default: 250m CPU and 1 GiB requested, 1 CPU and 2 GiB
     /// limited.
     pub prometheus_resources: ComputeResources,
 }
@@ -156,55 +180,53 @@ impl Default for MonitoringProps {
     }
 }
 
+setters! { MonitoringProps {
+    list targets: ScrapeTarget,
+    value retention_days: u32,
+    some storage: PersistentStorage,
+    value scrape_interval_seconds: u32,
+    value thresholds: AlertThresholds,
+    some_into alert_email: String,
+    value fluent_bit: bool,
+    value log_retention_days: u32,
+    some billing_alarm_usd: u32,
+    some budget_usd: u32,
+    into grafana_admin_password_env: String,
+    value cloudwatch_dashboard: bool,
+    value images: MonitoringImages,
+    value prometheus_resources: ComputeResources,
+} }
+
 impl MonitoringProps {
-    /// Scrapes `app`, alerts on its error rate and latency and draws its dashboards.
+    /// Scrapes `app`, alerts on its error rate and latency and draws its dashboards (adds one
+    /// to `targets`).
     #[must_use]
     pub fn scrape(mut self, app: &impl Scrapeable) -> Self {
         self.targets.push(app.scrape_target());
         self
     }
 
-    /// Alarms when the month's estimated charges exceed `usd` US dollars.
-    #[must_use]
-    pub fn billing_alarm_usd(mut self, usd: u32) -> Self {
-        self.billing_alarm_usd = Some(usd);
-        self
-    }
-
-    /// Adds a monthly cost budget of `usd` US dollars.
-    #[must_use]
-    pub fn budget_usd(mut self, usd: u32) -> Self {
-        self.budget_usd = Some(usd);
-        self
-    }
-
-    /// Places the billing alarm and budget in `stack` (us-east-1, same account).
+    /// Places the billing alarm and budget in `stack` (us-east-1, same account): sets
+    /// `billing_stack` to a handle of it.
     #[must_use]
     pub fn billing_stack(mut self, stack: &Stack) -> Self {
         self.billing_stack = Some(stack.clone());
         self
     }
 
-    /// Subscribes `address` to the alarm topics.
-    #[must_use]
-    pub fn alert_email(mut self, address: &str) -> Self {
-        self.alert_email = Some(address.to_string());
-        self
-    }
-
     /// Ships every container's logs to CloudWatch Logs with Fluent Bit.
+    #[deprecated(since = "0.2.0", note = "use `fluent_bit(true)`")]
     #[must_use]
-    pub fn with_fluent_bit(mut self) -> Self {
-        self.fluent_bit = true;
-        self
+    pub fn with_fluent_bit(self) -> Self {
+        self.fluent_bit(true)
     }
 
     /// Keeps Prometheus' data on an encrypted gp3 volume of `size_gib` GiB (needs the EBS CSI
     /// driver add-on).
+    #[deprecated(since = "0.2.0", note = "use `storage(PersistentStorage::new(size_gib))`")]
     #[must_use]
-    pub fn with_persistent_storage(mut self, size_gib: u32) -> Self {
-        self.storage = Some(PersistentStorage { size_gib });
-        self
+    pub fn with_persistent_storage(self, size_gib: u32) -> Self {
+        self.storage(PersistentStorage::new(size_gib))
     }
 
     /// Every problem with these props (billing placement is checked separately), at `path`.

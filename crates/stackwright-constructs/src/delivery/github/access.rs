@@ -17,6 +17,7 @@ use stackwright_cfn::{eks, iam};
 use stackwright_core::{Construct, Diagnostic, Node, Pseudo, Resource, Result, Val, Value};
 
 use crate::iam::PolicyDocument;
+use crate::internal::setters::setters;
 
 mod policies;
 
@@ -108,14 +109,14 @@ pub enum OidcProviderSource {
 /// The EKS cluster the roles reach.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterTarget {
-    /// The cluster's name as EKS knows it (for `eks:DescribeCluster` and `kubectl`).
+    /// The cluster's name as EKS knows it (for `eks:DescribeCluster` and `kubectl`); required.
     pub name: String,
     /// The `ClusterName` the access entries use; pass the cluster resource's `Ref` so that the
-    /// entries are created after the cluster. Defaults to the literal name.
+    /// entries are created after the cluster. Default: the literal name.
     pub reference: Val<String>,
-    /// The namespace and Deployment of the application (rollout wait and rollback).
+    /// The namespace of the application's Deployment (rollout wait and rollback); required.
     pub namespace: String,
-    /// The application's Deployment in `namespace`.
+    /// The application's Deployment in `namespace`; required.
     pub deployment: String,
 }
 
@@ -133,31 +134,36 @@ impl ClusterTarget {
     /// The cluster a [`FlaskApp`](crate::FlaskApp) runs on, and its Deployment. The access
     /// entries reference the cluster, so they are created after it.
     pub fn for_app(cluster: &crate::EksCluster, app: &crate::FlaskApp) -> Self {
-        ClusterTarget::new(cluster.name(), app.namespace(), app.name()).with_reference(cluster.cluster_name())
+        ClusterTarget::new(cluster.name(), app.namespace(), app.name()).reference(cluster.cluster_name())
     }
 
     /// Uses `reference` (such as the cluster resource's `Ref`) as the access entries'
     /// `ClusterName`.
+    #[deprecated(since = "0.2.0", note = "use `reference`")]
     #[must_use]
-    pub fn with_reference(mut self, reference: impl Into<Val<String>>) -> Self {
-        self.reference = reference.into();
-        self
+    pub fn with_reference(self, reference: impl Into<Val<String>>) -> Self {
+        self.reference(reference)
     }
 }
+
+setters! { ClusterTarget {
+    into reference: Val<String>,
+} }
 
 /// What [`GitHubAccess`] creates roles for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GitHubAccessProps {
-    /// The repository whose workflows assume the roles.
+    /// The repository whose workflows assume the roles; required.
     pub repository: GitHubRepository,
-    /// The GitHub environment deploy jobs run in (required reviewers, main branch only);
-    /// default `production`.
+    /// The GitHub environment deploy jobs run in (required reviewers, main branch only).
+    /// Default: `production`.
     pub environment: String,
-    /// Whether GitHub's OIDC provider is created here or already exists; default: created here.
+    /// Whether GitHub's OIDC provider is created here or already exists. Default: created here.
     pub provider: OidcProviderSource,
-    /// ECR repositories (names) the deploy role may push to; default: none.
+    /// ECR repositories (names) the deploy role may push to. Default: none.
     pub ecr_repositories: Vec<String>,
-    /// The cluster the deploy role may reach (an access entry) and watch the rollout on; default: none.
+    /// The cluster the deploy role may reach (an access entry) and watch the rollout on.
+    /// Default: none.
     pub cluster: Option<ClusterTarget>,
     /// Services whose resources the app's templates create. The deploy role may act on them
     /// only through CloudFormation; IAM is always handled separately (scoped to the app's
@@ -183,6 +189,14 @@ impl GitHubAccessProps {
         }
     }
 }
+
+setters! { GitHubAccessProps {
+    into environment: String,
+    value provider: OidcProviderSource,
+    list_into ecr_repositories: String,
+    some cluster: ClusterTarget,
+    list_into deploy_services: String,
+} }
 
 /// GitHub's OIDC provider, the diff role and the deploy role, in one stack.
 pub struct GitHubAccess {
