@@ -18,7 +18,6 @@
 
 use std::process::ExitCode;
 
-use stackwright::constructs::{Autoscaling, ComputeResources, Cpu, IngressProps, InterfaceEndpoint, Memory};
 use stackwright::prelude::*;
 
 fn main() -> ExitCode {
@@ -43,16 +42,13 @@ pub(crate) fn build() -> stackwright::Result<App> {
     let vpc = Vpc::new(
         &network,
         "Vpc",
-        VpcProps {
-            cidr: "10.40.0.0/16".parse()?,
-            max_azs: 3,
-            nat_gateways: NatGateways::Single,
-            endpoints: VpcEndpoints {
-                s3_gateway: true,
-                interface: vec![InterfaceEndpoint::EcrApi, InterfaceEndpoint::EcrDocker, InterfaceEndpoint::Sts],
-            },
-            ..Default::default()
-        },
+        VpcProps::default().cidr("10.40.0.0/16".parse()?).max_azs(3).nat_gateways(NatGateways::Single).endpoints(
+            VpcEndpoints::default().interface([
+                InterfaceEndpoint::EcrApi,
+                InterfaceEndpoint::EcrDocker,
+                InterfaceEndpoint::Sts,
+            ]),
+        ),
     )?;
 
     // Cluster: the API endpoint is private; besides the VPC, only the office VPN reaches it.
@@ -62,12 +58,10 @@ pub(crate) fn build() -> stackwright::Result<App> {
     let cluster = EksCluster::new(
         &platform,
         "Cluster",
-        EksClusterProps {
-            name: Some("orders-staging".to_string()),
-            endpoint_access: EndpointAccess::Private,
-            private_access_cidrs: vec!["172.20.0.0/16".parse()?],
-            ..EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-        },
+        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
+            .name("orders-staging")
+            .endpoint_access(EndpointAccess::Private)
+            .private_access_cidrs(["172.20.0.0/16".parse()?]),
     )?;
     NodeGroup::new(&cluster, "Spot", NodeGroupProps::spot(["m6i.large", "m5.large", "m5a.large", "m6a.large"], 2..=8))?;
 
@@ -110,13 +104,11 @@ pub(crate) fn build() -> stackwright::Result<App> {
     GitHubPipeline::new(
         &cicd,
         "GitHub",
-        GitHubPipelineProps {
-            environment: "staging".to_string(),
-            ..GitHubPipelineProps::new(GitHubRepository::new("acme/orders")?)
-        }
-        .program("cargo run --locked --features deploy --example orders --")
-        .app(AppDelivery::for_repo("services/orders-api", &repo))
-        .cluster(ClusterTarget::for_app(&cluster, &orders)),
+        GitHubPipelineProps::new(GitHubRepository::new("acme/orders")?)
+            .environment("staging")
+            .program("cargo run --locked --features deploy --example orders --")
+            .app(AppDelivery::for_repo("services/orders-api", &repo))
+            .cluster(ClusterTarget::for_app(&cluster, &orders)),
     )?;
     Ok(app)
 }

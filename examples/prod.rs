@@ -27,12 +27,7 @@ pub(crate) fn build() -> stackwright::Result<App> {
     let vpc = Vpc::new(
         &network,
         "Vpc",
-        VpcProps {
-            cidr: "10.0.0.0/16".parse()?,
-            max_azs: 2,
-            nat_gateways: NatGateways::OnePerAz,
-            ..Default::default()
-        },
+        VpcProps::default().cidr("10.0.0.0/16".parse()?).max_azs(2).nat_gateways(NatGateways::OnePerAz),
     )?;
 
     // Cluster: EKS with private nodes, the cluster autoscaler and the AWS Load Balancer Controller.

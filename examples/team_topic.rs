@@ -37,7 +37,7 @@ pub(crate) fn build() -> stackwright::Result<App> {
     let topic = EncryptedTopic::new(
         &notifications,
         "Alerts",
-        EncryptedTopicProps::new("Payments alerts").with_publishing_service("cloudwatch.amazonaws.com"),
+        EncryptedTopicProps::new("Payments alerts").publishing_services(["cloudwatch.amazonaws.com"]),
     )?;
     topic.subscribe_email("payments-oncall@example.com")?;
     let alerts = topic.handle();
@@ -68,7 +68,7 @@ pub(crate) fn build() -> stackwright::Result<App> {
 
 // ANCHOR: props
 /// The properties of an [`EncryptedTopic`]: the display name is required (`new`), the rest
-/// has a default and a builder.
+/// has a default and a setter named like the field (`docs/props.md`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct EncryptedTopicProps {
     /// What subscribers see as the sender (1 to 100 characters); required.
@@ -85,10 +85,10 @@ impl EncryptedTopicProps {
         EncryptedTopicProps { display_name: display_name.into(), publishing_services: Vec::new() }
     }
 
-    /// Lets the AWS service `principal` (`cloudwatch.amazonaws.com`) publish.
+    /// Lets these AWS service principals (`cloudwatch.amazonaws.com`) publish.
     #[must_use]
-    pub(crate) fn with_publishing_service(mut self, principal: impl Into<String>) -> Self {
-        self.publishing_services.push(principal.into());
+    pub(crate) fn publishing_services(mut self, principals: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.publishing_services = principals.into_iter().map(Into::into).collect();
         self
     }
 }

@@ -32,6 +32,11 @@ pub mod terminal;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+/// The props convention's examples (`docs/props.md`) are compiled as doctests too.
+#[doc = include_str!("../docs/props.md")]
+#[cfg(doctest)]
+pub struct PropsDoctests;
+
 pub use stackwright_cfn as cfn;
 pub use stackwright_constructs as constructs;
 pub use stackwright_core as core;
@@ -40,14 +45,22 @@ pub use stackwright_core::{Error, ExitStatus, Result};
 #[cfg(feature = "deploy")]
 pub use stackwright_deploy as deploy;
 
-/// Everything a program needs, in one import.
+/// Everything a program needs, in one import: the app and its environments, the constructs,
+/// their props and every type their fields take (sub-props, enums, typed values such as
+/// [`Ipv4Cidr`](stackwright_constructs::Ipv4Cidr), [`Cpu`](stackwright_constructs::Cpu) and
+/// [`Memory`](stackwright_constructs::Memory)). `tests/prelude.rs` checks that the example
+/// programs need nothing else.
 pub mod prelude {
     pub use crate::cli::Run;
     pub use stackwright_constructs::{
-        AppDelivery, ClusterTarget, ContainerImage, EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, EndpointAccess,
-        FlaskApp, FlaskAppProps, GitHubPipeline, GitHubPipelineProps, GitHubRepository, ImageReference,
-        KubernetesVersion, Monitoring, MonitoringProps, NatGateways, NodeGroup, NodeGroupProps, PolicyDocument,
-        Statement, SubnetConfig, SubnetKind, Vpc, VpcEndpoints, VpcProps, WorkloadCluster,
+        AlertThresholds, AmiType, AppDelivery, Autoscaling, CapacityType, Certificate, ClusterTarget, ComputeResources,
+        Condition, ContainerImage, ControllerImages, Cpu, CustomMetric, Disruption, EcrEncryption, EcrRepo,
+        EcrRepoProps, Effect, EksCluster, EksClusterProps, EndpointAccess, FlaskApp, FlaskAppProps, FlowLogTraffic,
+        FlowLogs, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps, GitHubRepository,
+        ImageReference, IngressProps, InterfaceEndpoint, Ipv4Cidr, KubernetesVersion, LifecycleRule, LogLevel, Memory,
+        Monitoring, MonitoringImages, MonitoringProps, NatGateways, NodeGroup, NodeGroupProps, OidcProviderSource,
+        OptionalAddons, PersistentStorage, PolicyDocument, Principal, Scheme, ServiceType, Statement, SubnetConfig,
+        SubnetKind, TagMutability, Taint, TaintEffect, Vpc, VpcEndpoints, VpcProps, WorkloadCluster,
     };
     pub use stackwright_core::{
         Account, App, Attr, ClusterConnection, Construct, DeletionPolicy, Environment, KubeCluster, Pseudo,

@@ -33,8 +33,7 @@ fn stack() -> (App, Stack) {
 #[test]
 fn bad_props_are_reported_together_with_the_construct_path_and_a_hint() {
     let (_app, stack) = stack();
-    let props =
-        EncryptedTopicProps::new("  ").with_publishing_service("events").with_publishing_service("sns.amazonaws.com");
+    let props = EncryptedTopicProps::new("  ").publishing_services(["events", "sns.amazonaws.com"]);
     let Err(error) = EncryptedTopic::new(&stack, "Alerts", props) else { panic!("bad props were accepted") };
     let problems = error.diagnostics();
     assert_eq!(problems.len(), 2, "{error}");
