@@ -26,9 +26,10 @@ mod plan;
 mod props;
 
 use endpoints::add_endpoints;
-pub use endpoints::{InterfaceEndpoint, VpcEndpoints};
 use plan::{Planned, check_props, plan, resolve_azs};
-pub use props::{FlowLogTraffic, FlowLogs, NatGateways, SubnetConfig, SubnetKind, VpcProps};
+pub use props::{
+    FlowLogTraffic, FlowLogs, InterfaceEndpoint, NatGateways, SubnetConfig, SubnetKind, VpcEndpoints, VpcProps,
+};
 
 /// A subnet of a [`Vpc`].
 #[derive(Debug, Clone)]

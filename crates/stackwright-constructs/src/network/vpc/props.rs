@@ -1,11 +1,10 @@
 //! What a [`Vpc`](super::Vpc) can be configured with: the VPC's block, zones, subnet tiers, NAT
-//! gateways, flow logs and endpoints (checked in `plan.rs`).
+//! gateways, flow logs and endpoints (checked in `plan.rs`; endpoints added in `endpoints.rs`).
 
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use super::VpcEndpoints;
 use crate::internal::log_group::DEFAULT_RETENTION_DAYS;
 use crate::internal::setters::setters;
 use crate::network::cidr::Ipv4Cidr;
@@ -129,6 +128,97 @@ pub enum FlowLogTraffic {
     Accept,
     /// Rejected traffic only.
     Reject,
+}
+
+/// An AWS service reachable through an interface VPC endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InterfaceEndpoint {
+    /// `ecr.api`: ECR's API (image manifests, authorization tokens).
+    EcrApi,
+    /// `ecr.dkr`: ECR's Docker registry (image pulls).
+    EcrDocker,
+    /// `sts`: STS (IRSA and Pod Identity credentials).
+    Sts,
+    /// `logs`: CloudWatch Logs.
+    Logs,
+    /// `eks`: the EKS API.
+    Eks,
+    /// `ec2`: the EC2 API.
+    Ec2,
+    /// `elasticloadbalancing`: the ELB API (the load balancer controller).
+    ElasticLoadBalancing,
+    /// `autoscaling`: the Auto Scaling API (the cluster autoscaler).
+    AutoScaling,
+}
+
+impl InterfaceEndpoint {
+    /// Every endpoint a cluster without internet access needs to pull images, assume IRSA roles,
+    /// ship logs, and run the autoscaler and load balancer controller.
+    pub const PRIVATE_CLUSTER: [InterfaceEndpoint; 8] = [
+        InterfaceEndpoint::EcrApi,
+        InterfaceEndpoint::EcrDocker,
+        InterfaceEndpoint::Sts,
+        InterfaceEndpoint::Logs,
+        InterfaceEndpoint::Eks,
+        InterfaceEndpoint::Ec2,
+        InterfaceEndpoint::ElasticLoadBalancing,
+        InterfaceEndpoint::AutoScaling,
+    ];
+
+    /// The service name suffix (`com.amazonaws.<region>.<suffix>`).
+    pub fn service(self) -> &'static str {
+        match self {
+            InterfaceEndpoint::EcrApi => "ecr.api",
+            InterfaceEndpoint::EcrDocker => "ecr.dkr",
+            InterfaceEndpoint::Sts => "sts",
+            InterfaceEndpoint::Logs => "logs",
+            InterfaceEndpoint::Eks => "eks",
+            InterfaceEndpoint::Ec2 => "ec2",
+            InterfaceEndpoint::ElasticLoadBalancing => "elasticloadbalancing",
+            InterfaceEndpoint::AutoScaling => "autoscaling",
+        }
+    }
+
+    pub(super) fn id(self) -> &'static str {
+        match self {
+            InterfaceEndpoint::EcrApi => "EcrApiEndpoint",
+            InterfaceEndpoint::EcrDocker => "EcrDockerEndpoint",
+            InterfaceEndpoint::Sts => "StsEndpoint",
+            InterfaceEndpoint::Logs => "LogsEndpoint",
+            InterfaceEndpoint::Eks => "EksEndpoint",
+            InterfaceEndpoint::Ec2 => "Ec2Endpoint",
+            InterfaceEndpoint::ElasticLoadBalancing => "ElasticLoadBalancingEndpoint",
+            InterfaceEndpoint::AutoScaling => "AutoScalingEndpoint",
+        }
+    }
+}
+
+/// VPC endpoints: traffic to AWS services that stays inside the VPC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcEndpoints {
+    /// An S3 gateway endpoint on the route tables of the non-public subnets (free; image
+    /// layers from ECR come from S3). Default: on.
+    pub s3_gateway: bool,
+    /// Interface endpoints in the private subnets (billed per hour and zone). Default: none.
+    pub interface: Vec<InterfaceEndpoint>,
+}
+
+impl Default for VpcEndpoints {
+    fn default() -> Self {
+        VpcEndpoints { s3_gateway: true, interface: Vec::new() }
+    }
+}
+
+setters! { VpcEndpoints {
+    value s3_gateway: bool,
+    list interface: InterfaceEndpoint,
+} }
+
+impl VpcEndpoints {
+    /// The S3 gateway and every interface endpoint a private cluster needs.
+    pub fn private_cluster() -> Self {
+        VpcEndpoints { s3_gateway: true, interface: InterfaceEndpoint::PRIVATE_CLUSTER.to_vec() }
+    }
 }
 
 /// The properties of a [`Vpc`](super::Vpc). Every field has a production-safe default.

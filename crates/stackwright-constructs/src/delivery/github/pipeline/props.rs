@@ -72,8 +72,9 @@ pub struct GitHubPipelineProps {
     pub app: Option<AppDelivery>,
     /// The cluster the deploy role may reach and the app's rollout is watched on. Default: none.
     pub cluster: Option<ClusterTarget>,
-    /// See [`GitHubAccessProps::deploy_services`]. Default:
-    /// [`DEFAULT_DEPLOY_SERVICES`](super::super::DEFAULT_DEPLOY_SERVICES).
+    /// Services the app's templates create resources of (see
+    /// [`GitHubAccessProps::deploy_services`](field@super::super::GitHubAccessProps::deploy_services)).
+    /// Default: [`DEFAULT_DEPLOY_SERVICES`](super::super::DEFAULT_DEPLOY_SERVICES).
     pub deploy_services: Vec<String>,
     /// Minutes a deploy job may take (a first EKS cluster takes 15 to 20). Default: 90.
     pub deploy_timeout_minutes: u32,
