@@ -17,7 +17,7 @@ use crate::iam::service_role::{RoleSpec, service_role, service_trust};
 use crate::iam::{PolicyDocument, Statement};
 use crate::internal::encryption_key::{encryption_key, logs_may_encrypt};
 use crate::internal::log_group::{DEFAULT_RETENTION_DAYS, encrypted_log_group, log_group_name};
-use crate::internal::problems::Problems;
+use crate::internal::problems::{Problems, built_or_rejected};
 use crate::network::cidr::Ipv4Cidr;
 use crate::network::default_security_group;
 use crate::network::ids::{RouteTableId, SubnetId, VpcId};
@@ -253,17 +253,55 @@ pub struct Vpc {
 }
 
 impl Vpc {
-    /// Adds a VPC below `scope` (inside a stack). Returns every problem of `props` at once.
+    /// Adds a VPC below `scope` (inside a stack).
+    ///
+    /// # Errors
+    /// Only when `scope` is outside every environment. Every problem of `props` at once — and a
+    /// bad or duplicate `id`, or a scope outside a stack — is recorded at the VPC's path and
+    /// reported by synth with every other construct's problems; the VPC is then *rejected*: it
+    /// adds nothing, its ids are values synth never renders, and a cluster given it checks
+    /// only its own props.
     pub fn new(scope: &impl Construct, id: &str, props: VpcProps) -> Result<Vpc> {
-        let stack = scope.node().require_stack("a Vpc")?;
-        let region = stack.region();
         let mut problems = Problems::for_child(scope, id);
+        let (_, environment) = problems.place(scope, "a Vpc")?;
+        let region = environment.region();
         let azs = resolve_azs(&props, region, &mut problems);
         let planned = plan(&props, &azs, &mut problems);
         check_props(&props, &mut problems);
-        problems.finish()?;
-        let node = scope.node().add_child(id)?;
-        build(node, region, props, azs, planned)
+        let node = problems.add_node(scope, id);
+        if node.is_rejected() {
+            return Ok(Vpc::rejected(node, region, &props, azs, &planned));
+        }
+        let (cidr, zones) = (props.cidr, azs.clone());
+        built_or_rejected(&node, build(node.clone(), region, props, azs, planned), || {
+            Vpc::rejected(node.clone(), region, &VpcProps { cidr, ..VpcProps::default() }, zones, &[])
+        })
+    }
+
+    /// The handle of a rejected VPC: what the props say (block, zones, the subnets planned), with
+    /// ids that are values of a rejected construct.
+    fn rejected(node: Node, region: Region, props: &VpcProps, azs: Vec<String>, planned: &[Planned]) -> Vpc {
+        let subnets = planned
+            .iter()
+            .map(|p| Subnet {
+                tier: props.subnets[p.tier].name.clone(),
+                kind: props.subnets[p.tier].kind,
+                availability_zone: azs[p.az].clone(),
+                cidr: p.cidr,
+                subnet_id: node.rejected_attr(),
+                route_table_id: node.rejected_attr(),
+            })
+            .collect();
+        Vpc {
+            vpc_id: node.rejected_attr(),
+            node,
+            region,
+            cidr: props.cidr.net(),
+            azs,
+            subnets,
+            tagged: RefCell::new(Vec::new()),
+            clusters: RefCell::new(Vec::new()),
+        }
     }
 
     /// The VPC's id.
