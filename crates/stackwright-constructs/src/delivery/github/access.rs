@@ -37,6 +37,10 @@ pub struct GitHubRepository {
 
 impl GitHubRepository {
     /// Parses `owner/name`.
+    ///
+    /// # Errors
+    /// At once (a value parsed before any construct takes it, like an account or a region):
+    /// when `full_name` is not `owner/name` with GitHub's rules for both, reported at `github`.
     pub fn new(full_name: &str) -> Result<Self> {
         let problem = |message: String| {
             Diagnostic::new("github", message, "write the repository as owner/name, e.g. acme/flask-platform")
