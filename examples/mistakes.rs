@@ -1,20 +1,23 @@
-//! The README's program with one mistake chosen by `STACKWRIGHT_MISTAKE`, for `tests/mistakes.rs`:
-//! what a user sees when a construct rejects its input, a `.parse()?` fails, or synth finds
-//! problems. Without the variable it is the README's program and synthesizes.
+//! The README's program (with a delivery pipeline added) and the mistakes `STACKWRIGHT_MISTAKE`
+//! names, comma-separated, for `tests/mistakes.rs`: what a user sees when a construct rejects
+//! its input, a `.parse()?` fails, or synth finds problems. Without the variable it synthesizes.
 //!
 //! `STACKWRIGHT_MISTAKE=max-azs cargo run --example mistakes` prints the VPC's problem on
-//! standard error and exits with status 1.
+//! standard error and exits with status 1; `STACKWRIGHT_MISTAKE=max-azs,disk-size,app-port`
+//! prints three problems of three constructs at once.
 
+use stackwright::constructs::{LifecycleRule, TaintEffect};
 use stackwright::prelude::*;
 
 fn main() -> std::process::ExitCode {
     stackwright::cli::exit_code(build().and_then(|app| app.run()))
 }
 
-/// The README's program; the mistake named by `STACKWRIGHT_MISTAKE` replaces one input.
+/// The README's program; each mistake named in `STACKWRIGHT_MISTAKE` replaces one input.
 fn build() -> stackwright::Result<App> {
-    let mistake = std::env::var("STACKWRIGHT_MISTAKE").unwrap_or_default();
-    let is = |name: &str| mistake == name;
+    let mistakes = std::env::var("STACKWRIGHT_MISTAKE").unwrap_or_default();
+    let mistake = Mistakes(mistakes.split(',').collect());
+    let is = |name: &str| mistake.is(name);
     let pick = |name: &str, wrong: &'static str, right: &'static str| if is(name) { wrong } else { right };
 
     let app = App::new("flask-platform");
@@ -27,97 +30,149 @@ fn build() -> stackwright::Result<App> {
 
     let platform = prod.stack("cluster");
     let cluster = EksCluster::new(&platform, "Cluster", cluster_props(&vpc, &mistake)?)?;
-    if !is("no-node-group") && !is("three-at-once") {
+    if !is("no-node-group") {
         NodeGroup::new(&cluster, "General", general_nodes(&mistake))?;
-        NodeGroup::new(&cluster, "Spot", NodeGroupProps::spot(["t3.large", "t3a.large"], 0..=4))?;
+        NodeGroup::new(
+            &cluster,
+            pick("duplicate-id", "General", "Spot"),
+            NodeGroupProps::spot(["t3.large", "t3a.large"], 0..=4),
+        )?;
     }
 
-    let repo = EcrRepo::new(&prod.stack("registry"), "FlaskApp", repo_props(&mistake))?;
-    if is("grant-pull") || is("three-at-once") {
+    let registry = if is("outside-stack") { prod.node().clone() } else { prod.stack("registry").node().clone() };
+    let repo = EcrRepo::new(&registry, "FlaskApp", repo_props(&mistake))?;
+    if is("grant-pull") {
         repo.grant_pull("arn:aws:s3:::not-a-principal");
     }
     let web = FlaskApp::new(&cluster, pick("app-id", "Flask_App", "flask-app"), app_props(&repo, &mistake))?;
-    let monitoring = MonitoringProps::default().scrape(&web).billing_alarm_usd(500);
-    let monitoring = match mistake.as_str() {
-        "retention" => MonitoringProps { retention_days: 0, ..monitoring },
-        "alert-email" => monitoring.alert_email("ops-at-example.com"),
-        _ => monitoring,
-    };
-    Monitoring::new(&cluster, "monitoring", monitoring)?;
-    if is("three-at-once") {
-        // Three constructs, three mistakes that synth reports together: a stack id, a cluster
-        // without a node group (above) and a repository grant naming no principal (above).
-        prod.stack("bad stack");
-    }
+    Monitoring::new(&cluster, "monitoring", monitoring_props(&web, &mistake))?;
+    GitHubPipeline::new(&prod.stack("cicd"), "Pipeline", pipeline_props(&mistake)?)?;
     Ok(app)
 }
 
-fn vpc_props(mistake: &str) -> stackwright::Result<VpcProps> {
-    let cidr = match mistake {
-        "cidr-parse" => "10.0.0.0/33",
-        "cidr-too-small" => "10.0.0.0/29",
-        _ => "10.0.0.0/16",
+/// The mistakes to make, by name.
+struct Mistakes<'a>(Vec<&'a str>);
+
+impl Mistakes<'_> {
+    fn is(&self, name: &str) -> bool {
+        self.0.contains(&name)
+    }
+
+    /// The first of `names` that is a mistake to make, or `""`.
+    fn first_of(&self, names: &[&'static str]) -> &'static str {
+        names.iter().copied().find(|n| self.is(n)).unwrap_or_default()
+    }
+}
+
+fn vpc_props(mistake: &Mistakes<'_>) -> stackwright::Result<VpcProps> {
+    let cidr = if mistake.is("cidr-parse") {
+        "10.0.0.0/33"
+    } else if mistake.is("cidr-too-small") {
+        "10.0.0.0/29"
+    } else {
+        "10.0.0.0/16"
     };
     let mut props = VpcProps {
         cidr: cidr.parse()?,
-        max_azs: if mistake == "max-azs" { 0 } else { 2 },
+        max_azs: if mistake.is("max-azs") { 0 } else { 2 },
         nat_gateways: NatGateways::OnePerAz,
         ..Default::default()
     };
-    match mistake {
-        "subnets-overlap" => {
-            props.subnets = vec![
-                SubnetConfig::public(24).cidrs(["10.0.0.0/24".parse()?, "10.0.1.0/24".parse()?]),
-                SubnetConfig::private(24).cidrs(["10.0.1.0/24".parse()?, "10.0.2.0/24".parse()?]),
-            ];
-        }
-        "availability-zone" => props.availability_zones = vec!["us-east-1a".into(), "us-east-1z".into()],
-        "no-private-subnets" => props.subnets = vec![SubnetConfig::public(24)],
-        _ => {}
+    if mistake.is("subnets-overlap") {
+        props.subnets = vec![
+            SubnetConfig::public(24).cidrs(["10.0.0.0/24".parse()?, "10.0.1.0/24".parse()?]),
+            SubnetConfig::private(24).cidrs(["10.0.1.0/24".parse()?, "10.0.2.0/24".parse()?]),
+        ];
+    }
+    if mistake.is("availability-zone") {
+        props.availability_zones = vec!["us-east-1a".into(), "us-east-1z".into()];
+    }
+    if mistake.is("no-private-subnets") {
+        props.subnets = vec![SubnetConfig::public(24)];
     }
     Ok(props)
 }
 
-fn cluster_props<'a>(vpc: &'a Vpc, mistake: &str) -> stackwright::Result<EksClusterProps<'a>> {
+fn cluster_props<'a>(vpc: &'a Vpc, mistake: &Mistakes<'_>) -> stackwright::Result<EksClusterProps<'a>> {
     let mut props = EksClusterProps::new(vpc, KubernetesVersion::V1_36);
-    match mistake {
-        "cluster-name" => props.name = Some("Flask_Cluster".into()),
-        "private-access" => props.private_access_cidrs = vec!["0.0.0.0/0".parse()?],
-        _ => {}
+    if mistake.is("cluster-name") {
+        props.name = Some("Flask_Cluster".into());
+    }
+    if mistake.is("private-access") {
+        props.private_access_cidrs = vec!["0.0.0.0/0".parse()?];
+    }
+    if mistake.is("admin-principal") {
+        props = props.admin("arn:aws:iam::123456789012:root");
     }
     Ok(props)
 }
 
-fn general_nodes(mistake: &str) -> NodeGroupProps {
-    match mistake {
+fn general_nodes(mistake: &Mistakes<'_>) -> NodeGroupProps {
+    let right = NodeGroupProps::on_demand(["t3.medium"], 2..=6);
+    match mistake.first_of(&[
+        "scaling-bounds",
+        "max-size-zero",
+        "instance-type",
+        "instance-type-typo",
+        "instance-type-region",
+        "spot-one-type",
+        "disk-size",
+        "taint-key",
+    ]) {
         // A reversed range: clippy would flag `6..=2` itself, so the bounds are set apart.
-        "scaling-bounds" => {
-            NodeGroupProps { min_size: 6, max_size: 2, ..NodeGroupProps::on_demand(["t3.medium"], 2..=6) }
-        }
+        "scaling-bounds" => NodeGroupProps { min_size: 6, max_size: 2, ..right },
         "max-size-zero" => NodeGroupProps::on_demand(["t3.medium"], 0..=0),
         "instance-type" => NodeGroupProps::on_demand(["t3medium"], 2..=6),
         "instance-type-typo" => NodeGroupProps::on_demand(["t3.mediun"], 2..=6),
         "instance-type-region" => NodeGroupProps::on_demand(["t3.medium", "hpc7a.12xlarge"], 2..=6),
         "spot-one-type" => NodeGroupProps::spot(["t3.large"], 2..=6),
-        "disk-size" => NodeGroupProps { disk_size_gib: 8, ..NodeGroupProps::on_demand(["t3.medium"], 2..=6) },
-        _ => NodeGroupProps::on_demand(["t3.medium"], 2..=6),
+        "disk-size" => NodeGroupProps { disk_size_gib: 8, ..right },
+        "taint-key" => right.taint("kubernetes.io/role", "web", TaintEffect::NoSchedule),
+        _ => right,
     }
 }
 
-fn repo_props(mistake: &str) -> EcrRepoProps {
-    match mistake {
+fn repo_props(mistake: &Mistakes<'_>) -> EcrRepoProps {
+    match mistake.first_of(&["repository-name", "lifecycle"]) {
         "repository-name" => EcrRepoProps { repository_name: Some("Flask App".into()), ..Default::default() },
+        "lifecycle" => EcrRepoProps { lifecycle_rules: vec![LifecycleRule::KeepLastTagged(0)], ..Default::default() },
         _ => EcrRepoProps::default(),
     }
 }
 
-fn app_props(repo: &EcrRepo, mistake: &str) -> FlaskAppProps {
-    let props = FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG"));
-    match mistake {
+fn app_props(repo: &EcrRepo, mistake: &Mistakes<'_>) -> FlaskAppProps {
+    let props =
+        FlaskAppProps::new(repo.image_tag_from_env(if mistake.is("image-variable") { "1TAG" } else { "IMAGE_TAG" }));
+    match mistake.first_of(&["app-port", "app-replicas", "app-workers", "app-namespace"]) {
         "app-port" => FlaskAppProps { port: 80, ..props },
         "app-replicas" => FlaskAppProps { replicas: 0, ..props },
         "app-workers" => FlaskAppProps { workers: 0, ..props },
         "app-namespace" => props.namespace("kube-system"),
         _ => props,
     }
+}
+
+fn monitoring_props(web: &FlaskApp, mistake: &Mistakes<'_>) -> MonitoringProps {
+    let props = MonitoringProps::default().scrape(web).billing_alarm_usd(500);
+    match mistake.first_of(&["retention", "alert-email", "scrape-twice"]) {
+        "retention" => MonitoringProps { retention_days: 0, ..props },
+        "alert-email" => props.alert_email("ops-at-example.com"),
+        "scrape-twice" => props.scrape(web),
+        _ => props,
+    }
+}
+
+/// The delivery pipeline of `prod.rs`, trimmed: its props, and the roles' (`GitHubAccess`).
+fn pipeline_props(mistake: &Mistakes<'_>) -> stackwright::Result<GitHubPipelineProps> {
+    let repository =
+        GitHubRepository::new(if mistake.is("github-repository") { "acme" } else { "acme/flask-platform" })?;
+    let mut props = GitHubPipelineProps::new(repository);
+    match mistake.first_of(&["pipeline-branch", "pipeline-program", "access-environment", "access-service"]) {
+        "pipeline-branch" => props.main_branch = "main*".into(),
+        "pipeline-program" => props = props.program("cargo run -- ${{ github.head_ref }}"),
+        "access-environment" => props.environment = "prod*".into(),
+        "access-service" => props.deploy_services.push("EC2".into()),
+        _ => {}
+    }
+    Ok(props)
 }

@@ -29,7 +29,8 @@ fn main() -> ExitCode {
 ///
 /// # Errors
 ///
-/// Returns every problem the constructs found in their input (none for this program).
+/// A value that does not parse (none in this program). The constructs record the problems of
+/// their input in the tree, and `run()` reports them all (none for this program).
 pub(crate) fn build() -> stackwright::Result<App> {
     let app = App::new("orders");
     let staging = app.environment("staging", Account::new("210987654321")?, Region::EuWest1);

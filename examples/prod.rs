@@ -14,7 +14,8 @@ fn main() -> std::process::ExitCode {
 ///
 /// # Errors
 ///
-/// Returns every problem the constructs found in their input (none for this program).
+/// A value that does not parse (none in this program). The constructs record the problems of
+/// their input in the tree, and `run()` reports them all (none for this program).
 pub(crate) fn build() -> stackwright::Result<App> {
     let app = App::new("flask-platform");
     let prod = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);

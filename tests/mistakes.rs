@@ -1,7 +1,8 @@
 //! Every mistake a user can make in the README's program is printed — once, with the construct
 //! path (or the input) and the offending value, the message and the hint — and the program
-//! exits with status 1 without panicking. The program is `examples/mistakes.rs`, shaped exactly
-//! like the README's; `STACKWRIGHT_MISTAKE` picks the mistake.
+//! exits with status 1 without panicking; several mistakes in several constructs are printed
+//! together. The program is `examples/mistakes.rs`, shaped exactly like the README's;
+//! `STACKWRIGHT_MISTAKE` picks the mistakes (comma-separated).
 
 mod support;
 
@@ -34,6 +35,12 @@ const MISTAKES: &[Mistake] = &[
     // cluster
     m("no-private-subnets", "prod/cluster/Cluster", "no private or isolated subnets", "add SubnetConfig::private(19)"),
     m("cluster-name", "prod/cluster/Cluster", "'Flask_Cluster'", "set EksClusterProps::name to a lower-case name"),
+    m(
+        "admin-principal",
+        "prod/cluster/Cluster",
+        "'arn:aws:iam::123456789012:root'",
+        "access entries accept IAM roles and users",
+    ),
     m("private-access", "prod/cluster/Cluster", "0.0.0.0/0", "list the networks (a VPN, a CI VPC)"),
     m("no-node-group", "prod/cluster/Cluster", "no node group", "add one with NodeGroup::new(&cluster"),
     // node groups
@@ -49,8 +56,27 @@ const MISTAKES: &[Mistake] = &[
     ),
     m("spot-one-type", "prod/cluster/Cluster/General", "got 1", "add similar types (t3.large and t3a.large"),
     m("disk-size", "prod/cluster/Cluster/General", "disk_size_gib 8", "use at least 20 GiB"),
+    m(
+        "taint-key",
+        "prod/cluster/Cluster/General",
+        "'kubernetes.io/role'",
+        "use your own prefix, such as example.com/role",
+    ),
+    m(
+        "duplicate-id",
+        "prod/cluster/Cluster/General",
+        "duplicate construct id 'General'",
+        "give each child of a construct a unique id",
+    ),
     // registry
     m("repository-name", "prod/registry/FlaskApp", "'Flask App'", "such as team/flask-app"),
+    m("lifecycle", "prod/registry/FlaskApp", "keeps 0 images", "so rollbacks have something to roll back to"),
+    m(
+        "outside-stack",
+        "prod/FlaskApp",
+        "an EcrRepo must be created inside a stack",
+        "pass a stack (or a construct inside one)",
+    ),
     m(
         "grant-pull",
         "prod/registry/FlaskApp",
@@ -63,9 +89,22 @@ const MISTAKES: &[Mistake] = &[
     m("app-replicas", "prod/cluster/Cluster/flask-app", "replicas is 0", "run at least 2 replicas"),
     m("app-workers", "prod/cluster/Cluster/flask-app", "0 gunicorn workers", "use 1 to 64 workers"),
     m("app-namespace", "prod/cluster/Cluster/flask-app", "'kube-system'", "give the app a namespace of its own"),
+    m(
+        "image-variable",
+        "prod/cluster/Cluster/flask-app",
+        "'1TAG'",
+        "use letters, digits and '_', not starting with a digit",
+    ),
     // monitoring
     m("retention", "prod/cluster/Cluster/monitoring", "retention of 0 days", "keep samples 1 to 3650 days"),
     m("alert-email", "prod/cluster/Cluster/monitoring", "'ops-at-example.com'", "write it as name@example.com"),
+    m("scrape-twice", "prod/cluster/Cluster/monitoring", "flask-app/flask-app twice", "pass each app to scrape() once"),
+    // pipeline (GitHubPipeline, and the roles' GitHubAccess)
+    m("github-repository", "github", "'acme'", "write the repository as owner/name"),
+    m("pipeline-branch", "prod/cicd/Pipeline", "'main*'", "(no wildcards): the trust policy must name exactly one"),
+    m("pipeline-program", "prod/cicd/Pipeline", "'cargo run -- ${{ github.head_ref }}'", "without GitHub expressions"),
+    m("access-environment", "prod/cicd/Pipeline/Access", "'prod*'", "the trust policy must name exactly one"),
+    m("access-service", "prod/cicd/Pipeline/Access", "'EC2'", "use IAM service prefixes such as ec2"),
 ];
 
 #[test]
@@ -94,6 +133,7 @@ fn every_mistake_is_printed_once_with_its_place_value_and_hint() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     let distinct: std::collections::BTreeSet<_> = MISTAKES.iter().map(|m| m.name).collect();
     assert_eq!(distinct.len(), MISTAKES.len());
+    assert!(MISTAKES.len() >= 30, "at least 30 distinct mistakes, across every construct");
 }
 
 #[test]
@@ -103,22 +143,66 @@ fn the_readme_program_without_a_mistake_synthesizes() {
     assert!(output.stderr.is_empty(), "{}", support::stderr(&output));
 }
 
-/// Three constructs, three mistakes the tree records (a stack id, a cluster without a node
-/// group, a repository grant naming no principal): synth prints all three, then the count.
-#[test]
-fn three_mistakes_in_three_constructs_are_printed_together() {
-    let output = support::run("three-at-once", &[], &[]);
+/// Runs the program with `mistakes` (comma-separated) and checks that it prints each of
+/// `heads` once, each with a hint, then the count, and exits with status 1.
+fn prints_all_together(mistakes: &str, heads: &[&str]) {
+    let output = support::run(mistakes, &[], &[]);
     let err = support::stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
-    for head in [
-        "error: prod/bad stack: invalid stack id 'bad stack'\n  hint: ",
-        "error: prod/cluster/Cluster: the cluster has no node group",
-        "error: prod/registry/FlaskApp: 'arn:aws:s3:::not-a-principal' is not an IAM principal ARN",
-    ] {
+    for head in heads {
         assert_eq!(err.matches(head).count(), 1, "{head:?} once in:\n{err}");
     }
-    assert!(err.ends_with("error: 3 problems found\n"), "{err}");
-    assert_eq!(err.matches("hint: ").count(), 3, "{err}");
+    let lines = err.lines().filter(|l| l.starts_with("error: ")).count();
+    assert_eq!(lines, heads.len() + 1, "{err}");
+    assert!(err.ends_with(&format!("error: {} problems found\n", heads.len())), "{err}");
+    assert_eq!(err.matches("hint: ").count(), heads.len(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Three mistakes in three constructs that check their props when they are created (a VPC, a
+/// node group, an app): all three printed in one run. The cluster on the rejected VPC, the
+/// monitoring on it and the pipeline add nothing.
+#[test]
+fn three_mistakes_in_three_eagerly_checked_constructs_are_printed_together() {
+    prints_all_together(
+        "max-azs,disk-size,app-port",
+        &[
+            "error: prod/network/Vpc: max_azs is 0",
+            "error: prod/cluster/Cluster/General: disk_size_gib 8 is outside 20..=16384",
+            "error: prod/cluster/Cluster/flask-app: port 80 is privileged",
+        ],
+    );
+}
+
+/// Three mistakes the tree records and synth finds (a stack id, a cluster without a node
+/// group, a repository grant naming no principal): all three printed too.
+#[test]
+fn three_mistakes_found_by_synth_are_printed_together() {
+    prints_all_together(
+        "stack-id,no-node-group,grant-pull",
+        &[
+            "error: prod/net_work: invalid stack id 'net_work'\n  hint: ",
+            "error: prod/cluster/Cluster: the cluster has no node group",
+            "error: prod/registry/FlaskApp: 'arn:aws:s3:::not-a-principal' is not an IAM principal ARN",
+        ],
+    );
+}
+
+/// Mistakes in every kind of construct at once: each printed once, nothing else.
+#[test]
+fn a_mistake_in_every_construct_at_once() {
+    prints_all_together(
+        "cidr-too-small,cluster-name,spot-one-type,lifecycle,app-workers,retention,pipeline-branch",
+        &[
+            "error: prod/network/Vpc: ",
+            "error: prod/cluster/Cluster: invalid cluster name",
+            "error: prod/cluster/Cluster/General: a spot node group needs at least two instance types",
+            "error: prod/registry/FlaskApp: a lifecycle rule keeps 0 images",
+            "error: prod/cluster/Cluster/flask-app: 0 gunicorn workers",
+            "error: prod/cluster/Cluster/monitoring: a retention of 0 days",
+            "error: prod/cicd/Pipeline: invalid main branch 'main*'",
+        ],
+    );
 }
 
 /// `list` synthesizes too: the same problems, the same format, the same status.

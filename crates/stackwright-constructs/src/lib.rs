@@ -7,7 +7,7 @@
 //!
 //! | module | what | imports |
 //! |---|---|---|
-//! | [`delivery`] | the GitHub pipeline, its roles and workflow model | `iam` |
+//! | [`delivery`] | the GitHub pipeline, its roles and workflow model | `iam`, internals |
 //! | [`monitoring`] | metrics, dashboards, alerts and logs of a cluster and its apps | `workload`, `iam`, internals |
 //! | [`eks`] | clusters, node groups, IRSA and Pod Identity, cluster controllers | `workload`, `network`, `iam`, internals |
 //! | [`registry`] | ECR repositories | `workload`, `iam`, internals |
@@ -16,6 +16,31 @@
 //! | [`iam`] | typed policy documents | nothing |
 //!
 //! A crate-private `internal` module holds the helpers no user calls.
+//!
+//! # Mistakes: what is recorded, and what fails at once
+//!
+//! Every construct checks its input before it adds anything, and a program sees **every**
+//! construct's mistakes in one run:
+//!
+//! - **Recorded** (the constructor returns `Ok` with a *rejected* handle; synth — so
+//!   `app.run()` or `app.synth()` — reports the problems with every other construct's, each
+//!   with the construct's path, the offending value and a hint, and writes nothing): every
+//!   problem of the props; a bad or duplicate construct id; a scope that is not inside a stack
+//!   (but inside an environment); a problem found while building, such as a Kubernetes object
+//!   name another construct already uses; and an input that is itself rejected (a cluster on a
+//!   rejected VPC, a node group, app or monitoring on a rejected cluster, an app whose image
+//!   comes from a rejected repository), which rejects the dependent too after it has checked
+//!   its own props, without a problem about the input.
+//! - **At once** (`Err` at the `?`): a scope outside every environment (there is no region or
+//!   account for a handle to have); parsing a value before any construct takes it
+//!   (`Account::new`, `"…".parse::<Region>()`, `"…".parse::<Ipv4Cidr>()`,
+//!   `GitHubRepository::new`); and failures that are not the program's description
+//!   (serializing a configuration).
+//!
+//! A rejected handle is safe to use: what its props say (names, zones, blocks) reads as given,
+//! and its ids, ARNs and attributes are values of a rejected construct, which synth never
+//! renders and reports nothing about (see `stackwright_core::Node::reject`). A dependent
+//! learns of the rejection through `node().is_rejected()`.
 
 pub mod delivery;
 pub mod eks;

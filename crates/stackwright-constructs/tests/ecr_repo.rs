@@ -10,9 +10,11 @@ use stackwright_constructs::{
 use stackwright_core::Construct;
 use stackwright_core::assembly::BindingSource;
 
+/// What synth reports for a repository with `props`: the constructor records its problems.
 fn repo_error(props: EcrRepoProps) -> String {
-    let (_app, prod) = app();
-    error_text(EcrRepo::new(&prod.stack("registry"), "FlaskApp", props))
+    let (app, prod) = app();
+    EcrRepo::new(&prod.stack("registry"), "FlaskApp", props).unwrap();
+    error_text(app.synth())
 }
 
 fn assert_problem(err: &str, message: &str, hint: &str) {
@@ -209,7 +211,8 @@ fn granting_something_that_is_not_a_principal() {
 
 #[test]
 fn a_repository_outside_a_stack() {
-    let (_app, prod) = app();
-    let err = error_text(EcrRepo::new(&prod, "FlaskApp", EcrRepoProps::default()));
-    assert!(err.contains("prod: an EcrRepo must be created inside a stack"), "{err}");
+    let (app, prod) = app();
+    EcrRepo::new(&prod, "FlaskApp", EcrRepoProps::default()).unwrap();
+    let err = error_text(app.synth());
+    assert!(err.contains("prod/FlaskApp: an EcrRepo must be created inside a stack"), "{err}");
 }

@@ -3,7 +3,7 @@
 
 mod eks_support;
 
-use eks_support::{app, error_text, platform, resources_of, template};
+use eks_support::{app, error_text, platform, resources_of, synth_error, template};
 use stackwright_constructs::{
     EksCluster, EksClusterProps, EndpointAccess, KubernetesVersion, NodeGroup, NodeGroupProps, OptionalAddons,
     PolicyDocument, Statement, SubnetConfig, Vpc, VpcProps, WorkloadCluster,
@@ -20,11 +20,11 @@ fn vpc(prod: &Environment, max_azs: usize) -> Vpc {
 
 /// The error of an EksCluster built with `props` (from a two-zone VPC unless changed).
 fn cluster_error(change: impl FnOnce(&mut EksClusterProps<'_>)) -> String {
-    let (_app, prod) = app();
+    let (app, prod) = app();
     let vpc = vpc(&prod, 2);
     let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36);
     change(&mut props);
-    error_text(EksCluster::new(&prod.stack("cluster"), "Cluster", props))
+    synth_error(&app, EksCluster::new(&prod.stack("cluster"), "Cluster", props))
 }
 
 fn assert_problem(err: &str, message: &str, hint: &str) {
@@ -223,13 +223,12 @@ fn subnets_are_tagged_for_the_cluster() {
 
 #[test]
 fn one_availability_zone_is_not_enough_for_eks() {
-    let (_app, prod) = app();
+    let (app, prod) = app();
     let vpc = vpc(&prod, 1);
-    let err = error_text(EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36),
-    ));
+    let err = synth_error(
+        &app,
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36)),
+    );
     assert_problem(
         &err,
         "EKS needs subnets in at least two availability zones, but the VPC's private subnets are all in us-east-1a",
@@ -239,18 +238,17 @@ fn one_availability_zone_is_not_enough_for_eks() {
 
 #[test]
 fn a_vpc_without_private_subnets() {
-    let (_app, prod) = app();
+    let (app, prod) = app();
     let vpc = Vpc::new(
         &prod.stack("network"),
         "Vpc",
         VpcProps { subnets: vec![SubnetConfig::public(24)], ..Default::default() },
     )
     .unwrap();
-    let err = error_text(EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36),
-    ));
+    let err = synth_error(
+        &app,
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36)),
+    );
     assert_problem(
         &err,
         "the VPC has no private or isolated subnets; EKS nodes must not live in public subnets",

@@ -8,7 +8,7 @@ mod eks_support;
 use std::path::Path;
 use std::process::Command;
 
-use eks_support::{app, error_text, platform, template, write_out};
+use eks_support::{app, platform, synth_error, template, write_out};
 use stackwright_constructs::{ControllerImages, EksCluster, EksClusterProps, KubernetesVersion, Vpc, VpcProps};
 use stackwright_core::Assembly;
 
@@ -136,11 +136,11 @@ fn controllers_can_be_left_out() {
 
 #[test]
 fn a_controller_image_that_names_no_image() {
-    let (_app, prod) = app();
+    let (app, prod) = app();
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
     let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36);
     props.controller_images.cluster_autoscaler = Some("registry.k8s.io/autoscaling/cluster-autoscaler:latest".into());
-    let err = error_text(EksCluster::new(&prod.stack("cluster"), "Cluster", props));
+    let err = synth_error(&app, EksCluster::new(&prod.stack("cluster"), "Cluster", props));
     assert!(
         err.contains("prod/cluster/Cluster: controller_images.cluster_autoscaler 'registry.k8s.io/autoscaling/cluster-autoscaler:latest' does not name one image"),
         "{err}"

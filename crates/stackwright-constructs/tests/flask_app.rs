@@ -3,13 +3,13 @@
 
 mod common;
 
-use common::{app_with_cluster, error_text, manifests, object};
+use common::{app_with_cluster, manifests, object, synth_error};
 use stackwright_constructs::{
     Autoscaling, CustomMetric, Disruption, FlaskApp, FlaskAppProps, IngressProps, ServiceType,
 };
 use stackwright_constructs::{ComputeResources, ContainerImage, Cpu, ImageReference, Ipv4Cidr, Memory, RepositoryUri};
 use stackwright_constructs::{PolicyDocument, Statement};
-use stackwright_core::{Attr, Region, Resource};
+use stackwright_core::{Attr, Construct, Region, Resource};
 
 fn image() -> ContainerImage {
     ContainerImage::public("registry.example.com/flask-app", ImageReference::Tag("1.4.2".into()))
@@ -151,8 +151,8 @@ fn err(props: FlaskAppProps) -> String {
 }
 
 fn err_with_id(id: &str, props: FlaskAppProps) -> String {
-    let (_app, _, cluster) = app_with_cluster(Region::UsEast1);
-    let text = error_text(FlaskApp::new(&cluster, id, props));
+    let (app, _, cluster) = app_with_cluster(Region::UsEast1);
+    let text = synth_error(&app, FlaskApp::new(&cluster, id, props));
     assert!(text.contains(&format!("prod/cluster/Cluster/{id}: ")), "the error names the construct path: {text}");
     assert!(text.contains("hint: "), "the error says how to fix it: {text}");
     text
@@ -297,18 +297,23 @@ fn every_problem_is_reported_at_once() {
 }
 
 #[test]
-fn invalid_input_adds_nothing_to_the_tree() {
+fn invalid_input_is_recorded_and_adds_no_object() {
     let (app, _, cluster) = app_with_cluster(Region::UsEast1);
-    assert!(FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image()).replicas(0)).is_err());
-    // The id is still free and the assembly holds no half-made app.
-    FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image())).unwrap();
-    assert!(app.synth().is_ok());
+    let web = FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image()).replicas(0)).unwrap();
+    assert!(web.node().is_rejected());
+    assert!(cluster.node().refers_to_rejected(&web.node().rejected_attr::<String>().into()));
+    // Its handle still says what monitoring needs; synth reports the one problem, and nothing
+    // of the app reaches the cluster's objects.
+    assert_eq!(web.name(), "flask-app");
+    let err = app.synth().unwrap_err();
+    assert_eq!(err.diagnostics().len(), 1, "{err}");
+    assert!(err.to_string().contains("prod/cluster/Cluster/flask-app: replicas is 0"), "{err}");
 }
 
 #[test]
 fn two_apps_in_one_namespace_collide_clearly() {
-    let (_app, _, cluster) = app_with_cluster(Region::UsEast1);
+    let (app, _, cluster) = app_with_cluster(Region::UsEast1);
     FlaskApp::new(&cluster, "a", FlaskAppProps::new(image()).namespace("web")).unwrap();
-    let e = error_text(FlaskApp::new(&cluster, "b", FlaskAppProps::new(image()).namespace("web")));
+    let e = synth_error(&app, FlaskApp::new(&cluster, "b", FlaskAppProps::new(image()).namespace("web")));
     assert!(e.contains("prod/cluster/Cluster/b: Namespace 'web' is already defined"), "{e}");
 }

@@ -4,7 +4,7 @@ use serde_json::{Value as Json, json};
 use stackwright_constructs::delivery::github::{
     ClusterTarget, GitHubAccess, GitHubAccessProps, GitHubRepository, OidcProviderSource,
 };
-use stackwright_core::{Account, App, Region};
+use stackwright_core::{Account, App, Construct, Region};
 
 mod eks_support;
 
@@ -181,8 +181,11 @@ fn invalid_input_is_reported_with_a_fix() {
         ecr_repositories: vec!["Bad Repo".into()],
         ..GitHubAccessProps::new(GitHubRepository::new("acme/flask-platform").unwrap())
     };
-    let e = GitHubAccess::new(&stack, "GitHub", props).err().expect("invalid props");
+    let access = GitHubAccess::new(&stack, "GitHub", props).unwrap();
+    assert!(access.node().is_rejected());
+    let e = app.synth().unwrap_err();
     assert_eq!(e.diagnostics().len(), 2, "{e}");
+    assert!(e.diagnostics().iter().all(|d| d.path == "prod/cicd/GitHub"), "{e}");
     assert!(e.to_string().contains("invalid GitHub environment name 'prod*'"), "{e}");
     assert!(e.to_string().contains("invalid ECR repository name 'Bad Repo'"), "{e}");
 }

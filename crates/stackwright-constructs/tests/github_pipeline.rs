@@ -189,8 +189,11 @@ fn bad_commands_and_paths_are_errors() {
         .program("cargo run -- ${{ github.head_ref }}")
         .app(AppDelivery::new("../elsewhere", "repo"));
     props.main_branch = "main*".into();
-    let e = GitHubPipeline::new(&cicd, "GitHub", props).err().expect("invalid");
+    let pipeline = GitHubPipeline::new(&cicd, "GitHub", props).unwrap();
+    assert!(pipeline.workflows().is_empty(), "a rejected pipeline writes no workflow");
+    let e = app.synth().unwrap_err();
     let text = e.to_string();
+    assert!(e.diagnostics().iter().all(|d| d.path == "prod/cicd/GitHub"), "{text}");
     assert_eq!(e.diagnostics().len(), 4, "{text}");
     assert!(text.contains("invalid main branch 'main*'"), "{text}");
     assert!(text.contains("invalid program"), "{text}");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestCluster, account, app_with_cluster, error_text, manifests, object};
+use common::{TestCluster, account, app_with_cluster, manifests, object, synth_error};
 use stackwright_constructs::{
     AlertThresholds, ContainerImage, FlaskApp, FlaskAppProps, ImageReference, Monitoring, MonitoringProps,
     PersistentStorage,
@@ -193,8 +193,8 @@ fn every_pod_is_restricted_and_only_api_clients_hold_a_token() {
 // ---- bad input ---------------------------------------------------------------------------
 
 fn err(props: MonitoringProps) -> String {
-    let (_app, _, cluster) = app_with_cluster(Region::UsEast1);
-    let text = error_text(Monitoring::new(&cluster, "monitoring", props));
+    let (app, _, cluster) = app_with_cluster(Region::UsEast1);
+    let text = synth_error(&app, Monitoring::new(&cluster, "monitoring", props));
     assert!(text.contains("prod/cluster/Cluster/monitoring: "), "the error names the construct path: {text}");
     assert!(text.contains("hint: "), "{text}");
     text
@@ -202,12 +202,11 @@ fn err(props: MonitoringProps) -> String {
 
 #[test]
 fn billing_stack_in_another_region_is_unplaceable() {
-    let (_app, stack, cluster) = app_with_cluster(Region::EuWest1);
-    let e = error_text(Monitoring::new(
-        &cluster,
-        "monitoring",
-        MonitoringProps::default().billing_alarm_usd(10).billing_stack(&stack),
-    ));
+    let (app, stack, cluster) = app_with_cluster(Region::EuWest1);
+    let e = synth_error(
+        &app,
+        Monitoring::new(&cluster, "monitoring", MonitoringProps::default().billing_alarm_usd(10).billing_stack(&stack)),
+    );
     assert!(e.contains("the billing alarm cannot be placed in stack 'prod/cluster'"), "{e}");
     assert!(e.contains("exist only in us-east-1"), "{e}");
 }
@@ -216,11 +215,10 @@ fn billing_stack_in_another_region_is_unplaceable() {
 fn billing_stack_in_another_account_is_unplaceable() {
     let (app, _, cluster) = app_with_cluster(Region::EuWest1);
     let other = app.environment("other", Account::new("210987654321").unwrap(), Region::UsEast1).stack("billing");
-    let e = error_text(Monitoring::new(
-        &cluster,
-        "monitoring",
-        MonitoringProps::default().billing_alarm_usd(10).billing_stack(&other),
-    ));
+    let e = synth_error(
+        &app,
+        Monitoring::new(&cluster, "monitoring", MonitoringProps::default().billing_alarm_usd(10).billing_stack(&other)),
+    );
     assert!(e.contains("must be in the cluster's account 123456789012"), "{e}");
 }
 
@@ -228,7 +226,8 @@ fn billing_stack_in_another_account_is_unplaceable() {
 fn billing_environment_id_taken_is_unplaceable() {
     let (app, _, cluster) = app_with_cluster(Region::EuWest1);
     app.environment("prod-us-east-1", Account::new("210987654321").unwrap(), Region::UsEast1);
-    let e = error_text(Monitoring::new(&cluster, "monitoring", MonitoringProps::default().billing_alarm_usd(10)));
+    let e =
+        synth_error(&app, Monitoring::new(&cluster, "monitoring", MonitoringProps::default().billing_alarm_usd(10)));
     assert!(e.contains("the id 'prod-us-east-1' it would use is taken"), "{e}");
 }
 
@@ -279,7 +278,10 @@ fn scraping_an_app_of_another_cluster() {
     let (app, stack, cluster) = app_with_cluster(Region::UsEast1);
     let other = TestCluster::new(&stack, "Other", "other");
     let web = FlaskApp::new(&other, "flask-app", FlaskAppProps::new(image())).unwrap();
-    let e = error_text(Monitoring::new(&cluster, "monitoring", MonitoringProps::default().scrape(&web).scrape(&web)));
+    let e = synth_error(
+        &app,
+        Monitoring::new(&cluster, "monitoring", MonitoringProps::default().scrape(&web).scrape(&web)),
+    );
     assert!(e.contains("an app of another cluster ('prod/cluster/Other')"), "{e}");
     assert!(e.contains("scrapes flask-app/flask-app twice"), "{e}");
     drop(app);
@@ -295,14 +297,14 @@ fn bad_grafana_password_variable() {
 fn billing_stack_without_billing() {
     let (app, _, cluster) = app_with_cluster(Region::UsEast1);
     let s = app.environments()[0].stack("costs");
-    let e = error_text(Monitoring::new(&cluster, "monitoring", MonitoringProps::default().billing_stack(&s)));
+    let e = synth_error(&app, Monitoring::new(&cluster, "monitoring", MonitoringProps::default().billing_stack(&s)));
     assert!(e.contains("no billing alarm or budget to put in it"), "{e}");
 }
 
 #[test]
 fn a_second_monitoring_on_one_cluster_is_a_clear_error() {
-    let (_app, _, cluster) = app_with_cluster(Region::UsEast1);
+    let (app, _, cluster) = app_with_cluster(Region::UsEast1);
     Monitoring::new(&cluster, "monitoring", MonitoringProps::default()).unwrap();
-    let e = error_text(Monitoring::new(&cluster, "monitoring-2", MonitoringProps::default()));
+    let e = synth_error(&app, Monitoring::new(&cluster, "monitoring-2", MonitoringProps::default()));
     assert!(e.contains("already defined"), "{e}");
 }

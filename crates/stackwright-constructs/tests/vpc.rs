@@ -3,11 +3,11 @@
 
 mod eks_support;
 
-use eks_support::{app, error_text, resources_of, template};
+use eks_support::{app, error_text, resources_of, synth_error, template};
 use stackwright_constructs::{
     FlowLogs, InterfaceEndpoint, NatGateways, SubnetConfig, SubnetKind, Vpc, VpcEndpoints, VpcProps,
 };
-use stackwright_core::Construct;
+use stackwright_core::{Construct, RawResource, Resource};
 
 fn net(s: &str) -> stackwright_constructs::Ipv4Cidr {
     s.parse().unwrap()
@@ -15,8 +15,8 @@ fn net(s: &str) -> stackwright_constructs::Ipv4Cidr {
 
 /// The error of a Vpc built in `prod/network` with `props`.
 fn vpc_error(props: VpcProps) -> String {
-    let (_app, prod) = app();
-    error_text(Vpc::new(&prod.stack("network"), "Vpc", props))
+    let (app, prod) = app();
+    synth_error(&app, Vpc::new(&prod.stack("network"), "Vpc", props))
 }
 
 fn assert_problem(err: &str, message: &str, hint: &str) {
@@ -380,7 +380,7 @@ fn interface_endpoints_without_private_subnets() {
 fn every_problem_is_reported_at_once_and_nothing_is_added() {
     let (app, prod) = app();
     let network = prod.stack("network");
-    let err = error_text(Vpc::new(
+    let vpc = Vpc::new(
         &network,
         "Vpc",
         VpcProps {
@@ -390,18 +390,21 @@ fn every_problem_is_reported_at_once_and_nothing_is_added() {
             flow_logs: Some(FlowLogs { retention_days: 2, ..Default::default() }),
             ..Default::default()
         },
-    ));
+    )
+    .unwrap();
+    // The rejected Vpc added nothing: its id and subnets are values synth never renders, and
+    // a resource using them adds no problem to the VPC's three.
+    assert!(vpc.node().is_rejected() && vpc.subnets().is_empty());
+    let other = prod.stack("other");
+    Resource::new(&other, "Sg", RawResource::new("AWS::EC2::SecurityGroup").with("VpcId", vpc.vpc_id())).unwrap();
+    let err = error_text(app.synth());
     assert!(err.starts_with("3 problems found:"), "{err}");
-    // The failed Vpc left nothing behind: the id is free and the stack is empty.
-    assert!(network.node().path() == "prod/network");
-    Vpc::new(&network, "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    app.synth().unwrap();
 }
 
 #[test]
 fn a_vpc_outside_a_stack_is_an_error() {
-    let (_app, prod) = app();
-    let err = error_text(Vpc::new(&prod, "Vpc", VpcProps::default()));
-    assert!(err.contains("prod: a Vpc must be created inside a stack"), "{err}");
+    let (app, prod) = app();
+    let err = synth_error(&app, Vpc::new(&prod, "Vpc", VpcProps::default()));
+    assert!(err.contains("prod/Vpc: a Vpc must be created inside a stack"), "{err}");
     assert!(err.contains("hint: pass a stack"), "{err}");
 }

@@ -144,7 +144,9 @@ pub(crate) enum LateSource {
 #[derive(Clone, Debug)]
 pub struct KubeCluster {
     node: Node,
-    index: usize,
+    /// The cluster's place in the tree's cluster list; `None` for a rejected cluster.
+    index: Option<usize>,
+    name: String,
 }
 
 impl KubeCluster {
@@ -156,39 +158,8 @@ impl KubeCluster {
     /// cluster of the environment, or the ownership label (`<app>.<name>`) is longer than 63
     /// characters.
     pub fn new(scope: &impl Construct, name: &str, connection: ClusterConnection) -> Result<Self> {
+        Self::check_name(scope, name)?;
         let node = scope.node().clone();
-        let path = node.path();
-        let stack = node.require_stack("a Kubernetes cluster")?;
-        if let Some(problem) = names::dns1123_label_problem(name) {
-            return Err(Diagnostic::new(
-                path,
-                format!("invalid cluster name: {problem}"),
-                "use lower-case letters, digits and '-'",
-            )
-            .into());
-        }
-        let owner_label = format!("{}.{name}", node.app_name());
-        if owner_label.len() > 63 {
-            return Err(Diagnostic::new(
-                path,
-                format!("the ownership label value '{owner_label}' (app name, '.', cluster name) is longer than 63 characters"),
-                "shorten the app name or the cluster name",
-            )
-            .into());
-        }
-        let env = stack.environment().node().index();
-        let tree = node.data();
-        if let Some(other) = clusters(&tree).iter().find(|c| c.name == name && tree.environment_of(c.node) == Some(env))
-        {
-            let other = tree.path(other.node);
-            return Err(Diagnostic::new(
-                path,
-                format!("cluster name '{name}' is already used by '{other}'"),
-                "give each cluster of an environment its own name",
-            )
-            .into());
-        }
-        drop(tree);
         let mut clusters = node.extension_mut::<Clusters>();
         let index = clusters.0.len();
         clusters.0.push(ClusterData {
@@ -199,13 +170,68 @@ impl KubeCluster {
             bindings: IndexMap::new(),
         });
         drop(clusters);
-        Ok(KubeCluster { node, index })
+        Ok(KubeCluster { node, index: Some(index), name: name.to_string() })
+    }
+
+    /// What [`new`](Self::new) would reject about registering `name` at `scope`, for a
+    /// construct that checks its input before it adds anything.
+    ///
+    /// # Errors
+    /// The first problem: `scope` is not in a stack, `name` is not a DNS-1123 label or is
+    /// taken by another cluster of the environment, or the ownership label is too long.
+    pub fn check_name(scope: &impl Construct, name: &str) -> Result<(), Diagnostic> {
+        let node = scope.node();
+        let path = node.path();
+        let stack = node.stack().ok_or_else(|| {
+            Diagnostic::new(
+                path.clone(),
+                "a Kubernetes cluster must be created inside a stack",
+                "pass a stack (or a construct inside one) as the scope",
+            )
+        })?;
+        if let Some(problem) = names::dns1123_label_problem(name) {
+            return Err(Diagnostic::new(
+                path,
+                format!("invalid cluster name: {problem}"),
+                "use lower-case letters, digits and '-'",
+            ));
+        }
+        let owner_label = format!("{}.{name}", node.app_name());
+        if owner_label.len() > 63 {
+            return Err(Diagnostic::new(
+                path,
+                format!(
+                    "the ownership label value '{owner_label}' (app name, '.', cluster name) is longer than 63 characters"
+                ),
+                "shorten the app name or the cluster name",
+            ));
+        }
+        let env = stack.environment().node().index();
+        let tree = node.data();
+        if let Some(other) = clusters(&tree).iter().find(|c| c.name == name && tree.environment_of(c.node) == Some(env))
+        {
+            return Err(Diagnostic::new(
+                path,
+                format!("cluster name '{name}' is already used by '{}'", tree.path(other.node)),
+                "give each cluster of an environment its own name",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The object set of a cluster whose construct was rejected (see
+    /// [`Node::reject`](crate::Node::reject)): nothing is registered, objects added to it are
+    /// dropped, and its placeholders are bound to nothing. The construct's problems are
+    /// recorded, so synth fails before anything would be applied.
+    #[must_use]
+    pub fn rejected(construct: &impl Construct, name: &str) -> Self {
+        KubeCluster { node: construct.node().clone(), index: None, name: name.to_string() }
     }
 
     /// The cluster's name.
     #[must_use]
     pub fn name(&self) -> String {
-        clusters(&self.node.data())[self.index].name.clone()
+        self.name.clone()
     }
 
     /// Adds an object to apply to the cluster, owned by `owner` (whose path errors name).
@@ -271,8 +297,11 @@ impl KubeCluster {
                 labels.insert(OWNER_LABEL.into(), owner_label.into());
             }
         }
+        let Some(index) = self.index else {
+            return Ok(());
+        };
         let mut clusters = self.node.extension_mut::<Clusters>();
-        let cluster = &mut clusters.0[self.index];
+        let cluster = &mut clusters.0[index];
         if cluster.objects.iter().any(|o| o.kind == kind && o.namespace == namespace && o.name == name) {
             drop(clusters);
             return fail(
@@ -336,7 +365,9 @@ impl KubeCluster {
 
     fn bind(&self, key: String, source: LateSource) -> String {
         let placeholder = format!("((stackwright:{key}))");
-        self.node.extension_mut::<Clusters>().0[self.index].bindings.insert(placeholder.clone(), source);
+        if let Some(index) = self.index {
+            self.node.extension_mut::<Clusters>().0[index].bindings.insert(placeholder.clone(), source);
+        }
         placeholder
     }
 }

@@ -59,6 +59,16 @@ impl<T: ResourceType> Resource<T> {
         Ok(Resource { node, attributes, _type: PhantomData })
     }
 
+    /// The handle a rejected construct (see [`Node::reject`]) keeps in place of a resource it
+    /// never created: its reference and attributes are values of the rejected construct, which
+    /// synth never renders, and setting anything on it does nothing.
+    #[must_use]
+    pub fn rejected(construct: &impl Construct) -> Self {
+        let node = construct.node().clone();
+        let attributes = T::attributes(node.node_ref());
+        Resource { node, attributes, _type: PhantomData }
+    }
+
     /// `Ref` of the resource (its physical id: a VPC id, a role name, …), of the kind its type
     /// declares ([`ResourceType::Ref`]).
     #[must_use]
@@ -107,14 +117,15 @@ impl<T: ResourceType> Resource<T> {
     pub fn set_property(&self, dotted_path: &str, value: impl Into<Value>) -> Result<()> {
         let value = value.into();
         let path = self.node.path();
-        self.with_data(|r| set_path(&mut r.properties, dotted_path, value)).map_err(|message| {
+        self.with_data(|r| set_path(&mut r.properties, dotted_path, value)).unwrap_or(Ok(())).map_err(|message| {
             Diagnostic::new(path, message, "only objects can hold properties; check the dotted path").into()
         })
     }
 
-    fn with_data<R>(&self, f: impl FnOnce(&mut ResourceData) -> R) -> R {
-        // `Resource` values exist only for nodes created with resource data.
-        self.node.with_resource_mut(f).expect("a Resource handle always points at a resource node")
+    /// Calls `f` on the resource's data; `None` for the handle of a rejected construct
+    /// ([`Resource::rejected`]), which has none.
+    fn with_data<R>(&self, f: impl FnOnce(&mut ResourceData) -> R) -> Option<R> {
+        self.node.with_resource_mut(f)
     }
 }
 

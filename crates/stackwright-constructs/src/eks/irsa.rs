@@ -26,6 +26,11 @@ use crate::iam::service_role::{RoleSpec, service_role, service_trust};
 /// The audience EKS projects into service-account tokens for AWS STS.
 pub(crate) const STS_AUDIENCE: &str = "sts.amazonaws.com";
 
+/// The issuer of `cluster` without `https://`.
+fn issuer_host(cluster: &Resource<eks::Cluster>) -> Value {
+    Value::select(1, Value::Split("//".into(), Box::new(cluster.open_id_connect_issuer_url().into())))
+}
+
 /// A cluster's IAM OIDC identity provider.
 #[derive(Debug, Clone)]
 pub struct OidcProvider {
@@ -48,9 +53,13 @@ impl OidcProvider {
             ]
             )),
         )?;
-        let issuer_host =
-            Value::select(1, Value::Split("//".into(), Box::new(cluster.open_id_connect_issuer_url().into())));
-        Ok(OidcProvider { arn: provider.reference(), issuer_host })
+        Ok(OidcProvider { arn: provider.reference(), issuer_host: issuer_host(cluster) })
+    }
+
+    /// The provider of a rejected cluster (`cluster` is its [`Resource::rejected`] handle):
+    /// nothing is created, and its ARN and issuer are values of the rejected construct.
+    pub(crate) fn rejected(cluster: &Resource<eks::Cluster>) -> Self {
+        OidcProvider { arn: cluster.node().rejected_attr(), issuer_host: issuer_host(cluster) }
     }
 
     /// The provider's ARN.

@@ -14,7 +14,7 @@ use stackwright_core::{Arn, Attr, Construct, Node, Region, Resource, Result, Val
 use crate::eks::cluster::EksCluster;
 use crate::iam::service_role::{RoleSpec, service_role, service_trust};
 use crate::internal::instance_types;
-use crate::internal::problems::{Problems, check_role_name};
+use crate::internal::problems::{Problems, built_or_rejected, check_role_name};
 use crate::internal::setters::setters;
 use crate::workload::cluster::WorkloadCluster;
 
@@ -222,75 +222,33 @@ pub struct NodeGroup {
 }
 
 impl NodeGroup {
-    /// Adds a managed node group to `cluster`, in the cluster's stack. Returns every problem of
-    /// `props` at once.
+    /// Adds a managed node group to `cluster`, in the cluster's stack.
     ///
     /// # Errors
     ///
-    /// Every problem of `props`: among them an instance type that is malformed, listed twice,
-    /// of the wrong architecture, or not offered in the cluster's region (by the list cfn-lint
-    /// ships, with the closest offered types as the hint); and a duplicate `id`.
+    /// None of the input's: every problem of `props` — among them an instance type that is
+    /// malformed, listed twice, of the wrong architecture, or not offered in the cluster's
+    /// region (by the list cfn-lint ships, with the closest offered types as the hint) — and a
+    /// bad or duplicate `id` are recorded at the group's path and reported by synth with every
+    /// other construct's problems; the group is then *rejected* (it adds nothing, and the
+    /// cluster does not also report that it has no node group). On a rejected cluster the group
+    /// checks its own props only and is rejected with it. What is left is an error of building
+    /// that is not the program's description (serialization).
     pub fn new(cluster: &EksCluster, id: &str, props: NodeGroupProps) -> Result<NodeGroup> {
         let mut problems = Problems::for_child(cluster, id);
         check(&mut problems, &props, cluster.region());
-        problems.finish()?;
-
-        let node = cluster.node().add_child(id)?;
-        let mut managed = vec!["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
-        if props.ssm_access {
-            managed.push("AmazonSSMManagedInstanceCore");
+        let node = problems.add_node(cluster, id);
+        if !node.is_rejected() && cluster.node().is_rejected() {
+            node.reject_because_of(cluster);
         }
-        let role = service_role(
-            &node,
-            "Role",
-            RoleSpec::trusted_by(
-                vec![service_trust("ec2.amazonaws.com", &["sts:AssumeRole"])],
-                format!("The nodes of {}", node.path()),
-            )
-            .managed(&managed)
-            .named(props.role_name.clone()),
-        )?;
-        let launch_template = launch_template(&node, &props)?;
-        let tags = autoscaler_tags(&node, cluster.name(), &props);
-        let mut scaling = eks::nodegroup::ScalingConfig::new()
-            .with_min_size(i64::from(props.min_size))
-            .with_max_size(i64::from(props.max_size));
-        if let Some(desired) = props.desired_size {
-            scaling = scaling.with_desired_size(i64::from(desired));
+        let rejected = |node: Node| {
+            cluster.register_rejected_node_group();
+            NodeGroup { role_arn: node.rejected_attr(), node }
+        };
+        if node.is_rejected() {
+            return Ok(rejected(node));
         }
-        let subnets = Val::<Vec<String>>::of(cluster.node_subnets().iter().map(|s| s.subnet_id().into()));
-        let mut group = eks::Nodegroup::new(cluster.cluster_name(), role.arn(), subnets)
-            .with_ami_type(props.ami_type.as_str())
-            .with_capacity_type(match props.capacity {
-                CapacityType::OnDemand => "ON_DEMAND",
-                CapacityType::Spot => "SPOT",
-            })
-            .with_instance_types(Val::from(props.instance_types.clone()))
-            .with_launch_template(
-                eks::nodegroup::LaunchTemplateSpecification::new()
-                    .with_id(launch_template.launch_template_id())
-                    .with_version(launch_template.latest_version_number()),
-            )
-            .with_scaling_config(scaling)
-            .with_update_config(
-                eks::nodegroup::UpdateConfig::new().with_max_unavailable(i64::from(props.max_unavailable)),
-            )
-            .with_version(cluster.version().as_str())
-            .with_tags(tags);
-        if !props.labels.is_empty() {
-            group = group.with_labels(props.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        if !props.taints.is_empty() {
-            group = group.with_taints(props.taints.iter().map(|t| {
-                eks::nodegroup::Taint::new()
-                    .with_key(t.key.as_str())
-                    .with_value(t.value.as_str())
-                    .with_effect(t.effect.eks())
-            }));
-        }
-        let resource = Resource::new(&node, "Resource", group)?;
-        cluster.register_node_group(resource.node());
-        Ok(NodeGroup { node, role_arn: role.arn() })
+        built_or_rejected(&node, build(cluster, node.clone(), &props), || rejected(node.clone()))
     }
 
     /// The ARN of the nodes' IAM role (grant it pulls from a repository with
@@ -298,6 +256,63 @@ impl NodeGroup {
     pub fn role_arn(&self) -> Attr<Arn> {
         self.role_arn.clone()
     }
+}
+
+/// Adds the checked group's role, launch template and node group to `node`.
+fn build(cluster: &EksCluster, node: Node, props: &NodeGroupProps) -> Result<NodeGroup> {
+    let mut managed = vec!["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
+    if props.ssm_access {
+        managed.push("AmazonSSMManagedInstanceCore");
+    }
+    let role = service_role(
+        &node,
+        "Role",
+        RoleSpec::trusted_by(
+            vec![service_trust("ec2.amazonaws.com", &["sts:AssumeRole"])],
+            format!("The nodes of {}", node.path()),
+        )
+        .managed(&managed)
+        .named(props.role_name.clone()),
+    )?;
+    let launch_template = launch_template(&node, props)?;
+    let tags = autoscaler_tags(&node, cluster.name(), props);
+    let mut scaling = eks::nodegroup::ScalingConfig::new()
+        .with_min_size(i64::from(props.min_size))
+        .with_max_size(i64::from(props.max_size));
+    if let Some(desired) = props.desired_size {
+        scaling = scaling.with_desired_size(i64::from(desired));
+    }
+    let subnets = Val::<Vec<String>>::of(cluster.node_subnets().iter().map(|s| s.subnet_id().into()));
+    let mut group = eks::Nodegroup::new(cluster.cluster_name(), role.arn(), subnets)
+        .with_ami_type(props.ami_type.as_str())
+        .with_capacity_type(match props.capacity {
+            CapacityType::OnDemand => "ON_DEMAND",
+            CapacityType::Spot => "SPOT",
+        })
+        .with_instance_types(Val::from(props.instance_types.clone()))
+        .with_launch_template(
+            eks::nodegroup::LaunchTemplateSpecification::new()
+                .with_id(launch_template.launch_template_id())
+                .with_version(launch_template.latest_version_number()),
+        )
+        .with_scaling_config(scaling)
+        .with_update_config(eks::nodegroup::UpdateConfig::new().with_max_unavailable(i64::from(props.max_unavailable)))
+        .with_version(cluster.version().as_str())
+        .with_tags(tags);
+    if !props.labels.is_empty() {
+        group = group.with_labels(props.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    if !props.taints.is_empty() {
+        group = group.with_taints(props.taints.iter().map(|t| {
+            eks::nodegroup::Taint::new()
+                .with_key(t.key.as_str())
+                .with_value(t.value.as_str())
+                .with_effect(t.effect.eks())
+        }));
+    }
+    let resource = Resource::new(&node, "Resource", group)?;
+    cluster.register_node_group(resource.node());
+    Ok(NodeGroup { node, role_arn: role.arn() })
 }
 
 impl Construct for NodeGroup {

@@ -1,7 +1,9 @@
-//! Collecting every problem of a construct's props before anything is added to the tree, so
-//! that a construct either adds all its resources or returns all its problems at once.
+//! Collecting every problem of a construct's input before anything is added to the tree, so
+//! that a construct either adds all its resources or records all its problems at once — in the
+//! tree, at its path, where synth reports them with every other construct's (see the crate
+//! documentation, *Mistakes*).
 
-use stackwright_core::{Construct, Diagnostics, Result};
+use stackwright_core::{Construct, Diagnostic, Diagnostics, Environment, Error, Node, Result, Stack};
 
 /// The problems found in one construct's input, all reported at the construct's path.
 pub(crate) struct Problems {
@@ -20,9 +22,68 @@ impl Problems {
         self.found.push(self.path.clone(), message, hint);
     }
 
-    /// `Ok` when nothing was recorded, else every problem as one `Error::Invalid`.
-    pub(crate) fn finish(self) -> Result<()> {
-        self.found.into_result(())
+    /// True when nothing was recorded yet.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// Records a problem found by another check, with its own path.
+    pub(crate) fn push_diagnostic(&mut self, diagnostic: Diagnostic) {
+        self.found.extend([diagnostic]);
+    }
+
+    /// Where the construct goes: its stack, and its environment. A scope outside a stack but
+    /// inside an environment is recorded as a problem (the construct is rejected, with the
+    /// environment's region); a scope outside every environment is the one eager error, since
+    /// there is no region or account for a handle to have.
+    ///
+    /// # Errors
+    /// When `scope` is in no environment.
+    pub(crate) fn place(&mut self, scope: &impl Construct, what: &str) -> Result<(Option<Stack>, Environment)> {
+        let stack = scope.node().stack();
+        let environment = scope.node().environment().ok_or_else(|| {
+            Error::invalid(
+                scope.node().path(),
+                format!("{what} must be created inside a stack of an environment"),
+                "pass a stack (or a construct inside one) as the scope",
+            )
+        })?;
+        if stack.is_none() {
+            self.push(
+                format!("{what} must be created inside a stack"),
+                "pass a stack (or a construct inside one) as the scope",
+            );
+        }
+        Ok((stack, environment))
+    }
+
+    /// Adds the construct's node below `scope` and records the problems there: the node comes
+    /// back rejected when anything was found (a bad or duplicate id included), and the
+    /// construct then builds nothing and returns its rejected handle.
+    pub(crate) fn add_node(self, scope: &impl Construct, id: &str) -> Node {
+        let node = scope.node().add_child_deferred(id);
+        if !self.found.is_empty() {
+            node.reject(self.found);
+        }
+        node
+    }
+}
+
+/// What a construct's build step returned, with a problem of the description found while
+/// building (an object name already taken in the cluster, say) recorded at `node` like a
+/// problem of the props: the construct is then rejected and `rejected` makes its handle.
+/// Other errors (serialization, writing) are not the program's description and stay errors.
+///
+/// # Errors
+/// Every error but [`Error::Invalid`].
+pub(crate) fn built_or_rejected<T>(node: &Node, built: Result<T>, rejected: impl FnOnce() -> T) -> Result<T> {
+    match built {
+        Ok(handle) => Ok(handle),
+        Err(Error::Invalid(problems)) => {
+            node.reject(problems);
+            Ok(rejected())
+        }
+        Err(other) => Err(other),
     }
 }
 

@@ -85,6 +85,7 @@ use stackwright_core::{Arn, Attr, Construct, Error, KubeCluster, Node, Result, S
 use crate::internal::network_policy::{
     default_deny, dns_egress, from_pods, https_anywhere, to_pods, to_private_networks,
 };
+use crate::internal::problems::built_or_rejected;
 use crate::internal::scrape_contract::{MONITORING_NAMESPACE, prometheus_selector};
 use crate::workload::cluster::WorkloadCluster;
 use crate::workload::meta::{meta, selector, string_map};
@@ -123,8 +124,16 @@ pub struct Monitoring {
 }
 
 impl Monitoring {
-    /// Adds monitoring to `cluster` with id `id`. Every problem with `props` (and with where
-    /// the billing alarm would go) is reported at once, before anything is added.
+    /// Adds monitoring to `cluster` with id `id`.
+    ///
+    /// # Errors
+    /// None of the input's: every problem with `props` (and with where the billing alarm would
+    /// go) at once — and a bad or duplicate `id`, or an object name the cluster already has —
+    /// is recorded at the construct's path and reported by synth with every other construct's
+    /// problems; monitoring is then *rejected* and adds nothing (its alarm topic is a value
+    /// synth never renders). On a rejected cluster it checks its own props only and is
+    /// rejected with it. What is left is an error of building that is not the program's
+    /// description (serialization of a configuration).
     pub fn new(cluster: &impl WorkloadCluster, id: &str, props: MonitoringProps) -> Result<Monitoring> {
         let cluster_path = cluster.node().path();
         let path = format!("{cluster_path}/{id}");
@@ -136,81 +145,18 @@ impl Monitoring {
                 None
             }
         };
+        let node = cluster.node().add_child_deferred(id);
         if !problems.is_empty() {
-            return Err(Error::Invalid(problems.into()));
+            node.reject(problems);
         }
-        let node = cluster.node().add_child(id)?;
-        let kube = cluster.kube();
-        let cluster_name = kube.name();
-        let region = cluster.region();
-        let cx = Ctx { cluster, kube, node: &node, props: &props };
-
-        // AWS: key, alarm topic, alarms, dashboard, log group.
-        let mut key_grants = Vec::new();
-        if props.fluent_bit {
-            key_grants.push(cloudwatch::logs_key_grant(region.as_str(), &cluster_name));
+        if !node.is_rejected() && cluster.node().is_rejected() {
+            node.reject_because_of(cluster);
         }
-        let (key, topic) = cloudwatch::alarm_topic(
-            &node,
-            &format!("alarms of {cluster_name}"),
-            &[("cloudwatch.amazonaws.com", "CloudWatch")],
-            key_grants,
-            props.alert_email.as_deref(),
-        )?;
-        let topic_arn: Attr<Arn> = topic.reference();
-        let key_arn: Attr<Arn> = key.arn();
-        cloudwatch::control_plane_alarms(&node, &cluster_name, &topic_arn)?;
-        if props.cloudwatch_dashboard {
-            cloudwatch::dashboard(&node, &cluster_name, region.as_str(), &props.targets)?;
+        let rejected = |node: Node| Monitoring { alarm_topic: node.rejected_attr(), node, billing_stack: None };
+        if node.is_rejected() {
+            return Ok(rejected(node));
         }
-
-        // Kubernetes: the namespace and its policies, then each workload.
-        cx.add(&pod_security::namespace(
-            NAMESPACE,
-            PodSecurityLevel::Restricted,
-            cluster.kubernetes_version(),
-            string_map([("app.kubernetes.io/part-of", node.app_name())]),
-        ))?;
-        network_policies(&cx)?;
-        let mut prometheus_files = BTreeMap::new();
-        let yaml = |v: &serde_json::Value| -> Result<String> {
-            stackwright_core::yaml::to_yaml(v)
-                .map_err(|message| Error::Serialize { what: format!("monitoring configuration of {path}"), message })
-        };
-        prometheus_files.insert(
-            "prometheus.yml".to_string(),
-            yaml(&prometheus::config(&cluster_name, props.scrape_interval_seconds))?,
-        );
-        prometheus_files.insert("kubernetes.rules.yml".to_string(), yaml(&rules::kubernetes_rules())?);
-        for t in &props.targets {
-            prometheus_files.insert(
-                format!("{}-{}.rules.yml", t.namespace, t.name),
-                yaml(&rules::app_rules(t, &props.thresholds))?,
-            );
-        }
-        prometheus::add(&cx, &prometheus_files)?;
-        kube_state_metrics::add(&cx)?;
-        let alertmanager_yml = yaml(&alertmanager::config(&kube.late_bound(&topic_arn)?, region.as_str()))?;
-        alertmanager::add(&cx, &alertmanager_yml, &topic_arn, &key_arn)?;
-        grafana::add(&cx)?;
-        if props.fluent_bit {
-            let group = cloudwatch::containers_log_group(&node, &cluster_name, props.log_retention_days, &key)?;
-            fluent_bit::add(&cx, &cloudwatch::containers_log_group_name(&cluster_name), &group.arn())?;
-        }
-
-        // The same configuration as plain files, for promtool and amtool.
-        let env = node.environment().map(|e| e.id()).unwrap_or_default();
-        let dir = format!("monitoring/{env}-{cluster_name}");
-        for (file, contents) in &prometheus_files {
-            node.add_assembly_file(&format!("{dir}/{file}"), contents.clone());
-        }
-        node.add_assembly_file(&format!("{dir}/alertmanager.yml"), alertmanager_yml);
-
-        let billing_stack = match placement {
-            Some(p) => Some(billing::add(cluster, &cluster_name, p, &props)?),
-            None => None,
-        };
-        Ok(Monitoring { node, alarm_topic: topic_arn, billing_stack })
+        built_or_rejected(&node, build(cluster, node.clone(), &path, &props, placement), || rejected(node.clone()))
     }
 
     /// The SNS topic CloudWatch alarms and Alertmanager notify: subscribe more endpoints to it.
@@ -222,6 +168,83 @@ impl Monitoring {
     pub fn billing_stack(&self) -> Option<&Stack> {
         self.billing_stack.as_ref()
     }
+}
+
+/// Adds the checked monitoring's AWS resources, Kubernetes objects and assembly files to `node`.
+fn build(
+    cluster: &impl WorkloadCluster,
+    node: Node,
+    path: &str,
+    props: &MonitoringProps,
+    placement: Option<billing::Placement>,
+) -> Result<Monitoring> {
+    let kube = cluster.kube();
+    let cluster_name = kube.name();
+    let region = cluster.region();
+    let cx = Ctx { cluster, kube, node: &node, props };
+
+    // AWS: key, alarm topic, alarms, dashboard, log group.
+    let mut key_grants = Vec::new();
+    if props.fluent_bit {
+        key_grants.push(cloudwatch::logs_key_grant(region.as_str(), &cluster_name));
+    }
+    let (key, topic) = cloudwatch::alarm_topic(
+        &node,
+        &format!("alarms of {cluster_name}"),
+        &[("cloudwatch.amazonaws.com", "CloudWatch")],
+        key_grants,
+        props.alert_email.as_deref(),
+    )?;
+    let topic_arn: Attr<Arn> = topic.reference();
+    let key_arn: Attr<Arn> = key.arn();
+    cloudwatch::control_plane_alarms(&node, &cluster_name, &topic_arn)?;
+    if props.cloudwatch_dashboard {
+        cloudwatch::dashboard(&node, &cluster_name, region.as_str(), &props.targets)?;
+    }
+
+    // Kubernetes: the namespace and its policies, then each workload.
+    cx.add(&pod_security::namespace(
+        NAMESPACE,
+        PodSecurityLevel::Restricted,
+        cluster.kubernetes_version(),
+        string_map([("app.kubernetes.io/part-of", node.app_name())]),
+    ))?;
+    network_policies(&cx)?;
+    let mut prometheus_files = BTreeMap::new();
+    let yaml = |v: &serde_json::Value| -> Result<String> {
+        stackwright_core::yaml::to_yaml(v)
+            .map_err(|message| Error::Serialize { what: format!("monitoring configuration of {path}"), message })
+    };
+    prometheus_files
+        .insert("prometheus.yml".to_string(), yaml(&prometheus::config(&cluster_name, props.scrape_interval_seconds))?);
+    prometheus_files.insert("kubernetes.rules.yml".to_string(), yaml(&rules::kubernetes_rules())?);
+    for t in &props.targets {
+        prometheus_files
+            .insert(format!("{}-{}.rules.yml", t.namespace, t.name), yaml(&rules::app_rules(t, &props.thresholds))?);
+    }
+    prometheus::add(&cx, &prometheus_files)?;
+    kube_state_metrics::add(&cx)?;
+    let alertmanager_yml = yaml(&alertmanager::config(&kube.late_bound(&topic_arn)?, region.as_str()))?;
+    alertmanager::add(&cx, &alertmanager_yml, &topic_arn, &key_arn)?;
+    grafana::add(&cx)?;
+    if props.fluent_bit {
+        let group = cloudwatch::containers_log_group(&node, &cluster_name, props.log_retention_days, &key)?;
+        fluent_bit::add(&cx, &cloudwatch::containers_log_group_name(&cluster_name), &group.arn())?;
+    }
+
+    // The same configuration as plain files, for promtool and amtool.
+    let env = node.environment().map(|e| e.id()).unwrap_or_default();
+    let dir = format!("monitoring/{env}-{cluster_name}");
+    for (file, contents) in &prometheus_files {
+        node.add_assembly_file(&format!("{dir}/{file}"), contents.clone());
+    }
+    node.add_assembly_file(&format!("{dir}/alertmanager.yml"), alertmanager_yml);
+
+    let billing_stack = match placement {
+        Some(p) => Some(billing::add(cluster, &cluster_name, p, props)?),
+        None => None,
+    };
+    Ok(Monitoring { node, alarm_topic: topic_arn, billing_stack })
 }
 
 impl Construct for Monitoring {

@@ -9,7 +9,7 @@ use stackwright_core::{Arn, Attr, Construct, Diagnostic, Node, Resource, Result,
 
 use crate::iam::{Effect, PolicyDocument, Principal, Statement};
 use crate::internal::encryption_key::encryption_key;
-use crate::internal::problems::{Problems, kebab_case};
+use crate::internal::problems::{Problems, built_or_rejected, kebab_case};
 use crate::workload::image::{ContainerImage, ImageReference, RepositoryUri};
 
 /// Whether a tag, once pushed, can be moved to another image.
@@ -126,11 +126,17 @@ pub struct EcrRepo {
 }
 
 impl EcrRepo {
-    /// Adds a repository below `scope` (inside a stack). Returns every problem of `props` at
-    /// once.
+    /// Adds a repository below `scope` (inside a stack).
+    ///
+    /// # Errors
+    /// Only when `scope` is outside every environment. Every problem of `props` at once — and a
+    /// bad or duplicate `id`, or a scope outside a stack — is recorded at the repository's path
+    /// and reported by synth with every other construct's problems; the repository is then
+    /// *rejected*: it adds nothing, its ARN and URI are values synth never renders, and a
+    /// workload whose image comes from it checks only its own props.
     pub fn new(scope: &impl Construct, id: &str, props: EcrRepoProps) -> Result<EcrRepo> {
-        scope.node().require_stack("an EcrRepo")?;
         let mut problems = Problems::for_child(scope, id);
+        problems.place(scope, "an EcrRepo")?;
         let name = props
             .repository_name
             .clone()
@@ -142,35 +148,19 @@ impl EcrRepo {
             );
         }
         check_lifecycle(&mut problems, &props.lifecycle_rules);
-        problems.finish()?;
-
-        let node = scope.node().add_child(id)?;
-        let mut encryption = ecr::repository::EncryptionConfiguration::new("KMS");
-        if props.encryption == EcrEncryption::CustomerManagedKms {
-            let key =
-                encryption_key(&node, "Key", &format!("Encrypts the images of ECR repository {name}"), Vec::new())?;
-            encryption = encryption.with_kms_key(key.arn());
-        }
-        let mut repo = ecr::Repository::new()
-            .with_repository_name(name.as_str())
-            .with_image_tag_mutability(match props.tag_mutability {
-                TagMutability::Immutable => "IMMUTABLE",
-                TagMutability::Mutable => "MUTABLE",
-            })
-            .with_image_scanning_configuration(
-                ecr::repository::ImageScanningConfiguration::new().with_scan_on_push(props.scan_on_push),
-            )
-            .with_encryption_configuration(encryption)
-            .with_tags([Tag::new("Name", format!("{}/{}", node.app_name(), node.path()))]);
-        if !props.lifecycle_rules.is_empty() {
-            repo = repo.with_lifecycle_policy(
-                ecr::repository::LifecyclePolicy::new()
-                    .with_lifecycle_policy_text(lifecycle_policy(&props.lifecycle_rules)),
-            );
-        }
-        let resource = Resource::new(&node, "Resource", repo)?;
+        let node = problems.add_node(scope, id);
         let immutable_tags = props.tag_mutability == TagMutability::Immutable;
-        Ok(EcrRepo { node, name, resource, immutable_tags, grants: RefCell::new(Vec::new()) })
+        let rejected = |node: Node| EcrRepo {
+            resource: Resource::rejected(&node),
+            node,
+            name: name.clone(),
+            immutable_tags,
+            grants: RefCell::new(Vec::new()),
+        };
+        if node.is_rejected() {
+            return Ok(rejected(node));
+        }
+        built_or_rejected(&node, build(node.clone(), name.clone(), &props), || rejected(node.clone()))
     }
 
     /// The repository's name.
@@ -254,6 +244,35 @@ impl EcrRepo {
         // Statements with a principal and listed actions never trip the wildcard checks.
         let _ = self.resource.set_property("RepositoryPolicyText", policy.to_value());
     }
+}
+
+/// Adds the checked repository (and its key) to `node`.
+fn build(node: Node, name: String, props: &EcrRepoProps) -> Result<EcrRepo> {
+    let mut encryption = ecr::repository::EncryptionConfiguration::new("KMS");
+    if props.encryption == EcrEncryption::CustomerManagedKms {
+        let key = encryption_key(&node, "Key", &format!("Encrypts the images of ECR repository {name}"), Vec::new())?;
+        encryption = encryption.with_kms_key(key.arn());
+    }
+    let mut repo = ecr::Repository::new()
+        .with_repository_name(name.as_str())
+        .with_image_tag_mutability(match props.tag_mutability {
+            TagMutability::Immutable => "IMMUTABLE",
+            TagMutability::Mutable => "MUTABLE",
+        })
+        .with_image_scanning_configuration(
+            ecr::repository::ImageScanningConfiguration::new().with_scan_on_push(props.scan_on_push),
+        )
+        .with_encryption_configuration(encryption)
+        .with_tags([Tag::new("Name", format!("{}/{}", node.app_name(), node.path()))]);
+    if !props.lifecycle_rules.is_empty() {
+        repo = repo.with_lifecycle_policy(
+            ecr::repository::LifecyclePolicy::new()
+                .with_lifecycle_policy_text(lifecycle_policy(&props.lifecycle_rules)),
+        );
+    }
+    let resource = Resource::new(&node, "Resource", repo)?;
+    let immutable_tags = props.tag_mutability == TagMutability::Immutable;
+    Ok(EcrRepo { node, name, resource, immutable_tags, grants: RefCell::new(Vec::new()) })
 }
 
 impl Construct for EcrRepo {

@@ -13,7 +13,7 @@
 //! `repo.image_tag_from_env("IMAGE_TAG")`); [`ContainerImage::public`] names an image of a
 //! public registry by digest (what the monitoring workloads use).
 
-use stackwright_core::{Attr, Diagnostic, KubeCluster, Result};
+use stackwright_core::{Attr, Diagnostic, KubeCluster, Result, Value};
 
 /// The URI of a container image repository: the kind of the generated repository's
 /// `RepositoryUri` attribute.
@@ -94,6 +94,15 @@ impl ContainerImage {
     /// A public image with a tag and its digest (`repo:tag@sha256:…`): readable and pinned.
     pub fn public_pinned(repository: &str, tag: &str, digest: &str) -> Self {
         ContainerImage::public(&format!("{repository}:{tag}"), ImageReference::Digest(digest.to_string()))
+    }
+
+    /// The repository's URI when it is a repository of this program (an attribute), to tell
+    /// whether its construct was rejected.
+    pub(crate) fn repository_value(&self) -> Option<&Value> {
+        match &self.repository {
+            Repository::Resource { uri, .. } => Some(uri.value()),
+            Repository::Public(_) => None,
+        }
     }
 
     /// Which image of the repository.

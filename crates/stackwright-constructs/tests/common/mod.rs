@@ -169,6 +169,15 @@ pub(crate) fn object(assembly: &stackwright_core::Assembly, kind: &str, name: &s
     serde_saphyr::from_str(text).unwrap()
 }
 
+/// What synth reports after a constructor that recorded its problems in the tree: the
+/// constructor itself returns its (rejected) handle.
+pub(crate) fn synth_error<T>(app: &stackwright_core::App, built: stackwright_core::Result<T>) -> String {
+    if let Err(e) = built {
+        panic!("the constructor should record its problems, not return them: {e}");
+    }
+    error_text(app.synth())
+}
+
 /// The error text of a failed call.
 pub(crate) fn error_text<T>(result: Result<T>) -> String {
     match result {

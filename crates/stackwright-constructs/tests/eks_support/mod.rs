@@ -25,6 +25,15 @@ pub(crate) fn resources_of<'a>(
     template["Resources"].as_object().unwrap().iter().filter(|(_, r)| r["Type"] == kind).collect()
 }
 
+/// What synth reports after a constructor that recorded its problems in the tree: the
+/// constructor itself returns its (rejected) handle.
+pub(crate) fn synth_error<T>(app: &stackwright_core::App, built: stackwright_core::Result<T>) -> String {
+    if let Err(e) = built {
+        panic!("the constructor should record its problems, not return them: {e}");
+    }
+    error_text(app.synth())
+}
+
 /// The error text of a failed result.
 pub(crate) fn error_text<T>(result: stackwright_core::Result<T>) -> String {
     match result {

@@ -1,5 +1,6 @@
-//! Step 1, and the last check: the problems recorded while building, the checks constructs
-//! registered, and CloudFormation's per-template quotas.
+//! Step 1, and the last checks: the problems recorded while building, the checks constructs
+//! registered, CloudFormation's per-template quotas, and that a rejected construct left a
+//! problem.
 
 use crate::tree::CheckContext;
 
@@ -17,6 +18,21 @@ impl<'a> Synth<'a> {
             for check in self.tree.node(i).checks() {
                 self.diags.extend(check(&ctx));
             }
+        }
+    }
+
+    /// A rejected construct always comes with a recorded problem (its own, or its input's):
+    /// when none was recorded, a construct rejected itself without saying why, and the tree
+    /// must still not be written.
+    pub(super) fn check_rejected(&mut self) {
+        if self.diags.is_empty()
+            && let Some(i) = self.tree.first_rejected()
+        {
+            self.diags.push(
+                self.path(i),
+                "internal error: the construct was rejected, but no problem was recorded",
+                "please report this as a bug of the construct",
+            );
         }
     }
 

@@ -14,7 +14,9 @@
 //!    is an error naming the edge to cut ([`order`]).
 //!
 //! Every problem from every step is returned at once; only then are the files written
-//! ([`output`], in the JSON shape of [`template_json`]).
+//! ([`output`], in the JSON shape of [`template_json`]). A tree holding a rejected construct
+//! (see `Node::reject`) is never written: references to it are skipped without a follow-up
+//! problem, since its own problems are recorded.
 
 mod checks;
 mod clusters;
@@ -86,6 +88,7 @@ pub(crate) fn synthesize(tree: &TreeData) -> Result<Assembly> {
     synth.check_resource_cycles();
     let order = synth.stack_order();
     synth.check_quotas();
+    synth.check_rejected();
     if !synth.diags.is_empty() {
         return Err(Error::Invalid(synth.diags));
     }

@@ -60,6 +60,10 @@ impl<'a> Synth<'a> {
         for &i in reachable {
             for target in self.tree.node(i).dependencies() {
                 let t = target.index;
+                if self.tree.node(t).rejected() {
+                    // A rejected construct has nothing to wait for; its problems are recorded.
+                    continue;
+                }
                 let (Some(from_stack), Some(to_stack)) = (self.tree.stack_of(i), self.tree.stack_of(t)) else {
                     continue;
                 };

@@ -195,7 +195,8 @@ impl<'a> Synth<'a> {
         }
     }
 
-    /// The stack position and logical id of the resource `target`, or a recorded error.
+    /// The stack position and logical id of the resource `target`, or a recorded error; `None`
+    /// without an error for a rejected construct (see `Node::reject`).
     pub(super) fn resource_of(&mut self, target: NodeRef, user_path: &str) -> Option<(usize, String)> {
         if !self.tree.contains(target) {
             self.diags.push(
@@ -203,6 +204,10 @@ impl<'a> Synth<'a> {
                 "refers to a construct of another App",
                 "build every construct of a program in one App",
             );
+            return None;
+        }
+        if self.tree.node(target.index).rejected() {
+            // A value of a rejected construct: its problems are recorded, nothing is rendered.
             return None;
         }
         match self.logical.get(&target.index) {

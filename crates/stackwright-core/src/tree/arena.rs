@@ -45,6 +45,9 @@ pub(crate) struct NodeData {
     dependencies: Vec<NodeRef>,
     resource: Option<ResourceData>,
     checks: Vec<Check>,
+    /// The construct rejected its input (see `Node::reject`): its problems are recorded,
+    /// it built nothing, and synth never renders a reference to it.
+    rejected: bool,
 }
 
 /// What a node is: the roots of the tree carry data of their own.
@@ -134,6 +137,11 @@ impl TreeData {
 
     pub(super) fn defer(&mut self, diagnostic: Diagnostic) {
         self.deferred.extend([diagnostic]);
+    }
+
+    /// The first node (in creation order) whose construct rejected its input, if any.
+    pub(crate) fn first_rejected(&self) -> Option<usize> {
+        self.nodes.iter().position(NodeData::rejected)
     }
 
     /// Extra assembly files: relative path → (the node that wrote it, contents).
@@ -241,6 +249,7 @@ impl NodeData {
             dependencies: Vec::new(),
             resource: None,
             checks: Vec::new(),
+            rejected: false,
         }
     }
 
@@ -311,6 +320,15 @@ impl NodeData {
 
     pub(super) fn checks_mut(&mut self) -> &mut Vec<Check> {
         &mut self.checks
+    }
+
+    /// True when the construct at this node rejected its input.
+    pub(crate) fn rejected(&self) -> bool {
+        self.rejected
+    }
+
+    pub(super) fn set_rejected(&mut self) {
+        self.rejected = true;
     }
 }
 

@@ -4,9 +4,11 @@
 //! their own node and pass `&self` as the scope of their children. Ids are checked when a node
 //! is added; everything that can only be checked on the whole tree (logical-id collisions,
 //! references, cycles, registered checks) is checked by synth, which reports every problem at
-//! once.
+//! once. A construct whose input has problems records them and is *rejected* instead of
+//! failing ([`Node::reject`]), so that every construct's problems are reported in one run.
 
 mod arena;
+mod rejected;
 
 use std::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;

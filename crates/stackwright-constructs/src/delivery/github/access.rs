@@ -14,9 +14,10 @@
 //!   It can never change its own stack or its own roles: that stays with an administrator.
 
 use stackwright_cfn::{eks, iam};
-use stackwright_core::{Construct, Diagnostic, Node, Pseudo, Resource, Result, Val, Value};
+use stackwright_core::{Arn, Construct, Diagnostic, Environment, Node, Pseudo, Resource, Result, Val, Value};
 
 use crate::iam::PolicyDocument;
+use crate::internal::problems::{Problems, child_path};
 use crate::internal::setters::setters;
 
 mod policies;
@@ -37,6 +38,10 @@ pub struct GitHubRepository {
 
 impl GitHubRepository {
     /// Parses `owner/name`.
+    ///
+    /// # Errors
+    /// At once (a value parsed before any construct takes it, like an account or a region):
+    /// when `full_name` is not `owner/name` with GitHub's rules for both, reported at `github`.
     pub fn new(full_name: &str) -> Result<Self> {
         let problem = |message: String| {
             Diagnostic::new("github", message, "write the repository as owner/name, e.g. acme/flask-platform")
@@ -214,34 +219,41 @@ impl GitHubAccess {
     /// Adds the provider (unless it exists) and the two roles below `scope` (inside a stack).
     ///
     /// # Errors
-    /// A problem of `props` (with the construct path), or an error of the tree.
+    /// Only when `scope` is outside every environment. Every problem of `props` (and of the
+    /// roles' policies) — and a bad or duplicate `id`, or a scope outside a stack — is recorded
+    /// at the construct's path and reported by synth with every other construct's problems;
+    /// the access is then *rejected*: it adds nothing, and its roles and provider are values
+    /// synth never renders.
     pub fn new(scope: &impl Construct, id: &str, props: GitHubAccessProps) -> Result<Self> {
-        let node = scope.node().add_child(id)?;
-        let stack = node.require_stack("GitHubAccess")?;
-        let path = node.path();
-        let env = stack.environment();
-        let prefix = format!("{}-{}", node.app_name(), env.id());
+        let mut problems = Problems::for_child(scope, id);
+        let (stack, env) = problems.place(scope, "a GitHubAccess")?;
+        let path = child_path(scope, id);
+        let prefix = format!("{}-{}", scope.node().app_name(), env.id());
         let diff_role_name = format!("{prefix}-github-diff");
         let deploy_role_name = format!("{prefix}-github-deploy");
-        let problems = check_props(&path, &props, &deploy_role_name);
-        if !problems.is_empty() {
-            return Err(stackwright_core::Error::Invalid(problems.into()));
+        for problem in check_props(&path, &props, &deploy_role_name) {
+            problems.push_diagnostic(problem);
         }
-
+        let policies = stack.as_ref().map(|stack| {
+            let diff = diff_policy(&prefix, props.cluster.as_ref());
+            let deploy = deploy_policy(&prefix, stack, &[&diff_role_name, &deploy_role_name], &props);
+            (diff, deploy)
+        });
+        if let Some((diff, deploy)) = &policies
+            && problems.is_empty()
+        {
+            for problem in diff.problems(&path).into_iter().chain(deploy.problems(&path)) {
+                problems.push_diagnostic(problem);
+            }
+        }
+        let node = problems.add_node(scope, id);
+        let Some((diff_policy, deploy_policy)) = policies.filter(|_| !node.is_rejected()) else {
+            return Ok(GitHubAccess::rejected(node, &env));
+        };
         let provider_arn = provider(&node, &props.provider)?;
-
         let diff_trust = trust_policy(provider_arn.clone(), &props.repository.pull_request_subject());
         let deploy_trust =
             trust_policy(provider_arn.clone(), &props.repository.environment_subject(&props.environment));
-
-        let diff_policy = diff_policy(&prefix, props.cluster.as_ref());
-        let deploy_policy = deploy_policy(&prefix, &stack, &[&diff_role_name, &deploy_role_name], &props);
-        let mut problems = diff_policy.problems(&path);
-        problems.extend(deploy_policy.problems(&path));
-        if !problems.is_empty() {
-            return Err(stackwright_core::Error::Invalid(problems.into()));
-        }
-
         let diff_role = github_role(
             &node,
             "DiffRole",
@@ -258,11 +270,10 @@ impl GitHubAccess {
             deploy_trust,
             deploy_policy,
         )?;
-
         if let Some(cluster) = &props.cluster {
             cluster_access(&node, cluster, &diff_role, &deploy_role)?;
         }
-
+        let account = env.account().as_str().to_string();
         Ok(GitHubAccess {
             node,
             provider_arn,
@@ -270,9 +281,25 @@ impl GitHubAccess {
             deploy_role,
             diff_role_name,
             deploy_role_name,
-            account: env.account().as_str().to_string(),
+            account,
             prefix,
         })
+    }
+
+    /// The handle of rejected access (or of a rejected pipeline's): the names it would have
+    /// used, and values of the rejected construct for its provider and roles.
+    pub(crate) fn rejected(node: Node, env: &Environment) -> Self {
+        let prefix = format!("{}-{}", node.app_name(), env.id());
+        GitHubAccess {
+            provider_arn: Value::from(node.rejected_attr::<Arn>()),
+            diff_role: Resource::rejected(&node),
+            deploy_role: Resource::rejected(&node),
+            diff_role_name: format!("{prefix}-github-diff"),
+            deploy_role_name: format!("{prefix}-github-deploy"),
+            account: env.account().as_str().to_string(),
+            node,
+            prefix,
+        }
     }
 
     /// The OIDC provider's ARN.

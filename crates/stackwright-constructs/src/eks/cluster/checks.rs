@@ -3,7 +3,7 @@
 
 use ipnet::Ipv4Net;
 use stackwright_core::names::dns1123_label_problem;
-use stackwright_core::{Stack, Val};
+use stackwright_core::{Construct, Region, Val};
 
 use super::{EksClusterProps, EndpointAccess};
 use crate::eks::ControllerImages;
@@ -13,15 +13,18 @@ use crate::internal::problems::{Problems, check_role_name};
 use crate::network::cidr;
 use crate::network::{Subnet, SubnetKind, Vpc};
 
-/// Checks `props` of the cluster `name` in `stack`; returns the subnets the nodes go in.
+/// Checks `props` of the cluster `name` in `region`; returns the subnets the nodes go in. The
+/// checks of the VPC (its subnets, its block, its region) are skipped when the VPC is
+/// rejected: its own problems are reported, and nothing more is said about it.
 pub(super) fn check_props(
     problems: &mut Problems,
-    stack: &Stack,
+    region: Region,
     name: &str,
     props: &EksClusterProps<'_>,
 ) -> Vec<Subnet> {
     check_name(problems, name);
-    let node_subnets = pick_node_subnets(problems, props.vpc);
+    let vpc = (!props.vpc.node().is_rejected()).then_some(props.vpc);
+    let node_subnets = vpc.map(|vpc| pick_node_subnets(problems, vpc)).unwrap_or_default();
     check_endpoint_access(problems, &props.endpoint_access);
     for cidr in &props.private_access_cidrs {
         if cidr.prefix_len() == 0 || !cidr::is_network_address(cidr.net()) {
@@ -33,7 +36,7 @@ pub(super) fn check_props(
     }
     check_retention(problems, "control-plane log", props.log_retention_days);
     if let Some(cidr) = props.service_ipv4_cidr {
-        check_service_cidr(problems, cidr.net(), props.vpc.cidr());
+        check_service_cidr(problems, cidr.net(), vpc.map(Vpc::cidr));
     }
     for principal in &props.admin_principals {
         check_principal(problems, principal);
@@ -42,9 +45,11 @@ pub(super) fn check_props(
         check_role_name(problems, "cluster role", role_name);
     }
     check_images(problems, &props.controller_images);
-    if props.vpc.region() != stack.region() {
+    if let Some(vpc) = vpc
+        && vpc.region() != region
+    {
         problems.push(
-            format!("the VPC is in {} but the cluster's stack is in {}", props.vpc.region(), stack.region()),
+            format!("the VPC is in {} but the cluster's stack is in {region}", vpc.region()),
             "create the cluster in a stack of the VPC's environment",
         );
     }
@@ -149,7 +154,7 @@ fn check_endpoint_access(problems: &mut Problems, access: &EndpointAccess) {
 }
 
 /// EKS's rules for the service block: inside RFC 1918, /12 to /24, not overlapping the VPC.
-fn check_service_cidr(problems: &mut Problems, cidr: Ipv4Net, vpc: Ipv4Net) {
+fn check_service_cidr(problems: &mut Problems, cidr: Ipv4Net, vpc: Option<Ipv4Net>) {
     if !(12..=24).contains(&cidr.prefix_len()) || !cidr::is_rfc1918(cidr) || !cidr::is_network_address(cidr) {
         problems.push(
             format!(
@@ -158,7 +163,9 @@ fn check_service_cidr(problems: &mut Problems, cidr: Ipv4Net, vpc: Ipv4Net) {
             "use a private block such as 172.20.0.0/16, or leave it unset",
         );
     }
-    if cidr::overlaps(cidr, vpc) {
+    if let Some(vpc) = vpc
+        && cidr::overlaps(cidr, vpc)
+    {
         problems.push(
             format!("service_ipv4_cidr {cidr} overlaps the VPC CIDR {vpc}"),
             "pick a block outside the VPC, such as 172.20.0.0/16 for a 10.x VPC, or leave it unset",

@@ -12,9 +12,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use stackwright_cfn::eks;
-use stackwright_core::names::pascal_case;
+use stackwright_core::names::{dns1123_label_problem, pascal_case};
 use stackwright_core::{
-    Arn, Attr, ClusterConnection, Construct, Diagnostic, KubeCluster, Node, Region, Resource, Result, Val,
+    Arn, Attr, ClusterConnection, Construct, Diagnostic, KubeCluster, Node, Region, Resource, Result, Stack, Val,
 };
 
 pub use addons::OptionalAddons;
@@ -24,7 +24,7 @@ use super::irsa::{self, OidcProvider};
 use crate::iam::PolicyDocument;
 use crate::iam::service_role::RoleSpec;
 use crate::internal::log_group::DEFAULT_RETENTION_DAYS;
-use crate::internal::problems::{Problems, kebab_case};
+use crate::internal::problems::{Problems, built_or_rejected, kebab_case};
 use crate::internal::setters::setters;
 use crate::network::{Ipv4Cidr, SecurityGroupId, Subnet, Vpc};
 use crate::workload::{KubernetesVersion, WorkloadCluster};
@@ -146,6 +146,9 @@ pub(crate) struct NodeOrdering {
     pub before_nodes: Vec<Node>,
     pub after_nodes: Vec<Node>,
     pub node_groups: Vec<Node>,
+    /// Node groups asked for whose props were rejected: the cluster has them, as far as the
+    /// "no node group" check goes (their problems are reported instead).
+    pub rejected_node_groups: usize,
 }
 
 /// An EKS cluster: control plane, OIDC provider, add-ons and controllers. Node groups are
@@ -181,26 +184,79 @@ impl EksCluster {
     /// managed add-ons, the access entries, then the controllers.
     ///
     /// # Errors
-    /// Every problem of `props` at once, before anything is added; or an error of the tree (a
-    /// duplicate id, a scope outside a stack).
+    /// Only when `scope` is outside every environment. Every problem of `props` at once — and a
+    /// bad or duplicate `id`, a scope outside a stack, a name another cluster of the
+    /// environment has — is recorded at the cluster's path and reported by synth with every
+    /// other construct's problems; the cluster is then *rejected*: it adds nothing, its values
+    /// are never rendered, and node groups and workloads given it check only their own props.
+    /// A rejected VPC rejects the cluster too, without a problem of its own (the VPC's are
+    /// reported).
     pub fn new(scope: &impl Construct, id: &str, props: EksClusterProps<'_>) -> Result<EksCluster> {
-        let stack = scope.node().require_stack("an EksCluster")?;
         let mut problems = Problems::for_child(scope, id);
-        let env = stack.environment();
+        let (stack, env) = problems.place(scope, "an EksCluster")?;
+        let region = env.region();
         let name = props
             .name
             .clone()
             .unwrap_or_else(|| format!("{}-{}-{}", scope.node().app_name(), env.id(), kebab_case(id)));
-        let node_subnets = checks::check_props(&mut problems, &stack, &name, &props);
-        problems.finish()?;
+        let node_subnets = checks::check_props(&mut problems, region, &name, &props);
+        if let Some(stack) = &stack
+            && dns1123_label_problem(&name).is_none()
+            && let Err(taken) = KubeCluster::check_name(stack, &name)
+        {
+            problems.push(taken.message, taken.hint);
+        }
+        let node = problems.add_node(scope, id);
+        if !node.is_rejected() && props.vpc.node().is_rejected() {
+            node.reject_because_of(props.vpc);
+        }
+        let rejected =
+            |node: Node, node_subnets| EksCluster::rejected(node, &name, props.version, region, node_subnets);
+        let Some(stack) = stack.filter(|_| !node.is_rejected()) else {
+            return Ok(rejected(node, node_subnets));
+        };
+        let subnets = node_subnets.clone();
+        let built = EksCluster::build(node.clone(), &stack, &name, &props, node_subnets);
+        built_or_rejected(&node, built, || rejected(node.clone(), subnets))
+    }
 
-        let node = scope.node().add_child(id)?;
+    /// The handle of a rejected cluster: its name, version and region, the node subnets it
+    /// would have used, and values of a rejected construct for everything it never created.
+    fn rejected(
+        node: Node,
+        name: &str,
+        version: KubernetesVersion,
+        region: Region,
+        node_subnets: Vec<Subnet>,
+    ) -> EksCluster {
+        let cluster = Resource::rejected(&node);
+        EksCluster {
+            kube: KubeCluster::rejected(&node, name),
+            oidc: OidcProvider::rejected(&cluster),
+            cluster,
+            node,
+            name: name.to_string(),
+            version,
+            region,
+            node_subnets,
+            ordering: Rc::default(),
+        }
+    }
+
+    /// Adds the checked cluster's resources, objects and controllers to `node`.
+    fn build(
+        node: Node,
+        stack: &Stack,
+        name: &str,
+        props: &EksClusterProps<'_>,
+        node_subnets: Vec<Subnet>,
+    ) -> Result<EksCluster> {
         let region = stack.region();
-        let cluster = control_plane::control_plane(&node, &name, region, &props, &node_subnets)?;
+        let cluster = control_plane::control_plane(&node, name, region, props, &node_subnets)?;
         let oidc = OidcProvider::create(&node, "OidcProvider", &cluster)?;
         let cluster_name: Attr<ClusterName> = cluster.reference();
         let mut ordering = NodeOrdering::default();
-        addons::managed_addons(&node, &name, &cluster_name, &oidc, props.addons, &mut ordering)?;
+        addons::managed_addons(&node, name, &cluster_name, &oidc, props.addons, &mut ordering)?;
         access::admin_access_entries(&node, &cluster_name, &props.admin_principals)?;
 
         let connection = ClusterConnection {
@@ -209,19 +265,28 @@ impl EksCluster {
             certificate_authority: cluster.certificate_authority_data().into(),
             oidc_issuer: cluster.open_id_connect_issuer_url().into(),
         };
-        let kube = KubeCluster::new(&node, &name, connection)?;
+        let kube = KubeCluster::new(&node, name, connection)?;
         stack.add_output(
-            &format!("{}ClusterSecurityGroupId", pascal_case(&name)),
+            &format!("{}ClusterSecurityGroupId", pascal_case(name)),
             cluster.cluster_security_group_id(),
             Some("The security group EKS created for the control plane and managed nodes"),
         );
-        props.vpc.tag_for_cluster(&name)?;
+        props.vpc.tag_for_cluster(name)?;
         let ordering = Rc::new(RefCell::new(ordering));
         require_a_node_group(&node, &ordering);
 
-        let eks =
-            EksCluster { node, name, version: props.version, region, kube, cluster, oidc, node_subnets, ordering };
-        eks.install_controllers(&props)?;
+        let eks = EksCluster {
+            node,
+            name: name.to_string(),
+            version: props.version,
+            region,
+            kube,
+            cluster,
+            oidc,
+            node_subnets,
+            ordering,
+        };
+        eks.install_controllers(props)?;
         Ok(eks)
     }
 
@@ -306,6 +371,12 @@ impl EksCluster {
         }
         o.node_groups.push(node_group.clone());
     }
+
+    /// Records a node group asked for whose props were rejected, so that the cluster does not
+    /// also report that it has no node group.
+    pub(crate) fn register_rejected_node_group(&self) {
+        self.ordering.borrow_mut().rejected_node_groups += 1;
+    }
 }
 
 impl Construct for EksCluster {
@@ -354,7 +425,8 @@ fn require_a_node_group(node: &Node, ordering: &Rc<RefCell<NodeOrdering>>) {
     let check_ordering = Rc::clone(ordering);
     let cluster_path = node.path();
     node.add_check(move |_| {
-        if check_ordering.borrow().node_groups.is_empty() {
+        let ordering = check_ordering.borrow();
+        if ordering.node_groups.is_empty() && ordering.rejected_node_groups == 0 {
             vec![Diagnostic::new(
                 cluster_path.clone(),
                 "the cluster has no node group, so coredns and the controllers have nowhere to run",

@@ -12,20 +12,17 @@ use ipnet::Ipv4Net;
 use stackwright_cfn::{Tag, ec2};
 use stackwright_core::{Attr, Construct, Node, Pseudo, Region, Resource, Result, Val, Value};
 
-use crate::iam::arn;
-use crate::iam::service_role::{RoleSpec, service_role, service_trust};
-use crate::iam::{PolicyDocument, Statement};
-use crate::internal::encryption_key::{encryption_key, logs_may_encrypt};
-use crate::internal::log_group::{encrypted_log_group, log_group_name};
-use crate::internal::problems::Problems;
+use crate::internal::problems::{Problems, built_or_rejected};
 use crate::network::default_security_group;
 use crate::network::ids::{RouteTableId, SubnetId, VpcId};
 
 mod endpoints;
+mod flow_logs;
 mod plan;
 mod props;
 
 use endpoints::add_endpoints;
+use flow_logs::add_flow_logs;
 use plan::{Planned, check_props, plan, resolve_azs};
 pub use props::{
     FlowLogTraffic, FlowLogs, InterfaceEndpoint, NatGateways, SubnetConfig, SubnetKind, VpcEndpoints, VpcProps,
@@ -107,17 +104,55 @@ pub struct Vpc {
 }
 
 impl Vpc {
-    /// Adds a VPC below `scope` (inside a stack). Returns every problem of `props` at once.
+    /// Adds a VPC below `scope` (inside a stack).
+    ///
+    /// # Errors
+    /// Only when `scope` is outside every environment. Every problem of `props` at once — and a
+    /// bad or duplicate `id`, or a scope outside a stack — is recorded at the VPC's path and
+    /// reported by synth with every other construct's problems; the VPC is then *rejected*: it
+    /// adds nothing, its ids are values synth never renders, and a cluster given it checks
+    /// only its own props.
     pub fn new(scope: &impl Construct, id: &str, props: VpcProps) -> Result<Vpc> {
-        let stack = scope.node().require_stack("a Vpc")?;
-        let region = stack.region();
         let mut problems = Problems::for_child(scope, id);
+        let (_, environment) = problems.place(scope, "a Vpc")?;
+        let region = environment.region();
         let azs = resolve_azs(&props, region, &mut problems);
         let planned = plan(&props, &azs, &mut problems);
         check_props(&props, &mut problems);
-        problems.finish()?;
-        let node = scope.node().add_child(id)?;
-        build(node, region, props, azs, planned)
+        let node = problems.add_node(scope, id);
+        if node.is_rejected() {
+            return Ok(Vpc::rejected(node, region, &props, azs, &planned));
+        }
+        let (cidr, zones) = (props.cidr, azs.clone());
+        built_or_rejected(&node, build(node.clone(), region, props, azs, planned), || {
+            Vpc::rejected(node.clone(), region, &VpcProps { cidr, ..VpcProps::default() }, zones, &[])
+        })
+    }
+
+    /// The handle of a rejected VPC: what the props say (block, zones, the subnets planned), with
+    /// ids that are values of a rejected construct.
+    fn rejected(node: Node, region: Region, props: &VpcProps, azs: Vec<String>, planned: &[Planned]) -> Vpc {
+        let subnets = planned
+            .iter()
+            .map(|p| Subnet {
+                tier: props.subnets[p.tier].name.clone(),
+                kind: props.subnets[p.tier].kind,
+                availability_zone: azs[p.az].clone(),
+                cidr: p.cidr,
+                subnet_id: node.rejected_attr(),
+                route_table_id: node.rejected_attr(),
+            })
+            .collect();
+        Vpc {
+            vpc_id: node.rejected_attr(),
+            node,
+            region,
+            cidr: props.cidr.net(),
+            azs,
+            subnets,
+            tagged: RefCell::new(Vec::new()),
+            clusters: RefCell::new(Vec::new()),
+        }
     }
 
     /// The VPC's id.
@@ -380,51 +415,6 @@ fn public_route(
     )?;
     nat.node().add_dependency(attachment);
     Ok(Some(nat.nat_gateway_id()))
-}
-
-fn add_flow_logs(vpc: &Vpc, flow_logs: &FlowLogs) -> Result<()> {
-    let scope = vpc.node.add_child("FlowLog")?;
-    let name = log_group_name(&["stackwright", &scope.app_name(), &vpc.node.path(), "flow-logs"]);
-    let key = encryption_key(
-        &scope,
-        "Key",
-        &format!("Encrypts the VPC flow logs of {}", vpc.node.path()),
-        vec![logs_may_encrypt(vpc.region.as_str(), &name)],
-    )?;
-    let group = encrypted_log_group(&scope, "LogGroup", &name, flow_logs.retention_days, key.arn())?;
-    let log_group_arn = |suffix: &str| arn::regional("logs", [format!("log-group:{name}{suffix}").into()]);
-    let trust = service_trust("vpc-flow-logs.amazonaws.com", &["sts:AssumeRole"])
-        .condition("StringEquals", "aws:SourceAccount", [Value::Pseudo(Pseudo::AccountId)])
-        .condition("ArnLike", "aws:SourceArn", [arn::regional("ec2", ["vpc-flow-log/*".into()])]);
-    let policy = PolicyDocument::new([
-        Statement::allow(
-            ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            [log_group_arn(":*"), log_group_arn(":log-stream:*")],
-        )
-        .sid("WriteFlowLogRecords"),
-        Statement::allow(["logs:DescribeLogGroups"], [arn::regional("logs", ["log-group:*".into()])])
-            .sid("FindTheLogGroup"),
-    ]);
-    let role = service_role(
-        &scope,
-        "Role",
-        RoleSpec::trusted_by(vec![trust], "Lets VPC Flow Logs write to its log group").inline(policy),
-    )?;
-    let traffic = match flow_logs.traffic {
-        FlowLogTraffic::All => "ALL",
-        FlowLogTraffic::Accept => "ACCEPT",
-        FlowLogTraffic::Reject => "REJECT",
-    };
-    Resource::new(
-        &scope,
-        "Resource",
-        ec2::FlowLog::new(&vpc.vpc_id, "VPC")
-            .with_traffic_type(traffic)
-            .with_log_group_name(group.reference())
-            .with_deliver_logs_permission_arn(role.arn())
-            .with_tags([Tag::new("Name", format!("{}/{}", scope.app_name(), scope.path()))]),
-    )?;
-    Ok(())
 }
 
 /// An egress rule that matches no packet: declaring it replaces the allow-all egress rule EC2

@@ -10,7 +10,9 @@ pub use props::{
     METRICS_PATH, READINESS_PATH, SERVICE_PORT, SERVICE_UID, Scheme, ServiceType,
 };
 
-use stackwright_core::{Construct, Error, Node, Result};
+use stackwright_core::{Construct, Node, Result};
+
+use crate::internal::problems::built_or_rejected;
 
 use super::cluster::WorkloadCluster;
 
@@ -69,34 +71,38 @@ pub struct FlaskApp {
 }
 
 impl FlaskApp {
-    /// Adds the app to `cluster` with id `id` (also the default object name). Every problem
-    /// with `props` is reported at once, each with the construct path.
+    /// Adds the app to `cluster` with id `id` (also the default object name).
+    ///
+    /// # Errors
+    /// None of the input's: every problem of `props` at once, each with the construct path —
+    /// and a bad or duplicate `id`, or an object name the cluster already has — is recorded at
+    /// the app's path and reported by synth with every other construct's problems; the app is
+    /// then *rejected* and adds nothing (monitoring can still scrape its handle). On a rejected
+    /// cluster, or with an image of a rejected repository, the app checks its own props only
+    /// and is rejected with them. What is left is an error of building that is not the
+    /// program's description (serialization).
     pub fn new(cluster: &impl WorkloadCluster, id: &str, props: FlaskAppProps) -> Result<FlaskApp> {
         // Checked before anything is added: the app is added whole or not at all.
         let path = format!("{}/{id}", cluster.node().path());
         let name = props.name.clone().unwrap_or_else(|| id.to_string());
         let problems = props.problems(&path, &name);
+        let node = cluster.node().add_child_deferred(id);
         if !problems.is_empty() {
-            return Err(Error::Invalid(problems.into()));
+            node.reject(problems);
         }
-        let node = cluster.node().add_child(id)?;
-        let role_arn = match &props.aws_policy {
-            Some(policy) => Some(cluster.service_account_role(
-                &node,
-                "ServiceAccountRole",
-                &props.namespace,
-                &name,
-                policy.clone(),
-            )?),
-            None => None,
-        };
+        if !node.is_rejected() && cluster.node().is_rejected() {
+            node.reject_because_of(cluster);
+        }
+        if !node.is_rejected() && props.image.repository_value().is_some_and(|v| node.refers_to_rejected(v)) {
+            // The image's repository is rejected: its problems are recorded, none is added here.
+            node.reject([]);
+        }
         let load_balancer_name = props
             .ingress
             .as_ref()
             .map(|i| i.load_balancer_name.clone().unwrap_or_else(|| default_lb_name(&cluster.kube().name(), &name)));
-        objects::add_all(cluster, &node, &name, &props, role_arn, load_balancer_name.as_deref())?;
-        Ok(FlaskApp {
-            node,
+        let app = FlaskApp {
+            node: node.clone(),
             cluster_path: cluster.node().path(),
             namespace: props.namespace.clone(),
             autoscaler: props.autoscaling.as_ref().map(|a| (name.clone(), a.max_replicas)),
@@ -104,7 +110,27 @@ impl FlaskApp {
             port: props.port,
             metrics_path: props.metrics_path.clone(),
             load_balancer_name,
-        })
+        };
+        if node.is_rejected() {
+            return Ok(app);
+        }
+        built_or_rejected(&node, app.build(cluster, &props), || ())?;
+        Ok(app)
+    }
+
+    /// Adds the checked app's service-account role and Kubernetes objects.
+    fn build(&self, cluster: &impl WorkloadCluster, props: &FlaskAppProps) -> Result<()> {
+        let role_arn = match &props.aws_policy {
+            Some(policy) => Some(cluster.service_account_role(
+                &self.node,
+                "ServiceAccountRole",
+                &props.namespace,
+                &self.name,
+                policy.clone(),
+            )?),
+            None => None,
+        };
+        objects::add_all(cluster, &self.node, &self.name, props, role_arn, self.load_balancer_name.as_deref())
     }
 
     /// The namespace the app runs in.

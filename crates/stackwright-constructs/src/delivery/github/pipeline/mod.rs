@@ -29,6 +29,7 @@ pub use props::{AppDelivery, GitHubPipelineProps};
 use super::access::{ClusterTarget, GitHubAccess, GitHubAccessProps, check_claim_part};
 use super::actions;
 use super::workflow::{BranchFilter, Concurrency, Empty, Job, Permissions, Step, Triggers, Workflow};
+use crate::internal::problems::{Problems, child_path};
 
 /// The workflows and the roles behind them.
 pub struct GitHubPipeline {
@@ -43,15 +44,25 @@ pub const WORKFLOWS_DIR: &str = ".github/workflows";
 impl GitHubPipeline {
     /// Creates the OIDC provider and roles in `scope`'s stack and writes the workflows into
     /// the assembly.
+    ///
+    /// # Errors
+    /// Only when `scope` is outside every environment. Every problem of `props` — and a bad
+    /// or duplicate `id`, or a scope outside a stack — is recorded at the pipeline's path and
+    /// reported by synth with every other construct's problems; the pipeline is then
+    /// *rejected*: it writes no workflow and its access is rejected too. The problems of the
+    /// roles' props are [`GitHubAccess::new`]'s, at its path.
     pub fn new(scope: &impl Construct, id: &str, props: GitHubPipelineProps) -> Result<Self> {
-        let node = scope.node().add_child(id)?;
-        let path = node.path();
-        let stack = node.require_stack("GitHubPipeline")?;
-        let problems = check_props(&path, &props);
-        if !problems.is_empty() {
-            return Err(stackwright_core::Error::Invalid(problems.into()));
+        let mut problems = Problems::for_child(scope, id);
+        let (stack, env) = problems.place(scope, "a GitHubPipeline")?;
+        let path = child_path(scope, id);
+        for problem in check_props(&path, &props) {
+            problems.push_diagnostic(problem);
         }
-
+        let node = problems.add_node(scope, id);
+        let Some(stack) = stack.filter(|_| !node.is_rejected()) else {
+            let access = GitHubAccess::rejected(node.clone(), &env);
+            return Ok(GitHubPipeline { node, access, workflows: IndexMap::new() });
+        };
         let access = GitHubAccess::new(
             &node,
             "Access",
@@ -70,7 +81,7 @@ impl GitHubPipeline {
             registry: format!("{}.dkr.ecr.{}.amazonaws.com", stack.account().as_str(), stack.region().as_str()),
             diff_role: access.diff_role_arn(),
             deploy_role: access.deploy_role_arn(),
-            concurrency_group: format!("stackwright-deploy-{}-{}", node.app_name(), stack.environment().id()),
+            concurrency_group: format!("stackwright-deploy-{}-{}", node.app_name(), env.id()),
         };
         let mut workflows = IndexMap::new();
         workflows.insert("stackwright-pr.yml".to_string(), pull_request_workflow(&ctx));
