@@ -65,6 +65,7 @@ mod alertmanager;
 mod billing;
 mod cloudwatch;
 mod dashboards;
+mod encode;
 mod fluent_bit;
 mod grafana;
 mod kube_state_metrics;
@@ -173,10 +174,8 @@ impl Monitoring {
         ))?;
         network_policies(&cx)?;
         let mut prometheus_files = BTreeMap::new();
-        let yaml = |v: &serde_json::Value| -> Result<String> {
-            stackwright_core::yaml::to_yaml(v)
-                .map_err(|message| Error::Serialize { what: format!("monitoring configuration of {path}"), message })
-        };
+        let what = format!("monitoring configuration of {path}");
+        let yaml = |v: &serde_json::Value| encode::yaml(&what, v);
         prometheus_files.insert(
             "prometheus.yml".to_string(),
             yaml(&prometheus::config(&cluster_name, props.scrape_interval_seconds))?,
@@ -199,7 +198,9 @@ impl Monitoring {
         }
 
         // The same configuration as plain files, for promtool and amtool.
-        let env = node.environment().map(|e| e.id()).unwrap_or_default();
+        // The cluster is in a stack, so in an environment; were it not, say so rather than
+        // write `monitoring/-<cluster>`.
+        let env = node.require_stack("Monitoring")?.environment().id();
         let dir = format!("monitoring/{env}-{cluster_name}");
         for (file, contents) in &prometheus_files {
             node.add_assembly_file(&format!("{dir}/{file}"), contents.clone());

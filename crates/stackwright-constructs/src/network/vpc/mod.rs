@@ -140,8 +140,8 @@ pub enum FlowLogTraffic {
 pub struct VpcProps {
     /// The VPC's block, /16 to /28 (default `10.0.0.0/16`).
     pub cidr: Ipv4Cidr,
-    /// Use the region's first `max_azs` availability zones (default 3, capped at what the
-    /// region has). Ignored when `availability_zones` is set.
+    /// Use the region's first `max_azs` availability zones (default 3). More than the region
+    /// has for every account (us-west-1: 2) is an error. Ignored when `availability_zones` is set.
     pub max_azs: usize,
     /// Explicit availability zones (`us-east-1a`, …), in order.
     pub availability_zones: Vec<String>,
