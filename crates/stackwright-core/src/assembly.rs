@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostics, Error, Result};
 
 /// The version of the assembly format this crate writes and reads.
 pub const SCHEMA_VERSION: &str = "1";
@@ -219,9 +219,23 @@ pub struct Assembly {
     pub manifest: Manifest,
     /// Relative path → contents, in a deterministic order (`manifest.json` not included).
     pub files: IndexMap<String, Vec<u8>>,
+    /// What synth noticed that is valid but likely not meant, in tree order (recorded with
+    /// [`Node::warn`](crate::Node::warn)); never written to the assembly's files. Print them
+    /// with [`crate::report::render_warnings`]; see [`warnings_as_errors`](Self::warnings_as_errors).
+    pub warnings: Diagnostics,
 }
 
 impl Assembly {
+    /// The assembly when synth recorded no warning; otherwise every warning as an error
+    /// (`--strict`: a CI that wants no surprise fails instead of printing them).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] listing the warnings, when there is one.
+    pub fn warnings_as_errors(mut self) -> Result<Self> {
+        let warnings = std::mem::take(&mut self.warnings);
+        warnings.into_result(self)
+    }
+
     /// The manifest as written to `manifest.json`.
     pub fn manifest_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(&self.manifest).unwrap_or_default();

@@ -14,7 +14,8 @@
 //!    is an error naming the edge to cut ([`order`]).
 //!
 //! Every problem from every step is returned at once; only then are the files written
-//! ([`output`], in the JSON shape of [`template_json`]).
+//! ([`output`], in the JSON shape of [`template_json`]). The warnings constructs recorded come
+//! with the assembly, in tree order ([`checks`]).
 
 mod checks;
 mod clusters;
@@ -89,7 +90,9 @@ pub(crate) fn synthesize(tree: &TreeData) -> Result<Assembly> {
     if !synth.diags.is_empty() {
         return Err(Error::Invalid(synth.diags));
     }
-    synth.into_assembly(order, clusters)
+    let mut assembly = synth.into_assembly(order, clusters)?;
+    assembly.warnings = checks::warnings(tree, &reachable);
+    Ok(assembly)
 }
 
 impl Synth<'_> {

@@ -45,6 +45,8 @@ pub(crate) struct NodeData {
     dependencies: Vec<NodeRef>,
     resource: Option<ResourceData>,
     checks: Vec<Check>,
+    /// Warnings recorded on the node: message and hint (see [`Node::warn`](super::Node::warn)).
+    warnings: Vec<(String, String)>,
 }
 
 /// What a node is: the roots of the tree carry data of their own.
@@ -241,6 +243,7 @@ impl NodeData {
             dependencies: Vec::new(),
             resource: None,
             checks: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -311,6 +314,15 @@ impl NodeData {
 
     pub(super) fn checks_mut(&mut self) -> &mut Vec<Check> {
         &mut self.checks
+    }
+
+    /// The warnings recorded on the node, in order: message and hint.
+    pub(crate) fn warnings(&self) -> &[(String, String)] {
+        &self.warnings
+    }
+
+    pub(super) fn warnings_mut(&mut self) -> &mut Vec<(String, String)> {
+        &mut self.warnings
     }
 }
 
