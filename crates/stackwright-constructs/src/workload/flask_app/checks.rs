@@ -34,6 +34,26 @@ impl FlaskAppProps {
         out
     }
 
+    /// What is valid but likely not meant (message, hint): synth prints these as warnings.
+    /// A disruption budget that lets every pod go at once protects nothing: a node drain may
+    /// take the whole app down, which a budget is written to prevent.
+    pub(crate) fn warnings(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Disruption::MaxUnavailable(n) = self.disruption
+            && n >= self.replicas
+            && self.replicas > 0
+        {
+            out.push((
+                format!(
+                    "the disruption budget allows {n} unavailable pods of {} replicas: a node drain may stop them all",
+                    self.replicas
+                ),
+                "allow fewer than replicas, such as Disruption::MaxUnavailable(1) (the default)".to_string(),
+            ));
+        }
+        out
+    }
+
     /// The name, namespace, port and paths.
     fn identity_problems(&self, path: &str, name: &str, out: &mut Vec<Diagnostic>) {
         let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));

@@ -80,6 +80,9 @@ impl FlaskApp {
             return Err(Error::Invalid(problems.into()));
         }
         let node = cluster.node().add_child(id)?;
+        for (message, hint) in props.warnings() {
+            node.warn(message, hint);
+        }
         let role_arn = match &props.aws_policy {
             Some(policy) => Some(cluster.service_account_role(
                 &node,
