@@ -105,3 +105,21 @@ fn counts_kubernetes_cannot_hold_are_errors_not_negative_numbers() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
 }
+
+#[test]
+fn two_apps_whose_default_load_balancer_names_are_cut_alike_is_an_error_naming_both() {
+    let (app, cluster) = platform();
+    let first = FlaskApp::new(&cluster, "storefront-web-frontend", FlaskAppProps::new(image()));
+    let other_namespace = FlaskAppProps::new(image()).with_namespace("storefront-b");
+    let second = first.and_then(|_| FlaskApp::new(&cluster, "storefront-web-frontend-b", other_namespace));
+    let text = problems(&app, second);
+    assert!(
+        text.contains(
+            "error: prod/cluster/Cluster/storefront-web-frontend-b: load balancer name 'demo-prod-cluster-storefront-web' \
+             (the default, <cluster>-<app> cut to 32 characters) is already the name of \
+             'prod/cluster/Cluster/storefront-web-frontend''s load balancer"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("hint: set ingress.load_balancer_name"), "{text}");
+}

@@ -2,6 +2,7 @@
 //! ([`props`]) and the Kubernetes objects it writes ([`objects`]).
 
 mod checks;
+mod load_balancer;
 mod objects;
 mod props;
 
@@ -93,10 +94,12 @@ impl FlaskApp {
             )?),
             None => None,
         };
-        let load_balancer_name = props
-            .ingress
-            .as_ref()
-            .map(|i| i.load_balancer_name.clone().unwrap_or_else(|| default_lb_name(&cluster.kube().name(), &name)));
+        let load_balancer_name = props.ingress.as_ref().map(|i| {
+            let explicit = i.load_balancer_name.clone();
+            let lb = explicit.clone().unwrap_or_else(|| load_balancer::default_name(&cluster.kube().name(), &name));
+            load_balancer::claim(cluster.node(), &node, &lb, explicit.is_some());
+            lb
+        });
         objects::add_all(cluster, &node, &name, &props, role_arn, load_balancer_name.as_deref())?;
         Ok(FlaskApp {
             node,
@@ -150,13 +153,4 @@ impl Construct for FlaskApp {
     fn node(&self) -> &Node {
         &self.node
     }
-}
-
-/// `<cluster>-<app>`, cut to the 32 characters an ALB name may have.
-fn default_lb_name(cluster: &str, app: &str) -> String {
-    let mut name: String = format!("{cluster}-{app}").chars().take(32).collect();
-    while name.ends_with('-') {
-        name.pop();
-    }
-    name
 }
