@@ -100,8 +100,10 @@ pub(crate) struct Common {
     /// Leave Kubernetes alone (stacks only).
     #[arg(long)]
     pub(crate) no_kubernetes: bool,
-    /// Minutes one stack operation (or waiting for readiness) may take.
-    #[arg(long, default_value_t = 60, value_name = "MINUTES")]
+    /// Minutes one stack operation (or waiting for readiness) may take, 1 to 1440.
+    // Bounded here, so that the minutes' conversion to seconds cannot overflow (a wrapped, tiny
+    // timeout) and 0 cannot mean "fail at once".
+    #[arg(long, default_value_t = 60, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub(crate) timeout: u64,
     /// Do not check that the credentials are for each environment's account.
     #[arg(long)]
@@ -385,6 +387,9 @@ mod tests {
         assert_eq!(common.app_dir.as_deref(), Some(std::path::Path::new("out")));
         assert_eq!((require_approval, yes, common.concurrency, common.json), (Approval::Never, true, 2, true));
         assert!(parse(&["deploy", "--concurrency", "0"]).is_err());
+        assert!(parse(&["deploy", "--timeout", "0"]).is_err());
+        assert!(parse(&["deploy", "--timeout", "307445734561825861"]).is_err(), "minutes that overflow in seconds");
+        assert!(parse(&["deploy", "--timeout", "1440"]).is_ok());
         assert!(parse(&["deploy", "--require-approval", "sometimes"]).is_err());
     }
 
