@@ -236,11 +236,18 @@ impl Assembly {
         warnings.into_result(self)
     }
 
-    /// The manifest as written to `manifest.json`.
+    /// The manifest as written to `manifest.json`. (A manifest always serializes — its maps
+    /// have string keys — but [`write_to`](Self::write_to) still checks, so that it never
+    /// writes an empty `manifest.json`.)
     pub fn manifest_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.manifest).unwrap_or_default();
+        self.try_manifest_json().unwrap_or_default()
+    }
+
+    fn try_manifest_json(&self) -> Result<String> {
+        let mut s = serde_json::to_string_pretty(&self.manifest)
+            .map_err(|e| Error::Serialize { what: "manifest.json".into(), message: e.to_string() })?;
         s.push('\n');
-        s
+        Ok(s)
     }
 
     /// A file's contents as text.
@@ -297,7 +304,7 @@ impl Assembly {
 
     fn write_files(&self, root: &Path) -> Result<()> {
         fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
-        let manifest = self.manifest_json();
+        let manifest = self.try_manifest_json()?;
         let all = std::iter::once(("manifest.json", manifest.as_bytes()))
             .chain(self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
         for (relative, bytes) in all {
