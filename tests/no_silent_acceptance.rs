@@ -88,8 +88,11 @@ fn each_quietly_changed_input_is_an_error_with_its_place_value_and_hint() {
         ),
     ];
     for (case, expected) in cases {
+        // Contained, not equal: a program that goes on building after a rejected construct may
+        // report what follows from it too.
         let (err, status) = run(case, &["synth"]);
-        assert_eq!((err.as_str(), status), (expected, Some(1)), "{case}");
+        assert!(status == Some(1) && err.contains(expected), "{case}: status {status:?}\n{err}");
+        assert!(!err.contains("panicked"), "{case}: {err}");
     }
 }
 
