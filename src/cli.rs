@@ -3,7 +3,9 @@
 //! `synth` (the default) writes the cloud assembly; `list` prints the stacks and clusters;
 //! `diff`, `deploy` and `destroy` run the deploy runtime, compiled in with the `deploy` feature
 //! (without it they are listed all the same and say how to enable it). Errors are returned, not
-//! printed: [`exit_code`] prints each one once and picks the exit status.
+//! printed: [`exit_code`] prints each one once and picks the exit status. Warnings (valid input
+//! that is likely not meant, [`stackwright_core::Node::warn`]) are printed on standard error by
+//! every command that synthesizes, before its result; `--strict` makes them errors.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,7 +32,7 @@ enum Command {
         /// Output directory.
         #[arg(long, default_value = DEFAULT_OUT)]
         out: PathBuf,
-        /// Print nothing but errors.
+        /// Print nothing but errors and warnings.
         #[arg(long, short)]
         quiet: bool,
         /// Also write the GitHub Actions workflows the program synthesizes into
@@ -38,9 +40,23 @@ enum Command {
         /// removing the ones it synthesized earlier and no longer does.
         #[arg(long, value_name = "REPO_DIR", num_args = 0..=1, default_missing_value = ".")]
         workflows: Option<PathBuf>,
+        #[command(flatten)]
+        strict: Strict,
     },
     /// List the stacks (in deployment order) and clusters.
-    List,
+    List {
+        #[command(flatten)]
+        strict: Strict,
+    },
+}
+
+/// `--strict`, on every command that synthesizes.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+struct Strict {
+    /// Treat warnings as errors: print them as errors, write nothing and exit with status 1
+    /// (without it, warnings are printed on standard error and the command goes on).
+    #[arg(long)]
+    strict: bool,
 }
 
 /// The commands of the deploy runtime, with their one-line help.
@@ -82,9 +98,11 @@ impl Run for App {
             return runtime(self, name, &matches);
         }
         let cli = Cli::from_arg_matches(&matches).map_err(|e| terminal::usage_error(&e))?;
-        match cli.command.unwrap_or(Command::Synth { out: DEFAULT_OUT.into(), quiet: false, workflows: None }) {
-            Command::Synth { out, quiet, workflows } => synth(self, &out, quiet, workflows.as_deref()),
-            Command::List => list(self),
+        let default =
+            Command::Synth { out: DEFAULT_OUT.into(), quiet: false, workflows: None, strict: Strict::default() };
+        match cli.command.unwrap_or(default) {
+            Command::Synth { out, quiet, workflows, strict } => synth(self, &out, quiet, workflows.as_deref(), strict),
+            Command::List { strict } => list(self, strict),
         }
     }
 }
@@ -94,7 +112,8 @@ impl Run for App {
 fn command_line() -> clap::Command {
     let statuses: Vec<String> = ExitStatus::ALL.iter().map(|s| format!("{} {s:?}", s.code())).collect();
     let cli = Cli::command().after_help(format!(
-        "Errors go to standard error. Exit statuses: {} (docs/exit-status.md).",
+        "Errors and warnings go to standard error; `--strict` makes warnings errors. Exit statuses: {} \
+         (docs/exit-status.md).",
         statuses.join(", ")
     ));
     #[cfg(feature = "deploy")]
@@ -118,10 +137,22 @@ fn command_line() -> clap::Command {
     cli
 }
 
+/// Synthesizes `app`; prints its warnings on standard error, or with `--strict` returns them
+/// as errors.
+fn synthesize(app: &App, strict: Strict) -> Result<stackwright_core::Assembly> {
+    let assembly = app.synth()?;
+    if strict.strict {
+        return assembly.warnings_as_errors();
+    }
+    terminal::print_warnings(&assembly.warnings);
+    Ok(assembly)
+}
+
 /// `synth`: writes the assembly (and with `--workflows` the repository's workflows), then says
-/// what it wrote unless `quiet`.
-fn synth(app: &App, out: &Path, quiet: bool, workflows: Option<&Path>) -> Result<()> {
-    let assembly = app.synth_to(out)?;
+/// what it wrote unless `quiet`. Warnings are printed first, even with `quiet`.
+fn synth(app: &App, out: &Path, quiet: bool, workflows: Option<&Path>, strict: Strict) -> Result<()> {
+    let assembly = synthesize(app, strict)?;
+    assembly.write_to(out)?;
     if let Some(repo) = workflows {
         let written = write_workflows(&assembly, repo)?;
         if !quiet {
@@ -146,8 +177,8 @@ fn synth(app: &App, out: &Path, quiet: bool, workflows: Option<&Path>) -> Result
 }
 
 /// `list`: the stacks in deployment order with what they wait for, then the clusters.
-fn list(app: &App) -> Result<()> {
-    let assembly = app.synth()?;
+fn list(app: &App, strict: Strict) -> Result<()> {
+    let assembly = synthesize(app, strict)?;
     for s in &assembly.manifest.stacks {
         let deps =
             if s.dependencies.is_empty() { String::new() } else { format!(" (after {})", s.dependencies.join(", ")) };

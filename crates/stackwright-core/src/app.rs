@@ -272,29 +272,46 @@ impl Stack {
         self.with(|s| s.termination_protection = Some(enabled));
     }
 
-    /// A tag the runtime applies to the stack (and CloudFormation to its resources).
+    /// A tag the runtime applies to the stack (and CloudFormation to its resources). The same
+    /// key with another value is reported by synth: one of the two would be lost.
     pub fn add_tag(&self, key: &str, value: &str) {
-        self.with(|s| {
-            s.tags.insert(key.to_string(), value.to_string());
-        });
+        let earlier = self.with(|s| s.tags.insert(key.to_string(), value.to_string()));
+        if let Some(earlier) = earlier.filter(|e| e != value) {
+            self.node.defer_error(Diagnostic::new(
+                self.node.path(),
+                format!("tag '{key}' is set to '{earlier}' and to '{value}'"),
+                "set each tag once",
+            ));
+        }
     }
 
-    /// Declares a template parameter and returns a reference to it.
+    /// Declares a template parameter and returns a reference to it. A name already declared
+    /// in the stack is reported by synth.
     pub fn add_parameter(&self, name: &str, parameter: ParameterDef) -> Value {
-        self.with(|s| {
-            s.parameters.insert(name.to_string(), parameter);
-        });
+        let taken = self.with(|s| s.parameters.insert(name.to_string(), parameter).is_some());
+        self.defer_if_taken(taken, "parameter", name);
         Value::Parameter(name.to_string())
     }
 
-    /// Declares a named condition (built from `Value::Equals`, `Value::Not`, …).
+    /// Declares a named condition (built from `Value::Equals`, `Value::Not`, …). A name
+    /// already declared in the stack is reported by synth.
     pub fn add_condition(&self, name: &str, condition: Value) {
-        self.with(|s| {
-            s.conditions.insert(name.to_string(), condition);
-        });
+        let taken = self.with(|s| s.conditions.insert(name.to_string(), condition).is_some());
+        self.defer_if_taken(taken, "condition", name);
     }
 
-    /// Declares a stack output.
+    /// A second declaration of a name would silently replace the first: records the error.
+    fn defer_if_taken(&self, taken: bool, what: &str, name: &str) {
+        if taken {
+            self.node.defer_error(Diagnostic::new(
+                self.node.path(),
+                format!("{what} '{name}' is declared twice in the stack: the second would replace the first"),
+                format!("give each {what} its own name"),
+            ));
+        }
+    }
+
+    /// Declares a stack output. A name already declared in the stack is reported by synth.
     pub fn add_output(&self, name: &str, value: impl Into<Value>, description: Option<&str>) {
         if !names::is_valid_logical_id(name) {
             self.node.defer_error(Diagnostic::new(
@@ -304,9 +321,8 @@ impl Stack {
             ));
         }
         let def = OutputDef { value: value.into(), description: description.map(str::to_string) };
-        self.with(|s| {
-            s.outputs.insert(name.to_string(), def);
-        });
+        let taken = self.with(|s| s.outputs.insert(name.to_string(), def).is_some());
+        self.defer_if_taken(taken, "output", name);
     }
 
     /// Deploys this stack after `other`.

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostics, Error, Result};
 
 /// The version of the assembly format this crate writes and reads.
 pub const SCHEMA_VERSION: &str = "1";
@@ -219,14 +219,35 @@ pub struct Assembly {
     pub manifest: Manifest,
     /// Relative path → contents, in a deterministic order (`manifest.json` not included).
     pub files: IndexMap<String, Vec<u8>>,
+    /// What synth noticed that is valid but likely not meant, in tree order (recorded with
+    /// [`Node::warn`](crate::Node::warn)); never written to the assembly's files. Print them
+    /// with [`crate::report::render_warnings`]; see [`warnings_as_errors`](Self::warnings_as_errors).
+    pub warnings: Diagnostics,
 }
 
 impl Assembly {
-    /// The manifest as written to `manifest.json`.
+    /// The assembly when synth recorded no warning; otherwise every warning as an error
+    /// (`--strict`: a CI that wants no surprise fails instead of printing them).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] listing the warnings, when there is one.
+    pub fn warnings_as_errors(mut self) -> Result<Self> {
+        let warnings = std::mem::take(&mut self.warnings);
+        warnings.into_result(self)
+    }
+
+    /// The manifest as written to `manifest.json`. (A manifest always serializes — its maps
+    /// have string keys — but [`write_to`](Self::write_to) still checks, so that it never
+    /// writes an empty `manifest.json`.)
     pub fn manifest_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.manifest).unwrap_or_default();
+        self.try_manifest_json().unwrap_or_default()
+    }
+
+    fn try_manifest_json(&self) -> Result<String> {
+        let mut s = serde_json::to_string_pretty(&self.manifest)
+            .map_err(|e| Error::Serialize { what: "manifest.json".into(), message: e.to_string() })?;
         s.push('\n');
-        s
+        Ok(s)
     }
 
     /// A file's contents as text.
@@ -283,7 +304,7 @@ impl Assembly {
 
     fn write_files(&self, root: &Path) -> Result<()> {
         fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
-        let manifest = self.manifest_json();
+        let manifest = self.try_manifest_json()?;
         let all = std::iter::once(("manifest.json", manifest.as_bytes()))
             .chain(self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
         for (relative, bytes) in all {

@@ -10,8 +10,9 @@ use std::process::ExitCode;
 pub enum ExitStatus {
     /// Everything succeeded (`diff`: also when there are differences, unless `--fail`).
     Success,
-    /// The program is invalid (every problem was printed with its construct path and hint), the
-    /// assembly could not be written, or a deploy, destroy, AWS or Kubernetes call failed.
+    /// The program is invalid (every problem was printed with its construct path and hint; with
+    /// `--strict`, also when synth has warnings), the assembly could not be written, or a deploy,
+    /// destroy, AWS or Kubernetes call failed.
     Failure,
     /// The command line is invalid, the assembly to deploy is missing or unreadable, or the
     /// command is not in this build (`diff`, `deploy`, `destroy` without the `deploy` feature).
@@ -51,8 +52,9 @@ impl ExitStatus {
         match self {
             ExitStatus::Success => "success (`diff`: also with differences, unless `--fail`)",
             ExitStatus::Failure => {
-                "the program is invalid (every problem printed with its construct path or value, and a hint), \
-                 the assembly could not be written, or a deploy, destroy, AWS or Kubernetes call failed"
+                "the program is invalid (every problem printed with its construct path or value, and a hint; \
+                 with `--strict`, also when synth has warnings), the assembly could not be written, or a deploy, \
+                 destroy, AWS or Kubernetes call failed"
             }
             ExitStatus::Usage => {
                 "usage error: the command line is invalid, the assembly to deploy is missing or unreadable, \

@@ -1,5 +1,6 @@
 //! How an error reaches the user: the one rendering of every error for standard error (the
-//! status the process then exits with is [`crate::ExitStatus`]).
+//! status the process then exits with is [`crate::ExitStatus`]), and of the warnings synth
+//! returns with an assembly.
 //!
 //! The rendering is pure (a `String`, styled or not): this crate writes nothing to a terminal.
 //! The programs' entries (the facade's `cli::exit_code`, the runtime's binary) write it through
@@ -10,7 +11,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::error::{Diagnostic, Error};
+use crate::error::{Diagnostic, Diagnostics, Error};
 #[cfg(test)]
 use crate::exit_status::ExitStatus;
 
@@ -18,6 +19,23 @@ use crate::exit_status::ExitStatus;
 const ERROR: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
 const PLACE: Style = Style::new().bold();
 const HINT: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
+const WARNING: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+
+/// What a block reports, and how its label is styled.
+#[derive(Clone, Copy)]
+enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    fn label(self) -> (&'static str, Style) {
+        match self {
+            Severity::Error => ("error", ERROR),
+            Severity::Warning => ("warning", WARNING),
+        }
+    }
+}
 
 /// Renders `error` the way every stackwright entry prints it: one `error:` block per problem
 /// (the construct path — or the input, such as `account`, with the offending value in the
@@ -31,31 +49,50 @@ pub fn render(error: &Error, styled: bool) -> String {
     let mut out = String::new();
     match error {
         Error::Invalid(diagnostics) => {
-            for d in diagnostics.iter() {
-                push_diagnostic(&mut out, d, styled);
-            }
-            if diagnostics.len() > 1 {
-                push_block(&mut out, styled, None, &format!("{} problems found", diagnostics.len()), "");
-            }
+            push_all(&mut out, Severity::Error, diagnostics, "problems", styled);
         }
         Error::Command { message, hint, .. } if message.is_empty() && hint.is_empty() => {}
-        Error::Command { message, hint, .. } => push_block(&mut out, styled, None, message, hint),
-        other => push_block(&mut out, styled, None, &other.to_string(), ""),
+        Error::Command { message, hint, .. } => push_block(&mut out, Severity::Error, styled, None, message, hint),
+        other => push_block(&mut out, Severity::Error, styled, None, &other.to_string(), ""),
     }
     out
 }
 
-fn push_diagnostic(out: &mut String, d: &Diagnostic, styled: bool) {
-    let place = (!d.path.is_empty()).then_some(d.path.as_str());
-    push_block(out, styled, place, &d.message, &d.hint);
+/// Renders the warnings synth returned with an assembly the way every stackwright entry prints
+/// them before its result: one `warning:` block each (`warning: <path>: <message>`, then
+/// `  hint: <hint>`), and a count when there are several. Empty when there are none.
+///
+/// `styled` adds ANSI styles (yellow `warning`, bold path, cyan `hint`), for `anstream` to
+/// keep or strip, as for [`render`].
+#[must_use]
+pub fn render_warnings(warnings: &Diagnostics, styled: bool) -> String {
+    let mut out = String::new();
+    push_all(&mut out, Severity::Warning, warnings, "warnings", styled);
+    out
 }
 
-/// `error: [place: ]message` and, when there is one, `  hint: hint` on the next line;
-/// continuation lines of a message are indented under it.
-fn push_block(out: &mut String, styled: bool, place: Option<&str>, message: &str, hint: &str) {
+/// One block per diagnostic, then `<n> <things> found` when there are several.
+fn push_all(out: &mut String, severity: Severity, diagnostics: &Diagnostics, things: &str, styled: bool) {
+    for d in diagnostics.iter() {
+        push_diagnostic(out, severity, d, styled);
+    }
+    if diagnostics.len() > 1 {
+        push_block(out, severity, styled, None, &format!("{} {things} found", diagnostics.len()), "");
+    }
+}
+
+fn push_diagnostic(out: &mut String, severity: Severity, d: &Diagnostic, styled: bool) {
+    let place = (!d.path.is_empty()).then_some(d.path.as_str());
+    push_block(out, severity, styled, place, &d.message, &d.hint);
+}
+
+/// `error: [place: ]message` (or `warning: …`) and, when there is one, `  hint: hint` on the
+/// next line; continuation lines of a message are indented under it.
+fn push_block(out: &mut String, severity: Severity, styled: bool, place: Option<&str>, message: &str, hint: &str) {
     let paint = |style: Style| if styled { style } else { Style::new() };
-    let (error, place_style, hint_style) = (paint(ERROR), paint(PLACE), paint(HINT));
-    let _ = write!(out, "{error}error{error:#}: ");
+    let (label, label_style) = severity.label();
+    let (label_style, place_style, hint_style) = (paint(label_style), paint(PLACE), paint(HINT));
+    let _ = write!(out, "{label_style}{label}{label_style:#}: ");
     if let Some(place) = place {
         let _ = write!(out, "{place_style}{place}{place_style:#}: ");
     }
@@ -98,6 +135,29 @@ mod tests {
         assert!(!render(&e, false).contains('\x1b'));
         let styled = render(&e, true);
         assert!(styled.contains("\x1b[1m\x1b[31merror\x1b[0m") || styled.contains("\x1b["), "{styled:?}");
+    }
+
+    #[test]
+    fn warnings_render_like_errors_with_their_own_label() {
+        let mut w = Diagnostics::new();
+        assert_eq!(render_warnings(&w, true), "");
+        w.push("prod/cluster/Cluster/shop", "the disruption budget allows 5 of 3 pods down", "allow 1");
+        assert_eq!(
+            render_warnings(&w, false),
+            "warning: prod/cluster/Cluster/shop: the disruption budget allows 5 of 3 pods down\n  hint: allow 1\n"
+        );
+        w.push("prod/network", "two lines\nof message", "");
+        assert_eq!(
+            render_warnings(&w, false),
+            "warning: prod/cluster/Cluster/shop: the disruption budget allows 5 of 3 pods down\n  hint: allow 1\n\
+             warning: prod/network: two lines\n  of message\nwarning: 2 warnings found\n"
+        );
+        let styled = render_warnings(&w, true);
+        assert!(
+            styled.starts_with("\x1b[1m\x1b[33mwarning\x1b[0m: \x1b[1mprod/cluster/Cluster/shop\x1b[0m: "),
+            "{styled:?}"
+        );
+        assert!(styled.contains("  \x1b[1m\x1b[36mhint\x1b[0m: allow 1"), "{styled:?}");
     }
 
     #[test]

@@ -100,8 +100,10 @@ pub(crate) struct Common {
     /// Leave Kubernetes alone (stacks only).
     #[arg(long)]
     pub(crate) no_kubernetes: bool,
-    /// Minutes one stack operation (or waiting for readiness) may take.
-    #[arg(long, default_value_t = 60, value_name = "MINUTES")]
+    /// Minutes one stack operation (or waiting for readiness) may take, 1 to 1440.
+    // Bounded here, so that the minutes' conversion to seconds cannot overflow (a wrapped, tiny
+    // timeout) and 0 cannot mean "fail at once".
+    #[arg(long, default_value_t = 60, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub(crate) timeout: u64,
     /// Do not check that the credentials are for each environment's account.
     #[arg(long)]
@@ -109,6 +111,11 @@ pub(crate) struct Common {
     /// Plain progress lines even on a terminal.
     #[arg(long)]
     pub(crate) plain: bool,
+    /// Treat the program's warnings as errors: print them as errors, change nothing and exit
+    /// with status 1 (without it, warnings are printed on standard error and the command goes
+    /// on). An assembly read with `--app-dir` carries none: pass it to `synth`.
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 /// Adds `diff`, `deploy` and `destroy` with all their options to a program's command line, so
@@ -185,6 +192,15 @@ pub fn print_error(error: &stackwright_core::Error) {
     let _ = anstream::stderr().write_all(text.as_bytes());
 }
 
+/// Writes the warnings synth returned to standard error as
+/// [`stackwright_core::report::render_warnings`] renders them (the colour policy of
+/// [`print_error`]); nothing when there are none.
+pub fn print_warnings(warnings: &stackwright_core::Diagnostics) {
+    use std::io::Write as _;
+    let text = stackwright_core::report::render_warnings(warnings, true);
+    let _ = anstream::stderr().write_all(text.as_bytes());
+}
+
 /// A command line clap rejected, as a usage error carrying clap's explanation (the `error: `
 /// prefix is the renderer's).
 fn usage_error(e: clap::Error) -> stackwright_core::Error {
@@ -197,7 +213,16 @@ fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
     let dir = match (&common.app_dir, app) {
         (Some(dir), _) => dir.clone(),
         (None, Some(app)) => {
-            app.synth_to(&common.out)?;
+            // The program's warnings come before anything the command does; `--strict` stops
+            // here with them as errors, before anything is written or deployed.
+            let synthesized = app.synth()?;
+            let synthesized = if common.strict {
+                synthesized.warnings_as_errors()?
+            } else {
+                print_warnings(&synthesized.warnings);
+                synthesized
+            };
+            synthesized.write_to(&common.out)?;
             common.out.clone()
         }
         (None, None) => return Err(Error::usage("no assembly: pass --app-dir DIR")),
@@ -362,6 +387,9 @@ mod tests {
         assert_eq!(common.app_dir.as_deref(), Some(std::path::Path::new("out")));
         assert_eq!((require_approval, yes, common.concurrency, common.json), (Approval::Never, true, 2, true));
         assert!(parse(&["deploy", "--concurrency", "0"]).is_err());
+        assert!(parse(&["deploy", "--timeout", "0"]).is_err());
+        assert!(parse(&["deploy", "--timeout", "307445734561825861"]).is_err(), "minutes that overflow in seconds");
+        assert!(parse(&["deploy", "--timeout", "1440"]).is_ok());
         assert!(parse(&["deploy", "--require-approval", "sometimes"]).is_err());
     }
 
@@ -373,6 +401,27 @@ mod tests {
             main(None, vec!["diff".into(), "--app-dir".into(), missing.display().to_string()], AwsOptions::default());
         assert_eq!(code, exit::USAGE);
         assert_eq!(main(None, vec!["deploy".into()], AwsOptions::default()), exit::USAGE);
+    }
+
+    #[test]
+    fn strict_stops_on_the_programs_warnings_before_anything_is_written() {
+        let app = App::new("demo");
+        let prod = app.environment(
+            "prod",
+            stackwright_core::Account::new("123456789012").unwrap(),
+            stackwright_core::Region::EuWest1,
+        );
+        use stackwright_core::Construct as _;
+        prod.stack("network").node().warn("the network is warned", "say what you mean");
+        let out = std::env::temp_dir().join(format!("stackwright-strict-{}", std::process::id()));
+        let args = |extra: &[&str]| -> Vec<String> {
+            ["diff", "--out", &out.display().to_string()].iter().chain(extra).map(|s| (*s).to_string()).collect()
+        };
+        let Command::Diff { common, .. } = parse(&["diff", "--strict"]).unwrap().command else { panic!() };
+        assert!(common.strict);
+        let code = main(Some(&app), args(&["--strict"]), AwsOptions::default());
+        assert_eq!(code, exit::FAILED);
+        assert!(!out.exists(), "--strict wrote the assembly");
     }
 
     #[test]

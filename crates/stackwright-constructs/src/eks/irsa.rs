@@ -15,9 +15,13 @@
 //! service-account names are DNS-1123 checked first, so nothing user-written can break the
 //! JSON.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
 use stackwright_cfn::{eks, iam};
 use stackwright_core::names::{dns1123_label_problem, dns1123_subdomain_problem};
-use stackwright_core::{Arn, Attr, Construct, Diagnostic, Error, Resource, Result, SubPart, Val, Value};
+use stackwright_core::{Arn, Attr, Construct, Diagnostic, Error, Node, Resource, Result, SubPart, Val, Value};
 
 use crate::iam::PolicyDocument;
 use crate::iam::arn;
@@ -36,6 +40,35 @@ fn issuer_host(cluster: &Resource<eks::Cluster>) -> Value {
 pub struct OidcProvider {
     arn: Attr<Arn>,
     issuer_host: Value,
+    bindings: Bindings,
+}
+
+/// The service accounts of one cluster that have an IAM role, and the path of that role. A
+/// service account carries one role — one `eks.amazonaws.com/role-arn` annotation, one Pod
+/// Identity association — so a second role for it would leave one of the two silently unused
+/// (or fail at deploy): it is an error naming both roles.
+#[derive(Debug, Clone, Default)]
+struct Bindings(Rc<RefCell<BTreeMap<(String, String), String>>>);
+
+impl Bindings {
+    /// Records that the role at `path` is for `namespace/service_account`; when another role is
+    /// already, records the problem on `node` for synth.
+    fn bind(&self, node: &Node, path: &str, namespace: &str, service_account: &str) {
+        let key = (namespace.to_string(), service_account.to_string());
+        let mut bound = self.0.borrow_mut();
+        if let Some(first) = bound.get(&key) {
+            node.defer_error(Diagnostic::new(
+                path,
+                format!(
+                    "service account {namespace}/{service_account} already has an IAM role ('{first}'); \
+                     a service account can assume only one"
+                ),
+                "give each workload its own service account, or put both policies in one role",
+            ));
+        } else {
+            bound.insert(key, path.to_string());
+        }
+    }
 }
 
 impl OidcProvider {
@@ -53,13 +86,17 @@ impl OidcProvider {
             ]
             )),
         )?;
-        Ok(OidcProvider { arn: provider.reference(), issuer_host: issuer_host(cluster) })
+        Ok(OidcProvider { arn: provider.reference(), issuer_host: issuer_host(cluster), bindings: Bindings::default() })
     }
 
     /// The provider of a rejected cluster (`cluster` is its [`Resource::rejected`] handle):
     /// nothing is created, and its ARN and issuer are values of the rejected construct.
     pub(crate) fn rejected(cluster: &Resource<eks::Cluster>) -> Self {
-        OidcProvider { arn: cluster.node().rejected_attr(), issuer_host: issuer_host(cluster) }
+        OidcProvider {
+            arn: cluster.node().rejected_attr(),
+            issuer_host: issuer_host(cluster),
+            bindings: Bindings::default(),
+        }
     }
 
     /// The provider's ARN.
@@ -119,15 +156,18 @@ pub(crate) fn irsa_role(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems.into()));
     }
+    provider.bindings.bind(scope.node(), &path, namespace, service_account);
     spec.trust = provider.trust_policy(namespace, service_account);
     service_role(scope, id, spec)
 }
 
 /// A role for EKS Pod Identity: trusted by `pods.eks.amazonaws.com`, bound to
 /// `namespace/service_account` of `cluster_name` by an `AWS::EKS::PodIdentityAssociation`.
+/// `provider` is the cluster's: a service account with an IRSA role cannot also have this one.
 pub(crate) fn pod_identity_role(
     scope: &impl Construct,
     id: &str,
+    provider: &OidcProvider,
     cluster_name: impl Into<Val<String>>,
     namespace: &str,
     service_account: &str,
@@ -139,6 +179,7 @@ pub(crate) fn pod_identity_role(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems.into()));
     }
+    provider.bindings.bind(scope.node(), &path, namespace, service_account);
     let node = scope.node().add_child(id)?;
     let trust = service_trust("pods.eks.amazonaws.com", &["sts:AssumeRole", "sts:TagSession"]);
     let role = service_role(

@@ -387,12 +387,6 @@ fn valid_instance_type(t: &str) -> bool {
         && size.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// Graviton families have a `g` right after the generation digit (`t4g`, `m7g`, `c6gn`, `r8gd`).
-fn is_arm64(t: &str) -> bool {
-    let family = t.split('.').next().unwrap_or_default();
-    family.char_indices().any(|(i, c)| c.is_ascii_digit() && family[i + 1..].starts_with('g'))
-}
-
 fn check(problems: &mut Problems, props: &NodeGroupProps, region: Region) {
     check_instance_types(problems, props, region);
     check_sizes(problems, props);
@@ -426,7 +420,7 @@ fn check_instance_types(problems: &mut Problems, props: &NodeGroupProps, region:
                 did_you_mean(&instance_types::closest(offered, t)),
             );
         } else {
-            let arm = is_arm64(t);
+            let arm = instance_types::is_arm64(t);
             match (props.ami_type, arm) {
                 (AmiType::Al2023X86_64, true) => problems.push(
                     format!("'{t}' is a Graviton (arm64) type but the AMI type is x86_64"),
@@ -568,7 +562,5 @@ mod tests {
                 && valid_instance_type("u-6tb1.metal")
         );
         assert!(!valid_instance_type("t3") && !valid_instance_type("T3.medium") && !valid_instance_type("medium.t3"));
-        assert!(is_arm64("t4g.small") && is_arm64("c6gn.large") && is_arm64("r8gd.xlarge"));
-        assert!(!is_arm64("t3.medium") && !is_arm64("g5.xlarge") && !is_arm64("m6i.large"));
     }
 }

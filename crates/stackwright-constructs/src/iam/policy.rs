@@ -131,6 +131,7 @@ impl Statement {
         if self.actions.is_empty() {
             out.push(Diagnostic::new(path, "a policy statement has no actions", "list the actions it allows"));
         }
+        self.condition_problems(path, &mut out);
         let wildcard_action = self.actions.iter().find(|a| a.as_str() == "*" || a.ends_with(":*"));
         let wildcard_resource = self.resources.iter().any(|r| r.as_str() == Some("*"));
         if self.effect == Effect::Allow && self.wildcard_reason.is_none() {
@@ -150,6 +151,34 @@ impl Statement {
             }
         }
         out
+    }
+
+    /// A condition key is a JSON key, so it must be text; and one operator with one key is one
+    /// entry of the policy, so a second condition on the same pair would replace the first.
+    fn condition_problems(&self, path: &str, out: &mut Vec<Diagnostic>) {
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for c in &self.conditions {
+            let Some(key) = c.key.as_str() else {
+                out.push(Diagnostic::new(
+                    path,
+                    format!("the {} condition's key is not text ({:?})", c.operator, c.key),
+                    "write the key as text, such as \"aws:SourceAccount\"; a key known only at deploy time \
+                     needs a policy written as an Fn::Sub string",
+                ));
+                continue;
+            };
+            if seen.contains(&(c.operator.as_str(), key)) {
+                out.push(Diagnostic::new(
+                    path,
+                    format!(
+                        "the condition {} on '{key}' is given twice: the second would replace the first",
+                        c.operator
+                    ),
+                    "give one condition with every value (any of them matches)",
+                ));
+            }
+            seen.push((c.operator.as_str(), key));
+        }
     }
 
     fn to_value(&self) -> Value {
@@ -256,6 +285,23 @@ mod tests {
         let ok = PolicyDocument::new([Statement::allow(["ec2:DescribeInstances"], ["*"])
             .allow_wildcard("Describe calls have no resource-level permissions")]);
         assert!(ok.problems("p").is_empty());
+    }
+
+    #[test]
+    fn a_condition_key_that_is_not_text_or_is_given_twice_is_a_problem_not_dropped() {
+        let statement = Statement::allow(["s3:GetObject"], ["arn:aws:s3:::b/*"])
+            .condition("StringEquals", Value::Pseudo(stackwright_core::Pseudo::Region), ["x"])
+            .condition("StringEquals", "aws:SourceAccount", ["111111111111"])
+            .condition("StringEquals", "aws:SourceAccount", ["222222222222"])
+            .condition("StringLike", "aws:SourceAccount", ["3*"]);
+        let messages: Vec<String> =
+            PolicyDocument::new([statement]).problems("p").into_iter().map(|d| d.message).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].starts_with("the StringEquals condition's key is not text"), "{messages:?}");
+        assert_eq!(
+            messages[1],
+            "the condition StringEquals on 'aws:SourceAccount' is given twice: the second would replace the first"
+        );
     }
 
     #[test]

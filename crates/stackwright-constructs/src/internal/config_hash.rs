@@ -20,6 +20,14 @@ pub(crate) fn of_map(data: &BTreeMap<String, String>) -> String {
     format!("{:016x}", h.0)
 }
 
+/// FNV-1a over `text`, as 16 hex digits: a short stable suffix that keeps names unique when
+/// they must be cut to a length limit.
+pub(crate) fn of_str(text: &str) -> String {
+    let mut h = Fnv::new();
+    h.write(text.as_bytes());
+    format!("{:016x}", h.0)
+}
+
 struct Fnv(u64);
 
 impl Fnv {

@@ -59,17 +59,31 @@ pub(crate) fn is_offered(offered: &Offered, instance_type: &str) -> bool {
     })
 }
 
-/// The offered types closest to `instance_type` (at most three, best first): the smallest
-/// edit distance on the whole name; among equals, those of the same family, then those sharing
-/// the longest beginning (`c8ib.large` → `c8i.large` before `c8gb.large`, another architecture).
+/// Whether `instance_type` runs arm64 (AWS Graviton): the families with a `g` right after the
+/// generation digit (`t4g`, `m7g`, `c6gn`, `r8gd`, `x2gd`, `im4gn`, `is4gen`, `g5g`), and `a1`,
+/// the first Graviton; also the Apple-silicon Macs (`mac2`, `mac2-m2`, `mac-m4`: every Mac but
+/// the Intel `mac1`). cfn-lint's data has no architectures; this is AWS's naming (the `g`
+/// attribute means Graviton), checked against every family of the list of cfn-lint 1.58.0.
+pub(crate) fn is_arm64(instance_type: &str) -> bool {
+    let family = instance_type.split('.').next().unwrap_or_default();
+    let graviton = family.char_indices().any(|(i, c)| c.is_ascii_digit() && family[i + 1..].starts_with('g'));
+    graviton || family == "a1" || (family.starts_with("mac") && family != "mac1")
+}
+
+/// The offered types closest to `instance_type` (at most three, best first): those of its
+/// architecture first (a node group's AMI runs one architecture, so `hpc7a.12xlarge` suggests
+/// an x86_64 type, never `hpc7g`); then the smallest edit distance on the whole name; among
+/// equals, those of the same family, then those sharing the longest beginning (`c8ib.large` →
+/// `c8i.large`).
 pub(crate) fn closest(offered: &Offered, instance_type: &str) -> Vec<String> {
     let family = instance_type.split('.').next().unwrap_or_default();
-    let mut ranked: Vec<((usize, bool, usize), String)> = offered
+    let arm = is_arm64(instance_type);
+    let mut ranked: Vec<((bool, usize, bool, usize), String)> = offered
         .types()
         .map(|(f, s)| {
             let name = format!("{f}.{s}");
             let shared = instance_type.bytes().zip(name.bytes()).take_while(|(a, b)| a == b).count();
-            ((edit_distance(instance_type, &name), f != family, usize::MAX - shared), name)
+            ((is_arm64(&name) != arm, edit_distance(instance_type, &name), f != family, usize::MAX - shared), name)
         })
         .collect();
     ranked.sort();
@@ -136,6 +150,30 @@ mod tests {
         assert!(Arc::ptr_eq(&us, &offered_in("us-east-1").unwrap()), "parsed once per region");
         let eu = offered_in("eu-west-1").unwrap();
         assert!(is_offered(&eu, "m6i.large") && !is_offered(&eu, "c8ib.large"));
+    }
+
+    #[test]
+    fn architectures_follow_the_graviton_naming() {
+        let arm64 =
+            ["t4g.small", "c6gn.large", "r8gd.xlarge", "x2gd.large", "im4gn.large", "is4gen.large", "a1.medium"];
+        for arm in arm64.into_iter().chain(["g5g.xlarge", "mac2-m2.metal", "mac-m4.metal"]) {
+            assert!(is_arm64(arm), "{arm}");
+        }
+        for x86 in
+            ["t3.medium", "g5.xlarge", "m6i.large", "hpc7a.12xlarge", "g4dn.xlarge", "c8ib.large", "u-6tb1.metal"]
+        {
+            assert!(!is_arm64(x86), "{x86}");
+        }
+    }
+
+    #[test]
+    fn closest_keeps_the_architecture() {
+        let us = offered_in("us-east-1").unwrap();
+        assert!(!is_offered(&us, "hpc7a.12xlarge"));
+        let suggested = closest(&us, "hpc7a.12xlarge");
+        assert!(!suggested.is_empty() && suggested.iter().all(|t| !is_arm64(t)), "{suggested:?}");
+        assert!(!suggested.contains(&"hpc7g.16xlarge".to_string()), "{suggested:?}");
+        assert_eq!(closest(&us, "m7g.larg"), ["m7g.large"]);
     }
 
     #[test]

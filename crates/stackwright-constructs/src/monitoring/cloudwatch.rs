@@ -174,7 +174,7 @@ pub(crate) fn dashboard(scope: &Node, cluster: &str, region: &str, targets: &[Sc
         widgets.extend(app_widgets(t, lb, region, y));
         y += 12;
     }
-    let body = serde_json::to_string(&json!({ "widgets": widgets })).unwrap_or_default();
+    let body = super::encode::json(&format!("the CloudWatch dashboard of {cluster}"), &json!({ "widgets": widgets }))?;
     Resource::new(
         scope,
         "Dashboard",

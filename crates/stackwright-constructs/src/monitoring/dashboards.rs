@@ -53,6 +53,20 @@ fn dashboard(uid: &str, title: &str, panels: Vec<Json>) -> Json {
     })
 }
 
+/// Grafana's longest dashboard uid.
+const MAX_UID: usize = 40;
+
+/// `uid` when it fits in Grafana's 40 characters; a longer one is cut to 31 and given a hash
+/// of the whole, so that two apps whose uids share their first 40 characters do not overwrite
+/// each other's dashboard (a cut alone would make them one).
+fn dashboard_uid(uid: &str) -> String {
+    if uid.len() <= MAX_UID {
+        return uid.to_string();
+    }
+    let hash = crate::internal::config_hash::of_str(uid);
+    format!("{}-{}", &uid[..MAX_UID - 9], &hash[..8])
+}
+
 /// The dashboard of one app.
 pub(crate) fn app(target: &ScrapeTarget) -> Json {
     let sel = format!("namespace=\"{}\",app=\"{}\"", target.namespace, target.name);
@@ -60,7 +74,7 @@ pub(crate) fn app(target: &ScrapeTarget) -> Json {
     let quantile = |q: &str| {
         format!("histogram_quantile({q}, sum by (le) (rate(http_request_duration_seconds_bucket{{{sel}}}[5m])))")
     };
-    let uid: String = format!("app-{}-{}", target.namespace, target.name).chars().take(40).collect();
+    let uid = dashboard_uid(&format!("app-{}-{}", target.namespace, target.name));
     dashboard(
         &uid,
         &format!("{} / {}", target.namespace, target.name),
@@ -180,4 +194,19 @@ pub(crate) fn cluster() -> Json {
             ),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_uids_stay_unique_within_grafanas_limit() {
+        assert_eq!(dashboard_uid("app-shop-web"), "app-shop-web");
+        let a = dashboard_uid("app-payments-production-checkout-service-api");
+        let b = dashboard_uid("app-payments-production-checkout-service-worker");
+        assert!(a.len() == MAX_UID && b.len() == MAX_UID, "{a} {b}");
+        assert!(a.starts_with("app-payments-production-checkou-"), "{a}");
+        assert_ne!(a, b, "a cut alone made them one");
+    }
 }

@@ -20,7 +20,7 @@ use serde_json::json;
 use stackwright_core::k8s_openapi::api::core::v1::{ConfigMap, Secret, SecretVolumeSource, Volume};
 
 use super::workload::{Pod, config_map_volume, empty_dir};
-use super::{Ctx, NAMESPACE, dashboards};
+use super::{Ctx, NAMESPACE, dashboards, encode};
 use crate::internal::config_hash;
 use crate::workload::meta::string_map;
 use crate::workload::resources::{ComputeResources, Cpu, Memory};
@@ -33,10 +33,12 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
     let image = &cx.props.images.grafana;
     let mut pod = Pod::new("grafana", NAMESPACE, labels, image.render(cx.kube)?, image.pull_policy());
 
-    let provisioning = provisioning(cx);
-    let mut boards = string_map([("cluster.json", pretty(&dashboards::cluster()))]);
+    let provisioning = provisioning(cx)?;
+    let mut boards =
+        string_map([("cluster.json", encode::pretty_json("the cluster's Grafana dashboard", &dashboards::cluster())?)]);
     for t in &cx.props.targets {
-        boards.insert(format!("{}-{}.json", t.namespace, t.name), pretty(&dashboards::app(t)));
+        let what = format!("the Grafana dashboard of {}/{}", t.namespace, t.name);
+        boards.insert(format!("{}-{}.json", t.namespace, t.name), encode::pretty_json(&what, &dashboards::app(t))?);
     }
 
     pod.env = environment();
@@ -66,14 +68,8 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
     cx.add(&pod.service())
 }
 
-fn pretty(v: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
 /// The provisioning files: Prometheus as the data source, and the dashboards directory.
-fn provisioning(cx: &Ctx<'_>) -> BTreeMap<String, String> {
+fn provisioning(cx: &Ctx<'_>) -> stackwright_core::Result<BTreeMap<String, String>> {
     let datasources = json!({
         "apiVersion": 1,
         "datasources": [{
@@ -97,8 +93,10 @@ fn provisioning(cx: &Ctx<'_>) -> BTreeMap<String, String> {
             "options": { "path": DASHBOARDS_DIR },
         }],
     });
-    let yaml = |v: &serde_json::Value| stackwright_core::yaml::to_yaml(v).unwrap_or_default();
-    string_map([("datasources.yaml", yaml(&datasources)), ("dashboards.yaml", yaml(&providers))])
+    Ok(string_map([
+        ("datasources.yaml", encode::yaml("Grafana's data sources", &datasources)?),
+        ("dashboards.yaml", encode::yaml("Grafana's dashboard providers", &providers)?),
+    ]))
 }
 
 /// Grafana's settings: credentials from the Secret, everything written on the data volume,

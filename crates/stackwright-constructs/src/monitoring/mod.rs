@@ -65,6 +65,7 @@ mod alertmanager;
 mod billing;
 mod cloudwatch;
 mod dashboards;
+mod encode;
 mod fluent_bit;
 mod grafana;
 mod kube_state_metrics;
@@ -80,7 +81,7 @@ pub use props::{AlertThresholds, MonitoringImages, MonitoringProps, PersistentSt
 pub use scrape::{ScrapeTarget, Scrapeable};
 use stackwright_core::k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use stackwright_core::{Arn, Attr, Construct, Error, KubeCluster, Node, Result, Stack};
+use stackwright_core::{Arn, Attr, Construct, KubeCluster, Node, Result, Stack};
 
 use crate::internal::network_policy::{
     default_deny, dns_egress, from_pods, https_anywhere, to_pods, to_private_networks,
@@ -211,10 +212,8 @@ fn build(
     ))?;
     network_policies(&cx)?;
     let mut prometheus_files = BTreeMap::new();
-    let yaml = |v: &serde_json::Value| -> Result<String> {
-        stackwright_core::yaml::to_yaml(v)
-            .map_err(|message| Error::Serialize { what: format!("monitoring configuration of {path}"), message })
-    };
+    let what = format!("monitoring configuration of {path}");
+    let yaml = |v: &serde_json::Value| encode::yaml(&what, v);
     prometheus_files
         .insert("prometheus.yml".to_string(), yaml(&prometheus::config(&cluster_name, props.scrape_interval_seconds))?);
     prometheus_files.insert("kubernetes.rules.yml".to_string(), yaml(&rules::kubernetes_rules())?);
@@ -233,7 +232,9 @@ fn build(
     }
 
     // The same configuration as plain files, for promtool and amtool.
-    let env = node.environment().map(|e| e.id()).unwrap_or_default();
+    // The cluster is in a stack, so in an environment; were it not, say so rather than write
+    // `monitoring/-<cluster>`.
+    let env = node.require_stack("Monitoring")?.environment().id();
     let dir = format!("monitoring/{env}-{cluster_name}");
     for (file, contents) in &prometheus_files {
         node.add_assembly_file(&format!("{dir}/{file}"), contents.clone());

@@ -26,6 +26,15 @@ pub(crate) const PORT: i32 = 9090;
 /// The StorageClass of Prometheus' volume: gp3, encrypted, kept when the claim goes away.
 pub(crate) const STORAGE_CLASS: &str = "stackwright-gp3-encrypted";
 
+/// The scrape timeout for a scrape interval: Prometheus' own rule for a timeout left unset
+/// (its default, 10 s, unless the interval is shorter, since a timeout may not exceed the
+/// interval), written out so that `promtool` and readers see it. Derived, not a user input cut
+/// down: the interval itself is checked (5 to 300 s) and used as given.
+fn scrape_timeout_seconds(scrape_interval_seconds: u32) -> u32 {
+    const PROMETHEUS_DEFAULT_TIMEOUT_SECONDS: u32 = 10;
+    scrape_interval_seconds.min(PROMETHEUS_DEFAULT_TIMEOUT_SECONDS)
+}
+
 /// `prometheus.yml`.
 pub(crate) fn config(cluster_name: &str, scrape_interval_seconds: u32) -> Json {
     let token = format!("{TOKEN_DIR}/token");
@@ -78,7 +87,7 @@ pub(crate) fn config(cluster_name: &str, scrape_interval_seconds: u32) -> Json {
     json!({
         "global": {
             "scrape_interval": format!("{scrape_interval_seconds}s"),
-            "scrape_timeout": format!("{}s", scrape_interval_seconds.min(10)),
+            "scrape_timeout": format!("{}s", scrape_timeout_seconds(scrape_interval_seconds)),
             "evaluation_interval": format!("{scrape_interval_seconds}s"),
             "external_labels": { "cluster": cluster_name },
         },
@@ -117,8 +126,7 @@ pub(crate) fn add(cx: &Ctx<'_>, files: &BTreeMap<String, String>) -> stackwright
         format!("--web.listen-address=:{PORT}"),
     ];
     if let Some(storage) = p.storage {
-        // Keep a margin below the volume's size: TSDB compaction needs room.
-        args.push(format!("--storage.tsdb.retention.size={}GB", (storage.size_gib * 8 / 10).max(1)));
+        args.push(format!("--storage.tsdb.retention.size={}GB", retention_size_gb(storage.size_gib)));
     }
     pod.args = args;
     pod.ports = vec![("web".into(), PORT)];
@@ -205,4 +213,11 @@ fn persistent_volume(cx: &Ctx<'_>, pod: &Pod, storage: PersistentStorage) -> sta
         }),
         ..Default::default()
     })
+}
+
+/// The size-based retention for a volume of `size_gib`: 80 %, a margin TSDB compaction needs.
+/// The volume is checked to be 10 to 16384 GiB, so this is 8 to 13107 (no floor needed; the
+/// arithmetic is in `u64` so that no size can overflow it).
+fn retention_size_gb(size_gib: u32) -> u64 {
+    u64::from(size_gib) * 8 / 10
 }

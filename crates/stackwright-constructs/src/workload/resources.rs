@@ -18,7 +18,8 @@ impl Cpu {
         Cpu(m)
     }
 
-    /// `c` whole CPUs.
+    /// `c` whole CPUs. More than 4294967 cores cannot be represented: the amount saturates and
+    /// [`ComputeResources::problems`] reports it.
     pub const fn cores(c: u32) -> Self {
         Cpu(c.saturating_mul(1000))
     }
@@ -50,7 +51,8 @@ impl Memory {
         Memory(m)
     }
 
-    /// `g` gibibytes.
+    /// `g` gibibytes. More than 4194303 GiB cannot be represented: the amount saturates and
+    /// [`ComputeResources::problems`] reports it.
     pub const fn gibibytes(g: u32) -> Self {
         Memory(g.saturating_mul(1024))
     }
@@ -121,9 +123,27 @@ impl ComputeResources {
         self.limits(cpu, memory)
     }
 
-    /// What is wrong (zero amounts, a limit below its request), reported at `path`.
+    /// What is wrong (zero amounts, amounts too large to represent, a limit below its
+    /// request), reported at `path`.
     pub fn problems(&self, path: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
+        // `Cpu::cores` and `Memory::gibibytes` saturate (they are `const`): the largest value
+        // is an overflow, never an amount someone meant.
+        let saturated = [
+            ("CPU request", self.cpu_request.0),
+            ("CPU limit", self.cpu_limit.0),
+            ("memory request", self.memory_request.0),
+            ("memory limit", self.memory_limit.0),
+        ];
+        for (what, amount) in saturated {
+            if amount == u32::MAX {
+                out.push(Diagnostic::new(
+                    path,
+                    format!("the {what} overflowed: it is larger than stackwright can represent"),
+                    "use an amount a node can offer, such as Cpu::cores(2) or Memory::gibibytes(4)",
+                ));
+            }
+        }
         if self.cpu_request.0 == 0 {
             out.push(Diagnostic::new(
                 path,
@@ -181,6 +201,22 @@ mod tests {
         assert_eq!(Memory::mebibytes(256).to_string(), "256Mi");
         assert_eq!(Memory::gibibytes(1).to_string(), "1Gi");
         assert_eq!(Memory::mebibytes(1536).to_string(), "1536Mi");
+    }
+
+    #[test]
+    fn an_amount_that_overflowed_is_a_problem_not_the_largest_amount() {
+        let r = ComputeResources::new(Cpu::cores(5_000_000), Memory::gibibytes(1))
+            .limits(Cpu::cores(5_000_000), Memory::gibibytes(5_000_000));
+        let messages: Vec<String> = r.problems("x").into_iter().map(|d| d.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "the CPU request overflowed: it is larger than stackwright can represent",
+                "the CPU limit overflowed: it is larger than stackwright can represent",
+                "the memory limit overflowed: it is larger than stackwright can represent",
+            ]
+        );
+        assert!(ComputeResources::new(Cpu::cores(4_294_967), Memory::gibibytes(4_194_303)).problems("x").is_empty());
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Step 1, and the last checks: the problems recorded while building, the checks constructs
 //! registered, CloudFormation's per-template quotas, and that a rejected construct left a
-//! problem.
+//! problem; and the warnings constructs recorded.
 
-use crate::tree::CheckContext;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::tree::{CheckContext, TreeData};
 
 use super::Synth;
 
@@ -53,4 +54,13 @@ impl<'a> Synth<'a> {
             }
         }
     }
+}
+
+/// The warnings recorded on the `reachable` nodes, in tree order, each at its node's path.
+pub(super) fn warnings(tree: &TreeData, reachable: &[usize]) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for &i in reachable {
+        out.extend(tree.node(i).warnings().iter().map(|(message, hint)| Diagnostic::new(tree.path(i), message, hint)));
+    }
+    out
 }

@@ -17,6 +17,7 @@
 //! ([`output`], in the JSON shape of [`template_json`]). A tree holding a rejected construct
 //! (see `Node::reject`) is never written: references to it are skipped without a follow-up
 //! problem, since its own problems are recorded.
+//! The warnings constructs recorded come with the assembly, in tree order ([`checks`]).
 
 mod checks;
 mod clusters;
@@ -92,7 +93,9 @@ pub(crate) fn synthesize(tree: &TreeData) -> Result<Assembly> {
     if !synth.diags.is_empty() {
         return Err(Error::Invalid(synth.diags));
     }
-    synth.into_assembly(order, clusters)
+    let mut assembly = synth.into_assembly(order, clusters)?;
+    assembly.warnings = checks::warnings(tree, &reachable);
+    Ok(assembly)
 }
 
 impl Synth<'_> {

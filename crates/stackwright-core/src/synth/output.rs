@@ -60,7 +60,7 @@ impl Synth<'_> {
             clusters: clusters.into_iter().map(|(entry, _)| entry).collect(),
             files: tree.files().keys().cloned().collect(),
         };
-        Ok(Assembly { manifest, files })
+        Ok(Assembly { manifest, files, warnings: Diagnostics::new() })
     }
 }
 

@@ -48,6 +48,8 @@ pub(crate) struct NodeData {
     /// The construct rejected its input (see `Node::reject`): its problems are recorded,
     /// it built nothing, and synth never renders a reference to it.
     rejected: bool,
+    /// Warnings recorded on the node: message and hint (see [`Node::warn`](super::Node::warn)).
+    warnings: Vec<(String, String)>,
 }
 
 /// What a node is: the roots of the tree carry data of their own.
@@ -250,6 +252,7 @@ impl NodeData {
             resource: None,
             checks: Vec::new(),
             rejected: false,
+            warnings: Vec::new(),
         }
     }
 
@@ -329,6 +332,15 @@ impl NodeData {
 
     pub(super) fn set_rejected(&mut self) {
         self.rejected = true;
+    }
+
+    /// The warnings recorded on the node, in order: message and hint.
+    pub(crate) fn warnings(&self) -> &[(String, String)] {
+        &self.warnings
+    }
+
+    pub(super) fn warnings_mut(&mut self) -> &mut Vec<(String, String)> {
+        &mut self.warnings
     }
 }
 

@@ -220,6 +220,32 @@ impl Node {
         self.tree.borrow_mut().defer(diagnostic);
     }
 
+    /// Records a warning on this node: the input is valid and synth goes on, but it is likely
+    /// not what the program's author meant (an error is for input that cannot work: use
+    /// [`defer_error`](Node::defer_error) or return it). `message` says what was noticed,
+    /// with the value; `hint` how to silence it by saying what is meant (empty for none).
+    ///
+    /// Synth returns every warning of the tree with the assembly
+    /// ([`Assembly::warnings`](crate::Assembly::warnings)), each with this node's path, in tree
+    /// order; the command line prints them on standard error (`warning: <path>: <message>`,
+    /// [`crate::report::render_warnings`]) before its result, and `--strict` makes them errors
+    /// ([`Assembly::warnings_as_errors`](crate::Assembly::warnings_as_errors)). A warning on a
+    /// node that never joined the tree (a duplicate id, already an error) is not reported.
+    ///
+    /// ```
+    /// use stackwright_core::{Account, App, Construct, Region};
+    /// let app = App::new("demo");
+    /// let network = app.environment("prod", Account::new("123456789012")?, Region::EuWest1).stack("network");
+    /// network.node().warn("the stack has no resources", "add a resource, or remove the stack");
+    /// let assembly = app.synth()?;
+    /// let w = assembly.warnings.iter().next().unwrap();
+    /// assert_eq!((w.path.as_str(), w.message.as_str()), ("prod/network", "the stack has no resources"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn warn(&self, message: impl Into<String>, hint: impl Into<String>) {
+        self.tree.borrow_mut().node_mut(self.index).warnings_mut().push((message.into(), hint.into()));
+    }
+
     /// Adds a file to the cloud assembly at `relative_path` (for example a workflow or a
     /// Prometheus configuration). Two constructs writing the same path is a synth error.
     pub fn add_assembly_file(&self, relative_path: &str, contents: impl Into<Vec<u8>>) {

@@ -356,7 +356,15 @@ impl EksCluster {
         service_account: &str,
         policy: PolicyDocument,
     ) -> Result<Attr<Arn>> {
-        irsa::pod_identity_role(&scope.node().clone(), id, self.cluster_name(), namespace, service_account, policy)
+        irsa::pod_identity_role(
+            &scope.node().clone(),
+            id,
+            &self.oidc,
+            self.cluster_name(),
+            namespace,
+            service_account,
+            policy,
+        )
     }
 
     /// Records a node group: it is created after the networking add-ons, and the add-ons that

@@ -23,7 +23,24 @@ pub(super) fn resolve_azs(props: &VpcProps, region: Region, problems: &mut Probl
             problems.push("max_azs is 0: a VPC needs at least one availability zone", "set max_azs to 2 or more");
             return Vec::new();
         }
-        return region.availability_zones(props.max_azs.min(letters.len())).unwrap_or_default();
+        // Never fewer zones than asked for without a word: a VPC that spans fewer zones
+        // than the program says tolerates fewer zone failures than its author believes.
+        let Some(zones) = region.availability_zones(props.max_azs) else {
+            problems.push(
+                format!(
+                    "max_azs is {}, but {region} has only {} availability zones that every account has",
+                    props.max_azs,
+                    letters.len()
+                ),
+                format!(
+                    "set max_azs to {} or fewer, or list the zones in availability_zones (one of {})",
+                    letters.len(),
+                    letters.chars().map(|c| format!("{region}{c}")).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            return Vec::new();
+        };
+        return zones;
     }
     let mut seen = Vec::new();
     for az in &props.availability_zones {

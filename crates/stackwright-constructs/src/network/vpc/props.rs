@@ -232,8 +232,8 @@ impl VpcEndpoints {
 pub struct VpcProps {
     /// The VPC's block, /16 to /28. Default: `10.0.0.0/16`.
     pub cidr: Ipv4Cidr,
-    /// Use the region's first `max_azs` availability zones. Ignored when `availability_zones`
-    /// is set. Default: 3 (capped at what the region has).
+    /// Use the region's first `max_azs` availability zones; more than the region has for every
+    /// account (us-west-1: 2) is an error. Ignored when `availability_zones` is set. Default: 3.
     pub max_azs: usize,
     /// Explicit availability zones (`us-east-1a`, …), in order. Default: none (the first
     /// `max_azs` of the region).

@@ -33,6 +33,26 @@ impl FlaskAppProps {
         out
     }
 
+    /// What is valid but likely not meant (message, hint): synth prints these as warnings.
+    /// A disruption budget that lets every pod go at once protects nothing: a node drain may
+    /// take the whole app down, which a budget is written to prevent.
+    pub(crate) fn warnings(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Disruption::MaxUnavailable(n) = self.disruption
+            && n >= self.replicas
+            && self.replicas > 0
+        {
+            out.push((
+                format!(
+                    "the disruption budget allows {n} unavailable pods of {} replicas: a node drain may stop them all",
+                    self.replicas
+                ),
+                "allow fewer than replicas, such as Disruption::MaxUnavailable(1) (the default)".to_string(),
+            ));
+        }
+        out
+    }
+
     /// The name, namespace, port and paths.
     fn identity_problems(&self, path: &str, name: &str, out: &mut Vec<Diagnostic>) {
         let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
@@ -81,7 +101,37 @@ impl FlaskAppProps {
         if self.replicas == 0 {
             bad("replicas is 0".into(), "run at least 2 replicas (3 by default) so that a pod or zone can fail");
         }
+        // Kubernetes counts in int32: a larger count would wrap to a negative number.
+        let counts = [
+            ("replicas", Some(self.replicas)),
+            ("autoscaling.max_replicas", self.autoscaling.as_ref().map(|a| a.max_replicas)),
+        ];
+        for (what, count) in counts {
+            if let Some(n) = count.filter(|n| i32::try_from(*n).is_err()) {
+                bad(
+                    format!("{what} {n} is more than Kubernetes can count"),
+                    "use at most 2147483647 (Kubernetes' int32)",
+                );
+            }
+        }
+        if let Disruption::MaxUnavailable(n) | Disruption::MinAvailable(n) = self.disruption
+            && i32::try_from(n).is_err()
+        {
+            bad(
+                format!("a disruption budget of {n} pods is more than Kubernetes can count"),
+                "use at most 2147483647 (Kubernetes' int32)",
+            );
+        }
         if let Some(a) = &self.autoscaling {
+            if a.scale_down_stabilization_seconds > 3600 {
+                bad(
+                    format!(
+                        "a scale-down stabilization window of {}s is longer than Kubernetes accepts",
+                        a.scale_down_stabilization_seconds
+                    ),
+                    "use 0 to 3600 seconds (300 by default)",
+                );
+            }
             if a.max_replicas < self.replicas {
                 bad(
                     format!(

@@ -2,6 +2,7 @@
 //! ([`props`]) and the Kubernetes objects it writes ([`objects`]).
 
 mod checks;
+mod load_balancer;
 mod objects;
 mod props;
 
@@ -97,10 +98,9 @@ impl FlaskApp {
             // The image's repository is rejected: its problems are recorded, none is added here.
             node.reject([]);
         }
-        let load_balancer_name = props
-            .ingress
-            .as_ref()
-            .map(|i| i.load_balancer_name.clone().unwrap_or_else(|| default_lb_name(&cluster.kube().name(), &name)));
+        let load_balancer_name = props.ingress.as_ref().map(|i| {
+            i.load_balancer_name.clone().unwrap_or_else(|| load_balancer::default_name(&cluster.kube().name(), &name))
+        });
         let app = FlaskApp {
             node: node.clone(),
             cluster_path: cluster.node().path(),
@@ -120,6 +120,12 @@ impl FlaskApp {
 
     /// Adds the checked app's service-account role and Kubernetes objects.
     fn build(&self, cluster: &impl WorkloadCluster, props: &FlaskAppProps) -> Result<()> {
+        for (message, hint) in props.warnings() {
+            self.node.warn(message, hint);
+        }
+        if let (Some(ingress), Some(lb)) = (&props.ingress, &self.load_balancer_name) {
+            load_balancer::claim(cluster.node(), &self.node, lb, ingress.load_balancer_name.is_some());
+        }
         let role_arn = match &props.aws_policy {
             Some(policy) => Some(cluster.service_account_role(
                 &self.node,
@@ -173,13 +179,4 @@ impl Construct for FlaskApp {
     fn node(&self) -> &Node {
         &self.node
     }
-}
-
-/// `<cluster>-<app>`, cut to the 32 characters an ALB name may have.
-fn default_lb_name(cluster: &str, app: &str) -> String {
-    let mut name: String = format!("{cluster}-{app}").chars().take(32).collect();
-    while name.ends_with('-') {
-        name.pop();
-    }
-    name
 }

@@ -149,7 +149,10 @@ fn role(cx: &Ctx<'_>) -> Result<()> {
 
 fn config_map(cx: &Ctx<'_>) -> ConfigMap {
     let p = cx.props;
-    let graceful = p.termination_grace_period_seconds.saturating_sub(DRAIN_SECONDS + 3).max(1);
+    // What is left of the grace period after the drain and 3 s for the signal to arrive. The
+    // checks reject a grace period under DRAIN_SECONDS + 5, so this is 2 s or more, never
+    // floored: a period too short for the drain is an error, not a 1 s timeout.
+    let graceful = p.termination_grace_period_seconds.saturating_sub(DRAIN_SECONDS + 3);
     let mut data = string_map([
         ("APP_NAME", cx.name.to_string()),
         ("LOG_LEVEL", p.log_level.as_str().to_string()),

@@ -1,0 +1,35 @@
+//! A name declared twice in a stack — an output, a parameter, a condition, a tag with two
+//! values — is an error: the second declaration used to replace the first without a word.
+
+use stackwright_core::report::render;
+use stackwright_core::{Account, App, ParameterDef, Region, Value};
+
+#[test]
+fn a_name_declared_twice_in_a_stack_is_an_error_not_a_replacement() {
+    let app = App::new("demo");
+    let stack = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1).stack("network");
+    stack.add_output("VpcId", "vpc-1", None);
+    stack.add_output("VpcId", "vpc-2", None);
+    stack.add_parameter("Size", ParameterDef::string());
+    stack.add_parameter("Size", ParameterDef::string());
+    stack.add_condition("IsProd", Value::Bool(true));
+    stack.add_condition("IsProd", Value::Bool(false));
+    stack.add_tag("team", "payments");
+    stack.add_tag("team", "payments");
+    stack.add_tag("team", "checkout");
+    let err = match app.synth() {
+        Ok(_) => panic!("the program was accepted"),
+        Err(e) => e,
+    };
+    let text = render(&err, false);
+    for expected in [
+        "error: prod/network: output 'VpcId' is declared twice in the stack: the second would replace the first\n  \
+         hint: give each output its own name",
+        "error: prod/network: parameter 'Size' is declared twice in the stack",
+        "error: prod/network: condition 'IsProd' is declared twice in the stack",
+        "error: prod/network: tag 'team' is set to 'payments' and to 'checkout'\n  hint: set each tag once",
+        "error: 4 problems found",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
