@@ -17,6 +17,7 @@ use stackwright_core::{App, ExitStatus};
 use crate::aws::AwsOptions;
 use crate::cfn::Approval;
 use crate::error::{Error, Result};
+use crate::interrupt::{Ledger, Signals};
 use crate::plan::{Assembly, Extend};
 use crate::progress::ProgressMode;
 use crate::runtime::Runtime;
@@ -205,17 +206,27 @@ fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
     // A missing or unreadable assembly is a usage error (the directory is the user's input);
     // an invalid program keeps its diagnostics and their status.
     let read = Assembly::read(&dir).map_err(|e| match e {
-        Error::Assembly(stackwright_core::Error::Io { source, .. }) => {
-            Error::Usage(format!("cannot read the assembly in {}: {source}", dir.display()))
-        }
+        Error::Assembly(stackwright_core::Error::Io { source, .. }) => Error::Usage(format!(
+            "cannot read the assembly in {}: {}/manifest.json: {source}\n  \
+             hint: synthesize it first (`synth --out {}`), or run without --app-dir to synthesize now",
+            dir.display(),
+            dir.display(),
+            dir.display()
+        )),
+        // An assembly given with --app-dir is input: one that is not a manifest (or of another
+        // format) is a usage error, not an invalid program.
+        Error::Assembly(invalid @ stackwright_core::Error::Invalid(_)) if common.app_dir.is_some() => Error::Usage(
+            stackwright_core::report::render(&invalid, false).trim_end().trim_start_matches("error: ").to_string(),
+        ),
         other => other,
     })?;
     Ok(Arc::new(read))
 }
 
-fn runtime(common: &Common, aws: AwsOptions) -> Runtime {
+fn runtime(common: &Common, aws: AwsOptions, ledger: &Arc<Ledger>) -> Runtime {
     let mode = if common.plain || common.json { ProgressMode::Plain } else { ProgressMode::Auto };
     let mut rt = Runtime::new(aws, mode);
+    rt.ledger = ledger.clone();
     rt.concurrency = usize::from(common.concurrency);
     rt.kubernetes = !common.no_kubernetes;
     rt.check_account = !common.skip_account_check;
@@ -228,29 +239,61 @@ fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 
-/// Runs a parsed command.
+/// Runs a parsed command. A first SIGINT or SIGTERM stops it (nothing new starts), deletes
+/// within 10 s what it created and never executed, and ends it with [`Error::Interrupted`]; a
+/// second one exits with 130 at once, printing what was left behind.
 pub(crate) fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()> {
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}")))?;
-    tokio.block_on(async {
+    let result = tokio.block_on(async {
+        let ledger = Arc::new(Ledger::default());
+        let mut signals =
+            Signals::listen().map_err(|e| Error::usage(format!("cannot listen for interrupts: {e}")))?;
         tokio::select! {
-            r = execute_async(app, cli, aws) => r,
-            _ = tokio::signal::ctrl_c() => Err(Error::usage(
-                "interrupted\n  hint: CloudFormation goes on with operations already started; \
-                 run the same command again to wait for them and converge",
-            )),
+            r = execute_async(app, cli, aws, &ledger) => r,
+            signal = signals.next() => {
+                // Dropping the command's future stopped every task: nothing new starts.
+                eprintln!("\n{signal}: stopping; deleting what this run created and never executed (again to exit at once)");
+                tokio::select! {
+                    lines = ledger.clean_up(INTERRUPT_CLEAN_UP) => Err(interrupted(signal, &lines)),
+                    second = signals.next() => Err(Error::Interrupted(format!(
+                        "{second} again: exiting at once{}",
+                        listed("left behind", &ledger.left_behind())
+                    ))),
+                }
+            }
         }
-    })
+    });
+    // Do not wait for blocking work still running (a prompt's read of stdin is on its own
+    // thread; name resolution may be on the runtime's blocking pool).
+    tokio.shutdown_background();
+    result
 }
 
-async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()> {
+/// How long a first interrupt may spend deleting what the run created.
+const INTERRUPT_CLEAN_UP: Duration = Duration::from_secs(10);
+
+fn listed(title: &str, lines: &[String]) -> String {
+    if lines.is_empty() { String::new() } else { format!("; {title}:\n  {}", lines.join("\n  ")) }
+}
+
+fn interrupted(signal: &str, lines: &[String]) -> Error {
+    let text = if lines.is_empty() {
+        format!("{signal}: stopped; this run had no change set waiting and nothing goes on in AWS without us")
+    } else {
+        format!("{signal}: stopped{}", listed("what happened to the run's change sets", lines))
+    };
+    Error::Interrupted(format!("{text}\n  hint: run the same command again to wait for what goes on and converge"))
+}
+
+async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions, ledger: &Arc<Ledger>) -> Result<()> {
     match cli.command {
         Command::Diff { common, fail } => {
             let assembly = assembly(app, &common)?;
-            let rt = runtime(&common, aws);
+            let rt = runtime(&common, aws, ledger);
             let mut report = rt.diff(assembly, &common.stacks).await;
             if common.json {
                 print_json(&report);
@@ -265,7 +308,7 @@ async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<(
         }
         Command::Deploy { common, require_approval, yes, continue_rollback, no_prune, no_wait } => {
             let assembly = assembly(app, &common)?;
-            let mut rt = runtime(&common, aws);
+            let mut rt = runtime(&common, aws, ledger);
             rt.cfn.approval = require_approval;
             rt.cfn.yes = yes;
             rt.cfn.continue_rollback = continue_rollback;
@@ -297,7 +340,7 @@ async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<(
             if !yes {
                 confirm_destroy(&assembly, &stacks).await?;
             }
-            let rt = runtime(&common, aws);
+            let rt = runtime(&common, aws, ledger);
             let mut report = rt.destroy(assembly, &common.stacks, common.exclusively).await;
             if common.json {
                 print_json(&report);

@@ -1,7 +1,7 @@
 //! The plan: which stacks, in which order, with which parameters; and a scheduler that runs
 //! independent stacks concurrently (bounded) while keeping dependency order.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -170,7 +170,14 @@ pub(crate) fn parameters(stack: &StackEntry, outputs: &Outputs) -> Result<Vec<(S
             message: format!(
                 "{}\n  hint: deploy {} first (or include it in the selection)",
                 missing.join("; "),
-                stack.parameters.iter().map(|b| b.stack.as_str()).collect::<Vec<_>>().join(", ")
+                stack
+                    .parameters
+                    .iter()
+                    .map(|b| b.stack.as_str())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         })
     }
@@ -228,8 +235,13 @@ where
                     .iter()
                     .find(|d| matches!(results.get(*d), Some(NodeResult::Failed(_) | NodeResult::Skipped { .. })))
                 {
+                    // Name the node that failed, not one skipped because of it.
+                    let because = match results.get(bad) {
+                        Some(NodeResult::Skipped { because }) => because.clone(),
+                        _ => bad.clone(),
+                    };
                     started.insert(n.clone());
-                    results.insert(n.clone(), NodeResult::Skipped { because: bad.clone() });
+                    results.insert(n.clone(), NodeResult::Skipped { because });
                     progress = true;
                 } else if d.iter().all(|d| matches!(results.get(d), Some(NodeResult::Done(_)))) {
                     started.insert(n.clone());

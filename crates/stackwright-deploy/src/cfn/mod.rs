@@ -18,6 +18,7 @@ use stackwright_core::assembly::StackEntry;
 
 use crate::aws::RegionClients;
 use crate::error::Error;
+use crate::interrupt::Ledger;
 use crate::progress::Progress;
 
 mod approval;
@@ -35,6 +36,7 @@ pub use deploy::{Action, Deployed};
 pub use events::StackEvent;
 pub use options::CfnOptions;
 pub use stack::StackInfo;
+pub(crate) use template::{MAX_TEMPLATE_BODY, inline_body};
 
 /// Deploys and destroys one stack.
 pub struct Engine<'a> {
@@ -46,6 +48,9 @@ pub struct Engine<'a> {
     pub options: &'a CfnOptions,
     /// Where events and status go.
     pub progress: &'a Progress,
+    /// Where the change sets this run creates are recorded until they are executed or deleted
+    /// (what an interrupt cleans up).
+    pub ledger: &'a Ledger,
 }
 
 impl Engine<'_> {
