@@ -17,7 +17,7 @@ use stackwright_core::{App, ExitStatus};
 use crate::aws::AwsOptions;
 use crate::cfn::Approval;
 use crate::error::{Error, Result};
-use crate::interrupt::{Ledger, Signals};
+use crate::interrupt::{CleanUp, Ledger, Signals};
 use crate::plan::{Assembly, Extend};
 use crate::progress::ProgressMode;
 use crate::runtime::Runtime;
@@ -258,10 +258,10 @@ pub(crate) fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()
                 // Dropping the command's future stopped every task: nothing new starts.
                 eprintln!("\n{signal}: stopping; deleting what this run created and never executed (again to exit at once)");
                 tokio::select! {
-                    lines = ledger.clean_up(INTERRUPT_CLEAN_UP) => Err(interrupted(signal, &lines)),
+                    done = ledger.clean_up(INTERRUPT_CLEAN_UP) => Err(interrupted(signal, &done)),
                     second = signals.next() => Err(Error::Interrupted(format!(
                         "{second} again: exiting at once{}",
-                        listed("left behind", &ledger.left_behind())
+                        listed("left behind (or going on in AWS)", &ledger.left_behind())
                     ))),
                 }
             }
@@ -277,16 +277,22 @@ pub(crate) fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()
 const INTERRUPT_CLEAN_UP: Duration = Duration::from_secs(10);
 
 fn listed(title: &str, lines: &[String]) -> String {
-    if lines.is_empty() { String::new() } else { format!("; {title}:\n  {}", lines.join("\n  ")) }
+    if lines.is_empty() { String::new() } else { format!("\n  {title}:\n    {}", lines.join("\n    ")) }
 }
 
-fn interrupted(signal: &str, lines: &[String]) -> Error {
-    let text = if lines.is_empty() {
-        format!("{signal}: stopped; this run had no change set waiting and nothing goes on in AWS without us")
-    } else {
-        format!("{signal}: stopped{}", listed("what happened to the run's change sets", lines))
-    };
-    Error::Interrupted(format!("{text}\n  hint: run the same command again to wait for what goes on and converge"))
+/// The error of an interrupted run: what was cleaned up, what goes on in AWS without us.
+fn interrupted(signal: &str, c: &CleanUp) -> Error {
+    let mut text = format!("{signal}: stopped; nothing new was started");
+    if c.done.is_empty() && c.continues.is_empty() && c.left_behind.is_empty() {
+        text.push_str("; no change set of this run was waiting, and nothing goes on in AWS without us");
+    }
+    text.push_str(&listed("cleaned up", &c.done));
+    text.push_str(&listed("goes on in AWS without us", &c.continues));
+    text.push_str(&listed("left behind", &c.left_behind));
+    if !c.continues.is_empty() {
+        text.push_str("\n  hint: run the same command again: it waits for what goes on and converges");
+    }
+    Error::Interrupted(text)
 }
 
 async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions, ledger: &Arc<Ledger>) -> Result<()> {

@@ -88,9 +88,8 @@ impl Ledger {
     }
 
     /// Deletes every change set this run created and never executed (and the empty stack of a
-    /// first create), each with one attempt, all within `within`. Returns what was done and
-    /// what goes on in AWS without us, one line each.
-    pub async fn clean_up(&self, within: Duration) -> Vec<String> {
+    /// first create), each with one attempt, all within `within`.
+    pub async fn clean_up(&self, within: Duration) -> CleanUp {
         let mut tasks = JoinSet::new();
         for entry in self.snapshot() {
             tasks.spawn(async move {
@@ -98,25 +97,46 @@ impl Ledger {
                 (entry, outcome)
             });
         }
-        let mut lines = Vec::new();
+        let mut report = CleanUp::default();
         let deadline = tokio::time::Instant::now() + within;
         loop {
             match tokio::time::timeout_at(deadline, tasks.join_next()).await {
-                Ok(Some(Ok((entry, line)))) => {
+                Ok(Some(Ok((entry, outcome)))) => {
                     self.finished(&entry.stack_name, &entry.change_set);
-                    lines.push(line);
+                    match outcome {
+                        Outcome::Done(line) => report.done.push(line),
+                        Outcome::Continues(line) => report.continues.push(line),
+                        Outcome::Left(line) => report.left_behind.push(line),
+                    }
                 }
                 Ok(Some(Err(_))) => {}
                 Ok(None) => break,
                 Err(_) => {
                     tasks.abort_all();
-                    lines.extend(self.left_behind().into_iter().map(|l| format!("{l} (not cleaned up in time)")));
+                    report.left_behind.extend(self.left_behind().into_iter().map(|l| format!("{l} (no time left)")));
                     break;
                 }
             }
         }
-        lines
+        report
     }
+}
+
+/// What an interrupt's clean-up did, one line per change set in each list.
+#[derive(Debug, Default)]
+pub struct CleanUp {
+    /// Deleted: change sets never executed, empty stacks of a first create.
+    pub done: Vec<String>,
+    /// Operations already started, which CloudFormation finishes (or rolls back) on its own.
+    pub continues: Vec<String>,
+    /// What could not be deleted, with the command that deletes it.
+    pub left_behind: Vec<String>,
+}
+
+enum Outcome {
+    Done(String),
+    Continues(String),
+    Left(String),
 }
 
 impl Entry {
@@ -129,12 +149,12 @@ impl Entry {
     fn left_behind(&self) -> String {
         match self.state {
             State::Created if self.new_stack => format!(
-                "stack {} ({}): change set {} and the empty REVIEW_IN_PROGRESS stack it made are left behind\n    \
+                "stack {} ({}): change set {} and the empty REVIEW_IN_PROGRESS stack it made are left behind\n      \
                  delete them: aws cloudformation delete-stack --stack-name {}",
                 self.stack, self.stack_name, self.change_set, self.stack_name
             ),
             State::Created => format!(
-                "stack {} ({}): change set {} is left behind (never executed)\n    \
+                "stack {} ({}): change set {} is left behind (never executed)\n      \
                  delete it: aws cloudformation delete-change-set --stack-name {} --change-set-name {}",
                 self.stack, self.stack_name, self.change_set, self.stack_name, self.change_set
             ),
@@ -144,19 +164,19 @@ impl Entry {
 
     fn continues(&self) -> String {
         format!(
-            "stack {} ({}): change set {} is executing; CloudFormation finishes (or rolls back) on its own\n    \
+            "stack {} ({}): change set {} is executing; CloudFormation finishes (or rolls back) on its own\n      \
              run the same command again to wait for it and converge",
             self.stack, self.stack_name, self.change_set
         )
     }
 
-    /// One attempt at deleting the change set (and the empty stack); a line saying what happened.
-    async fn clean_up(&self) -> String {
+    /// One attempt at deleting the change set (and the empty stack).
+    async fn clean_up(&self) -> Outcome {
         let deleted =
             self.client.delete_change_set().stack_name(&self.stack_name).change_set_name(&self.change_set).send().await;
         if self.state == State::Executing && deleted.is_err() {
             // Deleting an executed change set fails: the execution reached AWS.
-            return self.continues();
+            return Outcome::Continues(self.continues());
         }
         if self.new_stack {
             let status = self
@@ -169,24 +189,24 @@ impl Entry {
                 .and_then(|o| o.stacks().first().and_then(|s| s.stack_status().map(|s| s.as_str().to_string())));
             if status.as_deref() == Some("REVIEW_IN_PROGRESS") {
                 return match self.client.delete_stack().stack_name(&self.stack_name).send().await {
-                    Ok(_) => format!(
+                    Ok(_) => Outcome::Done(format!(
                         "stack {} ({}): deleted change set {} and the empty stack it made",
                         self.stack, self.stack_name, self.change_set
-                    ),
-                    Err(e) => format!("{} ({e})", self.left_behind()),
+                    )),
+                    Err(e) => Outcome::Left(format!("{} ({e})", self.left_behind())),
                 };
             }
         }
         match deleted {
-            Ok(_) => format!(
+            Ok(_) => Outcome::Done(format!(
                 "stack {} ({}): deleted change set {} (never executed)",
                 self.stack, self.stack_name, self.change_set
-            ),
+            )),
             // It was never created (the interrupt came before CreateChangeSet reached AWS).
             Err(e) if format!("{e:?}").contains("ChangeSetNotFound") => {
-                format!("stack {} ({}): no change set was created", self.stack, self.stack_name)
+                Outcome::Done(format!("stack {} ({}): no change set was created", self.stack, self.stack_name))
             }
-            Err(e) => format!("{} ({e})", self.left_behind()),
+            Err(e) => Outcome::Left(format!("{} ({e})", self.left_behind())),
         }
     }
 }
