@@ -1,7 +1,8 @@
 //! Interrupts on LocalStack, as a user makes them: Ctrl-C typed at the approval prompt and at
 //! the destroy confirmation of the `stackwright-deploy` binary, run in a pseudo-terminal that the
 //! test opens itself (`script` from util-linux; CI's stdin is /dev/null). The run exits with 130
-//! within the clean-up time and leaves no change set and no empty stack behind.
+//! within the clean-up time and leaves no change set and no empty stack behind. And change sets
+//! of earlier interrupted runs: removed when older than the stack timeout, kept when fresh.
 
 mod common;
 
@@ -194,4 +195,49 @@ async fn ctrl_c_at_the_prompts_exits_130_and_leaves_nothing_behind() {
     assert!(took < Duration::from_secs(5), "{took:?}");
     assert!(term.screen().contains("nothing goes on in AWS without us"), "{}", term.screen());
     settles_to(&rt, &stack_name, Some("CREATE_COMPLETE"), "destroy interrupted").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orphan_change_sets_older_than_the_timeout_are_removed_and_fresh_ones_kept() {
+    let ls = common::localstack();
+    let dir = common::temp_dir("orphans");
+    let assembly = synth(&dir, "one");
+    let stack_name = assembly.manifest.stacks[0].stack_name.clone();
+    let mut rt = runtime(&ls.endpoint());
+    let mut report = rt.deploy(assembly.clone(), &[], false).await;
+    report.result().unwrap_or_else(|e| panic!("{e}\n{}", rt.progress.lines().join("\n")));
+
+    // Change sets as interrupted runs leave them: one old, one fresh (a concurrent run's), and
+    // one that is not ours.
+    let cfn = rt.aws.region("us-east-1").await.cloudformation.clone();
+    let template = std::fs::read_to_string(dir.join(&assembly.manifest.stacks[0].template)).unwrap();
+    let changed = template.replace("\"one\"", "\"changed\"");
+    let create = |name: String| {
+        let (cfn, changed, stack_name) = (cfn.clone(), changed.clone(), stack_name.clone());
+        async move {
+            cfn.create_change_set()
+                .stack_name(stack_name)
+                .change_set_name(name)
+                .template_body(changed)
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let old = format!("stackwright-{}-0001", now());
+    create(old.clone()).await;
+    create("someone-elses".to_string()).await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let fresh = format!("stackwright-{}-0002", now());
+    create(fresh.clone()).await;
+
+    rt.cfn.stack_timeout = Duration::from_secs(3);
+    let mut report = rt.deploy(assembly.clone(), &[], false).await;
+    report.result().unwrap_or_else(|e| panic!("{e}\n{}", rt.progress.lines().join("\n")));
+    let lines = rt.progress.lines().join("\n");
+    assert!(lines.contains(&format!("removed change set {old}, left by an interrupted run")), "{lines}");
+    let mut left = state(&rt, &stack_name).await.1;
+    left.sort();
+    assert_eq!(left, ["someone-elses".to_string(), fresh], "{lines}");
 }

@@ -8,6 +8,7 @@ use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, 
 use serde::Serialize;
 
 use super::Engine;
+use super::orphans::change_set_name;
 use super::stack::StackInfo;
 use super::template::{MAX_TEMPLATE_BODY, inline_body};
 use crate::error::{Error, Result};
@@ -130,11 +131,7 @@ impl Engine<'_> {
             Some(i) if i.status != "REVIEW_IN_PROGRESS" => ChangeSetType::Update,
             _ => ChangeSetType::Create,
         };
-        let name = format!(
-            "stackwright-{}-{:04x}",
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default(),
-            fastrand::u16(..)
-        );
+        let name = change_set_name();
         let params: Vec<Parameter> =
             parameters.iter().map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build()).collect();
         let tags: Vec<Tag> = self.entry.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();

@@ -98,6 +98,9 @@ impl Engine<'_> {
         let mut notes = Vec::new();
         self.progress.status(&self.entry.id, "checking");
         let existing = self.settle(&mut notes).await?;
+        if let Some(info) = &existing {
+            notes.extend(self.remove_orphan_change_sets(info).await?);
+        }
         if let Some(info) = &existing
             && self.unchanged(info, &template, parameters).await?
         {

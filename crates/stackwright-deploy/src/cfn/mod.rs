@@ -11,8 +11,8 @@
 //!
 //! The [`Engine`] is defined here; its steps live in the private children, which depend on
 //! each other in one direction only: `events` (reading and showing stack events, the root
-//! cause of a failure) ◀ `stack` (status, waits, recovery, delete) ◀ `change_set` (which also
-//! uses `template`) ◀ `deploy` (which also uses `approval`); `options` uses `approval`.
+//! cause of a failure) ◀ `stack` (status, waits, recovery, delete) ◀ `orphans` (change sets of
+//! interrupted runs, and the names that tell them) ◀ `change_set` (which also uses `template`) ◀ `deploy` (which also uses `approval`); `options` uses `approval`.
 
 use stackwright_core::assembly::StackEntry;
 
@@ -26,6 +26,7 @@ mod change_set;
 mod deploy;
 mod events;
 mod options;
+mod orphans;
 mod stack;
 mod template;
 
