@@ -19,6 +19,7 @@ use crate::cfn::Approval;
 use crate::error::{Error, Result};
 use crate::interrupt::{CleanUp, Ledger, Signals};
 use crate::plan::{Assembly, Extend};
+use crate::preflight::Plan;
 use crate::progress::ProgressMode;
 use crate::runtime::Runtime;
 
@@ -102,7 +103,7 @@ pub(crate) struct Common {
     #[arg(long)]
     pub(crate) no_kubernetes: bool,
     /// Minutes one stack operation (or waiting for readiness) may take.
-    #[arg(long, default_value_t = 60, value_name = "MINUTES")]
+    #[arg(long, default_value_t = 60, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) timeout: u64,
     /// Do not check that the credentials are for each environment's account.
     #[arg(long)]
@@ -342,7 +343,8 @@ async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions, ledger: &Ar
         Command::Destroy { common, yes } => {
             let assembly = assembly(app, &common)?;
             let extend = if common.exclusively { Extend::Exactly } else { Extend::Downstream };
-            let stacks = assembly.select(&common.stacks, extend)?;
+            // The assembly is checked offline before the question (and again by destroy).
+            let stacks = Plan::offline(assembly.clone(), &common.stacks, extend, false, &|_| None)?.stacks().to_vec();
             if !yes {
                 confirm_destroy(&assembly, &stacks).await?;
             }
@@ -412,6 +414,8 @@ mod tests {
         assert_eq!((require_approval, yes, common.concurrency, common.json), (Approval::Never, true, 2, true));
         assert!(parse(&["deploy", "--concurrency", "0"]).is_err());
         assert!(parse(&["deploy", "--require-approval", "sometimes"]).is_err());
+        // A zero timeout would give up on a stack mid-update.
+        assert!(parse(&["deploy", "--timeout", "0"]).is_err());
     }
 
     #[test]

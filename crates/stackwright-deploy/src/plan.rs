@@ -362,6 +362,14 @@ mod tests {
             output: "VpcId".into(),
         }];
         let mut outputs = Outputs::new();
+        let mut twice = consumer.clone();
+        twice.parameters.push(ParameterBinding {
+            parameter: "NetworkSubnetId".into(),
+            stack: "prod-network".into(),
+            output: "SubnetId".into(),
+        });
+        let err = parameters(&twice, &outputs).unwrap_err().to_string();
+        assert!(err.contains("hint: deploy prod-network first"), "each producer named once: {err}");
         let err = parameters(&consumer, &outputs).unwrap_err().to_string();
         assert!(err.contains("NetworkVpcId needs output VpcId of stack prod-network"), "{err}");
         outputs.insert("prod-network".into(), [("VpcId".to_string(), "vpc-123".to_string())].into());
@@ -370,13 +378,14 @@ mod tests {
 
     #[tokio::test]
     async fn dag_keeps_order_bounds_concurrency_and_skips_after_failure() {
-        let nodes: Vec<String> = ["a", "b", "c", "d", "e", "f"].iter().map(|s| s.to_string()).collect();
-        // a, b, c independent; d after a and b; e after d; f after c (c fails).
+        let nodes: Vec<String> = ["a", "b", "c", "d", "e", "f", "g"].iter().map(|s| s.to_string()).collect();
+        // a, b, c independent; d after a and b; e after d; f after c (c fails); g after f.
         let deps = |n: &str| -> Vec<String> {
             match n {
                 "d" => vec!["a".into(), "b".into()],
                 "e" => vec!["d".into()],
                 "f" => vec!["c".into()],
+                "g" => vec!["f".into()],
                 _ => vec![],
             }
         };
@@ -421,7 +430,10 @@ mod tests {
                 ("d".to_string(), "done"),
                 ("e".to_string(), "done"),
                 ("f".to_string(), "skipped"),
+                ("g".to_string(), "skipped"),
             ]
         );
+        // g names the stack that failed, not f, which was only skipped.
+        assert!(matches!(&results[6].1, NodeResult::Skipped { because } if because == "c"));
     }
 }

@@ -144,6 +144,13 @@ fn offline_problems_are_all_listed_before_any_request() {
     assert!(err.contains("reads environment variable PREFLIGHT_TAG, which is not set"), "{err}");
     assert!(err.contains("hint: export PREFLIGHT_TAG="), "{err}");
 
+    let err = refused("too-large", true, |dir| {
+        let huge = format!("{{\"Description\": \"{}\", \"Resources\": {{}}}}", "x".repeat(60_000));
+        std::fs::write(dir.join(manifest(dir)["stacks"][0]["template"].as_str().unwrap()), huge).unwrap();
+    });
+    assert!(err.contains("stack dev-network: the template is 60"), "{err}");
+    assert!(err.contains("CloudFormation takes at most 51200 bytes"), "{err}");
+
     // Everything at once: every problem listed, not the first only.
     let err = refused("everything", false, |dir| {
         let mut m = manifest(dir);
