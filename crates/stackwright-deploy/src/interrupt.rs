@@ -170,14 +170,27 @@ impl Entry {
         )
     }
 
+    /// Whether the change set is still waiting to be executed (`AVAILABLE`): the interrupt came
+    /// before `ExecuteChangeSet` reached AWS. When that cannot be read, it is assumed executing.
+    async fn still_available(&self) -> bool {
+        let described = self
+            .client
+            .describe_change_set()
+            .stack_name(&self.stack_name)
+            .change_set_name(&self.change_set)
+            .send()
+            .await;
+        described.ok().and_then(|d| d.execution_status().map(|s| s.as_str() == "AVAILABLE")).unwrap_or(false)
+    }
+
     /// One attempt at deleting the change set (and the empty stack).
     async fn clean_up(&self) -> Outcome {
-        let deleted =
-            self.client.delete_change_set().stack_name(&self.stack_name).change_set_name(&self.change_set).send().await;
-        if self.state == State::Executing && deleted.is_err() {
-            // Deleting an executed change set fails: the execution reached AWS.
+        if self.state == State::Executing && !self.still_available().await {
+            // `ExecuteChangeSet` reached AWS: the operation is CloudFormation's now.
             return Outcome::Continues(self.continues());
         }
+        let deleted =
+            self.client.delete_change_set().stack_name(&self.stack_name).change_set_name(&self.change_set).send().await;
         if self.new_stack {
             let status = self
                 .client

@@ -1,7 +1,9 @@
 //! Interrupts on LocalStack, as a user makes them: Ctrl-C typed at the approval prompt and at
 //! the destroy confirmation of the `stackwright-deploy` binary, run in a pseudo-terminal that the
 //! test opens itself (`script` from util-linux; CI's stdin is /dev/null). The run exits with 130
-//! within the clean-up time and leaves no change set and no empty stack behind. And change sets
+//! within the clean-up time and leaves no change set and no empty stack behind. Ctrl-C while a
+//! change set executes says that the operation goes on in AWS; a second Ctrl-C exits at once
+//! even while the clean-up hangs, and a hanging clean-up gives up after 10 s. And change sets
 //! of earlier interrupted runs: removed when older than the stack timeout, kept when fresh.
 
 mod common;
@@ -17,6 +19,9 @@ use stackwright_deploy::error::exit;
 use stackwright_deploy::plan::Assembly;
 use stackwright_deploy::progress::ProgressMode;
 use stackwright_deploy::runtime::Runtime;
+use tokio::task::block_in_place;
+
+use common::proxy::Proxy;
 
 /// One stack with one parameter whose value is `value`.
 fn synth(dir: &Path, value: &str) -> Arc<Assembly> {
@@ -98,8 +103,17 @@ impl Terminal {
 
     /// Types Ctrl-C; the exit code and how long the exit took.
     fn ctrl_c(&mut self) -> (Option<i32>, Duration) {
+        self.press_ctrl_c();
+        self.exit()
+    }
+
+    fn press_ctrl_c(&mut self) {
         self.keyboard.write_all(&[3]).unwrap();
         self.keyboard.flush().unwrap();
+    }
+
+    /// Waits for the end: the exit code and how long it took.
+    fn exit(&mut self) -> (Option<i32>, Duration) {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -240,4 +254,62 @@ async fn orphan_change_sets_older_than_the_timeout_are_removed_and_fresh_ones_ke
     let mut left = state(&rt, &stack_name).await.1;
     left.sort();
     assert_eq!(left, ["someone-elses".to_string(), fresh], "{lines}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_execution_goes_on_in_aws_and_a_hanging_clean_up_is_bounded() {
+    let ls = common::localstack();
+    let proxy = Proxy::start(&ls.endpoint()).await;
+    let endpoint = proxy.endpoint();
+    let dir = common::temp_dir("interrupt-executing");
+    synth(&dir, "one");
+    let app_dir = dir.display().to_string();
+
+    // Ctrl-C while the stack is being created (the proxy keeps it CREATE_IN_PROGRESS).
+    proxy.rewrite(
+        "DescribeStacks",
+        "<StackStatus>CREATE_COMPLETE</StackStatus>",
+        "<StackStatus>CREATE_IN_PROGRESS</StackStatus>",
+        10_000,
+    );
+    let mut term = Terminal::run(&endpoint, &["deploy", "--app-dir", &app_dir, "--yes", "--plain"]);
+    let start = Instant::now();
+    while proxy.answered("ExecuteChangeSet") == 0 {
+        assert!(start.elapsed() < Duration::from_secs(60), "never executed:\n{}", term.screen());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (code, _) = block_in_place(|| term.ctrl_c());
+    let screen = term.screen();
+    assert_eq!(code, Some(exit::INTERRUPTED), "{screen}");
+    assert!(screen.contains("goes on in AWS without us:"), "{screen}");
+    assert!(screen.contains("is executing; CloudFormation finishes (or rolls back) on its own"), "{screen}");
+    assert!(screen.contains("hint: run the same command again"), "{screen}");
+    proxy.rules.lock().unwrap().rewrite.clear();
+
+    // An update at its prompt; the clean-up's DeleteChangeSet hangs: a second Ctrl-C exits at
+    // once and lists what is left behind.
+    synth(&dir, "two");
+    proxy.stall(Some("DeleteChangeSet"), 2);
+    let args = ["deploy", "--app-dir", &app_dir, "--require-approval", "any", "--plain"];
+    let mut term = Terminal::run(&endpoint, &args);
+    block_in_place(|| term.wait_for("Deploy? [y/N]"));
+    block_in_place(|| {
+        term.press_ctrl_c();
+        term.wait_for("again to exit at once");
+    });
+    let (code, took) = block_in_place(|| term.ctrl_c());
+    let screen = term.screen();
+    assert_eq!(code, Some(exit::INTERRUPTED), "{screen}");
+    assert!(took < Duration::from_secs(3), "{took:?}: {screen}");
+    assert!(screen.contains("SIGINT again: exiting at once"), "{screen}");
+    assert!(screen.contains("aws cloudformation delete-change-set --stack-name"), "{screen}");
+
+    // The same with one Ctrl-C: the clean-up gives up after 10 s and says what is left.
+    let mut term = Terminal::run(&endpoint, &args);
+    block_in_place(|| term.wait_for("Deploy? [y/N]"));
+    let (code, took) = block_in_place(|| term.ctrl_c());
+    let screen = term.screen();
+    assert_eq!(code, Some(exit::INTERRUPTED), "{screen}");
+    assert!(took >= Duration::from_secs(9) && took < Duration::from_secs(13), "{took:?}: {screen}");
+    assert!(screen.contains("left behind:") && screen.contains("(no time left)"), "{screen}");
 }
