@@ -312,4 +312,37 @@ async fn an_execution_goes_on_in_aws_and_a_hanging_clean_up_is_bounded() {
     assert_eq!(code, Some(exit::INTERRUPTED), "{screen}");
     assert!(took >= Duration::from_secs(9) && took < Duration::from_secs(13), "{took:?}: {screen}");
     assert!(screen.contains("left behind:") && screen.contains("(no time left)"), "{screen}");
+
+    // SIGTERM (a cancelled CI job; no terminal) during an update: the same as Ctrl-C.
+    proxy.rewrite(
+        "DescribeStacks",
+        "<StackStatus>UPDATE_COMPLETE</StackStatus>",
+        "<StackStatus>UPDATE_IN_PROGRESS</StackStatus>",
+        10_000,
+    );
+    let executed = proxy.answered("ExecuteChangeSet");
+    let home = common::temp_dir("interrupt-home");
+    let child = Command::new(env!("CARGO_BIN_EXE_stackwright-deploy"))
+        .args(["deploy", "--app-dir", &app_dir, "--yes", "--plain"])
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_ENDPOINT_URL", &endpoint)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while proxy.answered("ExecuteChangeSet") == executed {
+        assert!(start.elapsed() < Duration::from_secs(60), "the update never executed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let out = block_in_place(|| child.wait_with_output().unwrap());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(exit::INTERRUPTED), "{stderr}");
+    assert!(stderr.contains("SIGTERM: stopped") && stderr.contains("goes on in AWS without us:"), "{stderr}");
 }
