@@ -215,10 +215,11 @@ fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
             dir.display()
         )),
         // An assembly given with --app-dir is input: one that is not a manifest (or of another
-        // format) is a usage error, not an invalid program.
-        Error::Assembly(invalid @ stackwright_core::Error::Invalid(_)) if common.app_dir.is_some() => Error::Usage(
-            stackwright_core::report::render(&invalid, false).trim_end().trim_start_matches("error: ").to_string(),
-        ),
+        // format) is a problem preflight reports (exit 2), not an invalid program.
+        Error::Assembly(invalid @ stackwright_core::Error::Invalid(_)) if common.app_dir.is_some() => {
+            let text = stackwright_core::report::render(&invalid, false);
+            Error::Preflight(vec![text.trim_end().trim_start_matches("error: ").to_string()])
+        }
         other => other,
     })?;
     Ok(Arc::new(read))

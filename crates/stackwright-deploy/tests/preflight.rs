@@ -151,6 +151,13 @@ fn offline_problems_are_all_listed_before_any_request() {
     assert!(err.contains("stack dev-network: the template is 60"), "{err}");
     assert!(err.contains("CloudFormation takes at most 51200 bytes"), "{err}");
 
+    let err = refused("format", true, |dir| {
+        let mut m = manifest(dir);
+        m["schema_version"] = "9".into();
+        write_manifest(dir, &m);
+    });
+    assert!(err.contains("assembly format 9 is not supported"), "{err}");
+
     // Everything at once: every problem listed, not the first only.
     let err = refused("everything", false, |dir| {
         let mut m = manifest(dir);
