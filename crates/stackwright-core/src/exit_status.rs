@@ -22,16 +22,21 @@ pub enum ExitStatus {
     ApprovalRequired,
     /// `diff --fail` found differences.
     Differences,
+    /// Interrupted (Ctrl-C, SIGTERM): what the run had created and never executed was deleted;
+    /// operations already started go on in AWS (the message lists them). 128 + SIGINT, as shells
+    /// report an interrupted command.
+    Interrupted,
 }
 
 impl ExitStatus {
     /// Every status, in the order of their codes.
-    pub const ALL: [ExitStatus; 5] = [
+    pub const ALL: [ExitStatus; 6] = [
         ExitStatus::Success,
         ExitStatus::Failure,
         ExitStatus::Usage,
         ExitStatus::ApprovalRequired,
         ExitStatus::Differences,
+        ExitStatus::Interrupted,
     ];
 
     /// The process exit code.
@@ -43,6 +48,7 @@ impl ExitStatus {
             ExitStatus::Usage => 2,
             ExitStatus::ApprovalRequired => 3,
             ExitStatus::Differences => 4,
+            ExitStatus::Interrupted => 130,
         }
     }
 
@@ -64,6 +70,10 @@ impl ExitStatus {
                 "approval or confirmation needed and not given (`--yes`, `--require-approval never`); nothing was executed"
             }
             ExitStatus::Differences => "`diff --fail` found differences",
+            ExitStatus::Interrupted => {
+                "interrupted (Ctrl-C, SIGTERM): change sets this run created and never executed were deleted; \
+                 operations already started go on in AWS, and the message lists them"
+            }
         }
     }
 }

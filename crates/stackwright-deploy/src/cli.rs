@@ -17,7 +17,9 @@ use stackwright_core::{App, ExitStatus};
 use crate::aws::AwsOptions;
 use crate::cfn::Approval;
 use crate::error::{Error, Result};
+use crate::interrupt::{CleanUp, Ledger, Signals};
 use crate::plan::{Assembly, Extend};
+use crate::preflight::Plan;
 use crate::progress::ProgressMode;
 use crate::runtime::Runtime;
 
@@ -230,17 +232,28 @@ fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
     // A missing or unreadable assembly is a usage error (the directory is the user's input);
     // an invalid program keeps its diagnostics and their status.
     let read = Assembly::read(&dir).map_err(|e| match e {
-        Error::Assembly(stackwright_core::Error::Io { source, .. }) => {
-            Error::Usage(format!("cannot read the assembly in {}: {source}", dir.display()))
+        Error::Assembly(stackwright_core::Error::Io { source, .. }) => Error::Usage(format!(
+            "cannot read the assembly in {}: {}/manifest.json: {source}\n  \
+             hint: synthesize it first (`synth --out {}`), or run without --app-dir to synthesize now",
+            dir.display(),
+            dir.display(),
+            dir.display()
+        )),
+        // An assembly given with --app-dir is input: one that is not a manifest (or of another
+        // format) is a problem preflight reports (exit 2), not an invalid program.
+        Error::Assembly(invalid @ stackwright_core::Error::Invalid(_)) if common.app_dir.is_some() => {
+            let text = stackwright_core::report::render(&invalid, false);
+            Error::Preflight(vec![text.trim_end().trim_start_matches("error: ").to_string()])
         }
         other => other,
     })?;
     Ok(Arc::new(read))
 }
 
-fn runtime(common: &Common, aws: AwsOptions) -> Runtime {
+fn runtime(common: &Common, aws: AwsOptions, ledger: &Arc<Ledger>) -> Runtime {
     let mode = if common.plain || common.json { ProgressMode::Plain } else { ProgressMode::Auto };
     let mut rt = Runtime::new(aws, mode);
+    rt.ledger = ledger.clone();
     rt.concurrency = usize::from(common.concurrency);
     rt.kubernetes = !common.no_kubernetes;
     rt.check_account = !common.skip_account_check;
@@ -253,29 +266,67 @@ fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 
-/// Runs a parsed command.
+/// Runs a parsed command. A first SIGINT or SIGTERM stops it (nothing new starts), deletes
+/// within 10 s what it created and never executed, and ends it with [`Error::Interrupted`]; a
+/// second one exits with 130 at once, printing what was left behind.
 pub(crate) fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()> {
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}")))?;
-    tokio.block_on(async {
+    let result = tokio.block_on(async {
+        let ledger = Arc::new(Ledger::default());
+        let mut signals =
+            Signals::listen().map_err(|e| Error::usage(format!("cannot listen for interrupts: {e}")))?;
         tokio::select! {
-            r = execute_async(app, cli, aws) => r,
-            _ = tokio::signal::ctrl_c() => Err(Error::usage(
-                "interrupted\n  hint: CloudFormation goes on with operations already started; \
-                 run the same command again to wait for them and converge",
-            )),
+            r = execute_async(app, cli, aws, &ledger) => r,
+            signal = signals.next() => {
+                // Dropping the command's future stopped every task: nothing new starts.
+                eprintln!("\n{signal}: stopping; deleting what this run created and never executed (again to exit at once)");
+                tokio::select! {
+                    done = ledger.clean_up(INTERRUPT_CLEAN_UP) => Err(interrupted(signal, &done)),
+                    second = signals.next() => Err(Error::Interrupted(format!(
+                        "{second} again: exiting at once{}",
+                        listed("left behind (or going on in AWS)", &ledger.left_behind())
+                    ))),
+                }
+            }
         }
-    })
+    });
+    // Do not wait for blocking work still running (a prompt's read of stdin is on its own
+    // thread; name resolution may be on the runtime's blocking pool).
+    tokio.shutdown_background();
+    result
 }
 
-async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()> {
+/// How long a first interrupt may spend deleting what the run created.
+const INTERRUPT_CLEAN_UP: Duration = Duration::from_secs(10);
+
+fn listed(title: &str, lines: &[String]) -> String {
+    if lines.is_empty() { String::new() } else { format!("\n  {title}:\n    {}", lines.join("\n    ")) }
+}
+
+/// The error of an interrupted run: what was cleaned up, what goes on in AWS without us.
+fn interrupted(signal: &str, c: &CleanUp) -> Error {
+    let mut text = format!("{signal}: stopped; nothing new was started");
+    if c.done.is_empty() && c.continues.is_empty() && c.left_behind.is_empty() {
+        text.push_str("; no change set of this run was waiting, and nothing goes on in AWS without us");
+    }
+    text.push_str(&listed("cleaned up", &c.done));
+    text.push_str(&listed("goes on in AWS without us", &c.continues));
+    text.push_str(&listed("left behind", &c.left_behind));
+    if !c.continues.is_empty() {
+        text.push_str("\n  hint: run the same command again: it waits for what goes on and converges");
+    }
+    Error::Interrupted(text)
+}
+
+async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions, ledger: &Arc<Ledger>) -> Result<()> {
     match cli.command {
         Command::Diff { common, fail } => {
             let assembly = assembly(app, &common)?;
-            let rt = runtime(&common, aws);
+            let rt = runtime(&common, aws, ledger);
             let mut report = rt.diff(assembly, &common.stacks).await;
             if common.json {
                 print_json(&report);
@@ -290,7 +341,7 @@ async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<(
         }
         Command::Deploy { common, require_approval, yes, continue_rollback, no_prune, no_wait } => {
             let assembly = assembly(app, &common)?;
-            let mut rt = runtime(&common, aws);
+            let mut rt = runtime(&common, aws, ledger);
             rt.cfn.approval = require_approval;
             rt.cfn.yes = yes;
             rt.cfn.continue_rollback = continue_rollback;
@@ -318,11 +369,12 @@ async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<(
         Command::Destroy { common, yes } => {
             let assembly = assembly(app, &common)?;
             let extend = if common.exclusively { Extend::Exactly } else { Extend::Downstream };
-            let stacks = assembly.select(&common.stacks, extend)?;
+            // The assembly is checked offline before the question (and again by destroy).
+            let stacks = Plan::offline(assembly.clone(), &common.stacks, extend, false, &|_| None)?.stacks().to_vec();
             if !yes {
                 confirm_destroy(&assembly, &stacks).await?;
             }
-            let rt = runtime(&common, aws);
+            let rt = runtime(&common, aws, ledger);
             let mut report = rt.destroy(assembly, &common.stacks, common.exclusively).await;
             if common.json {
                 print_json(&report);
@@ -387,6 +439,7 @@ mod tests {
         assert_eq!(common.app_dir.as_deref(), Some(std::path::Path::new("out")));
         assert_eq!((require_approval, yes, common.concurrency, common.json), (Approval::Never, true, 2, true));
         assert!(parse(&["deploy", "--concurrency", "0"]).is_err());
+        // A zero timeout would give up on a stack mid-update.
         assert!(parse(&["deploy", "--timeout", "0"]).is_err());
         assert!(parse(&["deploy", "--timeout", "307445734561825861"]).is_err(), "minutes that overflow in seconds");
         assert!(parse(&["deploy", "--timeout", "1440"]).is_ok());

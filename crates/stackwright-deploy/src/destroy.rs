@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::kubernetes::ObjectRef;
 use crate::plan::{self, Assembly, Extend, NodeResult};
+use crate::preflight::Plan;
 use crate::runtime::{Failure, Runtime, Skipped, record_failure, take_errors};
 
 /// What destroying one stack did.
@@ -87,13 +88,14 @@ impl Runtime {
     pub async fn destroy(&self, assembly: Arc<Assembly>, patterns: &[String], exactly: bool) -> DestroyReport {
         let mut report = DestroyReport::default();
         let extend = if exactly { Extend::Exactly } else { Extend::Downstream };
-        let selected = match assembly.select(patterns, extend) {
-            Ok(s) => s,
-            Err(e) => {
-                report.fail("selection", e);
-                return report;
-            }
-        };
+        let selected =
+            match Plan::offline(assembly.clone(), patterns, extend, false, &|_| None).map(|p| p.stacks().to_vec()) {
+                Ok(s) => s,
+                Err(e) => {
+                    report.fail("selection", e);
+                    return report;
+                }
+            };
         if let Err(e) = self.check_accounts(&assembly, &selected).await {
             report.fail("account", e);
             return report;

@@ -14,6 +14,7 @@ use crate::cfn::{ResourceChange, is_security_property, is_security_type};
 use crate::error::{Error, Result};
 use crate::kubernetes::{self, ObjectDiff, ObjectRef};
 use crate::plan::{self, Assembly, Extend, NodeResult};
+use crate::preflight::Plan;
 use crate::runtime::{Failure, Runtime, record_failure, take_errors};
 
 /// How a stack differs from what is deployed.
@@ -180,7 +181,9 @@ impl Runtime {
     /// Diffs the stacks matching `patterns` (every stack when none) and their clusters.
     pub async fn diff(&self, assembly: Arc<Assembly>, patterns: &[String]) -> DiffReport {
         let mut report = DiffReport::default();
-        let selected = match assembly.select(patterns, Extend::Exactly) {
+        let selected = match Plan::offline(assembly.clone(), patterns, Extend::Exactly, false, &|_| None)
+            .map(|p| p.stacks().to_vec())
+        {
             Ok(s) => s,
             Err(e) => {
                 report.errors.push(e);

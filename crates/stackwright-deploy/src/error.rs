@@ -18,6 +18,8 @@ pub mod exit {
     pub const APPROVAL: i32 = 3;
     /// `diff --fail` found differences.
     pub const DIFFERENCES: i32 = 4;
+    /// Interrupted by SIGINT (Ctrl-C) or SIGTERM.
+    pub const INTERRUPTED: i32 = 130;
 }
 
 /// Everything the runtime can fail with.
@@ -89,13 +91,26 @@ pub enum Error {
     /// `diff --fail` found differences (not a failure of the tool itself).
     #[error("differences found")]
     Differences,
+    /// Preflight found problems before anything was changed; every one is listed.
+    #[error(
+        "preflight found {} problem{} before changing anything; nothing was changed:\n{}",
+        .0.len(),
+        if .0.len() == 1 { "" } else { "s" },
+        .0.iter().map(|p| format!("  - {}", p.replace('\n', "\n    "))).collect::<Vec<_>>().join("\n")
+    )]
+    Preflight(Vec<String>),
+    /// The run was interrupted (SIGINT, SIGTERM); the message says what was cleaned up and what
+    /// goes on in AWS.
+    #[error("interrupted: {0}")]
+    Interrupted(String),
 }
 
 impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) | Error::Assembly(_) => exit::USAGE,
+            Error::Usage(_) | Error::Assembly(_) | Error::Preflight(_) => exit::USAGE,
+            Error::Interrupted(_) => exit::INTERRUPTED,
             Error::ApprovalRequired(_) => exit::APPROVAL,
             Error::Differences => exit::DIFFERENCES,
             Error::Many(errors) => errors
@@ -147,6 +162,7 @@ impl From<Error> for stackwright_core::Error {
                     exit::USAGE => ExitStatus::Usage,
                     exit::APPROVAL => ExitStatus::ApprovalRequired,
                     exit::DIFFERENCES => ExitStatus::Differences,
+                    exit::INTERRUPTED => ExitStatus::Interrupted,
                     _ => ExitStatus::Failure,
                 };
                 // A message may end with its hint (`…\n  hint: …`): the renderer styles it as one.

@@ -2,6 +2,9 @@
 //!
 //! - [`plan`]: the assembly on disk, stack selection, dependency order, bounded concurrency and
 //!   consumer parameters filled from producer outputs;
+//! - [`preflight`]: the plan checked before anything changes, offline first, then with
+//!   read-only calls; the runtime deploys only a [`preflight::Checked`] plan;
+//! - [`interrupt`]: what a run created and has not finished with, cleaned up on SIGINT/SIGTERM;
 //! - [`cfn`]: the CloudFormation engine (change sets, events, recovery, waits);
 //! - [`eks`]: EKS tokens (presigned STS `GetCallerIdentity`) and cluster connection data;
 //! - [`kubernetes`]: server-side apply in dependency order, readiness waits, pruning;
@@ -12,8 +15,8 @@
 //! attempts and time) with the SDK's own retries off; every wait has a timeout.
 //!
 //! Modules use only modules of a lower layer (no import cycles, at any level):
-//! `error`, `progress` < `retry`, `plan` < `aws`, `kubernetes` < `eks`, `cfn` < `runtime` <
-//! `diff`, `destroy` < `cli`.
+//! `error`, `progress`, `interrupt` < `retry`, `plan` < `aws`, `kubernetes` < `eks`, `cfn` <
+//! `preflight` < `runtime` < `diff`, `destroy` < `cli`.
 
 pub mod aws;
 pub mod cfn;
@@ -22,8 +25,10 @@ pub mod destroy;
 pub mod diff;
 pub mod eks;
 pub mod error;
+pub mod interrupt;
 pub mod kubernetes;
 pub mod plan;
+pub mod preflight;
 pub mod progress;
 pub mod retry;
 pub mod runtime;

@@ -1,7 +1,7 @@
 //! The plan: which stacks, in which order, with which parameters; and a scheduler that runs
 //! independent stacks concurrently (bounded) while keeping dependency order.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -170,7 +170,14 @@ pub(crate) fn parameters(stack: &StackEntry, outputs: &Outputs) -> Result<Vec<(S
             message: format!(
                 "{}\n  hint: deploy {} first (or include it in the selection)",
                 missing.join("; "),
-                stack.parameters.iter().map(|b| b.stack.as_str()).collect::<Vec<_>>().join(", ")
+                stack
+                    .parameters
+                    .iter()
+                    .map(|b| b.stack.as_str())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         })
     }
@@ -228,8 +235,13 @@ where
                     .iter()
                     .find(|d| matches!(results.get(*d), Some(NodeResult::Failed(_) | NodeResult::Skipped { .. })))
                 {
+                    // Name the node that failed, not one skipped because of it.
+                    let because = match results.get(bad) {
+                        Some(NodeResult::Skipped { because }) => because.clone(),
+                        _ => bad.clone(),
+                    };
                     started.insert(n.clone());
-                    results.insert(n.clone(), NodeResult::Skipped { because: bad.clone() });
+                    results.insert(n.clone(), NodeResult::Skipped { because });
                     progress = true;
                 } else if d.iter().all(|d| matches!(results.get(d), Some(NodeResult::Done(_)))) {
                     started.insert(n.clone());
@@ -350,6 +362,14 @@ mod tests {
             output: "VpcId".into(),
         }];
         let mut outputs = Outputs::new();
+        let mut twice = consumer.clone();
+        twice.parameters.push(ParameterBinding {
+            parameter: "NetworkSubnetId".into(),
+            stack: "prod-network".into(),
+            output: "SubnetId".into(),
+        });
+        let err = parameters(&twice, &outputs).unwrap_err().to_string();
+        assert!(err.contains("hint: deploy prod-network first"), "each producer named once: {err}");
         let err = parameters(&consumer, &outputs).unwrap_err().to_string();
         assert!(err.contains("NetworkVpcId needs output VpcId of stack prod-network"), "{err}");
         outputs.insert("prod-network".into(), [("VpcId".to_string(), "vpc-123".to_string())].into());
@@ -358,13 +378,14 @@ mod tests {
 
     #[tokio::test]
     async fn dag_keeps_order_bounds_concurrency_and_skips_after_failure() {
-        let nodes: Vec<String> = ["a", "b", "c", "d", "e", "f"].iter().map(|s| s.to_string()).collect();
-        // a, b, c independent; d after a and b; e after d; f after c (c fails).
+        let nodes: Vec<String> = ["a", "b", "c", "d", "e", "f", "g"].iter().map(|s| s.to_string()).collect();
+        // a, b, c independent; d after a and b; e after d; f after c (c fails); g after f.
         let deps = |n: &str| -> Vec<String> {
             match n {
                 "d" => vec!["a".into(), "b".into()],
                 "e" => vec!["d".into()],
                 "f" => vec!["c".into()],
+                "g" => vec!["f".into()],
                 _ => vec![],
             }
         };
@@ -409,7 +430,10 @@ mod tests {
                 ("d".to_string(), "done"),
                 ("e".to_string(), "done"),
                 ("f".to_string(), "skipped"),
+                ("g".to_string(), "skipped"),
             ]
         );
+        // g names the stack that failed, not f, which was only skipped.
+        assert!(matches!(&results[6].1, NodeResult::Skipped { because } if because == "c"));
     }
 }

@@ -95,15 +95,20 @@ impl Progress {
     }
 }
 
-/// One line typed on stdin (empty when stdin is closed or unreadable), read on a blocking
-/// thread so that the stacks deploying meanwhile keep streaming their events.
+/// One line typed on stdin (empty when stdin is closed or unreadable).
+///
+/// Read on a plain thread whose join nobody waits for: a blocking read cannot be cancelled,
+/// and a Tokio runtime being dropped waits for its `spawn_blocking` tasks, so an interrupt at
+/// the prompt would hang until Enter. Here the caller's future can be dropped (the interrupt
+/// wins a `select!`) and the process ends with the thread still reading.
 pub(crate) async fn read_answer() -> String {
-    tokio::task::spawn_blocking(|| {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new().name("stdin-answer".into()).spawn(move || {
         let mut line = String::new();
-        std::io::stdin().read_line(&mut line).map(|_| line)
-    })
-    .await
-    .ok()
-    .and_then(|r| r.ok())
-    .unwrap_or_default()
+        let _ = tx.send(std::io::stdin().read_line(&mut line).map(|_| line));
+    });
+    if spawned.is_err() {
+        return String::new();
+    }
+    rx.await.ok().and_then(Result::ok).unwrap_or_default()
 }

@@ -12,8 +12,10 @@ use crate::aws::{Aws, AwsOptions};
 use crate::cfn::{Approver, CfnOptions, Deployed, Engine};
 use crate::eks::{self, ClusterAccess};
 use crate::error::{Error, Result};
+use crate::interrupt::Ledger;
 use crate::kubernetes::{self, Applier, ApplyReport, KubeOptions};
 use crate::plan::{self, Assembly, Extend, NodeResult, Outputs};
+use crate::preflight::{Checked, Plan};
 use crate::progress::{Progress, ProgressMode};
 
 /// Reads environment variables for `((stackwright:env:…))` placeholders.
@@ -42,6 +44,8 @@ pub struct Runtime {
     pub kubernetes: bool,
     /// Where `((stackwright:env:…))` placeholders are read. Default the process environment.
     pub env: EnvLookup,
+    /// The change sets of this run not yet executed or deleted, for an interrupt to clean up.
+    pub ledger: Arc<Ledger>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -69,6 +73,7 @@ impl Runtime {
             check_account: true,
             kubernetes: true,
             env: Arc::new(|name| std::env::var(name).ok()),
+            ledger: Arc::new(Ledger::default()),
         }
     }
 }
@@ -170,7 +175,8 @@ impl Runtime {
         let entry = assembly.stack(stack)?;
         let env = assembly.environment(&entry.environment)?;
         let clients = self.aws.region(&env.region).await;
-        let engine = Engine { clients: &clients, entry, options: &self.cfn, progress: &self.progress };
+        let engine =
+            Engine { clients: &clients, entry, options: &self.cfn, progress: &self.progress, ledger: &self.ledger };
         f(&engine).await
     }
 
@@ -190,56 +196,50 @@ impl Runtime {
         Ok(outputs)
     }
 
-    /// Deploys the stacks matching `patterns` (with what they depend on unless `exactly`),
-    /// then the objects of the clusters whose stacks were deployed.
-    pub async fn deploy(&self, assembly: Arc<Assembly>, patterns: &[String], exactly: bool) -> DeployReport {
-        let mut report = DeployReport::default();
+    /// Preflight for deploying the stacks matching `patterns` (with what they depend on unless
+    /// `exactly`): the offline checks, then the read-only calls ([`crate::preflight`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when a pattern matches no stack; [`Error::Preflight`] with every
+    /// problem of the phase that found some; the errors of the read-only calls.
+    pub async fn preflight(&self, assembly: Arc<Assembly>, patterns: &[String], exactly: bool) -> Result<Checked> {
         let extend = if exactly { Extend::Exactly } else { Extend::Upstream };
-        let selected = match assembly.select(patterns, extend) {
-            Ok(s) => s,
+        let plan = Plan::offline(assembly, patterns, extend, self.kubernetes, &*self.env)?;
+        plan.read(&self.aws, &self.cfn, &self.progress, self.check_account).await
+    }
+
+    /// Deploys the stacks matching `patterns` (with what they depend on unless `exactly`),
+    /// then the objects of the clusters whose stacks were deployed: [`Runtime::preflight`],
+    /// then [`Runtime::deploy_checked`].
+    pub async fn deploy(&self, assembly: Arc<Assembly>, patterns: &[String], exactly: bool) -> DeployReport {
+        match self.preflight(assembly, patterns, exactly).await {
+            Ok(plan) => self.deploy_checked(plan).await,
             Err(e) => {
-                report.fail("selection", e);
-                return report;
+                let mut report = DeployReport::default();
+                report.fail("preflight", e);
+                report
             }
-        };
-        if let Err(e) = self.check_accounts(&assembly, &selected).await {
-            report.fail("account", e);
-            return report;
         }
-        // Producers outside the selection: read what they output now.
-        let outside: BTreeSet<String> = selected
-            .iter()
-            .filter_map(|id| assembly.manifest.stack(id))
-            .flat_map(|s| s.parameters.iter().map(|b| b.stack.clone()))
-            .chain(assembly.manifest.clusters.iter().filter(|c| selected.contains(&c.stack)).flat_map(|c| {
-                c.bindings.iter().filter_map(|b| match &b.source {
-                    stackwright_core::assembly::BindingSource::StackOutput { stack, .. } => Some(stack.clone()),
-                    _ => None,
-                })
-            }))
-            .filter(|s| !selected.contains(s))
-            .collect();
-        let initial = match self.deployed_outputs(&assembly, &outside.into_iter().collect::<Vec<_>>()).await {
-            Ok(o) => o,
-            Err(e) => {
-                report.fail("outputs", e);
-                return report;
-            }
-        };
-        let outputs = Arc::new(Mutex::new(initial));
-        let results = {
-            let assembly = assembly.clone();
-            plan::run_dag(
-                &selected,
-                |id| assembly.manifest.stack(id).map(|s| s.dependencies.clone()).unwrap_or_default(),
-                self.concurrency,
-                |id| {
-                    let (rt, assembly, outputs) = (self.clone(), assembly.clone(), outputs.clone());
-                    async move { rt.deploy_one(&assembly, &id, &outputs).await }
-                },
-            )
-            .await
-        };
+    }
+
+    /// Deploys a plan that passed preflight: its stacks in dependency order (independent ones
+    /// concurrently), then the objects of the clusters whose stacks were deployed.
+    pub async fn deploy_checked(&self, plan: Checked) -> DeployReport {
+        let mut report = DeployReport::default();
+        let plan = Arc::new(plan);
+        let assembly = plan.assembly().clone();
+        let outputs = Arc::new(Mutex::new(plan.outputs().clone()));
+        let results = plan::run_dag(
+            plan.stacks(),
+            |id| assembly.manifest.stack(id).map(|s| s.dependencies.clone()).unwrap_or_default(),
+            self.concurrency,
+            |id| {
+                let (rt, plan, outputs) = (self.clone(), plan.clone(), outputs.clone());
+                async move { rt.deploy_one(&plan, &id, &outputs).await }
+            },
+        )
+        .await;
         let mut done = BTreeSet::new();
         for (id, r) in results {
             match r {
@@ -254,31 +254,30 @@ impl Runtime {
                 }
             }
         }
-        if self.kubernetes {
-            let outputs = outputs.lock().map(|o| o.clone()).unwrap_or_default();
-            for cluster in &assembly.manifest.clusters {
-                if !done.contains(&cluster.stack) {
-                    continue;
-                }
-                match self.apply_cluster(&assembly, cluster, &outputs).await {
-                    Ok(r) => report.clusters.push(r),
-                    Err(e) => report.fail(&cluster.id, e),
-                }
+        let outputs = outputs.lock().map(|o| o.clone()).unwrap_or_default();
+        for cluster in assembly.manifest.clusters.iter().filter(|c| plan.clusters().contains(&c.id)) {
+            if !done.contains(&cluster.stack) {
+                continue;
+            }
+            match self.apply_cluster(&assembly, cluster, &outputs).await {
+                Ok(r) => report.clusters.push(r),
+                Err(e) => report.fail(&cluster.id, e),
             }
         }
         report
     }
 
-    async fn deploy_one(&self, assembly: &Assembly, id: &str, outputs: &Mutex<Outputs>) -> Result<Deployed> {
+    async fn deploy_one(&self, plan: &Checked, id: &str, outputs: &Mutex<Outputs>) -> Result<Deployed> {
+        let assembly = plan.assembly();
         let entry = assembly.stack(id)?;
-        let template = assembly.template(entry)?;
+        let template = plan.template(id).ok_or_else(|| Error::usage(format!("internal: no template for {id}")))?;
         let parameters: BTreeMap<String, String> = {
             let outputs = outputs.lock().map_err(|_| Error::usage("internal: poisoned lock"))?;
             plan::parameters(entry, &outputs)?.into_iter().collect()
         };
         let approver = self.approver.clone();
         let deployed =
-            self.with_engine(assembly, id, async |e| e.deploy(&template, &parameters, &approver).await).await?;
+            self.with_engine(assembly, id, async |e| e.deploy(template, &parameters, &approver).await).await?;
         if let Ok(mut o) = outputs.lock() {
             o.insert(id.to_string(), deployed.outputs.clone());
         }

@@ -420,3 +420,30 @@ async fn deploy_connects_from_stack_outputs_resolves_late_bound_values_and_destr
     let first_stack = lines.iter().position(|l| l.contains("deleting stack")).unwrap();
     assert!(last_kube < first_stack, "Kubernetes objects go first");
 }
+
+/// An apply interrupted while it waits for a rollout (its future dropped, as the first Ctrl-C
+/// drops the run) leaves the objects applied so far and the previous inventory; the rerun
+/// applies again, prunes what left the program and converges.
+#[tokio::test]
+async fn an_interrupted_apply_is_rerun_and_converges() {
+    let kube = FakeKube::start().await;
+    let options = fast();
+    let progress = Progress::new(ProgressMode::Capture);
+    let a = applier(&kube, &options, &progress);
+    a.apply(&objects(true)).await.unwrap();
+    kube.state.lock().unwrap().stuck = true;
+    let interrupted = tokio::time::timeout(Duration::from_millis(300), a.apply(&objects(false))).await;
+    assert!(interrupted.is_err(), "the apply was still waiting for the rollout");
+    let inventory = || kube.get("configmaps", "kube-system", "stackwright-inventory-shop.main").unwrap();
+    assert!(inventory().to_string().contains("settings"), "the previous inventory stays: {}", inventory());
+    assert!(kube.get("configmaps", "shop", "settings").is_some(), "nothing pruned by the interrupted run");
+
+    kube.state.lock().unwrap().stuck = false;
+    let report = a.apply(&objects(false)).await.unwrap();
+    assert_eq!(report.applied.len(), 4);
+    assert_eq!(report.pruned.len(), 2, "{:?}", report.pruned);
+    assert!(kube.get("configmaps", "shop", "settings").is_none());
+    assert!(!inventory().to_string().contains("settings"), "{}", inventory());
+    let again = a.apply(&objects(false)).await.unwrap();
+    assert!(again.pruned.is_empty(), "converged: {:?}", again.pruned);
+}

@@ -8,6 +8,7 @@ use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, 
 use serde::Serialize;
 
 use super::Engine;
+use super::orphans::change_set_name;
 use super::stack::StackInfo;
 use super::template::{MAX_TEMPLATE_BODY, inline_body};
 use crate::error::{Error, Result};
@@ -130,14 +131,11 @@ impl Engine<'_> {
             Some(i) if i.status != "REVIEW_IN_PROGRESS" => ChangeSetType::Update,
             _ => ChangeSetType::Create,
         };
-        let name = format!(
-            "stackwright-{}-{:04x}",
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default(),
-            fastrand::u16(..)
-        );
+        let name = change_set_name();
         let params: Vec<Parameter> =
             parameters.iter().map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build()).collect();
         let tags: Vec<Tag> = self.entry.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();
+        self.ledger.created(self.cfn(), &self.entry.id, self.name(), &name, existing.is_none());
         let created = retry(&self.options.retry, "CloudFormation", "CreateChangeSet", || {
             self.cfn()
                 .create_change_set()
@@ -159,7 +157,10 @@ impl Engine<'_> {
             // The name is ours alone: it exists because an earlier attempt whose answer was
             // lost went through.
             Err(Error::Aws { message, .. }) if message.contains("AlreadyExists") => name.clone(),
-            Err(e) => return Err(self.fail(format!("cannot create a change set: {e}"))),
+            Err(e) => {
+                self.ledger.finished(self.name(), &name);
+                return Err(self.fail(format!("cannot create a change set: {e}")));
+            }
         };
         self.progress.status(&self.entry.id, "creating change set");
         let start = Instant::now();
@@ -239,9 +240,12 @@ impl Engine<'_> {
 
     /// Deletes a change set, ignoring failures (it is only tidying up).
     pub async fn delete_change_set(&self, id: &str) {
-        let _ = retry(&self.options.retry, "CloudFormation", "DeleteChangeSet", || {
+        let deleted = retry(&self.options.retry, "CloudFormation", "DeleteChangeSet", || {
             self.cfn().delete_change_set().stack_name(self.name()).change_set_name(id).send()
         })
         .await;
+        if deleted.is_ok() {
+            self.ledger.finished(self.name(), id);
+        }
     }
 }

@@ -98,6 +98,9 @@ impl Engine<'_> {
         let mut notes = Vec::new();
         self.progress.status(&self.entry.id, "checking");
         let existing = self.settle(&mut notes).await?;
+        if let Some(info) = &existing {
+            notes.extend(self.remove_orphan_change_sets(info).await?);
+        }
         if let Some(info) = &existing
             && self.unchanged(info, &template, parameters).await?
         {
@@ -140,6 +143,7 @@ impl Engine<'_> {
             None => self.describe(self.name()).await?.map(|i| i.stack_id).unwrap_or_else(|| self.name().to_string()),
         };
         let since = self.newest_event(&stack_id).await?;
+        self.ledger.executing(self.name(), &change_set);
         let executed = retry(&self.options.retry, "CloudFormation", "ExecuteChangeSet", || {
             self.cfn().execute_change_set().stack_name(self.name()).change_set_name(&change_set).send()
         })
@@ -155,6 +159,7 @@ impl Engine<'_> {
         let creating = existing.as_ref().is_none_or(|i| i.status == "REVIEW_IN_PROGRESS");
         let doing = if creating { "creating the stack" } else { "updating the stack" };
         let (info, events) = self.wait(&stack_id, since, doing).await?;
+        self.ledger.finished(self.name(), &change_set);
         let ok = matches!(info.as_ref().map(|i| i.status.as_str()), Some("CREATE_COMPLETE" | "UPDATE_COMPLETE"));
         if !ok {
             self.progress.finish(&self.entry.id, "failed");

@@ -11,13 +11,14 @@
 //!
 //! The [`Engine`] is defined here; its steps live in the private children, which depend on
 //! each other in one direction only: `events` (reading and showing stack events, the root
-//! cause of a failure) ◀ `stack` (status, waits, recovery, delete) ◀ `change_set` (which also
-//! uses `template`) ◀ `deploy` (which also uses `approval`); `options` uses `approval`.
+//! cause of a failure) ◀ `stack` (status, waits, recovery, delete) ◀ `orphans` (change sets of
+//! interrupted runs, and the names that tell them) ◀ `change_set` (which also uses `template`) ◀ `deploy` (which also uses `approval`); `options` uses `approval`.
 
 use stackwright_core::assembly::StackEntry;
 
 use crate::aws::RegionClients;
 use crate::error::Error;
+use crate::interrupt::Ledger;
 use crate::progress::Progress;
 
 mod approval;
@@ -25,6 +26,7 @@ mod change_set;
 mod deploy;
 mod events;
 mod options;
+mod orphans;
 mod stack;
 mod template;
 
@@ -35,6 +37,7 @@ pub use deploy::{Action, Deployed};
 pub use events::StackEvent;
 pub use options::CfnOptions;
 pub use stack::StackInfo;
+pub(crate) use template::{MAX_TEMPLATE_BODY, inline_body};
 
 /// Deploys and destroys one stack.
 pub struct Engine<'a> {
@@ -46,6 +49,9 @@ pub struct Engine<'a> {
     pub options: &'a CfnOptions,
     /// Where events and status go.
     pub progress: &'a Progress,
+    /// Where the change sets this run creates are recorded until they are executed or deleted
+    /// (what an interrupt cleans up).
+    pub ledger: &'a Ledger,
 }
 
 impl Engine<'_> {

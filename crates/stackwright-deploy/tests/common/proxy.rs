@@ -36,6 +36,8 @@ pub(crate) struct Rewrite {
 pub(crate) struct Rules {
     pub throttle: Vec<Fault>,
     pub drop: Vec<Fault>,
+    /// Hold the request for a minute before forwarding it (a call that hangs).
+    pub stall: Vec<Fault>,
     /// Forward the request, then drop the connection instead of answering (the request took
     /// effect, the client does not know).
     pub lose_response: Vec<Fault>,
@@ -86,6 +88,10 @@ impl Proxy {
 
     pub(crate) fn drop_requests(&self, action: Option<&str>, times: u32) {
         self.rules.lock().unwrap().drop.push(Fault { action: action.map(str::to_string), remaining: times });
+    }
+
+    pub(crate) fn stall(&self, action: Option<&str>, times: u32) {
+        self.rules.lock().unwrap().stall.push(Fault { action: action.map(str::to_string), remaining: times });
     }
 
     pub(crate) fn lose_responses(&self, action: Option<&str>, times: u32) {
@@ -188,6 +194,10 @@ async fn handle(
                 .body(Full::new(Bytes::from(xml)))
                 .unwrap());
         }
+    }
+    let stalled = Rules::take(&mut rules.lock().unwrap().stall, &action);
+    if stalled {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
     }
     let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let mut forward = Request::builder().method(parts.method.clone()).uri(format!("{upstream}{path}"));
