@@ -20,7 +20,7 @@
 //! a complete system; they share one concurrency group, so two deploys never overlap.
 
 use indexmap::IndexMap;
-use stackwright_core::{Construct, Diagnostic, Node, Result};
+use stackwright_core::{Construct, Diagnostic, Node, Problems, Result};
 
 mod props;
 
@@ -29,7 +29,6 @@ pub use props::{AppDelivery, GitHubPipelineProps};
 use super::access::{ClusterTarget, GitHubAccess, GitHubAccessProps, check_claim_part};
 use super::actions;
 use super::workflow::{BranchFilter, Concurrency, Empty, Job, Permissions, Step, Triggers, Workflow};
-use crate::internal::problems::{Problems, child_path};
 
 /// The workflows and the roles behind them.
 pub struct GitHubPipeline {
@@ -53,12 +52,10 @@ impl GitHubPipeline {
     /// roles' props are [`GitHubAccess::new`]'s, at its path.
     pub fn new(scope: &impl Construct, id: &str, props: GitHubPipelineProps) -> Result<Self> {
         let mut problems = Problems::for_child(scope, id);
-        let (stack, env) = problems.place(scope, "a GitHubPipeline")?;
-        let path = child_path(scope, id);
-        for problem in check_props(&path, &props) {
-            problems.push_diagnostic(problem);
-        }
-        let node = problems.add_node(scope, id);
+        let (stack, env) = problems.place("a GitHubPipeline")?;
+        let path = problems.path().to_string();
+        problems.extend(check_props(&path, &props));
+        let node = problems.add_node();
         let Some(stack) = stack.filter(|_| !node.is_rejected()) else {
             let access = GitHubAccess::rejected(node.clone(), &env);
             return Ok(GitHubPipeline { node, access, workflows: IndexMap::new() });
