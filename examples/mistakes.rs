@@ -4,10 +4,18 @@
 //!
 //! `STACKWRIGHT_MISTAKE=max-azs cargo run --example mistakes` prints the VPC's problem on
 //! standard error and exits with status 1; `STACKWRIGHT_MISTAKE=max-azs,disk-size,app-port`
-//! prints three problems of three constructs at once.
+//! prints three problems of three constructs at once. The `topic-…` and `publisher-…` mistakes
+//! add a construct of the program's own (the construct guide's `EncryptedTopic` and
+//! `PublisherRole`, from `examples/team_topic.rs`), which records its mistakes like the library's.
 
 use stackwright::constructs::{LifecycleRule, TaintEffect};
 use stackwright::prelude::*;
+
+#[allow(dead_code)] // its `main` and `build` are the construct guide's program, not this one
+#[path = "team_topic.rs"]
+mod team_topic;
+
+use team_topic::{EncryptedTopic, EncryptedTopicProps, PublisherRole};
 
 fn main() -> std::process::ExitCode {
     stackwright::cli::exit_code(build().and_then(|app| app.run()))
@@ -47,7 +55,30 @@ fn build() -> stackwright::Result<App> {
     let web = FlaskApp::new(&cluster, pick("app-id", "Flask_App", "flask-app"), app_props(&repo, &mistake))?;
     Monitoring::new(&cluster, "monitoring", monitoring_props(&web, &mistake))?;
     GitHubPipeline::new(&prod.stack("cicd"), "Pipeline", pipeline_props(&mistake)?)?;
+    if TOPIC_MISTAKES.iter().any(|name| is(name)) {
+        notifications(&prod, &mistake)?;
+    }
     Ok(app)
+}
+
+/// The mistakes in the program's own constructs.
+const TOPIC_MISTAKES: [&str; 4] = ["topic-name", "topic-service", "topic-email", "publisher-service"];
+
+/// The construct guide's topic and its publisher, in a stack of their own, as a program would
+/// use constructs written by its team.
+fn notifications(prod: &Environment, mistake: &Mistakes<'_>) -> stackwright::Result<()> {
+    let pick = |name: &str, wrong: &'static str, right: &'static str| if mistake.is(name) { wrong } else { right };
+    let stack = prod.stack("notifications");
+    let props = EncryptedTopicProps::new(pick("topic-name", "", "Platform alerts")).publishing_services([pick(
+        "topic-service",
+        "cloudwatch",
+        "cloudwatch.amazonaws.com",
+    )]);
+    let topic = EncryptedTopic::new(&stack, "Alerts", props)?;
+    topic.subscribe_email(pick("topic-email", "oncall", "oncall@example.com"))?;
+    let service = pick("publisher-service", "scheduler", "scheduler.amazonaws.com");
+    PublisherRole::new(&stack, "SchedulerPublisher", service, &topic.handle())?;
+    Ok(())
 }
 
 /// The mistakes to make, by name.

@@ -10,11 +10,13 @@
 //! output and feeds the construct bad props. `cargo run --example team_topic -- synth --out
 //! target/synth/team_topic` synthesizes it (no AWS account needed).
 
+use std::cell::Cell;
 use std::process::ExitCode;
+use std::rc::Rc;
 
 use stackwright::cfn::{Tag, iam, kms, sns};
 use stackwright::constructs::Principal;
-use stackwright::core::{Arn, CheckContext, Diagnostic, Diagnostics, Node};
+use stackwright::core::{Arn, CheckContext, Diagnostic, Node, Problems};
 use stackwright::prelude::*;
 
 fn main() -> ExitCode {
@@ -26,7 +28,9 @@ fn main() -> ExitCode {
 ///
 /// # Errors
 ///
-/// Returns every problem the constructs found in their input (none for this program).
+/// Only a value parsed before any construct takes it (the account): the constructs record the
+/// problems of their input in the tree, where `app.run()` reports them all (none for this
+/// program).
 pub(crate) fn build() -> stackwright::Result<App> {
     let app = App::new("payments");
     let prod = app.environment("prod", Account::new("345678901234")?, Region::EuCentral1);
@@ -99,6 +103,8 @@ impl EncryptedTopicProps {
 /// `PublisherRole` takes this, so it cannot be handed a bucket's or a role's ARN by mistake.
 #[derive(Debug, Clone)]
 pub(crate) struct TopicHandle {
+    /// The topic construct's node: a consumer of a rejected topic is rejected with it.
+    pub(crate) node: Node,
     /// The topic's ARN (its `Ref`).
     pub(crate) topic_arn: Attr<Arn>,
     /// The ARN of the KMS key the topic encrypts with.
@@ -113,7 +119,8 @@ pub(crate) struct EncryptedTopic {
     node: Node,
     topic: Resource<sns::Topic>,
     key: Resource<kms::Key>,
-    subscriptions: std::cell::Cell<u32>,
+    /// The addresses given to `subscribe_email`, shared with the check registered in `new`.
+    subscriptions: Rc<Cell<u32>>,
 }
 
 impl Construct for EncryptedTopic {
@@ -129,17 +136,17 @@ impl EncryptedTopic {
     ///
     /// # Errors
     ///
-    /// Every problem of `props` at once, each with this construct's path and a hint; or a
-    /// scope outside every stack.
+    /// Only when `scope` is outside every environment. Every problem of `props` — and a bad
+    /// or duplicate `id`, or a scope outside a stack — is recorded at the topic's path for
+    /// synth to report with every other construct's problems; the topic is then *rejected*:
+    /// it adds nothing, and its ARNs are values synth never renders.
     pub(crate) fn new(scope: &impl Construct, id: &str, props: EncryptedTopicProps) -> stackwright::Result<Self> {
-        scope.node().require_stack("an EncryptedTopic")?;
-        // 1. Check every prop, collect every problem, and return them together.
-        let path = format!("{}/{id}", scope.node().path());
-        let mut problems = Diagnostics::new();
+        // 1. Check every prop and collect every problem, at the path the topic is about to get.
+        let mut problems = Problems::for_child(scope, id);
+        problems.place("an EncryptedTopic")?;
         let name = props.display_name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             problems.push(
-                &path,
                 format!("display name '{}' is empty or longer than 100 characters", props.display_name),
                 "give the topic a display name of 1 to 100 characters, such as 'Payments alerts'",
             );
@@ -147,16 +154,19 @@ impl EncryptedTopic {
         for service in &props.publishing_services {
             if !is_service_principal(service) {
                 problems.push(
-                    &path,
                     format!("'{service}' is not an AWS service principal"),
                     "name the service as <service>.amazonaws.com, such as events.amazonaws.com",
                 );
             }
         }
-        problems.into_result(())?;
+        let key_policy = key_policy(&props.publishing_services);
+        problems.extend(key_policy.problems(problems.path()));
 
-        // 2. The construct's own node: every resource below gets its path and logical id.
-        let node = scope.node().add_child(id)?;
+        // 2. The construct's own node, rejected if anything was found: then build nothing.
+        let node = problems.add_node();
+        if node.is_rejected() {
+            return Ok(EncryptedTopic::rejected(node));
+        }
         // 3. The resources: L1 types from stackwright::cfn, policies from the library's
         //    typed (least-privilege-checked) documents.
         let key = Resource::new(
@@ -165,7 +175,7 @@ impl EncryptedTopic {
             kms::Key::new()
                 .with_description(format!("Encrypts the SNS topic {}", node.path()))
                 .with_enable_key_rotation(true)
-                .with_key_policy(key_policy(&path, &props.publishing_services)?.to_value()),
+                .with_key_policy(key_policy.to_value()),
         )?;
         let topic = Resource::new(
             &node,
@@ -180,8 +190,10 @@ impl EncryptedTopic {
 
         // 4. A check on the finished tree: a topic nobody subscribes to tells nobody.
         let me = node.node_ref();
+        let subscriptions = Rc::new(Cell::new(0));
+        let given = Rc::clone(&subscriptions);
         node.add_check(move |tree: &CheckContext<'_>| {
-            if tree.child_ids(me).iter().any(|child| child.starts_with("Subscription")) {
+            if given.get() > 0 {
                 return Vec::new();
             }
             vec![Diagnostic::new(
@@ -190,14 +202,25 @@ impl EncryptedTopic {
                 "call subscribe_email(...) on the EncryptedTopic",
             )]
         });
-        Ok(EncryptedTopic { node, topic, key, subscriptions: std::cell::Cell::new(0) })
+        Ok(EncryptedTopic { node, topic, key, subscriptions })
+    }
+
+    /// The handle of a rejected topic: no resource was created, and the key's and the topic's
+    /// ARNs are values of the rejected construct, which synth never renders.
+    fn rejected(node: Node) -> Self {
+        EncryptedTopic {
+            topic: Resource::rejected(&node),
+            key: Resource::rejected(&node),
+            node,
+            subscriptions: Rc::new(Cell::new(0)),
+        }
     }
     // ANCHOR_END: new
 
     /// The typed handle consumers take.
     #[must_use]
     pub(crate) fn handle(&self) -> TopicHandle {
-        TopicHandle { topic_arn: self.topic.reference(), key_arn: self.key.arn() }
+        TopicHandle { node: self.node.clone(), topic_arn: self.topic.reference(), key_arn: self.key.arn() }
     }
 
     // ANCHOR: subscribe
@@ -205,17 +228,24 @@ impl EncryptedTopic {
     ///
     /// # Errors
     ///
-    /// When `address` is not an e-mail address.
+    /// None of the address's: an address that is not an e-mail address is recorded at the
+    /// topic for synth to report, like the library's `EcrRepo::grant_pull`. What is left is
+    /// an id of the topic's taken by a child you added yourself.
     pub(crate) fn subscribe_email(&self, address: &str) -> stackwright::Result<()> {
+        // Counted even when the address is wrong: that is one problem, not also "no subscription".
+        let n = self.subscriptions.get() + 1;
+        self.subscriptions.set(n);
         if !address.split_once('@').is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.')) {
-            return Err(stackwright::Error::invalid(
+            self.node.defer_error(Diagnostic::new(
                 self.node.path(),
                 format!("'{address}' is not an e-mail address"),
                 "subscribe an address such as team-oncall@example.com",
             ));
+            return Ok(());
         }
-        let n = self.subscriptions.get() + 1;
-        self.subscriptions.set(n);
+        if self.node.is_rejected() {
+            return Ok(()); // nothing to subscribe to: the topic's problems are reported
+        }
         Resource::new(
             &self.node,
             &format!("Subscription{n}"),
@@ -234,7 +264,7 @@ fn is_service_principal(service: &str) -> bool {
 
 /// The key's policy: the account administers it (or the key becomes unmanageable), and each
 /// publishing service may only generate data keys and decrypt.
-fn key_policy(path: &str, services: &[String]) -> stackwright::Result<PolicyDocument> {
+fn key_policy(services: &[String]) -> PolicyDocument {
     let mut admin = Statement::trust(
         Principal::Aws(sub!("arn:", Pseudo::Partition, ":iam::", Pseudo::AccountId, ":root")),
         "kms:*",
@@ -250,9 +280,7 @@ fn key_policy(path: &str, services: &[String]) -> stackwright::Result<PolicyDocu
         s.resources.push("*".into());
         statements.push(s);
     }
-    let policy = PolicyDocument::new(statements);
-    let problems = policy.problems(path);
-    if problems.is_empty() { Ok(policy) } else { Err(stackwright::Error::Invalid(problems.into())) }
+    PolicyDocument::new(statements)
 }
 
 /// The topic's policy: the publishing services of this account may publish; nobody may
@@ -293,32 +321,38 @@ impl PublisherRole {
     ///
     /// # Errors
     ///
-    /// When `service` is not a service principal, or the scope is outside every stack.
+    /// Only when `scope` is outside every environment. A `service` that is not a service
+    /// principal — and a bad or duplicate `id`, or a scope outside a stack — is recorded at
+    /// the role's path; the role is then *rejected*. A rejected topic rejects the role too,
+    /// without a problem of its own (the topic's are reported).
     pub(crate) fn new(
         scope: &impl Construct,
         id: &str,
         service: &str,
         topic: &TopicHandle,
     ) -> stackwright::Result<Self> {
-        scope.node().require_stack("a PublisherRole")?;
+        let mut problems = Problems::for_child(scope, id);
+        problems.place("a PublisherRole")?;
         if !is_service_principal(service) {
-            return Err(stackwright::Error::invalid(
-                format!("{}/{id}", scope.node().path()),
+            problems.push(
                 format!("'{service}' is not an AWS service principal"),
                 "name the service as <service>.amazonaws.com, such as events.amazonaws.com",
-            ));
+            );
         }
-        let node = scope.node().add_child(id)?;
-        let trust = PolicyDocument::new([Statement::trust(Principal::Service(service.to_string()), "sts:AssumeRole")
-            .condition("StringEquals", "aws:SourceAccount", [Value::from(Pseudo::AccountId)])]);
         let publish = PolicyDocument::new([
             Statement::allow(["sns:Publish"], [&topic.topic_arn]).sid("PublishToTheTopic"),
             Statement::allow(["kms:Decrypt", "kms:GenerateDataKey"], [&topic.key_arn]).sid("EncryptWithItsKey"),
         ]);
-        let problems = publish.problems(&node.path());
-        if !problems.is_empty() {
-            return Err(stackwright::Error::Invalid(problems.into()));
+        problems.extend(publish.problems(problems.path()));
+        let node = problems.add_node();
+        if !node.is_rejected() && topic.node.is_rejected() {
+            node.reject_because_of(&topic.node);
         }
+        if node.is_rejected() {
+            return Ok(PublisherRole { role: Resource::rejected(&node), node });
+        }
+        let trust = PolicyDocument::new([Statement::trust(Principal::Service(service.to_string()), "sts:AssumeRole")
+            .condition("StringEquals", "aws:SourceAccount", [Value::from(Pseudo::AccountId)])]);
         let role = Resource::new(
             &node,
             "Role",

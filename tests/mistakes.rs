@@ -105,6 +105,11 @@ const MISTAKES: &[Mistake] = &[
     m("pipeline-program", "prod/cicd/Pipeline", "'cargo run -- ${{ github.head_ref }}'", "without GitHub expressions"),
     m("access-environment", "prod/cicd/Pipeline/Access", "'prod*'", "the trust policy must name exactly one"),
     m("access-service", "prod/cicd/Pipeline/Access", "'EC2'", "use IAM service prefixes such as ec2"),
+    // the program's own constructs (the construct guide's EncryptedTopic and PublisherRole)
+    m("topic-name", "prod/notifications/Alerts", "display name ''", "1 to 100 characters, such as 'Payments alerts'"),
+    m("topic-service", "prod/notifications/Alerts", "'cloudwatch'", "<service>.amazonaws.com, such as events"),
+    m("topic-email", "prod/notifications/Alerts", "'oncall'", "subscribe an address such as team-oncall@example.com"),
+    m("publisher-service", "prod/notifications/SchedulerPublisher", "'scheduler'", "<service>.amazonaws.com"),
 ];
 
 #[test]

@@ -1,13 +1,16 @@
 //! The construct-guide example (`examples/team_topic.rs`, `docs/writing-a-construct.md`): its
 //! golden output as insta snapshots in `snapshots/team_topic/`, and the user-written construct
-//! fed bad props (every problem at once, with the construct's path and a hint) and left without
-//! a subscription (the check it registered fails synth).
+//! fed bad props (every problem recorded at once, with the construct's path and a hint; its
+//! consumer rejected with it, without a problem of its own), left without a subscription (the
+//! check it registered fails synth), and making a mistake in the same run as a library
+//! construct (both printed by the README's `main`).
 
 #[allow(dead_code)] // the example's `main` is not called here
 #[path = "../examples/team_topic.rs"]
 mod team_topic;
 
 mod golden;
+mod support;
 
 use stackwright::prelude::*;
 use team_topic::{EncryptedTopic, EncryptedTopicProps, PublisherRole};
@@ -31,10 +34,16 @@ fn stack() -> (App, Stack) {
 }
 
 #[test]
-fn bad_props_are_reported_together_with_the_construct_path_and_a_hint() {
-    let (_app, stack) = stack();
+fn bad_props_are_recorded_together_with_the_construct_path_and_a_hint() {
+    let (app, stack) = stack();
     let props = EncryptedTopicProps::new("  ").publishing_services(["events", "sns.amazonaws.com"]);
-    let Err(error) = EncryptedTopic::new(&stack, "Alerts", props) else { panic!("bad props were accepted") };
+    let topic = EncryptedTopic::new(&stack, "Alerts", props).unwrap();
+    assert!(topic.node().is_rejected());
+    topic.subscribe_email("oncall@example.com").unwrap();
+    // Its consumer is rejected with it, and adds no problem of its own.
+    let publisher = PublisherRole::new(&stack, "Publisher", "events.amazonaws.com", &topic.handle()).unwrap();
+    assert!(publisher.node().is_rejected());
+    let error = app.synth().unwrap_err();
     let problems = error.diagnostics();
     assert_eq!(problems.len(), 2, "{error}");
     assert!(problems.iter().all(|d| d.path == "prod/notifications/Alerts"), "{error}");
@@ -45,12 +54,16 @@ fn bad_props_are_reported_together_with_the_construct_path_and_a_hint() {
 }
 
 #[test]
-fn a_bad_email_is_reported_at_the_topic() {
-    let (_app, stack) = stack();
+fn a_bad_email_is_recorded_at_the_topic() {
+    let (app, stack) = stack();
     let topic = EncryptedTopic::new(&stack, "Alerts", EncryptedTopicProps::new("Alerts")).unwrap();
-    let error = topic.subscribe_email("oncall").unwrap_err();
+    topic.subscribe_email("oncall").unwrap();
+    topic.subscribe_email("oncall@example.com").unwrap();
+    let error = app.synth().unwrap_err();
+    assert_eq!(error.diagnostics().len(), 1, "{error}");
     let problem = &error.diagnostics()[0];
     assert_eq!(problem.path, "prod/notifications/Alerts");
+    assert_eq!(problem.message, "'oncall' is not an e-mail address");
     assert!(problem.hint.contains("team-oncall@example.com"), "{error}");
 }
 
@@ -64,6 +77,26 @@ fn the_registered_check_fails_synth_for_a_topic_without_subscription() {
     assert_eq!(problem.path, "prod/notifications/Alerts");
     assert!(problem.message.contains("no subscription"), "{error}");
     assert!(problem.hint.contains("subscribe_email"), "{error}");
+}
+
+/// A mistake in this construct and one in a library construct, in a program shaped exactly
+/// like the README's (`examples/mistakes.rs`, which adds this example's topic when one of its
+/// mistakes is asked for): both printed in one run, once each, with path, value and hint.
+#[test]
+fn a_mistake_here_and_one_in_a_library_construct_are_printed_in_one_run() {
+    let output = support::run("topic-name,repository-name", &["synth"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        support::stderr(&output),
+        concat!(
+            "error: prod/registry/FlaskApp: invalid repository name 'Flask App': 'F' is not allowed\n",
+            "  hint: use 2 to 256 lower-case letters, digits and '.', '_', '-' between them, with '/' separating ",
+            "path parts, such as team/flask-app\n",
+            "error: prod/notifications/Alerts: display name '' is empty or longer than 100 characters\n",
+            "  hint: give the topic a display name of 1 to 100 characters, such as 'Payments alerts'\n",
+            "error: 2 problems found\n",
+        )
+    );
 }
 
 /// `docs/writing-a-construct.md` quotes this example: every Rust block of it must be a verbatim

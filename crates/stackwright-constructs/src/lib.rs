@@ -29,8 +29,13 @@
 //!   (but inside an environment); a problem found while building, such as a Kubernetes object
 //!   name another construct already uses; and an input that is itself rejected (a cluster on a
 //!   rejected VPC, a node group, app or monitoring on a rejected cluster, an app whose image
-//!   comes from a rejected repository), which rejects the dependent too after it has checked
-//!   its own props, without a problem about the input.
+//!   comes from a rejected repository, monitoring scraping a rejected app, a pipeline
+//!   delivering to a rejected repository), which rejects the dependent too after it has
+//!   checked its own props, without a problem about the input.
+//!
+//! Every construct collects the problems of its input with `stackwright_core::Problems`, at
+//! the path it is about to get, before it adds its node; a construct written outside this
+//! crate uses the same collector (`docs/writing-a-construct.md`).
 //! - **At once** (`Err` at the `?`): a scope outside every environment (there is no region or
 //!   account for a handle to have); parsing a value before any construct takes it
 //!   (`Account::new`, `"…".parse::<Region>()`, `"…".parse::<Ipv4Cidr>()`,

@@ -340,6 +340,7 @@ fn delivery_setters_set_their_fields() {
             directory: "services/web".into(),
             dockerfile: "services/web/Containerfile".into(),
             ecr_repository: "acme/web".into(),
+            ecr_repository_node: None,
             image_tag_variable: "TAG".into(),
         }
     );

@@ -8,6 +8,8 @@
 //! - [`app`]: [`App`] → [`Environment`] → [`Stack`], the roots of the tree;
 //! - [`tree`]: [`Node`] handles and the [`Construct`] trait every construct implements;
 //! - [`names`]: ids, logical ids (the algorithm is documented there), DNS-1123 names;
+//! - [`problems`]: [`Problems`], the problems of a construct's input, collected at its path
+//!   before it is added (a construct with problems is rejected, see [`Node::reject`]);
 //! - [`value`]: [`Value`], typed [`Val`] and [`Attr`] handles, intrinsic functions;
 //! - [`resource`]: [`ResourceType`] (implemented by generated L1 types), [`Resource`] handles and
 //!   the [`RawResource`] escape hatch;
@@ -25,6 +27,7 @@ pub mod error;
 pub mod exit_status;
 pub mod kube;
 pub mod names;
+pub mod problems;
 pub mod report;
 pub mod resource;
 mod synth;
@@ -39,6 +42,7 @@ pub use environment::{Account, Region};
 pub use error::{Diagnostic, Diagnostics, Error, Result};
 pub use exit_status::ExitStatus;
 pub use kube::{ClusterConnection, KubeCluster};
+pub use problems::Problems;
 pub use resource::{RawAttributes, RawResource, Resource, ResourceType};
 pub use template::{DeletionPolicy, ParameterDef};
 pub use tree::{CheckContext, Construct, Node};

@@ -4,7 +4,7 @@
 use stackwright_core::k8s_openapi::api::core::v1::ConfigMap;
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stackwright_core::{
-    Account, App, Arn, Attr, Construct, Diagnostic, KubeCluster, RawResource, Region, Resource, Stack, Value,
+    Account, App, Arn, Attr, Construct, Diagnostic, KubeCluster, Problems, RawResource, Region, Resource, Stack, Value,
 };
 
 fn stack(app: &App, id: &str) -> Stack {
@@ -89,4 +89,47 @@ fn a_rejected_cluster_drops_objects_and_binds_nothing() {
     assert_eq!(err.diagnostics().len(), 1, "{err}");
     // The name is still free for a real cluster.
     assert!(KubeCluster::check_name(&s, "main").is_ok());
+}
+
+/// `Problems`: every problem at the child's path (or its own), the node rejected when any was
+/// found, attached like `add_child` when none was; a scope outside a stack is recorded, a scope
+/// outside every environment fails at once.
+#[test]
+fn problems_are_collected_at_the_child_path_and_reject_it() {
+    let app = App::new("demo");
+    let s = stack(&app, "s");
+    let mut problems = Problems::for_child(&s, "Topic");
+    assert_eq!(problems.path(), "prod/s/Topic");
+    let (stack, environment) = problems.place("a Topic").unwrap();
+    assert_eq!(stack.map(|s| s.node().path()), Some("prod/s".to_string()));
+    assert_eq!(environment.id(), "prod");
+    assert!(problems.is_empty());
+    problems.push("display name '' is empty", "give it a name");
+    problems.extend([Diagnostic::new("prod/s/Topic/Policy", "'*' is a wildcard", "name the topic")]);
+    let topic = problems.add_node();
+    assert!(topic.is_rejected());
+    assert_eq!(topic.path(), "prod/s/Topic");
+
+    let fine = Problems::for_child(&s, "Fine").add_node();
+    assert!(!fine.is_rejected());
+    assert!(s.node().add_child("Fine").unwrap_err().to_string().contains("duplicate construct id 'Fine'"));
+    assert_eq!(fine, fine.clone());
+    assert_ne!(fine, topic);
+
+    let mut outside = Problems::for_child(&app.environments()[0], "Topic");
+    let (stack, _) = outside.place("a Topic").unwrap();
+    assert!(stack.is_none());
+    assert!(outside.add_node().is_rejected());
+    assert!(Problems::for_child(&app, "Topic").place("a Topic").is_err());
+
+    let err = app.synth().unwrap_err();
+    let found: Vec<(&str, &str)> = err.diagnostics().iter().map(|d| (d.path.as_str(), d.message.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("prod/s/Topic", "display name '' is empty"),
+            ("prod/s/Topic/Policy", "'*' is a wildcard"),
+            ("prod/Topic", "a Topic must be created inside a stack"),
+        ]
+    );
 }

@@ -9,12 +9,12 @@ use std::ops::RangeInclusive;
 
 use stackwright_cfn::{Tag, ec2, eks};
 use stackwright_core::names::dns1123_subdomain_problem;
-use stackwright_core::{Arn, Attr, Construct, Node, Region, Resource, Result, Val};
+use stackwright_core::{Arn, Attr, Construct, Node, Problems, Region, Resource, Result, Val};
 
 use crate::eks::cluster::EksCluster;
 use crate::iam::service_role::{RoleSpec, service_role, service_trust};
 use crate::internal::instance_types;
-use crate::internal::problems::{Problems, built_or_rejected, check_role_name};
+use crate::internal::problems::{built_or_rejected, check_role_name};
 use crate::internal::setters::setters;
 use crate::workload::cluster::WorkloadCluster;
 
@@ -237,7 +237,7 @@ impl NodeGroup {
     pub fn new(cluster: &EksCluster, id: &str, props: NodeGroupProps) -> Result<NodeGroup> {
         let mut problems = Problems::for_child(cluster, id);
         check(&mut problems, &props, cluster.region());
-        let node = problems.add_node(cluster, id);
+        let node = problems.add_node();
         if !node.is_rejected() && cluster.node().is_rejected() {
             node.reject_because_of(cluster);
         }

@@ -2,9 +2,7 @@
 //! always with a retention and a KMS key.
 
 use stackwright_cfn::logs;
-use stackwright_core::{Construct, Resource, Result, Val};
-
-use crate::internal::problems::Problems;
+use stackwright_core::{Construct, Problems, Resource, Result, Val};
 
 /// The retention periods CloudWatch Logs accepts, in days.
 pub(crate) const RETENTION_DAYS: [u32; 22] =

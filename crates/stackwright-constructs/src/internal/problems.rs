@@ -1,73 +1,9 @@
-//! Collecting every problem of a construct's input before anything is added to the tree, so
-//! that a construct either adds all its resources or records all its problems at once — in the
-//! tree, at its path, where synth reports them with every other construct's (see the crate
-//! documentation, *Mistakes*).
+//! The library's helpers around the core's [`Problems`] (the one mechanism every construct, the
+//! library's and a user's, collects the problems of its input with, at the path it is about to
+//! get; see the crate documentation, *Mistakes*): a problem found while building recorded like
+//! a problem of the props, and checks several constructs share.
 
-use stackwright_core::{Construct, Diagnostic, Diagnostics, Environment, Error, Node, Result, Stack};
-
-/// The problems found in one construct's input, all reported at the construct's path.
-pub(crate) struct Problems {
-    path: String,
-    found: Diagnostics,
-}
-
-impl Problems {
-    /// Problems of the construct `id` about to be created below `scope`.
-    pub(crate) fn for_child(scope: &impl Construct, id: &str) -> Self {
-        Problems { path: child_path(scope, id), found: Diagnostics::new() }
-    }
-
-    /// Records a problem: what is wrong, and how to fix it.
-    pub(crate) fn push(&mut self, message: impl Into<String>, hint: impl Into<String>) {
-        self.found.push(self.path.clone(), message, hint);
-    }
-
-    /// True when nothing was recorded yet.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.found.is_empty()
-    }
-
-    /// Records a problem found by another check, with its own path.
-    pub(crate) fn push_diagnostic(&mut self, diagnostic: Diagnostic) {
-        self.found.extend([diagnostic]);
-    }
-
-    /// Where the construct goes: its stack, and its environment. A scope outside a stack but
-    /// inside an environment is recorded as a problem (the construct is rejected, with the
-    /// environment's region); a scope outside every environment is the one eager error, since
-    /// there is no region or account for a handle to have.
-    ///
-    /// # Errors
-    /// When `scope` is in no environment.
-    pub(crate) fn place(&mut self, scope: &impl Construct, what: &str) -> Result<(Option<Stack>, Environment)> {
-        let stack = scope.node().stack();
-        let environment = scope.node().environment().ok_or_else(|| {
-            Error::invalid(
-                scope.node().path(),
-                format!("{what} must be created inside a stack of an environment"),
-                "pass a stack (or a construct inside one) as the scope",
-            )
-        })?;
-        if stack.is_none() {
-            self.push(
-                format!("{what} must be created inside a stack"),
-                "pass a stack (or a construct inside one) as the scope",
-            );
-        }
-        Ok((stack, environment))
-    }
-
-    /// Adds the construct's node below `scope` and records the problems there: the node comes
-    /// back rejected when anything was found (a bad or duplicate id included), and the
-    /// construct then builds nothing and returns its rejected handle.
-    pub(crate) fn add_node(self, scope: &impl Construct, id: &str) -> Node {
-        let node = scope.node().add_child_deferred(id);
-        if !self.found.is_empty() {
-            node.reject(self.found);
-        }
-        node
-    }
-}
+use stackwright_core::{Error, Node, Problems, Result};
 
 /// What a construct's build step returned, with a problem of the description found while
 /// building (an object name already taken in the cluster, say) recorded at `node` like a
@@ -85,11 +21,6 @@ pub(crate) fn built_or_rejected<T>(node: &Node, built: Result<T>, rejected: impl
         }
         Err(other) => Err(other),
     }
-}
-
-/// The path a child `id` of `scope` will have.
-pub(crate) fn child_path(scope: &impl Construct, id: &str) -> String {
-    format!("{}/{id}", scope.node().path())
 }
 
 /// Checks an IAM role name chosen by the user: 1 to 64 characters of `[A-Za-z0-9+=,.@_-]`.

@@ -132,8 +132,8 @@ impl Monitoring {
     /// go) at once — and a bad or duplicate `id`, or an object name the cluster already has —
     /// is recorded at the construct's path and reported by synth with every other construct's
     /// problems; monitoring is then *rejected* and adds nothing (its alarm topic is a value
-    /// synth never renders). On a rejected cluster it checks its own props only and is
-    /// rejected with it. What is left is an error of building that is not the program's
+    /// synth never renders). On a rejected cluster, or scraping a rejected app (a target whose
+    /// `workload_node` is rejected), it checks its own props only and is rejected with it. What is left is an error of building that is not the program's
     /// description (serialization of a configuration).
     pub fn new(cluster: &impl WorkloadCluster, id: &str, props: MonitoringProps) -> Result<Monitoring> {
         let cluster_path = cluster.node().path();
@@ -152,6 +152,12 @@ impl Monitoring {
         }
         if !node.is_rejected() && cluster.node().is_rejected() {
             node.reject_because_of(cluster);
+        }
+        // A rejected app to scrape: its problems are reported, and there is nothing to scrape.
+        if !node.is_rejected()
+            && let Some(app) = props.targets.iter().filter_map(|t| t.workload_node.as_ref()).find(|n| n.is_rejected())
+        {
+            node.reject_because_of(app);
         }
         let rejected = |node: Node| Monitoring { alarm_topic: node.rejected_attr(), node, billing_stack: None };
         if node.is_rejected() {

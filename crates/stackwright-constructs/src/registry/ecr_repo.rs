@@ -5,11 +5,11 @@
 use std::cell::RefCell;
 
 use stackwright_cfn::{Tag, ecr};
-use stackwright_core::{Arn, Attr, Construct, Diagnostic, Node, Resource, Result, Val};
+use stackwright_core::{Arn, Attr, Construct, Diagnostic, Node, Problems, Resource, Result, Val};
 
 use crate::iam::{Effect, PolicyDocument, Principal, Statement};
 use crate::internal::encryption_key::encryption_key;
-use crate::internal::problems::{Problems, built_or_rejected, kebab_case};
+use crate::internal::problems::{built_or_rejected, kebab_case};
 use crate::workload::image::{ContainerImage, ImageReference, RepositoryUri};
 
 /// Whether a tag, once pushed, can be moved to another image.
@@ -136,7 +136,7 @@ impl EcrRepo {
     /// workload whose image comes from it checks only its own props.
     pub fn new(scope: &impl Construct, id: &str, props: EcrRepoProps) -> Result<EcrRepo> {
         let mut problems = Problems::for_child(scope, id);
-        problems.place(scope, "an EcrRepo")?;
+        problems.place("an EcrRepo")?;
         let name = props
             .repository_name
             .clone()
@@ -148,7 +148,7 @@ impl EcrRepo {
             );
         }
         check_lifecycle(&mut problems, &props.lifecycle_rules);
-        let node = problems.add_node(scope, id);
+        let node = problems.add_node();
         let immutable_tags = props.tag_mutability == TagMutability::Immutable;
         let rejected = |node: Node| EcrRepo {
             resource: Resource::rejected(&node),

@@ -72,6 +72,16 @@ impl Construct for Node {
     }
 }
 
+/// Two handles are equal when they are the same node of the same tree (props that hold a
+/// construct's node, such as a delivery's repository, stay comparable).
+impl PartialEq for Node {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.tree, &other.tree) && self.index == other.index
+    }
+}
+
+impl Eq for Node {}
+
 impl Node {
     /// The app node of a new tree.
     pub(crate) fn new_tree(app_name: &str) -> Node {

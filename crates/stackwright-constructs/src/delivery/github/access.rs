@@ -14,10 +14,9 @@
 //!   It can never change its own stack or its own roles: that stays with an administrator.
 
 use stackwright_cfn::{eks, iam};
-use stackwright_core::{Arn, Construct, Diagnostic, Environment, Node, Pseudo, Resource, Result, Val, Value};
+use stackwright_core::{Arn, Construct, Diagnostic, Environment, Node, Problems, Pseudo, Resource, Result, Val, Value};
 
 use crate::iam::PolicyDocument;
-use crate::internal::problems::{Problems, child_path};
 use crate::internal::setters::setters;
 
 mod policies;
@@ -226,14 +225,12 @@ impl GitHubAccess {
     /// synth never renders.
     pub fn new(scope: &impl Construct, id: &str, props: GitHubAccessProps) -> Result<Self> {
         let mut problems = Problems::for_child(scope, id);
-        let (stack, env) = problems.place(scope, "a GitHubAccess")?;
-        let path = child_path(scope, id);
+        let (stack, env) = problems.place("a GitHubAccess")?;
+        let path = problems.path().to_string();
         let prefix = format!("{}-{}", scope.node().app_name(), env.id());
         let diff_role_name = format!("{prefix}-github-diff");
         let deploy_role_name = format!("{prefix}-github-deploy");
-        for problem in check_props(&path, &props, &deploy_role_name) {
-            problems.push_diagnostic(problem);
-        }
+        problems.extend(check_props(&path, &props, &deploy_role_name));
         let policies = stack.as_ref().map(|stack| {
             let diff = diff_policy(&prefix, props.cluster.as_ref());
             let deploy = deploy_policy(&prefix, stack, &[&diff_role_name, &deploy_role_name], &props);
@@ -242,11 +239,9 @@ impl GitHubAccess {
         if let Some((diff, deploy)) = &policies
             && problems.is_empty()
         {
-            for problem in diff.problems(&path).into_iter().chain(deploy.problems(&path)) {
-                problems.push_diagnostic(problem);
-            }
+            problems.extend(diff.problems(&path).into_iter().chain(deploy.problems(&path)));
         }
-        let node = problems.add_node(scope, id);
+        let node = problems.add_node();
         let Some((diff_policy, deploy_policy)) = policies.filter(|_| !node.is_rejected()) else {
             return Ok(GitHubAccess::rejected(node, &env));
         };

@@ -3,13 +3,13 @@
 
 use ipnet::Ipv4Net;
 use stackwright_core::names::dns1123_label_problem;
-use stackwright_core::{Construct, Region, Val};
+use stackwright_core::{Construct, Problems, Region, Val};
 
 use super::{EksClusterProps, EndpointAccess};
 use crate::eks::ControllerImages;
 use crate::iam::arn;
 use crate::internal::log_group::check_retention;
-use crate::internal::problems::{Problems, check_role_name};
+use crate::internal::problems::check_role_name;
 use crate::network::cidr;
 use crate::network::{Subnet, SubnetKind, Vpc};
 

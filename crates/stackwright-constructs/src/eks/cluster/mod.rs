@@ -14,7 +14,8 @@ use std::rc::Rc;
 use stackwright_cfn::eks;
 use stackwright_core::names::{dns1123_label_problem, pascal_case};
 use stackwright_core::{
-    Arn, Attr, ClusterConnection, Construct, Diagnostic, KubeCluster, Node, Region, Resource, Result, Stack, Val,
+    Arn, Attr, ClusterConnection, Construct, Diagnostic, KubeCluster, Node, Problems, Region, Resource, Result, Stack,
+    Val,
 };
 
 pub use addons::OptionalAddons;
@@ -24,7 +25,7 @@ use super::irsa::{self, OidcProvider};
 use crate::iam::PolicyDocument;
 use crate::iam::service_role::RoleSpec;
 use crate::internal::log_group::DEFAULT_RETENTION_DAYS;
-use crate::internal::problems::{Problems, built_or_rejected, kebab_case};
+use crate::internal::problems::{built_or_rejected, kebab_case};
 use crate::internal::setters::setters;
 use crate::network::{Ipv4Cidr, SecurityGroupId, Subnet, Vpc};
 use crate::workload::{KubernetesVersion, WorkloadCluster};
@@ -193,7 +194,7 @@ impl EksCluster {
     /// reported).
     pub fn new(scope: &impl Construct, id: &str, props: EksClusterProps<'_>) -> Result<EksCluster> {
         let mut problems = Problems::for_child(scope, id);
-        let (stack, env) = problems.place(scope, "an EksCluster")?;
+        let (stack, env) = problems.place("an EksCluster")?;
         let region = env.region();
         let name = props
             .name
@@ -206,7 +207,7 @@ impl EksCluster {
         {
             problems.push(taken.message, taken.hint);
         }
-        let node = problems.add_node(scope, id);
+        let node = problems.add_node();
         if !node.is_rejected() && props.vpc.node().is_rejected() {
             node.reject_because_of(props.vpc);
         }

@@ -10,9 +10,9 @@ use std::cell::RefCell;
 
 use ipnet::Ipv4Net;
 use stackwright_cfn::{Tag, ec2};
-use stackwright_core::{Attr, Construct, Node, Pseudo, Region, Resource, Result, Val, Value};
+use stackwright_core::{Attr, Construct, Node, Problems, Pseudo, Region, Resource, Result, Val, Value};
 
-use crate::internal::problems::{Problems, built_or_rejected};
+use crate::internal::problems::built_or_rejected;
 use crate::network::default_security_group;
 use crate::network::ids::{RouteTableId, SubnetId, VpcId};
 
@@ -114,12 +114,12 @@ impl Vpc {
     /// only its own props.
     pub fn new(scope: &impl Construct, id: &str, props: VpcProps) -> Result<Vpc> {
         let mut problems = Problems::for_child(scope, id);
-        let (_, environment) = problems.place(scope, "a Vpc")?;
+        let (_, environment) = problems.place("a Vpc")?;
         let region = environment.region();
         let azs = resolve_azs(&props, region, &mut problems);
         let planned = plan(&props, &azs, &mut problems);
         check_props(&props, &mut problems);
-        let node = problems.add_node(scope, id);
+        let node = problems.add_node();
         if node.is_rejected() {
             return Ok(Vpc::rejected(node, region, &props, azs, &planned));
         }

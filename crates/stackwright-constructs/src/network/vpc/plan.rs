@@ -2,11 +2,10 @@
 //! ([`crate::network::cidr`]), and the checks of the properties that span tiers, all reported at once.
 
 use ipnet::Ipv4Net;
-use stackwright_core::Region;
+use stackwright_core::{Problems, Region};
 
 use super::{NatGateways, SubnetConfig, SubnetKind, VpcProps};
 use crate::internal::log_group::check_retention;
-use crate::internal::problems::Problems;
 use crate::network::cidr::{self, AllocationError, BlockRequest};
 
 /// A subnet before it exists.

@@ -20,7 +20,7 @@
 //! a complete system; they share one concurrency group, so two deploys never overlap.
 
 use indexmap::IndexMap;
-use stackwright_core::{Construct, Diagnostic, Node, Result};
+use stackwright_core::{Construct, Diagnostic, Node, Problems, Result};
 
 mod props;
 
@@ -29,7 +29,6 @@ pub use props::{AppDelivery, GitHubPipelineProps};
 use super::access::{ClusterTarget, GitHubAccess, GitHubAccessProps, check_claim_part};
 use super::actions;
 use super::workflow::{BranchFilter, Concurrency, Empty, Job, Permissions, Step, Triggers, Workflow};
-use crate::internal::problems::{Problems, child_path};
 
 /// The workflows and the roles behind them.
 pub struct GitHubPipeline {
@@ -50,15 +49,22 @@ impl GitHubPipeline {
     /// or duplicate `id`, or a scope outside a stack — is recorded at the pipeline's path and
     /// reported by synth with every other construct's problems; the pipeline is then
     /// *rejected*: it writes no workflow and its access is rejected too. The problems of the
-    /// roles' props are [`GitHubAccess::new`]'s, at its path.
+    /// roles' props are [`GitHubAccess::new`]'s, at its path. An app delivered to a rejected
+    /// repository ([`AppDelivery::for_repo`]) rejects the pipeline too, after it has checked
+    /// its own props, without a problem of its own (the repository's are reported).
     pub fn new(scope: &impl Construct, id: &str, props: GitHubPipelineProps) -> Result<Self> {
         let mut problems = Problems::for_child(scope, id);
-        let (stack, env) = problems.place(scope, "a GitHubPipeline")?;
-        let path = child_path(scope, id);
-        for problem in check_props(&path, &props) {
-            problems.push_diagnostic(problem);
+        let (stack, env) = problems.place("a GitHubPipeline")?;
+        let path = problems.path().to_string();
+        problems.extend(check_props(&path, &props));
+        let node = problems.add_node();
+        if !node.is_rejected()
+            && let Some(repository) = props.app.as_ref().and_then(|app| app.ecr_repository_node.as_ref())
+            && repository.is_rejected()
+        {
+            // The repository's problems are reported: its name is not checked again (by the access).
+            node.reject_because_of(repository);
         }
-        let node = problems.add_node(scope, id);
         let Some(stack) = stack.filter(|_| !node.is_rejected()) else {
             let access = GitHubAccess::rejected(node.clone(), &env);
             return Ok(GitHubPipeline { node, access, workflows: IndexMap::new() });

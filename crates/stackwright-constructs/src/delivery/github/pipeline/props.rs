@@ -1,6 +1,8 @@
 //! What a [`GitHubPipeline`](super::GitHubPipeline) can be configured with: the repository,
 //! branch, environment and commands of the workflows, and the application they deliver.
 
+use stackwright_core::{Construct, Node};
+
 use super::super::access::{ClusterTarget, DEFAULT_DEPLOY_SERVICES, GitHubRepository, OidcProviderSource};
 use crate::internal::setters::setters;
 
@@ -14,6 +16,11 @@ pub struct AppDelivery {
     pub dockerfile: String,
     /// The ECR repository (name) the image is pushed to; required.
     pub ecr_repository: String,
+    /// The node of the [`EcrRepo`](crate::EcrRepo) construct that `ecr_repository` names, when
+    /// the delivery was made from it ([`for_repo`](Self::for_repo) sets it): a pipeline
+    /// delivering to a rejected repository is rejected with it, instead of reporting the
+    /// repository's mistake a second time. Default: none (the repository is known by name only).
+    pub ecr_repository_node: Option<Node>,
     /// The environment variable the program reads the image tag from (a late-bound value).
     /// Default: `IMAGE_TAG`.
     pub image_tag_variable: String,
@@ -21,6 +28,7 @@ pub struct AppDelivery {
 
 setters! { AppDelivery {
     into dockerfile: String,
+    some ecr_repository_node: Node,
     into image_tag_variable: String,
 } }
 
@@ -33,14 +41,16 @@ impl AppDelivery {
             dockerfile: format!("{directory}/Dockerfile"),
             directory,
             ecr_repository: ecr_repository.to_string(),
+            ecr_repository_node: None,
             image_tag_variable: "IMAGE_TAG".to_string(),
         }
     }
 
     /// The service in `directory`, pushed to `repo`; the app's image must read its tag from
-    /// the same variable (`repo.image_tag_from_env("IMAGE_TAG")`).
+    /// the same variable (`repo.image_tag_from_env("IMAGE_TAG")`). A rejected `repo` rejects
+    /// the pipeline given this delivery (its problems are the repository's).
     pub fn for_repo(directory: &str, repo: &crate::EcrRepo) -> Self {
-        AppDelivery::new(directory, repo.name())
+        AppDelivery::new(directory, repo.name()).ecr_repository_node(repo.node().clone())
     }
 }
 
