@@ -28,6 +28,10 @@ pub struct AwsOptions {
     pub retry: RetryPolicy,
     /// Time allowed for one attempt of one call.
     pub attempt_timeout: Duration,
+    /// Talk to a local emulator ([`crate::local`]): every client uses `endpoint_url` (checked to
+    /// be on the loopback address by whoever sets this) and the credentials `test`/`test`, and
+    /// the account check accepts the emulator's account. Default `false`.
+    pub local: bool,
 }
 
 impl Default for AwsOptions {
@@ -37,6 +41,7 @@ impl Default for AwsOptions {
             credentials: None,
             retry: RetryPolicy::default(),
             attempt_timeout: Duration::from_secs(30),
+            local: false,
         }
     }
 }
@@ -87,11 +92,22 @@ impl Aws {
             return c.clone();
         }
         let config = self.sdk_config(region).await;
+        // Locally, the endpoint is set on each client too: a client's own setting wins over a
+        // profile's or a variable's service-specific endpoint, so no call can go elsewhere.
+        let local: Option<String> = self.options.endpoint_url.clone().filter(|_| self.options.local);
+        let mut cloudformation = aws_sdk_cloudformation::config::Builder::from(&config);
+        let mut eks = aws_sdk_eks::config::Builder::from(&config);
+        let mut sts = aws_sdk_sts::config::Builder::from(&config);
+        if let Some(url) = local {
+            cloudformation.set_endpoint_url(Some(url.clone()));
+            eks.set_endpoint_url(Some(url.clone()));
+            sts.set_endpoint_url(Some(url));
+        }
         let clients = Arc::new(RegionClients {
             region: region.to_string(),
-            cloudformation: aws_sdk_cloudformation::Client::new(&config),
-            eks: aws_sdk_eks::Client::new(&config),
-            sts: aws_sdk_sts::Client::new(&config),
+            cloudformation: aws_sdk_cloudformation::Client::from_conf(cloudformation.build()),
+            eks: aws_sdk_eks::Client::from_conf(eks.build()),
+            sts: aws_sdk_sts::Client::from_conf(sts.build()),
             config,
         });
         regions.insert(region.to_string(), clients.clone());
@@ -116,6 +132,9 @@ impl Aws {
         }
         if let Some(creds) = &self.options.credentials {
             loader = loader.credentials_provider(creds.clone());
+        } else if self.options.local {
+            // Real credentials never go to an emulator (which accepts any).
+            loader = loader.credentials_provider(Credentials::new("test", "test", None, None, "stackwright --local"));
         }
         loader.load().await
     }
@@ -164,6 +183,25 @@ impl Aws {
             )));
         }
         Ok(())
+    }
+
+    /// The local switch's stand-in for [`Aws::check_account`]: the emulator's account (asked
+    /// of STS, read-only) is accepted whatever `expected` is; returns the line that says so.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`Aws::account`] (the emulator is not running, or has no STS).
+    pub async fn emulator_account(&self, environment: &str, region: &str, expected: &str) -> Result<String> {
+        let actual = self.account(region).await?;
+        let endpoint = self.options.endpoint_url.as_deref().unwrap_or("the emulator");
+        Ok(if actual == expected {
+            format!("--local: environment '{environment}' is account {expected}, the account of {endpoint}")
+        } else {
+            format!(
+                "--local: environment '{environment}' names account {expected}; deploying to the account of \
+                 {endpoint}, {actual}, instead (the account check is replaced by the emulator's account)"
+            )
+        })
     }
 
     /// The credentials of the standard chain (or the fixed ones), for presigning.

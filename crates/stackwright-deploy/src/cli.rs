@@ -18,6 +18,7 @@ use crate::aws::AwsOptions;
 use crate::cfn::Approval;
 use crate::error::{Error, Result};
 use crate::interrupt::{CleanUp, Ledger, Signals};
+use crate::local::Local;
 use crate::plan::{Assembly, Extend};
 use crate::preflight::Plan;
 use crate::progress::ProgressMode;
@@ -110,6 +111,11 @@ pub(crate) struct Common {
     /// Do not check that the credentials are for each environment's account.
     #[arg(long)]
     pub(crate) skip_account_check: bool,
+    /// Try the program on a local emulator (LocalStack, moto) at AWS_ENDPOINT_URL, which must be
+    /// on the loopback address: the emulator's account stands in for the environments' accounts,
+    /// credentials are test/test, termination protection is not turned on (docs/local.md).
+    #[arg(long)]
+    pub(crate) local: bool,
     /// Plain progress lines even on a terminal.
     #[arg(long)]
     pub(crate) plain: bool,
@@ -257,6 +263,7 @@ fn runtime(common: &Common, aws: AwsOptions, ledger: &Arc<Ledger>) -> Runtime {
     rt.concurrency = usize::from(common.concurrency);
     rt.kubernetes = !common.no_kubernetes;
     rt.check_account = !common.skip_account_check;
+    rt.cfn.termination_protection = !common.local;
     rt.cfn.stack_timeout = Duration::from_secs(common.timeout * 60);
     rt.kube.ready_timeout = Duration::from_secs(common.timeout * 60);
     rt
@@ -322,7 +329,22 @@ fn interrupted(signal: &str, c: &CleanUp) -> Error {
     Error::Interrupted(text)
 }
 
+/// The AWS options of a run: with `--local`, the endpoint checked to be on the loopback address
+/// (before anything else, exit status 2 when not) and what the switch changes said out loud.
+fn aws_options(command: &Command, mut aws: AwsOptions) -> Result<AwsOptions> {
+    let (Command::Diff { common, .. } | Command::Deploy { common, .. } | Command::Destroy { common, .. }) = command;
+    if common.local {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        let local = Local::new(aws.endpoint_url.as_deref(), &|name| std::env::var(name).ok(), &vars)?;
+        eprintln!("{}", local.banner());
+        aws.endpoint_url = Some(local.endpoint);
+        aws.local = true;
+    }
+    Ok(aws)
+}
+
 async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions, ledger: &Arc<Ledger>) -> Result<()> {
+    let aws = aws_options(&cli.command, aws)?;
     match cli.command {
         Command::Diff { common, fail } => {
             let assembly = assembly(app, &common)?;
@@ -444,6 +466,24 @@ mod tests {
         assert!(parse(&["deploy", "--timeout", "307445734561825861"]).is_err(), "minutes that overflow in seconds");
         assert!(parse(&["deploy", "--timeout", "1440"]).is_ok());
         assert!(parse(&["deploy", "--require-approval", "sometimes"]).is_err());
+    }
+
+    #[test]
+    fn local_refuses_an_endpoint_off_the_loopback_address_before_anything_else() {
+        let remote = AwsOptions {
+            endpoint_url: Some("https://cloudformation.eu-west-1.amazonaws.com".into()),
+            ..AwsOptions::default()
+        };
+        let missing = std::env::temp_dir().join("stackwright-no-such-assembly");
+        let args = vec!["deploy".into(), "--local".into(), "--app-dir".into(), missing.display().to_string()];
+        let err = command(None, args, remote).unwrap_err();
+        assert_eq!(err.exit_status(), ExitStatus::Usage);
+        let text = stackwright_core::report::render(&err, false);
+        assert!(text.contains("--local talks only to an emulator on this machine, but the endpoint option is https://cloudformation.eu-west-1.amazonaws.com"), "{text}");
+        let Command::Deploy { common, .. } = parse(&["deploy", "--local"]).unwrap().command else { panic!() };
+        assert!(common.local);
+        let Command::Deploy { common, .. } = parse(&["deploy"]).unwrap().command else { panic!() };
+        assert!(!common.local, "without the switch nothing changes");
     }
 
     #[test]

@@ -9,13 +9,14 @@
 //! - [`eks`]: EKS tokens (presigned STS `GetCallerIdentity`) and cluster connection data;
 //! - [`kubernetes`]: server-side apply in dependency order, readiness waits, pruning;
 //! - [`diff`], [`destroy`]: what a deploy would change, and taking it all down again;
+//! - [`local`]: the `--local` switch for trying a program on an emulator on this machine;
 //! - [`cli`]: the `diff | deploy | destroy` command line every stackwright program gets.
 //!
 //! Everything on the wire goes through [`retry`] (backoff with full jitter, a budget of
 //! attempts and time) with the SDK's own retries off; every wait has a timeout.
 //!
 //! Modules use only modules of a lower layer (no import cycles, at any level):
-//! `error`, `progress`, `interrupt` < `retry`, `plan` < `aws`, `kubernetes` < `eks`, `cfn` <
+//! `error`, `progress`, `interrupt` < `retry`, `plan`, `local` < `aws`, `kubernetes` < `eks`, `cfn` <
 //! `preflight` < `runtime` < `diff`, `destroy` < `cli`.
 
 pub mod aws;
@@ -27,6 +28,7 @@ pub mod eks;
 pub mod error;
 pub mod interrupt;
 pub mod kubernetes;
+pub mod local;
 pub mod plan;
 pub mod preflight;
 pub mod progress;

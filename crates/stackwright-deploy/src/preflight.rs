@@ -222,6 +222,10 @@ impl Plan {
                 let entry = self.assembly.stack(id)?;
                 if seen.insert(entry.environment.clone()) {
                     let env = self.assembly.environment(&entry.environment)?;
+                    if aws.options.local {
+                        progress.line(aws.emulator_account(&env.id, &env.region, &env.account).await?);
+                        continue;
+                    }
                     match aws.check_account(&env.id, &env.region, &env.account).await {
                         Ok(()) => {}
                         Err(Error::Usage(problem)) => problems.push(problem),

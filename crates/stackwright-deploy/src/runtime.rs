@@ -155,6 +155,10 @@ impl Runtime {
             let entry = assembly.stack(id)?;
             if seen.insert(entry.environment.clone()) {
                 let env = assembly.environment(&entry.environment)?;
+                if self.aws.options.local {
+                    self.progress.line(self.aws.emulator_account(&env.id, &env.region, &env.account).await?);
+                    continue;
+                }
                 self.aws.check_account(&env.id, &env.region, &env.account).await?;
             }
         }

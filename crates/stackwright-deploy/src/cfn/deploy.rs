@@ -177,6 +177,12 @@ impl Engine<'_> {
         if info.termination_protection == self.entry.termination_protection {
             return Ok(());
         }
+        if !self.options.termination_protection {
+            if self.entry.termination_protection {
+                self.say("termination protection skipped (--local): the stack stays unprotected");
+            }
+            return Ok(());
+        }
         retry(&self.options.retry, "CloudFormation", "UpdateTerminationProtection", || {
             self.cfn()
                 .update_termination_protection()

@@ -25,6 +25,11 @@ pub struct CfnOptions {
     pub continue_rollback: bool,
     /// Retries of every CloudFormation call. Default [`RetryPolicy::default`].
     pub retry: RetryPolicy,
+    /// Turn termination protection on and off as the assembly says (on for the stacks of
+    /// production environments). Default `true`; `false` with `--local`
+    /// ([`crate::local`]): moto lacks `UpdateTerminationProtection`, and a protected stack
+    /// could not be destroyed again. Each stack that would have it says it was skipped.
+    pub termination_protection: bool,
 }
 
 impl Default for CfnOptions {
@@ -38,6 +43,7 @@ impl Default for CfnOptions {
             yes: false,
             continue_rollback: false,
             retry: RetryPolicy::default(),
+            termination_protection: true,
         }
     }
 }

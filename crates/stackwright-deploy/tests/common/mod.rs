@@ -104,6 +104,7 @@ pub(crate) fn aws_options(endpoint: &str) -> AwsOptions {
             budget: Duration::from_secs(20),
         },
         attempt_timeout: Duration::from_secs(20),
+        local: false,
     }
 }
 
