@@ -215,7 +215,12 @@ impl Runtime {
         }
         let access = self.cluster_access(assembly, cluster, &outputs).await?;
         let known: Vec<ObjectRef> = cluster.objects.iter().map(ObjectRef::from).collect();
-        let deleted = self.applier(assembly, cluster, &access).await?.delete_all(&known).await?;
+        let deleted = self
+            .applier(assembly, cluster, &access)
+            .await?
+            .delete_all(&known)
+            .await
+            .map_err(|e| crate::runtime::at_api_server(e, &access))?;
         Ok(Some(ClusterDeleted { cluster: cluster.id.clone(), deleted }))
     }
 }

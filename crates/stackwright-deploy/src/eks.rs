@@ -14,8 +14,10 @@ use aws_sigv4::sign::v4;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
+use crate::aws::RegionClients;
 use crate::error::{Error, Result};
-use crate::retry::{RetryPolicy, retry};
+use crate::progress::Progress;
+use crate::retry::{Call, RetryPolicy, Retrying, retry};
 
 /// The token prefix EKS expects.
 pub const TOKEN_PREFIX: &str = "k8s-aws-v1.";
@@ -138,27 +140,41 @@ impl ClusterAccess {
         Error::kube(&self.name, format!("the cluster's certificate authority data is unusable: {problem}"))
     }
 
-    /// Connection data from the EKS API (`DescribeCluster`), for when the stack outputs are
-    /// not available.
+    /// Connection data from the EKS API (`DescribeCluster`) of the clients' region, for when the
+    /// stack outputs are not available; retries are shown on `progress`.
     ///
     /// # Errors
     ///
     /// The errors of `DescribeCluster`; [`Error::Kubernetes`] when the cluster is not `ACTIVE`.
     pub async fn describe(
-        eks: &aws_sdk_eks::Client,
+        clients: &RegionClients,
         policy: &RetryPolicy,
-        region: &str,
+        progress: &Progress,
         name: &str,
     ) -> Result<ClusterAccess> {
-        let out = retry(policy, "EKS", "DescribeCluster", || eks.describe_cluster().name(name).send()).await?;
+        let (eks, region) = (&clients.eks, clients.region.as_str());
+        let endpoint = clients.endpoint("eks");
+        let call = Call { service: "EKS", operation: "DescribeCluster", endpoint: &endpoint };
+        let report = |r: &Retrying| progress.line(format!("cluster {name}: {r}"));
+        let out = retry(policy, &call, &report, || eks.describe_cluster().name(name).send()).await?;
         let cluster = out.cluster().ok_or_else(|| Error::Aws {
             service: "EKS",
             operation: "DescribeCluster",
-            message: format!("no cluster data for '{name}'"),
+            message: format!(
+                "{endpoint} answered without data for cluster '{name}' in {region}\n  \
+                 hint: check that the cluster exists there (its stack deployed), then run again"
+            ),
         })?;
         let status = cluster.status().map(|s| s.as_str().to_string()).unwrap_or_default();
         if status != "ACTIVE" {
-            return Err(Error::kube(name, format!("the cluster is {status}, not ACTIVE")));
+            return Err(Error::kube(
+                name,
+                format!(
+                    "the cluster is {status}, not ACTIVE, so its objects cannot be applied\n  \
+                     hint: wait until it is ACTIVE (`aws eks describe-cluster --name {name} --region {region}`), \
+                     then run again"
+                ),
+            ));
         }
         Ok(ClusterAccess {
             name: name.to_string(),

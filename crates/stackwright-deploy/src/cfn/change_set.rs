@@ -12,7 +12,6 @@ use super::orphans::change_set_name;
 use super::stack::StackInfo;
 use super::template::{MAX_TEMPLATE_BODY, inline_body};
 use crate::error::{Error, Result};
-use crate::retry::retry;
 
 /// One resource change of a change set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -136,22 +135,23 @@ impl Engine<'_> {
             parameters.iter().map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build()).collect();
         let tags: Vec<Tag> = self.entry.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();
         self.ledger.created(self.cfn(), &self.entry.id, self.name(), &name, existing.is_none());
-        let created = retry(&self.options.retry, "CloudFormation", "CreateChangeSet", || {
-            self.cfn()
-                .create_change_set()
-                .stack_name(self.name())
-                .change_set_name(&name)
-                .change_set_type(kind.clone())
-                .template_body(template_body)
-                .set_parameters(Some(params.clone()))
-                .set_tags(Some(tags.clone()))
-                .capabilities(Capability::CapabilityIam)
-                .capabilities(Capability::CapabilityNamedIam)
-                .capabilities(Capability::CapabilityAutoExpand)
-                .description(format!("stackwright deploy of {}", self.entry.id))
-                .send()
-        })
-        .await;
+        let created = self
+            .call("CreateChangeSet", || {
+                self.cfn()
+                    .create_change_set()
+                    .stack_name(self.name())
+                    .change_set_name(&name)
+                    .change_set_type(kind.clone())
+                    .template_body(template_body)
+                    .set_parameters(Some(params.clone()))
+                    .set_tags(Some(tags.clone()))
+                    .capabilities(Capability::CapabilityIam)
+                    .capabilities(Capability::CapabilityNamedIam)
+                    .capabilities(Capability::CapabilityAutoExpand)
+                    .description(format!("stackwright deploy of {}", self.entry.id))
+                    .send()
+            })
+            .await;
         let id = match created {
             Ok(created) => created.id().unwrap_or(&name).to_string(),
             // The name is ours alone: it exists because an earlier attempt whose answer was
@@ -195,15 +195,16 @@ impl Engine<'_> {
         let mut token: Option<String> = None;
         let mut changes = Vec::new();
         loop {
-            let out = retry(&self.options.retry, "CloudFormation", "DescribeChangeSet", || {
-                self.cfn()
-                    .describe_change_set()
-                    .stack_name(self.name())
-                    .change_set_name(id)
-                    .set_next_token(token.clone())
-                    .send()
-            })
-            .await?;
+            let out = self
+                .call("DescribeChangeSet", || {
+                    self.cfn()
+                        .describe_change_set()
+                        .stack_name(self.name())
+                        .change_set_name(id)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             let status = out.status().map(|s| s.as_str().to_string()).unwrap_or_default();
             if status != ChangeSetStatus::CreateComplete.as_str() {
                 return Ok((status, out.status_reason().map(str::to_string), Vec::new()));
@@ -240,10 +241,11 @@ impl Engine<'_> {
 
     /// Deletes a change set, ignoring failures (it is only tidying up).
     pub async fn delete_change_set(&self, id: &str) {
-        let deleted = retry(&self.options.retry, "CloudFormation", "DeleteChangeSet", || {
-            self.cfn().delete_change_set().stack_name(self.name()).change_set_name(id).send()
-        })
-        .await;
+        let deleted = self
+            .call("DeleteChangeSet", || {
+                self.cfn().delete_change_set().stack_name(self.name()).change_set_name(id).send()
+            })
+            .await;
         if deleted.is_ok() {
             self.ledger.finished(self.name(), id);
         }

@@ -11,7 +11,6 @@ use super::approval::{Approval, Approver};
 use super::change_set::ResourceChange;
 use super::stack::StackInfo;
 use crate::error::{Error, Result};
-use crate::retry::retry;
 
 /// What deploying a stack did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,10 +67,11 @@ impl Engine<'_> {
     ///
     /// The error of `GetTemplate` when retrying cannot help.
     pub async fn deployed_template(&self, stack_id: &str) -> Result<Option<serde_json::Value>> {
-        let out = retry(&self.options.retry, "CloudFormation", "GetTemplate", || {
-            self.cfn().get_template().stack_name(stack_id).template_stage(TemplateStage::Original).send()
-        })
-        .await?;
+        let out = self
+            .call("GetTemplate", || {
+                self.cfn().get_template().stack_name(stack_id).template_stage(TemplateStage::Original).send()
+            })
+            .await?;
         Ok(out.template_body().and_then(|b| serde_json::from_str(b).ok()))
     }
 
@@ -144,10 +144,11 @@ impl Engine<'_> {
         };
         let since = self.newest_event(&stack_id).await?;
         self.ledger.executing(self.name(), &change_set);
-        let executed = retry(&self.options.retry, "CloudFormation", "ExecuteChangeSet", || {
-            self.cfn().execute_change_set().stack_name(self.name()).change_set_name(&change_set).send()
-        })
-        .await;
+        let executed = self
+            .call("ExecuteChangeSet", || {
+                self.cfn().execute_change_set().stack_name(self.name()).change_set_name(&change_set).send()
+            })
+            .await;
         if let Err(e) = executed {
             // An earlier attempt whose answer was lost may have started the execution.
             let started = matches!(&e, Error::Aws { message, .. } if message.contains("InvalidChangeSetStatus"))
@@ -177,7 +178,7 @@ impl Engine<'_> {
         if info.termination_protection == self.entry.termination_protection {
             return Ok(());
         }
-        retry(&self.options.retry, "CloudFormation", "UpdateTerminationProtection", || {
+        self.call("UpdateTerminationProtection", || {
             self.cfn()
                 .update_termination_protection()
                 .stack_name(&info.stack_id)

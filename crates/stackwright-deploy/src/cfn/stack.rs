@@ -7,7 +7,6 @@ use std::time::Instant;
 use super::Engine;
 use super::events::{StackEvent, root_cause, update_rollback_failed_help};
 use crate::error::{Error, Result};
-use crate::retry::retry;
 
 /// A stack as `DescribeStacks` shows it.
 #[derive(Debug, Clone, Default)]
@@ -43,10 +42,7 @@ impl Engine<'_> {
     ///
     /// The error of `DescribeStacks` (other than "does not exist") when retrying cannot help.
     pub async fn describe(&self, name_or_id: &str) -> Result<Option<StackInfo>> {
-        let result = retry(&self.options.retry, "CloudFormation", "DescribeStacks", || {
-            self.cfn().describe_stacks().stack_name(name_or_id).send()
-        })
-        .await;
+        let result = self.call("DescribeStacks", || self.cfn().describe_stacks().stack_name(name_or_id).send()).await;
         let out = match result {
             Ok(out) => out,
             Err(Error::Aws { message, .. }) if message.contains("does not exist") => {
@@ -200,7 +196,7 @@ impl Engine<'_> {
                 self.say(&note);
                 notes.push(note);
                 let since = self.newest_event(&i.stack_id).await?;
-                retry(&self.options.retry, "CloudFormation", "ContinueUpdateRollback", || {
+                self.call("ContinueUpdateRollback", || {
                     self.cfn().continue_update_rollback().stack_name(&i.stack_id).send()
                 })
                 .await?;
@@ -232,10 +228,7 @@ impl Engine<'_> {
     /// errors of the calls.
     pub async fn delete(&self, info: &StackInfo) -> Result<Vec<StackEvent>> {
         let since = self.newest_event(&info.stack_id).await?;
-        retry(&self.options.retry, "CloudFormation", "DeleteStack", || {
-            self.cfn().delete_stack().stack_name(&info.stack_id).send()
-        })
-        .await?;
+        self.call("DeleteStack", || self.cfn().delete_stack().stack_name(&info.stack_id).send()).await?;
         let (after, events) = self.wait(&info.stack_id, since, "the delete").await?;
         match after {
             None => Ok(events),
