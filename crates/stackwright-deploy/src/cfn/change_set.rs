@@ -159,7 +159,7 @@ impl Engine<'_> {
             Err(Error::Aws { message, .. }) if message.contains("AlreadyExists") => name.clone(),
             Err(e) => {
                 self.ledger.finished(self.name(), &name);
-                return Err(self.fail(format!("cannot create a change set: {e}")));
+                return Err(self.refused(&e));
             }
         };
         self.progress.status(&self.entry.id, "creating change set");
@@ -176,7 +176,11 @@ impl Engine<'_> {
                         return Ok(None);
                     }
                     self.delete_change_set(&id).await;
-                    return Err(self.fail(format!("the change set failed: {reason}")));
+                    return Err(self.fail(format!(
+                        "the change set of {} failed: {reason}; nothing was changed\n  hint: fix what the reason names \
+                         in the program, synthesize and deploy again",
+                        self.name()
+                    )));
                 }
                 _ => {}
             }
@@ -189,6 +193,18 @@ impl Engine<'_> {
             tokio::time::sleep(interval).await;
             interval = (interval * 3 / 2).min(self.options.max_poll);
         }
+    }
+
+    /// `CreateChangeSet` refused: what was refused, and what to do unless the error says it.
+    fn refused(&self, e: &Error) -> Error {
+        let text = e.to_string();
+        let hint = if text.contains("\n  hint: ") {
+            ""
+        } else {
+            "\n  hint: CloudFormation refused the template or its parameters: fix the program, synthesize and \
+             deploy again"
+        };
+        self.fail(format!("cannot create a change set of {}: {text}{hint}", self.name()))
     }
 
     async fn describe_change_set(&self, id: &str) -> Result<(String, Option<String>, Vec<ResourceChange>)> {

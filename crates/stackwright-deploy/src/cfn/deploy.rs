@@ -93,8 +93,8 @@ impl Engine<'_> {
         parameters: &BTreeMap<String, String>,
         approver: &Approver,
     ) -> Result<Deployed> {
-        let template: serde_json::Value =
-            serde_json::from_str(template_body).map_err(|e| self.fail(format!("the template is not JSON: {e}")))?;
+        let template: serde_json::Value = serde_json::from_str(template_body)
+            .map_err(|e| self.fail(format!("the template is not JSON: {e}{SYNTH_AGAIN}")))?;
         let mut notes = Vec::new();
         self.progress.status(&self.entry.id, "checking");
         let existing = self.settle(&mut notes).await?;
@@ -110,7 +110,7 @@ impl Engine<'_> {
         }
         let Some((change_set, changes)) = self.create_change_set(existing.as_ref(), template_body, parameters).await?
         else {
-            let info = existing.ok_or_else(|| self.fail("an empty change set for a new stack"))?;
+            let info = existing.ok_or_else(|| self.fail(EMPTY_CREATE))?;
             self.protect(&info).await?;
             self.progress.finish(&self.entry.id, "unchanged (the change set was empty)");
             return Ok(self.deployed(Action::Unchanged, Vec::new(), info.outputs.clone(), notes));
@@ -210,3 +210,10 @@ impl Engine<'_> {
         }
     }
 }
+
+/// The hint for an assembly file that is not what synth writes.
+const SYNTH_AGAIN: &str = "\n  hint: synthesize the assembly again";
+
+/// A first create whose change set is empty.
+const EMPTY_CREATE: &str = "CloudFormation made an empty change set for a stack that does not exist yet; nothing was \
+                            created\n  hint: check that the template has at least one resource, then deploy again";

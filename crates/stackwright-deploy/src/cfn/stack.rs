@@ -155,6 +155,8 @@ impl Engine<'_> {
         }
         if status == "UPDATE_ROLLBACK_FAILED" {
             message.push_str(&format!("\n{}", update_rollback_failed_help(self.name())));
+        } else {
+            message.push_str(&failure_hint(status));
         }
         self.fail(message)
     }
@@ -234,5 +236,30 @@ impl Engine<'_> {
             None => Ok(events),
             Some(a) => Err(self.failure(Some(&a), &events, "deleting the stack")),
         }
+    }
+}
+
+/// What to do after a stack operation failed and CloudFormation ended in `status`.
+fn failure_hint(status: &str) -> String {
+    let what = if status.starts_with("DELETE") || status == "DELETED" {
+        "fix the root cause (a resource that cannot be deleted, or one in use elsewhere), then run destroy again"
+    } else if status.contains("ROLLBACK") {
+        "CloudFormation rolled the change back; fix the root cause in the program or the account, then deploy again"
+    } else {
+        "fix the root cause in the program or the account, then run the same command again"
+    };
+    format!("\n  hint: {what}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure_hint;
+
+    #[test]
+    fn a_failure_says_what_to_do_for_the_state_it_left() {
+        assert!(failure_hint("UPDATE_ROLLBACK_COMPLETE").contains("rolled the change back"));
+        assert!(failure_hint("ROLLBACK_COMPLETE").contains("then deploy again"));
+        assert!(failure_hint("DELETE_FAILED").contains("then run destroy again"));
+        assert!(failure_hint("CREATE_FAILED").starts_with("\n  hint: fix the root cause"));
     }
 }
