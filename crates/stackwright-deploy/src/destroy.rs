@@ -139,7 +139,8 @@ impl Runtime {
                 NodeResult::Done(d) => report.stacks.push(d),
                 NodeResult::Failed(e) => report.fail(&id, e.in_stack(&id)),
                 NodeResult::Skipped { because } => {
-                    self.progress.line(format!("{id}: not destroyed because {because} failed"));
+                    self.progress
+                        .line(format!("{id}: not destroyed because {because} failed (destroy again once it is fixed)"));
                     report.skipped.push(Skipped { stack: id, because });
                 }
             }

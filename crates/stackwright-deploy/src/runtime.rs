@@ -249,7 +249,8 @@ impl Runtime {
                 }
                 NodeResult::Failed(e) => report.fail(&id, e.in_stack(&id)),
                 NodeResult::Skipped { because } => {
-                    self.progress.line(format!("{id}: not deployed because {because} failed"));
+                    self.progress
+                        .line(format!("{id}: not deployed because {because} failed (deploy again once it is fixed)"));
                     report.skipped.push(Skipped { stack: id, because });
                 }
             }
