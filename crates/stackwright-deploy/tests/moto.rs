@@ -102,6 +102,7 @@ async fn sts_identity_eks_describe_cluster_and_the_registry_stack() {
     assert!(!access.certificate_authority.is_empty());
     let err = access.ca_der().unwrap_err().to_string();
     assert!(err.contains("certificate authority data is unusable"), "moto's CA is random text: {err}");
+    assert!(err.contains("hint: the cluster stack's certificate-authority output"), "{err}");
     let missing = ClusterAccess::describe(&clients, &rt.cfn.retry, &rt.progress, "nope").await.unwrap_err().to_string();
     assert!(missing.contains("EKS DescribeCluster failed: ResourceNotFoundException"), "{missing}");
 
