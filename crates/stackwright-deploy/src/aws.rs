@@ -15,7 +15,8 @@ use aws_smithy_types::timeout::TimeoutConfig;
 use tokio::sync::Mutex;
 
 use crate::error::{Error, Result};
-use crate::retry::{RetryPolicy, retry};
+use crate::progress::Progress;
+use crate::retry::{CREDENTIALS_HINT, Call, RetryPolicy, retry};
 
 /// How to reach AWS. The defaults read everything from the standard chain.
 #[derive(Debug, Clone)]
@@ -59,6 +60,18 @@ pub struct RegionClients {
     pub eks: aws_sdk_eks::Client,
     /// STS: the account of the credentials.
     pub sts: aws_sdk_sts::Client,
+}
+
+impl RegionClients {
+    /// The endpoint calls to `service` (the hostname's prefix: `cloudformation`, `sts`, `eks`)
+    /// go to: the configured one (`AWS_ENDPOINT_URL`, an emulator), else the region's.
+    #[must_use]
+    pub fn endpoint(&self, service: &str) -> String {
+        match self.config.endpoint_url() {
+            Some(url) => url.to_string(),
+            None => format!("https://{service}.{}.amazonaws.com", self.region),
+        }
+    }
 }
 
 /// Lazily built clients per region, shared by every task of a run.
@@ -139,28 +152,29 @@ impl Aws {
         loader.load().await
     }
 
-    /// The account the credentials belong to (STS `GetCallerIdentity`, once per region).
+    /// The account the credentials belong to (STS `GetCallerIdentity`, once per region); retries
+    /// are shown on `progress`.
     ///
     /// # Errors
     ///
     /// [`Error::Aws`] or [`Error::RetriesExhausted`] when STS cannot be asked (usually missing or
-    /// expired credentials; the message says where to look).
-    pub async fn account(&self, region: &str) -> Result<String> {
+    /// expired credentials, or an endpoint that cannot be reached; the message says which, and
+    /// where to look).
+    pub async fn account(&self, region: &str, progress: &Progress) -> Result<String> {
         if let Some(a) = self.accounts.lock().await.get(region) {
             return Ok(a.clone());
         }
         let clients = self.region(region).await;
-        let identity =
-            retry(&self.options.retry, "STS", "GetCallerIdentity", || clients.sts.get_caller_identity().send())
-                .await
-                .map_err(|e| match e {
-                Error::Aws { message, .. } => Error::Aws {
-                    service: "STS",
-                    operation: "GetCallerIdentity",
-                    message: format!(
-                        "{message}\n  hint: check the AWS credentials (AWS_PROFILE, `aws sso login`, AWS_ACCESS_KEY_ID)"
-                    ),
-                },
+        let endpoint = clients.endpoint("sts");
+        let call = Call { service: "STS", operation: "GetCallerIdentity", endpoint: &endpoint };
+        let report = |r: &crate::retry::Retrying| progress.line(format!("account check ({region}): {r}"));
+        let identity = retry(&self.options.retry, &call, &report, || clients.sts.get_caller_identity().send())
+            .await
+            .map_err(|e| match e {
+                // Whatever STS refuses, the credentials are what to look at.
+                Error::Aws { service, operation, message } if !message.contains("\n  hint: ") => {
+                    Error::Aws { service, operation, message: format!("{message}\n  hint: {CREDENTIALS_HINT}") }
+                }
                 other => other,
             })?;
         let account = identity.account().unwrap_or_default().to_string();
@@ -168,14 +182,21 @@ impl Aws {
         Ok(account)
     }
 
-    /// Checks that the credentials are for `expected` before anything is changed there.
+    /// Checks that the credentials are for `expected` before anything is changed there; retries
+    /// are shown on `progress`.
     ///
     /// # Errors
     ///
     /// [`Error::Usage`] when the credentials are for another account; the errors of
     /// [`Aws::account`] when it cannot be found out.
-    pub async fn check_account(&self, environment: &str, region: &str, expected: &str) -> Result<()> {
-        let actual = self.account(region).await?;
+    pub async fn check_account(
+        &self,
+        environment: &str,
+        region: &str,
+        expected: &str,
+        progress: &Progress,
+    ) -> Result<()> {
+        let actual = self.account(region, progress).await?;
         if actual != expected {
             return Err(Error::usage(format!(
                 "environment '{environment}' is account {expected}, but the AWS credentials are for account {actual}\n  \
@@ -191,8 +212,14 @@ impl Aws {
     /// # Errors
     ///
     /// The errors of [`Aws::account`] (the emulator is not running, or has no STS).
-    pub async fn emulator_account(&self, environment: &str, region: &str, expected: &str) -> Result<String> {
-        let actual = self.account(region).await?;
+    pub async fn emulator_account(
+        &self,
+        environment: &str,
+        region: &str,
+        expected: &str,
+        progress: &Progress,
+    ) -> Result<String> {
+        let actual = self.account(region, progress).await?;
         let endpoint = self.options.endpoint_url.as_deref().unwrap_or("the emulator");
         Ok(if actual == expected {
             format!("--local: environment '{environment}' is account {expected}, the account of {endpoint}")
@@ -212,14 +239,15 @@ impl Aws {
     /// provider fails (no credentials, an expired SSO session).
     pub async fn credentials(&self, region: &str) -> Result<Credentials> {
         let clients = self.region(region).await;
-        let provider = clients
-            .config
-            .credentials_provider()
-            .ok_or_else(|| Error::usage("no AWS credentials provider is configured".to_string()))?;
+        let provider = clients.config.credentials_provider().ok_or_else(|| {
+            Error::usage(format!("no AWS credentials provider is configured\n  hint: {CREDENTIALS_HINT}"))
+        })?;
         provider.provide_credentials().await.map_err(|e| Error::Aws {
             service: "credentials",
             operation: "load",
-            message: e.to_string(),
+            message: format!(
+                "the AWS credentials for signing EKS tokens cannot be loaded: {e}\n  hint: {CREDENTIALS_HINT}"
+            ),
         })
     }
 }

@@ -139,7 +139,8 @@ impl Runtime {
                 NodeResult::Done(d) => report.stacks.push(d),
                 NodeResult::Failed(e) => report.fail(&id, e.in_stack(&id)),
                 NodeResult::Skipped { because } => {
-                    self.progress.line(format!("{id}: not destroyed because {because} failed"));
+                    self.progress
+                        .line(format!("{id}: not destroyed because {because} failed (destroy again once it is fixed)"));
                     report.skipped.push(Skipped { stack: id, because });
                 }
             }
@@ -215,7 +216,12 @@ impl Runtime {
         }
         let access = self.cluster_access(assembly, cluster, &outputs).await?;
         let known: Vec<ObjectRef> = cluster.objects.iter().map(ObjectRef::from).collect();
-        let deleted = self.applier(assembly, cluster, &access).await?.delete_all(&known).await?;
+        let deleted = self
+            .applier(assembly, cluster, &access)
+            .await?
+            .delete_all(&known)
+            .await
+            .map_err(|e| crate::runtime::at_api_server(e, &access))?;
         Ok(Some(ClusterDeleted { cluster: cluster.id.clone(), deleted }))
     }
 }

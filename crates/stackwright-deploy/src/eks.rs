@@ -14,8 +14,10 @@ use aws_sigv4::sign::v4;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
+use crate::aws::RegionClients;
 use crate::error::{Error, Result};
-use crate::retry::{RetryPolicy, retry};
+use crate::progress::Progress;
+use crate::retry::{Call, RetryPolicy, Retrying, retry};
 
 /// The token prefix EKS expects.
 pub const TOKEN_PREFIX: &str = "k8s-aws-v1.";
@@ -36,7 +38,14 @@ pub fn token(credentials: &Credentials, region: &str, cluster_name: &str, time: 
 ///
 /// [`Error::Aws`] when the request cannot be signed.
 pub fn presigned_url(credentials: &Credentials, region: &str, cluster_name: &str, time: SystemTime) -> Result<String> {
-    let fail = |message: String| Error::Aws { service: "STS", operation: "presign GetCallerIdentity", message };
+    let fail = |problem: String| Error::Aws {
+        service: "STS",
+        operation: "presign GetCallerIdentity",
+        message: format!(
+            "cannot sign the EKS token of cluster {cluster_name} in {region}: {problem}\n  hint: {}",
+            crate::retry::CREDENTIALS_HINT
+        ),
+    };
     let url = format!("https://sts.{region}.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15");
     let identity = credentials.clone().into();
     let mut settings = SigningSettings::default();
@@ -135,30 +144,51 @@ impl ClusterAccess {
     }
 
     fn bad_ca(&self, problem: String) -> Error {
-        Error::kube(&self.name, format!("the cluster's certificate authority data is unusable: {problem}"))
+        Error::kube(
+            &self.name,
+            format!(
+                "the cluster's certificate authority data is unusable: {problem}\n  hint: the cluster stack's \
+                 certificate-authority output (or `DescribeCluster`) should hold EKS's base64 of PEM; deploy the \
+                 cluster stack again"
+            ),
+        )
     }
 
-    /// Connection data from the EKS API (`DescribeCluster`), for when the stack outputs are
-    /// not available.
+    /// Connection data from the EKS API (`DescribeCluster`) of the clients' region, for when the
+    /// stack outputs are not available; retries are shown on `progress`.
     ///
     /// # Errors
     ///
     /// The errors of `DescribeCluster`; [`Error::Kubernetes`] when the cluster is not `ACTIVE`.
     pub async fn describe(
-        eks: &aws_sdk_eks::Client,
+        clients: &RegionClients,
         policy: &RetryPolicy,
-        region: &str,
+        progress: &Progress,
         name: &str,
     ) -> Result<ClusterAccess> {
-        let out = retry(policy, "EKS", "DescribeCluster", || eks.describe_cluster().name(name).send()).await?;
+        let (eks, region) = (&clients.eks, clients.region.as_str());
+        let endpoint = clients.endpoint("eks");
+        let call = Call { service: "EKS", operation: "DescribeCluster", endpoint: &endpoint };
+        let report = |r: &Retrying| progress.line(format!("cluster {name}: {r}"));
+        let out = retry(policy, &call, &report, || eks.describe_cluster().name(name).send()).await?;
         let cluster = out.cluster().ok_or_else(|| Error::Aws {
             service: "EKS",
             operation: "DescribeCluster",
-            message: format!("no cluster data for '{name}'"),
+            message: format!(
+                "{endpoint} answered without data for cluster '{name}' in {region}\n  \
+                 hint: check that the cluster exists there (its stack deployed), then run again"
+            ),
         })?;
         let status = cluster.status().map(|s| s.as_str().to_string()).unwrap_or_default();
         if status != "ACTIVE" {
-            return Err(Error::kube(name, format!("the cluster is {status}, not ACTIVE")));
+            return Err(Error::kube(
+                name,
+                format!(
+                    "the cluster is {status}, not ACTIVE, so its objects cannot be applied\n  \
+                     hint: wait until it is ACTIVE (`aws eks describe-cluster --name {name} --region {region}`), \
+                     then run again"
+                ),
+            ));
         }
         Ok(ClusterAccess {
             name: name.to_string(),
@@ -178,10 +208,16 @@ impl ClusterAccess {
     ///
     /// [`Error::Kubernetes`] for a bad endpoint or CA data, or when the client cannot be built.
     pub fn client(&self, token: &str) -> Result<kube::Client> {
-        let uri: http::Uri = self
-            .endpoint
-            .parse()
-            .map_err(|e| Error::kube(&self.name, format!("bad endpoint '{}': {e}", self.endpoint)))?;
+        let uri: http::Uri = self.endpoint.parse().map_err(|e| {
+            Error::kube(
+                &self.name,
+                format!(
+                    "bad API server endpoint '{}': {e}\n  hint: the cluster stack's endpoint output should be \
+                         an https URL; deploy the cluster stack again",
+                    self.endpoint
+                ),
+            )
+        })?;
         let mut config = kube::Config::new(uri);
         let roots = self.ca_der()?;
         if !roots.is_empty() {
@@ -191,7 +227,9 @@ impl ClusterAccess {
         config.read_timeout = Some(Duration::from_secs(60));
         config.connect_timeout = Some(Duration::from_secs(10));
         crate::aws::install_crypto_provider();
-        kube::Client::try_from(config).map_err(|e| Error::kube(&self.name, format!("cannot build a client: {e}")))
+        kube::Client::try_from(config).map_err(|e| {
+            Error::kube(&self.name, format!("cannot build a client for the API server at {}: {e}", self.endpoint))
+        })
     }
 }
 
@@ -213,8 +251,15 @@ mod tests {
         let plain = ClusterAccess { certificate_authority: pem, ..access.clone() };
         assert_eq!(plain.ca_der().unwrap(), vec![der.to_vec()]);
         // moto's CA data is random text: a clear error, not a panic.
-        let random = ClusterAccess { certificate_authority: "abc!def".into(), ..access };
+        let random = ClusterAccess { certificate_authority: "abc!def".into(), ..access.clone() };
         let err = random.ca_der().unwrap_err().to_string();
         assert!(err.contains("certificate authority data is unusable"), "{err}");
+        assert!(err.contains("hint: the cluster stack's certificate-authority output"), "{err}");
+        // An endpoint that is no URL names itself and what to do.
+        let bad = ClusterAccess { endpoint: "not a url".into(), certificate_authority: String::new(), ..access };
+        let Err(err) = bad.client("token") else { panic!("a client for no URL") };
+        let err = err.to_string();
+        assert!(err.contains("kubernetes (c): bad API server endpoint 'not a url'"), "{err}");
+        assert!(err.contains("hint: the cluster stack's endpoint output should be an https URL"), "{err}");
     }
 }

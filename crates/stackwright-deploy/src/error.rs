@@ -67,7 +67,11 @@ pub enum Error {
         message: String,
     },
     /// A wait did not end in time.
-    #[error("timed out after {} s waiting for {what}", timeout.as_secs())]
+    #[error(
+        "timed out after {} s waiting for {what}; what was started goes on in AWS\n  hint: run the same command \
+         again to wait for it and converge (or give it more time with --timeout MINUTES)",
+        timeout.as_secs()
+    )]
     Timeout {
         /// What was waited for.
         what: String,
@@ -171,5 +175,26 @@ impl From<Error> for stackwright_core::Error {
                 stackwright_core::Error::command(status, message, hint)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_says_what_goes_on_and_what_to_do() {
+        let e = Error::Timeout {
+            what: "the update of stack dev-web (app-dev-web)".into(),
+            timeout: Duration::from_secs(60),
+        }
+        .in_stack("dev-web");
+        assert_eq!(
+            e.to_string(),
+            "stack dev-web: timed out after 60 s waiting for the update of stack dev-web (app-dev-web); what was \
+             started goes on in AWS\n  hint: run the same command again to wait for it and converge (or give it more \
+             time with --timeout MINUTES)"
+        );
+        assert_eq!(e.exit_code(), exit::FAILED);
     }
 }

@@ -38,7 +38,12 @@ impl Assembly {
     ///
     /// [`Error::Usage`] when the assembly has no such stack.
     pub fn stack(&self, id: &str) -> Result<&StackEntry> {
-        self.manifest.stack(id).ok_or_else(|| Error::usage(format!("the assembly has no stack '{id}'")))
+        self.manifest.stack(id).ok_or_else(|| {
+            Error::usage(format!(
+                "the assembly in {} has no stack '{id}'\n  hint: synthesize the assembly again",
+                self.dir.display()
+            ))
+        })
     }
 
     /// The environment with id `id`.
@@ -47,11 +52,12 @@ impl Assembly {
     ///
     /// [`Error::Usage`] when the assembly has no such environment.
     pub fn environment(&self, id: &str) -> Result<&EnvironmentEntry> {
-        self.manifest
-            .environments
-            .iter()
-            .find(|e| e.id == id)
-            .ok_or_else(|| Error::usage(format!("the assembly has no environment '{id}'")))
+        self.manifest.environments.iter().find(|e| e.id == id).ok_or_else(|| {
+            Error::usage(format!(
+                "the assembly in {} has no environment '{id}'\n  hint: synthesize the assembly again",
+                self.dir.display()
+            ))
+        })
     }
 
     /// The stack's template, as text.
@@ -61,8 +67,13 @@ impl Assembly {
     /// [`Error::Usage`] when the file cannot be read.
     pub fn template(&self, stack: &StackEntry) -> Result<String> {
         let path = self.dir.join(&stack.template);
-        std::fs::read_to_string(&path)
-            .map_err(|e| Error::usage(format!("cannot read the template of {} at {}: {e}", stack.id, path.display())))
+        std::fs::read_to_string(&path).map_err(|e| {
+            Error::usage(format!(
+                "cannot read the template of stack {} at {}: {e}\n  hint: synthesize the assembly again",
+                stack.id,
+                path.display()
+            ))
+        })
     }
 
     /// Resolves a selection to stack ids in manifest (dependency) order.

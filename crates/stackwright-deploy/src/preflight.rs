@@ -161,7 +161,10 @@ impl Plan {
         problems: &mut Vec<String>,
     ) {
         if self.assembly.environment(&cluster.environment).is_err() {
-            problems.push(format!("cluster {}: the assembly has no environment '{}'", cluster.id, cluster.environment));
+            problems.push(format!(
+                "cluster {}: the assembly has no environment '{}'\n  hint: synthesize the assembly again",
+                cluster.id, cluster.environment
+            ));
         }
         for object in &cluster.objects {
             let path = self.assembly.dir.join(&cluster.directory).join(&object.file);
@@ -223,10 +226,10 @@ impl Plan {
                 if seen.insert(entry.environment.clone()) {
                     let env = self.assembly.environment(&entry.environment)?;
                     if aws.options.local {
-                        progress.line(aws.emulator_account(&env.id, &env.region, &env.account).await?);
+                        progress.line(aws.emulator_account(&env.id, &env.region, &env.account, progress).await?);
                         continue;
                     }
-                    match aws.check_account(&env.id, &env.region, &env.account).await {
+                    match aws.check_account(&env.id, &env.region, &env.account, progress).await {
                         Ok(()) => {}
                         Err(Error::Usage(problem)) => problems.push(problem),
                         Err(e) => return Err(e),
@@ -309,7 +312,10 @@ impl Checked {
 /// A stack's environment exists and every stack it depends on is in the assembly.
 fn stack_problems(assembly: &Assembly, entry: &StackEntry, problems: &mut Vec<String>) {
     if assembly.environment(&entry.environment).is_err() {
-        problems.push(format!("stack {}: the assembly has no environment '{}'", entry.id, entry.environment));
+        problems.push(format!(
+            "stack {}: the assembly has no environment '{}'\n  hint: synthesize the assembly again",
+            entry.id, entry.environment
+        ));
     }
     for d in &entry.dependencies {
         if assembly.manifest.stack(d).is_none() {
@@ -338,7 +344,11 @@ fn template(assembly: &Assembly, entry: &StackEntry, problems: &mut Vec<String>)
     let parsed: Json = match serde_json::from_str(&text) {
         Ok(v @ Json::Object(_)) => v,
         Ok(_) => {
-            problems.push(format!("stack {}: the template {} is not a JSON object", entry.id, path.display()));
+            problems.push(format!(
+                "stack {}: the template {} is not a JSON object\n  hint: synthesize the assembly again",
+                entry.id,
+                path.display()
+            ));
             return None;
         }
         Err(e) => {

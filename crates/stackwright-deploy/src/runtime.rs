@@ -156,10 +156,11 @@ impl Runtime {
             if seen.insert(entry.environment.clone()) {
                 let env = assembly.environment(&entry.environment)?;
                 if self.aws.options.local {
-                    self.progress.line(self.aws.emulator_account(&env.id, &env.region, &env.account).await?);
+                    self.progress
+                        .line(self.aws.emulator_account(&env.id, &env.region, &env.account, &self.progress).await?);
                     continue;
                 }
-                self.aws.check_account(&env.id, &env.region, &env.account).await?;
+                self.aws.check_account(&env.id, &env.region, &env.account, &self.progress).await?;
             }
         }
         Ok(())
@@ -253,7 +254,8 @@ impl Runtime {
                 }
                 NodeResult::Failed(e) => report.fail(&id, e.in_stack(&id)),
                 NodeResult::Skipped { because } => {
-                    self.progress.line(format!("{id}: not deployed because {because} failed"));
+                    self.progress
+                        .line(format!("{id}: not deployed because {because} failed (deploy again once it is fixed)"));
                     report.skipped.push(Skipped { stack: id, because });
                 }
             }
@@ -313,7 +315,7 @@ impl Runtime {
             }),
             None => {
                 let clients = self.aws.region(&env.region).await;
-                ClusterAccess::describe(&clients.eks, &self.cfn.retry, &env.region, &name).await
+                ClusterAccess::describe(&clients, &self.cfn.retry, &self.progress, &name).await
             }
         }
     }
@@ -355,7 +357,8 @@ impl Runtime {
             access.name,
             access.endpoint
         ));
-        self.applier(assembly, cluster, &access).await?.apply(&objects).await
+        let applied = self.applier(assembly, cluster, &access).await?.apply(&objects).await;
+        applied.map_err(|e| at_api_server(e, &access))
     }
 
     /// An applier for the objects this app owns on a cluster.
@@ -376,5 +379,54 @@ impl Runtime {
             options: &self.kube,
             progress: &self.progress,
         })
+    }
+}
+
+/// Whether a Kubernetes error says the API server could not be reached (not its answer).
+fn unreachable(message: &str) -> bool {
+    !message.contains("(HTTP ")
+        && !message.contains("hint: ")
+        && ["connect", "Connect", "dns error", "timed out", "broken pipe", "connection"]
+            .iter()
+            .any(|m| message.contains(m))
+}
+
+/// Names the API server in a Kubernetes error that is not the server's own answer (a
+/// connection that failed, a timeout), with what to check.
+pub(crate) fn at_api_server(e: Error, access: &ClusterAccess) -> Error {
+    match e {
+        Error::Kubernetes { cluster, message } if unreachable(&message) => Error::Kubernetes {
+            cluster,
+            message: format!(
+                "{message} (API server {})\n  hint: check that the cluster's API server can be reached from \
+                     here (its endpoint access, the network), then run again: the apply converges",
+                access.endpoint
+            ),
+        },
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kubernetes_connection_error_names_the_api_server_and_an_answer_does_not() {
+        let access = ClusterAccess {
+            name: "main".into(),
+            region: "us-east-1".into(),
+            endpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com".into(),
+            certificate_authority: String::new(),
+        };
+        let refused = Error::kube("dev-main", "cannot read Namespace/web: client error (Connect): Connection refused");
+        assert_eq!(
+            at_api_server(refused, &access).to_string(),
+            "kubernetes (dev-main): cannot read Namespace/web: client error (Connect): Connection refused (API server \
+             https://ABC.gr7.us-east-1.eks.amazonaws.com)\n  hint: check that the cluster's API server can be reached \
+             from here (its endpoint access, the network), then run again: the apply converges"
+        );
+        let answered = Error::kube("dev-main", "cannot apply Deployment/web: forbidden (HTTP 403, Forbidden)");
+        assert!(!at_api_server(answered, &access).to_string().contains("API server"));
     }
 }

@@ -236,6 +236,7 @@ async fn a_stuck_rollout_fails_with_a_readable_status_after_the_timeout() {
     let err = applier(&kube, &options, &progress).apply(&objects(false)).await.unwrap_err().to_string();
     assert!(err.contains("kubernetes (prod-main): not ready after 0 s"), "{err}");
     assert!(err.contains("Deployment shop/web (app/web): 0 of 2 replicas updated"), "{err}");
+    assert!(err.contains("hint: the objects were applied and may still become ready"), "{err}");
     // Nothing is pruned and no inventory is written after a failed apply.
     assert!(!kube.writes().iter().any(|w| w.contains("inventory")));
 }
@@ -267,6 +268,7 @@ async fn a_job_is_waited_for_until_complete_and_a_failed_job_stops_the_wait() {
         ),
         "{err}"
     );
+    assert!(err.contains("hint: look at its pods"), "{err}");
     // It stopped at the failure, not at the timeout; nothing is recorded after a failed apply.
     assert!(!err.contains("not ready after"), "{err}");
     assert!(!kube.writes().iter().any(|w| w.contains("inventory")));

@@ -81,6 +81,19 @@ fn runtime(endpoint: &str) -> Runtime {
     rt
 }
 
+/// Every retry of the throttled calls was shown: what, attempt n of m, the wait.
+fn retries_shown(rt: &Runtime) {
+    let shown = lines(rt);
+    for n in 1..=3 {
+        let line = format!(
+            "dev-svc: CloudFormation DescribeStacks: attempt {n} of 6 failed (Throttling: Rate exceeded); retrying in"
+        );
+        assert!(shown.contains(&line), "{line}:\n{shown}");
+    }
+    let sts = "account check (us-east-1): STS GetCallerIdentity: attempt 2 of 6 failed (Throttling";
+    assert!(shown.contains(sts), "{shown}");
+}
+
 fn lines(rt: &Runtime) -> String {
     rt.progress.lines().join("\n")
 }
@@ -254,6 +267,7 @@ async fn throttling_and_drops_within_and_beyond_the_budget_and_an_interrupted_de
         let r = proxy.rules.lock().unwrap();
         assert_eq!((r.throttled, r.dropped), (5, 4), "every fault was injected");
     }
+    retries_shown(&rt);
 
     // Beyond the budget: a clear message naming the call, the attempts and the last error.
     proxy.throttle(Some("DescribeStacks"), 1000);

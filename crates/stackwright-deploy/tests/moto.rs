@@ -76,9 +76,9 @@ async fn sts_identity_eks_describe_cluster_and_the_registry_stack() {
     rt.kubernetes = false;
 
     // STS: the account behind the credentials, and the check before deploying.
-    assert_eq!(rt.aws.account("us-east-1").await.unwrap(), "123456789012");
-    rt.aws.check_account("prod", "us-east-1", "123456789012").await.unwrap();
-    let err = rt.aws.check_account("staging", "us-east-1", "210987654321").await.unwrap_err().to_string();
+    assert_eq!(rt.aws.account("us-east-1", &rt.progress).await.unwrap(), "123456789012");
+    rt.aws.check_account("prod", "us-east-1", "123456789012", &rt.progress).await.unwrap();
+    let err = rt.aws.check_account("staging", "us-east-1", "210987654321", &rt.progress).await.unwrap_err().to_string();
     assert!(
         err.contains(
             "environment 'staging' is account 210987654321, but the AWS credentials are for account 123456789012"
@@ -97,13 +97,13 @@ async fn sts_identity_eks_describe_cluster_and_the_registry_stack() {
         .send()
         .await
         .unwrap();
-    let access = ClusterAccess::describe(&clients.eks, &rt.cfn.retry, "us-east-1", "flask-main").await.unwrap();
+    let access = ClusterAccess::describe(&clients, &rt.cfn.retry, &rt.progress, "flask-main").await.unwrap();
     assert!(access.endpoint.starts_with("https://") && access.endpoint.contains(".eks.amazonaws.com"), "{access:?}");
     assert!(!access.certificate_authority.is_empty());
     let err = access.ca_der().unwrap_err().to_string();
     assert!(err.contains("certificate authority data is unusable"), "moto's CA is random text: {err}");
-    let missing =
-        ClusterAccess::describe(&clients.eks, &rt.cfn.retry, "us-east-1", "nope").await.unwrap_err().to_string();
+    assert!(err.contains("hint: the cluster stack's certificate-authority output"), "{err}");
+    let missing = ClusterAccess::describe(&clients, &rt.cfn.retry, &rt.progress, "nope").await.unwrap_err().to_string();
     assert!(missing.contains("EKS DescribeCluster failed: ResourceNotFoundException"), "{missing}");
 
     // The registry stack through change sets; its repository exists in ECR with our settings.

@@ -12,7 +12,6 @@ use super::orphans::change_set_name;
 use super::stack::StackInfo;
 use super::template::{MAX_TEMPLATE_BODY, inline_body};
 use crate::error::{Error, Result};
-use crate::retry::retry;
 
 /// One resource change of a change set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -136,22 +135,23 @@ impl Engine<'_> {
             parameters.iter().map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build()).collect();
         let tags: Vec<Tag> = self.entry.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();
         self.ledger.created(self.cfn(), &self.entry.id, self.name(), &name, existing.is_none());
-        let created = retry(&self.options.retry, "CloudFormation", "CreateChangeSet", || {
-            self.cfn()
-                .create_change_set()
-                .stack_name(self.name())
-                .change_set_name(&name)
-                .change_set_type(kind.clone())
-                .template_body(template_body)
-                .set_parameters(Some(params.clone()))
-                .set_tags(Some(tags.clone()))
-                .capabilities(Capability::CapabilityIam)
-                .capabilities(Capability::CapabilityNamedIam)
-                .capabilities(Capability::CapabilityAutoExpand)
-                .description(format!("stackwright deploy of {}", self.entry.id))
-                .send()
-        })
-        .await;
+        let created = self
+            .call("CreateChangeSet", || {
+                self.cfn()
+                    .create_change_set()
+                    .stack_name(self.name())
+                    .change_set_name(&name)
+                    .change_set_type(kind.clone())
+                    .template_body(template_body)
+                    .set_parameters(Some(params.clone()))
+                    .set_tags(Some(tags.clone()))
+                    .capabilities(Capability::CapabilityIam)
+                    .capabilities(Capability::CapabilityNamedIam)
+                    .capabilities(Capability::CapabilityAutoExpand)
+                    .description(format!("stackwright deploy of {}", self.entry.id))
+                    .send()
+            })
+            .await;
         let id = match created {
             Ok(created) => created.id().unwrap_or(&name).to_string(),
             // The name is ours alone: it exists because an earlier attempt whose answer was
@@ -159,7 +159,7 @@ impl Engine<'_> {
             Err(Error::Aws { message, .. }) if message.contains("AlreadyExists") => name.clone(),
             Err(e) => {
                 self.ledger.finished(self.name(), &name);
-                return Err(self.fail(format!("cannot create a change set: {e}")));
+                return Err(self.refused(&e));
             }
         };
         self.progress.status(&self.entry.id, "creating change set");
@@ -176,7 +176,11 @@ impl Engine<'_> {
                         return Ok(None);
                     }
                     self.delete_change_set(&id).await;
-                    return Err(self.fail(format!("the change set failed: {reason}")));
+                    return Err(self.fail(format!(
+                        "the change set of {} failed: {reason}; nothing was changed\n  hint: fix what the reason names \
+                         in the program, synthesize and deploy again",
+                        self.name()
+                    )));
                 }
                 _ => {}
             }
@@ -191,19 +195,32 @@ impl Engine<'_> {
         }
     }
 
+    /// `CreateChangeSet` refused: what was refused, and what to do unless the error says it.
+    fn refused(&self, e: &Error) -> Error {
+        let text = e.to_string();
+        let hint = if text.contains("\n  hint: ") {
+            ""
+        } else {
+            "\n  hint: CloudFormation refused the template or its parameters: fix the program, synthesize and \
+             deploy again"
+        };
+        self.fail(format!("cannot create a change set of {}: {text}{hint}", self.name()))
+    }
+
     async fn describe_change_set(&self, id: &str) -> Result<(String, Option<String>, Vec<ResourceChange>)> {
         let mut token: Option<String> = None;
         let mut changes = Vec::new();
         loop {
-            let out = retry(&self.options.retry, "CloudFormation", "DescribeChangeSet", || {
-                self.cfn()
-                    .describe_change_set()
-                    .stack_name(self.name())
-                    .change_set_name(id)
-                    .set_next_token(token.clone())
-                    .send()
-            })
-            .await?;
+            let out = self
+                .call("DescribeChangeSet", || {
+                    self.cfn()
+                        .describe_change_set()
+                        .stack_name(self.name())
+                        .change_set_name(id)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             let status = out.status().map(|s| s.as_str().to_string()).unwrap_or_default();
             if status != ChangeSetStatus::CreateComplete.as_str() {
                 return Ok((status, out.status_reason().map(str::to_string), Vec::new()));
@@ -240,10 +257,11 @@ impl Engine<'_> {
 
     /// Deletes a change set, ignoring failures (it is only tidying up).
     pub async fn delete_change_set(&self, id: &str) {
-        let deleted = retry(&self.options.retry, "CloudFormation", "DeleteChangeSet", || {
-            self.cfn().delete_change_set().stack_name(self.name()).change_set_name(id).send()
-        })
-        .await;
+        let deleted = self
+            .call("DeleteChangeSet", || {
+                self.cfn().delete_change_set().stack_name(self.name()).change_set_name(id).send()
+            })
+            .await;
         if deleted.is_ok() {
             self.ledger.finished(self.name(), id);
         }

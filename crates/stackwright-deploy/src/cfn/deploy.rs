@@ -11,7 +11,6 @@ use super::approval::{Approval, Approver};
 use super::change_set::ResourceChange;
 use super::stack::StackInfo;
 use crate::error::{Error, Result};
-use crate::retry::retry;
 
 /// What deploying a stack did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,10 +67,11 @@ impl Engine<'_> {
     ///
     /// The error of `GetTemplate` when retrying cannot help.
     pub async fn deployed_template(&self, stack_id: &str) -> Result<Option<serde_json::Value>> {
-        let out = retry(&self.options.retry, "CloudFormation", "GetTemplate", || {
-            self.cfn().get_template().stack_name(stack_id).template_stage(TemplateStage::Original).send()
-        })
-        .await?;
+        let out = self
+            .call("GetTemplate", || {
+                self.cfn().get_template().stack_name(stack_id).template_stage(TemplateStage::Original).send()
+            })
+            .await?;
         Ok(out.template_body().and_then(|b| serde_json::from_str(b).ok()))
     }
 
@@ -93,8 +93,8 @@ impl Engine<'_> {
         parameters: &BTreeMap<String, String>,
         approver: &Approver,
     ) -> Result<Deployed> {
-        let template: serde_json::Value =
-            serde_json::from_str(template_body).map_err(|e| self.fail(format!("the template is not JSON: {e}")))?;
+        let template: serde_json::Value = serde_json::from_str(template_body)
+            .map_err(|e| self.fail(format!("the template is not JSON: {e}{SYNTH_AGAIN}")))?;
         let mut notes = Vec::new();
         self.progress.status(&self.entry.id, "checking");
         let existing = self.settle(&mut notes).await?;
@@ -110,7 +110,7 @@ impl Engine<'_> {
         }
         let Some((change_set, changes)) = self.create_change_set(existing.as_ref(), template_body, parameters).await?
         else {
-            let info = existing.ok_or_else(|| self.fail("an empty change set for a new stack"))?;
+            let info = existing.ok_or_else(|| self.fail(EMPTY_CREATE))?;
             self.protect(&info).await?;
             self.progress.finish(&self.entry.id, "unchanged (the change set was empty)");
             return Ok(self.deployed(Action::Unchanged, Vec::new(), info.outputs.clone(), notes));
@@ -144,10 +144,11 @@ impl Engine<'_> {
         };
         let since = self.newest_event(&stack_id).await?;
         self.ledger.executing(self.name(), &change_set);
-        let executed = retry(&self.options.retry, "CloudFormation", "ExecuteChangeSet", || {
-            self.cfn().execute_change_set().stack_name(self.name()).change_set_name(&change_set).send()
-        })
-        .await;
+        let executed = self
+            .call("ExecuteChangeSet", || {
+                self.cfn().execute_change_set().stack_name(self.name()).change_set_name(&change_set).send()
+            })
+            .await;
         if let Err(e) = executed {
             // An earlier attempt whose answer was lost may have started the execution.
             let started = matches!(&e, Error::Aws { message, .. } if message.contains("InvalidChangeSetStatus"))
@@ -183,7 +184,7 @@ impl Engine<'_> {
             }
             return Ok(());
         }
-        retry(&self.options.retry, "CloudFormation", "UpdateTerminationProtection", || {
+        self.call("UpdateTerminationProtection", || {
             self.cfn()
                 .update_termination_protection()
                 .stack_name(&info.stack_id)
@@ -215,3 +216,10 @@ impl Engine<'_> {
         }
     }
 }
+
+/// The hint for an assembly file that is not what synth writes.
+const SYNTH_AGAIN: &str = "\n  hint: synthesize the assembly again";
+
+/// A first create whose change set is empty.
+const EMPTY_CREATE: &str = "CloudFormation made an empty change set for a stack that does not exist yet; nothing was \
+                            created\n  hint: check that the template has at least one resource, then deploy again";

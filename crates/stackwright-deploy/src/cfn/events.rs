@@ -4,7 +4,6 @@ use serde::Serialize;
 
 use super::Engine;
 use crate::error::Result;
-use crate::retry::retry;
 
 /// One stack event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,10 +45,11 @@ impl Engine<'_> {
         let mut events = Vec::new();
         let mut token: Option<String> = None;
         'pages: loop {
-            let out = retry(&self.options.retry, "CloudFormation", "DescribeStackEvents", || {
-                self.cfn().describe_stack_events().stack_name(stack_id).set_next_token(token.clone()).send()
-            })
-            .await?;
+            let out = self
+                .call("DescribeStackEvents", || {
+                    self.cfn().describe_stack_events().stack_name(stack_id).set_next_token(token.clone()).send()
+                })
+                .await?;
             for e in out.stack_events() {
                 let id = e.event_id().unwrap_or_default();
                 if Some(id) == since {
@@ -90,10 +90,8 @@ impl Engine<'_> {
 
     /// The newest event id (where the next operation's events begin).
     pub(super) async fn newest_event(&self, stack_id: &str) -> Result<Option<String>> {
-        let out = retry(&self.options.retry, "CloudFormation", "DescribeStackEvents", || {
-            self.cfn().describe_stack_events().stack_name(stack_id).send()
-        })
-        .await?;
+        let out =
+            self.call("DescribeStackEvents", || self.cfn().describe_stack_events().stack_name(stack_id).send()).await?;
         Ok(out.stack_events().first().and_then(|e| e.event_id()).map(str::to_string))
     }
 }

@@ -16,10 +16,17 @@
 
 use stackwright_core::assembly::StackEntry;
 
+use std::future::Future;
+
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
 use crate::aws::RegionClients;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::interrupt::Ledger;
 use crate::progress::Progress;
+use crate::retry::{Call, Retrying, retry};
 
 mod approval;
 mod change_set;
@@ -65,6 +72,34 @@ impl Engine<'_> {
 
     fn say(&self, text: impl AsRef<str>) {
         self.progress.line(format!("{}: {}", self.entry.id, text.as_ref()));
+    }
+
+    /// A CloudFormation call, retried by the policy of the options; every retry is shown on the
+    /// progress output, named by the stack, and errors name the endpoint where it matters.
+    async fn call<T, E, F, Fut>(&self, operation: &'static str, f: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = std::result::Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let endpoint = self.clients.endpoint("cloudformation");
+        let call = Call { service: "CloudFormation", operation, endpoint: &endpoint };
+        retry(&self.options.retry, &call, &|r| self.retrying(r), f).await
+    }
+
+    /// Shows a retry: a line, and the stack's spinner says what it waits for.
+    fn retrying(&self, r: &Retrying) {
+        self.say(r.to_string());
+        self.progress.status(
+            &self.entry.id,
+            format!(
+                "retrying {} ({} of {}) in {:.1} s",
+                r.operation,
+                r.attempt + 1,
+                r.max_attempts,
+                r.wait.as_secs_f64()
+            ),
+        );
     }
 
     fn fail(&self, message: impl Into<String>) -> Error {

@@ -7,7 +7,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use super::Engine;
 use super::stack::StackInfo;
 use crate::error::Result;
-use crate::retry::retry;
 
 /// The prefix of every change set this runtime creates: `stackwright-<unix seconds>-<hex>`.
 pub(crate) const CHANGE_SET_PREFIX: &str = "stackwright-";
@@ -48,10 +47,11 @@ impl Engine<'_> {
         let mut orphans = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let out = retry(&self.options.retry, "CloudFormation", "ListChangeSets", || {
-                self.cfn().list_change_sets().stack_name(&info.stack_id).set_next_token(token.clone()).send()
-            })
-            .await?;
+            let out = self
+                .call("ListChangeSets", || {
+                    self.cfn().list_change_sets().stack_name(&info.stack_id).set_next_token(token.clone()).send()
+                })
+                .await?;
             for s in out.summaries() {
                 let name = s.change_set_name().unwrap_or_default();
                 if !name.starts_with(CHANGE_SET_PREFIX) {
@@ -71,10 +71,11 @@ impl Engine<'_> {
         }
         let mut notes = Vec::new();
         for (name, id, age) in orphans {
-            let deleted = retry(&self.options.retry, "CloudFormation", "DeleteChangeSet", || {
-                self.cfn().delete_change_set().stack_name(&info.stack_id).change_set_name(&id).send()
-            })
-            .await;
+            let deleted = self
+                .call("DeleteChangeSet", || {
+                    self.cfn().delete_change_set().stack_name(&info.stack_id).change_set_name(&id).send()
+                })
+                .await;
             let note = match deleted {
                 Ok(_) => format!(
                     "removed change set {name}, left by an interrupted run {} ago (older than the {} timeout)",

@@ -7,7 +7,6 @@ use std::time::Instant;
 use super::Engine;
 use super::events::{StackEvent, root_cause, update_rollback_failed_help};
 use crate::error::{Error, Result};
-use crate::retry::retry;
 
 /// A stack as `DescribeStacks` shows it.
 #[derive(Debug, Clone, Default)]
@@ -43,10 +42,7 @@ impl Engine<'_> {
     ///
     /// The error of `DescribeStacks` (other than "does not exist") when retrying cannot help.
     pub async fn describe(&self, name_or_id: &str) -> Result<Option<StackInfo>> {
-        let result = retry(&self.options.retry, "CloudFormation", "DescribeStacks", || {
-            self.cfn().describe_stacks().stack_name(name_or_id).send()
-        })
-        .await;
+        let result = self.call("DescribeStacks", || self.cfn().describe_stacks().stack_name(name_or_id).send()).await;
         let out = match result {
             Ok(out) => out,
             Err(Error::Aws { message, .. }) if message.contains("does not exist") => {
@@ -159,6 +155,8 @@ impl Engine<'_> {
         }
         if status == "UPDATE_ROLLBACK_FAILED" {
             message.push_str(&format!("\n{}", update_rollback_failed_help(self.name())));
+        } else {
+            message.push_str(&failure_hint(status));
         }
         self.fail(message)
     }
@@ -200,7 +198,7 @@ impl Engine<'_> {
                 self.say(&note);
                 notes.push(note);
                 let since = self.newest_event(&i.stack_id).await?;
-                retry(&self.options.retry, "CloudFormation", "ContinueUpdateRollback", || {
+                self.call("ContinueUpdateRollback", || {
                     self.cfn().continue_update_rollback().stack_name(&i.stack_id).send()
                 })
                 .await?;
@@ -232,14 +230,36 @@ impl Engine<'_> {
     /// errors of the calls.
     pub async fn delete(&self, info: &StackInfo) -> Result<Vec<StackEvent>> {
         let since = self.newest_event(&info.stack_id).await?;
-        retry(&self.options.retry, "CloudFormation", "DeleteStack", || {
-            self.cfn().delete_stack().stack_name(&info.stack_id).send()
-        })
-        .await?;
+        self.call("DeleteStack", || self.cfn().delete_stack().stack_name(&info.stack_id).send()).await?;
         let (after, events) = self.wait(&info.stack_id, since, "the delete").await?;
         match after {
             None => Ok(events),
             Some(a) => Err(self.failure(Some(&a), &events, "deleting the stack")),
         }
+    }
+}
+
+/// What to do after a stack operation failed and CloudFormation ended in `status`.
+fn failure_hint(status: &str) -> String {
+    let what = if status.starts_with("DELETE") || status == "DELETED" {
+        "fix the root cause (a resource that cannot be deleted, or one in use elsewhere), then run destroy again"
+    } else if status.contains("ROLLBACK") {
+        "CloudFormation rolled the change back; fix the root cause in the program or the account, then deploy again"
+    } else {
+        "fix the root cause in the program or the account, then run the same command again"
+    };
+    format!("\n  hint: {what}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure_hint;
+
+    #[test]
+    fn a_failure_says_what_to_do_for_the_state_it_left() {
+        assert!(failure_hint("UPDATE_ROLLBACK_COMPLETE").contains("rolled the change back"));
+        assert!(failure_hint("ROLLBACK_COMPLETE").contains("then deploy again"));
+        assert!(failure_hint("DELETE_FAILED").contains("then run destroy again"));
+        assert!(failure_hint("CREATE_FAILED").starts_with("\n  hint: fix the root cause"));
     }
 }

@@ -92,7 +92,14 @@ impl Applier<'_> {
                         self.say(format!("{} is ready", o.id));
                     }
                     Readiness::Failed(why) => {
-                        return Err(Error::kube(&self.cluster, format!("{} ({}) failed: {why}", o.id, o.path)));
+                        return Err(Error::kube(
+                            &self.cluster,
+                            format!(
+                                "{} ({}) failed: {why}\n  hint: look at its pods (`kubectl describe`, `kubectl \
+                                 logs`), fix the program or the image, then deploy again",
+                                o.id, o.path
+                            ),
+                        ));
                     }
                     Readiness::Waiting(why) => {
                         if last_status.get(&o.id) != Some(&why) {
@@ -114,7 +121,12 @@ impl Applier<'_> {
                     .collect();
                 return Err(Error::kube(
                     &self.cluster,
-                    format!("not ready after {} s:\n    {}", self.options.ready_timeout.as_secs(), list.join("\n    ")),
+                    format!(
+                        "not ready after {} s:\n    {}\n  hint: the objects were applied and may still become ready; \
+                         look at their pods and events, then deploy again (or give them more time with --timeout)",
+                        self.options.ready_timeout.as_secs(),
+                        list.join("\n    ")
+                    ),
                 ));
             }
             tokio::time::sleep(self.options.poll).await;

@@ -38,8 +38,16 @@ impl Applier<'_> {
             return Ok(None);
         };
         let text = cm.pointer("/data/objects").and_then(Json::as_str).unwrap_or("[]");
-        let list: Vec<ObjectRef> = serde_json::from_str(text)
-            .map_err(|e| Error::kube(&self.cluster, format!("the inventory is unreadable: {e}")))?;
+        let list: Vec<ObjectRef> = serde_json::from_str(text).map_err(|e| {
+            Error::kube(
+                &self.cluster,
+                format!(
+                    "the inventory (ConfigMap {}) is unreadable: {e}\n  hint: delete that ConfigMap, then deploy again \
+                     (the next apply writes it anew; objects that left the program are then not pruned)",
+                    self.inventory_ref()
+                ),
+            )
+        })?;
         Ok(Some(list.into_iter().collect()))
     }
 
@@ -178,7 +186,8 @@ impl Applier<'_> {
                     return Err(Error::kube(
                         &self.cluster,
                         format!(
-                            "{id} is still there {} s after its delete (a finalizer?)",
+                            "{id} is still there {} s after its delete (a finalizer?)\n  hint: look at its \
+                             finalizers and events (`kubectl get -o yaml`), then run destroy again",
                             self.options.ready_timeout.as_secs()
                         ),
                     ));

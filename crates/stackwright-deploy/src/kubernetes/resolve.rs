@@ -39,7 +39,14 @@ pub(crate) fn binding_values(
     if missing.is_empty() {
         Ok(values)
     } else {
-        Err(Error::kube(&cluster.id, format!("late-bound values are missing:\n    {}", missing.join("\n    "))))
+        Err(Error::kube(
+            &cluster.id,
+            format!(
+                "late-bound values are missing, so no object was applied:\n    {}\n  hint: deploy the stacks named \
+                 first and export the variables named, then run again",
+                missing.join("\n    ")
+            ),
+        ))
     }
 }
 
@@ -77,15 +84,30 @@ pub(crate) fn load_objects(
     let mut objects = Vec::new();
     for entry in &cluster.objects {
         let path = assembly.dir.join(&cluster.directory).join(&entry.file);
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
-        let mut body: Json = serde_saphyr::from_str(&text)
-            .map_err(|e| Error::usage(format!("{} is not a Kubernetes object: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::usage(format!(
+                "cluster {}: cannot read the manifest of {} at {}: {e}\n  hint: synthesize the assembly again",
+                cluster.id,
+                entry.path,
+                path.display()
+            ))
+        })?;
+        let mut body: Json = serde_saphyr::from_str(&text).map_err(|e| {
+            Error::usage(format!(
+                "cluster {}: {} is not a Kubernetes object: {e}\n  hint: synthesize the assembly again",
+                cluster.id,
+                path.display()
+            ))
+        })?;
         substitute(&mut body, values);
         if let Some(s) = leftover_placeholder(&body) {
             return Err(Error::kube(
                 &cluster.id,
-                format!("{} still holds a placeholder the assembly does not bind: {s}", path.display()),
+                format!(
+                    "{} still holds a placeholder the assembly does not bind: {s}\n  hint: synthesize the assembly \
+                     again with this version of stackwright",
+                    path.display()
+                ),
             ));
         }
         objects.push(DesiredObject { id: ObjectRef::from(entry), path: entry.path.clone(), body });
