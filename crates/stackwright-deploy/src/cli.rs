@@ -111,7 +111,8 @@ pub(crate) struct Common {
     /// Do not check that the credentials are for each environment's account.
     #[arg(long)]
     pub(crate) skip_account_check: bool,
-    /// Plain progress lines even on a terminal.
+    /// Plain text even on a terminal: no spinners, no colour, no escape codes, no `\r` (as with
+    /// `NO_COLOR`, in CI and when the output is not a terminal).
     #[arg(long)]
     pub(crate) plain: bool,
     /// Treat the program's warnings as errors: print them as errors, change nothing and exit

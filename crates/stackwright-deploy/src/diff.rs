@@ -202,7 +202,7 @@ impl Runtime {
         // A preview leaves no spinner behind, whatever its outcome.
         self.progress.clear(id);
         let (mut diff, deployed) = compared?;
-        diff.broadening = Broadening::of(entry, &diff.changes, deployed.as_ref(), &local);
+        diff.broadening = Broadening::of(&diff.changes, deployed.as_ref(), &local);
         Ok(diff)
     }
 

@@ -45,7 +45,7 @@ fn the_approval_table_lists_the_statements_and_rules_a_change_adds() {
     let (deployed, local) = (fixture("deployed.json"), fixture("local.json"));
     let entry = entry();
     let changes = template_diff(&entry, Some(&deployed), &local);
-    let b = Broadening::of(&entry, &changes, Some(&deployed), &local);
+    let b = Broadening::of(&changes, Some(&deployed), &local);
     let text = render_changes(&changes, &b, false).join("\n");
     // Only what is new: the statement and the rule already deployed are not listed.
     assert_eq!(b.statements.len(), 3, "{text}");
@@ -58,18 +58,18 @@ fn the_approval_table_lists_the_statements_and_rules_a_change_adds() {
     row(&["IAM statements added:"]);
     row(&["resource", "effect", "actions", "resources", "principal", "condition"]);
     row(&[
-        "+ prod/web/Role (Role)",
+        "+ Role ",
         "Allow",
-        "sqs:SendMessage, sqs:GetQueueUrl",
+        "sqs:SendMessage",
         "${Queue.Arn}",
         "AWS:${Role}",
         r#"{"Bool":{"aws:SecureTransport":"true"}}"#,
     ]);
-    row(&["+ prod/web/Role (Role)", "Attach", "arn:aws:iam::aws:policy/ReadOnlyAccess", "AWS:${Role}"]);
+    row(&["+ Role ", "Attach", "arn:aws:iam::aws:policy/ReadOnlyAccess", "AWS:${Role}"]);
     row(&["+ TopicPolicy", "Allow", "sns:Publish", "${Topic}", "*"]);
     row(&["security-group rules added:"]);
     row(&["group", "direction", "protocol", "ports", "peer", "description"]);
-    row(&["+ prod/web/Sg (Sg)", "ingress", "tcp", "22", "0.0.0.0/0", "ssh"]);
+    row(&["+ Sg ", "ingress", "tcp", "22", "0.0.0.0/0", "ssh"]);
     row(&["+ ${Sg.GroupId}", "ingress", "tcp", "8000-8080", "${LbSg}"]);
     assert!(!text.contains("10.0.0.0/8"), "the deployed rule is not added:\n{text}");
     assert!(!text.contains("s3:GetObject"), "the deployed statement is not added:\n{text}");
@@ -80,7 +80,7 @@ fn the_approval_table_lists_the_statements_and_rules_a_change_adds() {
     assert_eq!(header.find("direction"), ssh.find("ingress"), "{text}");
     // A new stack: everything it grants is added, the trust policy included.
     let all = template_diff(&entry, None, &local);
-    let b = Broadening::of(&entry, &all, None, &local);
+    let b = Broadening::of(&all, None, &local);
     assert!(
         b.statements.iter().any(|s| s.actions == ["sts:AssumeRole"] && s.principals == ["Service:ec2.amazonaws.com"])
     );

@@ -142,7 +142,7 @@ impl Engine<'_> {
             (false, None, Some(info)) => self.deployed_template(&info.stack_id).await?,
         };
         complete(&mut changes, &template_diff(self.entry, deployed.as_ref(), &template));
-        let broadening = Broadening::of(self.entry, &changes, deployed.as_ref(), &template);
+        let broadening = Broadening::of(&changes, deployed.as_ref(), &template);
         if let Err(e) = self.show_and_approve(&changes, &broadening, approver).await {
             self.delete_change_set(&change_set).await;
             return Err(e);

@@ -64,7 +64,8 @@ pub fn render_changes(changes: &[ResourceChange], broadening: &Broadening, style
 
 impl Broadening {
     /// The tables of the IAM statements and security-group rules added (nothing when there are
-    /// none), as `cdk deploy` shows them before asking for approval.
+    /// none), as `cdk deploy` shows them before asking for approval: one row per statement or
+    /// rule, each action, resource and principal on a line of its own.
     #[must_use]
     pub fn render(&self, styled: bool) -> Vec<String> {
         let mut out = Vec::new();
@@ -72,12 +73,12 @@ impl Broadening {
             out.push(paint(style::SECURITY, "IAM statements added:", styled));
             let rows = self.statements.iter().map(|s| {
                 vec![
-                    s.on.clone(),
-                    s.effect.clone(),
-                    s.actions.join(", "),
-                    s.resources.join(", "),
-                    s.principals.join(", "),
-                    s.condition.clone(),
+                    vec![s.on.clone()],
+                    vec![s.effect.clone()],
+                    s.actions.clone(),
+                    s.resources.clone(),
+                    s.principals.clone(),
+                    vec![s.condition.clone()],
                 ]
             });
             out.extend(table(&["resource", "effect", "actions", "resources", "principal", "condition"], rows, styled));
@@ -85,14 +86,10 @@ impl Broadening {
         if !self.rules.is_empty() {
             out.push(paint(style::SECURITY, "security-group rules added:", styled));
             let rows = self.rules.iter().map(|r| {
-                vec![
-                    r.group.clone(),
-                    r.direction.clone(),
-                    r.protocol.clone(),
-                    r.ports.clone(),
-                    r.peer.clone(),
-                    r.description.clone(),
-                ]
+                [&r.group, &r.direction, &r.protocol, &r.ports, &r.peer, &r.description]
+                    .into_iter()
+                    .map(|c| vec![c.clone()])
+                    .collect()
             });
             out.extend(table(&["group", "direction", "protocol", "ports", "peer", "description"], rows, styled));
         }
@@ -100,19 +97,28 @@ impl Broadening {
     }
 }
 
-/// Columns aligned on the widest cell; a `+` (green when styled) before each row, a blank
-/// before the header. Trailing spaces trimmed.
-fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>, styled: bool) -> Vec<String> {
-    let rows: Vec<Vec<String>> = rows.collect();
+/// Columns aligned on the widest cell line; a `+` (green when styled) before each row, a blank
+/// before the header and before a row's further lines. Trailing spaces trimmed.
+fn table(header: &[&str], rows: impl Iterator<Item = Vec<Vec<String>>>, styled: bool) -> Vec<String> {
+    let rows: Vec<Vec<Vec<String>>> = rows.collect();
     let widths: Vec<usize> = (0..header.len())
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter().flat_map(|r| r[i].iter().map(|l| l.chars().count())).chain([header[i].len()]).max().unwrap_or(0)
+        })
         .collect();
-    let line = |sign: String, cells: Vec<String>| {
+    let line = |sign: &str, cells: Vec<&str>| {
         let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
         format!("  {sign} {}", padded.join("  ")).trim_end().to_string()
     };
-    let head = line(" ".into(), header.iter().map(|h| (*h).to_string()).collect());
+    let head = line(" ", header.to_vec());
     let mut out = vec![paint(style::DIM, &head, styled)];
-    out.extend(rows.into_iter().map(|r| line(paint(style::ADD, "+", styled), r)));
+    let plus = paint(style::ADD, "+", styled);
+    for row in rows {
+        let height = row.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        for i in 0..height {
+            let cells: Vec<&str> = row.iter().map(|c| c.get(i).map_or("", String::as_str)).collect();
+            out.push(line(if i == 0 { &plus } else { " " }, cells));
+        }
+    }
     out
 }

@@ -4,14 +4,13 @@
 
 use serde::Serialize;
 use serde_json::Value as Json;
-use stackwright_core::assembly::StackEntry;
 
 use super::change_set::ResourceChange;
 
 /// One IAM statement a change adds (to a role, a policy or a resource policy).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatementAdded {
-    /// The resource carrying the statement: construct path and logical id.
+    /// The logical id of the resource carrying the statement.
     pub on: String,
     /// `Allow` or `Deny`; `Attach` for a managed policy attached to a role, user or group.
     pub effect: String,
@@ -28,7 +27,7 @@ pub struct StatementAdded {
 /// One security-group rule a change adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleAdded {
-    /// The security group: construct path and logical id, or the group id the rule names.
+    /// The security group: its logical id, or the group id the rule names.
     pub group: String,
     /// `ingress` or `egress`.
     pub direction: String,
@@ -61,15 +60,13 @@ impl Broadening {
     /// The statements and rules that `changes` (added or modified resources) bring in `local`
     /// and that the same resources of `deployed` (`None`: a new stack) do not have.
     #[must_use]
-    pub fn of(entry: &StackEntry, changes: &[ResourceChange], deployed: Option<&Json>, local: &Json) -> Broadening {
+    pub fn of(changes: &[ResourceChange], deployed: Option<&Json>, local: &Json) -> Broadening {
         let mut b = Broadening::default();
         for c in changes.iter().filter(|c| c.security && c.action != "Remove") {
             let Some(new) = resource(local, &c.logical_id) else { continue };
             let old = deployed.and_then(|d| resource(d, &c.logical_id));
-            let on = match entry.resources.get(&c.logical_id) {
-                Some(r) => format!("{} ({})", r.path, c.logical_id),
-                None => c.logical_id.clone(),
-            };
+            // The logical id: the change line above the table has the construct path.
+            let on = c.logical_id.clone();
             let before = old.map(|o| statements(&c.logical_id, o)).unwrap_or_default();
             for s in statements(&c.logical_id, new) {
                 if !before.contains(&s) {
@@ -116,9 +113,13 @@ fn statements(id: &str, resource: &Json) -> Vec<StatementAdded> {
     if let Some(doc) = p.get("AssumeRolePolicyDocument") {
         out.extend(document(doc, &[format!("${{{id}.Arn}}")], &[]));
     }
-    for key in ["PolicyDocument", "KeyPolicy", "RepositoryPolicyText"] {
+    if let Some(doc) = p.get("PolicyDocument") {
+        out.extend(document(doc, &[], &attached_to));
+    }
+    // A key's or repository's own policy is about the key or repository.
+    for key in ["KeyPolicy", "RepositoryPolicyText"] {
         if let Some(doc) = p.get(key) {
-            out.extend(document(doc, &[], &attached_to));
+            out.extend(document(doc, &[format!("${{{id}}}")], &attached_to));
         }
     }
     for policy in p.get("Policies").map(list).unwrap_or_default() {
@@ -226,6 +227,11 @@ fn rule(r: &serde_json::Map<String, Json>, direction: &str, group: String) -> Ru
     let ports = match (port("FromPort"), port("ToPort")) {
         _ if protocol == "all" => "all".to_string(),
         (Some(f), _) if f == "-1" => "all".to_string(),
+        // ICMP has no ports: FromPort is the type, ToPort the code.
+        (Some(f), t) if protocol == "icmp" || protocol == "1" => match t.filter(|t| t != "-1") {
+            Some(t) => format!("type {f}, code {t}"),
+            None => format!("type {f}"),
+        },
         (Some(f), Some(t)) if f == t => f,
         (Some(f), Some(t)) => format!("{f}-{t}"),
         (Some(f), None) | (None, Some(f)) => f,
