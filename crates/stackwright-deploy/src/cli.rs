@@ -390,10 +390,13 @@ async fn execute_async(
                 confirm_destroy(&assembly, &stacks).await?;
             }
             let rt = runtime(&common, aws, ledger, progress);
+            let start = std::time::Instant::now();
             let mut report = rt.destroy(assembly, &common.stacks, common.exclusively).await;
             progress.clear_all();
             if common.json {
                 print_json(&report);
+            } else {
+                let _ = anstream::stderr().write_all(report.summary(progress.styled(), start.elapsed()).as_bytes());
             }
             report.result()
         }

@@ -240,6 +240,14 @@ fn assert_plain(text: &str, pty: bool, what: &str) {
     assert!(!stray_cr, "{what}: a carriage return in plain output:\n{text:?}");
 }
 
+/// The last time the spinner showed `status`, its line was cleared afterwards (`ESC[2K`).
+fn assert_spinner_cleared(screen: &str, status: &str, what: &str) {
+    let drawn =
+        screen.rfind(status).unwrap_or_else(|| panic!("{what}: the spinner never said {status:?}:\n{screen:?}"));
+    let cleared = screen.rfind("\x1b[2K").unwrap_or(0);
+    assert!(cleared > drawn, "{what}: a spinner is left on the screen:\n{screen:?}");
+}
+
 #[test]
 fn colour_on_a_terminal_plain_elsewhere_with_counts_totals_and_the_table() {
     let ls = common::localstack();
@@ -276,11 +284,13 @@ fn colour_on_a_terminal_plain_elsewhere_with_counts_totals_and_the_table() {
     assert!(plain.contains("web: created, 4 resource change(s) in"), "{plain}");
     assert!(plain.contains("1 of 1 stack(s) deployed (1 created, 0 updated, 0 unchanged), 4 resource change(s), in"));
 
-    // A change, diffed in the terminal: coloured; with NO_COLOR, --plain or CI: plain.
+    // A change, diffed in the terminal: coloured, and the spinner of the preview is gone before
+    // the diff is printed; with NO_COLOR, --plain or CI: plain.
     synth(&dir, "two");
     let (code, screen) = Terminal::run(&endpoint, &["diff", "--app-dir", &app_dir], &[]).exit();
     assert_eq!(code, Some(0), "{screen}");
     assert!(screen.contains("\x1b[33m~ Setting"), "the modification is not yellow:\n{screen:?}");
+    assert_spinner_cleared(&screen, "waiting for the change set", "diff");
     for (args, env, what) in [
         (vec!["diff", "--app-dir", &app_dir], vec![("NO_COLOR", "1")], "NO_COLOR"),
         (vec!["diff", "--app-dir", &app_dir, "--plain"], vec![], "--plain"),
@@ -292,6 +302,15 @@ fn colour_on_a_terminal_plain_elsewhere_with_counts_totals_and_the_table() {
         assert_plain(&screen, true, what);
     }
 
+    // A refusal at the prompt fails the stack: no spinner is left behind, the total says so.
+    let mut term = Terminal::run(&endpoint, &["deploy", "--app-dir", &app_dir, "--require-approval", "any"], &[]);
+    term.wait_for("Deploy? [y/N]");
+    term.type_line("n");
+    let (code, screen) = term.exit();
+    assert_eq!(code, Some(stackwright_deploy::error::exit::APPROVAL), "{screen}");
+    assert_spinner_cleared(&screen, "waiting for approval", "refused");
+    assert!(anstream::adapter::strip_str(&screen).to_string().contains("0 of 1 stack(s) deployed"), "{screen}");
+
     // Piped (a CI log): plain, with the same counts and total.
     let out = piped(&endpoint, &["deploy", "--app-dir", &app_dir, "--yes"], &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -302,6 +321,9 @@ fn colour_on_a_terminal_plain_elsewhere_with_counts_totals_and_the_table() {
     assert!(stderr.contains("(0 created, 1 updated, 0 unchanged), 1 resource change(s), in"), "{stderr}");
 
     let out = piped(&endpoint, &["destroy", "--app-dir", &app_dir, "--yes"], &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_plain(&String::from_utf8_lossy(&out.stderr), false, "piped destroy");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_plain(&stderr, false, "piped destroy");
+    assert!(stderr.contains("web: 0/4 ") && stderr.contains("web: 4/4 "), "no resource counter:\n{stderr}");
+    assert!(stderr.contains("1 stack(s) destroyed (0 did not exist), 0 Kubernetes object(s) deleted"), "{stderr}");
 }
