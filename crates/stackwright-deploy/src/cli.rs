@@ -6,7 +6,7 @@
 //! 3 approval needed but not given, 4 `diff --fail` found differences. Errors are returned, not
 //! printed, so that the program's entry prints each one once ([`main`] does for the binary).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +21,8 @@ use crate::interrupt::{CleanUp, Ledger, Signals};
 use crate::local::Local;
 use crate::plan::{Assembly, Extend};
 use crate::preflight::Plan;
-use crate::progress::ProgressMode;
+use crate::progress::style;
+use crate::progress::{Progress, ProgressMode};
 use crate::runtime::Runtime;
 
 #[derive(Debug, Parser)]
@@ -116,7 +117,8 @@ pub(crate) struct Common {
     /// credentials are test/test, termination protection is not turned on (docs/local.md).
     #[arg(long)]
     pub(crate) local: bool,
-    /// Plain progress lines even on a terminal.
+    /// Plain text even on a terminal: no spinners, no colour, no escape codes, no `\r` (as with
+    /// `NO_COLOR`, in CI and when the output is not a terminal).
     #[arg(long)]
     pub(crate) plain: bool,
     /// Treat the program's warnings as errors: print them as errors, change nothing and exit
@@ -256,9 +258,23 @@ fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
     Ok(Arc::new(read))
 }
 
-fn runtime(common: &Common, aws: AwsOptions, ledger: &Arc<Ledger>) -> Runtime {
-    let mode = if common.plain || common.json { ProgressMode::Plain } else { ProgressMode::Auto };
-    let mut rt = Runtime::new(aws, mode);
+impl Command {
+    fn common(&self) -> &Common {
+        match self {
+            Command::Diff { common, .. } | Command::Deploy { common, .. } | Command::Destroy { common, .. } => common,
+        }
+    }
+}
+
+/// The progress display of a command: spinners and colour only on a terminal, never with
+/// `--plain` or `--json` (see [`style`] for the whole policy).
+fn progress(common: &Common) -> Progress {
+    Progress::new(if common.plain || common.json { ProgressMode::Plain } else { ProgressMode::Auto })
+}
+
+fn runtime(common: &Common, aws: AwsOptions, ledger: &Arc<Ledger>, progress: &Arc<Progress>) -> Runtime {
+    let mut rt = Runtime::new(aws, ProgressMode::Capture);
+    rt.progress = progress.clone();
     rt.ledger = ledger.clone();
     rt.concurrency = usize::from(common.concurrency);
     rt.kubernetes = !common.no_kubernetes;
@@ -282,13 +298,16 @@ pub(crate) fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()
         .enable_all()
         .build()
         .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}")))?;
+    style::apply_policy(cli.command.common().plain);
+    let progress = Arc::new(progress(cli.command.common()));
     let result = tokio.block_on(async {
         let ledger = Arc::new(Ledger::default());
         let mut signals =
             Signals::listen().map_err(|e| Error::usage(format!("cannot listen for interrupts: {e}")))?;
         tokio::select! {
-            r = execute_async(app, cli, aws, &ledger) => r,
+            r = execute_async(app, cli, aws, &ledger, &progress) => r,
             signal = signals.next() => {
+                progress.clear_all();
                 // Dropping the command's future stopped every task: nothing new starts.
                 eprintln!("\n{signal}: stopping; deleting what this run created and never executed (again to exit at once)");
                 tokio::select! {
@@ -343,17 +362,24 @@ fn aws_options(command: &Command, mut aws: AwsOptions) -> Result<AwsOptions> {
     Ok(aws)
 }
 
-async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions, ledger: &Arc<Ledger>) -> Result<()> {
+async fn execute_async(
+    app: Option<&App>,
+    cli: Cli,
+    aws: AwsOptions,
+    ledger: &Arc<Ledger>,
+    progress: &Arc<Progress>,
+) -> Result<()> {
     let aws = aws_options(&cli.command, aws)?;
     match cli.command {
         Command::Diff { common, fail } => {
             let assembly = assembly(app, &common)?;
-            let rt = runtime(&common, aws, ledger);
+            let rt = runtime(&common, aws, ledger, progress);
             let mut report = rt.diff(assembly, &common.stacks).await;
+            progress.clear_all();
             if common.json {
                 print_json(&report);
             } else {
-                print!("{}", report.render());
+                let _ = anstream::stdout().write_all(report.render_styled(style::stdout_styled()).as_bytes());
             }
             report.result()?;
             if fail && report.has_changes() {
@@ -363,7 +389,7 @@ async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions, ledger: &Ar
         }
         Command::Deploy { common, require_approval, yes, continue_rollback, no_prune, no_wait } => {
             let assembly = assembly(app, &common)?;
-            let mut rt = runtime(&common, aws, ledger);
+            let mut rt = runtime(&common, aws, ledger, progress);
             rt.cfn.approval = require_approval;
             rt.cfn.yes = yes;
             rt.cfn.continue_rollback = continue_rollback;
@@ -373,18 +399,7 @@ async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions, ledger: &Ar
             if common.json {
                 print_json(&report);
             } else {
-                for d in &report.stacks {
-                    let outputs: Vec<String> = d.outputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                    eprintln!(
-                        "✓ {} ({:?}){}",
-                        d.stack,
-                        d.action,
-                        if outputs.is_empty() { String::new() } else { format!(": {}", outputs.join(", ")) }
-                    );
-                }
-                for c in &report.clusters {
-                    eprintln!("✓ {}: {} object(s) applied, {} pruned", c.cluster, c.applied.len(), c.pruned.len());
-                }
+                let _ = anstream::stderr().write_all(report.summary(progress.styled()).as_bytes());
             }
             report.result()
         }
@@ -396,10 +411,14 @@ async fn execute_async(app: Option<&App>, cli: Cli, aws: AwsOptions, ledger: &Ar
             if !yes {
                 confirm_destroy(&assembly, &stacks).await?;
             }
-            let rt = runtime(&common, aws, ledger);
+            let rt = runtime(&common, aws, ledger, progress);
+            let start = std::time::Instant::now();
             let mut report = rt.destroy(assembly, &common.stacks, common.exclusively).await;
+            progress.clear_all();
             if common.json {
                 print_json(&report);
+            } else {
+                let _ = anstream::stderr().write_all(report.summary(progress.styled(), start.elapsed()).as_bytes());
             }
             report.result()
         }

@@ -62,6 +62,28 @@ impl DestroyReport {
     fn fail(&mut self, target: &str, error: Error) {
         record_failure(&mut self.failed, &mut self.errors, target, error);
     }
+
+    /// The total at the end of a destroy: stacks deleted (and those that did not exist),
+    /// Kubernetes objects deleted, resources retained, failures, and the time it took
+    /// (`took`). Coloured when `styled`.
+    #[must_use]
+    pub fn summary(&self, styled: bool, took: std::time::Duration) -> String {
+        use crate::progress::style::{self, duration, paint};
+        let deleted = self.stacks.iter().filter(|s| s.existed).count();
+        let objects: usize = self.clusters.iter().map(|c| c.deleted.len()).sum();
+        let retained: usize = self.stacks.iter().map(|s| s.retained.len()).sum();
+        let mut total = format!(
+            "{deleted} stack(s) destroyed ({} did not exist), {objects} Kubernetes object(s) deleted, \
+             {retained} resource(s) retained",
+            self.stacks.len() - deleted
+        );
+        if !self.failed.is_empty() || !self.skipped.is_empty() {
+            total.push_str(&format!(", {} failed, {} not destroyed", self.failed.len(), self.skipped.len()));
+        }
+        total.push_str(&format!(", in {}", duration(took)));
+        let colour = if self.failed.is_empty() { style::NAME } else { style::BAD };
+        format!("{}\n", paint(colour, &total, styled))
+    }
 }
 
 /// Resources of a template that outlive their stack (`DeletionPolicy` Retain or Snapshot).

@@ -3,18 +3,19 @@
 //! read and deleted (never executed), which knows about replacements. Kubernetes objects are
 //! compared with the cluster through a server-side dry-run apply when it is reachable.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value as Json;
-use stackwright_core::assembly::{BindingSource, StackEntry};
+use stackwright_core::assembly::BindingSource;
 
-use crate::cfn::{ResourceChange, is_security_property, is_security_type};
+use crate::cfn::{Broadening, Engine, ResourceChange, complete, render_changes, template_diff};
 use crate::error::{Error, Result};
 use crate::kubernetes::{self, ObjectDiff, ObjectRef};
 use crate::plan::{self, Assembly, Extend, NodeResult};
 use crate::preflight::Plan;
+use crate::progress::style::{self, paint};
 use crate::runtime::{Failure, Runtime, record_failure, take_errors};
 
 /// How a stack differs from what is deployed.
@@ -29,6 +30,9 @@ pub struct StackDiff {
     /// The resource changes, from a change set when the stack is deployed, else from the
     /// templates.
     pub changes: Vec<ResourceChange>,
+    /// The IAM statements and security-group rules the changes add.
+    #[serde(skip_serializing_if = "Broadening::is_empty")]
+    pub broadening: Broadening,
     /// Why the diff is less precise than a change set, or what else differs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -77,8 +81,17 @@ impl DiffReport {
         take_errors(&mut self.errors)
     }
 
-    /// The human-readable form.
+    /// The human-readable form, without styles.
+    #[must_use]
     pub fn render(&self) -> String {
+        self.render_styled(false)
+    }
+
+    /// The human-readable form: per stack its change set as `deploy` shows it (one line per
+    /// change, then the IAM statements and security-group rules added), per cluster the objects
+    /// that change; coloured when `styled` (see [`crate::progress::style`]).
+    #[must_use]
+    pub fn render_styled(&self, styled: bool) -> String {
         let mut out = String::new();
         let mut security = 0;
         for s in &self.stacks {
@@ -88,25 +101,27 @@ impl DiffReport {
                 "unchanged" => "no changes".to_string(),
                 _ => format!("{n} change(s)"),
             };
-            out.push_str(&format!("Stack {} ({}): {head}\n", s.stack, s.stack_name));
-            for c in &s.changes {
-                out.push_str(&format!("  {}\n", c.line()));
-                security += usize::from(c.security);
+            let name = paint(style::NAME, &s.stack, styled);
+            out.push_str(&format!("Stack {name} ({}): {head}\n", s.stack_name));
+            for line in render_changes(&s.changes, &s.broadening, styled) {
+                out.push_str(&format!("{line}\n"));
             }
+            security += s.changes.iter().filter(|c| c.security).count();
             for note in &s.notes {
                 out.push_str(&format!("  note: {note}\n"));
             }
         }
         for c in &self.clusters {
             let changed: Vec<&ObjectDiff> = c.objects.iter().filter(|o| o.action != "unchanged").collect();
-            out.push_str(&format!("Cluster {}: {} object change(s)\n", c.cluster, changed.len()));
+            let name = paint(style::NAME, &c.cluster, styled);
+            out.push_str(&format!("Cluster {name}: {} object change(s)\n", changed.len()));
             for o in changed {
-                let sign = match o.action.as_str() {
-                    "create" => "+",
-                    "delete" => "-",
-                    _ => "~",
+                let (sign, colour) = match o.action.as_str() {
+                    "create" => ("+", style::ADD),
+                    "delete" => ("-", style::REMOVE),
+                    _ => ("~", style::MODIFY),
                 };
-                out.push_str(&format!("  {sign} {}", o.object));
+                out.push_str(&format!("  {}", paint(colour, &format!("{sign} {}", o.object), styled)));
                 if let Some(p) = &o.path {
                     out.push_str(&format!(" {p}"));
                 }
@@ -117,64 +132,12 @@ impl DiffReport {
             }
         }
         if security > 0 {
-            out.push_str(&format!(
-                "{security} change(s) to IAM or security groups ([SECURITY]): review them before deploying\n"
-            ));
+            let text =
+                format!("{security} change(s) to IAM or security groups ([SECURITY]): review them before deploying");
+            out.push_str(&format!("{}\n", paint(style::SECURITY, &text, styled)));
         }
         out
     }
-}
-
-fn resources(template: &Json) -> BTreeMap<String, Json> {
-    template
-        .get("Resources")
-        .and_then(Json::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default()
-}
-
-/// Resource changes between a deployed template (`None`: a new stack) and the local one.
-/// Replacement is only known here when the type changes; the change set knows the rest.
-pub(crate) fn template_diff(entry: &StackEntry, deployed: Option<&Json>, local: &Json) -> Vec<ResourceChange> {
-    let old = deployed.map(resources).unwrap_or_default();
-    let new = resources(local);
-    let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-    let mut changes = Vec::new();
-    for id in ids {
-        let kind = |r: &Json| r.get("Type").and_then(Json::as_str).unwrap_or("").to_string();
-        let (action, resource_type, replacement, properties) = match (old.get(id), new.get(id)) {
-            (None, Some(n)) => ("Add", kind(n), None, Vec::new()),
-            (Some(o), None) => ("Remove", kind(o), None, Vec::new()),
-            (Some(o), Some(n)) if o == n => continue,
-            (Some(o), Some(n)) if kind(o) != kind(n) => {
-                ("Modify", kind(n), Some("True".to_string()), vec!["Type".to_string()])
-            }
-            (Some(o), Some(n)) => {
-                let empty = serde_json::Map::new();
-                let po = o.get("Properties").and_then(Json::as_object).unwrap_or(&empty);
-                let pn = n.get("Properties").and_then(Json::as_object).unwrap_or(&empty);
-                let keys: BTreeSet<&String> = po.keys().chain(pn.keys()).collect();
-                let mut props: Vec<String> = keys.into_iter().filter(|k| po.get(*k) != pn.get(*k)).cloned().collect();
-                for attr in ["DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Condition", "Metadata"] {
-                    if o.get(attr) != n.get(attr) {
-                        props.push(attr.to_string());
-                    }
-                }
-                ("Modify", kind(n), None, props)
-            }
-            (None, None) => continue,
-        };
-        changes.push(ResourceChange {
-            security: is_security_type(&resource_type) || properties.iter().any(|p| is_security_property(p)),
-            action: action.to_string(),
-            path: entry.resources.get(id).map(|r| r.path.clone()),
-            logical_id: id.clone(),
-            resource_type,
-            replacement,
-            properties,
-        });
-    }
-    changes
 }
 
 impl Runtime {
@@ -235,67 +198,12 @@ impl Runtime {
         let body = assembly.template(entry)?;
         let local: Json = serde_json::from_str(&body)
             .map_err(|e| Error::Stack { stack: id.into(), message: format!("the template is not JSON: {e}") })?;
-        self.with_engine(assembly, id, async |e| {
-            let mut diff = StackDiff {
-                stack: id.to_string(),
-                stack_name: entry.stack_name.clone(),
-                status: "changed".into(),
-                changes: Vec::new(),
-                notes: Vec::new(),
-            };
-            let info = match e.describe(&entry.stack_name).await? {
-                Some(i) if i.status != "REVIEW_IN_PROGRESS" => i,
-                _ => {
-                    diff.status = "new".into();
-                    diff.changes = template_diff(entry, None, &local);
-                    return Ok(diff);
-                }
-            };
-            let deployed = e.deployed_template(&info.stack_id).await?;
-            let by_template = template_diff(entry, deployed.as_ref(), &local);
-            let parameters: BTreeMap<String, String> = match plan::parameters(entry, outputs) {
-                Ok(p) => p.into_iter().collect(),
-                Err(err) => {
-                    diff.notes.push(format!("no change set: {err}"));
-                    diff.changes = by_template;
-                    return Ok(diff);
-                }
-            };
-            let tags: BTreeMap<String, String> = entry.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            let same_template = deployed.as_ref() == Some(&local);
-            if same_template && info.parameters == parameters && info.tags == tags {
-                diff.status = "unchanged".into();
-                return Ok(diff);
-            }
-            if info.in_progress() || !info.status.ends_with("_COMPLETE") {
-                diff.notes.push(format!("the stack is {}: diffed against its template only", info.status));
-                diff.changes = by_template;
-                return Ok(diff);
-            }
-            match e.create_change_set(Some(&info), &body, &parameters).await? {
-                None => {
-                    diff.status = if by_template.is_empty() { "unchanged".into() } else { "changed".into() };
-                    diff.notes.push("the change set is empty: only outputs, metadata or parameters differ".into());
-                }
-                Some((change_set, mut changes)) => {
-                    e.delete_change_set(&change_set).await;
-                    for c in &mut changes {
-                        if c.properties.is_empty()
-                            && let Some(t) = by_template.iter().find(|t| t.logical_id == c.logical_id)
-                        {
-                            c.properties = t.properties.clone();
-                            c.security |= t.security;
-                        }
-                    }
-                    if info.parameters != parameters {
-                        diff.notes.push("parameters from other stacks' outputs change".into());
-                    }
-                    diff.changes = changes;
-                }
-            }
-            Ok(diff)
-        })
-        .await
+        let compared = self.with_engine(assembly, id, async |e| compare(e, outputs, &body, &local).await).await;
+        // A preview leaves no spinner behind, whatever its outcome.
+        self.progress.clear(id);
+        let (mut diff, deployed) = compared?;
+        diff.broadening = Broadening::of(&diff.changes, deployed.as_ref(), &local);
+        Ok(diff)
     }
 
     async fn diff_cluster(
@@ -335,52 +243,66 @@ impl Runtime {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-    use stackwright_core::assembly::ResourceEntry;
-
-    #[test]
-    fn template_diff_finds_adds_removes_modifications_and_security() {
-        let mut entry = StackEntry {
-            id: "prod-web".into(),
-            environment: "prod".into(),
-            stack_name: "app-prod-web".into(),
-            template: "t.json".into(),
-            dependencies: vec![],
-            parameters: vec![],
-            termination_protection: false,
-            tags: Default::default(),
-            resources: Default::default(),
-        };
-        entry
-            .resources
-            .insert("Sg".into(), ResourceEntry { kind: "AWS::EC2::SecurityGroup".into(), path: "prod/web/Sg".into() });
-        let old = json!({"Resources": {
-            "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "web", "SecurityGroupIngress": []}},
-            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}},
-            "Gone": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "x"}},
-            "Same": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "y"}}
-        }});
-        let new = json!({"Resources": {
-            "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "web", "SecurityGroupIngress": [{"CidrIp": "0.0.0.0/0"}]}},
-            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}, "DeletionPolicy": "Retain"},
-            "Role": {"Type": "AWS::IAM::Role", "Properties": {}},
-            "Same": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "y"}}
-        }});
-        let changes = template_diff(&entry, Some(&old), &new);
-        let lines: Vec<String> = changes.iter().map(|c| c.line()).collect();
-        assert_eq!(
-            lines,
-            [
-                "- Gone (AWS::SSM::Parameter)",
-                "+ Role (AWS::IAM::Role) [SECURITY]",
-                "~ Sg (AWS::EC2::SecurityGroup) prod/web/Sg (SecurityGroupIngress) [SECURITY]",
-                "~ Topic (AWS::SNS::Topic) (DeletionPolicy)",
-            ]
-        );
-        let all_new = template_diff(&entry, None, &new);
-        assert!(all_new.iter().all(|c| c.action == "Add") && all_new.len() == 4);
+/// How one stack differs: from a change set (created, read and deleted) when the stack is
+/// deployed and can take one, else from the templates; with the deployed template (`None` for
+/// a new stack), from which the statements and rules added are read.
+async fn compare(
+    e: &Engine<'_>,
+    outputs: &plan::Outputs,
+    body: &str,
+    local: &Json,
+) -> Result<(StackDiff, Option<Json>)> {
+    let entry = e.entry;
+    let mut diff = StackDiff {
+        stack: entry.id.clone(),
+        stack_name: entry.stack_name.clone(),
+        status: "changed".into(),
+        changes: Vec::new(),
+        broadening: Broadening::default(),
+        notes: Vec::new(),
+    };
+    let info = match e.describe(&entry.stack_name).await? {
+        Some(i) if i.status != "REVIEW_IN_PROGRESS" => i,
+        _ => {
+            diff.status = "new".into();
+            diff.changes = template_diff(entry, None, local);
+            return Ok((diff, None));
+        }
+    };
+    let deployed = e.deployed_template(&info.stack_id).await?;
+    let by_template = template_diff(entry, deployed.as_ref(), local);
+    let parameters: BTreeMap<String, String> = match plan::parameters(entry, outputs) {
+        Ok(p) => p.into_iter().collect(),
+        Err(err) => {
+            diff.notes.push(format!("no change set: {err}"));
+            diff.changes = by_template;
+            return Ok((diff, deployed));
+        }
+    };
+    let tags: BTreeMap<String, String> = entry.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let same_template = deployed.as_ref() == Some(local);
+    if same_template && info.parameters == parameters && info.tags == tags {
+        diff.status = "unchanged".into();
+        return Ok((diff, deployed));
     }
+    if info.in_progress() || !info.status.ends_with("_COMPLETE") {
+        diff.notes.push(format!("the stack is {}: diffed against its template only", info.status));
+        diff.changes = by_template;
+        return Ok((diff, deployed));
+    }
+    match e.create_change_set(Some(&info), body, &parameters).await? {
+        None => {
+            diff.status = if by_template.is_empty() { "unchanged".into() } else { "changed".into() };
+            diff.notes.push("the change set is empty: only outputs, metadata or parameters differ".into());
+        }
+        Some((change_set, mut changes)) => {
+            e.delete_change_set(&change_set).await;
+            complete(&mut changes, &by_template);
+            if info.parameters != parameters {
+                diff.notes.push("parameters from other stacks' outputs change".into());
+            }
+            diff.changes = changes;
+        }
+    }
+    Ok((diff, deployed))
 }

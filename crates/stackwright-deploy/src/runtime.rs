@@ -107,12 +107,69 @@ pub struct DeployReport {
     pub failed: Vec<Failure>,
     /// Stacks not started because one they need failed.
     pub skipped: Vec<Skipped>,
+    /// How long the whole deploy took, in seconds (preflight included).
+    pub seconds: f64,
     /// The errors behind `failed`, taken by [`DeployReport::result`].
     #[serde(skip)]
     pub errors: Vec<Error>,
 }
 
 impl DeployReport {
+    /// The end of a deploy as people read it: a line per stack (what happened, how many
+    /// resources, how long, its outputs), per cluster, per failure and skipped stack, then the
+    /// total: stacks, resources changed and time. Coloured when `styled`.
+    #[must_use]
+    pub fn summary(&self, styled: bool) -> String {
+        use crate::progress::style::{self, duration, paint};
+        let mut out = String::new();
+        let ok = paint(style::GOOD, "✓", styled);
+        for d in &self.stacks {
+            let took = duration(std::time::Duration::from_secs_f64(d.seconds));
+            let what = match d.action {
+                crate::cfn::Action::Unchanged => format!("unchanged in {took}"),
+                action => format!(
+                    "{}, {} resource change(s) in {took}",
+                    format!("{action:?}").to_lowercase(),
+                    d.changes.len()
+                ),
+            };
+            let outputs: Vec<String> = d.outputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let outputs = if outputs.is_empty() { String::new() } else { format!(": {}", outputs.join(", ")) };
+            out.push_str(&format!("{ok} {}: {what}{outputs}\n", paint(style::NAME, &d.stack, styled)));
+        }
+        for c in &self.clusters {
+            let name = paint(style::NAME, &c.cluster, styled);
+            out.push_str(&format!("{ok} {name}: {} object(s) applied, {} pruned\n", c.applied.len(), c.pruned.len()));
+        }
+        for f in &self.failed {
+            out.push_str(&format!(
+                "{} {}: failed\n",
+                paint(style::BAD, "✗", styled),
+                paint(style::NAME, &f.target, styled)
+            ));
+        }
+        for s in &self.skipped {
+            out.push_str(&format!("- {}: not deployed because {} failed\n", s.stack, s.because));
+        }
+        let count = |a: crate::cfn::Action| self.stacks.iter().filter(|d| d.action == a).count();
+        let changed: usize = self.stacks.iter().map(|d| d.changes.len()).sum();
+        let all =
+            self.stacks.len() + self.failed.iter().filter(|f| f.target != "preflight").count() + self.skipped.len();
+        let total = format!(
+            "{} of {all} stack(s) deployed ({} created, {} updated, {} unchanged), {changed} resource change(s), in {}",
+            self.stacks.len(),
+            count(crate::cfn::Action::Created),
+            count(crate::cfn::Action::Updated),
+            count(crate::cfn::Action::Unchanged),
+            duration(std::time::Duration::from_secs_f64(self.seconds))
+        );
+        out.push_str(&format!(
+            "{}\n",
+            paint(if self.failed.is_empty() { style::NAME } else { style::BAD }, &total, styled)
+        ));
+        out
+    }
+
     /// `Err` with every failure when something failed.
     ///
     /// # Errors
@@ -182,7 +239,12 @@ impl Runtime {
         let clients = self.aws.region(&env.region).await;
         let engine =
             Engine { clients: &clients, entry, options: &self.cfn, progress: &self.progress, ledger: &self.ledger };
-        f(&engine).await
+        let result = f(&engine).await;
+        if result.is_err() {
+            // The error says what happened; a spinner left behind would say something else.
+            self.progress.clear(&entry.id);
+        }
+        result
     }
 
     /// Outputs of deployed stacks (those that exist), by stack id.
@@ -218,19 +280,24 @@ impl Runtime {
     /// then the objects of the clusters whose stacks were deployed: [`Runtime::preflight`],
     /// then [`Runtime::deploy_checked`].
     pub async fn deploy(&self, assembly: Arc<Assembly>, patterns: &[String], exactly: bool) -> DeployReport {
-        match self.preflight(assembly, patterns, exactly).await {
+        let start = std::time::Instant::now();
+        let mut report = match self.preflight(assembly, patterns, exactly).await {
             Ok(plan) => self.deploy_checked(plan).await,
             Err(e) => {
                 let mut report = DeployReport::default();
                 report.fail("preflight", e);
                 report
             }
-        }
+        };
+        report.seconds = start.elapsed().as_secs_f64();
+        self.progress.clear_all();
+        report
     }
 
     /// Deploys a plan that passed preflight: its stacks in dependency order (independent ones
     /// concurrently), then the objects of the clusters whose stacks were deployed.
     pub async fn deploy_checked(&self, plan: Checked) -> DeployReport {
+        let start = std::time::Instant::now();
         let mut report = DeployReport::default();
         let plan = Arc::new(plan);
         let assembly = plan.assembly().clone();
@@ -270,6 +337,7 @@ impl Runtime {
                 Err(e) => report.fail(&cluster.id, e),
             }
         }
+        report.seconds = start.elapsed().as_secs_f64();
         report
     }
 

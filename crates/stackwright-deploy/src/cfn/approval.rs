@@ -40,8 +40,12 @@ impl Approver {
                  hint: review them with `diff`, then rerun with --yes (or --require-approval never)"
             )));
         }
-        progress.line(format!("{stack}: {why} need approval. Deploy? [y/N] "));
+        // The spinners are hidden while the question is on the screen, so that the answer is
+        // typed after it; an interrupt drops this future, and the run clears the screen.
+        progress.pause();
+        progress.ask(&format!("{stack}: {why} need approval. Deploy? [y/N] "));
         let answer = crate::progress::read_answer().await;
+        progress.resume();
         if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
             Ok(())
         } else {

@@ -36,35 +36,6 @@ pub struct ResourceChange {
     pub security: bool,
 }
 
-impl ResourceChange {
-    /// A one-line description: `+ Vpc (AWS::EC2::VPC) prod/network/Vpc`.
-    pub fn line(&self) -> String {
-        let sign = match (self.action.as_str(), self.replacement.as_deref()) {
-            ("Add", _) => "+",
-            ("Remove", _) => "-",
-            ("Modify", Some("True")) => "±",
-            ("Modify", Some("Conditional")) => "±?",
-            _ => "~",
-        };
-        let mut s = format!("{sign} {} ({})", self.logical_id, self.resource_type);
-        if let Some(p) = &self.path {
-            s.push_str(&format!(" {p}"));
-        }
-        match self.replacement.as_deref() {
-            Some("True") => s.push_str(" [REPLACE]"),
-            Some("Conditional") => s.push_str(" [MAY REPLACE]"),
-            _ => {}
-        }
-        if !self.properties.is_empty() {
-            s.push_str(&format!(" ({})", self.properties.join(", ")));
-        }
-        if self.security {
-            s.push_str(" [SECURITY]");
-        }
-        s
-    }
-}
-
 /// Resource types whose changes widen or narrow who may do what.
 pub(crate) fn is_security_type(resource_type: &str) -> bool {
     resource_type.starts_with("AWS::IAM::")
@@ -162,7 +133,7 @@ impl Engine<'_> {
                 return Err(self.refused(&e));
             }
         };
-        self.progress.status(&self.entry.id, "creating change set");
+        self.progress.status(&self.entry.id, "waiting for the change set");
         let start = Instant::now();
         let mut interval = self.options.poll;
         loop {

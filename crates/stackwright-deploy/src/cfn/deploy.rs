@@ -2,6 +2,7 @@
 //! execute a change set and wait for the result.
 
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 use aws_sdk_cloudformation::types::TemplateStage;
 use serde::Serialize;
@@ -9,8 +10,12 @@ use serde::Serialize;
 use super::Engine;
 use super::approval::{Approval, Approver};
 use super::change_set::ResourceChange;
+use super::compare::{complete, template_diff};
+use super::render::render_changes;
+use super::security::Broadening;
 use super::stack::StackInfo;
 use crate::error::{Error, Result};
+use crate::progress::style::duration;
 
 /// What deploying a stack did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,6 +40,8 @@ pub struct Deployed {
     pub action: Action,
     /// The resource changes of the executed change set (empty when unchanged).
     pub changes: Vec<ResourceChange>,
+    /// How long the stack took, in seconds.
+    pub seconds: f64,
     /// The stack's outputs after the deploy, by output name.
     pub outputs: BTreeMap<String, String>,
     /// What the engine did on the way (waited for another operation, recreated a stack after a
@@ -44,12 +51,14 @@ pub struct Deployed {
 }
 
 impl Engine<'_> {
-    /// Whether the deployed stack already is what we would deploy.
+    /// Whether the deployed stack already is what we would deploy (`deployed`: its template,
+    /// fetched here when needed and kept for the approval tables).
     async fn unchanged(
         &self,
         info: &StackInfo,
         template: &serde_json::Value,
         parameters: &BTreeMap<String, String>,
+        deployed: &mut Option<Option<serde_json::Value>>,
     ) -> Result<bool> {
         if !matches!(info.status.as_str(), "CREATE_COMPLETE" | "UPDATE_COMPLETE") {
             return Ok(false);
@@ -57,8 +66,10 @@ impl Engine<'_> {
         if &info.parameters != parameters || info.tags != self.desired_tags() {
             return Ok(false);
         }
-        let deployed = self.deployed_template(&info.stack_id).await?;
-        Ok(deployed.as_ref() == Some(template))
+        let fetched = self.deployed_template(&info.stack_id).await?;
+        let same = fetched.as_ref() == Some(template);
+        *deployed = Some(fetched);
+        Ok(same)
     }
 
     /// The template of the deployed stack (as submitted), parsed; `None` when it is not JSON.
@@ -93,31 +104,74 @@ impl Engine<'_> {
         parameters: &BTreeMap<String, String>,
         approver: &Approver,
     ) -> Result<Deployed> {
+        let start = Instant::now();
         let template: serde_json::Value = serde_json::from_str(template_body)
             .map_err(|e| self.fail(format!("the template is not JSON: {e}{SYNTH_AGAIN}")))?;
         let mut notes = Vec::new();
-        self.progress.status(&self.entry.id, "checking");
+        self.progress.status(&self.entry.id, "checking the stack");
         let existing = self.settle(&mut notes).await?;
         if let Some(info) = &existing {
             notes.extend(self.remove_orphan_change_sets(info).await?);
         }
+        let mut deployed = None;
         if let Some(info) = &existing
-            && self.unchanged(info, &template, parameters).await?
+            && self.unchanged(info, &template, parameters, &mut deployed).await?
         {
             self.protect(info).await?;
-            self.progress.finish(&self.entry.id, "unchanged (template, parameters and tags are those deployed)");
-            return Ok(self.deployed(Action::Unchanged, Vec::new(), info.outputs.clone(), notes));
+            let took = duration(start.elapsed());
+            self.progress.finish(
+                &self.entry.id,
+                format!("unchanged in {took} (template, parameters and tags are those deployed)"),
+            );
+            return Ok(self.deployed(Action::Unchanged, Vec::new(), info.outputs.clone(), notes, start));
         }
-        let Some((change_set, changes)) = self.create_change_set(existing.as_ref(), template_body, parameters).await?
+        self.progress.status(&self.entry.id, "creating a change set");
+        let Some((change_set, mut changes)) =
+            self.create_change_set(existing.as_ref(), template_body, parameters).await?
         else {
             let info = existing.ok_or_else(|| self.fail(EMPTY_CREATE))?;
             self.protect(&info).await?;
-            self.progress.finish(&self.entry.id, "unchanged (the change set was empty)");
-            return Ok(self.deployed(Action::Unchanged, Vec::new(), info.outputs.clone(), notes));
+            let took = duration(start.elapsed());
+            self.progress.finish(&self.entry.id, format!("unchanged in {took} (the change set was empty)"));
+            return Ok(self.deployed(Action::Unchanged, Vec::new(), info.outputs.clone(), notes, start));
         };
+        let creating = existing.as_ref().is_none_or(|i| i.status == "REVIEW_IN_PROGRESS");
+        let deployed = match (creating, deployed, &existing) {
+            (true, _, _) | (false, _, None) => None,
+            (false, Some(d), _) => d,
+            (false, None, Some(info)) => self.deployed_template(&info.stack_id).await?,
+        };
+        complete(&mut changes, &template_diff(self.entry, deployed.as_ref(), &template));
+        let broadening = Broadening::of(&changes, deployed.as_ref(), &template);
+        if let Err(e) = self.show_and_approve(&changes, &broadening, approver).await {
+            self.delete_change_set(&change_set).await;
+            return Err(e);
+        }
+        let stack_id = match &existing {
+            Some(i) => i.stack_id.clone(),
+            None => self.describe(self.name()).await?.map(|i| i.stack_id).unwrap_or_else(|| self.name().to_string()),
+        };
+        let info = self.execute(&stack_id, &change_set, creating, changes.len()).await?;
+        self.protect(&info).await?;
+        let action = if creating { Action::Created } else { Action::Updated };
+        let n = changes.len();
+        let took = duration(start.elapsed());
+        self.progress
+            .finish(&self.entry.id, format!("{}: {n}/{n} resources in {took}", format!("{action:?}").to_lowercase()));
+        Ok(self.deployed(action, changes, info.outputs.clone(), notes, start))
+    }
+
+    /// Shows the change set (the rendering `diff` uses) and, when the options say so, asks for
+    /// approval.
+    async fn show_and_approve(
+        &self,
+        changes: &[ResourceChange],
+        broadening: &Broadening,
+        approver: &Approver,
+    ) -> Result<()> {
         self.say(format!("change set with {} change(s):", changes.len()));
-        for c in &changes {
-            self.say(format!("  {}", c.line()));
+        for line in render_changes(changes, broadening, self.progress.styled()) {
+            self.say(line);
         }
         let why = match self.options.approval {
             Approval::Never => None,
@@ -131,46 +185,43 @@ impl Engine<'_> {
                 (!security.is_empty()).then(|| format!("IAM/security-group changes ({})", security.join(", ")))
             }
         };
-        if let Some(why) = why
-            && !self.options.yes
-            && let Err(e) = approver.approve(&self.entry.id, &why, self.progress).await
-        {
-            self.delete_change_set(&change_set).await;
-            return Err(e);
+        match why {
+            Some(why) if !self.options.yes => {
+                self.progress.status(&self.entry.id, "waiting for approval");
+                approver.approve(&self.entry.id, &why, self.progress).await
+            }
+            _ => Ok(()),
         }
-        let stack_id = match &existing {
-            Some(i) => i.stack_id.clone(),
-            None => self.describe(self.name()).await?.map(|i| i.stack_id).unwrap_or_else(|| self.name().to_string()),
-        };
-        let since = self.newest_event(&stack_id).await?;
-        self.ledger.executing(self.name(), &change_set);
+    }
+
+    /// Executes the change set and waits for the stack, counting its `total` resource changes;
+    /// the stack as it ends.
+    async fn execute(&self, stack_id: &str, change_set: &str, creating: bool, total: usize) -> Result<StackInfo> {
+        let since = self.newest_event(stack_id).await?;
+        self.ledger.executing(self.name(), change_set);
+        self.progress.status(&self.entry.id, "executing the change set");
         let executed = self
             .call("ExecuteChangeSet", || {
-                self.cfn().execute_change_set().stack_name(self.name()).change_set_name(&change_set).send()
+                self.cfn().execute_change_set().stack_name(self.name()).change_set_name(change_set).send()
             })
             .await;
         if let Err(e) = executed {
             // An earlier attempt whose answer was lost may have started the execution.
             let started = matches!(&e, Error::Aws { message, .. } if message.contains("InvalidChangeSetStatus"))
-                && self.describe(&stack_id).await?.is_some_and(|i| i.in_progress() || i.status.ends_with("_COMPLETE"));
+                && self.describe(stack_id).await?.is_some_and(|i| i.in_progress() || i.status.ends_with("_COMPLETE"));
             if !started {
                 return Err(e);
             }
         }
-        let creating = existing.as_ref().is_none_or(|i| i.status == "REVIEW_IN_PROGRESS");
         let doing = if creating { "creating the stack" } else { "updating the stack" };
-        let (info, events) = self.wait(&stack_id, since, doing).await?;
-        self.ledger.finished(self.name(), &change_set);
+        let (info, events) = self.wait_counting(stack_id, since, doing, Some(total)).await?;
+        self.ledger.finished(self.name(), change_set);
         let ok = matches!(info.as_ref().map(|i| i.status.as_str()), Some("CREATE_COMPLETE" | "UPDATE_COMPLETE"));
         if !ok {
-            self.progress.finish(&self.entry.id, "failed");
+            self.progress.clear(&self.entry.id);
             return Err(self.failure(info.as_ref(), &events, doing));
         }
-        let info = info.unwrap_or_default();
-        self.protect(&info).await?;
-        let action = if creating { Action::Created } else { Action::Updated };
-        self.progress.finish(&self.entry.id, format!("{action:?}").to_lowercase());
-        Ok(self.deployed(action, changes, info.outputs.clone(), notes))
+        Ok(info.unwrap_or_default())
     }
 
     /// Turns termination protection on or off as the assembly says.
@@ -205,8 +256,10 @@ impl Engine<'_> {
         changes: Vec<ResourceChange>,
         outputs: BTreeMap<String, String>,
         notes: Vec<String>,
+        start: Instant,
     ) -> Deployed {
         Deployed {
+            seconds: start.elapsed().as_secs_f64(),
             stack: self.entry.id.clone(),
             stack_name: self.entry.stack_name.clone(),
             action,

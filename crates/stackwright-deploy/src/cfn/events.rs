@@ -2,8 +2,12 @@
 
 use serde::Serialize;
 
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
 use super::Engine;
 use crate::error::Result;
+use crate::progress::style::{self, duration, paint, status_style};
 
 /// One stack event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,6 +36,44 @@ impl StackEvent {
     #[must_use]
     pub fn failed(&self) -> bool {
         self.status.ends_with("_FAILED")
+    }
+}
+
+/// How far an operation is: the resources that reached a final status (each counted once,
+/// the stack itself not), out of how many, and since when.
+#[derive(Debug)]
+pub(crate) struct Tally {
+    total: Option<usize>,
+    done: HashSet<String>,
+    stack_name: String,
+    start: Instant,
+}
+
+impl Tally {
+    pub(crate) fn new(total: Option<usize>, stack_name: &str) -> Tally {
+        Tally { total, done: HashSet::new(), stack_name: stack_name.to_string(), start: Instant::now() }
+    }
+
+    pub(crate) fn record(&mut self, e: &StackEvent) {
+        let settled = e.status.ends_with("_COMPLETE") || e.failed() || e.status == "DELETE_SKIPPED";
+        if settled && e.logical_id != self.stack_name && !e.logical_id.is_empty() {
+            self.done.insert(e.logical_id.clone());
+        }
+    }
+
+    /// `3/12` (padded to the width of the total), or the count alone when the total is unknown.
+    pub(crate) fn counter(&self) -> String {
+        match self.total {
+            Some(t) => {
+                let width = t.to_string().len();
+                format!("{:>width$}/{t}", self.done.len().min(t))
+            }
+            None => String::new(),
+        }
+    }
+
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.start.elapsed()
     }
 }
 
@@ -75,17 +117,23 @@ impl Engine<'_> {
         Ok(events)
     }
 
-    pub(super) fn show_event(&self, e: &StackEvent) {
+    /// An event line: how many resources are done and since when, the status (coloured), the
+    /// construct path, logical id and type, and CloudFormation's reason.
+    pub(super) fn show_event(&self, e: &StackEvent, tally: &Tally) {
+        let styled = self.progress.styled();
         let what = match &e.path {
             Some(p) => format!("{p} ({})", e.logical_id),
             None => e.logical_id.clone(),
         };
-        let mut line = format!("{:<20} {what} {}", e.status, e.resource_type);
+        let counter = tally.counter();
+        let status = paint(status_style(&e.status), &format!("{:<20}", e.status), styled);
+        let head = paint(style::DIM, &format!("{counter} {:>6}", duration(tally.elapsed())), styled);
+        let mut line = format!("{} {status} {what} {}", head.trim_start(), e.resource_type);
         if let Some(r) = &e.reason {
             line.push_str(&format!(": {r}"));
         }
         self.say(line);
-        self.progress.status(&self.entry.id, format!("{} {}", e.status, e.logical_id));
+        self.progress.status(&self.entry.id, format!("{} {} {}", counter.trim_start(), e.status, e.logical_id));
     }
 
     /// The newest event id (where the next operation's events begin).

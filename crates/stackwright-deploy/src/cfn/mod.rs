@@ -12,7 +12,10 @@
 //! The [`Engine`] is defined here; its steps live in the private children, which depend on
 //! each other in one direction only: `events` (reading and showing stack events, the root
 //! cause of a failure) ◀ `stack` (status, waits, recovery, delete) ◀ `orphans` (change sets of
-//! interrupted runs, and the names that tell them) ◀ `change_set` (which also uses `template`) ◀ `deploy` (which also uses `approval`); `options` uses `approval`.
+//! interrupted runs, and the names that tell them) ◀ `change_set` (which also uses `template`)
+//! ◀ `compare` (how two templates differ), `security` (what a change adds to who may do what)
+//! ◀ `render` (the one rendering of a change set, for `diff` and `deploy`) ◀ `deploy` (which
+//! also uses `approval`); `options` uses `approval`.
 
 use stackwright_core::assembly::StackEntry;
 
@@ -26,23 +29,29 @@ use crate::aws::RegionClients;
 use crate::error::{Error, Result};
 use crate::interrupt::Ledger;
 use crate::progress::Progress;
+use crate::progress::style::{NAME, paint};
 use crate::retry::{Call, Retrying, retry};
 
 mod approval;
 mod change_set;
+mod compare;
 mod deploy;
 mod events;
 mod options;
 mod orphans;
+mod render;
+mod security;
 mod stack;
 mod template;
 
 pub use approval::{Approval, Approver};
 pub use change_set::ResourceChange;
-pub(crate) use change_set::{is_security_property, is_security_type};
+pub use compare::{complete, template_diff};
 pub use deploy::{Action, Deployed};
 pub use events::StackEvent;
 pub use options::CfnOptions;
+pub use render::render_changes;
+pub use security::{Broadening, RuleAdded, StatementAdded};
 pub use stack::StackInfo;
 pub(crate) use template::{MAX_TEMPLATE_BODY, inline_body};
 
@@ -71,7 +80,8 @@ impl Engine<'_> {
     }
 
     fn say(&self, text: impl AsRef<str>) {
-        self.progress.line(format!("{}: {}", self.entry.id, text.as_ref()));
+        let id = paint(NAME, &self.entry.id, self.progress.styled());
+        self.progress.line(format!("{id}: {}", text.as_ref()));
     }
 
     /// A CloudFormation call, retried by the policy of the options; every retry is shown on the

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::Engine;
-use super::events::{StackEvent, root_cause, update_rollback_failed_help};
+use super::events::{StackEvent, Tally, root_cause, update_rollback_failed_help};
 use crate::error::{Error, Result};
 
 /// A stack as `DescribeStacks` shows it.
@@ -97,18 +97,36 @@ impl Engine<'_> {
     pub async fn wait(
         &self,
         stack_id: &str,
+        since: Option<String>,
+        what: &str,
+    ) -> Result<(Option<StackInfo>, Vec<StackEvent>)> {
+        self.wait_counting(stack_id, since, what, None).await
+    }
+
+    /// [`Engine::wait`] for an operation on `total` resources: each event line and the spinner
+    /// say how many are done (`3/12`) and the time since the wait began.
+    ///
+    /// # Errors
+    ///
+    /// As [`Engine::wait`].
+    pub async fn wait_counting(
+        &self,
+        stack_id: &str,
         mut since: Option<String>,
         what: &str,
+        total: Option<usize>,
     ) -> Result<(Option<StackInfo>, Vec<StackEvent>)> {
         let start = Instant::now();
         let mut interval = self.options.poll;
         let mut seen: Vec<StackEvent> = Vec::new();
         let mut ids = std::collections::HashSet::new();
+        let mut tally = Tally::new(total, self.name());
         // Every event once, even from an API that pages oddly (moto lists oldest first).
         let mut take = |events: Vec<StackEvent>, seen: &mut Vec<StackEvent>| {
             for e in events {
                 if ids.insert(e.event_id.clone()) {
-                    self.show_event(&e);
+                    tally.record(&e);
+                    self.show_event(&e, &tally);
                     seen.push(e);
                 }
             }
@@ -231,7 +249,8 @@ impl Engine<'_> {
     pub async fn delete(&self, info: &StackInfo) -> Result<Vec<StackEvent>> {
         let since = self.newest_event(&info.stack_id).await?;
         self.call("DeleteStack", || self.cfn().delete_stack().stack_name(&info.stack_id).send()).await?;
-        let (after, events) = self.wait(&info.stack_id, since, "the delete").await?;
+        let total = self.entry.resources.len();
+        let (after, events) = self.wait_counting(&info.stack_id, since, "the delete", Some(total)).await?;
         match after {
             None => Ok(events),
             Some(a) => Err(self.failure(Some(&a), &events, "deleting the stack")),
