@@ -86,6 +86,22 @@ impl Emulator {
         }
     }
 
+    /// Waits until LocalStack's health report says every one of `services` is running (loaded).
+    fn wait_running(&mut self, services: &[&str], timeout: Duration) {
+        let start = Instant::now();
+        loop {
+            let health = http_get(self.port, "/_localstack/health").map(|(_, body)| body).unwrap_or_default();
+            let compact: String = health.chars().filter(|c| !c.is_whitespace()).collect();
+            if services.iter().all(|s| compact.contains(&format!("\"{s}\":\"running\""))) {
+                return;
+            }
+            if start.elapsed() > timeout {
+                panic!("{} did not load {services:?} within {timeout:?}: {health}\n{}", self.name, self.log_tail());
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     /// Options for the runtime pointing at this emulator, with test credentials and a short
     /// retry policy.
     pub(crate) fn aws_options(&self) -> AwsOptions {
@@ -169,9 +185,14 @@ pub(crate) fn localstack() -> Emulator {
         .env("SKIP_SSL_CERT_DOWNLOAD", "1")
         .env("FILESYSTEM_ROOT", &state)
         .env("HOME", &state)
-        .env("TMPDIR", &state);
+        .env("TMPDIR", &state)
+        // Load every service at start and wait for them below: a service LocalStack loads on
+        // its first call can take longer than a test's retry budget on a busy machine, and
+        // that first call (the account check) would then fail for a reason that is not ours.
+        .env("EAGER_SERVICE_LOADING", "1");
     let mut e = spawn("LocalStack", cmd, port, state);
     e.wait_healthy("/_localstack/health", Duration::from_secs(90));
+    e.wait_running(&["cloudformation", "sts"], Duration::from_secs(120));
     e
 }
 
