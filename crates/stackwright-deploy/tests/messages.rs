@@ -151,21 +151,27 @@ async fn a_refused_connection_names_the_endpoint_and_every_retry_is_shown() {
 }
 
 /// The event lines in docs/deploying.md are those the runtime prints for the reference
-/// platform: the construct path of the VPC's logical id is the one in its manifest, laid out as
-/// the engine lays out an event (`{stack}: {status:<20} {path} ({logical id}) {type}`).
+/// platform: the construct path of the repository's logical id is the one in its manifest, laid
+/// out as the engine lays out an event (`{stack}: {done}/{total} {elapsed:>6} {status:<20} {path}
+/// ({logical id}) {type}`).
 #[test]
 fn the_documented_event_lines_are_the_real_ones() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let snapshot = std::fs::read_to_string(root.join("snapshots/prod/manifest.json.snap")).unwrap();
     // An insta snapshot: a header between `---` lines, then the manifest.
     let manifest: serde_json::Value = serde_json::from_str(snapshot.splitn(3, "---\n").nth(2).unwrap()).unwrap();
-    let network = manifest["stacks"].as_array().unwrap().iter().find(|s| s["id"] == "prod-network").unwrap();
-    let vpc = &network["resources"]["Vpc"];
-    let path = vpc["path"].as_str().unwrap();
-    assert_eq!(path, "prod/network/Vpc/Resource");
+    let registry = manifest["stacks"].as_array().unwrap().iter().find(|s| s["id"] == "prod-registry").unwrap();
+    let repo = &registry["resources"]["FlaskApp"];
+    let path = repo["path"].as_str().unwrap();
+    assert_eq!(path, "prod/registry/FlaskApp/Resource");
     let docs = std::fs::read_to_string(root.join("docs/deploying.md")).unwrap();
-    for status in ["CREATE_IN_PROGRESS", "CREATE_COMPLETE"] {
-        let line = format!("prod-network: {status:<20} {path} (Vpc) {}", vpc["type"].as_str().unwrap());
-        assert!(docs.lines().any(|l| l == line), "docs/deploying.md lacks `{line}`");
+    for (counter, status) in [("0/1", "CREATE_IN_PROGRESS"), ("1/1", "CREATE_COMPLETE")] {
+        let tail = format!("{status:<20} {path} (FlaskApp) {}", repo["type"].as_str().unwrap());
+        let documented = docs.lines().any(|l| {
+            l.strip_prefix(&format!("prod-registry: {counter} "))
+                .and_then(|rest| rest.trim_start().split_once(' '))
+                .is_some_and(|(elapsed, rest)| elapsed.ends_with('s') && rest == tail)
+        });
+        assert!(documented, "docs/deploying.md lacks `prod-registry: {counter} <elapsed> {tail}`");
     }
 }
