@@ -62,6 +62,8 @@ pub mod prelude {
         OptionalAddons, PersistentStorage, PolicyDocument, Principal, Scheme, ServiceType, Statement, SubnetConfig,
         SubnetKind, TagMutability, Taint, TaintEffect, Vpc, VpcEndpoints, VpcProps, WorkloadCluster,
     };
+    // Including Kubernetes YAML (release manifests, `helm template` output).
+    pub use stackwright_constructs::{CustomResourceKind, HelmChart, KubeManifest, KubeManifestProps, ManifestSource};
     pub use stackwright_core::{
         Account, App, Attr, ClusterConnection, Construct, DeletionPolicy, Environment, KubeCluster, Pseudo,
         RawResource, Region, Resource, Stack, Val, Value, sub,
