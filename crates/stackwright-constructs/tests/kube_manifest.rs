@@ -121,3 +121,25 @@ fn a_json_patch_changes_an_included_object_and_is_recorded() {
         serde_json::json!([{"by": "prod/cluster/Settings", "patch": patch}])
     );
 }
+
+/// The included CRD and its object pass the strict validator, the object checked against the
+/// CRD's schema (nothing skipped). Needs the validators' venv (`tools/install`).
+#[test]
+fn included_custom_objects_are_validated_against_their_crd() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if !root.join(".venv/validators/bin/python").exists() {
+        eprintln!("skipped: run tools/install for the validators");
+        return;
+    }
+    let (app, stack, cluster) = app_with_cluster(Region::EuWest1);
+    let role = Resource::new(&stack, "Role", RawResource::new("AWS::IAM::Role")).unwrap();
+    let props = KubeManifestProps::file(FIXTURE).value("ROLE_ARN", role.get_att::<String>("Arn"));
+    KubeManifest::new(&stack, "Widgets", &cluster, props).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    app.synth().unwrap().write_to(dir.path()).unwrap();
+    let output =
+        std::process::Command::new(root.join("tools/validate-k8s")).arg(dir.path().join("k8s")).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("k8s-validate: 4 manifests, 0 errors, 0 skipped"), "{text}");
+}
