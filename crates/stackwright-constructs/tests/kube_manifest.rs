@@ -143,3 +143,17 @@ fn included_custom_objects_are_validated_against_their_crd() {
     assert!(output.status.success(), "{text}");
     assert!(text.contains("k8s-validate: 4 manifests, 0 errors, 0 skipped"), "{text}");
 }
+
+#[test]
+fn a_removed_api_version_of_a_built_in_kind_is_an_error() {
+    let (app, stack, cluster) = app_with_cluster(Region::EuWest1);
+    let yaml =
+        "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: web}\n";
+    let built = KubeManifest::new(&stack, "Hpa", &cluster, KubeManifestProps::yaml("hpa.yaml", yaml));
+    let err = synth_error(&app, built);
+    assert!(
+        err.contains("prod/cluster/Hpa: hpa.yaml:1 (document 1): autoscaling/v2beta2 HorizontalPodAutoscaler is not a Kubernetes kind stackwright knows"),
+        "{err}"
+    );
+    assert!(err.contains("hint: use an API version the cluster's Kubernetes version serves"), "{err}");
+}

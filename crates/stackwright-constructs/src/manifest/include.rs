@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use stackwright_core::{Construct, KubeCluster, Node, Problems, Result};
 
 use super::documents::{self, Document};
@@ -81,21 +81,18 @@ impl KubeManifest {
             node.reject_because_of(cluster);
             return Ok(KubeManifest { node, objects: Vec::new() });
         }
-        let source = |document: usize| match &props.chart {
-            Some(chart) => json!({ "file": name, "document": document, "chart": chart.name, "version": chart.version }),
-            None => json!({ "file": name, "document": document }),
+        let mut source = serde_json::Map::new();
+        source.insert("file".into(), name.clone().into());
+        if let Some(chart) = &props.chart {
+            source.insert("chart".into(), chart.name.clone().into());
+            source.insert("version".into(), chart.version.clone().into());
+        }
+        node.add_metadata("stackwright:source", Json::Object(source.clone()));
+        let source = |document: usize| {
+            let mut source = source.clone();
+            source.insert("document".into(), document.into());
+            Json::Object(source)
         };
-        node.add_metadata(
-            "stackwright:source",
-            source(0)
-                .as_object()
-                .map(|s| {
-                    let mut s = s.clone();
-                    s.remove("document");
-                    Json::Object(s)
-                })
-                .unwrap_or_default(),
-        );
         let mut objects = Vec::new();
         let mut failed = Vec::new();
         for p in parsed {
@@ -221,8 +218,8 @@ fn check(
                 Some(namespaced) => namespaced,
                 None if kinds::is_builtin_group(&api_version) => {
                     problems.push(
-                        format!("{at}: unknown kind {api_version} {kind}"),
-                        "use an API version of the cluster's Kubernetes version (such as autoscaling/v2, policy/v1)",
+                        format!("{at}: {api_version} {kind} is not a Kubernetes kind stackwright knows"),
+                        "use an API version the cluster's Kubernetes version serves (such as autoscaling/v2, policy/v1), or include the kind's CRD if it is one",
                     );
                     continue;
                 }

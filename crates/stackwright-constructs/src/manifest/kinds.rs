@@ -84,8 +84,27 @@ known_kinds![
 ];
 
 /// Whether `api_version` belongs to Kubernetes itself (an unknown kind there is a version
-/// k8s-openapi does not have, not a custom resource).
+/// k8s-openapi does not have, not a custom resource). Groups ending in `.k8s.io` are built in,
+/// except the SIG projects shipped as CRDs (`*.x-k8s.io`, the Gateway API).
 pub(super) fn is_builtin_group(api_version: &str) -> bool {
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-    group.is_empty() || !group.contains('.') || group.ends_with(".k8s.io")
+    group.is_empty()
+        || !group.contains('.')
+        || (group.ends_with(".k8s.io") && !group.ends_with(".x-k8s.io") && group != "gateway.networking.k8s.io")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_builtin_group;
+
+    #[test]
+    fn built_in_groups_and_crd_groups() {
+        for builtin in ["v1", "apps/v1", "autoscaling/v2beta2", "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1"]
+        {
+            assert!(is_builtin_group(builtin), "{builtin}");
+        }
+        for custom in ["cert-manager.io/v1", "gateway.networking.k8s.io/v1", "cluster.x-k8s.io/v1beta1"] {
+            assert!(!is_builtin_group(custom), "{custom}");
+        }
+    }
 }
