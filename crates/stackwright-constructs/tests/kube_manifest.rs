@@ -157,3 +157,20 @@ fn a_removed_api_version_of_a_built_in_kind_is_an_error() {
     );
     assert!(err.contains("hint: use an API version the cluster's Kubernetes version serves"), "{err}");
 }
+
+#[test]
+fn a_json_patch_may_not_rename_an_object_or_patch_a_missing_one() {
+    let (_app, stack, cluster) = app_with_cluster(Region::EuWest1);
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\n";
+    let manifest = KubeManifest::new(&stack, "Settings", &cluster, KubeManifestProps::yaml("s.yaml", yaml)).unwrap();
+    let kube = stackwright_constructs::WorkloadCluster::kube(&cluster);
+    let rename = serde_json::json!([{"op": "replace", "path": "/metadata/name", "value": "other"}]);
+    let err = kube.patch(&manifest, "ConfigMap", Some("default"), "settings", rename).unwrap_err().to_string();
+    assert!(
+        err.contains("prod/cluster/Settings: cannot patch ConfigMap 'default/settings': the patch changes the object's identity or ownership labels"),
+        "{err}"
+    );
+    let err =
+        kube.patch(&manifest, "ConfigMap", Some("default"), "missing", serde_json::json!([])).unwrap_err().to_string();
+    assert!(err.contains("cluster 'main' holds no ConfigMap 'default/missing' to patch"), "{err}");
+}
