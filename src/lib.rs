@@ -62,6 +62,11 @@ pub mod prelude {
         OptionalAddons, PersistentStorage, PolicyDocument, Principal, Scheme, ServiceType, Statement, SubnetConfig,
         SubnetKind, TagMutability, Taint, TaintEffect, Vpc, VpcEndpoints, VpcProps, WorkloadCluster,
     };
+    // Escape hatches: included Kubernetes YAML (release manifests, `helm template` output) and
+    // checked overrides of any construct's inner resources (docs/escape-hatches.md).
+    pub use stackwright_cfn::CheckedOverride;
+    pub use stackwright_constructs::{CustomResourceKind, HelmChart, KubeManifest, KubeManifestProps, ManifestSource};
+    pub use stackwright_core::AnyResource;
     pub use stackwright_core::{
         Account, App, Attr, ClusterConnection, Construct, DeletionPolicy, Environment, KubeCluster, Pseudo,
         RawResource, Region, Resource, Stack, Val, Value, sub,

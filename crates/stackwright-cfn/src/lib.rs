@@ -46,11 +46,16 @@
 //! [`RawResource`](stackwright_core::RawResource) and
 //! [`Resource::set_property`](stackwright_core::Resource::set_property).
 
+mod overrides;
+mod property_path;
 mod props;
+mod schemas;
 mod tag;
 
 #[rustfmt::skip]
 mod generated;
 
 pub use generated::*;
+pub use overrides::CheckedOverride;
+pub use property_path::{PropertyPathError, check_property_path};
 pub use tag::Tag;

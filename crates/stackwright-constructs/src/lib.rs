@@ -13,6 +13,7 @@
 //! | [`registry`] | ECR repositories | `workload`, `iam`, internals |
 //! | [`network`] | VPC, endpoints, CIDR planning, network ids | `iam`, internals |
 //! | [`workload`] | what every Kubernetes workload needs, and the workload presets | `iam`, internals |
+//! | [`manifest`] | Kubernetes YAML included as it is (`helm template` output, release manifests) | `workload`, internals |
 //! | [`iam`] | typed policy documents | nothing |
 //!
 //! A crate-private `internal` module holds the helpers no user calls.
@@ -51,6 +52,7 @@ pub mod delivery;
 pub mod eks;
 pub mod iam;
 mod internal;
+pub mod manifest;
 pub mod monitoring;
 pub mod network;
 pub mod registry;
@@ -65,6 +67,7 @@ pub use eks::{
     NodeGroupProps, OidcProvider, OptionalAddons, Taint, TaintEffect,
 };
 pub use iam::{Condition, Effect, PolicyDocument, Principal, Statement};
+pub use manifest::{CustomResourceKind, HelmChart, IncludedObject, KubeManifest, KubeManifestProps, ManifestSource};
 pub use monitoring::{
     AlertThresholds, Monitoring, MonitoringImages, MonitoringProps, PersistentStorage, ScrapeTarget, Scrapeable,
 };

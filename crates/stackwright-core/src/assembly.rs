@@ -147,6 +147,11 @@ pub struct ObjectEntry {
     pub name: String,
     /// Construct path of the owner.
     pub path: String,
+    /// Where the object came from (an included file, a Helm chart) and how it was changed (JSON
+    /// patches, with the path of the construct that applied each); absent for the library's
+    /// own objects.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub metadata: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A placeholder in the manifests and where its value comes from.

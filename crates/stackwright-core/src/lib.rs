@@ -43,7 +43,7 @@ pub use error::{Diagnostic, Diagnostics, Error, Result};
 pub use exit_status::ExitStatus;
 pub use kube::{ClusterConnection, KubeCluster};
 pub use problems::Problems;
-pub use resource::{RawAttributes, RawResource, Resource, ResourceType};
+pub use resource::{AnyResource, RawAttributes, RawResource, Resource, ResourceType};
 pub use template::{DeletionPolicy, ParameterDef};
 pub use tree::{CheckContext, Construct, Node};
 pub use value::{Arn, Attr, AttrKind, NodeRef, Pseudo, SubPart, ToValue, Val, Value};

@@ -129,6 +129,117 @@ impl<T: ResourceType> Resource<T> {
     }
 }
 
+/// Any resource of the tree, reached by its path below a construct: the handle overrides take
+/// for a construct's inner resources, whose typed handles the construct keeps to itself.
+///
+/// ```
+/// use stackwright_core::{App, Account, AnyResource, Construct, Region, RawResource, Resource};
+/// let app = App::new("demo");
+/// let stack = app.environment("dev", Account::new("123456789012")?, Region::EuWest1).stack("network");
+/// Resource::new(&stack, "Vpc", RawResource::new("AWS::EC2::VPC").with("CidrBlock", "10.0.0.0/16"))?;
+/// let vpc = AnyResource::find(&stack, "Vpc")?;
+/// assert_eq!(vpc.type_name(), "AWS::EC2::VPC");
+/// vpc.override_property_unchecked("EnableDnsSupport", true)?;
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct AnyResource {
+    node: Node,
+    type_name: String,
+}
+
+impl AnyResource {
+    /// The resource at `relative_path` below `scope` (ids joined by `/`; `""` is `scope`
+    /// itself). A construct that is not a resource stands for its default child, as in the
+    /// CDK: its child `Resource` (so `find(&stack, "Cluster")` is the cluster's
+    /// `AWS::EKS::Cluster`).
+    ///
+    /// # Errors
+    /// When the path names no node, or a node that is not a resource; the hint lists the
+    /// children of the deepest node found.
+    pub fn find(scope: &impl Construct, relative_path: &str) -> Result<Self> {
+        let scope = scope.node();
+        let Some(node) = scope.find(relative_path) else {
+            let mut deepest = scope.clone();
+            for id in relative_path.split('/').filter(|id| !id.is_empty()) {
+                match deepest.find(id) {
+                    Some(next) => deepest = next,
+                    None => break,
+                }
+            }
+            let children: Vec<String> = deepest.children().iter().map(Node::id).collect();
+            return Err(Diagnostic::new(
+                scope.path(),
+                format!("no construct at '{relative_path}' below '{}'", scope.path()),
+                format!("the children of '{}' are: {}", deepest.path(), children.join(", ")),
+            )
+            .into());
+        };
+        let resource_type = |n: &Node| n.with_resource_mut(|r| r.type_name.clone());
+        let (node, type_name) = match resource_type(&node) {
+            Some(t) => (node, Some(t)),
+            None => match node.find("Resource") {
+                Some(child) => {
+                    let t = resource_type(&child);
+                    (if t.is_some() { child } else { node }, t)
+                }
+                None => (node, None),
+            },
+        };
+        let Some(type_name) = type_name else {
+            let children: Vec<String> = node.children().iter().map(Node::id).collect();
+            return Err(Diagnostic::new(
+                node.path(),
+                "this construct is not a CloudFormation resource",
+                format!("find the resource below it; its children are: {}", children.join(", ")),
+            )
+            .into());
+        };
+        Ok(AnyResource { node, type_name })
+    }
+
+    /// The resource type, such as `AWS::EKS::Cluster`.
+    #[must_use]
+    pub fn type_name(&self) -> &str {
+        &self.type_name
+    }
+
+    /// Overrides a property by dotted path (as [`Resource::set_property`]) and records the
+    /// path in the resource's template `Metadata` (`stackwright:overrides`), so that a changed
+    /// value can be traced to the override. The path is **not** checked: the
+    /// `stackwright_cfn::CheckedOverride` trait checks it against the type's registry schema
+    /// first.
+    ///
+    /// # Errors
+    /// When a part of the path other than the last names a property that is not an object.
+    pub fn override_property_unchecked(&self, dotted_path: &str, value: impl Into<Value>) -> Result<()> {
+        let value = value.into();
+        let path = self.node.path();
+        self.node
+            .with_resource_mut(|r| {
+                set_path(&mut r.properties, dotted_path, value)?;
+                let overrides = r
+                    .metadata
+                    .entry("stackwright:overrides".to_string())
+                    .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                if let serde_json::Value::Array(paths) = overrides {
+                    paths.push(dotted_path.into());
+                }
+                Ok(())
+            })
+            .unwrap_or(Ok(()))
+            .map_err(|message: String| {
+                Diagnostic::new(path, message, "only objects can hold properties; check the dotted path").into()
+            })
+    }
+}
+
+impl Construct for AnyResource {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
 fn set_path(target: &mut Value, dotted_path: &str, value: Value) -> std::result::Result<(), String> {
     let mut cur = target;
     let parts: Vec<&str> = dotted_path.split('.').collect();

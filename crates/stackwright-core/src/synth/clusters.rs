@@ -91,6 +91,7 @@ impl<'a> Synth<'a> {
                     namespace: o.namespace().map(str::to_string),
                     name: o.name().to_string(),
                     path: self.path(o.owner()),
+                    metadata: o.metadata().clone(),
                 }
             })
             .collect()

@@ -153,6 +153,18 @@ impl Node {
         self.data().node(self.index).id().to_string()
     }
 
+    /// The node at `relative_path` below this one (ids joined by `/`, such as `"ControlPlane"`
+    /// or `"Vpc/PublicSubnet1"`): the way to reach a construct's inner resource for an
+    /// override. `None` when a part of the path names no child.
+    #[must_use]
+    pub fn find(&self, relative_path: &str) -> Option<Node> {
+        let mut index = self.index;
+        for id in relative_path.split('/').filter(|id| !id.is_empty()) {
+            index = *self.data().node(index).children().get(id)?;
+        }
+        Some(self.at(index))
+    }
+
     /// The path from the environment down, such as `prod/network/Vpc/PublicSubnet1`.
     #[must_use]
     pub fn path(&self) -> String {

@@ -14,6 +14,8 @@
 //! may stand inside a longer string (`((…RepositoryUri)):((stackwright:env:IMAGE_TAG))`), but
 //! not in names, labels or numbers.
 
+mod patch;
+
 use std::any::TypeId;
 
 use indexmap::IndexMap;
@@ -28,6 +30,10 @@ use crate::value::Value;
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
 /// The label naming the app and cluster an object belongs to (used for pruning).
 pub const OWNER_LABEL: &str = "stackwright.io/owner";
+/// [`MANAGED_BY_LABEL`] as a JSON pointer into an object.
+const MANAGED_BY_POINTER: &str = "/metadata/labels/app.kubernetes.io~1managed-by";
+/// [`OWNER_LABEL`] as a JSON pointer into an object.
+const OWNER_POINTER: &str = "/metadata/labels/stackwright.io~1owner";
 
 /// Where the runtime finds a cluster: values (usually attributes of the cluster resource) that
 /// synth exports as outputs of the cluster's stack.
@@ -97,6 +103,7 @@ pub(crate) struct KubeObjectData {
     namespace: Option<String>,
     name: String,
     body: serde_json::Value,
+    metadata: serde_json::Map<String, serde_json::Value>,
 }
 
 impl KubeObjectData {
@@ -128,6 +135,12 @@ impl KubeObjectData {
     /// The object as JSON, with the ownership labels added.
     pub(crate) fn body(&self) -> &serde_json::Value {
         &self.body
+    }
+
+    /// Where the object came from and how it was changed (see
+    /// [`KubeCluster::add_object_metadata`]); empty for the library's own objects.
+    pub(crate) fn metadata(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.metadata
     }
 }
 
@@ -248,29 +261,176 @@ impl KubeCluster {
             + Serialize
             + 'static,
     {
-        let owner = owner.node();
-        let path = owner.path();
         let meta = object.metadata();
-        let kind = K::KIND;
         let name = meta.name.clone().unwrap_or_default();
         let namespaced = TypeId::of::<K::Scope>() == TypeId::of::<k8s_openapi::NamespaceResourceScope>();
+        let body = serde_json::to_value(object).map_err(|e| Error::Serialize {
+            what: format!("{} '{name}' of {}", K::KIND, owner.node().path()),
+            message: e.to_string(),
+        })?;
+        self.insert(owner.node(), K::API_VERSION, K::KIND, namespaced, body)
+    }
+
+    /// Adds an object given as JSON (a kind k8s-openapi does not know, such as a custom
+    /// object), owned by `owner`: checked and labelled like [`add`](Self::add). `namespaced`
+    /// says whether its kind is namespaced (for a custom object, its CRD's `spec.scope`).
+    /// Whether the kind exists on the cluster is the caller's to check (see
+    /// [`defines_custom_resource`](Self::defines_custom_resource)).
+    ///
+    /// # Errors
+    /// As [`add`](Self::add), and when `body` has no string `apiVersion`, `kind` or
+    /// `metadata.name`.
+    pub fn add_dynamic(&self, owner: &impl Construct, body: serde_json::Value, namespaced: bool) -> Result<()> {
+        let owner = owner.node();
+        let field = |pointer: &str| body.pointer(pointer).and_then(serde_json::Value::as_str).map(str::to_string);
+        let (Some(api_version), Some(kind)) = (field("/apiVersion"), field("/kind")) else {
+            return Err(Diagnostic::new(
+                owner.path(),
+                "a Kubernetes object has no string apiVersion or kind",
+                "set apiVersion and kind",
+            )
+            .into());
+        };
+        self.insert(owner, &api_version, &kind, namespaced, body)
+    }
+
+    /// Whether an object added to this cluster so far is the CustomResourceDefinition of
+    /// `kind` in API `group`; `Some(namespaced)` when it is.
+    #[must_use]
+    pub fn defines_custom_resource(&self, group: &str, kind: &str) -> Option<bool> {
+        let index = self.index?;
+        let tree = self.node.data();
+        clusters(&tree)[index].objects.iter().filter(|o| o.kind == "CustomResourceDefinition").find_map(|o| {
+            let spec = o.body.get("spec")?;
+            let matches = spec.get("group")?.as_str()? == group && spec.pointer("/names/kind")?.as_str()? == kind;
+            matches.then(|| spec.get("scope").and_then(serde_json::Value::as_str) != Some("Cluster"))
+        })
+    }
+
+    /// Records `value` under `key` in the manifest entry of an object of this cluster (where
+    /// it came from, how it was changed), so that `diff` can show it. Does nothing for a
+    /// rejected cluster or an object it does not hold.
+    pub fn add_object_metadata(
+        &self,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+        key: &str,
+        value: impl Into<serde_json::Value>,
+    ) {
+        let value = value.into();
+        self.with_object(kind, namespace, name, |o| {
+            o.metadata.insert(key.to_string(), value);
+        });
+    }
+
+    /// Applies a JSON patch (RFC 6902, an array of operations) to the object of this cluster
+    /// with `kind`, `namespace` and `name` — the escape hatch for a field a construct does not
+    /// model. The patch is recorded in the object's manifest entry (`stackwright:patches`,
+    /// with the path of `by`); the validators check the result after synth.
+    ///
+    /// # Errors
+    /// When the cluster holds no such object, an operation fails (the object is then left
+    /// unchanged), or the patch changes the object's apiVersion, kind, namespace, name or
+    /// ownership labels.
+    pub fn patch(
+        &self,
+        by: &impl Construct,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+        json_patch: serde_json::Value,
+    ) -> Result<()> {
+        let path = by.node().path();
+        let what = match namespace {
+            Some(ns) => format!("{kind} '{ns}/{name}'"),
+            None => format!("{kind} '{name}'"),
+        };
         let fail =
             |message: String, hint: &str| -> Result<()> { Err(Diagnostic::new(path.clone(), message, hint).into()) };
+        if self.index.is_none() {
+            return Ok(());
+        }
+        let outcome = self.with_object(kind, namespace, name, |o| {
+            let mut body = o.body.clone();
+            patch::apply(&mut body, &json_patch)?;
+            let identity = |b: &serde_json::Value| {
+                ["/apiVersion", "/kind", "/metadata/name", "/metadata/namespace"]
+                    .iter()
+                    .chain([MANAGED_BY_POINTER, OWNER_POINTER].iter())
+                    .map(|p| b.pointer(p).cloned())
+                    .collect::<Vec<_>>()
+            };
+            if identity(&body) != identity(&o.body) {
+                return Err("the patch changes the object's identity or ownership labels".to_string());
+            }
+            o.body = body;
+            let entry = serde_json::json!({ "by": path, "patch": json_patch });
+            match o.metadata.entry("stackwright:patches").or_insert_with(|| serde_json::json!([])) {
+                serde_json::Value::Array(patches) => patches.push(entry),
+                _ => unreachable!("stackwright:patches is always an array"),
+            }
+            Ok(())
+        });
+        match outcome {
+            None => fail(
+                format!("cluster '{}' holds no {what} to patch", self.name),
+                "patch an object the construct added: check its kind, namespace and name in the synthesized manifests",
+            ),
+            Some(Err(message)) => {
+                fail(format!("cannot patch {what}: {message}"), "check the operations' paths against the object")
+            }
+            Some(Ok(())) => Ok(()),
+        }
+    }
+
+    /// Calls `f` on the object with `kind`, `namespace` and `name`; `None` when the cluster is
+    /// rejected or holds no such object.
+    fn with_object<R>(
+        &self,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+        f: impl FnOnce(&mut KubeObjectData) -> R,
+    ) -> Option<R> {
+        let index = self.index?;
+        let mut clusters = self.node.extension_mut::<Clusters>();
+        let object = clusters.0[index]
+            .objects
+            .iter_mut()
+            .find(|o| o.kind == kind && o.namespace.as_deref() == namespace && o.name == name)?;
+        Some(f(object))
+    }
+
+    /// Checks an object's name and namespace, adds the ownership labels and stores it.
+    fn insert(
+        &self,
+        owner: &Node,
+        api_version: &str,
+        kind: &str,
+        namespaced: bool,
+        mut body: serde_json::Value,
+    ) -> Result<()> {
+        let path = owner.path();
+        let fail =
+            |message: String, hint: &str| -> Result<()> { Err(Diagnostic::new(path.clone(), message, hint).into()) };
+        let field = |pointer: &str| body.pointer(pointer).and_then(serde_json::Value::as_str).map(str::to_string);
+        let name = field("/metadata/name").unwrap_or_default();
         if let Some(problem) = names::dns1123_subdomain_problem(&name) {
             return fail(
                 format!("{kind} name is invalid: {problem}"),
                 "set metadata.name to a lower-case DNS-1123 name",
             );
         }
-        let namespace = match (&meta.namespace, namespaced) {
+        let namespace = match (field("/metadata/namespace"), namespaced) {
             (Some(ns), true) => {
-                if let Some(problem) = names::dns1123_label_problem(ns) {
+                if let Some(problem) = names::dns1123_label_problem(&ns) {
                     return fail(
                         format!("{kind} '{name}' has an invalid namespace: {problem}"),
                         "use a lower-case DNS-1123 label",
                     );
                 }
-                Some(ns.clone())
+                Some(ns)
             }
             (None, true) => {
                 return fail(
@@ -286,8 +446,6 @@ impl KubeCluster {
             }
             (None, false) => None,
         };
-        let mut body = serde_json::to_value(object)
-            .map_err(|e| Error::Serialize { what: format!("{kind} '{name}' of {path}"), message: e.to_string() })?;
         let cluster_name = self.name();
         let owner_label = format!("{}.{cluster_name}", owner.app_name());
         if let Some(labels) = body.pointer_mut("/metadata").and_then(|m| m.as_object_mut()) {
@@ -311,11 +469,12 @@ impl KubeCluster {
         }
         cluster.objects.push(KubeObjectData {
             owner: owner.index(),
-            api_version: K::API_VERSION.to_string(),
+            api_version: api_version.to_string(),
             kind: kind.to_string(),
             namespace,
             name,
             body,
+            metadata: serde_json::Map::new(),
         });
         Ok(())
     }
