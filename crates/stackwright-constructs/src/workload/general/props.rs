@@ -1,0 +1,107 @@
+//! What a [`Workload`](super::Workload) is configured with.
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use crate::iam::PolicyDocument;
+use crate::internal::setters::setters;
+use crate::network::Ipv4Cidr;
+use crate::workload::flask_app::{Disruption, Scheme};
+
+use super::container::ContainerSpec;
+use super::ingress::AlbIngress;
+use super::scaling::Hpa;
+
+/// The Service in front of a workload's pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServiceKind {
+    /// No Service: a worker that only makes connections.
+    None,
+    /// A cluster-internal virtual IP (the default).
+    #[default]
+    ClusterIp,
+    /// No virtual IP: DNS returns the pods' addresses (`clusterIP: None`).
+    Headless,
+    /// A Network Load Balancer of its own (AWS Load Balancer Controller, IP targets).
+    LoadBalancer(Scheme),
+}
+
+/// Everything a [`Workload`](super::Workload) can be configured with.
+/// [`WorkloadProps::new`] needs only the container.
+#[derive(Debug, Clone)]
+pub struct WorkloadProps {
+    /// The container; required.
+    pub container: ContainerSpec,
+    /// The name of the workload's objects (a DNS-1035 label of at most 50 characters).
+    /// Default: the construct id in kebab case.
+    pub name: Option<String>,
+    /// Pods when idle: the Deployment's size, or the HPA's minimum. Default: 2.
+    pub replicas: u32,
+    /// The Service. Default: [`ServiceKind::ClusterIp`] (a workload without ports must say
+    /// [`ServiceKind::None`]).
+    pub service: ServiceKind,
+    /// The port the Service exposes the container's first port on. Default: 80.
+    pub service_port: u16,
+    /// An ALB in front of the Service. Default: none.
+    pub ingress: Option<AlbIngress>,
+    /// The HorizontalPodAutoscaler. Default: none (a fixed number of replicas).
+    pub autoscaling: Option<Hpa>,
+    /// The PodDisruptionBudget; `None` for none. Default: at most one pod unavailable.
+    pub disruption: Option<Disruption>,
+    /// Permissions for the pods' AWS calls, through an IRSA role of the service account.
+    /// Default: none (no AWS role).
+    pub aws_policy: Option<PolicyDocument>,
+    /// Mount a service-account token (the pod calls the Kubernetes API). Default: off.
+    pub api_access: bool,
+    /// Addresses a load balancer connects from (the NetworkPolicy lets only these reach the
+    /// container's ports, with an Ingress or a LoadBalancer Service). Default: the three RFC
+    /// 1918 blocks.
+    pub load_balancer_source_cidrs: Vec<Ipv4Cidr>,
+    /// Seconds a pod gets to stop. Default: 30.
+    pub termination_grace_period_seconds: u32,
+}
+
+impl WorkloadProps {
+    /// `container`, with the defaults of every other field.
+    pub fn new(container: ContainerSpec) -> Self {
+        WorkloadProps {
+            container,
+            name: None,
+            replicas: 2,
+            service: ServiceKind::ClusterIp,
+            service_port: 80,
+            ingress: None,
+            autoscaling: None,
+            disruption: Some(Disruption::MaxUnavailable(1)),
+            aws_policy: None,
+            api_access: false,
+            load_balancer_source_cidrs: [(10, 0, 8), (172, 16, 12), (192, 168, 16)]
+                .map(|(a, b, prefix)| Ipv4Net::new_assert(Ipv4Addr::new(a, b, 0, 0), prefix).into())
+                .to_vec(),
+            termination_grace_period_seconds: 30,
+        }
+    }
+
+    /// No PodDisruptionBudget (`disruption: None`).
+    #[must_use]
+    pub fn without_disruption(mut self) -> Self {
+        self.disruption = None;
+        self
+    }
+}
+
+setters! { WorkloadProps {
+    value container: ContainerSpec,
+    some_into name: String,
+    value replicas: u32,
+    value service: ServiceKind,
+    value service_port: u16,
+    some ingress: AlbIngress,
+    some autoscaling: Hpa,
+    some disruption: Disruption,
+    some aws_policy: PolicyDocument,
+    value api_access: bool,
+    list load_balancer_source_cidrs: Ipv4Cidr,
+    value termination_grace_period_seconds: u32,
+} }
