@@ -75,10 +75,10 @@ pub use network::{
 pub use registry::{EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, TagMutability};
 pub use workload::{
     AcmCertificateArn, AlbIngress, Autoscaling, Certificate, ComputeResources, ConcurrencyPolicy, ConfigSource,
-    ContainerImage, ContainerSpec, Cpu, CronJob, CronJobProps, CustomMetric, Disruption, FileMount, FlaskApp,
-    FlaskAppProps, Hpa, HpaMetric, ImageReference, IngressProps, Job, JobProps, KubernetesVersion, LogLevel, Memory,
-    Namespace, NamespaceProps, PodSecurity, PortSpec, ProbeAction, ProbeSpec, RepositoryUri, Scheme, ServiceKind,
-    ServiceType, Workload, WorkloadCluster, WorkloadProps,
+    ContainerImage, ContainerSpec, Cpu, CronJob, CronJobProps, CustomMetric, Disruption, EgressRule, FileMount,
+    FlaskApp, FlaskAppProps, Hpa, HpaMetric, ImageReference, IngressProps, Job, JobProps, KubernetesVersion, LogLevel,
+    Memory, Namespace, NamespaceProps, PodSecurity, PortSpec, ProbeAction, ProbeSpec, RepositoryUri, Scheme,
+    ServiceKind, ServiceType, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps,
 };
 
 // The module paths of 0.1, kept for one release as deprecated aliases.

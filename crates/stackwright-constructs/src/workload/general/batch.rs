@@ -11,6 +11,7 @@ use stackwright_core::{Arn, Attr, Construct, Node, Problems, Result};
 
 use super::container::ContainerSpec;
 use super::objects::{labels, service_account_object};
+use super::peers::{EgressRule, WorkloadPeer, check_peers, egress_rules, named};
 use super::pod::{PodOptions, digest_exemption, pod_spec};
 use super::{check_name, check_placement};
 use crate::iam::PolicyDocument;
@@ -40,6 +41,9 @@ pub struct JobProps {
     pub aws_policy: Option<PolicyDocument>,
     /// Mount a service-account token (the job calls the Kubernetes API). Default: off.
     pub api_access: bool,
+    /// Where the pods may connect to besides DNS (other workloads, CIDR blocks, the AWS
+    /// APIs). Default: none.
+    pub egress: Vec<EgressRule>,
 }
 
 impl JobProps {
@@ -53,7 +57,15 @@ impl JobProps {
             ttl_seconds_after_finished: 86_400,
             aws_policy: None,
             api_access: false,
+            egress: Vec::new(),
         }
+    }
+
+    /// Lets the pods connect to `rule`'s destination (adds to [`egress`](Self::egress)).
+    #[must_use]
+    pub fn egress_to(mut self, rule: EgressRule) -> Self {
+        self.egress.push(rule);
+        self
     }
 }
 
@@ -65,6 +77,7 @@ setters! { JobProps {
     value ttl_seconds_after_finished: u32,
     some aws_policy: PolicyDocument,
     value api_access: bool,
+    list egress: EgressRule,
 } }
 
 /// What happens when a run is due while the previous one still runs.
@@ -131,15 +144,13 @@ setters! { CronJobProps {
 /// workload. A Job's pod template cannot change once created: a changed Job needs a new name.
 #[derive(Debug, Clone)]
 pub struct Job {
-    node: Node,
-    name: String,
+    peer: WorkloadPeer,
 }
 
 /// A Kubernetes CronJob in a [`Namespace`]: a [`Job`] run on a schedule.
 #[derive(Debug, Clone)]
 pub struct CronJob {
-    node: Node,
-    name: String,
+    peer: WorkloadPeer,
 }
 
 impl Job {
@@ -149,17 +160,23 @@ impl Job {
     /// None of the input's: problems are recorded at the job's path and reported by synth (the
     /// job is then rejected). What is left is an error of serialization.
     pub fn new(cluster: &impl WorkloadCluster, namespace: &Namespace, id: &str, props: JobProps) -> Result<Job> {
-        let (node, name) = start(cluster, namespace, id, &props, None)?;
-        let job = Job { node: node.clone(), name };
+        let peer = start(cluster, namespace, id, &props, None)?;
+        let node = peer.node.clone();
         if !node.is_rejected() {
-            built_or_rejected(&node, build(cluster, namespace, &node, &job.name, &props, None), || ())?;
+            built_or_rejected(&node, build(cluster, namespace, &node, &peer.name, &props, None), || ())?;
         }
-        Ok(job)
+        Ok(Job { peer })
     }
 
     /// The name of the Job.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.peer.name
+    }
+
+    /// The job's pods as the other end of a NetworkPolicy rule of another workload
+    /// ([`WorkloadProps::allow`](super::WorkloadProps::allow)).
+    pub fn peer(&self) -> WorkloadPeer {
+        self.peer.clone()
     }
 }
 
@@ -174,40 +191,46 @@ impl CronJob {
         id: &str,
         props: CronJobProps,
     ) -> Result<CronJob> {
-        let (node, name) = start(cluster, namespace, id, &props.job, Some(&props))?;
-        let cron = CronJob { node: node.clone(), name };
+        let peer = start(cluster, namespace, id, &props.job, Some(&props))?;
+        let node = peer.node.clone();
         if !node.is_rejected() {
-            built_or_rejected(&node, build(cluster, namespace, &node, &cron.name, &props.job, Some(&props)), || ())?;
+            built_or_rejected(&node, build(cluster, namespace, &node, &peer.name, &props.job, Some(&props)), || ())?;
         }
-        Ok(cron)
+        Ok(CronJob { peer })
     }
 
     /// The name of the CronJob.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.peer.name
+    }
+
+    /// The job's pods as the other end of a NetworkPolicy rule of another workload
+    /// ([`WorkloadProps::allow`](super::WorkloadProps::allow)).
+    pub fn peer(&self) -> WorkloadPeer {
+        self.peer.clone()
     }
 }
 
 impl Construct for Job {
     fn node(&self) -> &Node {
-        &self.node
+        &self.peer.node
     }
 }
 
 impl Construct for CronJob {
     fn node(&self) -> &Node {
-        &self.node
+        &self.peer.node
     }
 }
 
-/// Checks the props and adds the (possibly rejected) node: the node and the resolved name.
+/// Checks the props and adds the (possibly rejected) node: the job as a peer.
 fn start(
     cluster: &impl WorkloadCluster,
     namespace: &Namespace,
     id: &str,
     job: &JobProps,
     cron: Option<&CronJobProps>,
-) -> Result<(Node, String)> {
+) -> Result<WorkloadPeer> {
     let name = job.name.clone().unwrap_or_else(|| kebab_case(id));
     let mut problems = Problems::for_child(namespace, id);
     check_name(&mut problems, &name);
@@ -216,14 +239,27 @@ fn start(
         check_cron(&mut problems, cron, &name);
     }
     check_placement(&mut problems, cluster, namespace, &name);
+    let peers = named(&[], &job.egress);
+    check_peers(&mut problems, &cluster.node().path(), peers.iter().copied());
     let node = problems.add_node();
+    if !node.is_rejected() && peers.iter().any(|p| p.node.is_rejected()) {
+        node.reject([]);
+    }
     if !node.is_rejected() && namespace.node().is_rejected() {
         node.reject_because_of(namespace);
     }
     if !node.is_rejected() && job.container.image.repository_value().is_some_and(|v| node.refers_to_rejected(v)) {
         node.reject([]);
     }
-    Ok((node, name))
+    let selector_labels = labels(&node, &name, "batch").1;
+    Ok(WorkloadPeer {
+        node,
+        cluster_path: cluster.node().path(),
+        namespace: namespace.name().to_string(),
+        name,
+        selector_labels,
+        ports: Vec::new(),
+    })
 }
 
 fn check_cron(problems: &mut Problems, cron: &CronJobProps, name: &str) {
@@ -281,6 +317,7 @@ fn build(
         Some(cron) => kube.add(node, &cron_job(metadata, spec, &labels, cron))?,
     }
     let mut egress = vec![dns_egress()];
+    egress.extend(egress_rules(&job.egress));
     if job.aws_policy.is_some() || job.api_access {
         egress.push(https_anywhere());
     }

@@ -24,6 +24,12 @@ impl WorkloadProps {
                 "add a port (ContainerSpec::port) or say .service(ServiceKind::None) for a worker",
             );
         }
+        if !self.allow_from.is_empty() && self.container.ports.is_empty() {
+            problems.push(
+                "the workload allows other workloads in, but its container has no port",
+                "add the port they connect to (ContainerSpec::port), or drop allow_from",
+            );
+        }
         if let Some(ingress) = &self.ingress {
             if matches!(self.service, ServiceKind::None | ServiceKind::Headless) {
                 problems.push(

@@ -8,6 +8,7 @@ mod container;
 mod exposure;
 mod ingress;
 mod objects;
+mod peers;
 mod pod;
 mod props;
 mod scaling;
@@ -15,8 +16,11 @@ mod scaling;
 pub use batch::{ConcurrencyPolicy, CronJob, CronJobProps, Job, JobProps};
 pub use container::{ConfigSource, ContainerSpec, FileMount, PortSpec, ProbeAction, ProbeSpec};
 pub use ingress::{AcmCertificateArn, AlbIngress};
+pub use peers::{EgressRule, WorkloadPeer};
 pub use props::{ServiceKind, WorkloadProps};
 pub use scaling::{Hpa, HpaMetric};
+
+use std::collections::BTreeMap;
 
 use stackwright_core::{Construct, Node, Problems, Result};
 
@@ -62,6 +66,8 @@ pub struct Workload {
     namespace: String,
     name: String,
     cluster_path: String,
+    selector_labels: BTreeMap<String, String>,
+    ports: Vec<u16>,
 }
 
 impl Workload {
@@ -83,7 +89,13 @@ impl Workload {
         let mut problems = Problems::for_child(namespace, id);
         props.check(&mut problems, &name);
         check_placement(&mut problems, cluster, namespace, &name);
+        let peers = peers::named(&props.allow_from, &props.egress);
+        peers::check_peers(&mut problems, &cluster.node().path(), peers.iter().copied());
         let node = problems.add_node();
+        if !node.is_rejected() && peers.iter().any(|p| p.node.is_rejected()) {
+            // The rejected peer's problems are reported at its path; none is added here.
+            node.reject([]);
+        }
         if !node.is_rejected() && namespace.node().is_rejected() {
             node.reject_because_of(namespace);
         }
@@ -93,8 +105,10 @@ impl Workload {
         let workload = Workload {
             node: node.clone(),
             namespace: namespace.name().to_string(),
+            selector_labels: objects::labels(&node, &name, "server").1,
             name,
             cluster_path: cluster.node().path(),
+            ports: props.container.ports.iter().map(|p| p.port).collect(),
         };
         if node.is_rejected() {
             return Ok(workload);
@@ -146,6 +160,19 @@ impl Workload {
     /// The construct path of the cluster the workload runs on.
     pub fn cluster_path(&self) -> &str {
         &self.cluster_path
+    }
+
+    /// The workload's pods as the other end of a NetworkPolicy rule of another workload
+    /// ([`WorkloadProps::allow`], [`EgressRule::Workload`]).
+    pub fn peer(&self) -> WorkloadPeer {
+        WorkloadPeer {
+            node: self.node.clone(),
+            cluster_path: self.cluster_path.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+            selector_labels: self.selector_labels.clone(),
+            ports: self.ports.clone(),
+        }
     }
 }
 

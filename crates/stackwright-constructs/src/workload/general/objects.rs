@@ -19,6 +19,7 @@ use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use stackwright_core::{Arn, Attr, KubeCluster, Node, Result};
 
+use super::peers::{egress_rules, ingress_rules};
 use super::pod::{PodOptions, digest_exemption, pod_spec};
 use super::props::{ServiceKind, WorkloadProps};
 use super::scaling::HpaMetric;
@@ -263,7 +264,20 @@ pub(super) fn network_policies(cx: &Ctx<'_>) -> Result<()> {
             },
         ))?;
     }
+    let ports: Vec<u16> = p.container.ports.iter().map(|port| port.port).collect();
+    if !p.allow_from.is_empty() && !ports.is_empty() {
+        cx.add(&policy(
+            &format!("{}-allow-workloads", cx.name),
+            NetworkPolicySpec {
+                pod_selector: Some(pods.clone()),
+                policy_types: Some(vec!["Ingress".into()]),
+                ingress: Some(ingress_rules(&p.allow_from, &ports)),
+                ..Default::default()
+            },
+        ))?;
+    }
     let mut egress = vec![dns_egress()];
+    egress.extend(egress_rules(&p.egress));
     if p.aws_policy.is_some() || p.api_access {
         // AWS APIs (STS for IRSA first) and the API server are reached over HTTPS.
         egress.push(https_anywhere());

@@ -11,6 +11,7 @@ use crate::workload::flask_app::{Disruption, Scheme};
 
 use super::container::ContainerSpec;
 use super::ingress::AlbIngress;
+use super::peers::{EgressRule, WorkloadPeer};
 use super::scaling::Hpa;
 
 /// The Service in front of a workload's pods.
@@ -60,6 +61,12 @@ pub struct WorkloadProps {
     pub load_balancer_source_cidrs: Vec<Ipv4Cidr>,
     /// Seconds a pod gets to stop. Default: 30.
     pub termination_grace_period_seconds: u32,
+    /// Workloads (of the same cluster) allowed to connect to the container's ports, selected
+    /// by pod and namespace. Default: none.
+    pub allow_from: Vec<WorkloadPeer>,
+    /// Where the pods may connect to besides DNS (other workloads, CIDR blocks, the AWS
+    /// APIs). Default: none (HTTPS anywhere with `aws_policy` or `api_access`, as before).
+    pub egress: Vec<EgressRule>,
 }
 
 impl WorkloadProps {
@@ -80,6 +87,8 @@ impl WorkloadProps {
                 .map(|(a, b, prefix)| Ipv4Net::new_assert(Ipv4Addr::new(a, b, 0, 0), prefix).into())
                 .to_vec(),
             termination_grace_period_seconds: 30,
+            allow_from: Vec::new(),
+            egress: Vec::new(),
         }
     }
 
@@ -87,6 +96,20 @@ impl WorkloadProps {
     #[must_use]
     pub fn without_disruption(mut self) -> Self {
         self.disruption = None;
+        self
+    }
+
+    /// Allows `peer`'s pods in (adds to [`allow_from`](Self::allow_from)).
+    #[must_use]
+    pub fn allow(mut self, peer: WorkloadPeer) -> Self {
+        self.allow_from.push(peer);
+        self
+    }
+
+    /// Lets the pods connect to `rule`'s destination (adds to [`egress`](Self::egress)).
+    #[must_use]
+    pub fn egress_to(mut self, rule: EgressRule) -> Self {
+        self.egress.push(rule);
         self
     }
 }
@@ -104,4 +127,6 @@ setters! { WorkloadProps {
     value api_access: bool,
     list load_balancer_source_cidrs: Ipv4Cidr,
     value termination_grace_period_seconds: u32,
+    list allow_from: WorkloadPeer,
+    list egress: EgressRule,
 } }

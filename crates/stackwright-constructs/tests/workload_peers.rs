@@ -1,0 +1,70 @@
+//! NetworkPolicies between workloads: pod and namespace selectors on both sides of each
+//! pod-to-pod flow, and a rule naming a workload of another cluster rejected with path and hint.
+
+mod common;
+
+use common::{TestCluster, app_with_cluster, object, synth_error};
+use stackwright_constructs::{
+    ContainerImage, ContainerSpec, CronJob, CronJobProps, EgressRule, ImageReference, JobProps, Namespace,
+    NamespaceProps, ServiceKind, Workload, WorkloadProps,
+};
+use stackwright_core::Region;
+
+fn container() -> ContainerSpec {
+    ContainerSpec::new(ContainerImage::public("registry.example.com/orders", ImageReference::Tag("2.1.0".into())))
+}
+
+#[test]
+fn flows_between_workloads_select_pods_and_namespaces_on_both_sides() {
+    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let orders = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
+    let batch = Namespace::new(&cluster, "Batch", NamespaceProps::default()).unwrap();
+    let api = Workload::new(&cluster, &orders, "Api", WorkloadProps::new(container().port("http", 8080))).unwrap();
+    let cidr = "10.20.0.0/16".parse().unwrap();
+    let job = JobProps::new(container())
+        .egress_to(EgressRule::Workload(api.peer()))
+        .egress_to(EgressRule::Cidr(cidr, vec![5432]))
+        .egress_to(EgressRule::AwsApis);
+    let cron = CronJob::new(&cluster, &batch, "Report", CronJobProps::new("@hourly", job)).unwrap();
+    Workload::new(
+        &cluster,
+        &orders,
+        "Cache",
+        WorkloadProps::new(container().port("redis", 6379))
+            .service(ServiceKind::Headless)
+            .allow(api.peer())
+            .allow(cron.peer()),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+
+    let allow = object(&assembly, "NetworkPolicy", "cache-allow-workloads");
+    let from = &allow["spec"]["ingress"][1]["from"][0];
+    assert_eq!(from["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"], "batch");
+    assert_eq!(from["podSelector"]["matchLabels"]["app.kubernetes.io/name"], "report");
+    assert_eq!(allow["spec"]["ingress"][1]["ports"][0]["port"], 6379);
+    let egress = object(&assembly, "NetworkPolicy", "report-allow-egress");
+    let rules = egress["spec"]["egress"].as_array().unwrap();
+    assert_eq!(rules.len(), 4, "DNS, the API, the CIDR, the AWS APIs: {rules:?}");
+    assert_eq!(rules[1]["to"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"], "orders");
+    assert_eq!(rules[1]["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"], "api");
+    assert_eq!(rules[1]["ports"][0]["port"], 8080);
+    assert_eq!(rules[2]["to"][0]["ipBlock"]["cidr"], "10.20.0.0/16");
+}
+
+#[test]
+fn a_rule_naming_a_workload_of_another_cluster_is_an_error() {
+    let (app, stack, cluster) = app_with_cluster(Region::EuWest1);
+    let other = TestCluster::new(&stack, "Other", "other");
+    let there = Namespace::new(&other, "Orders", NamespaceProps::default()).unwrap();
+    let remote = Workload::new(&other, &there, "Api", WorkloadProps::new(container().port("http", 8080))).unwrap();
+    let here = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
+    let props =
+        WorkloadProps::new(container()).service(ServiceKind::None).egress_to(EgressRule::Workload(remote.peer()));
+    let e = synth_error(&app, Workload::new(&cluster, &here, "Worker", props));
+    assert!(
+        e.contains("prod/cluster/Cluster/Orders/Worker: a NetworkPolicy rule names workload 'orders/api' of cluster 'prod/cluster/Other'"),
+        "{e}"
+    );
+    assert!(e.contains("hint: NetworkPolicies select pods of their own cluster only"), "{e}");
+}
