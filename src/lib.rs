@@ -62,8 +62,8 @@ pub mod prelude {
         KubernetesVersion, LifecycleRule, LogLevel, Memory, Monitoring, MonitoringImages, MonitoringProps, Namespace,
         NamespaceProps, NatGateways, NodeGroup, NodeGroupProps, OidcProviderSource, OptionalAddons, PersistentStorage,
         PodSecurity, PolicyDocument, PortSpec, Principal, ProbeAction, ProbeSpec, Scheme, ServiceKind, ServiceType,
-        Statement, SubnetConfig, SubnetKind, TagMutability, Taint, TaintEffect, Vpc, VpcEndpoints, VpcProps, Workload,
-        WorkloadCluster, WorkloadPeer, WorkloadProps,
+        Statement, SubnetConfig, SubnetKind, TagMutability, Taint, TaintEffect, VolumeClaim, Vpc, VpcEndpoints,
+        VpcProps, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps,
     };
     pub use stackwright_core::{
         Account, App, Attr, ClusterConnection, Construct, DeletionPolicy, Environment, KubeCluster, Pseudo,

@@ -78,7 +78,7 @@ pub use workload::{
     ContainerImage, ContainerSpec, Cpu, CronJob, CronJobProps, CustomMetric, Disruption, EgressRule, FileMount,
     FlaskApp, FlaskAppProps, Hpa, HpaMetric, ImageReference, IngressProps, Job, JobProps, KubernetesVersion, LogLevel,
     Memory, Namespace, NamespaceProps, PodSecurity, PortSpec, ProbeAction, ProbeSpec, RepositoryUri, Scheme,
-    ServiceKind, ServiceType, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps,
+    ServiceKind, ServiceType, VolumeClaim, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps,
 };
 
 // The module paths of 0.1, kept for one release as deprecated aliases.

@@ -68,3 +68,41 @@ fn a_rule_naming_a_workload_of_another_cluster_is_an_error() {
     );
     assert!(e.contains("hint: NetworkPolicies select pods of their own cluster only"), "{e}");
 }
+
+#[test]
+fn volume_claims_make_a_stateful_set_on_a_cluster_with_the_ebs_csi_driver() {
+    use stackwright_constructs::{Hpa, HpaMetric, VolumeClaim};
+    let (app, _, mut cluster) = app_with_cluster(Region::EuWest1);
+    cluster.ebs_csi_driver = true;
+    let ns = Namespace::new(&cluster, "Data", NamespaceProps::default()).unwrap();
+    let props = WorkloadProps::new(container().port("redis", 6379))
+        .service(ServiceKind::Headless)
+        .volume_claim(VolumeClaim::new("data", "/data", 20).storage_class("gp3"))
+        .autoscaling(Hpa::new(4, [HpaMetric::memory(80)]));
+    Workload::new(&cluster, &ns, "Cache", props).unwrap();
+    let assembly = app.synth().unwrap();
+    let set = object(&assembly, "StatefulSet", "cache");
+    assert_eq!(set["spec"]["serviceName"], "cache");
+    assert_eq!(set["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"], "20Gi");
+    assert_eq!(set["spec"]["template"]["spec"]["containers"][0]["volumeMounts"][1]["mountPath"], "/data");
+    let hpa = object(&assembly, "HorizontalPodAutoscaler", "cache");
+    assert_eq!(hpa["spec"]["scaleTargetRef"]["kind"], "StatefulSet");
+    assert!(!assembly.manifest.clusters[0].objects.iter().any(|o| o.kind == "Deployment"));
+}
+
+#[test]
+fn volume_claims_on_a_cluster_without_the_ebs_csi_driver_are_an_error() {
+    use stackwright_constructs::VolumeClaim;
+    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let ns = Namespace::new(&cluster, "Data", NamespaceProps::default()).unwrap();
+    let props = WorkloadProps::new(container().port("redis", 6379)).volume_claim(VolumeClaim::new("data", "/data", 20));
+    let e = synth_error(&app, Workload::new(&cluster, &ns, "Cache", props));
+    assert!(
+        e.contains("prod/cluster/Cluster/Data/Cache: the workload has volume claims, but cluster 'prod/cluster/Cluster' has no EBS CSI driver"),
+        "{e}"
+    );
+    assert!(
+        e.contains("hint: install the add-on: EksClusterProps::addons(OptionalAddons::default().ebs_csi_driver(true))"),
+        "{e}"
+    );
+}

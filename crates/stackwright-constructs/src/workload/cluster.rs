@@ -17,6 +17,13 @@ pub trait WorkloadCluster: Construct {
     /// The cluster's region.
     fn region(&self) -> Region;
 
+    /// Whether the cluster has the EBS CSI driver, which provisions the EBS volumes of
+    /// persistent volume claims (a StatefulSet's volume claim templates need it). Default:
+    /// false — a cluster that does not say has none.
+    fn has_ebs_csi_driver(&self) -> bool {
+        false
+    }
+
     /// An IAM role that only the service account `namespace/service_account` can assume (IRSA),
     /// with `policy` attached, created under `scope` with id `id`. Returns the role's ARN.
     fn service_account_role(

@@ -25,8 +25,8 @@ pub use flask_app::{
 };
 pub use general::{
     AcmCertificateArn, AlbIngress, ConcurrencyPolicy, ConfigSource, ContainerSpec, CronJob, CronJobProps, EgressRule,
-    FileMount, Hpa, HpaMetric, Job, JobProps, PortSpec, ProbeAction, ProbeSpec, ServiceKind, Workload, WorkloadPeer,
-    WorkloadProps,
+    FileMount, Hpa, HpaMetric, Job, JobProps, PortSpec, ProbeAction, ProbeSpec, ServiceKind, VolumeClaim, Workload,
+    WorkloadPeer, WorkloadProps,
 };
 pub use image::{ContainerImage, ImageReference, RepositoryUri};
 pub use namespace::{Namespace, NamespaceProps, PodSecurity};

@@ -12,12 +12,13 @@ mod peers;
 mod pod;
 mod props;
 mod scaling;
+mod stateful;
 
 pub use batch::{ConcurrencyPolicy, CronJob, CronJobProps, Job, JobProps};
 pub use container::{ConfigSource, ContainerSpec, FileMount, PortSpec, ProbeAction, ProbeSpec};
 pub use ingress::{AcmCertificateArn, AlbIngress};
 pub use peers::{EgressRule, WorkloadPeer};
-pub use props::{ServiceKind, WorkloadProps};
+pub use props::{ServiceKind, VolumeClaim, WorkloadProps};
 pub use scaling::{Hpa, HpaMetric};
 
 use std::collections::BTreeMap;
@@ -89,6 +90,12 @@ impl Workload {
         let mut problems = Problems::for_child(namespace, id);
         props.check(&mut problems, &name);
         check_placement(&mut problems, cluster, namespace, &name);
+        stateful::check_claims(
+            &mut problems,
+            &props.volume_claims,
+            cluster.has_ebs_csi_driver(),
+            &cluster.node().path(),
+        );
         let peers = peers::named(&props.allow_from, &props.egress);
         peers::check_peers(&mut problems, &cluster.node().path(), peers.iter().copied());
         let node = problems.add_node();
@@ -139,7 +146,11 @@ impl Workload {
             selector_labels,
         };
         objects::service_account(&cx, role_arn)?;
-        cx.add(&objects::deployment(&cx)?)?;
+        if props.volume_claims.is_empty() {
+            cx.add(&objects::deployment(&cx)?)?;
+        } else {
+            cx.add(&stateful::stateful_set(&cx, objects::workload_pod(&cx, false)?)?)?;
+        }
         exposure::service(&cx)?;
         exposure::ingress(&cx)?;
         objects::autoscaler(&cx)?;

@@ -9,7 +9,9 @@ use stackwright_core::k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference, ExternalMetricSource, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec,
     MetricIdentifier, MetricSpec, MetricTarget, ObjectMetricSource, PodsMetricSource, ResourceMetricSource,
 };
-use stackwright_core::k8s_openapi::api::core::v1::{PodTemplateSpec, ServiceAccount, TopologySpreadConstraint};
+use stackwright_core::k8s_openapi::api::core::v1::{
+    PodSpec, PodTemplateSpec, ServiceAccount, TopologySpreadConstraint,
+};
 use stackwright_core::k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicySpec,
 };
@@ -85,7 +87,9 @@ pub(super) fn service_account(cx: &Ctx<'_>, role_arn: Option<Attr<Arn>>) -> Resu
     cx.add(&service_account_object(cx.meta(cx.name), cx.kube, role_arn)?)
 }
 
-pub(super) fn deployment(cx: &Ctx<'_>) -> Result<Deployment> {
+/// The pod of a Deployment or a StatefulSet, spread over zones and nodes (`by_template`:
+/// only pods of one template count, which the Deployment's `pod-template-hash` tells).
+pub(super) fn workload_pod(cx: &Ctx<'_>, by_template: bool) -> Result<PodSpec> {
     let p = cx.props;
     let options = PodOptions {
         name: cx.name,
@@ -99,13 +103,19 @@ pub(super) fn deployment(cx: &Ctx<'_>) -> Result<Deployment> {
         topology_key: key.into(),
         when_unsatisfiable: when.into(),
         label_selector: Some(selector(&cx.selector_labels)),
-        match_label_keys: Some(vec!["pod-template-hash".into()]),
+        match_label_keys: by_template.then(|| vec!["pod-template-hash".into()]),
         ..Default::default()
     };
     pod.topology_spread_constraints = Some(vec![
         spread("topology.kubernetes.io/zone", "ScheduleAnyway"),
         spread("kubernetes.io/hostname", "ScheduleAnyway"),
     ]);
+    Ok(pod)
+}
+
+pub(super) fn deployment(cx: &Ctx<'_>) -> Result<Deployment> {
+    let p = cx.props;
+    let pod = workload_pod(cx, true)?;
     let mut metadata = cx.meta(cx.name);
     metadata.annotations = digest_exemption(&p.container);
     Ok(Deployment {
@@ -199,7 +209,7 @@ pub(super) fn autoscaler(cx: &Ctx<'_>) -> Result<()> {
         spec: HorizontalPodAutoscalerSpec {
             scale_target_ref: CrossVersionObjectReference {
                 api_version: Some("apps/v1".into()),
-                kind: "Deployment".into(),
+                kind: if cx.props.volume_claims.is_empty() { "Deployment" } else { "StatefulSet" }.into(),
                 name: cx.name.into(),
             },
             min_replicas: Some(cx.props.replicas as i32),

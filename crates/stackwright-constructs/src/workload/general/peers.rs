@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use stackwright_core::k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
 };
-use stackwright_core::{Node, Problems};
+use stackwright_core::{Construct, Node, Problems};
 
 use crate::internal::labels::namespace_selector;
 use crate::internal::network_policy::{https_anywhere, tcp};
 use crate::network::Ipv4Cidr;
-use crate::workload::meta::selector;
+use crate::workload::meta::{selector, string_map};
+use crate::workload::namespace::Namespace;
 
 /// The pods of a workload, job or cron job, as the other end of a NetworkPolicy rule: from
 /// [`Workload::peer`](super::Workload::peer), [`Job::peer`](super::Job::peer) or
@@ -30,6 +31,24 @@ pub struct WorkloadPeer {
 }
 
 impl WorkloadPeer {
+    /// The workload, job or cron job named `name` in `namespace`, created later in the
+    /// program (two workloads that call each other cannot both be created first). Its pods are
+    /// selected by name; a rule to it opens every port.
+    pub fn named(namespace: &Namespace, name: impl Into<String>) -> Self {
+        let name = name.into();
+        WorkloadPeer {
+            node: namespace.node().clone(),
+            cluster_path: namespace.cluster_path().to_string(),
+            namespace: namespace.name().to_string(),
+            selector_labels: string_map([
+                ("app.kubernetes.io/name", name.as_str()),
+                ("app.kubernetes.io/instance", &name),
+            ]),
+            name,
+            ports: Vec::new(),
+        }
+    }
+
     /// The workload's name.
     pub fn name(&self) -> &str {
         &self.name

@@ -67,6 +67,10 @@ pub struct WorkloadProps {
     /// Where the pods may connect to besides DNS (other workloads, CIDR blocks, the AWS
     /// APIs). Default: none (HTTPS anywhere with `aws_policy` or `api_access`, as before).
     pub egress: Vec<EgressRule>,
+    /// Volume claim templates: with any, the workload is a StatefulSet (one volume per pod,
+    /// kept across restarts), which needs the EBS CSI driver on the cluster. Default: none (a
+    /// Deployment).
+    pub volume_claims: Vec<VolumeClaim>,
 }
 
 impl WorkloadProps {
@@ -89,6 +93,7 @@ impl WorkloadProps {
             termination_grace_period_seconds: 30,
             allow_from: Vec::new(),
             egress: Vec::new(),
+            volume_claims: Vec::new(),
         }
     }
 
@@ -103,6 +108,13 @@ impl WorkloadProps {
     #[must_use]
     pub fn allow(mut self, peer: WorkloadPeer) -> Self {
         self.allow_from.push(peer);
+        self
+    }
+
+    /// Adds a volume claim template (the workload becomes a StatefulSet).
+    #[must_use]
+    pub fn volume_claim(mut self, claim: VolumeClaim) -> Self {
+        self.volume_claims.push(claim);
         self
     }
 
@@ -129,4 +141,33 @@ setters! { WorkloadProps {
     value termination_grace_period_seconds: u32,
     list allow_from: WorkloadPeer,
     list egress: EgressRule,
+    list volume_claims: VolumeClaim,
+} }
+
+/// A volume claim template: each pod of the StatefulSet gets its own volume, mounted at
+/// `mount_path`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeClaim {
+    /// The claim's name (a DNS-1123 label); required.
+    pub name: String,
+    /// Where the volume is mounted in the container (absolute); required.
+    pub mount_path: String,
+    /// The volume's size in GiB; required.
+    pub size_gib: u32,
+    /// The StorageClass provisioning the volume. Default: none (the cluster's default class).
+    pub storage_class: Option<String>,
+}
+
+impl VolumeClaim {
+    /// A volume of `size_gib` GiB named `name`, mounted at `mount_path`.
+    pub fn new(name: impl Into<String>, mount_path: impl Into<String>, size_gib: u32) -> Self {
+        VolumeClaim { name: name.into(), mount_path: mount_path.into(), size_gib, storage_class: None }
+    }
+}
+
+setters! { VolumeClaim {
+    into name: String,
+    into mount_path: String,
+    value size_gib: u32,
+    some_into storage_class: String,
 } }
