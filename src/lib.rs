@@ -53,11 +53,11 @@ pub use stackwright_deploy as deploy;
 pub mod prelude {
     pub use crate::cli::Run;
     pub use stackwright_constructs::{
-        AcmCertificateArn, AlbIngress, AlertThresholds, AmiType, AppDelivery, Autoscaling, CapacityType, Certificate,
-        ClusterTarget, ComputeResources, ConcurrencyPolicy, Condition, ConfigSource, ContainerImage, ContainerSpec,
-        ControllerImages, Cpu, CronJob, CronJobProps, CustomMetric, Disruption, EcrEncryption, EcrRepo, EcrRepoProps,
-        Effect, EgressRule, EksCluster, EksClusterProps, EndpointAccess, FileMount, FlaskApp, FlaskAppProps,
-        FlowLogTraffic, FlowLogs, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps,
+        AcmCertificateArn, AlbIngress, AlertThresholds, AmiType, AppDelivery, Autoscaling, AwsIdentity, CapacityType,
+        Certificate, ClusterTarget, ComputeResources, ConcurrencyPolicy, Condition, ConfigSource, ContainerImage,
+        ContainerSpec, ControllerImages, Cpu, CronJob, CronJobProps, CustomMetric, Disruption, EcrEncryption, EcrRepo,
+        EcrRepoProps, Effect, EgressRule, EksCluster, EksClusterProps, EndpointAccess, FileMount, FlaskApp,
+        FlaskAppProps, FlowLogTraffic, FlowLogs, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps,
         GitHubRepository, Hpa, HpaMetric, ImageReference, IngressProps, InterfaceEndpoint, Ipv4Cidr, Job, JobProps,
         KubernetesVersion, LifecycleRule, LogLevel, Memory, Monitoring, MonitoringImages, MonitoringProps, Namespace,
         NamespaceProps, NatGateways, NodeGroup, NodeGroupProps, OidcProviderSource, OptionalAddons, PersistentStorage,

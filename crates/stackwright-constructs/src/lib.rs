@@ -74,10 +74,10 @@ pub use network::{
 };
 pub use registry::{EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, TagMutability};
 pub use workload::{
-    AcmCertificateArn, AlbIngress, Autoscaling, Certificate, ComputeResources, ConcurrencyPolicy, ConfigSource,
-    ContainerImage, ContainerSpec, Cpu, CronJob, CronJobProps, CustomMetric, Disruption, EgressRule, FileMount,
-    FlaskApp, FlaskAppProps, Hpa, HpaMetric, ImageReference, IngressProps, Job, JobProps, KubernetesVersion, LogLevel,
-    Memory, Namespace, NamespaceProps, PodSecurity, PortSpec, ProbeAction, ProbeSpec, RepositoryUri, Scheme,
+    AcmCertificateArn, AlbIngress, Autoscaling, AwsIdentity, Certificate, ComputeResources, ConcurrencyPolicy,
+    ConfigSource, ContainerImage, ContainerSpec, Cpu, CronJob, CronJobProps, CustomMetric, Disruption, EgressRule,
+    FileMount, FlaskApp, FlaskAppProps, Hpa, HpaMetric, ImageReference, IngressProps, Job, JobProps, KubernetesVersion,
+    LogLevel, Memory, Namespace, NamespaceProps, PodSecurity, PortSpec, ProbeAction, ProbeSpec, RepositoryUri, Scheme,
     ServiceKind, ServiceType, VolumeClaim, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps,
 };
 

@@ -106,3 +106,58 @@ fn volume_claims_on_a_cluster_without_the_ebs_csi_driver_are_an_error() {
         "{e}"
     );
 }
+
+#[test]
+fn pod_identity_binds_the_role_by_association_and_opens_the_agent() {
+    use stackwright_constructs::{
+        AwsIdentity, EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps, PolicyDocument,
+        Statement, Vpc, VpcProps,
+    };
+    use stackwright_core::{Account, App};
+    let app = App::new("demo");
+    let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1);
+    let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps::default()).unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
+    let ns = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
+    let policy =
+        PolicyDocument::new([Statement::allow(["sqs:ReceiveMessage"], ["arn:aws:sqs:eu-west-1:123456789012:orders"])]);
+    let props = WorkloadProps::new(container())
+        .service(ServiceKind::None)
+        .aws_policy(policy)
+        .aws_identity(AwsIdentity::PodIdentity);
+    Workload::new(&cluster, &ns, "Worker", props).unwrap();
+    let assembly = app.synth().unwrap();
+    let templates: String = assembly
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".template.json"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).to_string())
+        .collect();
+    assert!(templates.contains("AWS::EKS::PodIdentityAssociation"), "an association binds the role");
+    let account = object(&assembly, "ServiceAccount", "worker");
+    assert!(account["metadata"].get("annotations").is_none(), "no IRSA annotation: {account}");
+    let egress = object(&assembly, "NetworkPolicy", "worker-allow-egress");
+    assert_eq!(egress["spec"]["egress"][2]["to"][0]["ipBlock"]["cidr"], "169.254.170.23/32");
+}
+
+#[test]
+fn pod_identity_on_a_cluster_without_it_is_an_error() {
+    use stackwright_constructs::{AwsIdentity, PolicyDocument, Statement};
+    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let ns = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
+    let policy =
+        PolicyDocument::new([Statement::allow(["sqs:ReceiveMessage"], ["arn:aws:sqs:eu-west-1:123456789012:orders"])]);
+    let props = WorkloadProps::new(container())
+        .service(ServiceKind::None)
+        .aws_policy(policy)
+        .aws_identity(AwsIdentity::PodIdentity);
+    let e = synth_error(&app, Workload::new(&cluster, &ns, "Worker", props));
+    assert!(
+        e.contains("prod/cluster/Cluster/Orders/Worker: cluster 'prod/cluster/Cluster' has no EKS Pod Identity"),
+        "{e}"
+    );
+    assert!(e.contains("hint: use IRSA"), "{e}");
+}

@@ -24,9 +24,9 @@ pub use flask_app::{
     ServiceType,
 };
 pub use general::{
-    AcmCertificateArn, AlbIngress, ConcurrencyPolicy, ConfigSource, ContainerSpec, CronJob, CronJobProps, EgressRule,
-    FileMount, Hpa, HpaMetric, Job, JobProps, PortSpec, ProbeAction, ProbeSpec, ServiceKind, VolumeClaim, Workload,
-    WorkloadPeer, WorkloadProps,
+    AcmCertificateArn, AlbIngress, AwsIdentity, ConcurrencyPolicy, ConfigSource, ContainerSpec, CronJob, CronJobProps,
+    EgressRule, FileMount, Hpa, HpaMetric, Job, JobProps, PortSpec, ProbeAction, ProbeSpec, ServiceKind, VolumeClaim,
+    Workload, WorkloadPeer, WorkloadProps,
 };
 pub use image::{ContainerImage, ImageReference, RepositoryUri};
 pub use namespace::{Namespace, NamespaceProps, PodSecurity};

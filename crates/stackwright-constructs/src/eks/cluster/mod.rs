@@ -415,6 +415,17 @@ impl WorkloadCluster for EksCluster {
         self.ebs_csi_driver
     }
 
+    fn pod_identity_role(
+        &self,
+        scope: &dyn Construct,
+        id: &str,
+        namespace: &str,
+        service_account: &str,
+        policy: PolicyDocument,
+    ) -> Result<Attr<Arn>> {
+        EksCluster::pod_identity_role(self, scope, id, namespace, service_account, policy)
+    }
+
     fn service_account_role(
         &self,
         scope: &dyn Construct,

@@ -18,7 +18,7 @@ pub use batch::{ConcurrencyPolicy, CronJob, CronJobProps, Job, JobProps};
 pub use container::{ConfigSource, ContainerSpec, FileMount, PortSpec, ProbeAction, ProbeSpec};
 pub use ingress::{AcmCertificateArn, AlbIngress};
 pub use peers::{EgressRule, WorkloadPeer};
-pub use props::{ServiceKind, VolumeClaim, WorkloadProps};
+pub use props::{AwsIdentity, ServiceKind, VolumeClaim, WorkloadProps};
 pub use scaling::{Hpa, HpaMetric};
 
 use std::collections::BTreeMap;
@@ -125,15 +125,17 @@ impl Workload {
     }
 
     fn build(&self, cluster: &impl WorkloadCluster, props: &WorkloadProps) -> Result<()> {
-        let role_arn = match &props.aws_policy {
-            Some(policy) => Some(cluster.service_account_role(
-                &self.node,
-                "ServiceAccountRole",
-                &self.namespace,
-                &self.name,
-                policy.clone(),
-            )?),
-            None => None,
+        let (ns, name) = (self.namespace.as_str(), self.name.as_str());
+        // With Pod Identity the association carries the role: the service account stays bare.
+        let role_arn = match (&props.aws_policy, props.aws_identity) {
+            (Some(policy), AwsIdentity::Irsa) => {
+                Some(cluster.service_account_role(&self.node, "ServiceAccountRole", ns, name, policy.clone())?)
+            }
+            (Some(policy), AwsIdentity::PodIdentity) => {
+                cluster.pod_identity_role(&self.node, "PodIdentityRole", ns, name, policy.clone())?;
+                None
+            }
+            (None, _) => None,
         };
         let (labels, selector_labels) = objects::labels(&self.node, &self.name, "server");
         let cx = objects::Ctx {

@@ -13,7 +13,7 @@ use stackwright_core::k8s_openapi::api::core::v1::{
     PodSpec, PodTemplateSpec, ServiceAccount, TopologySpreadConstraint,
 };
 use stackwright_core::k8s_openapi::api::networking::v1::{
-    IPBlock, NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicySpec,
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicySpec,
 };
 use stackwright_core::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -23,7 +23,7 @@ use stackwright_core::{Arn, Attr, KubeCluster, Node, Result};
 
 use super::peers::{egress_rules, ingress_rules};
 use super::pod::{PodOptions, digest_exemption, pod_spec};
-use super::props::{ServiceKind, WorkloadProps};
+use super::props::{AwsIdentity, ServiceKind, WorkloadProps};
 use super::scaling::HpaMetric;
 use crate::internal::network_policy::{dns_egress, https_anywhere, tcp};
 use crate::workload::flask_app::Disruption;
@@ -291,6 +291,16 @@ pub(super) fn network_policies(cx: &Ctx<'_>) -> Result<()> {
     if p.aws_policy.is_some() || p.api_access {
         // AWS APIs (STS for IRSA first) and the API server are reached over HTTPS.
         egress.push(https_anywhere());
+    }
+    if p.aws_policy.is_some() && p.aws_identity == AwsIdentity::PodIdentity {
+        // The node's Pod Identity agent hands out the credentials (a link-local address).
+        egress.push(NetworkPolicyEgressRule {
+            to: Some(vec![NetworkPolicyPeer {
+                ip_block: Some(IPBlock { cidr: "169.254.170.23/32".into(), except: None }),
+                ..Default::default()
+            }]),
+            ports: Some(vec![tcp(80)]),
+        });
     }
     cx.add(&policy(
         &format!("{}-allow-egress", cx.name),

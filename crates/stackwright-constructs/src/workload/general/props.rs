@@ -28,6 +28,18 @@ pub enum ServiceKind {
     LoadBalancer(Scheme),
 }
 
+/// How a workload's pods get AWS credentials for [`aws_policy`](WorkloadProps::aws_policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AwsIdentity {
+    /// IAM Roles for Service Accounts: the service account is annotated with the role, which
+    /// trusts the cluster's OIDC provider (the default).
+    #[default]
+    Irsa,
+    /// EKS Pod Identity: an association binds the role to the service account; the pods get
+    /// credentials from the node's Pod Identity agent.
+    PodIdentity,
+}
+
 /// Everything a [`Workload`](super::Workload) can be configured with.
 /// [`WorkloadProps::new`] needs only the container.
 #[derive(Debug, Clone)]
@@ -53,6 +65,8 @@ pub struct WorkloadProps {
     /// Permissions for the pods' AWS calls, through an IRSA role of the service account.
     /// Default: none (no AWS role).
     pub aws_policy: Option<PolicyDocument>,
+    /// How the pods get the role of `aws_policy`. Default: [`AwsIdentity::Irsa`].
+    pub aws_identity: AwsIdentity,
     /// Mount a service-account token (the pod calls the Kubernetes API). Default: off.
     pub api_access: bool,
     /// Addresses a load balancer connects from (the NetworkPolicy lets only these reach the
@@ -86,6 +100,7 @@ impl WorkloadProps {
             autoscaling: None,
             disruption: Some(Disruption::MaxUnavailable(1)),
             aws_policy: None,
+            aws_identity: AwsIdentity::Irsa,
             api_access: false,
             load_balancer_source_cidrs: [(10, 0, 8), (172, 16, 12), (192, 168, 16)]
                 .map(|(a, b, prefix)| Ipv4Net::new_assert(Ipv4Addr::new(a, b, 0, 0), prefix).into())
@@ -136,6 +151,7 @@ setters! { WorkloadProps {
     some autoscaling: Hpa,
     some disruption: Disruption,
     some aws_policy: PolicyDocument,
+    value aws_identity: AwsIdentity,
     value api_access: bool,
     list load_balancer_source_cidrs: Ipv4Cidr,
     value termination_grace_period_seconds: u32,
