@@ -15,6 +15,7 @@ pub(crate) mod meta;
 pub(crate) mod namespace;
 pub(crate) mod pod_security;
 pub(crate) mod resources;
+pub(crate) mod shared;
 pub(crate) mod version;
 
 pub use cluster::WorkloadCluster;

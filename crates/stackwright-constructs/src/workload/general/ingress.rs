@@ -6,7 +6,7 @@ use std::str::FromStr;
 use stackwright_core::{Arn, Attr, Error};
 
 use crate::internal::setters::setters;
-use crate::workload::flask_app::Scheme;
+use crate::workload::shared::Scheme;
 
 /// The ARN of an ACM certificate: checked where it is parsed
 /// (`"arn:aws:acm:eu-west-1:123456789012:certificate/…".parse()?`), or the late-bound ARN of a

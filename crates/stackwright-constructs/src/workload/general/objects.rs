@@ -26,8 +26,8 @@ use super::pod::{PodOptions, digest_exemption, pod_spec};
 use super::props::{AwsIdentity, ServiceKind, WorkloadProps};
 use super::scaling::HpaMetric;
 use crate::internal::network_policy::{dns_egress, https_anywhere, tcp};
-use crate::workload::flask_app::Disruption;
 use crate::workload::meta::{meta, selector, string_map};
+use crate::workload::shared::Disruption;
 
 /// What every object of one workload is written with.
 pub(super) struct Ctx<'a> {
@@ -142,7 +142,8 @@ pub(super) fn deployment(cx: &Ctx<'_>) -> Result<Deployment> {
     })
 }
 
-fn metric_spec(metric: &HpaMetric) -> MetricSpec {
+/// The `autoscaling/v2` form of one metric (FlaskApp's HPA writes its metrics with it too).
+pub(crate) fn metric_spec(metric: &HpaMetric) -> MetricSpec {
     let utilization = |name: &str, percent: u32| MetricSpec {
         type_: "Resource".into(),
         resource: Some(ResourceMetricSource {

@@ -7,7 +7,7 @@ use ipnet::Ipv4Net;
 use crate::iam::PolicyDocument;
 use crate::internal::setters::setters;
 use crate::network::Ipv4Cidr;
-use crate::workload::flask_app::{Disruption, Scheme};
+use crate::workload::shared::{Disruption, Scheme};
 
 use super::container::ContainerSpec;
 use super::ingress::AlbIngress;
