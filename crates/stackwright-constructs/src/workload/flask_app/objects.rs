@@ -11,8 +11,8 @@ use stackwright_core::k8s_openapi::api::autoscaling::v2::{
 };
 use stackwright_core::k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapEnvSource, Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar, ExecAction,
-    HTTPGetAction, Lifecycle, LifecycleHandler, PodSpec, PodTemplateSpec, Probe, Service, ServiceAccount, ServicePort,
-    ServiceSpec, TopologySpreadConstraint, Volume, VolumeMount,
+    HTTPGetAction, Lifecycle, LifecycleHandler, PodSpec, PodTemplateSpec, Probe, Service, ServicePort, ServiceSpec,
+    TopologySpreadConstraint, Volume, VolumeMount,
 };
 use stackwright_core::k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, IPBlock, Ingress, IngressBackend, IngressRule, IngressServiceBackend,
@@ -31,7 +31,7 @@ use crate::internal::config_hash;
 use crate::internal::network_policy::{default_deny, dns_egress, from_namespace, https_anywhere, tcp};
 use crate::internal::scrape_contract::{MONITORING_NAMESPACE, prometheus_selector};
 use crate::workload::cluster::WorkloadCluster;
-use crate::workload::general::{HpaMetric, metric_spec};
+use crate::workload::general::{HpaMetric, metric_spec, service_account_object};
 use crate::workload::meta::{meta, selector, string_map};
 use crate::workload::pod_security::{self, PodSecurityLevel};
 
@@ -108,14 +108,7 @@ pub(super) fn add_all(
 }
 
 fn service_account(cx: &Ctx<'_>, role_arn: Option<Attr<Arn>>) -> Result<()> {
-    let mut metadata = cx.meta(cx.name);
-    if let Some(arn) = role_arn {
-        metadata.annotations = Some(string_map([
-            ("eks.amazonaws.com/role-arn", cx.kube.late_bound(arn)?),
-            ("eks.amazonaws.com/sts-regional-endpoints", "true".to_string()),
-        ]));
-    }
-    cx.add(&ServiceAccount { metadata, automount_service_account_token: Some(false), ..Default::default() })
+    cx.add(&service_account_object(cx.meta(cx.name), cx.kube, role_arn)?)
 }
 
 /// Read access to the app's own ConfigMap and nothing else. The pods do not mount a token by

@@ -17,7 +17,7 @@ mod stateful;
 pub use batch::{ConcurrencyPolicy, CronJob, CronJobProps, Job, JobProps};
 pub use container::{ConfigSource, ContainerSpec, FileMount, PortSpec, ProbeAction, ProbeSpec};
 pub use ingress::{AcmCertificateArn, AlbIngress};
-pub(crate) use objects::metric_spec;
+pub(crate) use objects::{metric_spec, service_account_object};
 pub use peers::{EgressRule, WorkloadPeer};
 pub use props::{AwsIdentity, ServiceKind, VolumeClaim, WorkloadProps};
 pub use scaling::{Hpa, HpaMetric};
