@@ -53,14 +53,17 @@ pub use stackwright_deploy as deploy;
 pub mod prelude {
     pub use crate::cli::Run;
     pub use stackwright_constructs::{
-        AlertThresholds, AmiType, AppDelivery, Autoscaling, CapacityType, Certificate, ClusterTarget, ComputeResources,
-        Condition, ContainerImage, ControllerImages, Cpu, CustomMetric, Disruption, EcrEncryption, EcrRepo,
-        EcrRepoProps, Effect, EksCluster, EksClusterProps, EndpointAccess, FlaskApp, FlaskAppProps, FlowLogTraffic,
-        FlowLogs, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps, GitHubRepository,
-        ImageReference, IngressProps, InterfaceEndpoint, Ipv4Cidr, KubernetesVersion, LifecycleRule, LogLevel, Memory,
-        Monitoring, MonitoringImages, MonitoringProps, NatGateways, NodeGroup, NodeGroupProps, OidcProviderSource,
-        OptionalAddons, PersistentStorage, PolicyDocument, Principal, Scheme, ServiceType, Statement, SubnetConfig,
-        SubnetKind, TagMutability, Taint, TaintEffect, Vpc, VpcEndpoints, VpcProps, WorkloadCluster,
+        AcmCertificateArn, AlbIngress, AlertThresholds, AmiType, AppDelivery, Autoscaling, AwsIdentity, CapacityType,
+        Certificate, ClusterTarget, ComputeResources, ConcurrencyPolicy, Condition, ConfigSource, ContainerImage,
+        ContainerSpec, ControllerImages, Cpu, CronJob, CronJobProps, CustomMetric, Disruption, EcrEncryption, EcrRepo,
+        EcrRepoProps, Effect, EgressRule, EksCluster, EksClusterProps, EndpointAccess, FileMount, FlaskApp,
+        FlaskAppProps, FlowLogTraffic, FlowLogs, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps,
+        GitHubRepository, Hpa, HpaMetric, ImageReference, IngressProps, InterfaceEndpoint, Ipv4Cidr, Job, JobProps,
+        KubernetesVersion, LifecycleRule, LogLevel, Memory, Monitoring, MonitoringImages, MonitoringProps, Namespace,
+        NamespaceProps, NatGateways, NodeGroup, NodeGroupProps, OidcProviderSource, OptionalAddons, PersistentStorage,
+        PodSecurity, PolicyDocument, PortSpec, Principal, ProbeAction, ProbeSpec, Scheme, ServiceKind, ServiceType,
+        Statement, SubnetConfig, SubnetKind, TagMutability, Taint, TaintEffect, VolumeClaim, Vpc, VpcEndpoints,
+        VpcProps, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps,
     };
     // Escape hatches: included Kubernetes YAML (release manifests, `helm template` output) and
     // checked overrides of any construct's inner resources (docs/escape-hatches.md).

@@ -77,9 +77,11 @@ pub use network::{
 };
 pub use registry::{EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, TagMutability};
 pub use workload::{
-    Autoscaling, Certificate, ComputeResources, ContainerImage, Cpu, CustomMetric, Disruption, FlaskApp, FlaskAppProps,
-    ImageReference, IngressProps, KubernetesVersion, LogLevel, Memory, RepositoryUri, Scheme, ServiceType,
-    WorkloadCluster,
+    AcmCertificateArn, AlbIngress, Autoscaling, AwsIdentity, Certificate, ComputeResources, ConcurrencyPolicy,
+    ConfigSource, ContainerImage, ContainerSpec, Cpu, CronJob, CronJobProps, CustomMetric, Disruption, EgressRule,
+    FileMount, FlaskApp, FlaskAppProps, Hpa, HpaMetric, ImageReference, IngressProps, Job, JobProps, KubernetesVersion,
+    LogLevel, Memory, Namespace, NamespaceProps, PodSecurity, PortSpec, ProbeAction, ProbeSpec, RepositoryUri, Scheme,
+    ServiceKind, ServiceType, VolumeClaim, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps,
 };
 
 // The module paths of 0.1, kept for one release as deprecated aliases.

@@ -1,6 +1,6 @@
 //! What Kubernetes workloads need from the cluster they run on.
 
-use stackwright_core::{Arn, Attr, Construct, KubeCluster, Region, Result};
+use stackwright_core::{Arn, Attr, Construct, Error, KubeCluster, Region, Result};
 
 use crate::iam::PolicyDocument;
 use crate::workload::version::KubernetesVersion;
@@ -17,6 +17,13 @@ pub trait WorkloadCluster: Construct {
     /// The cluster's region.
     fn region(&self) -> Region;
 
+    /// Whether the cluster has the EBS CSI driver, which provisions the EBS volumes of
+    /// persistent volume claims (a StatefulSet's volume claim templates need it). Default:
+    /// false — a cluster that does not say has none.
+    fn has_ebs_csi_driver(&self) -> bool {
+        false
+    }
+
     /// An IAM role that only the service account `namespace/service_account` can assume (IRSA),
     /// with `policy` attached, created under `scope` with id `id`. Returns the role's ARN.
     fn service_account_role(
@@ -27,4 +34,28 @@ pub trait WorkloadCluster: Construct {
         service_account: &str,
         policy: PolicyDocument,
     ) -> Result<Attr<Arn>>;
+
+    /// An IAM role for the service account `namespace/service_account` through EKS Pod
+    /// Identity (the alternative to IRSA: the role trusts `pods.eks.amazonaws.com` and an
+    /// association binds it), with `policy` attached, created under `scope` with id `id`.
+    ///
+    /// # Errors
+    /// By default the cluster has no Pod Identity: an error at `scope`'s path, which a
+    /// workload records as a problem of its props. `EksCluster` has it (its Pod Identity agent
+    /// add-on is always installed).
+    fn pod_identity_role(
+        &self,
+        scope: &dyn Construct,
+        id: &str,
+        namespace: &str,
+        service_account: &str,
+        policy: PolicyDocument,
+    ) -> Result<Attr<Arn>> {
+        let _ = (id, namespace, service_account, policy);
+        Err(Error::invalid(
+            scope.node().path(),
+            format!("cluster '{}' has no EKS Pod Identity", self.node().path()),
+            "use IRSA (AwsIdentity::Irsa, the default) on this cluster",
+        ))
+    }
 }

@@ -1,17 +1,21 @@
 //! What every Kubernetes workload needs, whatever cluster it runs on: the [`WorkloadCluster`]
 //! it is deployed to, the [`KubernetesVersion`] its manifests are valid for, its
 //! [`ContainerImage`] and [`ComputeResources`], the Pod Security `restricted` profile and
-//! object metadata — and the workload presets built from them ([`FlaskApp`]).
+//! object metadata — the general [`Workload`] in a [`Namespace`], and the workload presets
+//! built from them ([`FlaskApp`]).
 //!
 //! Imports only [`crate::iam`] and the crate's internals: clusters (`eks`) and monitoring build
 //! on this module, never the other way round.
 
 pub(crate) mod cluster;
 pub(crate) mod flask_app;
+pub(crate) mod general;
 pub(crate) mod image;
 pub(crate) mod meta;
+pub(crate) mod namespace;
 pub(crate) mod pod_security;
 pub(crate) mod resources;
+pub(crate) mod shared;
 pub(crate) mod version;
 
 pub use cluster::WorkloadCluster;
@@ -20,6 +24,12 @@ pub use flask_app::{
     IngressProps, LIVENESS_PATH, LogLevel, METRICS_PATH, READINESS_PATH, SERVICE_PORT, SERVICE_UID, Scheme,
     ServiceType,
 };
+pub use general::{
+    AcmCertificateArn, AlbIngress, AwsIdentity, ConcurrencyPolicy, ConfigSource, ContainerSpec, CronJob, CronJobProps,
+    EgressRule, FileMount, Hpa, HpaMetric, Job, JobProps, PortSpec, ProbeAction, ProbeSpec, ServiceKind, VolumeClaim,
+    Workload, WorkloadPeer, WorkloadProps,
+};
 pub use image::{ContainerImage, ImageReference, RepositoryUri};
+pub use namespace::{Namespace, NamespaceProps, PodSecurity};
 pub use resources::{ComputeResources, Cpu, Memory};
 pub use version::KubernetesVersion;

@@ -17,6 +17,8 @@ use crate::workload::version::KubernetesVersion;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PodSecurityLevel {
     Restricted,
+    /// `baseline`: known privilege escalations blocked.
+    Baseline,
     Privileged,
 }
 
@@ -24,6 +26,7 @@ impl PodSecurityLevel {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             PodSecurityLevel::Restricted => "restricted",
+            PodSecurityLevel::Baseline => "baseline",
             PodSecurityLevel::Privileged => "privileged",
         }
     }

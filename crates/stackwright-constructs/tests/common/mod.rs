@@ -13,6 +13,8 @@ pub(crate) struct TestCluster {
     node: Node,
     kube: KubeCluster,
     region: Region,
+    /// What `has_ebs_csi_driver` answers.
+    pub(crate) ebs_csi_driver: bool,
 }
 
 impl TestCluster {
@@ -66,7 +68,7 @@ impl TestCluster {
             oidc_issuer: cluster.attr("OpenIdConnectIssuerUrl").into(),
         };
         let kube = KubeCluster::new(&node, name, connection).unwrap();
-        TestCluster { node, kube, region: stack.region() }
+        TestCluster { node, kube, region: stack.region(), ebs_csi_driver: false }
     }
 }
 
@@ -77,6 +79,10 @@ impl Construct for TestCluster {
 }
 
 impl WorkloadCluster for TestCluster {
+    fn has_ebs_csi_driver(&self) -> bool {
+        self.ebs_csi_driver
+    }
+
     fn kube(&self) -> &KubeCluster {
         &self.kube
     }

@@ -178,6 +178,8 @@ pub struct EksCluster {
     oidc: OidcProvider,
     node_subnets: Vec<Subnet>,
     ordering: Rc<RefCell<NodeOrdering>>,
+    /// The EBS CSI driver add-on is installed (persistent volume claims can be provisioned).
+    ebs_csi_driver: bool,
 }
 
 impl EksCluster {
@@ -241,6 +243,7 @@ impl EksCluster {
             region,
             node_subnets,
             ordering: Rc::default(),
+            ebs_csi_driver: false,
         }
     }
 
@@ -286,6 +289,7 @@ impl EksCluster {
             oidc,
             node_subnets,
             ordering,
+            ebs_csi_driver: props.addons.ebs_csi_driver,
         };
         eks.install_controllers(props)?;
         Ok(eks)
@@ -405,6 +409,21 @@ impl WorkloadCluster for EksCluster {
 
     fn region(&self) -> Region {
         self.region
+    }
+
+    fn has_ebs_csi_driver(&self) -> bool {
+        self.ebs_csi_driver
+    }
+
+    fn pod_identity_role(
+        &self,
+        scope: &dyn Construct,
+        id: &str,
+        namespace: &str,
+        service_account: &str,
+        policy: PolicyDocument,
+    ) -> Result<Attr<Arn>> {
+        EksCluster::pod_identity_role(self, scope, id, namespace, service_account, policy)
     }
 
     fn service_account_role(

@@ -7,13 +7,12 @@ use stackwright_core::k8s_openapi::api::apps::v1::{
 };
 use stackwright_core::k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference, HPAScalingPolicy, HPAScalingRules, HorizontalPodAutoscaler,
-    HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerSpec, MetricIdentifier, MetricSpec, MetricTarget,
-    PodsMetricSource, ResourceMetricSource,
+    HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerSpec,
 };
 use stackwright_core::k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapEnvSource, Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar, ExecAction,
-    HTTPGetAction, Lifecycle, LifecycleHandler, PodSpec, PodTemplateSpec, Probe, Service, ServiceAccount, ServicePort,
-    ServiceSpec, TopologySpreadConstraint, Volume, VolumeMount,
+    HTTPGetAction, Lifecycle, LifecycleHandler, PodSpec, PodTemplateSpec, Probe, Service, ServicePort, ServiceSpec,
+    TopologySpreadConstraint, Volume, VolumeMount,
 };
 use stackwright_core::k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, IPBlock, Ingress, IngressBackend, IngressRule, IngressServiceBackend,
@@ -32,6 +31,7 @@ use crate::internal::config_hash;
 use crate::internal::network_policy::{default_deny, dns_egress, from_namespace, https_anywhere, tcp};
 use crate::internal::scrape_contract::{MONITORING_NAMESPACE, prometheus_selector};
 use crate::workload::cluster::WorkloadCluster;
+use crate::workload::general::{HpaMetric, metric_spec, service_account_object};
 use crate::workload::meta::{meta, selector, string_map};
 use crate::workload::pod_security::{self, PodSecurityLevel};
 
@@ -108,14 +108,7 @@ pub(super) fn add_all(
 }
 
 fn service_account(cx: &Ctx<'_>, role_arn: Option<Attr<Arn>>) -> Result<()> {
-    let mut metadata = cx.meta(cx.name);
-    if let Some(arn) = role_arn {
-        metadata.annotations = Some(string_map([
-            ("eks.amazonaws.com/role-arn", cx.kube.late_bound(arn)?),
-            ("eks.amazonaws.com/sts-regional-endpoints", "true".to_string()),
-        ]));
-    }
-    cx.add(&ServiceAccount { metadata, automount_service_account_token: Some(false), ..Default::default() })
+    cx.add(&service_account_object(cx.meta(cx.name), cx.kube, role_arn)?)
 }
 
 /// Read access to the app's own ConfigMap and nothing else. The pods do not mount a token by
@@ -419,36 +412,14 @@ fn autoscaler(cx: &Ctx<'_>) -> Result<()> {
     let Some(a) = &cx.props.autoscaling else {
         return Ok(());
     };
-    let resource = |name: &str, percent: u32| MetricSpec {
-        type_: "Resource".into(),
-        resource: Some(ResourceMetricSource {
-            name: name.into(),
-            target: MetricTarget {
-                type_: "Utilization".into(),
-                average_utilization: Some(percent as i32),
-                ..Default::default()
-            },
-        }),
-        ..Default::default()
-    };
-    let mut metrics = vec![resource("cpu", a.cpu_utilization)];
-    if let Some(m) = a.memory_utilization {
-        metrics.push(resource("memory", m));
-    }
+    // The preset's metrics in the general layer's terms: CPU, then memory, then the custom
+    // `Pods` metric, written by the same builder as any Workload's.
+    let mut metrics = vec![HpaMetric::cpu(a.cpu_utilization)];
+    metrics.extend(a.memory_utilization.map(HpaMetric::memory));
     if let Some(c) = &a.custom_metric {
-        metrics.push(MetricSpec {
-            type_: "Pods".into(),
-            pods: Some(PodsMetricSource {
-                metric: MetricIdentifier { name: c.name.clone(), selector: None },
-                target: MetricTarget {
-                    type_: "AverageValue".into(),
-                    average_value: Some(Quantity(c.target_average_value.clone())),
-                    ..Default::default()
-                },
-            }),
-            ..Default::default()
-        });
+        metrics.push(HpaMetric::pods(c.name.clone(), c.target_average_value.clone()));
     }
+    let metrics = metrics.iter().map(metric_spec).collect();
     let policy =
         |kind: &str, value: i32, period: i32| HPAScalingPolicy { type_: kind.into(), value, period_seconds: period };
     cx.add(&HorizontalPodAutoscaler {

@@ -11,6 +11,7 @@ use crate::internal::setters::setters;
 use crate::network::Ipv4Cidr;
 use crate::workload::image::ContainerImage;
 use crate::workload::resources::{ComputeResources, Cpu, Memory};
+pub use crate::workload::shared::{Disruption, Scheme};
 
 /// The contract of the Flask service in `examples/flask-app` (its `service.json`): the port
 /// it listens on and its probe and metrics paths.
@@ -62,26 +63,6 @@ pub enum ServiceType {
     /// A Network Load Balancer of its own (AWS Load Balancer Controller, IP targets), as the
     /// reference architecture draws it; the Ingress can be turned off then.
     LoadBalancer,
-}
-
-/// Whether a load balancer is reachable from the internet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Scheme {
-    /// Reachable from the internet (the default).
-    #[default]
-    InternetFacing,
-    /// Reachable from inside the VPC only.
-    Internal,
-}
-
-impl Scheme {
-    /// The value of the `alb.ingress.kubernetes.io/scheme` annotation.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scheme::InternetFacing => "internet-facing",
-            Scheme::Internal => "internal",
-        }
-    }
 }
 
 /// A TLS certificate for the load balancer's HTTPS listener.
@@ -211,15 +192,6 @@ impl Autoscaling {
         self.memory_utilization = None;
         self
     }
-}
-
-/// How many pods voluntary disruptions (node drains, upgrades) may take down at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Disruption {
-    /// At most this many pods may be down.
-    MaxUnavailable(u32),
-    /// At least this many pods must stay up.
-    MinAvailable(u32),
 }
 
 /// Everything a [`FlaskApp`](super::FlaskApp) can be configured with. Defaults are the

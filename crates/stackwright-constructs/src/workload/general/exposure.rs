@@ -1,0 +1,129 @@
+//! The Service and the Ingress of a [`Workload`](super::Workload).
+
+use stackwright_core::Result;
+use stackwright_core::k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+use stackwright_core::k8s_openapi::api::networking::v1::{
+    HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule, IngressServiceBackend, IngressSpec,
+    IngressTLS, ServiceBackendPort,
+};
+use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::ingress::{AlbIngress, CertificateValue};
+use super::objects::Ctx;
+use super::props::ServiceKind;
+use crate::workload::meta::string_map;
+
+/// The Service, unless the workload has none. It exposes the container's first port on
+/// `service_port` (and every other port on its own number).
+pub(super) fn service(cx: &Ctx<'_>) -> Result<()> {
+    let p = cx.props;
+    let (type_, headless, scheme) = match p.service {
+        ServiceKind::None => return Ok(()),
+        ServiceKind::ClusterIp => ("ClusterIP", false, None),
+        ServiceKind::Headless => ("ClusterIP", true, None),
+        ServiceKind::LoadBalancer(scheme) => ("LoadBalancer", false, Some(scheme)),
+    };
+    let mut metadata = cx.meta(cx.name);
+    if let Some(scheme) = scheme {
+        metadata.annotations = Some(string_map([
+            ("service.beta.kubernetes.io/aws-load-balancer-type", "external"),
+            ("service.beta.kubernetes.io/aws-load-balancer-nlb-target-type", "ip"),
+            ("service.beta.kubernetes.io/aws-load-balancer-scheme", scheme.as_str()),
+        ]));
+    }
+    let ports = p
+        .container
+        .ports
+        .iter()
+        .enumerate()
+        .map(|(i, port)| ServicePort {
+            name: Some(port.name.clone()),
+            port: if i == 0 { i32::from(p.service_port) } else { i32::from(port.port) },
+            target_port: Some(IntOrString::String(port.name.clone())),
+            protocol: Some("TCP".into()),
+            ..Default::default()
+        })
+        .collect();
+    cx.add(&Service {
+        metadata,
+        spec: Some(ServiceSpec {
+            type_: Some(type_.into()),
+            cluster_ip: headless.then(|| "None".to_string()),
+            load_balancer_class: scheme.map(|_| "service.k8s.aws/nlb".to_string()),
+            selector: Some(cx.selector_labels.clone()),
+            ports: Some(ports),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+/// The Ingress for the AWS Load Balancer Controller, when the workload has one.
+pub(super) fn ingress(cx: &Ctx<'_>) -> Result<()> {
+    let Some(i) = &cx.props.ingress else {
+        return Ok(());
+    };
+    let Some(port) = cx.props.container.ports.first() else {
+        return Ok(());
+    };
+    let mut annotations = string_map([
+        ("alb.ingress.kubernetes.io/scheme", i.scheme.as_str().to_string()),
+        ("alb.ingress.kubernetes.io/target-type", "ip".into()),
+        (
+            "alb.ingress.kubernetes.io/load-balancer-attributes",
+            "routing.http.drop_invalid_header_fields.enabled=true".into(),
+        ),
+    ]);
+    if let Some(group) = &i.group {
+        annotations.insert("alb.ingress.kubernetes.io/group.name".into(), group.clone());
+    }
+    let listen = match &i.certificate {
+        Some(certificate) if i.tls => {
+            let arn = match &certificate.0 {
+                CertificateValue::Known(arn) => arn.clone(),
+                CertificateValue::LateBound(attr) => cx.kube.late_bound(attr)?,
+            };
+            annotations.insert("alb.ingress.kubernetes.io/certificate-arn".into(), arn);
+            annotations
+                .insert("alb.ingress.kubernetes.io/ssl-policy".into(), "ELBSecurityPolicy-TLS13-1-2-2021-06".into());
+            annotations.insert("alb.ingress.kubernetes.io/ssl-redirect".into(), "443".into());
+            r#"[{"HTTP":80},{"HTTPS":443}]"#
+        }
+        _ => r#"[{"HTTP":80}]"#,
+    };
+    annotations.insert("alb.ingress.kubernetes.io/listen-ports".into(), listen.into());
+    let mut metadata = cx.meta(cx.name);
+    metadata.annotations = Some(annotations);
+    cx.add(&Ingress {
+        metadata,
+        spec: Some(IngressSpec {
+            ingress_class_name: Some("alb".into()),
+            rules: Some(rules(cx.name, &port.name, i)),
+            tls: (i.tls && !i.hosts.is_empty())
+                .then(|| vec![IngressTLS { hosts: Some(i.hosts.clone()), secret_name: None }]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+/// One rule per host (or one for every host), all to the Service's first port.
+fn rules(service: &str, port: &str, i: &AlbIngress) -> Vec<IngressRule> {
+    let rule = |host: Option<String>| IngressRule {
+        host,
+        http: Some(HTTPIngressRuleValue {
+            paths: vec![HTTPIngressPath {
+                path: Some("/".into()),
+                path_type: "Prefix".into(),
+                backend: IngressBackend {
+                    service: Some(IngressServiceBackend {
+                        name: service.into(),
+                        port: Some(ServiceBackendPort { name: Some(port.into()), number: None }),
+                    }),
+                    ..Default::default()
+                },
+            }],
+        }),
+    };
+    if i.hosts.is_empty() { vec![rule(None)] } else { i.hosts.iter().map(|h| rule(Some(h.clone()))).collect() }
+}

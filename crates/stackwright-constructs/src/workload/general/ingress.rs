@@ -1,0 +1,97 @@
+//! The optional Ingress of a [`Workload`](super::Workload): an ALB of the AWS Load Balancer
+//! Controller, with TLS from a typed ACM certificate ARN.
+
+use std::str::FromStr;
+
+use stackwright_core::{Arn, Attr, Error};
+
+use crate::internal::setters::setters;
+use crate::workload::shared::Scheme;
+
+/// The ARN of an ACM certificate: checked where it is parsed
+/// (`"arn:aws:acm:eu-west-1:123456789012:certificate/…".parse()?`), or the late-bound ARN of a
+/// certificate this program creates (`AcmCertificateArn::from(attr)`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcmCertificateArn(pub(crate) CertificateValue);
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum CertificateValue {
+    Known(String),
+    LateBound(Attr<Arn>),
+}
+
+impl FromStr for AcmCertificateArn {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let parts: Vec<&str> = s.splitn(6, ':').collect();
+        let ok = parts.len() == 6
+            && parts[0] == "arn"
+            && parts[1].starts_with("aws")
+            && parts[2] == "acm"
+            && !parts[3].is_empty()
+            && parts[4].len() == 12
+            && parts[4].bytes().all(|b| b.is_ascii_digit())
+            && parts[5].strip_prefix("certificate/").is_some_and(|id| !id.is_empty());
+        if ok {
+            Ok(AcmCertificateArn(CertificateValue::Known(s.to_string())))
+        } else {
+            Err(Error::invalid(
+                "certificate",
+                format!("'{s}' is not the ARN of an ACM certificate"),
+                "copy it from ACM: arn:aws:acm:<region>:<account>:certificate/<id>",
+            ))
+        }
+    }
+}
+
+impl From<Attr<Arn>> for AcmCertificateArn {
+    fn from(arn: Attr<Arn>) -> Self {
+        AcmCertificateArn(CertificateValue::LateBound(arn))
+    }
+}
+
+/// An ALB in front of the workload's Service (an `Ingress` of class `alb`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AlbIngress {
+    /// Internet-facing or internal. Default: internet-facing.
+    pub scheme: Scheme,
+    /// Host names answered. Default: none (all hosts).
+    pub hosts: Vec<String>,
+    /// HTTPS on 443 (and HTTP redirected to it); needs [`certificate`](Self::certificate).
+    /// Default: off.
+    pub tls: bool,
+    /// The certificate of the HTTPS listener; required with `tls`. Default: none.
+    pub certificate: Option<AcmCertificateArn>,
+    /// The ALB group this Ingress joins (`alb.ingress.kubernetes.io/group.name`): Ingresses of
+    /// one group share one ALB. Default: none (an ALB of its own).
+    pub group: Option<String>,
+}
+
+setters! { AlbIngress {
+    value scheme: Scheme,
+    list_into hosts: String,
+    value tls: bool,
+    some certificate: AcmCertificateArn,
+    some_into group: String,
+} }
+
+impl AlbIngress {
+    /// HTTPS with `certificate`: `tls` on and the certificate set.
+    pub fn https(certificate: AcmCertificateArn) -> Self {
+        AlbIngress::default().tls(true).certificate(certificate)
+    }
+
+    /// Makes the ALB internal (`scheme(Scheme::Internal)`).
+    #[must_use]
+    pub fn internal(self) -> Self {
+        self.scheme(Scheme::Internal)
+    }
+
+    /// Adds a host name to [`hosts`](Self::hosts).
+    #[must_use]
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.hosts.push(host.into());
+        self
+    }
+}

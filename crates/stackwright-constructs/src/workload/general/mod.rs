@@ -1,0 +1,223 @@
+//! [`Workload`]: a Deployment of any containerised service in a [`Namespace`], with an
+//! optional Service, Ingress, HPA and PodDisruptionBudget, an IRSA role and its
+//! NetworkPolicies — and the [`ContainerSpec`] every workload kind runs.
+
+mod batch;
+mod checks;
+mod container;
+mod exposure;
+mod ingress;
+mod objects;
+mod peers;
+mod pod;
+mod props;
+mod scaling;
+mod stateful;
+
+pub use batch::{ConcurrencyPolicy, CronJob, CronJobProps, Job, JobProps};
+pub use container::{ConfigSource, ContainerSpec, FileMount, PortSpec, ProbeAction, ProbeSpec};
+pub use ingress::{AcmCertificateArn, AlbIngress};
+pub(crate) use objects::{metric_spec, service_account_object};
+pub use peers::{EgressRule, WorkloadPeer};
+pub use props::{AwsIdentity, ServiceKind, VolumeClaim, WorkloadProps};
+pub use scaling::{Hpa, HpaMetric};
+
+use std::collections::BTreeMap;
+
+use stackwright_core::{Construct, Node, Problems, Result};
+
+use checks::check_name;
+
+use crate::internal::problems::{built_or_rejected, kebab_case};
+use crate::workload::cluster::WorkloadCluster;
+use crate::workload::namespace::Namespace;
+
+/// A containerised service (or worker) as a Deployment in a [`Namespace`], hardened like
+/// `FlaskApp`: non-root, read-only root filesystem, no capabilities, seccomp
+/// `RuntimeDefault`, requests and limits, no service-account token unless
+/// [`api_access`](WorkloadProps::api_access). Around it, as its props say: a Service of any
+/// [`ServiceKind`] (or none), an ALB [`AlbIngress`], an [`Hpa`] on any metrics, a
+/// PodDisruptionBudget, an IRSA role, and NetworkPolicies opening what it needs in the
+/// namespace's `default-deny`.
+///
+/// ```
+/// # use stackwright_constructs::*;
+/// # use stackwright_core::{Account, App, Region};
+/// # let app = App::new("demo");
+/// # let prod = app.environment("prod", Account::new("123456789012")?, Region::EuWest1);
+/// # let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps::default())?;
+/// # let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
+/// # NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
+/// let orders = Namespace::new(&cluster, "Orders", NamespaceProps::default())?;
+/// let image = ContainerImage::public("registry.example.com/orders-worker", ImageReference::Tag("2.1.0".into()));
+/// let worker = Workload::new(
+///     &cluster,
+///     &orders,
+///     "Worker",
+///     WorkloadProps::new(ContainerSpec::new(image))
+///         .service(ServiceKind::None)
+///         .autoscaling(Hpa::new(6, [HpaMetric::memory(75)])),
+/// )?;
+/// assert_eq!(worker.name(), "worker");
+/// app.synth()?;
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Workload {
+    node: Node,
+    namespace: String,
+    name: String,
+    cluster_path: String,
+    selector_labels: BTreeMap<String, String>,
+    ports: Vec<u16>,
+}
+
+impl Workload {
+    /// Adds the workload with id `id` to `namespace` on `cluster`.
+    ///
+    /// # Errors
+    /// None of the input's: every problem of `props` (an HPA with no metric, an Ingress with
+    /// TLS but no certificate, …), a name another workload of the namespace has, or a
+    /// namespace of another cluster is recorded at the workload's path and reported by synth;
+    /// the workload is then rejected and adds nothing. What is left is an error of
+    /// serialization.
+    pub fn new(
+        cluster: &impl WorkloadCluster,
+        namespace: &Namespace,
+        id: &str,
+        props: WorkloadProps,
+    ) -> Result<Workload> {
+        let name = props.name.clone().unwrap_or_else(|| kebab_case(id));
+        let mut problems = Problems::for_child(namespace, id);
+        props.check(&mut problems, &name);
+        check_placement(&mut problems, cluster, namespace, &name);
+        stateful::check_claims(
+            &mut problems,
+            &props.volume_claims,
+            cluster.has_ebs_csi_driver(),
+            &cluster.node().path(),
+        );
+        let peers = peers::named(&props.allow_from, &props.egress);
+        peers::check_peers(&mut problems, &cluster.node().path(), peers.iter().copied());
+        let node = problems.add_node();
+        if !node.is_rejected() && peers.iter().any(|p| p.node.is_rejected()) {
+            // The rejected peer's problems are reported at its path; none is added here.
+            node.reject([]);
+        }
+        if !node.is_rejected() && namespace.node().is_rejected() {
+            node.reject_because_of(namespace);
+        }
+        if !node.is_rejected() && props.container.image.repository_value().is_some_and(|v| node.refers_to_rejected(v)) {
+            node.reject([]);
+        }
+        let workload = Workload {
+            node: node.clone(),
+            namespace: namespace.name().to_string(),
+            selector_labels: objects::labels(&node, &name, "server").1,
+            name,
+            cluster_path: cluster.node().path(),
+            ports: props.container.ports.iter().map(|p| p.port).collect(),
+        };
+        if node.is_rejected() {
+            return Ok(workload);
+        }
+        built_or_rejected(&node, workload.build(cluster, &props), || ())?;
+        Ok(workload)
+    }
+
+    fn build(&self, cluster: &impl WorkloadCluster, props: &WorkloadProps) -> Result<()> {
+        let (ns, name) = (self.namespace.as_str(), self.name.as_str());
+        // With Pod Identity the association carries the role: the service account stays bare.
+        let role_arn = match (&props.aws_policy, props.aws_identity) {
+            (Some(policy), AwsIdentity::Irsa) => {
+                Some(cluster.service_account_role(&self.node, "ServiceAccountRole", ns, name, policy.clone())?)
+            }
+            (Some(policy), AwsIdentity::PodIdentity) => {
+                cluster.pod_identity_role(&self.node, "PodIdentityRole", ns, name, policy.clone())?;
+                None
+            }
+            (None, _) => None,
+        };
+        let (labels, selector_labels) = objects::labels(&self.node, &self.name, "server");
+        let cx = objects::Ctx {
+            kube: cluster.kube(),
+            node: &self.node,
+            name: &self.name,
+            ns: &self.namespace,
+            props,
+            labels,
+            selector_labels,
+        };
+        objects::service_account(&cx, role_arn)?;
+        if props.volume_claims.is_empty() {
+            cx.add(&objects::deployment(&cx)?)?;
+        } else {
+            cx.add(&stateful::stateful_set(&cx, objects::workload_pod(&cx, false)?)?)?;
+        }
+        exposure::service(&cx)?;
+        exposure::ingress(&cx)?;
+        objects::autoscaler(&cx)?;
+        objects::disruption_budget(&cx)?;
+        objects::network_policies(&cx)
+    }
+
+    /// The name of the workload's Deployment, Service and other objects.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The namespace the workload runs in.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The construct path of the cluster the workload runs on.
+    pub fn cluster_path(&self) -> &str {
+        &self.cluster_path
+    }
+
+    /// The workload's pods as the other end of a NetworkPolicy rule of another workload
+    /// ([`WorkloadProps::allow`], [`EgressRule::Workload`]).
+    pub fn peer(&self) -> WorkloadPeer {
+        WorkloadPeer {
+            node: self.node.clone(),
+            cluster_path: self.cluster_path.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+            selector_labels: self.selector_labels.clone(),
+            ports: self.ports.clone(),
+        }
+    }
+}
+
+impl Construct for Workload {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+/// The namespace is on `cluster`, and no other workload of it has `name`.
+pub(crate) fn check_placement(
+    problems: &mut Problems,
+    cluster: &impl WorkloadCluster,
+    namespace: &Namespace,
+    name: &str,
+) {
+    if namespace.cluster_path() != cluster.node().path() {
+        problems.push(
+            format!(
+                "namespace '{}' is on cluster '{}', not on '{}'",
+                namespace.name(),
+                namespace.cluster_path(),
+                cluster.node().path()
+            ),
+            "create the namespace on the cluster the workload runs on",
+        );
+    }
+    if let Some(other) = namespace.claim(name, problems.path()) {
+        problems.push(
+            format!("namespace '{}' has a workload named '{name}' already: '{other}'", namespace.name()),
+            "give one of them another name (props.name or the construct id)",
+        );
+    }
+}

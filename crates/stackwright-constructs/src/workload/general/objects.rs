@@ -1,0 +1,315 @@
+//! The Kubernetes objects of a [`Workload`](super::Workload), as typed k8s-openapi values.
+
+use std::collections::BTreeMap;
+
+use stackwright_core::k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
+};
+use stackwright_core::k8s_openapi::api::autoscaling::v2::{
+    CrossVersionObjectReference, ExternalMetricSource, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec,
+    MetricIdentifier, MetricSpec, MetricTarget, ObjectMetricSource, PodsMetricSource, ResourceMetricSource,
+};
+use stackwright_core::k8s_openapi::api::core::v1::{
+    PodSpec, PodTemplateSpec, ServiceAccount, TopologySpreadConstraint,
+};
+use stackwright_core::k8s_openapi::api::networking::v1::{
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicySpec,
+};
+use stackwright_core::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use stackwright_core::{Arn, Attr, KubeCluster, Node, Result};
+
+use super::peers::{egress_rules, ingress_rules};
+use super::pod::{PodOptions, digest_exemption, pod_spec};
+use super::props::{AwsIdentity, ServiceKind, WorkloadProps};
+use super::scaling::HpaMetric;
+use crate::internal::network_policy::{dns_egress, https_anywhere, tcp};
+use crate::workload::meta::{meta, selector, string_map};
+use crate::workload::shared::Disruption;
+
+/// What every object of one workload is written with.
+pub(super) struct Ctx<'a> {
+    pub(super) kube: &'a KubeCluster,
+    pub(super) node: &'a Node,
+    pub(super) name: &'a str,
+    pub(super) ns: &'a str,
+    pub(super) props: &'a WorkloadProps,
+    pub(super) labels: BTreeMap<String, String>,
+    pub(super) selector_labels: BTreeMap<String, String>,
+}
+
+impl Ctx<'_> {
+    pub(super) fn meta(&self, name: &str) -> ObjectMeta {
+        meta(name, Some(self.ns), &self.labels)
+    }
+
+    pub(super) fn add<K>(&self, object: &K) -> Result<()>
+    where
+        K: stackwright_core::k8s_openapi::Resource
+            + stackwright_core::k8s_openapi::Metadata<Ty = ObjectMeta>
+            + serde::Serialize
+            + 'static,
+    {
+        self.kube.add(self.node, object)
+    }
+}
+
+/// The labels of a workload's objects, and the smaller set its selectors use.
+pub(crate) fn labels(node: &Node, name: &str, component: &str) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let selector_labels = string_map([("app.kubernetes.io/name", name), ("app.kubernetes.io/instance", name)]);
+    let mut labels = selector_labels.clone();
+    labels.extend(string_map([
+        ("app.kubernetes.io/component", component),
+        ("app.kubernetes.io/part-of", node.app_name().as_str()),
+    ]));
+    (labels, selector_labels)
+}
+
+/// The workload's own service account, annotated with its IRSA role when it has one.
+pub(crate) fn service_account_object(
+    metadata: ObjectMeta,
+    kube: &KubeCluster,
+    role_arn: Option<Attr<Arn>>,
+) -> Result<ServiceAccount> {
+    let mut metadata = metadata;
+    if let Some(arn) = role_arn {
+        metadata.annotations = Some(string_map([
+            ("eks.amazonaws.com/role-arn", kube.late_bound(arn)?),
+            ("eks.amazonaws.com/sts-regional-endpoints", "true".to_string()),
+        ]));
+    }
+    Ok(ServiceAccount { metadata, automount_service_account_token: Some(false), ..Default::default() })
+}
+
+pub(super) fn service_account(cx: &Ctx<'_>, role_arn: Option<Attr<Arn>>) -> Result<()> {
+    cx.add(&service_account_object(cx.meta(cx.name), cx.kube, role_arn)?)
+}
+
+/// The pod of a Deployment or a StatefulSet, spread over zones and nodes (`by_template`:
+/// only pods of one template count, which the Deployment's `pod-template-hash` tells).
+pub(super) fn workload_pod(cx: &Ctx<'_>, by_template: bool) -> Result<PodSpec> {
+    let p = cx.props;
+    let options = PodOptions {
+        name: cx.name,
+        api_access: p.api_access,
+        termination_grace_period_seconds: p.termination_grace_period_seconds,
+        restart_policy: None,
+    };
+    let mut pod = pod_spec(cx.kube, &p.container, &options)?;
+    let spread = |key: &str, when: &str| TopologySpreadConstraint {
+        max_skew: 1,
+        topology_key: key.into(),
+        when_unsatisfiable: when.into(),
+        label_selector: Some(selector(&cx.selector_labels)),
+        match_label_keys: by_template.then(|| vec!["pod-template-hash".into()]),
+        ..Default::default()
+    };
+    pod.topology_spread_constraints = Some(vec![
+        spread("topology.kubernetes.io/zone", "ScheduleAnyway"),
+        spread("kubernetes.io/hostname", "ScheduleAnyway"),
+    ]);
+    Ok(pod)
+}
+
+pub(super) fn deployment(cx: &Ctx<'_>) -> Result<Deployment> {
+    let p = cx.props;
+    let pod = workload_pod(cx, true)?;
+    let mut metadata = cx.meta(cx.name);
+    metadata.annotations = digest_exemption(&p.container);
+    Ok(Deployment {
+        metadata,
+        spec: Some(DeploymentSpec {
+            // Under an HPA the HPA owns the size (server-side apply never resets it).
+            replicas: if p.autoscaling.is_some() { None } else { Some(p.replicas as i32) },
+            selector: selector(&cx.selector_labels),
+            strategy: Some(DeploymentStrategy {
+                type_: Some("RollingUpdate".into()),
+                rolling_update: Some(RollingUpdateDeployment {
+                    max_surge: Some(IntOrString::String("25%".into())),
+                    max_unavailable: Some(IntOrString::Int(0)),
+                }),
+            }),
+            revision_history_limit: Some(5),
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta { labels: Some(cx.labels.clone()), ..Default::default() }),
+                spec: Some(pod),
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+/// The `autoscaling/v2` form of one metric (FlaskApp's HPA writes its metrics with it too).
+pub(crate) fn metric_spec(metric: &HpaMetric) -> MetricSpec {
+    let utilization = |name: &str, percent: u32| MetricSpec {
+        type_: "Resource".into(),
+        resource: Some(ResourceMetricSource {
+            name: name.into(),
+            target: MetricTarget {
+                type_: "Utilization".into(),
+                average_utilization: Some(percent as i32),
+                ..Default::default()
+            },
+        }),
+        ..Default::default()
+    };
+    let average = |value: &str| MetricTarget {
+        type_: "AverageValue".into(),
+        average_value: Some(Quantity(value.into())),
+        ..Default::default()
+    };
+    let identifier = |name: &str, labels: Option<&BTreeMap<String, String>>| MetricIdentifier {
+        name: name.into(),
+        selector: labels.filter(|l| !l.is_empty()).map(selector),
+    };
+    match metric {
+        HpaMetric::Cpu { utilization: p } => utilization("cpu", *p),
+        HpaMetric::Memory { utilization: p } => utilization("memory", *p),
+        HpaMetric::Pods { metric, average_value } => MetricSpec {
+            type_: "Pods".into(),
+            pods: Some(PodsMetricSource { metric: identifier(metric, None), target: average(average_value) }),
+            ..Default::default()
+        },
+        HpaMetric::Object { api_version, kind, name, metric, value } => MetricSpec {
+            type_: "Object".into(),
+            object: Some(ObjectMetricSource {
+                described_object: CrossVersionObjectReference {
+                    api_version: Some(api_version.clone()),
+                    kind: kind.clone(),
+                    name: name.clone(),
+                },
+                metric: identifier(metric, None),
+                target: MetricTarget {
+                    type_: "Value".into(),
+                    value: Some(Quantity(value.clone())),
+                    ..Default::default()
+                },
+            }),
+            ..Default::default()
+        },
+        HpaMetric::External { metric, selector: labels, average_value } => MetricSpec {
+            type_: "External".into(),
+            external: Some(ExternalMetricSource {
+                metric: identifier(metric, Some(labels)),
+                target: average(average_value),
+            }),
+            ..Default::default()
+        },
+    }
+}
+
+pub(super) fn autoscaler(cx: &Ctx<'_>) -> Result<()> {
+    let Some(hpa) = &cx.props.autoscaling else {
+        return Ok(());
+    };
+    cx.add(&HorizontalPodAutoscaler {
+        metadata: cx.meta(cx.name),
+        spec: HorizontalPodAutoscalerSpec {
+            scale_target_ref: CrossVersionObjectReference {
+                api_version: Some("apps/v1".into()),
+                kind: if cx.props.volume_claims.is_empty() { "Deployment" } else { "StatefulSet" }.into(),
+                name: cx.name.into(),
+            },
+            min_replicas: Some(cx.props.replicas as i32),
+            max_replicas: hpa.max_replicas as i32,
+            metrics: Some(hpa.metrics.iter().map(metric_spec).collect()),
+            behavior: Some(stackwright_core::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerBehavior {
+                scale_down: Some(stackwright_core::k8s_openapi::api::autoscaling::v2::HPAScalingRules {
+                    stabilization_window_seconds: Some(hpa.scale_down_stabilization_seconds as i32),
+                    ..Default::default()
+                }),
+                scale_up: None,
+            }),
+        },
+        ..Default::default()
+    })
+}
+
+pub(super) fn disruption_budget(cx: &Ctx<'_>) -> Result<()> {
+    let Some(disruption) = cx.props.disruption else {
+        return Ok(());
+    };
+    let (max_unavailable, min_available) = match disruption {
+        Disruption::MaxUnavailable(n) => (Some(IntOrString::Int(n as i32)), None),
+        Disruption::MinAvailable(n) => (None, Some(IntOrString::Int(n as i32))),
+    };
+    cx.add(&PodDisruptionBudget {
+        metadata: cx.meta(cx.name),
+        spec: Some(PodDisruptionBudgetSpec {
+            max_unavailable,
+            min_available,
+            selector: Some(selector(&cx.selector_labels)),
+            unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
+        }),
+        ..Default::default()
+    })
+}
+
+/// The load balancer to the ports (with an Ingress or a LoadBalancer Service), and egress to
+/// DNS (and to AWS over HTTPS with an AWS role). The namespace's `default-deny` closes the rest.
+pub(super) fn network_policies(cx: &Ctx<'_>) -> Result<()> {
+    let p = cx.props;
+    let pods = selector(&cx.selector_labels);
+    let policy = |name: &str, spec: NetworkPolicySpec| NetworkPolicy { metadata: cx.meta(name), spec: Some(spec) };
+    let exposed = p.ingress.is_some() || matches!(p.service, ServiceKind::LoadBalancer(_));
+    if exposed && !p.container.ports.is_empty() {
+        let from = p
+            .load_balancer_source_cidrs
+            .iter()
+            .map(|cidr| NetworkPolicyPeer {
+                ip_block: Some(IPBlock { cidr: cidr.to_string(), except: None }),
+                ..Default::default()
+            })
+            .collect();
+        let ports = p.container.ports.iter().map(|port| tcp(i32::from(port.port))).collect();
+        cx.add(&policy(
+            &format!("{}-allow-load-balancer", cx.name),
+            NetworkPolicySpec {
+                pod_selector: Some(pods.clone()),
+                policy_types: Some(vec!["Ingress".into()]),
+                ingress: Some(vec![NetworkPolicyIngressRule { from: Some(from), ports: Some(ports) }]),
+                ..Default::default()
+            },
+        ))?;
+    }
+    let ports: Vec<u16> = p.container.ports.iter().map(|port| port.port).collect();
+    if !p.allow_from.is_empty() && !ports.is_empty() {
+        cx.add(&policy(
+            &format!("{}-allow-workloads", cx.name),
+            NetworkPolicySpec {
+                pod_selector: Some(pods.clone()),
+                policy_types: Some(vec!["Ingress".into()]),
+                ingress: Some(ingress_rules(&p.allow_from, &ports)),
+                ..Default::default()
+            },
+        ))?;
+    }
+    let mut egress = vec![dns_egress()];
+    egress.extend(egress_rules(&p.egress));
+    if p.aws_policy.is_some() || p.api_access {
+        // AWS APIs (STS for IRSA first) and the API server are reached over HTTPS.
+        egress.push(https_anywhere());
+    }
+    if p.aws_policy.is_some() && p.aws_identity == AwsIdentity::PodIdentity {
+        // The node's Pod Identity agent hands out the credentials (a link-local address).
+        egress.push(NetworkPolicyEgressRule {
+            to: Some(vec![NetworkPolicyPeer {
+                ip_block: Some(IPBlock { cidr: "169.254.170.23/32".into(), except: None }),
+                ..Default::default()
+            }]),
+            ports: Some(vec![tcp(80)]),
+        });
+    }
+    cx.add(&policy(
+        &format!("{}-allow-egress", cx.name),
+        NetworkPolicySpec {
+            pod_selector: Some(pods),
+            policy_types: Some(vec!["Egress".into()]),
+            egress: Some(egress),
+            ..Default::default()
+        },
+    ))
+}

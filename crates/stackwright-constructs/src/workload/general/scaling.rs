@@ -1,0 +1,104 @@
+//! The HorizontalPodAutoscaler of a [`Workload`](super::Workload): any non-empty combination of
+//! CPU, memory, `Pods`, `Object` and `External` metrics.
+
+use std::collections::BTreeMap;
+
+use crate::internal::setters::setters;
+
+/// One metric an HPA scales on (`autoscaling/v2`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HpaMetric {
+    /// Average CPU use, in percent of the request.
+    Cpu {
+        /// The target percentage.
+        utilization: u32,
+    },
+    /// Average memory use, in percent of the request.
+    Memory {
+        /// The target percentage.
+        utilization: u32,
+    },
+    /// A per-pod metric of a custom-metrics adapter, averaged over the pods.
+    Pods {
+        /// The metric's name.
+        metric: String,
+        /// The target average per pod, as a Kubernetes quantity (`"20"`, `"500m"`).
+        average_value: String,
+    },
+    /// A metric describing another object of the namespace (an Ingress's requests per second).
+    Object {
+        /// The object's API version, such as `networking.k8s.io/v1`.
+        api_version: String,
+        /// The object's kind, such as `Ingress`.
+        kind: String,
+        /// The object's name.
+        name: String,
+        /// The metric's name.
+        metric: String,
+        /// The target value, as a Kubernetes quantity.
+        value: String,
+    },
+    /// A metric from outside the cluster (a queue's length), of an external-metrics adapter.
+    External {
+        /// The metric's name.
+        metric: String,
+        /// Labels selecting the series. Default: none.
+        selector: BTreeMap<String, String>,
+        /// The target average per pod, as a Kubernetes quantity.
+        average_value: String,
+    },
+}
+
+impl HpaMetric {
+    /// Average CPU use of `percent` of the request.
+    pub fn cpu(percent: u32) -> Self {
+        HpaMetric::Cpu { utilization: percent }
+    }
+
+    /// Average memory use of `percent` of the request.
+    pub fn memory(percent: u32) -> Self {
+        HpaMetric::Memory { utilization: percent }
+    }
+
+    /// The per-pod metric `metric`, aiming at `average_value` per pod.
+    pub fn pods(metric: impl Into<String>, average_value: impl Into<String>) -> Self {
+        HpaMetric::Pods { metric: metric.into(), average_value: average_value.into() }
+    }
+
+    /// The external metric `metric` (no selector), aiming at `average_value` per pod.
+    pub fn external(metric: impl Into<String>, average_value: impl Into<String>) -> Self {
+        HpaMetric::External { metric: metric.into(), selector: BTreeMap::new(), average_value: average_value.into() }
+    }
+}
+
+/// A HorizontalPodAutoscaler: between the workload's `replicas` and `max_replicas` pods,
+/// scaling on `metrics` (at least one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hpa {
+    /// The most pods; required.
+    pub max_replicas: u32,
+    /// The metrics scaled on (the HPA takes the largest proposal); required, at least one.
+    pub metrics: Vec<HpaMetric>,
+    /// Seconds the load must stay low before pods are removed. Default: 300.
+    pub scale_down_stabilization_seconds: u32,
+}
+
+impl Hpa {
+    /// Up to `max_replicas` pods, scaling on `metrics`.
+    pub fn new(max_replicas: u32, metrics: impl IntoIterator<Item = HpaMetric>) -> Self {
+        Hpa { max_replicas, metrics: metrics.into_iter().collect(), scale_down_stabilization_seconds: 300 }
+    }
+
+    /// Adds a metric to [`metrics`](Self::metrics).
+    #[must_use]
+    pub fn metric(mut self, metric: HpaMetric) -> Self {
+        self.metrics.push(metric);
+        self
+    }
+}
+
+setters! { Hpa {
+    value max_replicas: u32,
+    list metrics: HpaMetric,
+    value scale_down_stabilization_seconds: u32,
+} }

@@ -1,0 +1,122 @@
+//! A platform built from the general workload layer instead of the FlaskApp preset: a shop
+//! with an API and a background worker sharing one namespace, and batch work.
+//!
+//! - region eu-central-1, three zones, a private cluster endpoint, the EBS CSI driver add-on;
+//! - one `Namespace` (`shop`, Pod Security `restricted`, `default-deny`) holding two
+//!   workloads: the `api` (an internal ALB with TLS from an ACM certificate, scaling on CPU)
+//!   and the `worker` (no Service, scaling on memory only), both reading the database
+//!   credentials as files from a Secret;
+//! - a `CronJob` reconciling every 15 minutes in the same namespace;
+//! - NetworkPolicies between them: the worker and the cron job reach the API's port, the API
+//!   lets only them in (besides its load balancer), each side selecting the other's pods and
+//!   namespace.
+//!
+//! `cargo run --example workloads -- synth --out target/synth/workloads` synthesizes it.
+
+use std::process::ExitCode;
+
+use stackwright::prelude::*;
+
+fn main() -> ExitCode {
+    stackwright::cli::exit_code(build().and_then(|app| app.run()))
+}
+
+/// The whole platform as one `App`.
+///
+/// # Errors
+///
+/// A value that does not parse (none in this program). The constructs record the problems of
+/// their input in the tree, and `run()` reports them all (none for this program).
+pub(crate) fn build() -> stackwright::Result<App> {
+    let app = App::new("shop");
+    let prod = app.environment("prod", Account::new("345678901234")?, Region::EuCentral1);
+
+    let network = prod.stack("network");
+    network.set_description("shop network: VPC over three zones");
+    let vpc = Vpc::new(&network, "Vpc", VpcProps::default().cidr("10.60.0.0/16".parse()?).max_azs(3))?;
+
+    let platform = prod.stack("cluster");
+    platform.set_description("shop cluster: private EKS endpoint, EBS CSI driver");
+    let cluster = EksCluster::new(
+        &platform,
+        "Cluster",
+        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
+            .name("shop")
+            .endpoint_access(EndpointAccess::Private)
+            .addons(OptionalAddons::default().ebs_csi_driver(true)),
+    )?;
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 3..=9))?;
+
+    let registry = prod.stack("registry");
+    registry.set_description("shop registry: the shop image repository");
+    let repo = EcrRepo::new(&registry, "Shop", EcrRepoProps::default())?;
+    let image = repo.image_tag_from_env("IMAGE_TAG");
+
+    let shop = Namespace::new(&cluster, "Shop", NamespaceProps::default())?;
+
+    // The API: behind an internal ALB (HTTPS with the team's ACM certificate), scaling on
+    // CPU; only its load balancer, the worker and the reconcile job reach its port. The worker
+    // and the job are created below, so the API names them by name in the namespace.
+    let api = Workload::new(
+        &cluster,
+        &shop,
+        "Api",
+        WorkloadProps::new(
+            ContainerSpec::new(image.clone())
+                .port("http", 8080)
+                .readiness(ProbeSpec::http("/ready", "http").period_seconds(5))
+                .liveness(ProbeSpec::http("/healthz", "http"))
+                .file_mount(ConfigSource::Secret("shop-database".into()), "/etc/shop/database"),
+        )
+        .replicas(3)
+        .ingress(
+            AlbIngress::https(
+                "arn:aws:acm:eu-central-1:345678901234:certificate/5e1f0c2a-7d3b-4c1e-9a8f-2b6d4e0c9f11".parse()?,
+            )
+            .internal()
+            .host("shop.internal.example.com"),
+        )
+        .autoscaling(Hpa::new(12, [HpaMetric::cpu(65)]))
+        .load_balancer_source_cidrs([vpc.cidr().into()])
+        .allow(WorkloadPeer::named(&shop, "worker"))
+        .allow(WorkloadPeer::named(&shop, "reconcile")),
+    )?;
+
+    // The worker: no Service (it only makes connections), scaling on memory alone.
+    Workload::new(
+        &cluster,
+        &shop,
+        "Worker",
+        WorkloadProps::new(
+            ContainerSpec::new(image.clone())
+                .args(["worker"])
+                .env_var("API_URL", "http://api.shop.svc")
+                .file_mount(ConfigSource::Secret("shop-database".into()), "/etc/shop/database")
+                // The worker touches its heartbeat file after each batch; a stale file means
+                // it hangs. Ready once it has finished one batch.
+                .liveness(
+                    ProbeSpec::exec(["/bin/sh", "-c", "find /tmp/heartbeat -mmin -2 | grep -q ."]).period_seconds(30),
+                )
+                .readiness(ProbeSpec::exec(["/bin/sh", "-c", "test -f /tmp/heartbeat"]))
+                .resources(
+                    ComputeResources::new(Cpu::millicores(200), Memory::mebibytes(384))
+                        .limits(Cpu::cores(1), Memory::mebibytes(768)),
+                ),
+        )
+        .service(ServiceKind::None)
+        .autoscaling(Hpa::new(8, [HpaMetric::memory(75)]))
+        .egress_to(EgressRule::Workload(api.peer())),
+    )?;
+
+    // Batch: reconcile orders every 15 minutes, in the same namespace.
+    CronJob::new(
+        &cluster,
+        &shop,
+        "Reconcile",
+        CronJobProps::new(
+            "*/15 * * * *",
+            JobProps::new(ContainerSpec::new(image).args(["reconcile"])).egress_to(EgressRule::Workload(api.peer())),
+        ),
+    )?;
+    Ok(app)
+}
