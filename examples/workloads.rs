@@ -9,7 +9,12 @@
 //! - a `CronJob` reconciling every 15 minutes in the same namespace;
 //! - NetworkPolicies between them: the worker and the cron job reach the API's port, the API
 //!   lets only them in (besides its load balancer), each side selecting the other's pods and
-//!   namespace.
+//!   namespace;
+//! - the escape hatches: the shop's `RateLimit` CRD and two objects of it, included from
+//!   `examples/manifests/shop-rate-limits.yaml` (`KubeManifest`); a CloudFormation property
+//!   override of a resource inside the cluster construct (the control-plane log group keeps two
+//!   years of logs, checked against the registry schema); a JSON patch of the worker's
+//!   Deployment (a longer grace period to finish a batch).
 //!
 //! `cargo run --example workloads -- synth --out target/synth/workloads` synthesizes it.
 
@@ -118,5 +123,38 @@ pub(crate) fn build() -> stackwright::Result<App> {
             JobProps::new(ContainerSpec::new(image).args(["reconcile"])).egress_to(EgressRule::Workload(api.peer())),
         ),
     )?;
+
+    escape_hatches(&platform, &cluster)?;
     Ok(app)
+}
+
+/// What the constructs do not model: included YAML, a CloudFormation override, a JSON patch.
+/// Each is checked (the custom objects need their CRD, the override path the type's schema,
+/// the patched object the validators) and recorded in the output (`stackwright:source`,
+/// `stackwright:overrides`, `stackwright:patches`).
+fn escape_hatches(platform: &Stack, cluster: &EksCluster) -> stackwright::Result<()> {
+    // The shop's own CRD and its objects, from a committed YAML file. Compiled in under its
+    // path in the repository, so that the source recorded in manifest.json (and errors) names
+    // it the same on every checkout; `KubeManifestProps::file` would record the absolute path.
+    KubeManifest::new(
+        platform,
+        "RateLimits",
+        cluster,
+        KubeManifestProps::yaml(
+            "examples/manifests/shop-rate-limits.yaml",
+            include_str!("manifests/shop-rate-limits.yaml"),
+        ),
+    )?;
+
+    // The shop's audit rule keeps control-plane logs for two years; the construct keeps one.
+    AnyResource::find(cluster, "ControlPlaneLogs")?.override_property("RetentionInDays", 731)?;
+
+    // The worker finishes its current batch (up to two minutes) before it stops.
+    cluster.kube().patch(
+        platform,
+        "Deployment",
+        Some("shop"),
+        "worker",
+        serde_json::json!([{ "op": "replace", "path": "/spec/template/spec/terminationGracePeriodSeconds", "value": 120 }]),
+    )
 }

@@ -1,6 +1,7 @@
 //! Golden output of the workloads example (`examples/workloads.rs`: two workloads in one
 //! namespace, a worker without a Service on a memory-only HPA, an internal TLS Ingress, a
-//! CronJob and the network policies between them), as insta snapshots in `snapshots/workloads/`.
+//! CronJob and the network policies between them; an included CRD and objects of it, a
+//! CloudFormation override and a JSON patch), as insta snapshots in `snapshots/workloads/`.
 //! Any change to what `cargo run --example workloads` writes shows up here for review.
 
 #[allow(dead_code)] // the example's `main` is not called here
@@ -46,4 +47,45 @@ fn the_worker_has_no_service_and_scales_on_memory_only() {
     });
     assert!(workers_without_service, "a worker without a Service: {deployments:?} {services:?}");
     assert!(file("-ingress-").contains("alb.ingress.kubernetes.io/scheme: internal"), "an internal Ingress");
+}
+
+#[test]
+fn the_escape_hatches_are_in_the_output_and_recorded() {
+    let assembly = workloads::build().unwrap().synth().unwrap();
+    let file = |needle: &str| {
+        let (_, bytes) = assembly.files.iter().find(|(path, _)| path.ends_with(needle)).expect(needle);
+        String::from_utf8_lossy(bytes).into_owned()
+    };
+    let names: Vec<&str> = assembly.files.iter().map(|(path, _)| path.as_str()).collect();
+    let position =
+        |needle: &str| names.iter().position(|p| p.contains(needle)).unwrap_or_else(|| panic!("{needle}: {names:?}"));
+
+    // The included YAML: its CRD, applied before its objects, and both objects.
+    let crd = position("customresourcedefinition-ratelimits.shop.example.com.yaml");
+    let checkout = position("ratelimit-shop-checkout.yaml");
+    assert!(crd < checkout, "the CRD comes before its objects: {names:?}");
+    let checkout = file("ratelimit-shop-checkout.yaml");
+    assert!(checkout.contains("kind: RateLimit") && checkout.contains("requestsPerMinute: 120"), "{checkout}");
+    assert!(checkout.contains("stackwright.io/owner:"), "included objects carry the ownership labels: {checkout}");
+    position("ratelimit-shop-search.yaml");
+
+    let manifest: serde_json::Value = serde_json::from_str(&assembly.manifest_json()).unwrap();
+    assert!(
+        manifest.to_string().contains("shop-rate-limits.yaml"),
+        "the included file is recorded as the objects' source"
+    );
+
+    // The CloudFormation override, applied and recorded in the resource's Metadata.
+    let template: serde_json::Value = serde_json::from_str(&file("prod-cluster.template.json")).unwrap();
+    let logs = &template["Resources"]["ClusterControlPlaneLogs"];
+    assert_eq!(logs["Properties"]["RetentionInDays"], 731, "{logs}");
+    assert_eq!(logs["Metadata"]["stackwright:overrides"], serde_json::json!(["RetentionInDays"]), "{logs}");
+
+    // The JSON patch, applied and recorded in the object's manifest entry.
+    assert!(file("deployment-shop-worker.yaml").contains("terminationGracePeriodSeconds: 120"));
+    let patched = serde_json::to_string(&manifest).unwrap();
+    assert!(
+        patched.contains(r#""stackwright:patches":[{"by":"prod/cluster","patch":[{"op":"replace","path":"/spec/template/spec/terminationGracePeriodSeconds","value":120}]}]"#),
+        "the patch is recorded in manifest.json"
+    );
 }

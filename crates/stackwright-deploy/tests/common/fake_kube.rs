@@ -1,6 +1,7 @@
 //! A fake Kubernetes API server: the paths the applier uses (server-side apply, get, list with
 //! a label selector, delete), an in-memory store, a request log, and controllers that make
 //! Deployments roll out, Jobs complete (or fail) and CRDs become established after a few reads.
+//! Like a real API server, it serves a custom kind only once its CRD is established.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -277,6 +278,9 @@ async fn handle(
     if st.read_only && (method != "GET" || plural == "secrets") {
         return Ok(status(403, "Forbidden", "the view policy allows no writes and no Secrets"));
     }
+    if !served(&st, &gv, &plural) {
+        return Ok(status(404, "NotFound", "the server could not find the requested resource"));
+    }
     match (method.as_str(), name) {
         ("PATCH", Some(name)) => Ok(apply(&mut st, (gv, plural, ns, name), &logged, &body)),
         ("GET", Some(name)) => Ok(get(&mut st, (gv, plural, ns, name))),
@@ -290,6 +294,26 @@ async fn handle(
         }
         _ => Ok(status(405, "MethodNotAllowed", "not served by the fake")),
     }
+}
+
+/// Whether `gv`/`plural` is served: a built-in group (the core group, `apps`, `*.k8s.io`, …)
+/// always, a custom one once the CRD `<plural>.<group>` is established.
+fn served(st: &State, gv: &str, plural: &str) -> bool {
+    let Some((group, _)) = gv.split_once('/') else { return true };
+    if !group.contains('.') || group.ends_with(".k8s.io") {
+        return true;
+    }
+    let crd = (
+        "apiextensions.k8s.io/v1".to_string(),
+        "customresourcedefinitions".to_string(),
+        String::new(),
+        format!("{plural}.{group}"),
+    );
+    st.objects
+        .get(&crd)
+        .and_then(|o| o.pointer("/status/conditions"))
+        .and_then(Value::as_array)
+        .is_some_and(|c| c.iter().any(|c| c["type"] == "Established" && c["status"] == "True"))
 }
 
 /// A server-side apply (or its dry run) of one object.
