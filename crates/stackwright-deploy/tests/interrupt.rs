@@ -8,10 +8,9 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use stackwright_core::{Account, App, RawResource, Region, Resource};
@@ -22,6 +21,7 @@ use stackwright_deploy::runtime::Runtime;
 use tokio::task::block_in_place;
 
 use common::proxy::Proxy;
+use common::terminal::Terminal;
 
 /// One stack with one parameter whose value is `value`.
 fn synth(dir: &Path, value: &str) -> Arc<Assembly> {
@@ -41,64 +41,14 @@ fn synth(dir: &Path, value: &str) -> Arc<Assembly> {
     Arc::new(Assembly::read(dir).unwrap())
 }
 
-/// The binary in a pseudo-terminal: stdin, stdout and stderr are the terminal, so prompts ask
-/// and Ctrl-C (byte 0x03 typed on it) is SIGINT from the terminal driver.
-struct Terminal {
-    child: Child,
-    keyboard: ChildStdin,
-    screen: Arc<Mutex<String>>,
+/// The binary in a dumb pseudo-terminal (no colour): prompts ask, Ctrl-C is SIGINT.
+fn terminal(endpoint: &str, args: &[&str]) -> Terminal {
+    Terminal::run(endpoint, args, "dumb", &[])
 }
 
 impl Terminal {
-    fn run(endpoint: &str, args: &[&str]) -> Terminal {
-        let quote = |a: &str| format!("'{}'", a.replace('\'', r"'\''"));
-        let command: Vec<String> =
-            std::iter::once(env!("CARGO_BIN_EXE_stackwright-deploy")).chain(args.iter().copied()).map(quote).collect();
-        let home = common::temp_dir("interrupt-home");
-        let mut child = Command::new("script")
-            .args(["-qfec", &command.join(" "), "/dev/null"])
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("SHELL", "/bin/sh")
-            .env("TERM", "dumb")
-            .env("HOME", &home)
-            .env("AWS_ENDPOINT_URL", endpoint)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("script (util-linux) runs the binary in a pseudo-terminal");
-        let keyboard = child.stdin.take().unwrap();
-        let screen = Arc::new(Mutex::new(String::new()));
-        let mut out = child.stdout.take().unwrap();
-        let shown = screen.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = out.read(&mut buf) {
-                if n == 0 {
-                    return;
-                }
-                shown.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        Terminal { child, keyboard, screen }
-    }
-
-    fn screen(&self) -> String {
-        self.screen.lock().unwrap().clone()
-    }
-
-    fn wait_for(&mut self, text: &str) {
-        let start = Instant::now();
-        while !self.screen().contains(text) {
-            assert!(self.child.try_wait().unwrap().is_none(), "ended before showing {text:?}:\n{}", self.screen());
-            assert!(start.elapsed() < Duration::from_secs(60), "never showed {text:?}:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(50));
-        }
+    fn wait_for_prompt(&mut self, text: &str) {
+        self.wait_for(text, Duration::from_secs(60));
     }
 
     /// Types Ctrl-C; the exit code and how long the exit took.
@@ -107,24 +57,9 @@ impl Terminal {
         self.exit()
     }
 
-    fn press_ctrl_c(&mut self) {
-        self.keyboard.write_all(&[3]).unwrap();
-        self.keyboard.flush().unwrap();
-    }
-
     /// Waits for the end: the exit code and how long it took.
     fn exit(&mut self) -> (Option<i32>, Duration) {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return (status.code(), start.elapsed());
-            }
-            if start.elapsed() > Duration::from_secs(30) {
-                let _ = self.child.kill();
-                panic!("still running 30 s after Ctrl-C (an interrupt must not hang):\n{}", self.screen());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.wait_exit(Duration::from_secs(30), "an interrupt must not hang")
     }
 }
 
@@ -176,8 +111,8 @@ async fn ctrl_c_at_the_prompts_exits_130_and_leaves_nothing_behind() {
 
     // A first create, interrupted at the approval prompt: its change set and the empty
     // REVIEW_IN_PROGRESS stack it made are deleted.
-    let mut term = Terminal::run(&endpoint, &["deploy", "--app-dir", &app_dir, "--require-approval", "any", "--plain"]);
-    term.wait_for("Deploy? [y/N]");
+    let mut term = terminal(&endpoint, &["deploy", "--app-dir", &app_dir, "--require-approval", "any", "--plain"]);
+    term.wait_for_prompt("Deploy? [y/N]");
     assert_eq!(state(&rt, &stack_name).await.0.as_deref(), Some("REVIEW_IN_PROGRESS"));
     let (code, took) = term.ctrl_c();
     let screen = term.screen();
@@ -193,8 +128,8 @@ async fn ctrl_c_at_the_prompts_exits_130_and_leaves_nothing_behind() {
     let mut report = rt.deploy(assembly.clone(), &[], false).await;
     report.result().unwrap_or_else(|e| panic!("{e}\n{}", rt.progress.lines().join("\n")));
     synth(&dir, "two");
-    let mut term = Terminal::run(&endpoint, &["deploy", "--app-dir", &app_dir, "--require-approval", "any", "--plain"]);
-    term.wait_for("Deploy? [y/N]");
+    let mut term = terminal(&endpoint, &["deploy", "--app-dir", &app_dir, "--require-approval", "any", "--plain"]);
+    term.wait_for_prompt("Deploy? [y/N]");
     assert_eq!(state(&rt, &stack_name).await.1.len(), 1, "the update's change set is there");
     let (code, _) = term.ctrl_c();
     assert_eq!(code, Some(exit::INTERRUPTED), "{}", term.screen());
@@ -202,8 +137,8 @@ async fn ctrl_c_at_the_prompts_exits_130_and_leaves_nothing_behind() {
     settles_to(&rt, &stack_name, Some("CREATE_COMPLETE"), "update interrupted").await;
 
     // Ctrl-C at the destroy confirmation: nothing destroyed, exit 130 at once.
-    let mut term = Terminal::run(&endpoint, &["destroy", "--app-dir", &app_dir, "--plain"]);
-    term.wait_for("Continue? [y/N]");
+    let mut term = terminal(&endpoint, &["destroy", "--app-dir", &app_dir, "--plain"]);
+    term.wait_for_prompt("Continue? [y/N]");
     let (code, took) = term.ctrl_c();
     assert_eq!(code, Some(exit::INTERRUPTED), "{}", term.screen());
     assert!(took < Duration::from_secs(5), "{took:?}");
@@ -272,7 +207,7 @@ async fn an_execution_goes_on_in_aws_and_a_hanging_clean_up_is_bounded() {
         "<StackStatus>CREATE_IN_PROGRESS</StackStatus>",
         10_000,
     );
-    let mut term = Terminal::run(&endpoint, &["deploy", "--app-dir", &app_dir, "--yes", "--plain"]);
+    let mut term = terminal(&endpoint, &["deploy", "--app-dir", &app_dir, "--yes", "--plain"]);
     let start = Instant::now();
     while proxy.answered("ExecuteChangeSet") == 0 {
         assert!(start.elapsed() < Duration::from_secs(60), "never executed:\n{}", term.screen());
@@ -291,11 +226,11 @@ async fn an_execution_goes_on_in_aws_and_a_hanging_clean_up_is_bounded() {
     synth(&dir, "two");
     proxy.stall(Some("DeleteChangeSet"), 2);
     let args = ["deploy", "--app-dir", &app_dir, "--require-approval", "any", "--plain"];
-    let mut term = Terminal::run(&endpoint, &args);
-    block_in_place(|| term.wait_for("Deploy? [y/N]"));
+    let mut term = terminal(&endpoint, &args);
+    block_in_place(|| term.wait_for_prompt("Deploy? [y/N]"));
     block_in_place(|| {
         term.press_ctrl_c();
-        term.wait_for("again to exit at once");
+        term.wait_for_prompt("again to exit at once");
     });
     let (code, took) = block_in_place(|| term.ctrl_c());
     let screen = term.screen();
@@ -305,8 +240,8 @@ async fn an_execution_goes_on_in_aws_and_a_hanging_clean_up_is_bounded() {
     assert!(screen.contains("aws cloudformation delete-change-set --stack-name"), "{screen}");
 
     // The same with one Ctrl-C: the clean-up gives up after 10 s and says what is left.
-    let mut term = Terminal::run(&endpoint, &args);
-    block_in_place(|| term.wait_for("Deploy? [y/N]"));
+    let mut term = terminal(&endpoint, &args);
+    block_in_place(|| term.wait_for_prompt("Deploy? [y/N]"));
     let (code, took) = block_in_place(|| term.ctrl_c());
     let screen = term.screen();
     assert_eq!(code, Some(exit::INTERRUPTED), "{screen}");

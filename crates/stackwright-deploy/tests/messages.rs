@@ -5,11 +5,10 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use stackwright_core::{Account, App, RawResource, Region, Resource};
 use stackwright_deploy::error::exit;
@@ -32,21 +31,6 @@ fn synth(dir: &Path) {
     )
     .unwrap();
     app.synth_to(dir).unwrap();
-}
-
-/// A listener on 127.0.0.1 that counts the connections made to it (and answers none).
-fn counting_listener() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let count = Arc::new(AtomicUsize::new(0));
-    let counted = count.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            counted.fetch_add(1, Ordering::SeqCst);
-            drop(stream);
-        }
-    });
-    (endpoint, count)
 }
 
 /// The `stackwright-deploy` binary on `dir` with only the environment given (no credentials
@@ -81,7 +65,7 @@ fn a_template_that_is_not_json_is_refused_with_status_2_by_diff_deploy_and_destr
     let web = manifest["stacks"].as_array().unwrap().iter().find(|s| s["id"] == "dev-web").unwrap();
     std::fs::write(dir.join(web["template"].as_str().unwrap()), "{ \"Resources\": ").unwrap();
     for args in [&["diff"][..], &["deploy", "--yes"], &["destroy", "--yes"]] {
-        let (endpoint, connections) = counting_listener();
+        let (endpoint, connections) = common::terminal::counting_listener();
         let out = run(args, &dir, &endpoint, CREDENTIALS);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(exit::USAGE), "{args:?}: {stderr}");
@@ -97,7 +81,7 @@ fn missing_credentials_are_explained_with_and_without_the_account_check() {
     let dir = common::temp_dir("messages-credentials");
     synth(&dir);
     for skip in [false, true] {
-        let (endpoint, connections) = counting_listener();
+        let (endpoint, connections) = common::terminal::counting_listener();
         let mut args = vec!["deploy", "--yes"];
         if skip {
             args.push("--skip-account-check");

@@ -5,11 +5,10 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -58,21 +57,6 @@ fn synth(dir: &Path, account: &str) {
     app.synth_to(dir).unwrap();
 }
 
-/// A listener on 127.0.0.1 that counts the connections made to it (and answers none).
-fn counting_listener() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let count = Arc::new(AtomicUsize::new(0));
-    let counted = count.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            counted.fetch_add(1, Ordering::SeqCst);
-            drop(stream);
-        }
-    });
-    (endpoint, count)
-}
-
 /// `stackwright-deploy deploy --app-dir DIR --yes --plain` with only the given environment.
 fn deploy(dir: &Path, endpoint: &str, env: &[(&str, &str)]) -> Output {
     let home = common::temp_dir("preflight-home");
@@ -109,7 +93,7 @@ fn refused(name: &str, with_tag: bool, break_it: impl FnOnce(&Path)) -> String {
     let dir = common::temp_dir(name);
     synth(&dir, "123456789012");
     break_it(&dir);
-    let (endpoint, connections) = counting_listener();
+    let (endpoint, connections) = common::terminal::counting_listener();
     let env: &[(&str, &str)] = if with_tag { &[("PREFLIGHT_TAG", "v1")] } else { &[] };
     let out = deploy(&dir, &endpoint, env);
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
@@ -180,7 +164,7 @@ fn offline_problems_are_all_listed_before_any_request() {
 
 #[test]
 fn a_missing_app_dir_is_a_read_with_a_hint_to_synth_first() {
-    let (endpoint, connections) = counting_listener();
+    let (endpoint, connections) = common::terminal::counting_listener();
     let dir: PathBuf = common::temp_dir("absent").join("out");
     let out = deploy(&dir, &endpoint, &[]);
     let err = String::from_utf8_lossy(&out.stderr).to_string();

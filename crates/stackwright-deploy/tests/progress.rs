@@ -6,12 +6,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
+use common::terminal::Terminal;
 use serde_json::Value as Json;
 use stackwright_core::assembly::{ResourceEntry, StackEntry};
 use stackwright_core::{Account, App, RawResource, Region, Resource, Value};
@@ -143,92 +142,29 @@ fn synth(dir: &Path, setting: &str) {
     app.synth_to(dir).unwrap();
 }
 
-fn base_env(cmd: &mut Command, endpoint: &str) {
-    let home = common::temp_dir("progress-home");
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", &home)
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-}
-
 /// The binary with stdout and stderr piped (not a terminal).
 fn piped(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackwright-deploy"));
-    base_env(&mut cmd, endpoint);
+    common::terminal::base_env(&mut cmd, endpoint);
     cmd.args(args).envs(env.iter().copied()).stdin(Stdio::null());
     cmd.output().unwrap()
 }
 
-/// The binary in a pseudo-terminal (`script`), as a person runs it in a colour terminal.
-struct Terminal {
-    child: Child,
-    keyboard: ChildStdin,
-    screen: Arc<Mutex<String>>,
+/// The binary in a colour pseudo-terminal, as a person runs it.
+fn terminal(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> Terminal {
+    Terminal::run(endpoint, args, "xterm-256color", env)
 }
 
 impl Terminal {
-    fn run(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> Terminal {
-        let quote = |a: &str| format!("'{}'", a.replace('\'', r"'\''"));
-        let command: Vec<String> =
-            std::iter::once(env!("CARGO_BIN_EXE_stackwright-deploy")).chain(args.iter().copied()).map(quote).collect();
-        let mut cmd = Command::new("script");
-        base_env(&mut cmd, endpoint);
-        cmd.args(["-qfec", &command.join(" "), "/dev/null"])
-            .env("SHELL", "/bin/sh")
-            .env("TERM", "xterm-256color")
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("script (util-linux) runs the binary in a pseudo-terminal");
-        let keyboard = child.stdin.take().unwrap();
-        let screen = Arc::new(Mutex::new(String::new()));
-        let (mut out, shown) = (child.stdout.take().unwrap(), screen.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = out.read(&mut buf) {
-                if n == 0 {
-                    return;
-                }
-                shown.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        Terminal { child, keyboard, screen }
-    }
-
-    fn screen(&self) -> String {
-        self.screen.lock().unwrap().clone()
-    }
-
-    fn wait_for(&mut self, text: &str) {
-        let start = Instant::now();
-        while !self.screen().contains(text) {
-            assert!(self.child.try_wait().unwrap().is_none(), "ended before showing {text:?}:\n{}", self.screen());
-            assert!(start.elapsed() < Duration::from_secs(90), "never showed {text:?}:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn type_line(&mut self, text: &str) {
-        self.keyboard.write_all(format!("{text}\r").as_bytes()).unwrap();
-        self.keyboard.flush().unwrap();
+    fn wait_to_show(&mut self, text: &str) {
+        self.wait_for(text, Duration::from_secs(90));
     }
 
     /// Waits for the end: the exit code and the whole screen.
     fn exit(mut self) -> (Option<i32>, String) {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(200));
-                return (status.code(), self.screen());
-            }
-            assert!(start.elapsed() < Duration::from_secs(120), "still running:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let (code, _) = self.wait_exit(Duration::from_secs(120), "the command should have ended");
+        std::thread::sleep(Duration::from_millis(200));
+        (code, self.screen())
     }
 }
 
@@ -258,8 +194,8 @@ fn colour_on_a_terminal_plain_elsewhere_with_counts_totals_and_the_table() {
 
     // A first deploy in a colour terminal: the role and the open rule need approval; the table
     // lists them before the question, the changes are coloured, the events count n/m.
-    let mut term = Terminal::run(&endpoint, &["deploy", "--app-dir", &app_dir], &[]);
-    term.wait_for("Deploy? [y/N]");
+    let mut term = terminal(&endpoint, &["deploy", "--app-dir", &app_dir], &[]);
+    term.wait_to_show("Deploy? [y/N]");
     let asked = term.screen();
     for row in [
         "IAM statements added:",
@@ -287,7 +223,7 @@ fn colour_on_a_terminal_plain_elsewhere_with_counts_totals_and_the_table() {
     // A change, diffed in the terminal: coloured, and the spinner of the preview is gone before
     // the diff is printed; with NO_COLOR, --plain or CI: plain.
     synth(&dir, "two");
-    let (code, screen) = Terminal::run(&endpoint, &["diff", "--app-dir", &app_dir], &[]).exit();
+    let (code, screen) = terminal(&endpoint, &["diff", "--app-dir", &app_dir], &[]).exit();
     assert_eq!(code, Some(0), "{screen}");
     assert!(screen.contains("\x1b[33m~ Setting"), "the modification is not yellow:\n{screen:?}");
     assert_spinner_cleared(&screen, "waiting for the change set", "diff");
@@ -296,15 +232,15 @@ fn colour_on_a_terminal_plain_elsewhere_with_counts_totals_and_the_table() {
         (vec!["diff", "--app-dir", &app_dir, "--plain"], vec![], "--plain"),
         (vec!["diff", "--app-dir", &app_dir], vec![("CI", "true")], "CI"),
     ] {
-        let (code, screen) = Terminal::run(&endpoint, &args, &env).exit();
+        let (code, screen) = terminal(&endpoint, &args, &env).exit();
         assert_eq!(code, Some(0), "{what}: {screen}");
         assert!(screen.contains("~ Setting (AWS::SSM::Parameter) dev/web/Setting (Value)"), "{what}: {screen}");
         assert_plain(&screen, true, what);
     }
 
     // A refusal at the prompt fails the stack: no spinner is left behind, the total says so.
-    let mut term = Terminal::run(&endpoint, &["deploy", "--app-dir", &app_dir, "--require-approval", "any"], &[]);
-    term.wait_for("Deploy? [y/N]");
+    let mut term = terminal(&endpoint, &["deploy", "--app-dir", &app_dir, "--require-approval", "any"], &[]);
+    term.wait_to_show("Deploy? [y/N]");
     term.type_line("n");
     let (code, screen) = term.exit();
     assert_eq!(code, Some(stackwright_deploy::error::exit::APPROVAL), "{screen}");

@@ -5,6 +5,7 @@
 
 pub(crate) mod fake_kube;
 pub(crate) mod proxy;
+pub(crate) mod terminal;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
