@@ -16,6 +16,8 @@ VENV_CHECKOV="${STACKWRIGHT_VENV_CHECKOV:-$REPO_ROOT/.venv/checkov}"
 VENV_LOCALSTACK="${STACKWRIGHT_VENV_LOCALSTACK:-$REPO_ROOT/.venv/localstack}"
 # pytest + the flask app's own requirements (examples/flask-app/requirements-dev.txt)
 VENV_FLASK="${STACKWRIGHT_VENV_FLASK:-$REPO_ROOT/.venv/flask}"
+# network-config-analyzer (IBM NP-Guard): tools/check-connectivity
+VENV_CONNECTIVITY="${STACKWRIGHT_VENV_CONNECTIVITY:-$REPO_ROOT/.venv/connectivity}"
 STATE_ROOT="${STACKWRIGHT_STATE_DIR:-$REPO_ROOT/.state}"
 
 # Print the usage block: the comment lines right after the shebang, '# ' stripped.

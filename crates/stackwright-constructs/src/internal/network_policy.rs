@@ -67,8 +67,9 @@ pub(crate) fn to_pods(labels: &BTreeMap<String, String>, port: i32) -> NetworkPo
     }
 }
 
-/// Egress to the addresses inside the cluster's network (pods, nodes, the API server's
-/// endpoints in the VPC), on `ports` (all ports when empty).
+/// Egress to the addresses inside the cluster's network that are not pods (nodes' kubelets,
+/// the API server's endpoints in the VPC), on `ports` (all ports when empty). A flow to a pod
+/// is written with selectors ([`to_pods`], [`to_namespace`]), never left to these ranges.
 pub(crate) fn to_private_networks(ports: &[i32]) -> NetworkPolicyEgressRule {
     NetworkPolicyEgressRule {
         to: Some(
@@ -79,6 +80,24 @@ pub(crate) fn to_private_networks(ports: &[i32]) -> NetworkPolicyEgressRule {
                 })
                 .to_vec(),
         ),
+        ports: (!ports.is_empty()).then(|| ports.iter().map(|p| tcp(*p)).collect()),
+    }
+}
+
+/// Egress to the pods labelled `pods` (every pod when `None`) in `namespace`, on `ports` (all
+/// ports when empty): a pod named by selectors on both sides, not by its address (whether an
+/// `ipBlock` matches pod addresses is up to the network plugin; Cilium's does not).
+pub(crate) fn to_namespace(
+    namespace: &str,
+    pods: Option<&BTreeMap<String, String>>,
+    ports: &[i32],
+) -> NetworkPolicyEgressRule {
+    NetworkPolicyEgressRule {
+        to: Some(vec![NetworkPolicyPeer {
+            namespace_selector: Some(namespace_selector(namespace)),
+            pod_selector: Some(pods.map(selector).unwrap_or_default()),
+            ..Default::default()
+        }]),
         ports: (!ports.is_empty()).then(|| ports.iter().map(|p| tcp(*p)).collect()),
     }
 }

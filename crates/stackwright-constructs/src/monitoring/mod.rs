@@ -79,12 +79,12 @@ use std::collections::BTreeMap;
 
 pub use props::{AlertThresholds, MonitoringImages, MonitoringProps, PersistentStorage};
 pub use scrape::{ScrapeTarget, Scrapeable};
-use stackwright_core::k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
+use stackwright_core::k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicySpec};
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stackwright_core::{Arn, Attr, Construct, KubeCluster, Node, Result, Stack};
 
 use crate::internal::network_policy::{
-    default_deny, dns_egress, from_pods, https_anywhere, to_pods, to_private_networks,
+    default_deny, dns_egress, from_pods, https_anywhere, to_namespace, to_pods, to_private_networks,
 };
 use crate::internal::problems::built_or_rejected;
 use crate::internal::scrape_contract::{MONITORING_NAMESPACE, prometheus_selector};
@@ -264,6 +264,26 @@ fn labels_of(name: &str) -> BTreeMap<String, String> {
     string_map([("app.kubernetes.io/name", name), ("app.kubernetes.io/instance", name)])
 }
 
+/// Where Prometheus may connect: every pod flow by namespace and pod selectors — Alertmanager,
+/// kube-state-metrics, each target on its metrics port, and kube-system's pods (the cluster's
+/// add-on controllers, scraped by their `prometheus.io` annotations, each opening its own metrics
+/// port to Prometheus only); the addresses of the cluster's network for what is not a pod (the
+/// kubelets, the API server's endpoints).
+fn prometheus_egress(cx: &Ctx<'_>) -> Vec<NetworkPolicyEgressRule> {
+    let mut egress = vec![
+        dns_egress(),
+        to_pods(&labels_of("alertmanager"), alertmanager::PORT),
+        to_pods(&labels_of("kube-state-metrics"), kube_state_metrics::PORT),
+    ];
+    for t in &cx.props.targets {
+        let pods = string_map([("app.kubernetes.io/name", t.name.as_str())]);
+        egress.push(to_namespace(&t.namespace, Some(&pods), &[i32::from(t.port)]));
+    }
+    egress.push(to_namespace("kube-system", None, &[]));
+    egress.push(to_private_networks(&[]));
+    egress
+}
+
 /// Deny by default; then exactly the flows monitoring needs.
 fn network_policies(cx: &Ctx<'_>) -> Result<()> {
     let labels = string_map([("app.kubernetes.io/part-of", "stackwright-monitoring")]);
@@ -279,8 +299,7 @@ fn network_policies(cx: &Ctx<'_>) -> Result<()> {
             pod_selector: Some(selector(&prometheus_selector())),
             policy_types: both(),
             ingress: Some(vec![from_pods(&labels_of("grafana"), prometheus::PORT)]),
-            // Scrapes reach pods and kubelets on any port inside the cluster's network.
-            egress: Some(vec![dns(), to_private_networks(&[])]),
+            egress: Some(prometheus_egress(cx)),
         },
     )?;
     add(
