@@ -174,3 +174,16 @@ fn a_json_patch_may_not_rename_an_object_or_patch_a_missing_one() {
         kube.patch(&manifest, "ConfigMap", Some("default"), "missing", serde_json::json!([])).unwrap_err().to_string();
     assert!(err.contains("cluster 'main' holds no ConfigMap 'default/missing' to patch"), "{err}");
 }
+
+#[test]
+fn a_patch_record_overwritten_by_the_program_is_an_error_not_a_panic() {
+    let (_app, stack, cluster) = app_with_cluster(Region::EuWest1);
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\n";
+    let manifest = KubeManifest::new(&stack, "Settings", &cluster, KubeManifestProps::yaml("s.yaml", yaml)).unwrap();
+    let kube = stackwright_constructs::WorkloadCluster::kube(&cluster);
+    kube.add_object_metadata("ConfigMap", Some("default"), "settings", "stackwright:patches", "mine");
+    let add = serde_json::json!([{"op": "add", "path": "/data", "value": {"a": "b"}}]);
+    let err = kube.patch(&manifest, "ConfigMap", Some("default"), "settings", add).unwrap_err().to_string();
+    assert!(err.contains("cannot patch ConfigMap 'default/settings'"), "{err}");
+    assert!(err.contains("the key is reserved for the patches' record"), "{err}");
+}

@@ -364,12 +364,16 @@ impl KubeCluster {
             if identity(&body) != identity(&o.body) {
                 return Err("the patch changes the object's identity or ownership labels".to_string());
             }
+            // The key is the patches' record: a program that stored its own value under it with
+            // `add_object_metadata` is told so, and the object is left as it was.
+            let record = o.metadata.entry("stackwright:patches").or_insert_with(|| serde_json::json!([]));
+            let serde_json::Value::Array(patches) = record else {
+                return Err("its metadata 'stackwright:patches' is not the list of patches (the key is reserved \
+                     for the patches' record)"
+                    .to_string());
+            };
+            patches.push(serde_json::json!({ "by": path, "patch": json_patch }));
             o.body = body;
-            let entry = serde_json::json!({ "by": path, "patch": json_patch });
-            match o.metadata.entry("stackwright:patches").or_insert_with(|| serde_json::json!([])) {
-                serde_json::Value::Array(patches) => patches.push(entry),
-                _ => unreachable!("stackwright:patches is always an array"),
-            }
             Ok(())
         });
         match outcome {
