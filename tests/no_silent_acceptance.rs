@@ -15,38 +15,17 @@ mod prod;
 #[path = "../examples/team_topic.rs"]
 mod team_topic;
 
+#[allow(dead_code)] // each test binary uses part of the harness
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// `examples/silent.rs`, built once per test process with the features of this test build
-/// (cargo does not build examples for `cargo test --test NAME`; building is a no-op when the
-/// binary is current). The variables cargo sets for a test process are removed, so that build
-/// scripts watching them do not rerun.
+/// `examples/silent.rs`, built once per test process (see `support::build_example`).
 fn binary() -> &'static PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.args(["build", "-q", "--example", "silent", "-p", "stackwright", "--manifest-path", manifest]);
-        if cfg!(feature = "deploy") {
-            cargo.args(["--features", "deploy"]);
-        }
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            let set_for_tests = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE"]
-                .iter()
-                .chain(&["CARGO_TARGET_TMPDIR", "CARGO_RUSTC_CURRENT_DIR"])
-                .any(|prefix| name.starts_with(prefix));
-            if set_for_tests {
-                cargo.env_remove(&*name);
-            }
-        }
-        assert!(cargo.status().expect("cargo runs").success(), "cargo build --example silent failed");
-        let exe = std::env::current_exe().expect("the test binary's path");
-        let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
-        profile_dir.join("examples").join(format!("silent{}", std::env::consts::EXE_SUFFIX))
-    })
+    BINARY.get_or_init(|| support::build_example("silent"))
 }
 
 /// Runs the example with `STACKWRIGHT_CASE=case` and `args` in `dir`, standard error piped.

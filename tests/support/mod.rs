@@ -5,37 +5,40 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// The example binary, built once per test process with the features of this test build
-/// (cargo builds examples for `cargo test`, but not for `cargo test --test NAME`, and a binary
-/// left by an earlier build may be stale: building is a no-op when it is current).
+/// `examples/mistakes.rs`, built once per test process (see [`build_example`]).
 pub(crate) fn mistakes_binary() -> &'static PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.args(["build", "-q", "--example", "mistakes", "-p", "stackwright", "--manifest-path", manifest]);
-        if cfg!(feature = "deploy") {
-            cargo.args(["--features", "deploy"]);
+    BINARY.get_or_init(|| build_example("mistakes"))
+}
+
+/// Builds the example `name` with the features of this test build and returns its path (cargo
+/// builds examples for `cargo test`, but not for `cargo test --test NAME`, and a binary left by
+/// an earlier build may be stale: building is a no-op when it is current).
+pub(crate) fn build_example(name: &str) -> PathBuf {
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.args(["build", "-q", "--example", name, "-p", "stackwright", "--manifest-path", manifest]);
+    if cfg!(feature = "deploy") {
+        cargo.args(["--features", "deploy"]);
+    }
+    // Without the variables cargo sets for a test process: build scripts that watch them
+    // (ring's watches CARGO_MANIFEST_DIR) would rerun, and the next outer build again.
+    for (var, _) in std::env::vars_os() {
+        let var = var.to_string_lossy();
+        let set_for_tests = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE"]
+            .iter()
+            .chain(&["CARGO_TARGET_TMPDIR", "CARGO_RUSTC_CURRENT_DIR"])
+            .any(|prefix| var.starts_with(prefix));
+        if set_for_tests {
+            cargo.env_remove(&*var);
         }
-        // Without the variables cargo sets for a test process: build scripts that watch them
-        // (ring's watches CARGO_MANIFEST_DIR) would rerun, and the next outer build again.
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            let set_for_tests = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE"]
-                .iter()
-                .chain(&["CARGO_TARGET_TMPDIR", "CARGO_RUSTC_CURRENT_DIR"])
-                .any(|prefix| name.starts_with(prefix));
-            if set_for_tests {
-                cargo.env_remove(&*name);
-            }
-        }
-        let status = cargo.status().expect("cargo runs");
-        assert!(status.success(), "cargo build --example mistakes failed");
-        // The test binary is target/<profile>/deps/NAME-HASH; examples are in target/<profile>/examples.
-        let exe = std::env::current_exe().expect("the test binary's path");
-        let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
-        profile_dir.join("examples").join(format!("mistakes{}", std::env::consts::EXE_SUFFIX))
-    })
+    }
+    let status = cargo.status().expect("cargo runs");
+    assert!(status.success(), "cargo build --example {name} failed");
+    // The test binary is target/<profile>/deps/NAME-HASH; examples are in target/<profile>/examples.
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
+    profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// Runs the example with `STACKWRIGHT_MISTAKE=mistake` and `args`, in a fresh directory (its
