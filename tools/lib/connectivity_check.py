@@ -10,7 +10,9 @@ Required flows are derived from what the program wrote, never from an app's name
   - load balancer: the pods behind an Ingress backend or a LoadBalancer Service are reachable
     from outside the cluster's pods (an ipBlock) on the target port;
   - DNS: every workload reaches kube-system's kube-dns on UDP and TCP 53;
-  - declared: flows listed in a connectivity.json next to the cluster directory's manifests
+  - declared: the flows the program declares at both ends (the cluster's "flows" in the
+    assembly's manifest.json, written by synth from the workloads' allow/egress_to), and flows
+    listed in a connectivity.json next to the cluster directory's manifests
     ({"flows": [{"from": "ns/name", "to": "ns/name", "port": N, "protocol": "TCP"}]}).
 Then each required flow must be allowed, and no pod-to-pod flow between the program's own
 workloads may be allowed beyond the required and declared ones (a port outside them counts).
@@ -151,12 +153,26 @@ def required_flows(model):
 
 
 def declared_flows(cluster_dir):
+    """The flows the program declares at both ends: the cluster's `flows` in the assembly's
+    manifest.json (two levels up, the entry whose directory is this one), and those listed in
+    a connectivity.json beside the manifests (for fixtures and flows declared by hand)."""
+    flows = []
+    cluster_dir = os.path.abspath(cluster_dir)
+    assembly = os.path.dirname(os.path.dirname(cluster_dir))
+    manifest = os.path.join(assembly, "manifest.json")
+    if os.path.exists(manifest):
+        with open(manifest, encoding="utf-8") as f:
+            doc = json.load(f)
+        for cluster in doc.get("clusters", []):
+            if os.path.abspath(os.path.join(assembly, cluster.get("directory", ""))) == cluster_dir:
+                flows += [(d["from"], d["to"], d.get("protocol", "TCP"), int(d["port"]), "declared by the program")
+                          for d in cluster.get("flows", [])]
     path = os.path.join(cluster_dir, "connectivity.json")
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding="utf-8") as f:
-        doc = json.load(f)
-    return [(d["from"], d["to"], d.get("protocol", "TCP"), int(d["port"]), "connectivity.json") for d in doc.get("flows", [])]
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        flows += [(d["from"], d["to"], d.get("protocol", "TCP"), int(d["port"]), "connectivity.json") for d in doc.get("flows", [])]
+    return flows
 
 
 # ---- the analyser's connectivity map -------------------------------------------------------

@@ -6,7 +6,7 @@ mod common;
 use common::{TestCluster, app_with_cluster, object, synth_error};
 use stackwright_constructs::{
     ContainerImage, ContainerSpec, CronJob, CronJobProps, EgressRule, ImageReference, JobProps, Namespace,
-    NamespaceProps, ServiceKind, Workload, WorkloadProps,
+    NamespaceProps, ServiceKind, Workload, WorkloadPeer, WorkloadProps,
 };
 use stackwright_core::Region;
 
@@ -19,23 +19,34 @@ fn flows_between_workloads_select_pods_and_namespaces_on_both_sides() {
     let (app, _, cluster) = app_with_cluster(Region::EuWest1);
     let orders = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
     let batch = Namespace::new(&cluster, "Batch", NamespaceProps::default()).unwrap();
-    let api = Workload::new(&cluster, &orders, "Api", WorkloadProps::new(container().port("http", 8080))).unwrap();
-    let cidr = "10.20.0.0/16".parse().unwrap();
-    let job = JobProps::new(container())
-        .egress_to(EgressRule::Workload(api.peer()))
-        .egress_to(EgressRule::Cidr(cidr, vec![5432]))
-        .egress_to(EgressRule::AwsApis);
-    let cron = CronJob::new(&cluster, &batch, "Report", CronJobProps::new("@hourly", job)).unwrap();
-    Workload::new(
+    // The cron job and the cache are created after the API: it names them.
+    let report = WorkloadPeer::named(&batch, "report");
+    let api = Workload::new(
+        &cluster,
+        &orders,
+        "Api",
+        WorkloadProps::new(container().port("http", 8080))
+            .allow(report.clone())
+            .egress_to(EgressRule::Workload(WorkloadPeer::named(&orders, "cache"))),
+    )
+    .unwrap();
+    let cache = Workload::new(
         &cluster,
         &orders,
         "Cache",
         WorkloadProps::new(container().port("redis", 6379))
             .service(ServiceKind::Headless)
             .allow(api.peer())
-            .allow(cron.peer()),
+            .allow(report),
     )
     .unwrap();
+    let cidr = "10.20.0.0/16".parse().unwrap();
+    let job = JobProps::new(container())
+        .egress_to(EgressRule::Workload(api.peer()))
+        .egress_to(EgressRule::Workload(cache.peer()))
+        .egress_to(EgressRule::Cidr(cidr, vec![5432]))
+        .egress_to(EgressRule::AwsApis);
+    CronJob::new(&cluster, &batch, "Report", CronJobProps::new("@hourly", job)).unwrap();
     let assembly = app.synth().unwrap();
 
     let allow = object(&assembly, "NetworkPolicy", "cache-allow-workloads");
@@ -45,11 +56,69 @@ fn flows_between_workloads_select_pods_and_namespaces_on_both_sides() {
     assert_eq!(allow["spec"]["ingress"][1]["ports"][0]["port"], 6379);
     let egress = object(&assembly, "NetworkPolicy", "report-allow-egress");
     let rules = egress["spec"]["egress"].as_array().unwrap();
-    assert_eq!(rules.len(), 4, "DNS, the API, the CIDR, the AWS APIs: {rules:?}");
+    assert_eq!(rules.len(), 5, "DNS, the API, the cache, the CIDR, the AWS APIs: {rules:?}");
     assert_eq!(rules[1]["to"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"], "orders");
     assert_eq!(rules[1]["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"], "api");
     assert_eq!(rules[1]["ports"][0]["port"], 8080);
-    assert_eq!(rules[2]["to"][0]["ipBlock"]["cidr"], "10.20.0.0/16");
+    assert_eq!(rules[3]["to"][0]["ipBlock"]["cidr"], "10.20.0.0/16");
+
+    // The flows declared at both ends are listed in the assembly, for the connectivity check.
+    let flows: Vec<String> = assembly.manifest.clusters[0]
+        .flows
+        .iter()
+        .map(|f| format!("{} -> {} {}/{}", f.from, f.to, f.protocol, f.port))
+        .collect();
+    assert_eq!(
+        flows,
+        [
+            "batch/report -> orders/api TCP/8080",
+            "batch/report -> orders/cache TCP/6379",
+            "orders/api -> orders/cache TCP/6379"
+        ]
+    );
+}
+
+#[test]
+fn egress_to_a_workload_that_does_not_allow_it_is_an_error_naming_both_ends() {
+    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
+    let api = Workload::new(&cluster, &ns, "Api", WorkloadProps::new(container().port("http", 8080))).unwrap();
+    let props = WorkloadProps::new(container()).service(ServiceKind::None).egress_to(EgressRule::Workload(api.peer()));
+    let e = synth_error(&app, Workload::new(&cluster, &ns, "Worker", props));
+    assert!(
+        e.contains("prod/cluster/Cluster/Shop/Worker: 'shop/worker' declares a connection to 'shop/api' on TCP 8080, but 'shop/api' does not allow it in: the NetworkPolicies would block it"),
+        "{e}"
+    );
+    assert!(e.contains("hint: in the props of 'shop/api', add .allow(<this workload>.peer())"), "{e}");
+}
+
+#[test]
+fn allowing_a_workload_that_has_no_egress_to_it_is_an_error() {
+    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
+    let worker = Workload::new(&cluster, &ns, "Worker", WorkloadProps::new(container()).service(ServiceKind::None));
+    let props = WorkloadProps::new(container().port("http", 8080)).allow(worker.unwrap().peer());
+    let e = synth_error(&app, Workload::new(&cluster, &ns, "Api", props));
+    assert!(
+        e.contains("prod/cluster/Cluster/Shop/Api: 'shop/api' declares a connection from 'shop/worker' on TCP 8080, but 'shop/worker' does not declare egress to it"),
+        "{e}"
+    );
+    assert!(
+        e.contains("hint: in the props of 'shop/worker', add .egress_to(EgressRule::Workload(<this workload>.peer()))"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_named_peer_that_no_workload_has_is_an_error() {
+    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
+    let typo = WorkloadPeer::named(&ns, "wrker");
+    let e = synth_error(
+        &app,
+        Workload::new(&cluster, &ns, "Api", WorkloadProps::new(container().port("http", 8080)).allow(typo)),
+    );
+    assert!(e.contains("'shop/api' declares a connection from 'shop/wrker' on TCP 8080, but 'shop/wrker' does not declare egress to it"), "{e}");
 }
 
 #[test]

@@ -114,6 +114,23 @@ pub struct ClusterEntry {
     pub objects: Vec<ObjectEntry>,
     /// The placeholders in the objects and where their values come from.
     pub bindings: Vec<BindingEntry>,
+    /// The pod-to-pod connections the program declares at both ends, one per port, sorted
+    /// (see [`KubeCluster::declare_flow`](crate::KubeCluster::declare_flow)); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<FlowEntry>,
+}
+
+/// A connection between two workloads of a cluster that the program declares at both ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowEntry {
+    /// The workload opening it, `<namespace>/<name>`.
+    pub from: String,
+    /// The workload accepting it, `<namespace>/<name>`.
+    pub to: String,
+    /// `TCP`.
+    pub protocol: String,
+    /// The destination port.
+    pub port: u16,
 }
 
 /// The outputs of the cluster's stack that hold its connection data (see

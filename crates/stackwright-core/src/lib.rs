@@ -41,7 +41,7 @@ pub use assembly::{Assembly, Manifest};
 pub use environment::{Account, Region};
 pub use error::{Diagnostic, Diagnostics, Error, Result};
 pub use exit_status::ExitStatus;
-pub use kube::{ClusterConnection, KubeCluster};
+pub use kube::{ClusterConnection, FlowDeclaration, FlowEnd, KubeCluster, WorkloadRef};
 pub use problems::Problems;
 pub use resource::{AnyResource, RawAttributes, RawResource, Resource, ResourceType};
 pub use template::{DeletionPolicy, ParameterDef};

@@ -14,7 +14,10 @@
 //! may stand inside a longer string (`((…RepositoryUri)):((stackwright:env:IMAGE_TAG))`), but
 //! not in names, labels or numbers.
 
+mod flows;
 mod patch;
+
+pub use flows::{FlowDeclaration, FlowEnd, WorkloadRef};
 
 use std::any::TypeId;
 
@@ -66,6 +69,7 @@ pub(crate) struct ClusterData {
     connection: ClusterConnection,
     objects: Vec<KubeObjectData>,
     bindings: IndexMap<String, LateSource>,
+    flows: Vec<flows::Declared>,
 }
 
 impl ClusterData {
@@ -92,6 +96,11 @@ impl ClusterData {
     /// Placeholder → where its value comes from.
     pub(crate) fn bindings(&self) -> &IndexMap<String, LateSource> {
         &self.bindings
+    }
+
+    /// The connections declared at both ends, and a problem for each end without its partner.
+    pub(crate) fn matched_flows(&self) -> (Vec<crate::assembly::FlowEntry>, Vec<Diagnostic>) {
+        flows::match_flows(&self.flows)
     }
 }
 
@@ -181,6 +190,7 @@ impl KubeCluster {
             connection,
             objects: Vec::new(),
             bindings: IndexMap::new(),
+            flows: Vec::new(),
         });
         drop(clusters);
         Ok(KubeCluster { node, index: Some(index), name: name.to_string() })
@@ -305,6 +315,20 @@ impl KubeCluster {
             let matches = spec.get("group")?.as_str()? == group && spec.pointer("/names/kind")?.as_str()? == kind;
             matches.then(|| spec.get("scope").and_then(serde_json::Value::as_str) != Some("Cluster"))
         })
+    }
+
+    /// Declares one end of a TCP connection between two workloads of this cluster, made by
+    /// `owner` (whose path a problem names). Synth matches the ends: a connection declared at
+    /// one end only is an error (the other end's NetworkPolicies would silently block it, see
+    /// [`FlowDeclaration::hint`]); the matched ones are listed in the cluster's manifest entry
+    /// ([`ClusterEntry::flows`](crate::assembly::ClusterEntry::flows)). Does nothing for a
+    /// rejected cluster.
+    pub fn declare_flow(&self, owner: &impl Construct, flow: FlowDeclaration) {
+        let Some(index) = self.index else {
+            return;
+        };
+        let path = owner.node().path();
+        self.node.extension_mut::<Clusters>().0[index].flows.push(flows::Declared { path, flow });
     }
 
     /// Records `value` under `key` in the manifest entry of an object of this cluster (where

@@ -27,6 +27,8 @@ impl<'a> Synth<'a> {
         let bindings = self.cluster_bindings(cluster, env);
         let id = format!("{env_id}-{}", cluster.name());
         let objects = in_apply_order(cluster);
+        let (flows, problems) = cluster.matched_flows();
+        self.diags.extend(problems);
         let entry = ClusterEntry {
             directory: format!("k8s/{id}"),
             id,
@@ -36,6 +38,7 @@ impl<'a> Synth<'a> {
             outputs,
             objects: self.object_entries(&objects),
             bindings,
+            flows,
         };
         Some((entry, objects.iter().map(|o| o.body()).collect()))
     }

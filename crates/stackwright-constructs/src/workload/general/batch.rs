@@ -7,11 +7,11 @@ use stackwright_core::k8s_openapi::api::batch::v1::{
 use stackwright_core::k8s_openapi::api::core::v1::PodTemplateSpec;
 use stackwright_core::k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use stackwright_core::{Arn, Attr, Construct, Node, Problems, Result};
+use stackwright_core::{Arn, Attr, Construct, Node, Problems, Result, WorkloadRef};
 
 use super::container::ContainerSpec;
 use super::objects::{labels, service_account_object};
-use super::peers::{EgressRule, WorkloadPeer, check_peers, egress_rules, named};
+use super::peers::{EgressRule, WorkloadPeer, check_peers, declare_flows, egress_rules, named};
 use super::pod::{PodOptions, digest_exemption, pod_spec};
 use super::{check_name, check_placement};
 use crate::iam::PolicyDocument;
@@ -316,6 +316,7 @@ fn build(
         None => kube.add(node, &JobObject { metadata, spec: Some(spec), ..Default::default() })?,
         Some(cron) => kube.add(node, &cron_job(metadata, spec, &labels, cron))?,
     }
+    declare_flows(kube, node, &WorkloadRef::new(ns, name), (&[], &[]), &job.egress);
     let mut egress = vec![dns_egress()];
     egress.extend(egress_rules(&job.egress));
     if job.aws_policy.is_some() || job.api_access {

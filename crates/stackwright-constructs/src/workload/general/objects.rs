@@ -19,9 +19,9 @@ use stackwright_core::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDis
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use stackwright_core::{Arn, Attr, KubeCluster, Node, Result};
+use stackwright_core::{Arn, Attr, KubeCluster, Node, Result, WorkloadRef};
 
-use super::peers::{egress_rules, ingress_rules};
+use super::peers::{declare_flows, egress_rules, ingress_rules};
 use super::pod::{PodOptions, digest_exemption, pod_spec};
 use super::props::{AwsIdentity, ServiceKind, WorkloadProps};
 use super::scaling::HpaMetric;
@@ -276,6 +276,7 @@ pub(super) fn network_policies(cx: &Ctx<'_>) -> Result<()> {
         ))?;
     }
     let ports: Vec<u16> = p.container.ports.iter().map(|port| port.port).collect();
+    declare_flows(cx.kube, cx.node, &WorkloadRef::new(cx.ns, cx.name), (&p.allow_from, &ports), &p.egress);
     if !p.allow_from.is_empty() && !ports.is_empty() {
         cx.add(&policy(
             &format!("{}-allow-workloads", cx.name),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use stackwright_core::k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
 };
-use stackwright_core::{Construct, Node, Problems};
+use stackwright_core::{Construct, FlowDeclaration, FlowEnd, KubeCluster, Node, Problems, WorkloadRef};
 
 use crate::internal::labels::namespace_selector;
 use crate::internal::network_policy::{https_anywhere, tcp};
@@ -57,6 +57,11 @@ impl WorkloadPeer {
     /// The namespace of the workload.
     pub fn namespace(&self) -> &str {
         &self.namespace
+    }
+
+    /// The workload as the cluster knows it, for flow declarations.
+    pub(crate) fn workload_ref(&self) -> WorkloadRef {
+        WorkloadRef::new(&self.namespace, &self.name)
     }
 
     fn peer(&self) -> NetworkPolicyPeer {
@@ -139,4 +144,50 @@ pub(crate) fn egress_rules(egress: &[EgressRule]) -> Vec<NetworkPolicyEgressRule
             EgressRule::AwsApis => https_anywhere(),
         })
         .collect()
+}
+
+/// Declares to the cluster this workload's ends of its connections with other workloads:
+/// each peer it allows in (to its `ports`) and each workload it has egress to. Synth matches
+/// them with the other ends' declarations, so that a connection declared at one end only —
+/// blocked by the other end's policies — is an error, and lists the matched ones in the
+/// assembly for the connectivity check.
+pub(crate) fn declare_flows(
+    kube: &KubeCluster,
+    owner: &Node,
+    me: &WorkloadRef,
+    (allow_from, ports): (&[WorkloadPeer], &[u16]),
+    egress: &[EgressRule],
+) {
+    for peer in allow_from {
+        kube.declare_flow(
+            owner,
+            FlowDeclaration {
+                from: peer.workload_ref(),
+                to: me.clone(),
+                ports: ports.to_vec(),
+                end: FlowEnd::Destination,
+                hint: format!(
+                    "in the props of '{}', add .egress_to(EgressRule::Workload(<this workload>.peer())); or remove this allow",
+                    peer.workload_ref()
+                ),
+            },
+        );
+    }
+    for rule in egress {
+        if let EgressRule::Workload(peer) = rule {
+            kube.declare_flow(
+                owner,
+                FlowDeclaration {
+                    from: me.clone(),
+                    to: peer.workload_ref(),
+                    ports: peer.ports.clone(),
+                    end: FlowEnd::Source,
+                    hint: format!(
+                        "in the props of '{}', add .allow(<this workload>.peer()) (a WorkloadPeer::named peer must be the name that workload is created with); or remove this egress rule",
+                        peer.workload_ref()
+                    ),
+                },
+            );
+        }
+    }
 }
