@@ -125,6 +125,9 @@ impl DiffReport {
                 if let Some(p) = &o.path {
                     out.push_str(&format!(" {p}"));
                 }
+                if let Some(origin) = &o.origin {
+                    out.push_str(&format!(" [{origin}]"));
+                }
                 out.push('\n');
             }
             if let Some(n) = &c.note {
@@ -217,7 +220,12 @@ impl Runtime {
             diff.objects = cluster
                 .objects
                 .iter()
-                .map(|o| ObjectDiff { object: ObjectRef::from(o), action: "create".into(), path: Some(o.path.clone()) })
+                .map(|o| ObjectDiff {
+                    object: ObjectRef::from(o),
+                    action: "create".into(),
+                    path: Some(o.path.clone()),
+                    origin: kubernetes::origin(o),
+                })
                 .collect();
             diff.note = Some(format!("the cluster's stack {} is not deployed yet", cluster.stack));
             return diff;
@@ -305,4 +313,67 @@ async fn compare(
         }
     }
     Ok((diff, deployed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cfn::ResourceChange;
+
+    #[test]
+    fn the_rendered_diff_says_where_a_changed_value_came_from() {
+        let object = |name: &str| ObjectRef {
+            api_version: "apps/v1".into(),
+            kind: "Deployment".into(),
+            namespace: Some("shop".into()),
+            name: name.into(),
+        };
+        let report = DiffReport {
+            stacks: vec![StackDiff {
+                stack: "prod-cluster".into(),
+                stack_name: "shop-prod-cluster".into(),
+                status: "changed".into(),
+                changes: vec![ResourceChange {
+                    action: "Modify".into(),
+                    logical_id: "ClusterLogs".into(),
+                    resource_type: "AWS::Logs::LogGroup".into(),
+                    path: Some("prod/cluster/Cluster/Logs".into()),
+                    replacement: Some("False".into()),
+                    properties: vec!["RetentionInDays".into()],
+                    security: false,
+                    overridden: vec!["RetentionInDays".into()],
+                }],
+                broadening: Broadening::default(),
+                notes: vec![],
+            }],
+            clusters: vec![ClusterDiff {
+                cluster: "prod-shop".into(),
+                objects: vec![
+                    ObjectDiff {
+                        object: object("worker"),
+                        action: "update".into(),
+                        path: Some("prod/cluster/Cluster/Shop/Worker".into()),
+                        origin: Some("patched by prod/cluster: replace /spec/replicas".into()),
+                    },
+                    ObjectDiff { object: object("api"), action: "update".into(), path: None, origin: None },
+                ],
+                note: None,
+            }],
+            ..Default::default()
+        };
+        let text = report.render_styled(false);
+        assert!(
+            text.contains(
+                "~ ClusterLogs (AWS::Logs::LogGroup) prod/cluster/Cluster/Logs (RetentionInDays) [override: RetentionInDays]"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "~ Deployment shop/worker prod/cluster/Cluster/Shop/Worker [patched by prod/cluster: replace /spec/replicas]"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("~ Deployment shop/api\n"), "{text}");
+    }
 }

@@ -46,6 +46,7 @@ fn object(api_version: &str, kind: &str, ns: Option<&str>, name: &str, extra: se
             name: name.into(),
         },
         path: format!("app/{name}"),
+        origin: None,
         body,
     }
 }

@@ -254,6 +254,7 @@ async fn a_custom_object_without_its_crd_is_not_served() {
             name: "blue".into(),
         },
         path: "app/blue".into(),
+        origin: None,
         body: json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "blue",
             "labels": {"app.kubernetes.io/managed-by": "stackwright", "stackwright.io/owner": "shop.main"}}}),
     };

@@ -34,6 +34,11 @@ pub struct ResourceChange {
     pub properties: Vec<String>,
     /// An IAM or security-group change (shown highlighted; needs approval in `broadening`).
     pub security: bool,
+    /// The property paths among the changing ones that the program set by an override
+    /// (`stackwright:overrides` in the local template's resource `Metadata`): where the new
+    /// value comes from, when it is not the construct's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overridden: Vec<String>,
 }
 
 /// Resource types whose changes widen or narrow who may do what.
@@ -217,6 +222,7 @@ impl Engine<'_> {
                     logical_id,
                     resource_type,
                     properties,
+                    overridden: Vec::new(),
                 });
             }
             match out.next_token() {

@@ -48,7 +48,9 @@ pub fn template_diff(entry: &StackEntry, deployed: Option<&Json>, local: &Json) 
             }
             (None, None) => continue,
         };
+        let overridden = new.get(id).map(|n| overridden(n, action, &properties)).unwrap_or_default();
         changes.push(ResourceChange {
+            overridden,
             security: is_security_type(&resource_type) || properties.iter().any(|p| is_security_property(p)),
             action: action.to_string(),
             path: entry.resources.get(id).map(|r| r.path.clone()),
@@ -61,6 +63,23 @@ pub fn template_diff(entry: &StackEntry, deployed: Option<&Json>, local: &Json) 
     changes
 }
 
+/// The override paths (`stackwright:overrides` in the resource's `Metadata`) under the
+/// properties that change: all of them for a new resource.
+fn overridden(resource: &Json, action: &str, properties: &[String]) -> Vec<String> {
+    let Some(paths) = resource.pointer("/Metadata/stackwright:overrides").and_then(Json::as_array) else {
+        return Vec::new();
+    };
+    paths
+        .iter()
+        .filter_map(Json::as_str)
+        .filter(|path| {
+            let top = path.split('.').next().unwrap_or(path);
+            action == "Add" || properties.iter().any(|p| p == top)
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 /// Fills in what a change set left out from the changes `by_template` found: the names of the
 /// properties that change, and whether a change is a security change.
 pub fn complete(changes: &mut [ResourceChange], by_template: &[ResourceChange]) {
@@ -68,6 +87,9 @@ pub fn complete(changes: &mut [ResourceChange], by_template: &[ResourceChange]) 
         if let Some(t) = by_template.iter().find(|t| t.logical_id == c.logical_id) {
             if c.properties.is_empty() {
                 c.properties = t.properties.clone();
+            }
+            if c.overridden.is_empty() {
+                c.overridden = t.overridden.clone();
             }
             c.security |= t.security;
         }
@@ -100,9 +122,12 @@ mod tests {
             "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "web", "SecurityGroupIngress": []}},
             "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}},
             "Gone": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "x"}},
-            "Same": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "y"}}
+            "Same": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "y"}},
+            "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 30, "LogGroupName": "a"}}
         }});
         let new = json!({"Resources": {
+            "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 731, "LogGroupName": "a"},
+                     "Metadata": {"stackwright:overrides": ["RetentionInDays", "LogGroupName"]}},
             "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "web", "SecurityGroupIngress": [{"CidrIp": "0.0.0.0/0"}]}},
             "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}, "DeletionPolicy": "Retain"},
             "Role": {"Type": "AWS::IAM::Role", "Properties": {}},
@@ -114,12 +139,15 @@ mod tests {
             lines,
             [
                 "- Gone (AWS::SSM::Parameter)",
+                "~ Logs (AWS::Logs::LogGroup) (RetentionInDays, Metadata) [override: RetentionInDays]",
                 "+ Role (AWS::IAM::Role) [SECURITY]",
                 "~ Sg (AWS::EC2::SecurityGroup) prod/web/Sg (SecurityGroupIngress) [SECURITY]",
                 "~ Topic (AWS::SNS::Topic) (DeletionPolicy)",
             ]
         );
         let all_new = template_diff(&entry, None, &new);
-        assert!(all_new.iter().all(|c| c.action == "Add") && all_new.len() == 4);
+        assert!(all_new.iter().all(|c| c.action == "Add") && all_new.len() == 5);
+        let logs = all_new.iter().find(|c| c.logical_id == "Logs").unwrap();
+        assert_eq!(logs.overridden, ["RetentionInDays", "LogGroupName"], "a new resource: every override");
     }
 }

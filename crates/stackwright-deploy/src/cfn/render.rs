@@ -46,6 +46,10 @@ impl ResourceChange {
         if !self.properties.is_empty() {
             s.push_str(&format!(" ({})", self.properties.join(", ")));
         }
+        if !self.overridden.is_empty() {
+            // Where the new value comes from: the program's override, not the construct.
+            s.push_str(&format!(" [override: {}]", self.overridden.join(", ")));
+        }
         if self.security {
             s.push_str(&format!(" {}", paint(style::SECURITY, "[SECURITY]", styled)));
         }

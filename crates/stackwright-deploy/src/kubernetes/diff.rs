@@ -20,6 +20,10 @@ pub struct ObjectDiff {
     /// The construct path of its owner (`None` for objects a deploy would prune).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// Where the object came from when not from a construct's own code: an included file,
+    /// the program's patches ([`origin`](super::object::origin)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 impl Applier<'_> {
@@ -42,6 +46,7 @@ impl Applier<'_> {
                         object: o.id.clone(),
                         action: "unknown".into(),
                         path: Some(o.path.clone()),
+                        origin: o.origin.clone(),
                     });
                     continue;
                 }
@@ -67,7 +72,12 @@ impl Applier<'_> {
                     Err(e) => return Err(self.err(format!("dry-run apply of {}", o.id), e)),
                 },
             };
-            diffs.push(ObjectDiff { object: o.id.clone(), action: action.into(), path: Some(o.path.clone()) });
+            diffs.push(ObjectDiff {
+                object: o.id.clone(),
+                action: action.into(),
+                path: Some(o.path.clone()),
+                origin: o.origin.clone(),
+            });
         }
         let desired: BTreeSet<ObjectRef> = objects.iter().map(|o| o.id.clone()).collect();
         let previous = self.read_inventory().await?;
@@ -76,7 +86,7 @@ impl Applier<'_> {
             if let Ok(Some(live)) = self.get(&id).await
                 && self.owned(&live)
             {
-                diffs.push(ObjectDiff { object: id, action: "delete".into(), path: None });
+                diffs.push(ObjectDiff { object: id, action: "delete".into(), path: None, origin: None });
             }
         }
         Ok(diffs)

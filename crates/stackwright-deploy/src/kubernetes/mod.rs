@@ -34,7 +34,7 @@ mod resolve;
 pub use apply::ApplyReport;
 pub use connection::{Connection, Renew, TOKEN_REFRESH};
 pub use diff::ObjectDiff;
-pub use object::{DesiredObject, ObjectRef};
+pub use object::{DesiredObject, ObjectRef, origin};
 pub use options::KubeOptions;
 pub(crate) use ownership::owner;
 pub use readiness::{Readiness, readiness};

@@ -110,7 +110,12 @@ pub(crate) fn load_objects(
                 ),
             ));
         }
-        objects.push(DesiredObject { id: ObjectRef::from(entry), path: entry.path.clone(), body });
+        objects.push(DesiredObject {
+            id: ObjectRef::from(entry),
+            path: entry.path.clone(),
+            body,
+            origin: super::object::origin(entry),
+        });
     }
     Ok(objects)
 }
