@@ -133,17 +133,14 @@ pub(crate) fn build() -> stackwright::Result<App> {
 /// the patched object the validators) and recorded in the output (`stackwright:source`,
 /// `stackwright:overrides`, `stackwright:patches`).
 fn escape_hatches(platform: &Stack, cluster: &EksCluster) -> stackwright::Result<()> {
-    // The shop's own CRD and its objects, from a committed YAML file. Compiled in under its
-    // path in the repository, so that the source recorded in manifest.json (and errors) names
-    // it the same on every checkout; `KubeManifestProps::file` would record the absolute path.
+    // The shop's own CRD and its objects, from a committed YAML file read at synth. The
+    // absolute path is recorded relative to the Cargo package (examples/manifests/…), the same
+    // on every checkout.
     KubeManifest::new(
         platform,
         "RateLimits",
         cluster,
-        KubeManifestProps::yaml(
-            "examples/manifests/shop-rate-limits.yaml",
-            include_str!("manifests/shop-rate-limits.yaml"),
-        ),
+        KubeManifestProps::file(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/manifests/shop-rate-limits.yaml")),
     )?;
 
     // The shop's audit rule keeps control-plane logs for two years; the construct keeps one.

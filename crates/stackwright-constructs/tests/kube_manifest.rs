@@ -39,7 +39,10 @@ fn included_objects_get_ownership_labels_apply_order_and_metadata() {
     assert_eq!(widget.path, "prod/cluster/Widgets");
     assert_eq!(
         serde_json::Value::Object(widget.metadata.clone()),
-        serde_json::json!({"stackwright:source": {"file": FIXTURE, "document": 1, "chart": "widgets", "version": "1.2.3"}})
+        serde_json::json!({"stackwright:source": {
+            // The absolute path is recorded relative to its Cargo package: the same on every checkout.
+            "file": "tests/fixtures/include/widgets.yaml", "document": 1, "chart": "widgets", "version": "1.2.3"
+        }})
     );
     let body = object(&assembly, "Widget", "blue");
     assert_eq!(body["metadata"]["labels"]["app.kubernetes.io/managed-by"], "stackwright");
@@ -186,4 +189,22 @@ fn a_patch_record_overwritten_by_the_program_is_an_error_not_a_panic() {
     let err = kube.patch(&manifest, "ConfigMap", Some("default"), "settings", add).unwrap_err().to_string();
     assert!(err.contains("cannot patch ConfigMap 'default/settings'"), "{err}");
     assert!(err.contains("the key is reserved for the patches' record"), "{err}");
+}
+
+#[test]
+fn an_absolute_path_outside_every_package_is_recorded_with_a_warning() {
+    let dir = std::env::temp_dir().join(format!("stackwright-include-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("extra.yaml");
+    std::fs::write(&file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra, namespace: default}\n").unwrap();
+    let (app, stack, cluster) = app_with_cluster(Region::EuWest1);
+    KubeManifest::new(&stack, "Extra", &cluster, KubeManifestProps::file(&file)).unwrap();
+    let assembly = app.synth().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let entry = assembly.manifest.clusters[0].objects.iter().find(|o| o.name == "extra").unwrap();
+    assert_eq!(entry.metadata["stackwright:source"]["file"], file.display().to_string());
+    let w = assembly.warnings.iter().next().expect("a warning");
+    assert_eq!(w.path, "prod/cluster/Extra");
+    assert!(w.message.contains("records the absolute path"), "{}", w.message);
+    assert!(w.hint.contains("inside the program's Cargo package"), "{}", w.hint);
 }

@@ -1,6 +1,7 @@
 //! [`KubeManifest`]: Kubernetes YAML included into a cluster.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use serde_json::Value as Json;
 use stackwright_core::{Construct, KubeCluster, Node, Problems, Result};
@@ -70,7 +71,7 @@ impl KubeManifest {
     ) -> Result<Self> {
         let mut problems = Problems::for_child(scope, id);
         problems.place("a KubeManifest")?;
-        let (name, text) = read(&props.source, &mut problems);
+        let (name, recorded, text) = read(&props.source, &mut problems);
         let kube = cluster.kube();
         let parsed = check(&name, &text, &props, kube, &mut problems);
         let node = problems.add_node();
@@ -81,8 +82,15 @@ impl KubeManifest {
             node.reject_because_of(cluster);
             return Ok(KubeManifest { node, objects: Vec::new() });
         }
+        let recorded = recorded.unwrap_or_else(|| {
+            node.warn(
+                format!("the assembly records the absolute path '{name}', which differs between checkouts"),
+                "keep the file inside the program's Cargo package (its path is then recorded relative to the package), or give a relative path",
+            );
+            name.clone()
+        });
         let mut source = serde_json::Map::new();
-        source.insert("file".into(), name.clone().into());
+        source.insert("file".into(), recorded.into());
         if let Some(chart) = &props.chart {
             source.insert("chart".into(), chart.name.clone().into());
             source.insert("version".into(), chart.version.clone().into());
@@ -126,23 +134,39 @@ impl Construct for KubeManifest {
 }
 
 /// The name errors use for the source, and its text (empty when it cannot be read).
-fn read(source: &ManifestSource, problems: &mut Problems) -> (String, String) {
+/// The text of the source, the name errors call it by, and the name the assembly records
+/// (`None`: an absolute path outside every Cargo package, see [`recorded_name`]).
+fn read(source: &ManifestSource, problems: &mut Problems) -> (String, Option<String>, String) {
     match source {
-        ManifestSource::Text { name, yaml } => (name.clone(), yaml.clone()),
+        ManifestSource::Text { name, yaml } => (name.clone(), Some(name.clone()), yaml.clone()),
         ManifestSource::File(path) => {
             let name = path.display().to_string();
+            let recorded = recorded_name(path);
             match std::fs::read_to_string(path) {
-                Ok(text) => (name, text),
+                Ok(text) => (name, recorded, text),
                 Err(e) => {
                     problems.push(
                         format!("cannot read '{name}': {e}"),
                         "check the path (a relative one is relative to the working directory; build it from env!(\"CARGO_MANIFEST_DIR\"))",
                     );
-                    (name, String::new())
+                    (name, recorded, String::new())
                 }
             }
         }
     }
+}
+
+/// The path the assembly records for an included file: as given when relative; when absolute
+/// (such as one built from `env!("CARGO_MANIFEST_DIR")`), relative to the Cargo package the file
+/// is in (the nearest directory above it with a `Cargo.toml`), so that the assembly is the same
+/// on every checkout. `None` for an absolute path outside every package.
+fn recorded_name(path: &Path) -> Option<String> {
+    if path.is_relative() {
+        return Some(path.display().to_string());
+    }
+    let package = path.ancestors().skip(1).find(|dir| dir.join("Cargo.toml").is_file())?;
+    let relative = path.strip_prefix(package).ok()?;
+    Some(relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
 }
 
 /// The identity of an object whose body passed the checks.
