@@ -151,6 +151,16 @@ fn two_workloads_with_one_name_in_a_namespace_is_an_error() {
 }
 
 #[test]
+fn one_construct_id_twice_is_one_error_not_two() {
+    let e = error_at("Worker", |c, ns| {
+        Workload::new(c, ns, "Worker", worker())?;
+        Workload::new(c, ns, "Worker", worker())
+    });
+    assert_eq!(e.matches("prod/cluster/Cluster/Orders/Worker: ").count(), 1, "one problem, the duplicate id: {e}");
+    assert!(!e.contains("has a workload named"), "{e}");
+}
+
+#[test]
 fn an_ingress_with_tls_but_no_certificate_is_an_error() {
     let e = error_at("Api", |c, ns| Workload::new(c, ns, "Api", api().ingress(AlbIngress::default().tls(true))));
     assert!(e.contains("the Ingress has TLS but no certificate") && e.contains("AlbIngress::https"), "{e}");

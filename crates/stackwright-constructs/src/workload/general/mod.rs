@@ -214,7 +214,8 @@ pub(crate) fn check_placement(
             "create the namespace on the cluster the workload runs on",
         );
     }
-    if let Some(other) = namespace.claim(name, problems.path()) {
+    // The same path twice is a duplicate construct id, which the tree reports already.
+    if let Some(other) = namespace.claim(name, problems.path()).filter(|other| other != problems.path()) {
         problems.push(
             format!("namespace '{}' has a workload named '{name}' already: '{other}'", namespace.name()),
             "give one of them another name (props.name or the construct id)",
