@@ -17,7 +17,7 @@ use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::internal::network_policy::from_namespace;
-use crate::internal::scrape_contract::MONITORING_NAMESPACE;
+use crate::internal::scrape_contract::{MONITORING_NAMESPACE, prometheus_selector};
 use crate::workload::meta::{api_token_mount, api_token_volume, meta, selector, string_map};
 use crate::workload::pod_security::{restricted_container, restricted_pod};
 
@@ -205,10 +205,12 @@ impl ControllerPod {
         ServiceAccount { metadata, automount_service_account_token: Some(false), ..Default::default() }
     }
 
-    /// A NetworkPolicy for the pods: ingress only to `metrics_port` from the monitoring
-    /// namespace; egress anywhere (the Kubernetes API and AWS APIs have no fixed addresses).
+    /// A NetworkPolicy for the pods: ingress only to `metrics_port` from Prometheus' pods (not
+    /// the whole monitoring namespace: Grafana and Alertmanager have no business there);
+    /// egress anywhere (the Kubernetes API and AWS APIs have no fixed addresses).
     pub(crate) fn network_policy(&self, metrics_port: Option<i32>) -> NetworkPolicy {
-        let ingress = metrics_port.map(|port| vec![from_namespace(MONITORING_NAMESPACE, None, port)]);
+        let prometheus = prometheus_selector();
+        let ingress = metrics_port.map(|port| vec![from_namespace(MONITORING_NAMESPACE, Some(&prometheus), port)]);
         NetworkPolicy {
             metadata: meta(&self.name, Some(&self.namespace), &self.labels()),
             spec: Some(NetworkPolicySpec {
