@@ -49,6 +49,7 @@ pub use schema::instance_types::{
     CFNLINT_INSTANCE_TYPES, INSTANCE_TYPES_FILE, compact_instance_types, import_instance_types,
 };
 pub use schema::kinds::{BUILTIN_KINDS, KindTable, parse_kinds};
+pub use schema::rds_postgres::{RDS_POSTGRES_FILE, compact_rds_postgres, import_rds_postgres};
 
 /// The allowlist, relative to the `stackwright-cfn` crate.
 pub const ALLOWLIST: &str = "allowlist.txt";

@@ -5,7 +5,8 @@
 //! cargo run -p stackwright-cfn-codegen                 # regenerate the code
 //! cargo run -p stackwright-cfn-codegen -- check        # exit 1 if the committed code is stale
 //! cargo run -p stackwright-cfn-codegen -- import [DIR] # copy the allowlisted schemas (and the
-//!                                                      # EC2 instance types per region) from an
+//!                                                      # EC2 instance types per region, PostgreSQL's
+//!                                                      # RDS versions and classes) from an
 //!                                                      # installed cfn-lint (DIR: .../site-packages/cfnlint;
 //!                                                      # default: the one in .venv/validators)
 //! ```
@@ -77,6 +78,11 @@ fn import(crate_dir: &Path, dir: Option<PathBuf>) -> Result<(), String> {
     println!(
         "copied the EC2 instance types of {regions} regions into {}",
         crate_dir.join(codegen::INSTANCE_TYPES_FILE).display()
+    );
+    let regions = codegen::import_rds_postgres(&dir, crate_dir)?;
+    println!(
+        "copied PostgreSQL's RDS engine versions and the instance classes of {regions} regions into {}",
+        crate_dir.join(codegen::RDS_POSTGRES_FILE).display()
     );
     Ok(())
 }

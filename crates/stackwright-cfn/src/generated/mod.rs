@@ -3,6 +3,7 @@
 
 pub mod kinds;
 
+pub mod backup;
 pub mod budgets;
 pub mod cloudwatch;
 pub mod ec2;
@@ -11,12 +12,18 @@ pub mod eks;
 pub mod iam;
 pub mod kms;
 pub mod logs;
+pub mod rds;
 pub mod secretsmanager;
 pub mod sns;
 pub mod ssm;
 
 /// Every generated resource type name, sorted.
 pub const TYPE_NAMES: &[&str] = &[
+    "AWS::Backup::BackupPlan",
+    "AWS::Backup::BackupSelection",
+    "AWS::Backup::BackupVault",
+    "AWS::Backup::RestoreTestingPlan",
+    "AWS::Backup::RestoreTestingSelection",
     "AWS::Budgets::Budget",
     "AWS::CloudWatch::Alarm",
     "AWS::CloudWatch::Dashboard",
@@ -49,6 +56,9 @@ pub const TYPE_NAMES: &[&str] = &[
     "AWS::KMS::Alias",
     "AWS::KMS::Key",
     "AWS::Logs::LogGroup",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBParameterGroup",
+    "AWS::RDS::DBSubnetGroup",
     "AWS::SNS::Subscription",
     "AWS::SNS::Topic",
     "AWS::SNS::TopicPolicy",
@@ -61,6 +71,11 @@ pub const TYPE_NAMES: &[&str] = &[
 /// `createOnlyProperties`, nested ones as dotted paths), or `None` for another type.
 pub fn replaces_on_change(type_name: &str) -> Option<&'static [&'static str]> {
     match type_name {
+        "AWS::Backup::BackupPlan" => Some(backup::BackupPlan::REPLACES_ON_CHANGE),
+        "AWS::Backup::BackupSelection" => Some(backup::BackupSelection::REPLACES_ON_CHANGE),
+        "AWS::Backup::BackupVault" => Some(backup::BackupVault::REPLACES_ON_CHANGE),
+        "AWS::Backup::RestoreTestingPlan" => Some(backup::RestoreTestingPlan::REPLACES_ON_CHANGE),
+        "AWS::Backup::RestoreTestingSelection" => Some(backup::RestoreTestingSelection::REPLACES_ON_CHANGE),
         "AWS::Budgets::Budget" => Some(budgets::Budget::REPLACES_ON_CHANGE),
         "AWS::CloudWatch::Alarm" => Some(cloudwatch::Alarm::REPLACES_ON_CHANGE),
         "AWS::CloudWatch::Dashboard" => Some(cloudwatch::Dashboard::REPLACES_ON_CHANGE),
@@ -93,6 +108,9 @@ pub fn replaces_on_change(type_name: &str) -> Option<&'static [&'static str]> {
         "AWS::KMS::Alias" => Some(kms::Alias::REPLACES_ON_CHANGE),
         "AWS::KMS::Key" => Some(kms::Key::REPLACES_ON_CHANGE),
         "AWS::Logs::LogGroup" => Some(logs::LogGroup::REPLACES_ON_CHANGE),
+        "AWS::RDS::DBInstance" => Some(rds::DbInstance::REPLACES_ON_CHANGE),
+        "AWS::RDS::DBParameterGroup" => Some(rds::DbParameterGroup::REPLACES_ON_CHANGE),
+        "AWS::RDS::DBSubnetGroup" => Some(rds::DbSubnetGroup::REPLACES_ON_CHANGE),
         "AWS::SNS::Subscription" => Some(sns::Subscription::REPLACES_ON_CHANGE),
         "AWS::SNS::Topic" => Some(sns::Topic::REPLACES_ON_CHANGE),
         "AWS::SNS::TopicPolicy" => Some(sns::TopicPolicy::REPLACES_ON_CHANGE),
@@ -107,6 +125,11 @@ pub fn replaces_on_change(type_name: &str) -> Option<&'static [&'static str]> {
 /// another type.
 pub fn attribute_names(type_name: &str) -> Option<&'static [&'static str]> {
     match type_name {
+        "AWS::Backup::BackupPlan" => Some(backup::BackupPlanAttributes::NAMES),
+        "AWS::Backup::BackupSelection" => Some(backup::BackupSelectionAttributes::NAMES),
+        "AWS::Backup::BackupVault" => Some(backup::BackupVaultAttributes::NAMES),
+        "AWS::Backup::RestoreTestingPlan" => Some(backup::RestoreTestingPlanAttributes::NAMES),
+        "AWS::Backup::RestoreTestingSelection" => Some(backup::RestoreTestingSelectionAttributes::NAMES),
         "AWS::Budgets::Budget" => Some(budgets::BudgetAttributes::NAMES),
         "AWS::CloudWatch::Alarm" => Some(cloudwatch::AlarmAttributes::NAMES),
         "AWS::CloudWatch::Dashboard" => Some(cloudwatch::DashboardAttributes::NAMES),
@@ -139,6 +162,9 @@ pub fn attribute_names(type_name: &str) -> Option<&'static [&'static str]> {
         "AWS::KMS::Alias" => Some(kms::AliasAttributes::NAMES),
         "AWS::KMS::Key" => Some(kms::KeyAttributes::NAMES),
         "AWS::Logs::LogGroup" => Some(logs::LogGroupAttributes::NAMES),
+        "AWS::RDS::DBInstance" => Some(rds::DbInstanceAttributes::NAMES),
+        "AWS::RDS::DBParameterGroup" => Some(rds::DbParameterGroupAttributes::NAMES),
+        "AWS::RDS::DBSubnetGroup" => Some(rds::DbSubnetGroupAttributes::NAMES),
         "AWS::SNS::Subscription" => Some(sns::SubscriptionAttributes::NAMES),
         "AWS::SNS::Topic" => Some(sns::TopicAttributes::NAMES),
         "AWS::SNS::TopicPolicy" => Some(sns::TopicPolicyAttributes::NAMES),

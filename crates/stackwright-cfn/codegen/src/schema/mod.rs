@@ -6,6 +6,7 @@ pub(crate) mod allowlist;
 pub(crate) mod import;
 pub(crate) mod instance_types;
 pub(crate) mod kinds;
+pub(crate) mod rds_postgres;
 
 use std::collections::BTreeSet;
 use std::fs;
