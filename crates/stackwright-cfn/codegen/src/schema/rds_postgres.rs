@@ -19,7 +19,8 @@ pub(crate) const CFNLINT_ENGINE_VERSIONS: &str = "data/schemas/extensions/aws_rd
 /// cfn-lint's instance classes per engine and engine version.
 pub(crate) const CFNLINT_CLASSES_BY_VERSION: &str = "data/schemas/extensions/aws_rds_dbinstance/db_instance_class.json";
 /// cfn-lint's instance classes per region and engine.
-pub(crate) const CFNLINT_CLASSES_BY_REGION: &str = "data/schemas/extensions/aws_rds_dbinstance/dbinstanceclass_enum.json";
+pub(crate) const CFNLINT_CLASSES_BY_REGION: &str =
+    "data/schemas/extensions/aws_rds_dbinstance/dbinstanceclass_enum.json";
 /// The compact list, relative to the `stackwright-cfn` crate.
 pub const RDS_POSTGRES_FILE: &str = "../stackwright-constructs/data/rds-postgres.txt";
 

@@ -1018,6 +1018,7 @@ impl DbInstance {
 }
 
 impl ToValue for DbInstance {
+    #[expect(clippy::too_many_lines, reason = "one line per property of the type")]
     fn to_value(&self) -> Value {
         Props::with_capacity(83)
             .opt("AdditionalStorageVolumes", self.additional_storage_volumes.as_ref())
