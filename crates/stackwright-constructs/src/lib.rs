@@ -48,6 +48,7 @@
 //! renders and reports nothing about (see `stackwright_core::Node::reject`). A dependent
 //! learns of the rejection through `node().is_rejected()`.
 
+pub mod data;
 pub mod delivery;
 pub mod eks;
 pub mod iam;
@@ -58,6 +59,9 @@ pub mod network;
 pub mod registry;
 pub mod workload;
 
+pub use data::{
+    Database, DatabaseAlarms, DatabaseClient, DatabaseProps, MonitoringInterval, POSTGRES_PORT, PostgresVersion,
+};
 pub use delivery::github::{
     AppDelivery, ClusterTarget, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps, GitHubRepository,
     OidcProviderSource, Workflow,

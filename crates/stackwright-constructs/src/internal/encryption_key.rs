@@ -29,12 +29,18 @@ fn account_administration() -> Statement {
 
 /// Lets CloudWatch Logs of `region` use the key for the log group named `log_group_name` only.
 pub(crate) fn logs_may_encrypt(region: &str, log_group_name: &str) -> Statement {
+    logs_may_encrypt_groups(region, &[log_group_name])
+}
+
+/// Lets CloudWatch Logs of `region` use the key for the log groups named `names` only (one
+/// statement: a key policy's statement ids must be unique).
+pub(crate) fn logs_may_encrypt_groups(region: &str, names: &[&str]) -> Statement {
     let mut s = Statement::trust(Principal::Service(format!("logs.{region}.amazonaws.com")), "kms:Encrypt")
         .sid("CloudWatchLogsEncryptsOneLogGroup")
         .condition(
             "ArnEquals",
             "kms:EncryptionContext:aws:logs:arn",
-            [arn::regional("logs", [format!("log-group:{log_group_name}").into()])],
+            names.iter().map(|name| arn::regional("logs", [format!("log-group:{name}").into()])).collect::<Vec<_>>(),
         );
     s.actions.extend(
         [

@@ -110,7 +110,7 @@ fn all_sizes() -> &'static BTreeMap<&'static str, &'static str> {
 }
 
 /// The Levenshtein distance of two ASCII names (insertions, deletions and substitutions).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {

@@ -16,6 +16,9 @@ use super::import::cfnlint_version;
 
 /// cfn-lint's engine versions per engine, relative to the `cfnlint` package.
 pub(crate) const CFNLINT_ENGINE_VERSIONS: &str = "data/schemas/extensions/aws_rds_dbinstance/engine_version.json";
+/// cfn-lint's engine versions that can no longer create an instance.
+pub(crate) const CFNLINT_DEPRECATED_VERSIONS: &str =
+    "data/schemas/extensions/aws_rds_dbinstance/engine_version_deprecated.json";
 /// cfn-lint's instance classes per engine and engine version.
 pub(crate) const CFNLINT_CLASSES_BY_VERSION: &str = "data/schemas/extensions/aws_rds_dbinstance/db_instance_class.json";
 /// cfn-lint's instance classes per region and engine.
@@ -42,6 +45,7 @@ pub fn import_rds_postgres(cfnlint_dir: &Path, crate_dir: &Path) -> Result<usize
     let version = cfnlint_version(cfnlint_dir)?;
     let (text, regions) = compact_rds_postgres(
         &read(CFNLINT_ENGINE_VERSIONS)?,
+        &read(CFNLINT_DEPRECATED_VERSIONS)?,
         &read(CFNLINT_CLASSES_BY_VERSION)?,
         &read(CFNLINT_CLASSES_BY_REGION)?,
         &version,
@@ -51,14 +55,20 @@ pub fn import_rds_postgres(cfnlint_dir: &Path, crate_dir: &Path) -> Result<usize
     Ok(regions)
 }
 
-/// The `then` enum of each `if` of an `allOf` whose `Engine` is [`ENGINE`], with the `if`.
+/// The enum of `property` in the `then` of each rule of an `allOf` whose `if` has `Engine`
+/// [`ENGINE`], with the `if`.
 fn postgres_rules<'a>(doc: &'a J, property: &str) -> Vec<(&'a J, Vec<String>)> {
+    rules_at(doc, "then", property)
+}
+
+/// The enum of `property` in the `at` part (`if` or `then`) of each PostgreSQL rule.
+fn rules_at<'a>(doc: &'a J, at: &str, property: &str) -> Vec<(&'a J, Vec<String>)> {
     let rules = doc.get("allOf").and_then(J::as_array).map(Vec::as_slice).unwrap_or_default();
     rules
         .iter()
         .filter(|r| r.pointer("/if/properties/Engine/const").and_then(J::as_str) == Some(ENGINE))
         .filter_map(|r| {
-            let values = r.pointer(&format!("/then/properties/{property}/enum"))?.as_array()?;
+            let values = r.pointer(&format!("/{at}/properties/{property}/enum"))?.as_array()?;
             let values = values
                 .iter()
                 .filter_map(|v| v.as_str().map(str::to_string).or_else(|| v.as_f64().map(|f| f.to_string())))
@@ -85,7 +95,7 @@ fn grouped(classes: &BTreeSet<String>) -> String {
 }
 
 /// The compact text: comment lines (`#`), `cfn-lint <version>`, `versions <v>…` (PostgreSQL's
-/// engine versions), one `major <n> <classes>` line per major version (the classes some
+/// engine versions), `deprecated <v>…` (those that can no longer create an instance), one `major <n> <classes>` line per major version (the classes some
 /// engine version of that major supports), one `region <name> <classes>` line per region (the
 /// classes it offers PostgreSQL on, without a license model). Classes are written grouped by
 /// family (`db.m6i:2xlarge,large`); everything sorted, so the output is deterministic. Returns
@@ -96,6 +106,7 @@ fn grouped(classes: &BTreeSet<String>) -> String {
 /// A document without PostgreSQL rules.
 pub fn compact_rds_postgres(
     versions: &J,
+    deprecated: &J,
     classes_by_version: &J,
     classes_by_region: &J,
     cfnlint: &str,
@@ -124,15 +135,22 @@ pub fn compact_rds_postgres(
             }
         }
     }
+    let numeric = |v: &&String| v.split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>();
     let mut sorted: Vec<&String> = engine_versions.iter().collect();
-    sorted.sort_by_key(|v| v.split('.').map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>());
+    sorted.sort_by_key(numeric);
+    let deprecated: BTreeSet<String> =
+        rules_at(deprecated, "if", "EngineVersion").into_iter().flat_map(|(_, v)| v).collect();
+    let mut old: Vec<&String> = deprecated.iter().collect();
+    old.sort_by_key(numeric);
     let mut out = format!(
         "# PostgreSQL on RDS, from cfn-lint {cfnlint}: engine versions ({CFNLINT_ENGINE_VERSIONS}),\n\
+         # deprecated versions ({CFNLINT_DEPRECATED_VERSIONS}),\n\
          # instance classes per major version ({CFNLINT_CLASSES_BY_VERSION}) and per region\n\
          # ({CFNLINT_CLASSES_BY_REGION}), classes grouped by family (`db.m6i:large,xlarge`).\n\
          # Written by `cargo run -p stackwright-cfn-codegen -- import`; do not edit.\n\
-         cfn-lint {cfnlint}\nversions {}\n",
-        sorted.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+         cfn-lint {cfnlint}\nversions {}\ndeprecated {}\n",
+        sorted.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "),
+        old.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
     );
     for (major, classes) in &majors {
         out.push_str(&format!("major {major} {}\n", grouped(classes)));
@@ -154,6 +172,9 @@ mod tests {
             {"if": {"properties": {"Engine": {"const": "postgres"}}}, "then": {"properties": {"EngineVersion": {"enum": ["15.10", "15.2", "16.1"]}}}},
             {"if": {"properties": {"Engine": {"const": "mysql"}}}, "then": {"properties": {"EngineVersion": {"enum": ["8.0"]}}}}
         ]});
+        let deprecated = json!({"allOf": [
+            {"if": {"properties": {"Engine": {"const": "postgres"}, "EngineVersion": {"enum": ["15.2"]}}}}
+        ]});
         let by_version = json!({"allOf": [
             {"if": {"properties": {"Engine": {"const": "postgres"}, "EngineVersion": {"pattern": "^(15\\.2\\..+|15\\.2)$"}}},
              "then": {"properties": {"DBInstanceClass": {"enum": ["db.t3.micro", "db.m6i.large"]}}}},
@@ -166,7 +187,7 @@ mod tests {
             {"if": {"properties": {"Engine": {"const": "postgres"}, "LicenseModel": {"const": "x"}}},
              "then": {"properties": {"DBInstanceClass": {"enum": ["db.x9.huge"]}}}}
         ]}});
-        let (text, regions) = compact_rds_postgres(&versions, &by_version, &by_region, "1.2.3").unwrap();
+        let (text, regions) = compact_rds_postgres(&versions, &deprecated, &by_version, &by_region, "1.2.3").unwrap();
         assert_eq!(regions, 1);
         let data: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
         assert_eq!(
@@ -174,6 +195,7 @@ mod tests {
             [
                 "cfn-lint 1.2.3",
                 "versions 15.2 15.10 16.1",
+                "deprecated 15.2",
                 "major 15 db.m6i:large,xlarge db.t3:micro",
                 "region eu-west-1 db.t3:micro"
             ]
@@ -197,6 +219,7 @@ mod tests {
                     |rel: &str| serde_json::from_str::<J>(&fs::read_to_string(cfnlint.join(rel)).unwrap()).unwrap();
                 let (text, _) = compact_rds_postgres(
                     &read(CFNLINT_ENGINE_VERSIONS),
+                    &read(CFNLINT_DEPRECATED_VERSIONS),
                     &read(CFNLINT_CLASSES_BY_VERSION),
                     &read(CFNLINT_CLASSES_BY_REGION),
                     pinned.trim(),
