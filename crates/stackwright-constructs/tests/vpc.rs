@@ -120,6 +120,22 @@ fn isolated_vpc_with_private_cluster_endpoints() {
 }
 
 #[test]
+fn secrets_manager_and_kms_endpoints_for_a_database_client() {
+    let (app, prod) = app();
+    Vpc::new(
+        &prod.stack("network"),
+        "Vpc",
+        VpcProps::default()
+            .endpoints(VpcEndpoints::default().interface([InterfaceEndpoint::SecretsManager, InterfaceEndpoint::Kms])),
+    )
+    .unwrap();
+    let t = template(&app.synth().unwrap(), "prod-network");
+    let service = |id: &str| t["Resources"][id]["Properties"]["ServiceName"]["Fn::Sub"].clone();
+    assert_eq!(service("VpcSecretsManagerEndpoint"), "com.amazonaws.${AWS::Region}.secretsmanager");
+    assert_eq!(service("VpcKmsEndpoint"), "com.amazonaws.${AWS::Region}.kms");
+}
+
+#[test]
 fn pinned_blocks_are_kept() {
     let (_app, prod) = app();
     let vpc = Vpc::new(

@@ -149,6 +149,10 @@ pub enum InterfaceEndpoint {
     ElasticLoadBalancing,
     /// `autoscaling`: the Auto Scaling API (the cluster autoscaler).
     AutoScaling,
+    /// `secretsmanager`: Secrets Manager (a workload reading its database's secret).
+    SecretsManager,
+    /// `kms`: KMS (decrypting a secret encrypted with a customer-managed key).
+    Kms,
 }
 
 impl InterfaceEndpoint {
@@ -176,6 +180,8 @@ impl InterfaceEndpoint {
             InterfaceEndpoint::Ec2 => "ec2",
             InterfaceEndpoint::ElasticLoadBalancing => "elasticloadbalancing",
             InterfaceEndpoint::AutoScaling => "autoscaling",
+            InterfaceEndpoint::SecretsManager => "secretsmanager",
+            InterfaceEndpoint::Kms => "kms",
         }
     }
 
@@ -189,6 +195,8 @@ impl InterfaceEndpoint {
             InterfaceEndpoint::Ec2 => "Ec2Endpoint",
             InterfaceEndpoint::ElasticLoadBalancing => "ElasticLoadBalancingEndpoint",
             InterfaceEndpoint::AutoScaling => "AutoScalingEndpoint",
+            InterfaceEndpoint::SecretsManager => "SecretsManagerEndpoint",
+            InterfaceEndpoint::Kms => "KmsEndpoint",
         }
     }
 }
