@@ -66,7 +66,7 @@ fn control_plane_the_current_way() {
     assert_eq!(logs["KmsKeyId"]["Fn::GetAtt"][0], "ClusterKey");
     assert_eq!(t["Resources"]["ClusterKey"]["Properties"]["EnableKeyRotation"], true);
     // Cluster subnets are the private ones, from the network stack's outputs.
-    assert_eq!(p["ResourcesVpcConfig"]["SubnetIds"][0]["Ref"], "NetworkVpcPrivateSubnet1SubnetId");
+    assert_eq!(p["ResourcesVpcConfig"]["SubnetIds"][0]["Ref"], "NetworkVpcPrivateSubnet1");
     // What the runtime needs to connect.
     for output in ["ClusterName", "Endpoint", "CertificateAuthority", "OidcIssuer", "ClusterSecurityGroupId"] {
         assert!(t["Outputs"].get(format!("DemoProdCluster{output}")).is_some(), "missing output {output}");

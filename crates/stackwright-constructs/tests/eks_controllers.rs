@@ -72,7 +72,7 @@ fn controllers_run_hardened_with_late_bound_roles() {
         "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/demo-prod-cluster"
     ));
     let lbc = find("deployment-kube-system-aws-load-balancer-controller");
-    assert!(lbc.contains("--aws-vpc-id=((stackwright:ref:prod/network/Vpc/Resource.VpcId))"), "{lbc}");
+    assert!(lbc.contains("--aws-vpc-id=((stackwright:ref:prod/network/Vpc/Resource))"), "{lbc}");
     assert!(lbc.contains("secretName: aws-load-balancer-tls"), "{lbc}");
     let sa = find("serviceaccount-kube-system-aws-load-balancer-controller");
     assert!(

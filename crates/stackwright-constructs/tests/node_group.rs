@@ -37,7 +37,7 @@ fn nodes_are_private_hardened_and_minimally_privileged() {
     assert_eq!((ebs["VolumeType"].as_str(), ebs["Encrypted"].as_bool()), (Some("gp3"), Some(true)));
     let group = &t["Resources"]["ClusterGeneral"]["Properties"];
     assert_eq!(group["AmiType"], "AL2023_x86_64_STANDARD");
-    assert_eq!(group["Subnets"][0]["Ref"], "NetworkVpcPrivateSubnet1SubnetId");
+    assert_eq!(group["Subnets"][0]["Ref"], "NetworkVpcPrivateSubnet1");
     assert_eq!(group["Version"], "1.36");
     assert_eq!(group["Tags"]["k8s.io/cluster-autoscaler/enabled"], "true");
     assert_eq!(group["Tags"]["k8s.io/cluster-autoscaler/demo-prod-cluster"], "owned");

@@ -60,7 +60,7 @@ fn subnets_are_planned_largest_first_and_routed_per_zone() {
     // Each private subnet routes through the NAT gateway of its own zone.
     for zone in 1..=3 {
         let route = &t["Resources"][format!("VpcPrivateSubnet{zone}DefaultRoute")]["Properties"];
-        assert_eq!(route["NatGatewayId"]["Fn::GetAtt"][0], format!("VpcPublicSubnet{zone}NatGateway"));
+        assert_eq!(route["NatGatewayId"]["Ref"], format!("VpcPublicSubnet{zone}NatGateway"));
     }
     // Public subnets never hand out public IPs; EKS finds them by their role tags.
     let public = &t["Resources"]["VpcPublicSubnet1"]["Properties"];
@@ -82,7 +82,7 @@ fn a_single_nat_gateway_serves_every_zone() {
     assert_eq!(resources_of(&t, "AWS::EC2::NatGateway").len(), 1);
     for zone in 1..=2 {
         let route = &t["Resources"][format!("VpcPrivateSubnet{zone}DefaultRoute")]["Properties"];
-        assert_eq!(route["NatGatewayId"]["Fn::GetAtt"][0], "VpcPublicSubnet1NatGateway");
+        assert_eq!(route["NatGatewayId"]["Ref"], "VpcPublicSubnet1NatGateway");
     }
 }
 

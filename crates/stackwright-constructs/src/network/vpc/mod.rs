@@ -252,7 +252,9 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
             .with_enable_dns_support(true)
             .with_tags([name_tag(&node)]),
     )?;
-    let vpc_id: Attr<VpcId> = vpc.vpc_id();
+    // `Ref` rather than `Fn::GetAtt` for the ids: the same values, and what every emulator
+    // models (moto 5.2.5 has no `GetAtt` of a route table or an internet gateway).
+    let vpc_id: Attr<VpcId> = vpc.reference();
     let has_public = props.subnets.iter().any(|t| t.kind == SubnetKind::Public);
 
     let internet = if has_public { Some(internet_gateway(&node, &vpc_id)?) } else { None };
@@ -280,7 +282,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
         Resource::new(
             &sub_node,
             "RouteTableAssociation",
-            ec2::SubnetRouteTableAssociation::new(route_table.route_table_id(), subnet.subnet_id()),
+            ec2::SubnetRouteTableAssociation::new(route_table.reference(), subnet.reference()),
         )?;
         match tier.kind {
             SubnetKind::Public => {
@@ -291,7 +293,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
                 }
             }
             SubnetKind::PrivateWithEgress => {
-                private_routes.push((sub_node.clone(), route_table.route_table_id(), p.az));
+                private_routes.push((sub_node.clone(), route_table.reference(), p.az));
             }
             SubnetKind::Isolated => {}
         }
@@ -300,8 +302,8 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
             kind: tier.kind,
             availability_zone: azs[p.az].clone(),
             cidr: p.cidr,
-            subnet_id: subnet.subnet_id(),
-            route_table_id: route_table.route_table_id(),
+            subnet_id: subnet.reference(),
+            route_table_id: route_table.reference(),
         });
         tagged.push(TaggedSubnet { resource: subnet, tags });
     }
@@ -356,7 +358,7 @@ fn internet_gateway(
     let attachment = Resource::new(
         node,
         "GatewayAttachment",
-        ec2::VpcGatewayAttachment::new(vpc_id).with_internet_gateway_id(igw.internet_gateway_id()),
+        ec2::VpcGatewayAttachment::new(vpc_id).with_internet_gateway_id(igw.reference()),
     )?;
     Ok((igw, attachment))
 }
@@ -390,9 +392,9 @@ fn public_route(
     let route = Resource::new(
         sub_node,
         "DefaultRoute",
-        ec2::Route::new(route_table.route_table_id())
+        ec2::Route::new(route_table.reference())
             .with_destination_cidr_block("0.0.0.0/0")
-            .with_gateway_id(igw.internet_gateway_id()),
+            .with_gateway_id(igw.reference()),
     )?;
     route.node().add_dependency(attachment);
     let first_public_tier = props.subnets.iter().position(|t| t.kind == SubnetKind::Public);
@@ -410,11 +412,11 @@ fn public_route(
         "NatGateway",
         ec2::NatGateway::new()
             .with_allocation_id(eip.allocation_id())
-            .with_subnet_id(subnet.subnet_id())
+            .with_subnet_id(subnet.reference())
             .with_tags([name_tag(sub_node)]),
     )?;
     nat.node().add_dependency(attachment);
-    Ok(Some(nat.nat_gateway_id()))
+    Ok(Some(nat.reference()))
 }
 
 /// An egress rule that matches no packet: declaring it replaces the allow-all egress rule EC2
