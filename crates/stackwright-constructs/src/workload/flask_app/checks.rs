@@ -6,6 +6,7 @@ use stackwright_core::names::dns1123_label_problem;
 
 use super::DRAIN_SECONDS;
 use super::props::{Certificate, Disruption, FlaskAppProps, IngressProps, ServiceType};
+use crate::workload::general::valid_lb_name;
 use crate::workload::image::valid_env_name;
 
 /// Environment variables the construct sets itself; `env` may not override them.
@@ -285,15 +286,6 @@ fn ingress_problems(ingress: &IngressProps, path: &str) -> Vec<Diagnostic> {
         ));
     }
     out
-}
-
-pub(crate) fn valid_lb_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 32
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.starts_with("internal-")
 }
 
 /// A DNS-1035 label (Service names): a DNS-1123 label that starts with a letter.

@@ -2,7 +2,6 @@
 //! ([`props`]) and the Kubernetes objects it writes ([`objects`]).
 
 mod checks;
-mod load_balancer;
 mod objects;
 mod props;
 
@@ -16,6 +15,7 @@ use stackwright_core::{Construct, Node, Result};
 use crate::internal::problems::built_or_rejected;
 
 use super::cluster::WorkloadCluster;
+use super::general::{claim_load_balancer_name, default_load_balancer_name};
 
 /// Seconds between a pod being told to stop and gunicorn receiving SIGTERM: the readiness
 /// probe fails at once (the drain file), and the load balancer stops sending new requests.
@@ -99,7 +99,7 @@ impl FlaskApp {
             node.reject([]);
         }
         let load_balancer_name = props.ingress.as_ref().map(|i| {
-            i.load_balancer_name.clone().unwrap_or_else(|| load_balancer::default_name(&cluster.kube().name(), &name))
+            i.load_balancer_name.clone().unwrap_or_else(|| default_load_balancer_name(&cluster.kube().name(), &name))
         });
         let app = FlaskApp {
             node: node.clone(),
@@ -124,7 +124,7 @@ impl FlaskApp {
             self.node.warn(message, hint);
         }
         if let (Some(ingress), Some(lb)) = (&props.ingress, &self.load_balancer_name) {
-            load_balancer::claim(cluster.node(), &self.node, lb, ingress.load_balancer_name.is_some());
+            claim_load_balancer_name(cluster.node(), &self.node, lb, ingress.load_balancer_name.is_some());
         }
         let role_arn = match &props.aws_policy {
             Some(policy) => Some(cluster.service_account_role(
