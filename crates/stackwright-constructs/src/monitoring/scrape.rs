@@ -86,17 +86,9 @@ impl Scrapeable for Workload {
     }
 }
 
+/// A `FlaskApp` is scraped as the workload it configures (its metrics on its port).
 impl Scrapeable for FlaskApp {
     fn scrape_target(&self) -> ScrapeTarget {
-        ScrapeTarget {
-            cluster_path: self.cluster_path().to_string(),
-            namespace: self.namespace().to_string(),
-            name: self.name().to_string(),
-            port: self.port(),
-            metrics_path: self.metrics_path().to_string(),
-            load_balancer_name: self.load_balancer_name().map(str::to_string),
-            autoscaler: self.autoscaler().map(|(name, max)| (name.to_string(), max)),
-            workload_node: Some(self.node().clone()),
-        }
+        self.workload().scrape_target()
     }
 }

@@ -45,6 +45,14 @@ impl FromStr for AcmCertificateArn {
     }
 }
 
+impl AcmCertificateArn {
+    /// `arn` as it is: for a preset that checks its certificate ARNs itself (`FlaskApp` also
+    /// takes IAM server certificates).
+    pub(crate) fn unchecked(arn: String) -> Self {
+        AcmCertificateArn(CertificateValue::Known(arn))
+    }
+}
+
 impl From<Attr<Arn>> for AcmCertificateArn {
     fn from(arn: Attr<Arn>) -> Self {
         AcmCertificateArn(CertificateValue::LateBound(arn))

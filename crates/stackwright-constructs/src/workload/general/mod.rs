@@ -18,12 +18,13 @@ mod scaling;
 mod stateful;
 
 pub use batch::{ConcurrencyPolicy, CronJob, CronJobProps, Job, JobProps};
+pub(crate) use config::config_name;
 pub use container::{ConfigSource, ContainerSpec, FileMount, PortSpec, ProbeAction, ProbeSpec};
 pub use ingress::{AcmCertificateArn, AlbIngress};
 pub(crate) use load_balancer::{
     claim as claim_load_balancer_name, default_name as default_load_balancer_name, valid_lb_name,
 };
-pub(crate) use objects::{metric_spec, service_account_object};
+pub(crate) use objects::labels;
 pub use options::{MetricsEndpoint, RoleRule, ZoneSpread};
 pub use peers::{EgressRule, WorkloadPeer};
 pub use props::{AwsIdentity, ServiceKind, VolumeClaim, WorkloadProps};
