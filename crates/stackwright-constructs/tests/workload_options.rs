@@ -150,7 +150,10 @@ fn bad_option_values_are_errors_with_a_hint() {
         .min_ready_seconds(600)
         .progress_deadline_seconds(600)
         .ingress(AlbIngress::default().load_balancer_name("internal-orders").deregistration_delay_seconds(4000))
-        .autoscaling(Hpa::new(4, [HpaMetric::cpu(70)]).scale_up_rate(ScalingRate::new([])));
+        .autoscaling(
+            Hpa::new(4, [HpaMetric::cpu(70), HpaMetric::pods("jobs in flight", "500 m")])
+                .scale_up_rate(ScalingRate::new([])),
+        );
     let e = synth_error(&app, Workload::new(&cluster, &ns, "Api", props));
     for expected in [
         "prod/cluster/Cluster/Orders/Api: the metrics endpoint is on port 'prom', which the container does not have",
@@ -162,6 +165,8 @@ fn bad_option_values_are_errors_with_a_hint() {
         "'internal-orders' is not a valid load balancer name",
         "a deregistration delay of 4000s is longer than AWS accepts",
         "the HPA's scale-up rate has no policy",
+        "'jobs in flight' is not a metric name the metrics API can serve",
+        "'500 m' is not a valid positive quantity for the HPA target of metric 'jobs in flight'",
     ] {
         assert!(e.contains(expected), "missing '{expected}' in: {e}");
     }

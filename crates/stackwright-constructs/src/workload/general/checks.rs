@@ -7,7 +7,7 @@ use stackwright_core::names::dns1123_label_problem;
 use super::container::{ContainerSpec, ProbeAction, ProbeSpec};
 use super::load_balancer::valid_lb_name;
 use super::props::{ServiceKind, WorkloadProps};
-use super::scaling::{ScalingPolicy, ScalingRate};
+use super::scaling::{HpaMetric, ScalingPolicy, ScalingRate, valid_quantity};
 use crate::workload::image::valid_env_name;
 
 impl WorkloadProps {
@@ -160,7 +160,8 @@ impl WorkloadProps {
             }
         }
         for metric in &hpa.metrics {
-            use super::scaling::HpaMetric::{Cpu, Memory};
+            use HpaMetric::{Cpu, Memory};
+            check_metric_target(problems, metric);
             if let Cpu { utilization: p } | Memory { utilization: p } = metric
                 && !(1..=1000).contains(p)
             {
@@ -170,6 +171,30 @@ impl WorkloadProps {
                 );
             }
         }
+    }
+}
+
+/// The name and target of a `Pods`, `Object` or `External` metric: a name the metrics API can
+/// carry and a positive Kubernetes quantity (a target like `"500 m"` fails only at apply).
+fn check_metric_target(problems: &mut Problems, metric: &HpaMetric) {
+    let (name, target) = match metric {
+        HpaMetric::Cpu { .. } | HpaMetric::Memory { .. } => return,
+        HpaMetric::Pods { metric, average_value } | HpaMetric::External { metric, average_value, .. } => {
+            (metric, average_value)
+        }
+        HpaMetric::Object { metric, value, .. } => (metric, value),
+    };
+    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '/') {
+        problems.push(
+            format!("'{name}' is not a metric name the metrics API can serve"),
+            "name the metric as its adapter serves it, such as http_requests_per_second",
+        );
+    }
+    if !valid_quantity(target) {
+        problems.push(
+            format!("'{target}' is not a valid positive quantity for the HPA target of metric '{name}'"),
+            "write a number such as \"20\" or \"500m\"",
+        );
     }
 }
 

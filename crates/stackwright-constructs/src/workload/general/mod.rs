@@ -29,6 +29,7 @@ pub use options::{MetricsEndpoint, RoleRule, ZoneSpread};
 pub use peers::{EgressRule, WorkloadPeer};
 pub use props::{AwsIdentity, ServiceKind, VolumeClaim, WorkloadProps};
 pub use scaling::{Hpa, HpaMetric, ScalingPolicy, ScalingRate, SelectPolicy};
+pub(crate) use scaling::{valid_metric_name, valid_quantity};
 
 use std::collections::BTreeMap;
 

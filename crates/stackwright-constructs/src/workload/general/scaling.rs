@@ -195,3 +195,22 @@ impl ScalingPolicy {
         ScalingPolicy::Pods { pods, period_seconds }
     }
 }
+
+/// A Prometheus-style metric name: letters, digits, '_' and ':', not starting with a digit.
+pub(crate) fn valid_metric_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+}
+
+/// A positive Kubernetes quantity: a decimal number with an optional SI or binary suffix.
+pub(crate) fn valid_quantity(q: &str) -> bool {
+    let suffixes = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "m", "k", "M", "G", "T", "P", "E", ""];
+    suffixes.iter().any(|s| {
+        q.strip_suffix(s).is_some_and(|n| {
+            !n.is_empty()
+                && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && n.chars().filter(|c| *c == '.').count() <= 1
+                && n.chars().any(|c| c.is_ascii_digit() && c != '0')
+        })
+    })
+}
