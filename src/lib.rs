@@ -60,11 +60,11 @@ pub mod prelude {
         EksClusterProps, EndpointAccess, FileMount, FlaskApp, FlaskAppProps, FlowLogTraffic, FlowLogs, GitHubAccess,
         GitHubAccessProps, GitHubPipeline, GitHubPipelineProps, GitHubRepository, Hpa, HpaMetric, ImageReference,
         IngressProps, InterfaceEndpoint, Ipv4Cidr, Job, JobProps, KubernetesVersion, LifecycleRule, LogLevel, Memory,
-        Monitoring, MonitoringImages, MonitoringProps, Namespace, NamespaceProps, NatGateways, NodeGroup,
-        NodeGroupProps, OidcProviderSource, OptionalAddons, PersistentStorage, PodSecurity, PolicyDocument, PortSpec,
-        PostgresVersion, Principal, ProbeAction, ProbeSpec, Scheme, ServiceKind, ServiceType, Statement, SubnetConfig,
-        SubnetKind, TagMutability, Taint, TaintEffect, VolumeClaim, Vpc, VpcEndpoints, VpcProps, Workload,
-        WorkloadCluster, WorkloadPeer, WorkloadProps,
+        MetricsEndpoint, Monitoring, MonitoringImages, MonitoringProps, Namespace, NamespaceProps, NatGateways,
+        NodeGroup, NodeGroupProps, OidcProviderSource, OptionalAddons, PersistentStorage, PodSecurity, PolicyDocument,
+        PortSpec, PostgresVersion, Principal, ProbeAction, ProbeSpec, RoleRule, ScalingPolicy, ScalingRate, Scheme,
+        SelectPolicy, ServiceKind, ServiceType, Statement, SubnetConfig, SubnetKind, TagMutability, Taint, TaintEffect,
+        VolumeClaim, Vpc, VpcEndpoints, VpcProps, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps, ZoneSpread,
     };
     // Escape hatches: included Kubernetes YAML (release manifests, `helm template` output) and
     // checked overrides of any construct's inner resources (docs/escape-hatches.md).

@@ -5,8 +5,9 @@ mod common;
 
 use common::{TestCluster, account, app_with_cluster, manifests, object, synth_error};
 use stackwright_constructs::{
-    AlertThresholds, ContainerImage, FlaskApp, FlaskAppProps, ImageReference, Monitoring, MonitoringProps,
-    PersistentStorage,
+    AlertThresholds, ContainerImage, ContainerSpec, FlaskApp, FlaskAppProps, Hpa, HpaMetric, ImageReference,
+    MetricsEndpoint, Monitoring, MonitoringProps, Namespace, NamespaceProps, PersistentStorage, Workload,
+    WorkloadProps,
 };
 use stackwright_core::{Account, App, Construct, Region};
 
@@ -285,6 +286,56 @@ fn scraping_an_app_of_another_cluster() {
     assert!(e.contains("an app of another cluster ('prod/cluster/Other')"), "{e}");
     assert!(e.contains("scrapes flask-app/flask-app twice"), "{e}");
     drop(app);
+}
+
+#[test]
+fn monitoring_scrapes_a_plain_workload_at_its_metrics_endpoint() {
+    let (app, _, cluster) = app_with_cluster(Region::UsEast1);
+    let ns = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
+    let api = Workload::new(
+        &cluster,
+        &ns,
+        "Api",
+        WorkloadProps::new(ContainerSpec::new(image()).port("http", 8080).port("metrics", 9100))
+            .metrics(MetricsEndpoint::new("metrics").path("/stats"))
+            .autoscaling(Hpa::new(5, [HpaMetric::cpu(70)])),
+    )
+    .unwrap();
+    Monitoring::new(&cluster, "monitoring", MonitoringProps::default().scrape(&api)).unwrap();
+    let assembly = app.synth().unwrap();
+
+    // Prometheus may reach the workload's metrics port, selected by namespace and pods …
+    let prometheus = object(&assembly, "NetworkPolicy", "prometheus");
+    let egress = prometheus["spec"]["egress"].as_array().unwrap();
+    let to_api = egress
+        .iter()
+        .find(|rule| rule["to"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] == "orders")
+        .unwrap_or_else(|| panic!("no egress to the workload's namespace: {egress:?}"));
+    assert_eq!(to_api["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"], "api");
+    assert_eq!(to_api["ports"][0]["port"], 9100);
+    // … the workload lets it in there, and its pods say where to scrape.
+    let allow = object(&assembly, "NetworkPolicy", "api-allow-monitoring");
+    assert_eq!(allow["spec"]["ingress"][0]["ports"][0]["port"], 9100);
+    let template = &object(&assembly, "Deployment", "api")["spec"]["template"]["metadata"]["annotations"];
+    assert_eq!(template["prometheus.io/port"], "9100");
+    assert_eq!(template["prometheus.io/path"], "/stats");
+    // Its alert rules are written like a FlaskApp's.
+    let rules = assembly.file("monitoring/prod-main/orders-api.rules.yml").expect("the workload's alert rules");
+    assert!(rules.contains("orders"), "{rules}");
+}
+
+#[test]
+fn scraping_a_workload_without_a_metrics_endpoint_is_an_error() {
+    let (app, _, cluster) = app_with_cluster(Region::UsEast1);
+    let ns = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
+    let props = WorkloadProps::new(ContainerSpec::new(image()).port("http", 8080));
+    let api = Workload::new(&cluster, &ns, "Api", props).unwrap();
+    let e = synth_error(&app, Monitoring::new(&cluster, "monitoring", MonitoringProps::default().scrape(&api)));
+    assert!(
+        e.contains("prod/cluster/Cluster/monitoring: scrapes orders/api on port 0: it declares no metrics port"),
+        "{e}"
+    );
+    assert!(e.contains("MetricsEndpoint::new"), "{e}");
 }
 
 #[test]

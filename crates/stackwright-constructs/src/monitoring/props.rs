@@ -1,6 +1,6 @@
 //! What [`Monitoring`](super::Monitoring) can be configured with, and how it is checked.
 
-use stackwright_core::{Diagnostic, Stack};
+use stackwright_core::{Diagnostic, Node, Stack};
 
 use super::scrape::{ScrapeTarget, Scrapeable};
 use crate::internal::log_group::RETENTION_DAYS;
@@ -326,6 +326,13 @@ impl MonitoringProps {
                 bad(
                     format!("scrapes {}/{}, an app of another cluster ('{}')", t.namespace, t.name, t.cluster_path),
                     "scrape only apps of the cluster Monitoring runs on; give the other cluster its own Monitoring",
+                );
+            }
+            // A rejected workload's problems are its own; monitoring is rejected with it.
+            if t.port == 0 && !t.workload_node.as_ref().is_some_and(Node::is_rejected) {
+                bad(
+                    format!("scrapes {}/{} on port 0: it declares no metrics port", t.namespace, t.name),
+                    "give the workload a metrics endpoint (WorkloadProps::metrics(MetricsEndpoint::new(\"http\"))), or do not scrape it",
                 );
             }
             if seen.contains(&(&t.namespace, &t.name)) {

@@ -5,7 +5,7 @@
 use stackwright_core::{Construct, Node};
 
 use crate::internal::setters::setters;
-use crate::workload::FlaskApp;
+use crate::workload::{FlaskApp, Workload};
 
 /// What monitoring needs to know about an app it watches: made by [`Scrapeable::scrape_target`]
 /// (an implementation for a workload of your own starts from [`ScrapeTarget::new`]).
@@ -67,17 +67,28 @@ pub trait Scrapeable {
     fn scrape_target(&self) -> ScrapeTarget;
 }
 
-impl Scrapeable for FlaskApp {
+/// A workload is scraped at its [`MetricsEndpoint`](crate::MetricsEndpoint): its pods carry
+/// the scrape annotations and let Prometheus in. A workload without one has nothing to scrape:
+/// its target's port is 0, which `Monitoring` reports as a problem.
+impl Scrapeable for Workload {
     fn scrape_target(&self) -> ScrapeTarget {
+        let (port, path) = self.metrics().unwrap_or((0, "/metrics"));
         ScrapeTarget {
             cluster_path: self.cluster_path().to_string(),
             namespace: self.namespace().to_string(),
             name: self.name().to_string(),
-            port: self.port(),
-            metrics_path: self.metrics_path().to_string(),
+            port,
+            metrics_path: path.to_string(),
             load_balancer_name: self.load_balancer_name().map(str::to_string),
             autoscaler: self.autoscaler().map(|(name, max)| (name.to_string(), max)),
             workload_node: Some(self.node().clone()),
         }
+    }
+}
+
+/// A `FlaskApp` is scraped as the workload it configures (its metrics on its port).
+impl Scrapeable for FlaskApp {
+    fn scrape_target(&self) -> ScrapeTarget {
+        self.workload().scrape_target()
     }
 }

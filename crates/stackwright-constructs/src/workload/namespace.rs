@@ -136,13 +136,15 @@ impl Namespace {
         };
         let mut labels = string_map([("app.kubernetes.io/part-of", self.node.app_name())]);
         labels.extend(props.labels.clone());
-        let kube = cluster.kube();
-        kube.add(&self.node, &pod_security::namespace(&self.name, level, cluster.kubernetes_version(), labels))?;
-        if props.default_deny {
-            let metadata = meta("default-deny", Some(&self.name), &BTreeMap::new());
-            kube.add(&self.node, &NetworkPolicy { metadata, spec: Some(default_deny()) })?;
-        }
-        Ok(())
+        let deny_labels = BTreeMap::new();
+        add_namespace_objects(
+            cluster,
+            &self.node,
+            &self.name,
+            level,
+            labels,
+            props.default_deny.then_some(&deny_labels),
+        )
     }
 
     /// The namespace's name.
@@ -167,6 +169,27 @@ impl Namespace {
             }
         }
     }
+}
+
+/// The namespace `name` with the Pod Security labels of `level` and `labels`, and — with
+/// `default_deny`, the labels of the policy — a `default-deny` NetworkPolicy, added at `node`:
+/// what a [`Namespace`] writes, and what a preset with a namespace of its own (`FlaskApp`)
+/// writes at its own path.
+pub(crate) fn add_namespace_objects(
+    cluster: &impl WorkloadCluster,
+    node: &Node,
+    name: &str,
+    level: PodSecurityLevel,
+    labels: BTreeMap<String, String>,
+    default_deny_labels: Option<&BTreeMap<String, String>>,
+) -> Result<()> {
+    let kube = cluster.kube();
+    kube.add(node, &pod_security::namespace(name, level, cluster.kubernetes_version(), labels))?;
+    if let Some(deny_labels) = default_deny_labels {
+        let metadata = meta("default-deny", Some(name), deny_labels);
+        kube.add(node, &NetworkPolicy { metadata, spec: Some(default_deny()) })?;
+    }
+    Ok(())
 }
 
 impl Construct for Namespace {

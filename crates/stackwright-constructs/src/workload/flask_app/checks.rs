@@ -6,6 +6,7 @@ use stackwright_core::names::dns1123_label_problem;
 
 use super::DRAIN_SECONDS;
 use super::props::{Certificate, Disruption, FlaskAppProps, IngressProps, ServiceType};
+use crate::workload::general::{valid_lb_name, valid_metric_name, valid_quantity};
 use crate::workload::image::valid_env_name;
 
 /// Environment variables the construct sets itself; `env` may not override them.
@@ -287,15 +288,6 @@ fn ingress_problems(ingress: &IngressProps, path: &str) -> Vec<Diagnostic> {
     out
 }
 
-pub(crate) fn valid_lb_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 32
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.starts_with("internal-")
-}
-
 /// A DNS-1035 label (Service names): a DNS-1123 label that starts with a letter.
 pub(crate) fn dns1035_label_problem(name: &str) -> Option<String> {
     if let Some(p) = dns1123_label_problem(name) {
@@ -305,22 +297,4 @@ pub(crate) fn dns1035_label_problem(name: &str) -> Option<String> {
         return Some(format!("'{name}' must start with a lower-case letter"));
     }
     None
-}
-
-pub(crate) fn valid_metric_name(name: &str) -> bool {
-    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
-}
-
-/// A positive Kubernetes quantity: a decimal number with an optional SI or binary suffix.
-pub(crate) fn valid_quantity(q: &str) -> bool {
-    let suffixes = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "m", "k", "M", "G", "T", "P", "E", ""];
-    suffixes.iter().any(|s| {
-        q.strip_suffix(s).is_some_and(|n| {
-            !n.is_empty()
-                && n.chars().all(|c| c.is_ascii_digit() || c == '.')
-                && n.chars().filter(|c| *c == '.').count() <= 1
-                && n.chars().any(|c| c.is_ascii_digit() && c != '0')
-        })
-    })
 }

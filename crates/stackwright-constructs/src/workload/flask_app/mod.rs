@@ -1,9 +1,9 @@
-//! [`FlaskApp`]: the preset for the Flask microservice of `examples/flask-app` — its props
-//! ([`props`]) and the Kubernetes objects it writes ([`objects`]).
+//! [`FlaskApp`]: the preset for the Flask microservice of `examples/flask-app` on top of the
+//! general [`Workload`] — its props ([`props`], checked in `checks`) and the conventions it
+//! configures the workload with ([`preset`]).
 
 mod checks;
-mod load_balancer;
-mod objects;
+mod preset;
 mod props;
 
 pub use props::{
@@ -16,6 +16,10 @@ use stackwright_core::{Construct, Node, Result};
 use crate::internal::problems::built_or_rejected;
 
 use super::cluster::WorkloadCluster;
+use super::general::{Workload, WorkloadProps, claim_load_balancer_name, default_load_balancer_name, labels};
+use super::meta::string_map;
+use super::namespace::add_namespace_objects;
+use super::pod_security::PodSecurityLevel;
 
 /// Seconds between a pod being told to stop and gunicorn receiving SIGTERM: the readiness
 /// probe fails at once (the drain file), and the load balancer stops sending new requests.
@@ -24,7 +28,9 @@ pub const DRAIN_SECONDS: u32 = 10;
 pub const DRAIN_FILE: &str = "/tmp/drain";
 
 /// The Flask microservice of `examples/flask-app` on a [`WorkloadCluster`], with
-/// everything production needs around it.
+/// everything production needs around it: a preset of the general [`Workload`], configured
+/// with the service's conventions (see `docs/constructs/flask-app.md`), in a namespace of its
+/// own.
 ///
 /// One call writes: a namespace enforcing the Pod Security Standards `restricted` profile; a
 /// ServiceAccount (with an IRSA role when the app calls AWS) and a minimal Role; a ConfigMap; a
@@ -60,15 +66,10 @@ pub const DRAIN_FILE: &str = "/tmp/drain";
 #[derive(Debug, Clone)]
 pub struct FlaskApp {
     node: Node,
-    /// Construct path of the cluster the app runs on.
-    cluster_path: String,
-    namespace: String,
-    name: String,
+    /// The workload the preset configured: its objects are written at the app's node.
+    workload: Workload,
     port: u16,
     metrics_path: String,
-    load_balancer_name: Option<String>,
-    /// The HPA's name and maximum, when the app autoscales.
-    autoscaler: Option<(String, u32)>,
 }
 
 impl FlaskApp {
@@ -99,59 +100,53 @@ impl FlaskApp {
             node.reject([]);
         }
         let load_balancer_name = props.ingress.as_ref().map(|i| {
-            i.load_balancer_name.clone().unwrap_or_else(|| load_balancer::default_name(&cluster.kube().name(), &name))
+            i.load_balancer_name.clone().unwrap_or_else(|| default_load_balancer_name(&cluster.kube().name(), &name))
         });
-        let app = FlaskApp {
-            node: node.clone(),
-            cluster_path: cluster.node().path(),
-            namespace: props.namespace.clone(),
-            autoscaler: props.autoscaling.as_ref().map(|a| (name.clone(), a.max_replicas)),
-            name,
-            port: props.port,
-            metrics_path: props.metrics_path.clone(),
-            load_balancer_name,
-        };
+        let workload_props = preset::workload_props(&name, &props, load_balancer_name.as_deref());
+        let workload = Workload::handle(node.clone(), cluster.node().path(), &props.namespace, name, &workload_props);
+        let app = FlaskApp { node: node.clone(), workload, port: props.port, metrics_path: props.metrics_path.clone() };
         if node.is_rejected() {
             return Ok(app);
         }
-        built_or_rejected(&node, app.build(cluster, &props), || ())?;
+        built_or_rejected(&node, app.build(cluster, &props, &workload_props), || ())?;
         Ok(app)
     }
 
-    /// Adds the checked app's service-account role and Kubernetes objects.
-    fn build(&self, cluster: &impl WorkloadCluster, props: &FlaskAppProps) -> Result<()> {
+    /// Adds the checked app's namespace, then the workload the preset configured (its
+    /// service-account role and Kubernetes objects), all at the app's node.
+    fn build(&self, cluster: &impl WorkloadCluster, props: &FlaskAppProps, workload: &WorkloadProps) -> Result<()> {
         for (message, hint) in props.warnings() {
             self.node.warn(message, hint);
         }
-        if let (Some(ingress), Some(lb)) = (&props.ingress, &self.load_balancer_name) {
-            load_balancer::claim(cluster.node(), &self.node, lb, ingress.load_balancer_name.is_some());
+        if let (Some(ingress), Some(lb)) = (&props.ingress, self.load_balancer_name()) {
+            claim_load_balancer_name(cluster.node(), &self.node, lb, ingress.load_balancer_name.is_some());
         }
-        let role_arn = match &props.aws_policy {
-            Some(policy) => Some(cluster.service_account_role(
-                &self.node,
-                "ServiceAccountRole",
-                &props.namespace,
-                &self.name,
-                policy.clone(),
-            )?),
-            None => None,
-        };
-        objects::add_all(cluster, &self.node, &self.name, props, role_arn, self.load_balancer_name.as_deref())
+        // The namespace is the app's own: its default-deny carries the app's labels.
+        let app_labels = labels(&self.node, self.name(), &workload.component).0;
+        add_namespace_objects(
+            cluster,
+            &self.node,
+            self.namespace(),
+            PodSecurityLevel::Restricted,
+            string_map([("app.kubernetes.io/part-of", self.node.app_name())]),
+            Some(&app_labels),
+        )?;
+        self.workload.build(cluster, workload)
     }
 
     /// The namespace the app runs in.
     pub fn namespace(&self) -> &str {
-        &self.namespace
+        self.workload.namespace()
     }
 
     /// The name of the app's Deployment, Service, Ingress and HPA.
     pub fn name(&self) -> &str {
-        &self.name
+        self.workload.name()
     }
 
     /// The ALB's name (set on the Ingress), when the app has one.
     pub fn load_balancer_name(&self) -> Option<&str> {
-        self.load_balancer_name.as_deref()
+        self.workload.load_balancer_name()
     }
 
     /// The port the app serves HTTP and its metrics on.
@@ -164,14 +159,9 @@ impl FlaskApp {
         &self.metrics_path
     }
 
-    /// The construct path of the cluster the app runs on.
-    pub(crate) fn cluster_path(&self) -> &str {
-        &self.cluster_path
-    }
-
-    /// The HPA's name and maximum number of replicas, when the app autoscales.
-    pub(crate) fn autoscaler(&self) -> Option<(&str, u32)> {
-        self.autoscaler.as_ref().map(|(name, max)| (name.as_str(), *max))
+    /// The general workload the preset configured (monitoring scrapes the app through it).
+    pub(crate) fn workload(&self) -> &Workload {
+        &self.workload
     }
 }
 

@@ -5,7 +5,9 @@ use stackwright_core::Problems;
 use stackwright_core::names::dns1123_label_problem;
 
 use super::container::{ContainerSpec, ProbeAction, ProbeSpec};
+use super::load_balancer::valid_lb_name;
 use super::props::{ServiceKind, WorkloadProps};
+use super::scaling::{HpaMetric, ScalingPolicy, ScalingRate, valid_quantity};
 use crate::workload::image::valid_env_name;
 
 impl WorkloadProps {
@@ -15,6 +17,60 @@ impl WorkloadProps {
         self.container.check(problems);
         self.check_exposure(problems);
         self.check_scaling(problems);
+        self.check_conventions(problems);
+    }
+
+    /// The metrics endpoint, the own configuration and Role, the component label and the
+    /// rollout timings.
+    fn check_conventions(&self, problems: &mut Problems) {
+        if let Some(metrics) = &self.metrics {
+            if self.metrics_port().is_none() {
+                problems.push(
+                    format!("the metrics endpoint is on port '{}', which the container does not have", metrics.port),
+                    "name one of the container's ports (ContainerSpec::port)",
+                );
+            }
+            check_path(problems, "metrics", &metrics.path);
+        }
+        if let Some(path) = &self.health_check_path {
+            check_path(problems, "health check", path);
+        }
+        for key in self.config.keys().filter(|k| !valid_env_name(k)) {
+            problems.push(
+                format!("config key '{key}' is not a valid environment variable name"),
+                "use letters, digits and '_', not starting with a digit (every key becomes a variable)",
+            );
+        }
+        for rule in &self.role_rules {
+            if rule.api_groups.is_empty() || rule.resources.is_empty() || rule.verbs.is_empty() {
+                problems.push(
+                    "a Role rule has no API group, resource or verb",
+                    "give each: RoleRule::new([\"\"], [\"configmaps\"], [\"get\"]) (\"\" is the core group)",
+                );
+            }
+        }
+        let label_ok = !self.component.is_empty()
+            && self.component.len() <= 63
+            && self.component.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && self.component.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && self.component.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !label_ok {
+            problems.push(
+                format!("component '{}' is not a Kubernetes label value", self.component),
+                "use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+            );
+        }
+        if let Some(deadline) = self.progress_deadline_seconds
+            && deadline <= self.min_ready_seconds
+        {
+            problems.push(
+                format!(
+                    "the progress deadline ({deadline}s) is not longer than min_ready_seconds ({}s)",
+                    self.min_ready_seconds
+                ),
+                "give a rollout more time than a pod needs to become available (600 s is Kubernetes' default)",
+            );
+        }
     }
 
     fn check_exposure(&self, problems: &mut Problems) {
@@ -54,6 +110,22 @@ impl WorkloadProps {
             {
                 problems.push(format!("invalid ALB group name: {problem}"), "use a lower-case DNS-1123 label");
             }
+            if let Some(name) = &ingress.load_balancer_name
+                && !valid_lb_name(name)
+            {
+                problems.push(
+                    format!("'{name}' is not a valid load balancer name"),
+                    "use 1 to 32 letters, digits and '-', not starting or ending with '-' and not starting with 'internal-'",
+                );
+            }
+            if let Some(delay) = ingress.deregistration_delay_seconds
+                && delay > 3600
+            {
+                problems.push(
+                    format!("a deregistration delay of {delay}s is longer than AWS accepts"),
+                    "use 0 to 3600 seconds, about the pods' drain time",
+                );
+            }
         }
     }
 
@@ -76,8 +148,20 @@ impl WorkloadProps {
                 "raise max_replicas or lower replicas",
             );
         }
+        if hpa.scale_up_stabilization_seconds.is_some_and(|s| s > 3600) {
+            problems.push(
+                "the HPA's scale-up stabilization window is longer than an hour",
+                "use 0 to 3600 seconds (none: Kubernetes' 0)",
+            );
+        }
+        for (direction, rate) in [("scale-up", &hpa.scale_up_rate), ("scale-down", &hpa.scale_down_rate)] {
+            if let Some(rate) = rate {
+                check_rate(problems, direction, rate);
+            }
+        }
         for metric in &hpa.metrics {
-            use super::scaling::HpaMetric::{Cpu, Memory};
+            use HpaMetric::{Cpu, Memory};
+            check_metric_target(problems, metric);
             if let Cpu { utilization: p } | Memory { utilization: p } = metric
                 && !(1..=1000).contains(p)
             {
@@ -86,6 +170,58 @@ impl WorkloadProps {
                     "aim at 1 to 1000 percent of the request, such as 70",
                 );
             }
+        }
+    }
+}
+
+/// The name and target of a `Pods`, `Object` or `External` metric: a name the metrics API can
+/// carry and a positive Kubernetes quantity (a target like `"500 m"` fails only at apply).
+fn check_metric_target(problems: &mut Problems, metric: &HpaMetric) {
+    let (name, target) = match metric {
+        HpaMetric::Cpu { .. } | HpaMetric::Memory { .. } => return,
+        HpaMetric::Pods { metric, average_value } | HpaMetric::External { metric, average_value, .. } => {
+            (metric, average_value)
+        }
+        HpaMetric::Object { metric, value, .. } => (metric, value),
+    };
+    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '/') {
+        problems.push(
+            format!("'{name}' is not a metric name the metrics API can serve"),
+            "name the metric as its adapter serves it, such as http_requests_per_second",
+        );
+    }
+    if !valid_quantity(target) {
+        problems.push(
+            format!("'{target}' is not a valid positive quantity for the HPA target of metric '{name}'"),
+            "write a number such as \"20\" or \"500m\"",
+        );
+    }
+}
+
+/// A URL path: absolute, without spaces.
+fn check_path(problems: &mut Problems, what: &str, path: &str) {
+    if !path.starts_with('/') || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        problems
+            .push(format!("the {what} path '{path}' is not an absolute URL path"), "start it with '/', without spaces");
+    }
+}
+
+/// At least one policy, each of a positive amount over 1 to 1800 seconds.
+fn check_rate(problems: &mut Problems, direction: &str, rate: &ScalingRate) {
+    if rate.policies.is_empty() {
+        problems.push(
+            format!("the HPA's {direction} rate has no policy"),
+            "give it one, such as ScalingPolicy::percent(100, 30), or leave the rate out",
+        );
+    }
+    for policy in &rate.policies {
+        let (ScalingPolicy::Percent { percent: amount, period_seconds: period }
+        | ScalingPolicy::Pods { pods: amount, period_seconds: period }) = *policy;
+        if amount == 0 || i32::try_from(amount).is_err() || !(1..=1800).contains(&period) {
+            problems.push(
+                format!("the HPA's {direction} policy {policy:?} is out of range"),
+                "allow 1 or more pods or percent per 1 to 1800 seconds",
+            );
         }
     }
 }

@@ -145,6 +145,10 @@ pub struct ContainerSpec {
     /// Size of the in-memory `emptyDir` on `/tmp` (the root filesystem is read-only), in MiB.
     /// Default: 64.
     pub tmp_size_mib: u32,
+    /// A command run in the container when the pod is told to stop, before the container
+    /// gets SIGTERM (a `preStop` exec hook): time for a drain, while the load balancers stop
+    /// sending new requests. Counts against the grace period. Default: none (SIGTERM at once).
+    pub pre_stop: Vec<String>,
 }
 
 impl ContainerSpec {
@@ -165,6 +169,7 @@ impl ContainerSpec {
             files: Vec::new(),
             run_as_user: 10001,
             tmp_size_mib: 64,
+            pre_stop: Vec::new(),
         }
     }
 
@@ -203,4 +208,5 @@ setters! { ContainerSpec {
     list files: FileMount,
     value run_as_user: i64,
     value tmp_size_mib: u32,
+    list_into pre_stop: String,
 } }

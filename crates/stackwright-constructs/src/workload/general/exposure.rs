@@ -25,11 +25,18 @@ pub(super) fn service(cx: &Ctx<'_>) -> Result<()> {
     };
     let mut metadata = cx.meta(cx.name);
     if let Some(scheme) = scheme {
-        metadata.annotations = Some(string_map([
+        let mut annotations = string_map([
             ("service.beta.kubernetes.io/aws-load-balancer-type", "external"),
             ("service.beta.kubernetes.io/aws-load-balancer-nlb-target-type", "ip"),
             ("service.beta.kubernetes.io/aws-load-balancer-scheme", scheme.as_str()),
-        ]));
+        ]);
+        if let Some(path) = &p.health_check_path {
+            annotations.extend(string_map([
+                ("service.beta.kubernetes.io/aws-load-balancer-healthcheck-path", path.as_str()),
+                ("service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol", "HTTP"),
+            ]));
+        }
+        metadata.annotations = Some(annotations);
     }
     let ports = p
         .container
@@ -77,6 +84,22 @@ pub(super) fn ingress(cx: &Ctx<'_>) -> Result<()> {
     if let Some(group) = &i.group {
         annotations.insert("alb.ingress.kubernetes.io/group.name".into(), group.clone());
     }
+    if let Some(name) = &i.load_balancer_name {
+        annotations.insert("alb.ingress.kubernetes.io/load-balancer-name".into(), name.clone());
+    }
+    if let Some(path) = &cx.props.health_check_path {
+        annotations.extend(string_map([
+            ("alb.ingress.kubernetes.io/healthcheck-path", path.clone()),
+            ("alb.ingress.kubernetes.io/healthcheck-port", "traffic-port".into()),
+            ("alb.ingress.kubernetes.io/success-codes", "200".into()),
+        ]));
+    }
+    if let Some(delay) = i.deregistration_delay_seconds {
+        annotations.insert(
+            "alb.ingress.kubernetes.io/target-group-attributes".into(),
+            format!("deregistration_delay.timeout_seconds={delay}"),
+        );
+    }
     let listen = match &i.certificate {
         Some(certificate) if i.tls => {
             let arn = match &certificate.0 {
@@ -86,7 +109,9 @@ pub(super) fn ingress(cx: &Ctx<'_>) -> Result<()> {
             annotations.insert("alb.ingress.kubernetes.io/certificate-arn".into(), arn);
             annotations
                 .insert("alb.ingress.kubernetes.io/ssl-policy".into(), "ELBSecurityPolicy-TLS13-1-2-2021-06".into());
-            annotations.insert("alb.ingress.kubernetes.io/ssl-redirect".into(), "443".into());
+            if i.ssl_redirect {
+                annotations.insert("alb.ingress.kubernetes.io/ssl-redirect".into(), "443".into());
+            }
             r#"[{"HTTP":80},{"HTTPS":443}]"#
         }
         _ => r#"[{"HTTP":80}]"#,
@@ -99,7 +124,7 @@ pub(super) fn ingress(cx: &Ctx<'_>) -> Result<()> {
         spec: Some(IngressSpec {
             ingress_class_name: Some("alb".into()),
             rules: Some(rules(cx.name, &port.name, i)),
-            tls: (i.tls && !i.hosts.is_empty())
+            tls: (i.tls && i.tls_in_spec && !i.hosts.is_empty())
                 .then(|| vec![IngressTLS { hosts: Some(i.hosts.clone()), secret_name: None }]),
             ..Default::default()
         }),

@@ -45,6 +45,14 @@ impl FromStr for AcmCertificateArn {
     }
 }
 
+impl AcmCertificateArn {
+    /// `arn` as it is: for a preset that checks its certificate ARNs itself (`FlaskApp` also
+    /// takes IAM server certificates).
+    pub(crate) fn unchecked(arn: String) -> Self {
+        AcmCertificateArn(CertificateValue::Known(arn))
+    }
+}
+
 impl From<Attr<Arn>> for AcmCertificateArn {
     fn from(arn: Attr<Arn>) -> Self {
         AcmCertificateArn(CertificateValue::LateBound(arn))
@@ -52,7 +60,7 @@ impl From<Attr<Arn>> for AcmCertificateArn {
 }
 
 /// An ALB in front of the workload's Service (an `Ingress` of class `alb`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlbIngress {
     /// Internet-facing or internal. Default: internet-facing.
     pub scheme: Scheme,
@@ -66,6 +74,36 @@ pub struct AlbIngress {
     /// The ALB group this Ingress joins (`alb.ingress.kubernetes.io/group.name`): Ingresses of
     /// one group share one ALB. Default: none (an ALB of its own).
     pub group: Option<String>,
+    /// The ALB's name (1 to 32 letters, digits and '-'; one per cluster). Default: none (the
+    /// controller makes one up).
+    pub load_balancer_name: Option<String>,
+    /// Seconds the ALB keeps sending in-flight requests to a pod it deregisters (the target
+    /// group's `deregistration_delay`): match it to the pods' drain
+    /// ([`ContainerSpec::pre_stop`](super::ContainerSpec::pre_stop)). Default: none (AWS's 300).
+    pub deregistration_delay_seconds: Option<u32>,
+    /// With TLS, redirect HTTP to HTTPS. Default: on.
+    pub ssl_redirect: bool,
+    /// With TLS and hosts, list the hosts under the Ingress's `spec.tls` too. The controller
+    /// takes the certificate from its annotation either way; `spec.tls` tells other readers of
+    /// the Ingress (policy checkers, dashboards) that the hosts are served over TLS.
+    /// Default: on.
+    pub tls_in_spec: bool,
+}
+
+impl Default for AlbIngress {
+    fn default() -> Self {
+        AlbIngress {
+            scheme: Scheme::InternetFacing,
+            hosts: Vec::new(),
+            tls: false,
+            certificate: None,
+            group: None,
+            load_balancer_name: None,
+            deregistration_delay_seconds: None,
+            ssl_redirect: true,
+            tls_in_spec: true,
+        }
+    }
 }
 
 setters! { AlbIngress {
@@ -74,6 +112,10 @@ setters! { AlbIngress {
     value tls: bool,
     some certificate: AcmCertificateArn,
     some_into group: String,
+    some_into load_balancer_name: String,
+    some deregistration_delay_seconds: u32,
+    value ssl_redirect: bool,
+    value tls_in_spec: bool,
 } }
 
 impl AlbIngress {

@@ -4,10 +4,13 @@
 
 mod batch;
 mod checks;
+mod config;
 mod container;
 mod exposure;
 mod ingress;
+mod load_balancer;
 mod objects;
+mod options;
 mod peers;
 mod pod;
 mod props;
@@ -15,12 +18,18 @@ mod scaling;
 mod stateful;
 
 pub use batch::{ConcurrencyPolicy, CronJob, CronJobProps, Job, JobProps};
+pub(crate) use config::config_name;
 pub use container::{ConfigSource, ContainerSpec, FileMount, PortSpec, ProbeAction, ProbeSpec};
 pub use ingress::{AcmCertificateArn, AlbIngress};
-pub(crate) use objects::{metric_spec, service_account_object};
+pub(crate) use load_balancer::{
+    claim as claim_load_balancer_name, default_name as default_load_balancer_name, valid_lb_name,
+};
+pub(crate) use objects::labels;
+pub use options::{MetricsEndpoint, RoleRule, ZoneSpread};
 pub use peers::{EgressRule, WorkloadPeer};
 pub use props::{AwsIdentity, ServiceKind, VolumeClaim, WorkloadProps};
-pub use scaling::{Hpa, HpaMetric};
+pub use scaling::{Hpa, HpaMetric, ScalingPolicy, ScalingRate, SelectPolicy};
+pub(crate) use scaling::{valid_metric_name, valid_quantity};
 
 use std::collections::BTreeMap;
 
@@ -32,13 +41,15 @@ use crate::internal::problems::{built_or_rejected, kebab_case};
 use crate::workload::cluster::WorkloadCluster;
 use crate::workload::namespace::Namespace;
 
-/// A containerised service (or worker) as a Deployment in a [`Namespace`], hardened like
-/// `FlaskApp`: non-root, read-only root filesystem, no capabilities, seccomp
-/// `RuntimeDefault`, requests and limits, no service-account token unless
-/// [`api_access`](WorkloadProps::api_access). Around it, as its props say: a Service of any
-/// [`ServiceKind`] (or none), an ALB [`AlbIngress`], an [`Hpa`] on any metrics, a
-/// PodDisruptionBudget, an IRSA role, and NetworkPolicies opening what it needs in the
-/// namespace's `default-deny`.
+/// A containerised service (or worker) as a Deployment in a [`Namespace`]: non-root,
+/// read-only root filesystem, no capabilities, seccomp `RuntimeDefault`, requests and limits,
+/// no service-account token unless [`api_access`](WorkloadProps::api_access). Around it, as
+/// its props say: a Service of any [`ServiceKind`] (or none), an ALB [`AlbIngress`], an
+/// [`Hpa`] on any metrics, a PodDisruptionBudget, an IRSA or Pod Identity role, a ConfigMap
+/// and a Role of its own, a [`MetricsEndpoint`] Prometheus scrapes, and NetworkPolicies
+/// opening what it needs in the namespace's `default-deny`.
+///
+/// `FlaskApp` is a preset of it: the same objects, written from Flask/gunicorn conventions.
 ///
 /// ```
 /// # use stackwright_constructs::*;
@@ -70,6 +81,11 @@ pub struct Workload {
     cluster_path: String,
     selector_labels: BTreeMap<String, String>,
     ports: Vec<u16>,
+    /// The metrics port's number and the metrics path, with a metrics endpoint.
+    metrics: Option<(u16, String)>,
+    load_balancer_name: Option<String>,
+    /// The HPA's name and maximum, when the workload autoscales.
+    autoscaler: Option<(String, u32)>,
 }
 
 impl Workload {
@@ -110,22 +126,42 @@ impl Workload {
         if !node.is_rejected() && props.container.image.repository_value().is_some_and(|v| node.refers_to_rejected(v)) {
             node.reject([]);
         }
-        let workload = Workload {
-            node: node.clone(),
-            namespace: namespace.name().to_string(),
-            selector_labels: objects::labels(&node, &name, "server").1,
-            name,
-            cluster_path: cluster.node().path(),
-            ports: props.container.ports.iter().map(|p| p.port).collect(),
-        };
+        let workload = Workload::handle(node.clone(), cluster.node().path(), namespace.name(), name, &props);
         if node.is_rejected() {
             return Ok(workload);
+        }
+        if let Some(lb) = props.ingress.as_ref().and_then(|i| i.load_balancer_name.as_deref()) {
+            load_balancer::claim(cluster.node(), &node, lb, true);
         }
         built_or_rejected(&node, workload.build(cluster, &props), || ())?;
         Ok(workload)
     }
 
-    fn build(&self, cluster: &impl WorkloadCluster, props: &WorkloadProps) -> Result<()> {
+    /// The handle of the workload `name` in `namespace` on the cluster at `cluster_path`,
+    /// whose objects are written at `node`. A preset (`FlaskApp`) is a construct of its own
+    /// that configures a workload: its objects are its own, at its own path.
+    pub(crate) fn handle(
+        node: Node,
+        cluster_path: String,
+        namespace: &str,
+        name: String,
+        props: &WorkloadProps,
+    ) -> Workload {
+        Workload {
+            selector_labels: objects::labels(&node, &name, &props.component).1,
+            node,
+            namespace: namespace.to_string(),
+            cluster_path,
+            ports: props.container.ports.iter().map(|p| p.port).collect(),
+            metrics: props.metrics_port().zip(props.metrics.as_ref().map(|m| m.path.clone())),
+            load_balancer_name: props.ingress.as_ref().and_then(|i| i.load_balancer_name.clone()),
+            autoscaler: props.autoscaling.as_ref().map(|hpa| (name.clone(), hpa.max_replicas)),
+            name,
+        }
+    }
+
+    /// Adds the checked workload's AWS role and Kubernetes objects at its node.
+    pub(crate) fn build(&self, cluster: &impl WorkloadCluster, props: &WorkloadProps) -> Result<()> {
         let (ns, name) = (self.namespace.as_str(), self.name.as_str());
         // With Pod Identity the association carries the role: the service account stays bare.
         let role_arn = match (&props.aws_policy, props.aws_identity) {
@@ -138,7 +174,7 @@ impl Workload {
             }
             (None, _) => None,
         };
-        let (labels, selector_labels) = objects::labels(&self.node, &self.name, "server");
+        let (labels, selector_labels) = objects::labels(&self.node, &self.name, &props.component);
         let cx = objects::Ctx {
             kube: cluster.kube(),
             node: &self.node,
@@ -149,6 +185,13 @@ impl Workload {
             selector_labels,
         };
         objects::service_account(&cx, role_arn)?;
+        if let Some((role, binding)) = config::role(&cx.meta(name), name, ns, &props.role_rules) {
+            cx.add(&role)?;
+            cx.add(&binding)?;
+        }
+        if let Some(config_map) = config::config_map(cx.meta(&config::config_name(name)), &props.config) {
+            cx.add(&config_map)?;
+        }
         if props.volume_claims.is_empty() {
             cx.add(&objects::deployment(&cx)?)?;
         } else {
@@ -174,6 +217,22 @@ impl Workload {
     /// The construct path of the cluster the workload runs on.
     pub fn cluster_path(&self) -> &str {
         &self.cluster_path
+    }
+
+    /// The number of the port Prometheus scrapes and the metrics path, when the workload has a
+    /// [`MetricsEndpoint`].
+    pub fn metrics(&self) -> Option<(u16, &str)> {
+        self.metrics.as_ref().map(|(port, path)| (*port, path.as_str()))
+    }
+
+    /// The ALB's name, when the workload's Ingress names it.
+    pub fn load_balancer_name(&self) -> Option<&str> {
+        self.load_balancer_name.as_deref()
+    }
+
+    /// The HPA's name and maximum number of replicas, when the workload autoscales.
+    pub fn autoscaler(&self) -> Option<(&str, u32)> {
+        self.autoscaler.as_ref().map(|(name, max)| (name.as_str(), *max))
     }
 
     /// The workload's pods as the other end of a NetworkPolicy rule of another workload

@@ -6,8 +6,9 @@ use stackwright_core::k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
 };
 use stackwright_core::k8s_openapi::api::autoscaling::v2::{
-    CrossVersionObjectReference, ExternalMetricSource, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec,
-    MetricIdentifier, MetricSpec, MetricTarget, ObjectMetricSource, PodsMetricSource, ResourceMetricSource,
+    CrossVersionObjectReference, ExternalMetricSource, HPAScalingPolicy, HPAScalingRules, HorizontalPodAutoscaler,
+    HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerSpec, MetricIdentifier, MetricSpec, MetricTarget,
+    ObjectMetricSource, PodsMetricSource, ResourceMetricSource,
 };
 use stackwright_core::k8s_openapi::api::core::v1::{
     PodSpec, PodTemplateSpec, ServiceAccount, TopologySpreadConstraint,
@@ -21,11 +22,14 @@ use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use stackwright_core::{Arn, Attr, KubeCluster, Node, Result, WorkloadRef};
 
+use super::config::{config_name, hash_annotation};
+use super::container::ConfigSource;
 use super::peers::{declare_flows, egress_rules, ingress_rules};
 use super::pod::{PodOptions, digest_exemption, pod_spec};
 use super::props::{AwsIdentity, ServiceKind, WorkloadProps};
-use super::scaling::HpaMetric;
-use crate::internal::network_policy::{dns_egress, https_anywhere, tcp};
+use super::scaling::{Hpa, HpaMetric, ScalingPolicy, ScalingRate};
+use crate::internal::network_policy::{dns_egress, from_namespace, https_anywhere, tcp};
+use crate::internal::scrape_contract::{MONITORING_NAMESPACE, prometheus_selector};
 use crate::workload::meta::{meta, selector, string_map};
 use crate::workload::shared::Disruption;
 
@@ -97,7 +101,17 @@ pub(super) fn workload_pod(cx: &Ctx<'_>, by_template: bool) -> Result<PodSpec> {
         termination_grace_period_seconds: p.termination_grace_period_seconds,
         restart_policy: None,
     };
-    let mut pod = pod_spec(cx.kube, &p.container, &options)?;
+    // The workload's own ConfigMap comes first: the container's own sources override it.
+    let with_config;
+    let container = if p.config.is_empty() {
+        &p.container
+    } else {
+        let mut container = p.container.clone();
+        container.env_from.insert(0, ConfigSource::ConfigMap(config_name(cx.name)));
+        with_config = container;
+        &with_config
+    };
+    let mut pod = pod_spec(cx.kube, container, &options)?;
     let spread = |key: &str, when: &str| TopologySpreadConstraint {
         max_skew: 1,
         topology_key: key.into(),
@@ -107,10 +121,30 @@ pub(super) fn workload_pod(cx: &Ctx<'_>, by_template: bool) -> Result<PodSpec> {
         ..Default::default()
     };
     pod.topology_spread_constraints = Some(vec![
-        spread("topology.kubernetes.io/zone", "ScheduleAnyway"),
+        spread("topology.kubernetes.io/zone", p.zone_spread.when_unsatisfiable()),
         spread("kubernetes.io/hostname", "ScheduleAnyway"),
     ]);
     Ok(pod)
+}
+
+/// The pod template's metadata: the labels, the scrape annotations with a metrics endpoint
+/// and the configuration's hash with a ConfigMap.
+pub(super) fn template_metadata(cx: &Ctx<'_>) -> ObjectMeta {
+    let p = cx.props;
+    let mut annotations = BTreeMap::new();
+    if let (Some(metrics), Some(port)) = (&p.metrics, p.metrics_port()) {
+        annotations.extend(string_map([
+            ("prometheus.io/scrape", "true".to_string()),
+            ("prometheus.io/port", port.to_string()),
+            ("prometheus.io/path", metrics.path.clone()),
+        ]));
+    }
+    annotations.extend(hash_annotation(&p.config));
+    ObjectMeta {
+        labels: Some(cx.labels.clone()),
+        annotations: (!annotations.is_empty()).then_some(annotations),
+        ..Default::default()
+    }
 }
 
 pub(super) fn deployment(cx: &Ctx<'_>) -> Result<Deployment> {
@@ -131,11 +165,10 @@ pub(super) fn deployment(cx: &Ctx<'_>) -> Result<Deployment> {
                     max_unavailable: Some(IntOrString::Int(0)),
                 }),
             }),
+            min_ready_seconds: (p.min_ready_seconds > 0).then_some(p.min_ready_seconds as i32),
             revision_history_limit: Some(5),
-            template: PodTemplateSpec {
-                metadata: Some(ObjectMeta { labels: Some(cx.labels.clone()), ..Default::default() }),
-                spec: Some(pod),
-            },
+            progress_deadline_seconds: p.progress_deadline_seconds.map(|s| s as i32),
+            template: PodTemplateSpec { metadata: Some(template_metadata(cx)), spec: Some(pod) },
             ..Default::default()
         }),
         ..Default::default()
@@ -216,16 +249,35 @@ pub(super) fn autoscaler(cx: &Ctx<'_>) -> Result<()> {
             min_replicas: Some(cx.props.replicas as i32),
             max_replicas: hpa.max_replicas as i32,
             metrics: Some(hpa.metrics.iter().map(metric_spec).collect()),
-            behavior: Some(stackwright_core::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerBehavior {
-                scale_down: Some(stackwright_core::k8s_openapi::api::autoscaling::v2::HPAScalingRules {
-                    stabilization_window_seconds: Some(hpa.scale_down_stabilization_seconds as i32),
-                    ..Default::default()
-                }),
-                scale_up: None,
-            }),
+            behavior: Some(behavior(hpa)),
         },
         ..Default::default()
     })
+}
+
+/// How fast the HPA scales: scale-down always has its stabilization window; scale-up is
+/// written only where it differs from Kubernetes' default.
+fn behavior(hpa: &Hpa) -> HorizontalPodAutoscalerBehavior {
+    let rules = |stabilization: Option<u32>, rate: Option<&ScalingRate>| HPAScalingRules {
+        stabilization_window_seconds: stabilization.map(|s| s as i32),
+        select_policy: rate.map(|r| r.select.as_str().to_string()),
+        policies: rate.map(|r| r.policies.iter().map(scaling_policy).collect()),
+        ..Default::default()
+    };
+    let scale_up = (hpa.scale_up_stabilization_seconds.is_some() || hpa.scale_up_rate.is_some())
+        .then(|| rules(hpa.scale_up_stabilization_seconds, hpa.scale_up_rate.as_ref()));
+    HorizontalPodAutoscalerBehavior {
+        scale_down: Some(rules(Some(hpa.scale_down_stabilization_seconds), hpa.scale_down_rate.as_ref())),
+        scale_up,
+    }
+}
+
+fn scaling_policy(policy: &ScalingPolicy) -> HPAScalingPolicy {
+    let (type_, value, period) = match *policy {
+        ScalingPolicy::Percent { percent, period_seconds } => ("Percent", percent, period_seconds),
+        ScalingPolicy::Pods { pods, period_seconds } => ("Pods", pods, period_seconds),
+    };
+    HPAScalingPolicy { type_: type_.into(), value: value as i32, period_seconds: period as i32 }
 }
 
 pub(super) fn disruption_budget(cx: &Ctx<'_>) -> Result<()> {
@@ -284,6 +336,22 @@ pub(super) fn network_policies(cx: &Ctx<'_>) -> Result<()> {
                 pod_selector: Some(pods.clone()),
                 policy_types: Some(vec!["Ingress".into()]),
                 ingress: Some(ingress_rules(&p.allow_from, &ports)),
+                ..Default::default()
+            },
+        ))?;
+    }
+    if let Some(port) = p.metrics_port() {
+        // Monitoring's Prometheus, selected by its namespace and pods, to the metrics port.
+        cx.add(&policy(
+            &format!("{}-allow-monitoring", cx.name),
+            NetworkPolicySpec {
+                pod_selector: Some(pods.clone()),
+                policy_types: Some(vec!["Ingress".into()]),
+                ingress: Some(vec![from_namespace(
+                    MONITORING_NAMESPACE,
+                    Some(&prometheus_selector()),
+                    i32::from(port),
+                )]),
                 ..Default::default()
             },
         ))?;

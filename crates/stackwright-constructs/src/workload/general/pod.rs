@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use stackwright_core::k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar,
-    ExecAction, HTTPGetAction, PodSpec, Probe, SecretEnvSource, SecretVolumeSource, TCPSocketAction, Volume,
-    VolumeMount,
+    ExecAction, HTTPGetAction, Lifecycle, LifecycleHandler, PodSpec, Probe, SecretEnvSource, SecretVolumeSource,
+    TCPSocketAction, Volume, VolumeMount,
 };
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -122,6 +122,13 @@ fn container(kube: &KubeCluster, spec: &ContainerSpec, name: &str) -> Result<Con
         liveness_probe: spec.liveness.as_ref().map(probe),
         readiness_probe: spec.readiness.as_ref().map(probe),
         startup_probe: spec.startup.as_ref().map(probe),
+        lifecycle: (!spec.pre_stop.is_empty()).then(|| Lifecycle {
+            pre_stop: Some(LifecycleHandler {
+                exec: Some(ExecAction { command: Some(spec.pre_stop.clone()) }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
         resources: Some(spec.resources.requirements()),
         termination_message_policy: Some("FallbackToLogsOnError".into()),
         ..Default::default()

@@ -1,5 +1,6 @@
 //! What a [`Workload`](super::Workload) is configured with.
 
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -11,6 +12,7 @@ use crate::workload::shared::{Disruption, Scheme};
 
 use super::container::ContainerSpec;
 use super::ingress::AlbIngress;
+use super::options::{MetricsEndpoint, RoleRule, ZoneSpread};
 use super::peers::{EgressRule, WorkloadPeer};
 use super::scaling::Hpa;
 
@@ -85,6 +87,31 @@ pub struct WorkloadProps {
     /// kept across restarts), which needs the EBS CSI driver on the cluster. Default: none (a
     /// Deployment).
     pub volume_claims: Vec<VolumeClaim>,
+    /// The `app.kubernetes.io/component` label of the workload's objects. Default: `server`.
+    pub component: String,
+    /// Where Prometheus scrapes the pods ([`MetricsEndpoint`]): scrape annotations, a
+    /// NetworkPolicy letting `Monitoring`'s Prometheus in, and a target for
+    /// `MonitoringProps::scrape`. Default: none (not scraped).
+    pub metrics: Option<MetricsEndpoint>,
+    /// The workload's own configuration: a ConfigMap `<name>-config` with these keys, every key
+    /// an environment variable of the container (loaded before
+    /// [`env_from`](ContainerSpec::env_from)), and a hash of it on the pod template so that a
+    /// change rolls the pods. Default: none (no ConfigMap).
+    pub config: BTreeMap<String, String>,
+    /// Rules of a Role of the workload's own (named like it, bound to its service account).
+    /// Default: none (no Role).
+    pub role_rules: Vec<RoleRule>,
+    /// How strictly the pods spread over zones. Default: [`ZoneSpread::Preferred`].
+    pub zone_spread: ZoneSpread,
+    /// The HTTP path the load balancers check on the traffic port (the ALB of the Ingress,
+    /// expecting 200, and the NLB of a LoadBalancer Service), such as the readiness probe's.
+    /// Default: none (the ALB checks `/`, the NLB opens a TCP connection).
+    pub health_check_path: Option<String>,
+    /// Seconds a new pod must be ready before it counts as available in a rollout. Default: 0.
+    pub min_ready_seconds: u32,
+    /// Seconds a rollout may go without progress before the Deployment reports it failed (a
+    /// Deployment's only). Default: none (Kubernetes' 600).
+    pub progress_deadline_seconds: Option<u32>,
 }
 
 impl WorkloadProps {
@@ -109,7 +136,35 @@ impl WorkloadProps {
             allow_from: Vec::new(),
             egress: Vec::new(),
             volume_claims: Vec::new(),
+            component: "server".into(),
+            metrics: None,
+            config: BTreeMap::new(),
+            role_rules: Vec::new(),
+            zone_spread: ZoneSpread::Preferred,
+            health_check_path: None,
+            min_ready_seconds: 0,
+            progress_deadline_seconds: None,
         }
+    }
+
+    /// The number of the container port serving the metrics, when there is a metrics endpoint.
+    pub(crate) fn metrics_port(&self) -> Option<u16> {
+        let metrics = self.metrics.as_ref()?;
+        self.container.ports.iter().find(|p| p.name == metrics.port).map(|p| p.port)
+    }
+
+    /// Adds the key `name=value` to the workload's own [`config`](Self::config).
+    #[must_use]
+    pub fn config_var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.config.insert(name.into(), value.into());
+        self
+    }
+
+    /// Adds a rule to the workload's own Role ([`role_rules`](Self::role_rules)).
+    #[must_use]
+    pub fn role_rule(mut self, rule: RoleRule) -> Self {
+        self.role_rules.push(rule);
+        self
     }
 
     /// No PodDisruptionBudget (`disruption: None`).
@@ -158,6 +213,14 @@ setters! { WorkloadProps {
     list allow_from: WorkloadPeer,
     list egress: EgressRule,
     list volume_claims: VolumeClaim,
+    into component: String,
+    some metrics: MetricsEndpoint,
+    map config,
+    list role_rules: RoleRule,
+    value zone_spread: ZoneSpread,
+    some_into health_check_path: String,
+    value min_ready_seconds: u32,
+    some progress_deadline_seconds: u32,
 } }
 
 /// A volume claim template: each pod of the StatefulSet gets its own volume, mounted at

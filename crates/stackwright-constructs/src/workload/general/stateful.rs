@@ -12,7 +12,7 @@ use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stackwright_core::{Problems, Result};
 
-use super::objects::Ctx;
+use super::objects::{Ctx, template_metadata};
 use super::pod::digest_exemption;
 use super::props::VolumeClaim;
 use crate::workload::meta::selector;
@@ -84,11 +84,9 @@ pub(super) fn stateful_set(cx: &Ctx<'_>, mut pod: PodSpec) -> Result<StatefulSet
             replicas: if p.autoscaling.is_some() { None } else { Some(p.replicas as i32) },
             selector: selector(&cx.selector_labels),
             service_name: Some(cx.name.to_string()),
+            min_ready_seconds: (p.min_ready_seconds > 0).then_some(p.min_ready_seconds as i32),
             revision_history_limit: Some(5),
-            template: PodTemplateSpec {
-                metadata: Some(ObjectMeta { labels: Some(cx.labels.clone()), ..Default::default() }),
-                spec: Some(pod),
-            },
+            template: PodTemplateSpec { metadata: Some(template_metadata(cx)), spec: Some(pod) },
             volume_claim_templates: Some(claims),
             ..Default::default()
         }),

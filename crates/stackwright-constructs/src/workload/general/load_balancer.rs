@@ -1,8 +1,8 @@
-//! Load balancer names of one cluster's apps: each must be its own. The default name,
-//! `<cluster>-<app>`, is cut to the 32 characters an ALB name may have, so two apps whose names
-//! start alike (`flask-app`, `flask-api` on a long cluster name) would get the same one — and
-//! the AWS Load Balancer Controller would fight over one ALB. A second app with a name already
-//! taken is an error naming both, never a shared load balancer.
+//! Load balancer names of one cluster's workloads: each must be its own. A preset's default
+//! name (`FlaskApp`'s `<cluster>-<app>`) is cut to the 32 characters an ALB name may have, so
+//! two apps whose names start alike (`flask-app`, `flask-api` on a long cluster name) would get
+//! the same one — and the AWS Load Balancer Controller would fight over one ALB. A second
+//! workload with a name already taken is an error naming both, never a shared load balancer.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ thread_local! {
 }
 
 /// `<cluster>-<app>`, cut to the 32 characters an ALB name may have.
-pub(super) fn default_name(cluster: &str, app: &str) -> String {
+pub(crate) fn default_name(cluster: &str, app: &str) -> String {
     let mut name: String = format!("{cluster}-{app}").chars().take(32).collect();
     while name.ends_with('-') {
         name.pop();
@@ -25,9 +25,21 @@ pub(super) fn default_name(cluster: &str, app: &str) -> String {
     name
 }
 
-/// Records that the app at `app` uses `name` on `cluster`; when another app of the cluster
-/// already does, records the error on `app` for synth.
-pub(super) fn claim(cluster: &Node, app: &Node, name: &str, explicit: bool) {
+/// A valid ALB name: 1 to 32 letters, digits and '-', not starting or ending with '-' and not
+/// starting with `internal-`.
+pub(crate) fn valid_lb_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 32
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.starts_with("internal-")
+}
+
+/// Records that the workload at `app` uses `name` on `cluster`; when another workload of the
+/// cluster already does, records the error on `app` for synth. `explicit`: the name was given
+/// (not a preset's default).
+pub(crate) fn claim(cluster: &Node, app: &Node, name: &str, explicit: bool) {
     let key = (cluster.node_ref(), name.to_string());
     let first = TAKEN.with_borrow_mut(|taken| match taken.get(&key) {
         Some(first) => Some(first.clone()),
