@@ -12,8 +12,8 @@ use std::process::Command;
 
 use common::app_with_cluster;
 use stackwright_constructs::{
-    ContainerImage, FlaskApp, FlaskAppProps, ImageReference, IngressProps, Monitoring, MonitoringProps,
-    PersistentStorage, PolicyDocument, ServiceType, Statement,
+    ContainerImage, FlaskApp, FlaskAppProps, ImageReference, IngressProps, LogShipping, Monitoring, MonitoringProps,
+    PersistentStorage, PolicyDocument, Prometheus, PrometheusProps, ServiceType, Statement,
 };
 use stackwright_core::Region;
 
@@ -54,8 +54,8 @@ fn full_platform(out: &Path) {
         "monitoring",
         MonitoringProps::default()
             .scrape(&web)
-            .fluent_bit(true)
-            .storage(PersistentStorage::new(50))
+            .log_shipping(LogShipping::FluentBit)
+            .prometheus(Prometheus::On(PrometheusProps::default().storage(PersistentStorage::new(50))))
             .billing_alarm_usd(500)
             .budget_usd(400)
             .alert_email("oncall@example.com"),
