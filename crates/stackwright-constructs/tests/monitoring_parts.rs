@@ -8,7 +8,7 @@ use common::{app_with_cluster, object, synth_error};
 use serde_json::Value as Json;
 use stackwright_constructs::{
     Alertmanager, Autoscaling, ContainerImage, CustomMetric, FlaskApp, FlaskAppProps, Grafana, Hpa, HpaMetric,
-    ImageReference, KubeStateMetrics, Monitoring, MonitoringProps, Prometheus,
+    ImageReference, KubeStateMetrics, LogShipping, Monitoring, MonitoringProps, Prometheus,
 };
 use stackwright_core::{Assembly, Region};
 
@@ -89,6 +89,13 @@ fn without_prometheus_only_aws_is_left() {
     assert!(assembly.file("monitoring/prod-main/prometheus.yml").is_none());
     let template = assembly.file("prod-cluster.template.json").unwrap();
     assert!(template.contains("AWS::SNS::Topic") && template.contains("AWS::CloudWatch::Alarm"));
+}
+
+#[test]
+fn log_shipping_needs_no_prometheus() {
+    let assembly = synth(without_prometheus().log_shipping(LogShipping::FluentBit));
+    assert!(has(&assembly, "DaemonSet", "fluent-bit"));
+    assert!(!has(&assembly, "Deployment", "prometheus"));
 }
 
 fn err(props: MonitoringProps) -> String {
