@@ -98,6 +98,7 @@ fn each_receiver_renders_its_credential_as_a_file() {
     assert_eq!(s["channel"], "#alerts");
     let p = &receiver("ops-pagerduty")["pagerduty_configs"][0];
     assert_eq!(p["routing_key_file"], "/etc/alertmanager-secrets/alertmanager-pagerduty/routing-key");
+    assert!(p["severity"].as_str().unwrap().contains(".CommonLabels.severity"), "{p}");
     assert!(receiver("sns")["sns_configs"][0].get("topic_arn").is_some());
 }
 

@@ -263,9 +263,16 @@ impl Receiver {
                 }
                 ("slack_configs", c)
             }
-            ReceiverKind::PagerDuty(p) => {
-                ("pagerduty_configs", json!({ "routing_key_file": p.routing_key.file(), "send_resolved": true }))
-            }
+            // The alert's severity label is PagerDuty's severity (critical and warning are two of
+            // its four values); an alert without one gets PagerDuty's default, error.
+            ReceiverKind::PagerDuty(p) => (
+                "pagerduty_configs",
+                json!({
+                    "routing_key_file": p.routing_key.file(),
+                    "severity": "{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}",
+                    "send_resolved": true,
+                }),
+            ),
         };
         json!({ "name": self.name, field: [config] })
     }
