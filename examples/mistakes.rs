@@ -174,8 +174,14 @@ fn repo_props(mistake: &Mistakes<'_>) -> EcrRepoProps {
 fn app_props(repo: &EcrRepo, mistake: &Mistakes<'_>) -> FlaskAppProps {
     let props =
         FlaskAppProps::new(repo.image_tag_from_env(if mistake.is("image-variable") { "1TAG" } else { "IMAGE_TAG" }));
-    match mistake.first_of(&["app-port", "app-replicas", "app-workers", "app-namespace"]) {
+    match mistake.first_of(&["app-port", "app-replicas", "app-workers", "app-namespace", "custom-metric-no-prometheus"])
+    {
         "app-port" => FlaskAppProps { port: 80, ..props },
+        // Scaling on requests per second, which only a Prometheus serves (monitoring_props
+        // turns it off).
+        "custom-metric-no-prometheus" => {
+            props.autoscaling(Autoscaling::default().custom_metric(CustomMetric::new("http_requests_per_second", "20")))
+        }
         "app-replicas" => FlaskAppProps { replicas: 0, ..props },
         "app-workers" => FlaskAppProps { workers: 0, ..props },
         "app-namespace" => props.namespace("kube-system"),
@@ -185,10 +191,37 @@ fn app_props(repo: &EcrRepo, mistake: &Mistakes<'_>) -> FlaskAppProps {
 
 fn monitoring_props(web: &FlaskApp, mistake: &Mistakes<'_>) -> MonitoringProps {
     let props = MonitoringProps::default().scrape(web).billing_alarm_usd(500);
-    match mistake.first_of(&["retention", "alert-email", "scrape-twice"]) {
-        "retention" => MonitoringProps { retention_days: 0, ..props },
+    let webhook = |url: &str| {
+        props.clone().alertmanager(Alertmanager::On(AlertmanagerProps::new([Receiver::webhook(
+            "ops",
+            WebhookReceiver::new(url).bearer_token(SecretKeyRef::new("alertmanager-ops", "token")),
+        )])))
+    };
+    // Prometheus off, and what needs it off too: only the autoscaler's custom metric is left.
+    let without_prometheus = || {
+        props
+            .clone()
+            .prometheus(Prometheus::Off)
+            .alertmanager(Alertmanager::Off)
+            .grafana(Grafana::Off)
+            .kube_state_metrics(KubeStateMetrics::Off)
+    };
+    match mistake.first_of(&[
+        "retention",
+        "alert-email",
+        "scrape-twice",
+        "webhook-http",
+        "webhook-slack-url",
+        "alertmanager-no-prometheus",
+        "custom-metric-no-prometheus",
+    ]) {
+        "retention" => props.prometheus(Prometheus::On(PrometheusProps::default().retention_days(0))),
         "alert-email" => props.alert_email("ops-at-example.com"),
         "scrape-twice" => props.scrape(web),
+        "webhook-http" => webhook("http://alerts.example.com/hook"),
+        "webhook-slack-url" => webhook("https://hooks.slack.com/services/T0000/B0000/XXXXXXXX"),
+        "alertmanager-no-prometheus" => without_prometheus().alertmanager(Alertmanager::default()),
+        "custom-metric-no-prometheus" => without_prometheus(),
         _ => props,
     }
 }

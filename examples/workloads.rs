@@ -10,6 +10,10 @@
 //! - NetworkPolicies between them: the worker and the cron job reach the API's port, the API
 //!   lets only them in (besides its load balancer), each side selecting the other's pods and
 //!   namespace;
+//! - monitoring à la carte: Prometheus, kube-state-metrics and Alertmanager without Grafana;
+//!   Alertmanager sends every alert to the alarm SNS topic and the critical ones to the shop's
+//!   on-call webhook too, authenticated with a bearer token from a Secret the team creates
+//!   (`kubectl -n monitoring create secret generic alertmanager-oncall --from-literal=token=…`);
 //! - the escape hatches: the shop's `RateLimit` CRD and two objects of it, included from
 //!   `examples/manifests/shop-rate-limits.yaml` (`KubeManifest`); a CloudFormation property
 //!   override of a resource inside the cluster construct (the control-plane log group keeps two
@@ -124,8 +128,26 @@ pub(crate) fn build() -> stackwright::Result<App> {
         ),
     )?;
 
+    monitoring(&cluster)?;
     escape_hatches(&platform, &cluster)?;
     Ok(app)
+}
+
+/// Monitoring without Grafana (the team reads the CloudWatch dashboard and the alerts), every
+/// alert to the alarm topic and the critical ones to the on-call webhook as well. The webhook's
+/// token is in the Secret `alertmanager-oncall`, which the team creates in namespace
+/// `monitoring`: Alertmanager reads it as a file, and no template or manifest holds it.
+fn monitoring(cluster: &EksCluster) -> stackwright::Result<Monitoring> {
+    let oncall = WebhookReceiver::new("https://oncall.shop.example.com/alertmanager")
+        .bearer_token(SecretKeyRef::new("alertmanager-oncall", "token"));
+    Monitoring::new(
+        cluster,
+        "Monitoring",
+        MonitoringProps::default().grafana(Grafana::Off).alertmanager(Alertmanager::On(AlertmanagerProps::new([
+            Receiver::sns(),
+            Receiver::webhook("shop-oncall", oncall).only(Severity::Critical),
+        ]))),
+    )
 }
 
 /// What the constructs do not model: included YAML, a CloudFormation override, a JSON patch.

@@ -99,6 +99,30 @@ const MISTAKES: &[Mistake] = &[
     m("retention", "prod/cluster/Cluster/monitoring", "retention of 0 days", "keep samples 1 to 3650 days"),
     m("alert-email", "prod/cluster/Cluster/monitoring", "'ops-at-example.com'", "write it as name@example.com"),
     m("scrape-twice", "prod/cluster/Cluster/monitoring", "flask-app/flask-app twice", "pass each app to scrape() once"),
+    m(
+        "webhook-http",
+        "prod/cluster/Cluster/monitoring",
+        "'http://alerts.example.com/hook' is not an https:// URL",
+        "Alertmanager sends alerts over https only",
+    ),
+    m(
+        "webhook-slack-url",
+        "prod/cluster/Cluster/monitoring",
+        "a Slack webhook URL is a secret",
+        "SlackReceiver::new(SecretKeyRef::new(secret, key))) with the URL in a Secret",
+    ),
+    m(
+        "alertmanager-no-prometheus",
+        "prod/cluster/Cluster/monitoring",
+        "Alertmanager is on but Prometheus is off",
+        "turn Alertmanager off (Alertmanager::Off)",
+    ),
+    m(
+        "custom-metric-no-prometheus",
+        "prod/cluster/Cluster/flask-app",
+        "scales on the custom metric 'http_requests_per_second', but Prometheus is off in 'prod/cluster/Cluster/monitoring'",
+        "turn Prometheus on in that Monitoring",
+    ),
     // pipeline (GitHubPipeline, and the roles' GitHubAccess)
     m("github-repository", "github", "'acme'", "write the repository as owner/name"),
     m("pipeline-branch", "prod/cicd/Pipeline", "'main*'", "(no wildcards): the trust policy must name exactly one"),

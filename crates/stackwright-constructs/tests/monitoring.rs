@@ -5,9 +5,9 @@ mod common;
 
 use common::{TestCluster, account, app_with_cluster, manifests, object, synth_error};
 use stackwright_constructs::{
-    AlertThresholds, ContainerImage, ContainerSpec, FlaskApp, FlaskAppProps, Hpa, HpaMetric, ImageReference,
-    MetricsEndpoint, Monitoring, MonitoringProps, Namespace, NamespaceProps, PersistentStorage, Workload,
-    WorkloadProps,
+    AlertThresholds, ContainerImage, ContainerSpec, FlaskApp, FlaskAppProps, Grafana, GrafanaProps, Hpa, HpaMetric,
+    ImageReference, LogShipping, MetricsEndpoint, Monitoring, MonitoringProps, Namespace, NamespaceProps,
+    PersistentStorage, Prometheus, PrometheusProps, Workload, WorkloadProps,
 };
 use stackwright_core::{Account, App, Construct, Region};
 
@@ -129,7 +129,10 @@ fn monitoring_with_fluent_bit_and_storage() {
     Monitoring::new(
         &cluster,
         "monitoring",
-        MonitoringProps::default().scrape(&web).fluent_bit(true).storage(PersistentStorage::new(50)),
+        MonitoringProps::default()
+            .scrape(&web)
+            .log_shipping(LogShipping::FluentBit)
+            .prometheus(Prometheus::On(PrometheusProps::default().storage(PersistentStorage::new(50)))),
     )
     .unwrap();
     let assembly = app.synth().unwrap();
@@ -242,8 +245,7 @@ fn zero_billing_amounts() {
 #[test]
 fn bad_retention_and_scrape_interval() {
     let e = err(MonitoringProps {
-        retention_days: 0,
-        scrape_interval_seconds: 1,
+        prometheus: Prometheus::On(PrometheusProps::default().retention_days(0).scrape_interval_seconds(1)),
         log_retention_days: 31,
         ..Default::default()
     });
@@ -270,7 +272,9 @@ fn bad_thresholds() {
 #[test]
 fn volume_too_small() {
     assert!(
-        err(MonitoringProps::default().storage(PersistentStorage::new(1))).contains("a 1 GiB volume is out of range")
+        err(MonitoringProps::default()
+            .prometheus(Prometheus::On(PrometheusProps::default().storage(PersistentStorage::new(1)))))
+        .contains("a 1 GiB volume is out of range")
     );
 }
 
@@ -340,7 +344,8 @@ fn scraping_a_workload_without_a_metrics_endpoint_is_an_error() {
 
 #[test]
 fn bad_grafana_password_variable() {
-    let p = MonitoringProps { grafana_admin_password_env: "grafana-password".into(), ..Default::default() };
+    let p =
+        MonitoringProps::default().grafana(Grafana::On(GrafanaProps::default().admin_password_env("grafana-password")));
     assert!(err(p).contains("'grafana-password' is not a valid environment variable name"));
 }
 

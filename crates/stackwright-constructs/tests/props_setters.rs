@@ -2,8 +2,9 @@
 //! the field, and the setter sets exactly that field — the same props as the struct literal.
 
 use stackwright_constructs::{
-    AlertThresholds, AppDelivery, ClusterTarget, GitHubAccessProps, GitHubPipelineProps, GitHubRepository,
-    MonitoringImages, MonitoringProps, OidcProviderSource, PersistentStorage,
+    AlertThresholds, Alertmanager, AlertmanagerProps, AppDelivery, ClusterTarget, GitHubAccessProps,
+    GitHubPipelineProps, GitHubRepository, Grafana, GrafanaProps, KubeStateMetrics, KubeStateMetricsProps, LogShipping,
+    MonitoringImages, MonitoringProps, OidcProviderSource, PersistentStorage, Prometheus, PrometheusProps, Receiver,
 };
 use stackwright_constructs::{
     AmiType, ControllerImages, EndpointAccess, FlowLogTraffic, FlowLogs, InterfaceEndpoint, Ipv4Cidr, NatGateways,
@@ -294,39 +295,77 @@ fn monitoring_setters_set_their_fields() {
     assert_eq!(images, MonitoringImages { grafana, ..MonitoringImages::default() });
     let resources = ComputeResources::new(Cpu::millicores(500), Memory::gibibytes(2));
 
-    let p = MonitoringProps::default()
-        .targets([])
+    let prometheus = PrometheusProps::default()
         .retention_days(30)
         .storage(PersistentStorage::new(50))
         .scrape_interval_seconds(15)
+        .resources(resources);
+    assert_eq!(
+        prometheus,
+        PrometheusProps {
+            retention_days: 30,
+            storage: Some(PersistentStorage { size_gib: 50 }),
+            scrape_interval_seconds: 15,
+            resources
+        }
+    );
+    let alertmanager = AlertmanagerProps::default().receivers([Receiver::sns()]);
+    assert_eq!(alertmanager.receivers, [Receiver::sns()]);
+    assert_eq!(GrafanaProps::default().admin_password_env("GRAFANA_PASSWORD").admin_password_env, "GRAFANA_PASSWORD");
+    assert_eq!(KubeStateMetricsProps::default().resources(resources).resources, resources);
+
+    let p = MonitoringProps::default()
+        .targets([])
+        .prometheus(Prometheus::On(prometheus.clone()))
+        .alertmanager(Alertmanager::Off)
+        .grafana(Grafana::Off)
+        .kube_state_metrics(KubeStateMetrics::Off)
+        .log_shipping(LogShipping::FluentBit)
         .thresholds(thresholds)
         .alert_email("oncall@example.com")
-        .fluent_bit(true)
         .log_retention_days(90)
         .billing_alarm_usd(500)
         .budget_usd(400)
-        .grafana_admin_password_env("GRAFANA_PASSWORD")
         .cloudwatch_dashboard(false)
-        .images(images.clone())
-        .prometheus_resources(resources);
+        .images(images.clone());
     assert!(p.targets.is_empty());
-    assert_eq!((p.retention_days, p.scrape_interval_seconds, p.log_retention_days), (30, 15, 90));
-    assert_eq!(p.storage, Some(PersistentStorage { size_gib: 50 }));
+    assert_eq!(p.prometheus, Prometheus::On(prometheus));
+    assert_eq!(
+        (&p.alertmanager, &p.grafana, &p.kube_state_metrics),
+        (&Alertmanager::Off, &Grafana::Off, &KubeStateMetrics::Off)
+    );
+    assert_eq!(p.log_retention_days, 90);
     assert_eq!(p.thresholds, thresholds);
     assert_eq!(p.alert_email.as_deref(), Some("oncall@example.com"));
-    assert!(p.fluent_bit && !p.cloudwatch_dashboard);
+    assert!(p.log_shipping == LogShipping::FluentBit && !p.cloudwatch_dashboard);
     assert_eq!((p.billing_alarm_usd, p.budget_usd), (Some(500), Some(400)));
-    assert_eq!(p.grafana_admin_password_env, "GRAFANA_PASSWORD");
     assert_eq!(p.images, images);
-    assert_eq!(p.prometheus_resources, resources);
 }
 
 #[test]
 #[allow(deprecated)]
 fn deprecated_monitoring_names_forward() {
     let old = MonitoringProps::default().with_fluent_bit().with_persistent_storage(20);
-    assert!(old.fluent_bit);
-    assert_eq!(old.storage, Some(PersistentStorage::new(20)));
+    assert_eq!(old.log_shipping, LogShipping::FluentBit);
+    assert_eq!(old.prometheus.props().unwrap().storage, Some(PersistentStorage::new(20)));
+    let resources = ComputeResources::new(Cpu::millicores(500), Memory::gibibytes(2));
+    // The setters of before the parts could be switched off set the same fields, turning
+    // Prometheus back on when it was off.
+    let old = MonitoringProps::default()
+        .prometheus(Prometheus::Off)
+        .retention_days(30)
+        .storage(PersistentStorage::new(50))
+        .scrape_interval_seconds(15)
+        .prometheus_resources(resources)
+        .fluent_bit(false)
+        .grafana_admin_password_env("GRAFANA_PASSWORD");
+    let p = old.prometheus.props().unwrap();
+    assert_eq!(
+        (p.retention_days, p.storage, p.scrape_interval_seconds, p.resources),
+        (30, Some(PersistentStorage::new(50)), 15, resources)
+    );
+    assert_eq!(old.log_shipping, LogShipping::Off);
+    assert_eq!(old.grafana, Grafana::On(GrafanaProps::default().admin_password_env("GRAFANA_PASSWORD")));
 }
 
 #[test]

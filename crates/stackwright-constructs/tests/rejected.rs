@@ -5,7 +5,7 @@
 use stackwright_constructs::{
     AppDelivery, ClusterTarget, EcrRepo, EcrRepoProps, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps,
     GitHubPipeline, GitHubPipelineProps, GitHubRepository, KubernetesVersion, Monitoring, MonitoringProps, NodeGroup,
-    NodeGroupProps, ScrapeTarget, Scrapeable, SubnetKind, Vpc, VpcProps, WorkloadCluster,
+    NodeGroupProps, Prometheus, PrometheusProps, ScrapeTarget, Scrapeable, SubnetKind, Vpc, VpcProps, WorkloadCluster,
 };
 use stackwright_core::{Account, App, Construct, Diagnostic, Region};
 
@@ -170,7 +170,9 @@ fn monitoring_of_a_rejected_app_is_rejected_with_it() {
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     let repo = EcrRepo::new(&prod.stack("registry"), "Web", EcrRepoProps::default()).unwrap();
     let web = FlaskApp::new(&cluster, "web", FlaskAppProps::new(repo.image_tag("v1")).replicas(0)).unwrap();
-    let props = MonitoringProps::default().scrape(&web).retention_days(0);
+    let props = MonitoringProps::default()
+        .scrape(&web)
+        .prometheus(Prometheus::On(PrometheusProps::default().retention_days(0)));
     Monitoring::new(&cluster, "monitoring", props).unwrap();
     let found = problems(&app);
     let paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();

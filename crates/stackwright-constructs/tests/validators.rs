@@ -1,4 +1,5 @@
-//! The project's validators over a platform with every FlaskApp and Monitoring option on:
+//! The project's validators over a platform with every FlaskApp and Monitoring option on (every
+//! kind of Alertmanager receiver included):
 //! strict Kubernetes schemas (1.36), checkov (skips only from checkov-skip.txt), cfn-lint with
 //! warnings as errors, and promtool/amtool on the monitoring configuration.
 //!
@@ -12,8 +13,9 @@ use std::process::Command;
 
 use common::app_with_cluster;
 use stackwright_constructs::{
-    ContainerImage, FlaskApp, FlaskAppProps, ImageReference, IngressProps, Monitoring, MonitoringProps,
-    PersistentStorage, PolicyDocument, ServiceType, Statement,
+    Alertmanager, AlertmanagerProps, ContainerImage, EmailReceiver, FlaskApp, FlaskAppProps, ImageReference,
+    IngressProps, LogShipping, Monitoring, MonitoringProps, PersistentStorage, PolicyDocument, Prometheus,
+    PrometheusProps, Receiver, SecretKeyRef, ServiceType, Severity, SlackReceiver, Statement, WebhookReceiver,
 };
 use stackwright_core::Region;
 
@@ -54,14 +56,35 @@ fn full_platform(out: &Path) {
         "monitoring",
         MonitoringProps::default()
             .scrape(&web)
-            .fluent_bit(true)
-            .storage(PersistentStorage::new(50))
+            .log_shipping(LogShipping::FluentBit)
+            .prometheus(Prometheus::On(PrometheusProps::default().storage(PersistentStorage::new(50))))
             .billing_alarm_usd(500)
             .budget_usd(400)
-            .alert_email("oncall@example.com"),
+            .alert_email("oncall@example.com")
+            .alertmanager(Alertmanager::On(AlertmanagerProps::new(every_receiver()))),
     )
     .unwrap();
     app.synth_to(out).unwrap();
+}
+
+/// One receiver of each kind, each credential from its own Secret.
+fn every_receiver() -> Vec<Receiver> {
+    vec![
+        Receiver::sns(),
+        Receiver::webhook(
+            "webhook",
+            WebhookReceiver::new("https://alerts.example.com/hook")
+                .bearer_token(SecretKeyRef::new("am-webhook", "token")),
+        ),
+        Receiver::email(
+            "email",
+            EmailReceiver::new("oncall@example.com", "am@example.com", "email-smtp.eu-west-1.amazonaws.com:587")
+                .auth("AKIAEXAMPLE", SecretKeyRef::new("am-smtp", "password")),
+        )
+        .only(Severity::Warning),
+        Receiver::slack("slack", SlackReceiver::new(SecretKeyRef::new("am-slack", "webhook-url"))),
+        Receiver::pagerduty("pagerduty", SecretKeyRef::new("am-pagerduty", "routing-key")).only(Severity::Critical),
+    ]
 }
 
 #[test]

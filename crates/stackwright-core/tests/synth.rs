@@ -493,3 +493,46 @@ fn a_construct_added_directly_below_the_app_is_not_an_environment() {
     assert!(manifest.contains(r#""id": "prod""#), "{manifest}");
     assert!(!manifest.contains("Loose"), "{manifest}");
 }
+
+#[test]
+fn a_check_of_objects_of_a_kind_sees_those_added_before_and_after_it() {
+    let app = App::new("demo");
+    let stack = app.environment("prod", account(), Region::EuWest1).stack("c");
+    let conn = ClusterConnection {
+        cluster_name: "c".into(),
+        endpoint: "e".into(),
+        certificate_authority: "ca".into(),
+        oidc_issuer: "o".into(),
+    };
+    let cluster = KubeCluster::new(&stack, "main", conn).unwrap();
+    let namespace = |name: &str| Namespace {
+        metadata: ObjectMeta { name: Some(name.into()), ..Default::default() },
+        ..Default::default()
+    };
+    let before = stack.node().add_child("Before").unwrap();
+    cluster.add(&before, &namespace("before")).unwrap();
+    let checker = stack.node().add_child("Checker").unwrap();
+    cluster.check_objects_of_kind(&checker, "Namespace", |objects| {
+        objects
+            .iter()
+            .map(|(owner, body)| {
+                stackwright_core::Diagnostic::new(owner.as_str(), format!("saw {}", body["metadata"]["name"]), "")
+            })
+            .collect()
+    });
+    let after = stack.node().add_child("After").unwrap();
+    cluster.add(&after, &namespace("after")).unwrap();
+    cluster
+        .add(
+            &after,
+            &ServiceAccount {
+                metadata: ObjectMeta { name: Some("sa".into()), namespace: Some("after".into()), ..Default::default() },
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let e = error_text(app.synth());
+    assert!(e.contains("prod/c/Before: saw \"before\""), "{e}");
+    assert!(e.contains("prod/c/After: saw \"after\""), "{e}");
+    assert!(!e.contains("\"sa\""), "only the kind asked for: {e}");
+}

@@ -20,7 +20,7 @@ use serde_json::json;
 use stackwright_core::k8s_openapi::api::core::v1::{ConfigMap, Secret, SecretVolumeSource, Volume};
 
 use super::workload::{Pod, config_map_volume, empty_dir};
-use super::{Ctx, NAMESPACE, dashboards, encode};
+use super::{Ctx, GrafanaProps, NAMESPACE, dashboards, encode};
 use crate::internal::config_hash;
 use crate::workload::meta::string_map;
 use crate::workload::resources::{ComputeResources, Cpu, Memory};
@@ -28,12 +28,13 @@ use crate::workload::resources::{ComputeResources, Cpu, Memory};
 pub(crate) const PORT: i32 = 3000;
 const DASHBOARDS_DIR: &str = "/var/lib/grafana-dashboards";
 
-pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
+/// Grafana's objects; `scrape_interval_seconds` is Prometheus' (the data source's step).
+pub(crate) fn add(cx: &Ctx<'_>, props: &GrafanaProps, scrape_interval_seconds: u32) -> stackwright_core::Result<()> {
     let labels = string_map([("app.kubernetes.io/name", "grafana"), ("app.kubernetes.io/instance", "grafana")]);
     let image = &cx.props.images.grafana;
     let mut pod = Pod::new("grafana", NAMESPACE, labels, image.render(cx.kube)?, image.pull_policy());
 
-    let provisioning = provisioning(cx)?;
+    let provisioning = provisioning(scrape_interval_seconds)?;
     let mut boards =
         string_map([("cluster.json", encode::pretty_json("the cluster's Grafana dashboard", &dashboards::cluster())?)]);
     for t in &cx.props.targets {
@@ -58,7 +59,7 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
         type_: Some("Opaque".into()),
         string_data: Some(string_map([
             ("admin-user", "admin".to_string()),
-            ("admin-password", cx.kube.from_environment(&cx.props.grafana_admin_password_env)?),
+            ("admin-password", cx.kube.from_environment(&props.admin_password_env)?),
         ])),
         ..Default::default()
     })?;
@@ -69,7 +70,7 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
 }
 
 /// The provisioning files: Prometheus as the data source, and the dashboards directory.
-fn provisioning(cx: &Ctx<'_>) -> stackwright_core::Result<BTreeMap<String, String>> {
+fn provisioning(scrape_interval_seconds: u32) -> stackwright_core::Result<BTreeMap<String, String>> {
     let datasources = json!({
         "apiVersion": 1,
         "datasources": [{
@@ -80,7 +81,7 @@ fn provisioning(cx: &Ctx<'_>) -> stackwright_core::Result<BTreeMap<String, Strin
             "url": format!("http://prometheus.{NAMESPACE}.svc:{}", super::prometheus::PORT),
             "isDefault": true,
             "editable": false,
-            "jsonData": { "timeInterval": format!("{}s", cx.props.scrape_interval_seconds) },
+            "jsonData": { "timeInterval": format!("{scrape_interval_seconds}s") },
         }],
     });
     let providers = json!({

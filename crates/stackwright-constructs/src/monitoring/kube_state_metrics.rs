@@ -5,9 +5,8 @@
 use stackwright_core::k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule};
 
 use super::workload::Pod;
-use super::{Ctx, NAMESPACE};
+use super::{Ctx, KubeStateMetricsProps, NAMESPACE};
 use crate::workload::meta::{cluster_role_binding, meta, string_map};
-use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
 pub(crate) const PORT: i32 = 8080;
 const TELEMETRY_PORT: i32 = 8081;
@@ -20,7 +19,7 @@ const WATCHED: [(&str, &[&str]); 4] = [
     ("policy", &["poddisruptionbudgets"]),
 ];
 
-pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
+pub(crate) fn add(cx: &Ctx<'_>, props: &KubeStateMetricsProps) -> stackwright_core::Result<()> {
     let labels = string_map([
         ("app.kubernetes.io/name", "kube-state-metrics"),
         ("app.kubernetes.io/instance", "kube-state-metrics"),
@@ -37,8 +36,7 @@ pub(crate) fn add(cx: &Ctx<'_>) -> stackwright_core::Result<()> {
     pod.ports = vec![("http-metrics".into(), PORT), ("telemetry".into(), TELEMETRY_PORT)];
     pod.liveness = ("/livez".into(), "http-metrics".into());
     pod.readiness = ("/readyz".into(), "telemetry".into());
-    pod.resources = ComputeResources::new(Cpu::millicores(50), Memory::mebibytes(128))
-        .limits(Cpu::millicores(250), Memory::mebibytes(256));
+    pod.resources = props.resources;
     pod.api_token = true;
 
     cx.add(&pod.service_account())?;

@@ -3,9 +3,16 @@
 //! **In the cluster** (namespace `monitoring`, Pod Security `restricted`), plain workloads —
 //! no operator, no CRDs: Prometheus (scraping the API server, the kubelets and cAdvisor,
 //! kube-state-metrics and every pod annotated `prometheus.io/scrape: "true"`), kube-state-metrics,
-//! Alertmanager (routing to the alarm SNS topic) and Grafana (data source and dashboards
-//! provisioned); NetworkPolicies that deny by default. Optionally Fluent Bit (namespace
-//! `logging`; see *Fluent Bit* below for why it is opt-in).
+//! Alertmanager (routing to its [receivers](Receiver): the alarm SNS topic by default, e-mail,
+//! webhooks, Slack, PagerDuty, with credentials from Secrets you create) and Grafana (data
+//! source and dashboards provisioned); NetworkPolicies that deny by default. Optionally Fluent
+//! Bit (namespace `logging`; see *Fluent Bit* below for why it is opt-in).
+//!
+//! Each part is on or off with its own configuration ([`Prometheus`], [`Alertmanager`],
+//! [`Grafana`], [`KubeStateMetrics`], [`LogShipping`]; all on but log shipping by default).
+//! Alertmanager, Grafana and kube-state-metrics need Prometheus: one of them on with Prometheus
+//! off is an error, and so is, with Prometheus off, an autoscaler of the cluster scaling on a
+//! custom metric (`Pods` or `Object`) — reported at the construct that added it.
 //!
 //! **In AWS** (the cluster's stack): a KMS key and the alarm SNS topic, with an optional e-mail
 //! subscription; alarms on the EKS control plane; a CloudWatch dashboard; the containers' log
@@ -64,32 +71,41 @@
 mod alertmanager;
 mod billing;
 mod cloudwatch;
+mod compat;
+mod custom_metrics;
 mod dashboards;
 mod encode;
 mod fluent_bit;
 mod grafana;
 mod kube_state_metrics;
+mod parts;
+mod policies;
 mod prometheus;
 mod props;
+mod receiver_checks;
+mod receivers;
 mod rules;
 mod scrape;
 mod workload;
 
 use std::collections::BTreeMap;
 
-pub use props::{AlertThresholds, MonitoringImages, MonitoringProps, PersistentStorage};
+pub use parts::{
+    Alertmanager, AlertmanagerProps, Grafana, GrafanaProps, KubeStateMetrics, KubeStateMetricsProps, LogShipping,
+    PersistentStorage, Prometheus, PrometheusProps,
+};
+pub use props::{AlertThresholds, MonitoringImages, MonitoringProps};
+pub use receivers::{
+    EmailReceiver, PagerDutyReceiver, Receiver, ReceiverKind, SecretKeyRef, Severity, SlackReceiver, WebhookReceiver,
+};
 pub use scrape::{ScrapeTarget, Scrapeable};
-use stackwright_core::k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicySpec};
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stackwright_core::{Arn, Attr, Construct, KubeCluster, Node, Result, Stack};
 
-use crate::internal::network_policy::{
-    default_deny, dns_egress, from_pods, https_anywhere, to_namespace, to_pods, to_private_networks,
-};
 use crate::internal::problems::built_or_rejected;
-use crate::internal::scrape_contract::{MONITORING_NAMESPACE, prometheus_selector};
+use crate::internal::scrape_contract::MONITORING_NAMESPACE;
 use crate::workload::cluster::WorkloadCluster;
-use crate::workload::meta::{meta, selector, string_map};
+use crate::workload::meta::string_map;
 use crate::workload::pod_security::{self, PodSecurityLevel};
 
 /// The namespace the monitoring workloads run in: the one the workloads' NetworkPolicies let
@@ -191,8 +207,9 @@ fn build(
     let cx = Ctx { cluster, kube, node: &node, props };
 
     // AWS: key, alarm topic, alarms, dashboard, log group.
+    let fluent_bit = props.log_shipping == LogShipping::FluentBit;
     let mut key_grants = Vec::new();
-    if props.fluent_bit {
+    if fluent_bit {
         key_grants.push(cloudwatch::logs_key_grant(region.as_str(), &cluster_name));
     }
     let (key, topic) = cloudwatch::alarm_topic(
@@ -209,30 +226,22 @@ fn build(
         cloudwatch::dashboard(&node, &cluster_name, region.as_str(), &props.targets)?;
     }
 
-    // Kubernetes: the namespace and its policies, then each workload.
-    cx.add(&pod_security::namespace(
-        NAMESPACE,
-        PodSecurityLevel::Restricted,
-        cluster.kubernetes_version(),
-        string_map([("app.kubernetes.io/part-of", node.app_name())]),
-    ))?;
-    network_policies(&cx)?;
-    let mut prometheus_files = BTreeMap::new();
-    let what = format!("monitoring configuration of {path}");
-    let yaml = |v: &serde_json::Value| encode::yaml(&what, v);
-    prometheus_files
-        .insert("prometheus.yml".to_string(), yaml(&prometheus::config(&cluster_name, props.scrape_interval_seconds))?);
-    prometheus_files.insert("kubernetes.rules.yml".to_string(), yaml(&rules::kubernetes_rules())?);
-    for t in &props.targets {
-        prometheus_files
-            .insert(format!("{}-{}.rules.yml", t.namespace, t.name), yaml(&rules::app_rules(t, &props.thresholds))?);
+    // Kubernetes: the monitoring namespace and its policies, then each part that is on (all
+    // of them need Prometheus); log shipping in a namespace of its own.
+    let (mut files, mut alertmanager_yml) = (BTreeMap::new(), None);
+    if let Prometheus::On(p) = &props.prometheus {
+        cx.add(&pod_security::namespace(
+            NAMESPACE,
+            PodSecurityLevel::Restricted,
+            cluster.kubernetes_version(),
+            string_map([("app.kubernetes.io/part-of", node.app_name())]),
+        ))?;
+        policies::add(&cx)?;
+        (files, alertmanager_yml) = in_cluster_parts(&cx, path, p, &topic_arn, &key_arn)?;
+    } else {
+        custom_metrics::require_prometheus(&node, kube, path);
     }
-    prometheus::add(&cx, &prometheus_files)?;
-    kube_state_metrics::add(&cx)?;
-    let alertmanager_yml = yaml(&alertmanager::config(&kube.late_bound(&topic_arn)?, region.as_str()))?;
-    alertmanager::add(&cx, &alertmanager_yml, &topic_arn, &key_arn)?;
-    grafana::add(&cx)?;
-    if props.fluent_bit {
+    if fluent_bit {
         let group = cloudwatch::containers_log_group(&node, &cluster_name, props.log_retention_days, &key)?;
         fluent_bit::add(&cx, &cloudwatch::containers_log_group_name(&cluster_name), &group.arn())?;
     }
@@ -242,10 +251,12 @@ fn build(
     // `monitoring/-<cluster>`.
     let env = node.require_stack("Monitoring")?.environment().id();
     let dir = format!("monitoring/{env}-{cluster_name}");
-    for (file, contents) in &prometheus_files {
-        node.add_assembly_file(&format!("{dir}/{file}"), contents.clone());
+    for (file, contents) in files {
+        node.add_assembly_file(&format!("{dir}/{file}"), contents);
     }
-    node.add_assembly_file(&format!("{dir}/alertmanager.yml"), alertmanager_yml);
+    if let Some(contents) = alertmanager_yml {
+        node.add_assembly_file(&format!("{dir}/alertmanager.yml"), contents);
+    }
 
     let billing_stack = match placement {
         Some(p) => Some(billing::add(cluster, &cluster_name, p, props)?),
@@ -254,82 +265,55 @@ fn build(
     Ok(Monitoring { node, alarm_topic: topic_arn, billing_stack })
 }
 
+/// Prometheus and the parts that need it (kube-state-metrics, Alertmanager, Grafana), each when
+/// on. Returns the configuration files to write into the assembly too: `prometheus.yml` and
+/// the rule files, and `alertmanager.yml` when Alertmanager is on.
+fn in_cluster_parts(
+    cx: &Ctx<'_>,
+    path: &str,
+    p: &PrometheusProps,
+    topic_arn: &Attr<Arn>,
+    key_arn: &Attr<Arn>,
+) -> Result<(BTreeMap<String, String>, Option<String>)> {
+    let props = cx.props;
+    let alertmanager = match &props.alertmanager {
+        Alertmanager::On(a) => Some(a),
+        Alertmanager::Off => None,
+    };
+    let ksm = match &props.kube_state_metrics {
+        KubeStateMetrics::On(k) => Some(k),
+        KubeStateMetrics::Off => None,
+    };
+    let what = format!("monitoring configuration of {path}");
+    let yaml = |v: &serde_json::Value| encode::yaml(&what, v);
+    let mut files = BTreeMap::new();
+    let config = prometheus::config(&cx.kube.name(), p.scrape_interval_seconds, alertmanager.is_some(), ksm.is_some());
+    files.insert("prometheus.yml".to_string(), yaml(&config)?);
+    files.insert("kubernetes.rules.yml".to_string(), yaml(&rules::kubernetes_rules(ksm.is_some()))?);
+    for t in &props.targets {
+        files.insert(format!("{}-{}.rules.yml", t.namespace, t.name), yaml(&rules::app_rules(t, &props.thresholds))?);
+    }
+    prometheus::add(cx, p, &files)?;
+    if let Some(k) = ksm {
+        kube_state_metrics::add(cx, k)?;
+    }
+    let alertmanager_yml = if let Some(a) = alertmanager {
+        let region = cx.cluster.region();
+        let config = alertmanager::config(&a.receivers, &cx.kube.late_bound(topic_arn)?, region.as_str());
+        let alertmanager_yml = yaml(&config)?;
+        alertmanager::add(cx, a, &alertmanager_yml, topic_arn, key_arn)?;
+        Some(alertmanager_yml)
+    } else {
+        None
+    };
+    if let Grafana::On(g) = &props.grafana {
+        grafana::add(cx, g, p.scrape_interval_seconds)?;
+    }
+    Ok((files, alertmanager_yml))
+}
+
 impl Construct for Monitoring {
     fn node(&self) -> &Node {
         &self.node
     }
-}
-
-fn labels_of(name: &str) -> BTreeMap<String, String> {
-    string_map([("app.kubernetes.io/name", name), ("app.kubernetes.io/instance", name)])
-}
-
-/// Where Prometheus may connect: every pod flow by namespace and pod selectors — Alertmanager,
-/// kube-state-metrics, each target on its metrics port, and kube-system's pods (the cluster's
-/// add-on controllers, scraped by their `prometheus.io` annotations, each opening its own metrics
-/// port to Prometheus only); the addresses of the cluster's network for what is not a pod (the
-/// kubelets, the API server's endpoints).
-fn prometheus_egress(cx: &Ctx<'_>) -> Vec<NetworkPolicyEgressRule> {
-    let mut egress = vec![
-        dns_egress(),
-        to_pods(&labels_of("alertmanager"), alertmanager::PORT),
-        to_pods(&labels_of("kube-state-metrics"), kube_state_metrics::PORT),
-    ];
-    for t in &cx.props.targets {
-        let pods = string_map([("app.kubernetes.io/name", t.name.as_str())]);
-        egress.push(to_namespace(&t.namespace, Some(&pods), &[i32::from(t.port)]));
-    }
-    egress.push(to_namespace("kube-system", None, &[]));
-    egress.push(to_private_networks(&[]));
-    egress
-}
-
-/// Deny by default; then exactly the flows monitoring needs.
-fn network_policies(cx: &Ctx<'_>) -> Result<()> {
-    let labels = string_map([("app.kubernetes.io/part-of", "stackwright-monitoring")]);
-    let add = |name: &str, spec: NetworkPolicySpec| {
-        cx.add(&NetworkPolicy { metadata: meta(name, Some(NAMESPACE), &labels), spec: Some(spec) })
-    };
-    let dns = dns_egress;
-    add("default-deny", default_deny())?;
-    let both = || Some(vec!["Ingress".to_string(), "Egress".to_string()]);
-    add(
-        "prometheus",
-        NetworkPolicySpec {
-            pod_selector: Some(selector(&prometheus_selector())),
-            policy_types: both(),
-            ingress: Some(vec![from_pods(&labels_of("grafana"), prometheus::PORT)]),
-            egress: Some(prometheus_egress(cx)),
-        },
-    )?;
-    add(
-        "kube-state-metrics",
-        NetworkPolicySpec {
-            pod_selector: Some(selector(&labels_of("kube-state-metrics"))),
-            policy_types: both(),
-            ingress: Some(vec![from_pods(&labels_of("prometheus"), kube_state_metrics::PORT)]),
-            egress: Some(vec![dns(), to_private_networks(&[443])]),
-        },
-    )?;
-    add(
-        "alertmanager",
-        NetworkPolicySpec {
-            pod_selector: Some(selector(&labels_of("alertmanager"))),
-            policy_types: both(),
-            ingress: Some(vec![from_pods(&labels_of("prometheus"), alertmanager::PORT)]),
-            // SNS and STS, over HTTPS.
-            egress: Some(vec![dns(), https_anywhere()]),
-        },
-    )?;
-    add(
-        "grafana",
-        NetworkPolicySpec {
-            pod_selector: Some(selector(&labels_of("grafana"))),
-            policy_types: both(),
-            // No ingress: reach it with `kubectl -n monitoring port-forward svc/grafana 3000`.
-            ingress: None,
-            egress: Some(vec![dns(), to_pods(&labels_of("prometheus"), prometheus::PORT)]),
-        },
-    )?;
-    Ok(())
 }

@@ -17,7 +17,7 @@ use stackwright_core::k8s_openapi::api::storage::v1::StorageClass;
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::workload::{Pod, config_map_volume, empty_dir};
-use super::{Ctx, NAMESPACE, PersistentStorage};
+use super::{Ctx, NAMESPACE, PersistentStorage, PrometheusProps};
 use crate::internal::config_hash;
 use crate::internal::scrape_contract::prometheus_selector;
 use crate::workload::meta::{TOKEN_DIR, cluster_role_binding, meta, string_map};
@@ -35,8 +35,14 @@ fn scrape_timeout_seconds(scrape_interval_seconds: u32) -> u32 {
     scrape_interval_seconds.min(PROMETHEUS_DEFAULT_TIMEOUT_SECONDS)
 }
 
-/// `prometheus.yml`.
-pub(crate) fn config(cluster_name: &str, scrape_interval_seconds: u32) -> Json {
+/// `prometheus.yml`; `alertmanager` and `kube_state_metrics` say whether those run (and are
+/// sent alerts, or scraped).
+pub(crate) fn config(
+    cluster_name: &str,
+    scrape_interval_seconds: u32,
+    alertmanager: bool,
+    kube_state_metrics: bool,
+) -> Json {
     let token = format!("{TOKEN_DIR}/token");
     let ca = format!("{TOKEN_DIR}/ca.crt");
     let in_cluster = |job: &str, role: &str| {
@@ -84,7 +90,21 @@ pub(crate) fn config(cluster_name: &str, scrape_interval_seconds: u32) -> Json {
             { "source_labels": ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], "target_label": "app" },
         ],
     });
-    json!({
+    let mut jobs = vec![
+        json!({ "job_name": "prometheus", "static_configs": [{ "targets": [format!("localhost:{PORT}")] }] }),
+        apiservers,
+        nodes,
+        cadvisor,
+    ];
+    if kube_state_metrics {
+        jobs.push(json!({
+            "job_name": "kube-state-metrics",
+            "honor_labels": true,
+            "static_configs": [{ "targets": [format!("kube-state-metrics.{NAMESPACE}.svc:{}", super::kube_state_metrics::PORT)] }],
+        }));
+    }
+    jobs.push(pods);
+    let mut config = json!({
         "global": {
             "scrape_interval": format!("{scrape_interval_seconds}s"),
             "scrape_timeout": format!("{}s", scrape_timeout_seconds(scrape_interval_seconds)),
@@ -93,32 +113,19 @@ pub(crate) fn config(cluster_name: &str, scrape_interval_seconds: u32) -> Json {
         },
         "rule_files": ["/etc/prometheus/*.rules.yml"],
         "alerting": { "alertmanagers": [{ "static_configs": [{ "targets": [format!("alertmanager.{NAMESPACE}.svc:{}", super::alertmanager::PORT)] }] }] },
-        "scrape_configs": [
-            { "job_name": "prometheus", "static_configs": [{ "targets": [format!("localhost:{PORT}")] }] },
-            apiservers,
-            nodes,
-            cadvisor,
-            {
-                "job_name": "kube-state-metrics",
-                "honor_labels": true,
-                "static_configs": [{ "targets": [format!("kube-state-metrics.{NAMESPACE}.svc:{}", super::kube_state_metrics::PORT)] }],
-            },
-            pods,
-        ],
-    })
+        "scrape_configs": jobs,
+    });
+    if !alertmanager && let Some(c) = config.as_object_mut() {
+        c.shift_remove("alerting");
+    }
+    config
 }
 
 /// The Kubernetes objects of Prometheus. `files` are the configuration and rule files.
-pub(crate) fn add(cx: &Ctx<'_>, files: &BTreeMap<String, String>) -> stackwright_core::Result<()> {
+pub(crate) fn add(cx: &Ctx<'_>, p: &PrometheusProps, files: &BTreeMap<String, String>) -> stackwright_core::Result<()> {
     let labels = prometheus_selector();
-    let p = cx.props;
-    let mut pod = Pod::new(
-        "prometheus",
-        NAMESPACE,
-        labels.clone(),
-        p.images.prometheus.render(cx.kube)?,
-        p.images.prometheus.pull_policy(),
-    );
+    let image = &cx.props.images.prometheus;
+    let mut pod = Pod::new("prometheus", NAMESPACE, labels.clone(), image.render(cx.kube)?, image.pull_policy());
     let mut args = vec![
         "--config.file=/etc/prometheus/prometheus.yml".to_string(),
         "--storage.tsdb.path=/prometheus".to_string(),
@@ -132,7 +139,7 @@ pub(crate) fn add(cx: &Ctx<'_>, files: &BTreeMap<String, String>) -> stackwright
     pod.ports = vec![("web".into(), PORT)];
     pod.liveness = ("/-/healthy".into(), "web".into());
     pod.readiness = ("/-/ready".into(), "web".into());
-    pod.resources = p.prometheus_resources;
+    pod.resources = p.resources;
     pod.api_token = true;
     pod.annotations.insert(config_hash::ANNOTATION.into(), config_hash::of_map(files));
     pod.mount(config_map_volume("config", "prometheus-config"), "/etc/prometheus", true);

@@ -2,11 +2,14 @@
 
 use stackwright_core::{Diagnostic, Node, Stack};
 
+use super::parts::{
+    Alertmanager, Grafana, KubeStateMetrics, LogShipping, Prometheus, PrometheusProps, dependency_problems,
+};
+use super::receiver_checks::{self, valid_email};
 use super::scrape::{ScrapeTarget, Scrapeable};
 use crate::internal::log_group::RETENTION_DAYS;
 use crate::internal::setters::setters;
 use crate::workload::image::{ContainerImage, valid_env_name};
-use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
 /// The images of the monitoring workloads, pinned by tag and digest.
 ///
@@ -90,49 +93,44 @@ setters! { AlertThresholds {
     value latency_p95_seconds: f64,
 } }
 
-/// Prometheus' data on an EBS volume instead of the pod's scratch space:
-/// [`PersistentStorage::new`] takes the size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PersistentStorage {
-    /// The gp3 volume's size in GiB (10 to 16384); required.
-    pub size_gib: u32,
-}
-
-impl PersistentStorage {
-    /// A gp3 volume of `size_gib` GiB.
-    pub fn new(size_gib: u32) -> Self {
-        PersistentStorage { size_gib }
-    }
-}
-
 /// Everything [`Monitoring`](super::Monitoring) can be configured with. The defaults are a
-/// complete setup; billing alarm, budget, e-mail and Fluent Bit are opt-in.
+/// complete setup — Prometheus, Alertmanager (to the alarm SNS topic), Grafana and
+/// kube-state-metrics on; billing alarm, budget, e-mail and log shipping are opt-in. Each part
+/// is on or off with its own configuration ([`Prometheus`], [`Alertmanager`], [`Grafana`],
+/// [`KubeStateMetrics`], [`LogShipping`]); a part that needs another one that is off is an
+/// error naming both.
 ///
 /// ```
-/// use stackwright_constructs::MonitoringProps;
-/// let props = MonitoringProps::default().billing_alarm_usd(500).alert_email("oncall@example.com").fluent_bit(true);
-/// assert_eq!(props.retention_days, 15);
+/// use stackwright_constructs::{Grafana, LogShipping, MonitoringProps, Prometheus, PrometheusProps};
+/// let props = MonitoringProps::default()
+///     .billing_alarm_usd(500)
+///     .alert_email("oncall@example.com")
+///     .prometheus(Prometheus::On(PrometheusProps::default().retention_days(30)))
+///     .grafana(Grafana::Off)
+///     .log_shipping(LogShipping::FluentBit);
+/// assert_eq!(props.prometheus.props().unwrap().retention_days, 30);
 /// ```
 #[derive(Debug, Clone)]
 pub struct MonitoringProps {
     /// The apps to scrape, alert on and draw dashboards for (add one with
     /// [`scrape`](Self::scrape)). Default: none.
     pub targets: Vec<ScrapeTarget>,
-    /// Days Prometheus keeps samples (1 to 3650). Default: 15.
-    pub retention_days: u32,
-    /// `None`: the data lives in the pod (lost when it moves); `Some`: an encrypted gp3
-    /// volume (needs the EBS CSI driver add-on). Default: `None`.
-    pub storage: Option<PersistentStorage>,
-    /// Seconds between scrapes (5 to 300). Default: 30.
-    pub scrape_interval_seconds: u32,
+    /// Prometheus, on or off. Default: on, 15 days of retention in the pod, a 30 s interval.
+    pub prometheus: Prometheus,
+    /// Alertmanager, on or off, and its receivers. Default: on, to the alarm SNS topic.
+    pub alertmanager: Alertmanager,
+    /// Grafana, on or off. Default: on.
+    pub grafana: Grafana,
+    /// kube-state-metrics, on or off. Default: on.
+    pub kube_state_metrics: KubeStateMetrics,
+    /// Where the containers' logs go. Default: [`LogShipping::Off`] (reading the nodes' log
+    /// files needs root, which the `restricted` profile forbids).
+    pub log_shipping: LogShipping,
     /// When the apps' alerts fire. Default: 5 % errors, 0.5 s p95 latency.
     pub thresholds: AlertThresholds,
     /// Subscribes this address to the alarm topics (AWS sends a confirmation mail first).
     /// Default: none.
     pub alert_email: Option<String>,
-    /// Ship every container's logs to CloudWatch Logs with a Fluent Bit DaemonSet. Default:
-    /// off (reading the nodes' log files needs root, which the `restricted` profile forbids).
-    pub fluent_bit: bool,
     /// Retention of the log groups this construct creates, in days (a value CloudWatch Logs
     /// accepts). Default: 30.
     pub log_retention_days: u32,
@@ -144,57 +142,48 @@ pub struct MonitoringProps {
     /// Where the billing alarm and budget go: a stack in us-east-1 of the cluster's account.
     /// Default: Monitoring finds or adds one.
     pub billing_stack: Option<Stack>,
-    /// The deploying process's environment variable holding Grafana's admin password.
-    /// Default: `GRAFANA_ADMIN_PASSWORD`.
-    pub grafana_admin_password_env: String,
     /// A CloudWatch dashboard of the cluster, its nodes, the load balancers and the apps.
     /// Default: on.
     pub cloudwatch_dashboard: bool,
     /// The images of the monitoring workloads. Default: pinned releases ([`MonitoringImages`]).
     pub images: MonitoringImages,
-    /// Prometheus' requests and limits. Default: 250m CPU and 1 GiB requested, 1 CPU and 2 GiB
-    /// limited.
-    pub prometheus_resources: ComputeResources,
 }
 
 impl Default for MonitoringProps {
     fn default() -> Self {
         MonitoringProps {
             targets: Vec::new(),
-            retention_days: 15,
-            storage: None,
-            scrape_interval_seconds: 30,
+            prometheus: Prometheus::default(),
+            alertmanager: Alertmanager::default(),
+            grafana: Grafana::default(),
+            kube_state_metrics: KubeStateMetrics::default(),
+            log_shipping: LogShipping::Off,
             thresholds: AlertThresholds::default(),
             alert_email: None,
-            fluent_bit: false,
             log_retention_days: 30,
             billing_alarm_usd: None,
             budget_usd: None,
             billing_stack: None,
-            grafana_admin_password_env: "GRAFANA_ADMIN_PASSWORD".into(),
             cloudwatch_dashboard: true,
             images: MonitoringImages::default(),
-            prometheus_resources: ComputeResources::new(Cpu::millicores(250), Memory::gibibytes(1))
-                .limits(Cpu::cores(1), Memory::gibibytes(2)),
         }
     }
 }
 
 setters! { MonitoringProps {
     list targets: ScrapeTarget,
-    value retention_days: u32,
-    some storage: PersistentStorage,
-    value scrape_interval_seconds: u32,
+    value prometheus: Prometheus,
+    value alertmanager: Alertmanager,
+    value grafana: Grafana,
+    value kube_state_metrics: KubeStateMetrics,
+    value log_shipping: LogShipping,
     value thresholds: AlertThresholds,
     some_into alert_email: String,
-    value fluent_bit: bool,
     value log_retention_days: u32,
     some billing_alarm_usd: u32,
     some budget_usd: u32,
-    into grafana_admin_password_env: String,
     value cloudwatch_dashboard: bool,
     value images: MonitoringImages,
-    value prometheus_resources: ComputeResources,
 } }
 
 impl MonitoringProps {
@@ -214,25 +203,25 @@ impl MonitoringProps {
         self
     }
 
-    /// Ships every container's logs to CloudWatch Logs with Fluent Bit.
-    #[deprecated(since = "0.2.0", note = "use `fluent_bit(true)`")]
-    #[must_use]
-    pub fn with_fluent_bit(self) -> Self {
-        self.fluent_bit(true)
-    }
-
-    /// Keeps Prometheus' data on an encrypted gp3 volume of `size_gib` GiB (needs the EBS CSI
-    /// driver add-on).
-    #[deprecated(since = "0.2.0", note = "use `storage(PersistentStorage::new(size_gib))`")]
-    #[must_use]
-    pub fn with_persistent_storage(self, size_gib: u32) -> Self {
-        self.storage(PersistentStorage::new(size_gib))
-    }
-
     /// Every problem with these props (billing placement is checked separately), at `path`.
     pub(crate) fn problems(&self, path: &str, cluster_path: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        self.prometheus_problems(path, &mut out);
+        if let Some(p) = self.prometheus.props() {
+            prometheus_problems(p, self.thresholds, path, &mut out);
+        }
+        out.extend(dependency_problems(
+            path,
+            &self.prometheus,
+            &self.alertmanager,
+            &self.grafana,
+            &self.kube_state_metrics,
+        ));
+        if let Alertmanager::On(a) = &self.alertmanager {
+            out.extend(receiver_checks::problems(path, &a.receivers));
+        }
+        if let KubeStateMetrics::On(k) = &self.kube_state_metrics {
+            out.extend(k.resources.problems(path));
+        }
         self.notification_problems(path, &mut out);
         self.target_problems(path, cluster_path, &mut out);
         let images = &self.images;
@@ -241,43 +230,10 @@ impl MonitoringProps {
         {
             out.extend(image.problems(path));
         }
-        out.extend(self.prometheus_resources.problems(path));
+        if let Some(p) = self.prometheus.props() {
+            out.extend(p.resources.problems(path));
+        }
         out
-    }
-
-    /// Retention, volume, scrape interval and alert thresholds.
-    fn prometheus_problems(&self, path: &str, out: &mut Vec<Diagnostic>) {
-        let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
-        if !(1..=3650).contains(&self.retention_days) {
-            bad(
-                format!("a retention of {} days is out of range", self.retention_days),
-                "keep samples 1 to 3650 days (15 by default)",
-            );
-        }
-        if let Some(s) = self.storage
-            && !(10..=16384).contains(&s.size_gib)
-        {
-            bad(
-                format!("a {} GiB volume is out of range", s.size_gib),
-                "use 10 to 16384 GiB for Prometheus' gp3 volume",
-            );
-        }
-        if !(5..=300).contains(&self.scrape_interval_seconds) {
-            bad(
-                format!("a scrape interval of {}s is out of range", self.scrape_interval_seconds),
-                "scrape every 5 to 300 seconds (30 by default)",
-            );
-        }
-        let t = self.thresholds;
-        if !(t.error_rate > 0.0 && t.error_rate < 1.0) {
-            bad(
-                format!("error-rate threshold {} is not a fraction between 0 and 1", t.error_rate),
-                "write 5 % as 0.05",
-            );
-        }
-        if !(t.latency_p95_seconds > 0.0 && t.latency_p95_seconds.is_finite()) {
-            bad(format!("latency threshold {}s is not positive", t.latency_p95_seconds), "use seconds, such as 0.5");
-        }
     }
 
     /// The e-mail, log retention, billing alarm and budget, and Grafana's password variable.
@@ -309,9 +265,11 @@ impl MonitoringProps {
                 "set billing_alarm_usd or budget_usd, or drop billing_stack",
             );
         }
-        if !valid_env_name(&self.grafana_admin_password_env) {
+        if let Grafana::On(g) = &self.grafana
+            && !valid_env_name(&g.admin_password_env)
+        {
             bad(
-                format!("'{}' is not a valid environment variable name", self.grafana_admin_password_env),
+                format!("'{}' is not a valid environment variable name", g.admin_password_env),
                 "use letters, digits and '_', not starting with a digit",
             );
         }
@@ -343,15 +301,30 @@ impl MonitoringProps {
     }
 }
 
-fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.contains(char::is_whitespace)
-        && !domain.contains('@')
-        && email.len() <= 254
+/// Retention, volume, scrape interval and alert thresholds.
+fn prometheus_problems(p: &PrometheusProps, t: AlertThresholds, path: &str, out: &mut Vec<Diagnostic>) {
+    let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
+    if !(1..=3650).contains(&p.retention_days) {
+        bad(
+            format!("a retention of {} days is out of range", p.retention_days),
+            "keep samples 1 to 3650 days (15 by default)",
+        );
+    }
+    if let Some(s) = p.storage
+        && !(10..=16384).contains(&s.size_gib)
+    {
+        bad(format!("a {} GiB volume is out of range", s.size_gib), "use 10 to 16384 GiB for Prometheus' gp3 volume");
+    }
+    if !(5..=300).contains(&p.scrape_interval_seconds) {
+        bad(
+            format!("a scrape interval of {}s is out of range", p.scrape_interval_seconds),
+            "scrape every 5 to 300 seconds (30 by default)",
+        );
+    }
+    if !(t.error_rate > 0.0 && t.error_rate < 1.0) {
+        bad(format!("error-rate threshold {} is not a fraction between 0 and 1", t.error_rate), "write 5 % as 0.05");
+    }
+    if !(t.latency_p95_seconds > 0.0 && t.latency_p95_seconds.is_finite()) {
+        bad(format!("latency threshold {}s is not positive", t.latency_p95_seconds), "use seconds, such as 0.5");
+    }
 }

@@ -17,53 +17,59 @@ fn alert(name: &str, expr: &str, for_: &str, severity: &str, summary: &str, desc
     })
 }
 
-/// `kubernetes.rules.yml`: rules on kube-state-metrics and the kubelets.
-pub(crate) fn kubernetes_rules() -> Json {
-    json!({ "groups": [{
-        "name": "kubernetes",
-        "rules": [
-            alert(
-                "KubePodCrashLooping",
-                "max_over_time(kube_pod_container_status_waiting_reason{reason=\"CrashLoopBackOff\"}[5m]) >= 1",
-                "15m",
-                "critical",
-                "Pod {{ $labels.namespace }}/{{ $labels.pod }} is crash looping",
-                "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes: read its logs and the previous container's (kubectl logs --previous).",
-            ),
-            alert(
-                "KubeNodeNotReady",
-                "kube_node_status_condition{condition=\"Ready\",status=\"true\"} == 0",
-                "15m",
-                "critical",
-                "Node {{ $labels.node }} is not ready",
-                "Node {{ $labels.node }} has not been Ready for 15 minutes; its pods are being evicted. Check the node group and the instance's status checks.",
-            ),
-            alert(
-                "KubeHpaMaxedOut",
-                "kube_horizontalpodautoscaler_status_current_replicas >= on (namespace, horizontalpodautoscaler) kube_horizontalpodautoscaler_spec_max_replicas",
-                "15m",
-                "warning",
-                "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} is at its maximum",
-                "The autoscaler has run at its maximum replicas for 15 minutes: the load may exceed what it may add. Raise max_replicas or find the cause.",
-            ),
-            alert(
-                "KubeletDown",
-                "up{job=\"kubernetes-nodes\"} == 0",
-                "15m",
-                "critical",
-                "Prometheus cannot scrape the kubelet of {{ $labels.instance }}",
-                "The kubelet of {{ $labels.instance }} has not answered for 15 minutes: the node may be down or partitioned.",
-            ),
-            alert(
-                "KubeStateMetricsDown",
-                "absent(up{job=\"kube-state-metrics\"} == 1)",
-                "15m",
-                "warning",
-                "kube-state-metrics is down",
-                "Without kube-state-metrics the crash-loop, node and autoscaler alerts cannot fire.",
-            ),
-        ],
-    }]})
+/// `kubernetes.rules.yml`: rules on kube-state-metrics (when it runs) and the kubelets.
+pub(crate) fn kubernetes_rules(kube_state_metrics: bool) -> Json {
+    let mut rules = kubernetes_rule_list();
+    if !kube_state_metrics {
+        // Only the kubelets' rule reads no kube-state-metrics series.
+        rules.retain(|r| r["alert"] == "KubeletDown");
+    }
+    json!({ "groups": [{ "name": "kubernetes", "rules": rules }]})
+}
+
+fn kubernetes_rule_list() -> Vec<Json> {
+    vec![
+        alert(
+            "KubePodCrashLooping",
+            "max_over_time(kube_pod_container_status_waiting_reason{reason=\"CrashLoopBackOff\"}[5m]) >= 1",
+            "15m",
+            "critical",
+            "Pod {{ $labels.namespace }}/{{ $labels.pod }} is crash looping",
+            "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes: read its logs and the previous container's (kubectl logs --previous).",
+        ),
+        alert(
+            "KubeNodeNotReady",
+            "kube_node_status_condition{condition=\"Ready\",status=\"true\"} == 0",
+            "15m",
+            "critical",
+            "Node {{ $labels.node }} is not ready",
+            "Node {{ $labels.node }} has not been Ready for 15 minutes; its pods are being evicted. Check the node group and the instance's status checks.",
+        ),
+        alert(
+            "KubeHpaMaxedOut",
+            "kube_horizontalpodautoscaler_status_current_replicas >= on (namespace, horizontalpodautoscaler) kube_horizontalpodautoscaler_spec_max_replicas",
+            "15m",
+            "warning",
+            "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} is at its maximum",
+            "The autoscaler has run at its maximum replicas for 15 minutes: the load may exceed what it may add. Raise max_replicas or find the cause.",
+        ),
+        alert(
+            "KubeletDown",
+            "up{job=\"kubernetes-nodes\"} == 0",
+            "15m",
+            "critical",
+            "Prometheus cannot scrape the kubelet of {{ $labels.instance }}",
+            "The kubelet of {{ $labels.instance }} has not answered for 15 minutes: the node may be down or partitioned.",
+        ),
+        alert(
+            "KubeStateMetricsDown",
+            "absent(up{job=\"kube-state-metrics\"} == 1)",
+            "15m",
+            "warning",
+            "kube-state-metrics is down",
+            "Without kube-state-metrics the crash-loop, node and autoscaler alerts cannot fire.",
+        ),
+    ]
 }
 
 /// `<namespace>-<app>.rules.yml`: the app's error rate, latency and availability, on the

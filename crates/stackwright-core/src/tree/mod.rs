@@ -33,6 +33,11 @@ impl<'a> CheckContext<'a> {
         CheckContext { tree }
     }
 
+    /// The whole tree, for the checks the library registers itself.
+    pub(crate) fn tree(&self) -> &'a TreeData {
+        self.tree
+    }
+
     /// The construct path of a node.
     #[must_use]
     pub fn path(&self, node: NodeRef) -> String {
