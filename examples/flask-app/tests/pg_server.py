@@ -78,7 +78,9 @@ class PostgresServer:
                 raise PostgresError("running as root, but runuser (util-linux) is missing")
         else:
             self.os_user = pwd.getpwuid(os.geteuid())
-        self.root = Path(tempfile.mkdtemp(prefix="flask-app-pg-"))
+        # As root, directly under /tmp: $TMPDIR may be a directory the
+        # postgres user cannot enter.
+        self.root = Path(tempfile.mkdtemp(prefix="flask-app-pg-", dir="/tmp" if self.as_root else None))
         self.data_dir = self.root / "data"
         self.socket_dir = self.root / "socket"
         self.log_file = self.root / "server.log"
@@ -86,6 +88,7 @@ class PostgresServer:
         self.host = "127.0.0.1"
         self.superuser_password = secrets.token_urlsafe(18)
         self.running = False
+        self.started_once = False
         self._initdb()
 
     # -- commands, as the server's OS user ---------------------------------
@@ -126,9 +129,25 @@ class PostgresServer:
         pwfile.unlink()
 
     def start(self) -> None:
-        """Start the server on its port and wait until it accepts connections."""
+        """Start the server on its port and wait until it accepts connections.
+
+        The first start retries on another free port if the one picked was
+        taken in the meantime; a restart keeps the port (clients know it).
+        """
         if self.running:
             return
+        for attempt in range(3):
+            try:
+                self._start_once()
+                break
+            except PostgresError as error:
+                port_taken = "could not bind" in str(error) or "already in use" in str(error)
+                if self.started_once or not port_taken or attempt == 2:
+                    raise
+                self.port = free_port()
+        self.running = self.started_once = True
+
+    def _start_once(self) -> None:
         options = (
             f"-c listen_addresses={self.host} -p {self.port} "
             f"-c unix_socket_directories={self.socket_dir} "
@@ -139,7 +158,6 @@ class PostgresServer:
             self.bindir / "pg_ctl", "-D", self.data_dir, "-l", self.log_file, "-o", options,
             "-w", "-t", str(START_TIMEOUT), "start", timeout=START_TIMEOUT + 10,
         )
-        self.running = True
 
     def stop(self) -> None:
         """Stop the server now (``-m fast``: disconnects clients, as an outage does)."""
