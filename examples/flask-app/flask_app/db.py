@@ -37,6 +37,9 @@ log = logging.getLogger("flask_app.db")
 # How long the readiness check waits for a pooled connection: well inside
 # the probe's 2-second timeout (the FlaskApp construct's readiness probe).
 READINESS_TIMEOUT_SECONDS = 1.0
+# How long a starting worker waits for the database to run the migrations
+# before it starts serving anyway (not ready until they have run).
+STARTUP_TIMEOUT_SECONDS = 2.0
 
 # SQLSTATE invalid_password / invalid_authorization_specification. libpq
 # reports a failed login with no SQLSTATE on the client side, so the server's
@@ -72,6 +75,8 @@ class Database:
         self.description = f"{cfg.db_host}:{cfg.db_port}/{cfg.db_name}"
         self.pool_timeout = cfg.db_pool_timeout_seconds
         self._migrated = False
+        # The last new connection's failure (None once one succeeds), for /readyz.
+        self.last_connect_error: Optional[str] = None
         self._migrate_lock = threading.Lock()
         conninfo = make_conninfo(
             host=cfg.db_host,
@@ -106,16 +111,22 @@ class Database:
         return _Connection
 
     def _connect(self, connect: Callable) -> psycopg.Connection:
+        """A new connection; its failure is kept for the readiness reason."""
+        try:
+            conn = self._connect_refreshing(connect)
+        except psycopg.OperationalError as error:
+            self.last_connect_error = " ".join(str(error).split())
+            raise
+        self.last_connect_error = None
+        self.metrics.db_connection_attempt("ok")
+        return conn
+
+    def _connect_refreshing(self, connect: Callable) -> psycopg.Connection:
         """Connect with the current credentials; after an authentication
-        failure, re-read them once and retry if they changed."""
+        failure, re-read them once and retry at once if they changed."""
+        credentials = self._read_credentials(self.credentials.current)
         try:
-            credentials = self.credentials.current()
-        except CredentialsError as error:
-            self.metrics.db_connection_attempt("credentials_error")
-            # The pool only understands psycopg errors as connection failures.
-            raise psycopg.OperationalError(str(error)) from error
-        try:
-            conn = connect(credentials)
+            return connect(credentials)
         except psycopg.OperationalError as error:
             if not is_auth_failure(error):
                 self.metrics.db_connection_attempt("error")
@@ -125,26 +136,29 @@ class Database:
                 "database rejected the credentials; re-reading them",
                 extra={"database": self.description, "source": self.credentials.description},
             )
-            try:
-                changed = self.credentials.refresh(credentials)
-            except CredentialsError as read_error:
-                raise psycopg.OperationalError(str(read_error)) from error
-            if not changed:
-                raise
-            try:
-                conn = connect(self.credentials.current())
-            except psycopg.OperationalError as retry_error:
-                self.metrics.db_connection_attempt(
-                    "auth_failed" if is_auth_failure(retry_error) else "error")
-                raise
-        self.metrics.db_connection_attempt("ok")
-        return conn
+            if not self._read_credentials(lambda: self.credentials.refresh(credentials)):
+                raise  # nothing newer: the pool retries later, with backoff
+        try:
+            return connect(self.credentials.current())
+        except psycopg.OperationalError as error:
+            self.metrics.db_connection_attempt("auth_failed" if is_auth_failure(error) else "error")
+            raise
+
+    def _read_credentials(self, read: Callable):
+        """``read()`` (a provider method); a CredentialsError becomes the
+        OperationalError the pool understands as a failed connection."""
+        try:
+            return read()
+        except CredentialsError as error:
+            self.metrics.db_connection_attempt("credentials_error")
+            raise psycopg.OperationalError(str(error)) from error
 
     def open(self) -> None:
         """Start connecting in the background and try the migrations once."""
         self.pool.open(wait=False)
         try:
-            self.ensure_migrated(timeout=self.pool_timeout)
+            # Briefly: a worker waiting here answers no probe yet.
+            self.ensure_migrated(timeout=min(self.pool_timeout, STARTUP_TIMEOUT_SECONDS))
         except DatabaseUnavailable as error:
             log.warning(
                 "database not reachable at startup; migrations will run when it is",
@@ -205,7 +219,9 @@ class Database:
             with self.connection("ping", timeout=READINESS_TIMEOUT_SECONDS) as conn:
                 conn.execute("SELECT 1")
         except DatabaseUnavailable as error:
-            return f"database {self.description} unavailable: {error}"
+            reason = f"database {self.description} unavailable: {error}"
+            last = self.last_connect_error
+            return f"{reason} (last connection error: {last})" if last else reason
         except MigrationError as error:
             return f"schema migration failed: {error}"
         return None

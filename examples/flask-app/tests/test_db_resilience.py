@@ -53,6 +53,24 @@ def test_database_outage_fails_readiness_then_recovers(postgres, make_db_app):
     assert sample_value(exposition, "db_operations_total", operation="ping", outcome="unavailable") >= 1
 
 
+def test_started_before_the_database_migrates_when_it_comes(postgres, make_db_app, pg_db):
+    """Pods may start before their database: they serve /healthz, are not
+    ready, and migrate and become ready once it answers."""
+    postgres.stop()
+    try:
+        client = make_db_app({"DB_POOL_TIMEOUT_SECONDS": "1"}).test_client()
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        reason = ready.get_json()["checks"]["database"]["reason"]
+        assert "last connection error: connection failed" in reason
+    finally:
+        postgres.start()
+    wait_for(lambda: client.get("/readyz").status_code == 200)
+    assert pg_db.execute("SELECT count(*) FROM schema_migrations") == [(1,)]
+    assert client.post("/items", json={"name": "late"}).status_code == 201
+
+
 def _terminate_sessions(pg_db) -> None:
     """Drop the service's connections, as a restart or failover would: the
     pool must open new ones, which authenticate again."""
@@ -97,7 +115,9 @@ def test_password_rotation_is_survived_by_re_reading_the_secret(pg_db, make_db_a
     pg_db.server.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(
         sql.Identifier(pg_db.user), sql.Literal("rotated-2")))
     _terminate_sessions(pg_db)
-    assert client.get("/readyz").status_code == 503
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert "password authentication failed" in ready.get_json()["checks"]["database"]["reason"]
     write_secret("rotated-2")
     wait_for(lambda: client.get("/readyz").status_code == 200)
     assert [i["name"] for i in client.get("/items").get_json()["items"]] == ["before", "after"]
