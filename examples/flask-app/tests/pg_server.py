@@ -159,16 +159,17 @@ class PostgresServer:
             "-w", "-t", str(START_TIMEOUT), "start", timeout=START_TIMEOUT + 10,
         )
 
-    def stop(self) -> None:
-        """Stop the server now (``-m fast``: disconnects clients, as an outage does)."""
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server now (``fast``: disconnects clients, as an outage
+        does; ``immediate``: no shutdown checkpoint, for a cluster about to be deleted)."""
         if not self.running:
             return
-        self._run(self.bindir / "pg_ctl", "-D", self.data_dir, "-m", "fast", "-w", "stop")
+        self._run(self.bindir / "pg_ctl", "-D", self.data_dir, "-m", mode, "-w", "stop")
         self.running = False
 
     def cleanup(self) -> None:
         try:
-            self.stop()
+            self.stop("immediate")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 

@@ -36,7 +36,7 @@ def test_the_package_ships_ordered_migrations():
 
 
 def test_migration_from_empty_then_nothing_to_do(pg_db, make_db_app):
-    assert pg_db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [(0,)]
+    assert pg_db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()") == [(0,)]
     app = make_db_app()
     assert app.test_client().get("/readyz").status_code == 200
     assert recorded(pg_db) == VERSIONS
@@ -44,7 +44,9 @@ def test_migration_from_empty_then_nothing_to_do(pg_db, make_db_app):
         "SELECT conname FROM pg_constraint WHERE conrelid = 'items'::regclass")}
     assert {"items_name_unique", "items_name_length", "items_quantity_non_negative"} <= constraints
     # The tables belong to the service's role (it ran the migration).
-    assert pg_db.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'items'") == [(pg_db.user,)]
+    assert pg_db.execute(
+        "SELECT tableowner FROM pg_tables WHERE tablename = 'items' AND schemaname = current_schema()"
+    ) == [(pg_db.user,)]
 
     # A second start (another worker, a new pod) finds nothing to apply.
     with psycopg.connect(conninfo(pg_db)) as conn:
@@ -62,7 +64,7 @@ def test_two_processes_at_once_migrate_exactly_once(pg_db):
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
         "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
     )
-    with psycopg.connect(pg_db.server.superuser_conninfo(pg_db.name)) as holder:
+    with psycopg.connect(pg_db.superuser_conninfo()) as holder:
         holder.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
         procs = [
             subprocess.Popen([sys.executable, "-m", "flask_app.migrate"], cwd=APP_DIR, env=env,
@@ -83,7 +85,8 @@ def test_two_processes_at_once_migrate_exactly_once(pg_db):
     results = sorted((json.loads(out)["applied"] for out, _ in outputs), key=len)
     assert results == [[], VERSIONS]
     assert recorded(pg_db) == VERSIONS
-    assert pg_db.execute("SELECT count(*) FROM pg_tables WHERE tablename = 'items'") == [(1,)]
+    assert pg_db.execute(
+        "SELECT count(*) FROM pg_tables WHERE tablename = 'items' AND schemaname = current_schema()") == [(1,)]
 
 
 def _write(directory: Path, name: str, sql: str) -> None:
@@ -108,7 +111,7 @@ def test_a_failing_migration_leaves_nothing_behind(pg_db, tmp_path):
         with pytest.raises(MigrationError, match="0002_bad failed"):
             with conn.transaction():
                 migrate(conn, tmp_path)
-    assert pg_db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [(0,)]
+    assert pg_db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()") == [(0,)]
 
 
 def test_versions_from_a_newer_release_are_tolerated(pg_db, tmp_path):
