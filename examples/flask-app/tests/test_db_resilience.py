@@ -28,7 +28,7 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
 
 
 def test_database_outage_fails_readiness_then_recovers(postgres, make_db_app):
-    client = make_db_app({"DB_POOL_TIMEOUT_SECONDS": "1"}).test_client()
+    client = make_db_app({"DB_POOL_TIMEOUT_SECONDS": "0.5"}).test_client()
     item = client.post("/items", json={"name": "kept"}).get_json()
     assert client.get("/readyz").status_code == 200
 
@@ -58,7 +58,7 @@ def test_started_before_the_database_migrates_when_it_comes(postgres, make_db_ap
     ready, and migrate and become ready once it answers."""
     postgres.stop()
     try:
-        client = make_db_app({"DB_POOL_TIMEOUT_SECONDS": "1"}).test_client()
+        client = make_db_app({"DB_POOL_TIMEOUT_SECONDS": "0.5"}).test_client()
         assert client.get("/healthz").status_code == 200
         ready = client.get("/readyz")
         assert ready.status_code == 503
@@ -125,7 +125,7 @@ def test_password_rotation_is_survived_by_re_reading_the_secret(pg_db, make_db_a
 
 def test_static_credentials_have_nothing_to_re_read(pg_db, make_db_app):
     """DB_USER/DB_PASSWORD: a rejected password stays rejected (no loop), 503."""
-    client = make_db_app({"DB_POOL_TIMEOUT_SECONDS": "1"}).test_client()
+    client = make_db_app({"DB_POOL_TIMEOUT_SECONDS": "0.5"}).test_client()
     assert client.get("/readyz").status_code == 200
     pg_db.server.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(
         sql.Identifier(pg_db.user), sql.Literal("changed")))
