@@ -190,7 +190,7 @@ class Database:
             outcome = "ok"
         except PoolTimeout as error:
             outcome = "unavailable"
-            raise DatabaseUnavailable(f"no database connection within {error}") from error
+            raise DatabaseUnavailable(f"no pooled connection: {error}") from error
         except psycopg.OperationalError as error:
             outcome = "unavailable"
             raise DatabaseUnavailable(f"database connection failed: {error}") from error

@@ -17,6 +17,7 @@ is unreachable, these endpoints answer ``503``.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Optional
 
 import psycopg
@@ -25,6 +26,9 @@ from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
 from .db import Database, DatabaseUnavailable
+from .migrate import MigrationError
+
+log = logging.getLogger("flask_app.items")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
@@ -98,6 +102,13 @@ def register(app: Flask, database: Optional[Database]) -> None:
         response = _error(503, "Service Unavailable", f"database unavailable: {error}")
         response.headers["Retry-After"] = "1"
         return response
+
+    @app.errorhandler(MigrationError)
+    def _not_migrated(error: MigrationError):
+        # The schema is not what this release expects: a deployment problem,
+        # logged in full; readiness reports it too.
+        log.error("schema migration failed", extra={"error": str(error)})
+        return _error(503, "Service Unavailable", "the database schema could not be migrated")
 
     @app.errorhandler(pg_errors.UniqueViolation)
     def _conflict(error: pg_errors.UniqueViolation):

@@ -138,3 +138,20 @@ def test_malformed_migration_sets(tmp_path, files, message):
         _write(tmp_path, name, text)
     with pytest.raises(MigrationError, match=message):
         load(tmp_path)
+
+
+def test_a_schema_that_cannot_be_migrated_is_not_ready_and_answers_503(pg_db, make_db_app):
+    """A recorded migration whose file changed (someone edited it): the
+    service stays alive but out of rotation, and says why."""
+    with psycopg.connect(conninfo(pg_db)) as conn:
+        with conn.transaction():
+            migrate(conn)
+    pg_db.execute("UPDATE schema_migrations SET checksum = 'edited'")
+    client = make_db_app().test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert "never edit an applied migration" in ready.get_json()["checks"]["database"]["reason"]
+    response = client.get("/items")
+    assert response.status_code == 503
+    assert response.get_json()["message"] == "the database schema could not be migrated"
+    assert client.get("/healthz").status_code == 200
