@@ -48,8 +48,9 @@ def find_bindir() -> Path:
     for candidate in reversed(candidates):
         if candidate and (Path(candidate) / "initdb").is_file():
             return Path(candidate)
+    where = f"PG_BINDIR={override} has no initdb" if override else "no /usr/lib/postgresql/*/bin/initdb"
     raise PostgresError(
-        "PostgreSQL server binaries not found (no /usr/lib/postgresql/*/bin/initdb): "
+        f"PostgreSQL server binaries not found ({where}): "
         "install Debian's postgresql package with 'tools/install --only apt'"
     )
 
