@@ -54,3 +54,9 @@ def test_workers_migrate_once_and_serve_items(server, pg_db):
     assert sample_value(text, "db_operations_total", operation="migrate", outcome="ok") == WORKERS
     assert sample_value(text, "db_operations_total", operation="items_get", outcome="ok") == 4
     assert sample_value(text, "db_operations_total", operation="items_create", outcome="rejected") == 1
+
+    # The database adds no file: nothing in the working directory or HOME,
+    # nothing on stderr (the read-only root filesystem stays valid).
+    assert list(server["cwd"].iterdir()) == []
+    assert list(server["home"].iterdir()) == []
+    assert server["stderr"].read_text() == ""
