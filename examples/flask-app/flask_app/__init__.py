@@ -11,8 +11,8 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "create_app"]
 
 
-def create_app(config=None):
+def create_app(config=None, **kwargs):
     """Build the Flask application; see :func:`flask_app.app.create_app`."""
     from .app import create_app as _create_app
 
-    return _create_app(config)
+    return _create_app(config, **kwargs)

@@ -11,7 +11,10 @@ from typing import Mapping, Optional, Union
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from . import items
 from .config import Config
+from .credentials import CredentialProvider, provider_from_config
+from .db import Database
 from .logging_setup import configure_logging
 from .metrics import UNMATCHED_ROUTE, Metrics
 from .readiness import Readiness
@@ -50,13 +53,22 @@ def _resolve_config(config: Union[Config, Mapping[str, str], None]) -> Config:
     return Config.from_env(config)
 
 
-def create_app(config: Union[Config, Mapping[str, str], None] = None) -> Flask:
+def create_app(
+    config: Union[Config, Mapping[str, str], None] = None,
+    *,
+    db_credentials: Optional[CredentialProvider] = None,
+) -> Flask:
     """Build the application.
 
     ``config`` is a :class:`Config`, a mapping of environment-style
     variables (``{"APP_NAME": "demo"}``; it replaces the process environment,
     so it is hermetic), or ``None`` to read ``os.environ``. Invalid values
     raise :class:`flask_app.config.ConfigError`.
+
+    With ``DB_HOST`` set, the app opens a connection pool (without waiting
+    for the database), runs the schema migrations and adds the ``database``
+    readiness check and the /items API; ``db_credentials`` replaces the
+    provider the configuration names (tests pass one reading a file).
     """
     cfg = _resolve_config(config)
     configure_logging(cfg.log_level)
@@ -69,6 +81,14 @@ def create_app(config: Union[Config, Mapping[str, str], None] = None) -> Flask:
     metrics = Metrics(cfg.prometheus_multiproc_dir)
     app.extensions["flask_app.readiness"] = readiness
     app.extensions["flask_app.metrics"] = metrics
+    database: Optional[Database] = None
+    if cfg.database_configured:
+        credentials = db_credentials or provider_from_config(cfg)
+        database = Database(cfg, credentials, metrics)
+        database.open()
+        readiness.add_check("database", database.readiness_check)
+    app.extensions["flask_app.database"] = database
+    items.register(app, database)
     app.wsgi_app = _StartTime(app.wsgi_app)  # type: ignore[method-assign]
 
     @app.before_request
@@ -142,6 +162,7 @@ def create_app(config: Union[Config, Mapping[str, str], None] = None) -> Flask:
             "readiness_delay_seconds": cfg.readiness_delay_seconds,
             "readiness_drain_file": cfg.readiness_drain_file,
             "metrics_multiprocess": metrics.multiprocess,
+            "database": database.description if database else None,
         },
     )
     return app

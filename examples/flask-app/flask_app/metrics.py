@@ -7,6 +7,20 @@ and unusual HTTP methods are folded into ``method="OTHER"``.
 
 The ``/metrics`` endpoint itself is not counted.
 
+Database calls (flask_app/db.py), named like the HTTP ones:
+
+* ``db_operations_total{operation,outcome}`` and
+  ``db_operation_duration_seconds{operation,outcome}``: one per pooled
+  connection use. ``operation`` is a fixed name (``items_create``,
+  ``items_list``, ``items_get``, ``ping``, ``migrate``); ``outcome`` is
+  ``ok``, ``rejected`` (a constraint or value error: the
+  request's fault), ``unavailable`` or ``error``.
+* ``db_connection_attempts_total{outcome}``: new connections, ``ok``,
+  ``auth_failed`` (the server rejected the credentials), ``error`` or
+  ``credentials_error`` (the secret could not be read).
+* ``db_secret_reads_total{outcome}``: reads of the credentials' secret
+  (the first one, and one per re-read after an authentication failure).
+
 Under gunicorn with several workers, prometheus_client's multiprocess mode
 is used: ``PROMETHEUS_MULTIPROC_DIR`` must be set before prometheus_client
 is imported (gunicorn.conf.py does that), every worker writes its samples
@@ -32,6 +46,7 @@ KNOWN_METHODS = frozenset(
     {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
 )
 LABELS = ("method", "route", "status")
+DB_LABELS = ("operation", "outcome")
 
 
 def normalise_method(method: str) -> str:
@@ -68,6 +83,41 @@ class Metrics:
             LABELS,
             registry=self.registry,
         )
+
+        self.db_operations_total = Counter(
+            "db_operations_total",
+            "Database operations, by operation name and outcome.",
+            DB_LABELS,
+            registry=self.registry,
+        )
+        self.db_operation_duration = Histogram(
+            "db_operation_duration_seconds",
+            "Database operation latency in seconds (pool wait included), by operation name and outcome.",
+            DB_LABELS,
+            registry=self.registry,
+        )
+        self.db_connection_attempts_total = Counter(
+            "db_connection_attempts_total",
+            "New database connections attempted, by outcome.",
+            ("outcome",),
+            registry=self.registry,
+        )
+        self.db_secret_reads_total = Counter(
+            "db_secret_reads_total",
+            "Reads of the database credentials' secret, by outcome.",
+            ("outcome",),
+            registry=self.registry,
+        )
+
+    def db_operation(self, operation: str, outcome: str, seconds: float) -> None:
+        self.db_operations_total.labels(operation, outcome).inc()
+        self.db_operation_duration.labels(operation, outcome).observe(max(seconds, 0.0))
+
+    def db_connection_attempt(self, outcome: str) -> None:
+        self.db_connection_attempts_total.labels(outcome).inc()
+
+    def db_secret_read(self, outcome: str) -> None:
+        self.db_secret_reads_total.labels(outcome).inc()
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         labels = (normalise_method(method), route, str(status))

@@ -53,7 +53,7 @@ def base_env(tmp_path: Path) -> dict:
         k: v
         for k, v in os.environ.items()
         if k.upper() not in {"PROMETHEUS_MULTIPROC_DIR", "XDG_RUNTIME_DIR"}
-        and not k.startswith(("GUNICORN_", "READINESS_"))
+        and not k.startswith(("GUNICORN_", "READINESS_", "DB_"))
         and k not in {"PORT", "APP_NAME", "APP_VERSION", "LOG_LEVEL", "GUNICORN_CMD_ARGS"}
     }
     home = tmp_path / "home"
@@ -98,7 +98,13 @@ def _created(stdout_path: Path) -> list[int]:
 
 
 @pytest.fixture
-def server(tmp_path):
+def server_env_extra() -> dict:
+    """Variables added to the server's environment (a module can override it)."""
+    return {}
+
+
+@pytest.fixture
+def server(tmp_path, server_env_extra):
     port = free_port()
     multiproc = tmp_path / "prometheus"
     drain = tmp_path / "drain"
@@ -113,6 +119,7 @@ def server(tmp_path):
             "APP_VERSION": "9.9.9",
             "PROMETHEUS_MULTIPROC_DIR": str(multiproc),
             "READINESS_DRAIN_FILE": str(drain),
+            **server_env_extra,
         }
     )
     stdout_path = tmp_path / "stdout.log"
