@@ -17,9 +17,14 @@ fn image() -> ContainerImage {
 }
 
 fn synth(props: MonitoringProps) -> Assembly {
+    synth_scraping(props, true)
+}
+
+/// The app, scraped or not (with Prometheus off, scraping is an error).
+fn synth_scraping(props: MonitoringProps, scrape: bool) -> Assembly {
     let (app, _, cluster) = app_with_cluster(Region::EuWest1);
     let web = FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image())).unwrap();
-    Monitoring::new(&cluster, "monitoring", props.scrape(&web)).unwrap();
+    Monitoring::new(&cluster, "monitoring", if scrape { props.scrape(&web) } else { props }).unwrap();
     app.synth().unwrap()
 }
 
@@ -83,7 +88,7 @@ fn without_kube_state_metrics() {
 
 #[test]
 fn without_prometheus_only_aws_is_left() {
-    let assembly = synth(without_prometheus());
+    let assembly = synth_scraping(without_prometheus(), false);
     assert!(assembly.manifest.clusters[0].objects.iter().all(|o| o.namespace.as_deref() != Some("monitoring")));
     assert!(!has(&assembly, "Namespace", "monitoring"));
     assert!(assembly.file("monitoring/prod-main/prometheus.yml").is_none());
@@ -93,7 +98,7 @@ fn without_prometheus_only_aws_is_left() {
 
 #[test]
 fn log_shipping_needs_no_prometheus() {
-    let assembly = synth(without_prometheus().log_shipping(LogShipping::FluentBit));
+    let assembly = synth_scraping(without_prometheus().log_shipping(LogShipping::FluentBit), false);
     assert!(has(&assembly, "DaemonSet", "fluent-bit"));
     assert!(!has(&assembly, "Deployment", "prometheus"));
 }
@@ -115,6 +120,21 @@ fn parts_that_need_prometheus() {
         assert!(e.contains(hint), "{hint} in:\n{e}");
     }
     assert!(e.contains("Prometheus::On(PrometheusProps::default())"), "{e}");
+}
+
+#[test]
+fn scraping_with_prometheus_off_is_an_error() {
+    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let web = FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image())).unwrap();
+    let e = synth_error(&app, Monitoring::new(&cluster, "monitoring", without_prometheus().scrape(&web)));
+    assert!(
+        e.contains("prod/cluster/Cluster/monitoring: scrapes flask-app/flask-app but Prometheus is off: nothing would scrape them"),
+        "{e}"
+    );
+    assert!(
+        e.contains("turn Prometheus on (Prometheus::On(PrometheusProps::default())), or do not pass them to scrape()"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -278,6 +278,13 @@ impl MonitoringProps {
     /// Every app scraped once, each of this cluster.
     fn target_problems(&self, path: &str, cluster_path: &str, out: &mut Vec<Diagnostic>) {
         let mut bad = |message: String, hint: &str| out.push(Diagnostic::new(path, message, hint));
+        if self.prometheus.props().is_none() && !self.targets.is_empty() {
+            let apps: Vec<String> = self.targets.iter().map(|t| format!("{}/{}", t.namespace, t.name)).collect();
+            bad(
+                format!("scrapes {} but Prometheus is off: nothing would scrape them", apps.join(", ")),
+                "turn Prometheus on (Prometheus::On(PrometheusProps::default())), or do not pass them to scrape()",
+            );
+        }
         let mut seen = Vec::new();
         for t in &self.targets {
             if t.cluster_path != cluster_path {
