@@ -197,10 +197,11 @@ fn monitoring_props(web: &FlaskApp, mistake: &Mistakes<'_>) -> MonitoringProps {
             WebhookReceiver::new(url).bearer_token(SecretKeyRef::new("alertmanager-ops", "token")),
         )])))
     };
-    // Prometheus off, and what needs it off too: only the autoscaler's custom metric is left.
+    // Prometheus off, and what needs it off too, scraping nothing: only the autoscaler's custom
+    // metric is left.
     let without_prometheus = || {
-        props
-            .clone()
+        MonitoringProps::default()
+            .billing_alarm_usd(500)
             .prometheus(Prometheus::Off)
             .alertmanager(Alertmanager::Off)
             .grafana(Grafana::Off)
@@ -214,6 +215,7 @@ fn monitoring_props(web: &FlaskApp, mistake: &Mistakes<'_>) -> MonitoringProps {
         "webhook-slack-url",
         "alertmanager-no-prometheus",
         "custom-metric-no-prometheus",
+        "scrape-no-prometheus",
     ]) {
         "retention" => props.prometheus(Prometheus::On(PrometheusProps::default().retention_days(0))),
         "alert-email" => props.alert_email("ops-at-example.com"),
@@ -222,6 +224,7 @@ fn monitoring_props(web: &FlaskApp, mistake: &Mistakes<'_>) -> MonitoringProps {
         "webhook-slack-url" => webhook("https://hooks.slack.com/services/T0000/B0000/XXXXXXXX"),
         "alertmanager-no-prometheus" => without_prometheus().alertmanager(Alertmanager::default()),
         "custom-metric-no-prometheus" => without_prometheus(),
+        "scrape-no-prometheus" => without_prometheus().scrape(web),
         _ => props,
     }
 }

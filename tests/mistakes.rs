@@ -118,6 +118,12 @@ const MISTAKES: &[Mistake] = &[
         "turn Alertmanager off (Alertmanager::Off)",
     ),
     m(
+        "scrape-no-prometheus",
+        "prod/cluster/Cluster/monitoring",
+        "scrapes flask-app/flask-app but Prometheus is off",
+        "or do not pass them to scrape()",
+    ),
+    m(
         "custom-metric-no-prometheus",
         "prod/cluster/Cluster/flask-app",
         "scales on the custom metric 'http_requests_per_second', but Prometheus is off in 'prod/cluster/Cluster/monitoring'",
