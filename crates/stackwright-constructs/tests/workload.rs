@@ -200,3 +200,20 @@ fn a_rejected_namespace_rejects_its_workloads_without_more_errors() {
     assert!(e.contains("prod/cluster/Cluster/Orders: namespace 'kube-orders' belongs to Kubernetes"), "{e}");
     assert!(!e.contains("Orders/Api"), "{e}");
 }
+
+#[test]
+fn a_container_without_probes_is_warned_about_and_still_synthesized() {
+    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let ns = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
+    Workload::new(&cluster, &ns, "Api", api()).unwrap();
+    Workload::new(&cluster, &ns, "Worker", worker()).unwrap();
+    let assembly = app.synth().expect("probes are advice, not a requirement");
+    let warnings: Vec<String> = assembly.warnings.iter().map(ToString::to_string).collect();
+    // The API has both probes: nothing about it. The worker has neither: one warning each.
+    assert!(warnings.iter().all(|w| !w.contains("Orders/Api")), "{warnings:#?}");
+    let worker: Vec<&String> = warnings.iter().filter(|w| w.contains("prod/cluster/Cluster/Orders/Worker")).collect();
+    assert_eq!(worker.len(), 2, "{warnings:#?}");
+    assert!(worker[0].contains("no liveness probe: a hung process is never restarted"), "{worker:?}");
+    assert!(worker[1].contains("no readiness probe"), "{worker:?}");
+    assert!(worker.iter().all(|w| w.contains("ProbeSpec::")), "each says how: {worker:?}");
+}

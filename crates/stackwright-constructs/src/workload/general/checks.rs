@@ -11,6 +11,28 @@ use super::scaling::{HpaMetric, ScalingPolicy, ScalingRate, valid_quantity};
 use crate::workload::image::valid_env_name;
 
 impl WorkloadProps {
+    /// What is valid but likely not meant (message, hint): synth prints these as warnings. A
+    /// container without probes is valid (a batch-like worker may have nothing to probe), but
+    /// then Kubernetes never restarts a hung process, and a pod is ready (to its Service, to a
+    /// rollout) as soon as it starts; checkov fails such a Deployment (CKV_K8S_8, CKV_K8S_9).
+    pub(crate) fn warnings(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if self.container.liveness.is_none() {
+            out.push((
+                "the container has no liveness probe: a hung process is never restarted".to_string(),
+                "add one, such as ContainerSpec::liveness(ProbeSpec::http(\"/healthz\", \"http\")) or ProbeSpec::exec([...])"
+                    .to_string(),
+            ));
+        }
+        if self.container.readiness.is_none() {
+            out.push((
+                "the container has no readiness probe: a pod counts as ready (for its Service and for a rollout) as soon as it starts".to_string(),
+                "add one, such as ContainerSpec::readiness(ProbeSpec::http(\"/ready\", \"http\"))".to_string(),
+            ));
+        }
+        out
+    }
+
     /// Records every problem of these props; `name` is the resolved name.
     pub(crate) fn check(&self, problems: &mut Problems, name: &str) {
         check_name(problems, name);

@@ -130,6 +130,9 @@ impl Workload {
         if node.is_rejected() {
             return Ok(workload);
         }
+        for (message, hint) in props.warnings() {
+            node.warn(message, hint);
+        }
         if let Some(lb) = props.ingress.as_ref().and_then(|i| i.load_balancer_name.as_deref()) {
             load_balancer::claim(cluster.node(), &node, lb, true);
         }
