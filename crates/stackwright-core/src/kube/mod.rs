@@ -317,6 +317,26 @@ impl KubeCluster {
         })
     }
 
+    /// The objects of `kind` (such as `HorizontalPodAutoscaler`) added to this cluster so far,
+    /// in the order they were added, each as the construct path of the construct that added it
+    /// and a copy of its body: for a construct that builds from what others added before it
+    /// (the metrics adapter's rules from the autoscalers' custom metrics). What is added later
+    /// is not seen; [`check_objects_of_kind`](Self::check_objects_of_kind) sees everything.
+    /// Empty for a rejected cluster.
+    #[must_use]
+    pub fn objects_of_kind(&self, kind: &str) -> Vec<(String, serde_json::Value)> {
+        let Some(index) = self.index else {
+            return Vec::new();
+        };
+        let tree = self.node.data();
+        clusters(&tree)[index]
+            .objects
+            .iter()
+            .filter(|o| o.kind == kind)
+            .map(|o| (tree.path(o.owner), o.body.clone()))
+            .collect()
+    }
+
     /// Declares one end of a TCP connection between two workloads of this cluster, made by
     /// `owner` (whose path a problem names). Synth matches the ends: a connection declared at
     /// one end only is an error (the other end's NetworkPolicies would silently block it, see
@@ -600,7 +620,9 @@ pub fn apply_rank(kind: &str) -> u8 {
         "ClusterRoleBinding" | "RoleBinding" => 4,
         "ConfigMap" | "Secret" | "PersistentVolumeClaim" | "ResourceQuota" | "LimitRange" => 5,
         "NetworkPolicy" => 6,
-        "Service" => 7,
+        // An aggregated API's Service is applied just before it: the APIService exists when
+        // the Jobs that put its CA bundle in run.
+        "Service" | "APIService" => 7,
         "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => 8,
         "HorizontalPodAutoscaler" | "PodDisruptionBudget" => 9,
         "Ingress" => 10,
