@@ -119,6 +119,10 @@ fn rbac_is_upstreams_or_less() {
     assert_eq!(reader["roleRef"], m["role-binding-auth-reader.yaml"]["roleRef"]);
     let hpa = object(&assembly, "ClusterRole", "custom-metrics-server-resources");
     assert_eq!(hpa["rules"][0]["verbs"], serde_json::json!(["get", "list"]));
+    assert_eq!(
+        hpa["rules"][0]["resources"],
+        serde_json::json!(["pods/http_requests_per_second", "deployments.apps/http_requests_per_second"])
+    );
 }
 
 #[test]

@@ -72,14 +72,17 @@ pub(crate) fn add(cx: &Ctx<'_>, path: &str, p: &PrometheusProps) -> Result<()> {
             Some(wanted.iter().filter(|w| rules::servable(w)).map(|w| w.metric.clone()).collect())
         }
     };
-    require_served(cx.node, cx.kube, path, served);
-    let Some(props) = cx.props.custom_metrics_adapter.props() else { return Ok(()) };
+    require_served(cx.node, cx.kube, path, served.clone());
+    let (Some(props), Some(served)) = (cx.props.custom_metrics_adapter.props(), served) else { return Ok(()) };
     if !installs(cx) {
         return Ok(());
     }
     let config = rules::config(&wanted, p.scrape_interval_seconds);
     let config_yaml = encode::yaml(&format!("custom metrics adapter configuration of {path}"), &config)?;
-    objects::add(cx, props, &config_yaml)?;
+    let mut metrics = served;
+    metrics.sort();
+    metrics.dedup();
+    objects::add(cx, props, &config_yaml, &metrics)?;
     certificate::add(cx, props)?;
     declare_flows(cx);
     Ok(())

@@ -152,9 +152,12 @@ fn network_policy(labels: &BTreeMap<String, String>) -> NetworkPolicy {
 /// namespaces and pods (the resources its rules map series to; not nodes or services), reviews
 /// tokens and access as an aggregated API server (`system:auth-delegator`), reads the
 /// authentication configuration in kube-system; the HPA controller may read the custom metrics
-/// (get and list, not upstream's `*`).
-fn rbac(cx: &Ctx<'_>, labels: &BTreeMap<String, String>) -> Result<()> {
+/// the adapter serves — get and list of `pods/<metric>` and `deployments.apps/<metric>` (the
+/// API server's resource and subresource for `…/pods/*/<metric>`), not upstream's `*` on `*`.
+fn rbac(cx: &Ctx<'_>, labels: &BTreeMap<String, String>, metrics: &[String]) -> Result<()> {
     let subject = || Some(vec![service_account_subject(NAME, NAMESPACE)]);
+    let resources: Vec<String> =
+        ["pods", "deployments.apps"].iter().flat_map(|r| metrics.iter().map(move |m| format!("{r}/{m}"))).collect();
     cx.add(&ClusterRole {
         metadata: meta(NAME, None, labels),
         rules: Some(vec![policy_rule(&[""], &["namespaces", "pods"], &[], &["get", "list", "watch"])]),
@@ -178,7 +181,7 @@ fn rbac(cx: &Ctx<'_>, labels: &BTreeMap<String, String>) -> Result<()> {
     })?;
     cx.add(&ClusterRole {
         metadata: meta(HPA_RESOURCES_ROLE, None, labels),
-        rules: Some(vec![policy_rule(&["custom.metrics.k8s.io"], &["*"], &[], &["get", "list"])]),
+        rules: Some(vec![policy_rule(&["custom.metrics.k8s.io"], &refs(&resources), &[], &["get", "list"])]),
         ..Default::default()
     })?;
     cx.add(&ClusterRoleBinding {
@@ -188,12 +191,22 @@ fn rbac(cx: &Ctx<'_>, labels: &BTreeMap<String, String>) -> Result<()> {
     })
 }
 
-/// Adds the adapter (not its certificate, see `certificate`) with `config_yaml` as its rules.
-pub(crate) fn add(cx: &Ctx<'_>, props: &CustomMetricsAdapterProps, config_yaml: &str) -> Result<()> {
+fn refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// Adds the adapter (not its certificate, see `certificate`) with `config_yaml` as its rules,
+/// serving `metrics`.
+pub(crate) fn add(
+    cx: &Ctx<'_>,
+    props: &CustomMetricsAdapterProps,
+    config_yaml: &str,
+    metrics: &[String],
+) -> Result<()> {
     let pod = pod(cx, props)?;
     let labels = pod.labels();
     cx.add(&pod.service_account(None))?;
-    rbac(cx, &labels)?;
+    rbac(cx, &labels, metrics)?;
     cx.add(&ConfigMap {
         metadata: meta(CONFIG_MAP, Some(NAMESPACE), &labels),
         data: Some(BTreeMap::from([("config.yaml".to_string(), config_yaml.to_string())])),
