@@ -18,7 +18,8 @@
 //!
 //! The flows are declared to the cluster (`KubeCluster::declare_flow`): the adapter to
 //! Prometheus on 9090, at both ends. The control plane's connection to the adapter is not a
-//! pod's: it is admitted by address (see `objects`).
+//! pod's: it is admitted by address (see `objects`), and `tools/check-connectivity` derives it
+//! from the `APIService`.
 
 mod certificate;
 mod objects;
