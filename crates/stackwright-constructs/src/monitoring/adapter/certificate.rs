@@ -8,8 +8,9 @@
 //! 1. `create` makes a CA and a serving certificate for the adapter's Service names and writes
 //!    them into the Secret `prometheus-adapter-tls` (`ca`, `tls.crt`, `tls.key`) — once: a
 //!    Secret that exists is left alone;
-//! 2. `patch --apiservice-name=v1beta1.custom.metrics.k8s.io` (webhook patching off) copies the
-//!    Secret's CA into the `APIService`'s `caBundle`. It retries (the Job's backoff) until the
+//! 2. `patch --apiservice-name=v1beta1.custom.metrics.k8s.io` (webhook patching off; the flag of
+//!    ingress-nginx's `images/kube-webhook-certgen/rootfs/cmd/patch.go`) copies the Secret's CA
+//!    into the `APIService`'s `caBundle`. It retries (the Job's backoff) until the
 //!    Secret and the `APIService` exist. The runtime applies the `APIService` without a
 //!    `caBundle` by server-side apply, which leaves the field the Job set (another manager's).
 //!
@@ -76,7 +77,8 @@ fn api_service(labels: &BTreeMap<String, String>) -> APIService {
 }
 
 /// RBAC of the two Jobs (one service account): create the Secret and read it back; read and
-/// update the one `APIService`.
+/// update the one `APIService` (the patch reads it, sets `caBundle` and updates it:
+/// `images/kube-webhook-certgen/rootfs/pkg/k8s/k8s.go` of kubernetes/ingress-nginx).
 fn rbac(cx: &Ctx<'_>, labels: &BTreeMap<String, String>) -> Result<()> {
     let subject = || Some(vec![service_account_subject(CERTGEN, NAMESPACE)]);
     cx.add(&Role {
@@ -97,7 +99,7 @@ fn rbac(cx: &Ctx<'_>, labels: &BTreeMap<String, String>) -> Result<()> {
             &["apiregistration.k8s.io"],
             &["apiservices"],
             &[API_SERVICE],
-            &["get", "update", "patch"],
+            &["get", "update"],
         )]),
         ..Default::default()
     })?;
