@@ -123,7 +123,7 @@ pub(crate) fn problem(w: &Wanted, served: Option<&[String]>, monitoring: &str) -
     if !servable(w) {
         return at(
             format!(
-                "the autoscaler {hpa} scales on '{metric}' of a {}, which the adapter of '{monitoring}' cannot serve: Prometheus' series carry namespace, pod and app (Deployment) labels only",
+                "the autoscaler {hpa} scales on '{metric}' describing an object of kind {}, which the adapter of '{monitoring}' cannot serve: Prometheus' series carry namespace, pod and app (Deployment) labels only",
                 w.object_kind.as_deref().unwrap_or_default()
             ),
             "scale on a Pods metric (HpaMetric::pods), or an Object metric describing the Deployment",
@@ -179,7 +179,7 @@ mod tests {
         assert_eq!(config["rules"].as_array().unwrap().len(), 1);
         let served = vec!["http_requests_per_second".to_string()];
         assert!(problem(&wanted[0], Some(&served), "m").is_none());
-        assert!(problem(&wanted[2], Some(&served), "m").unwrap().message.contains("of a Ingress"));
+        assert!(problem(&wanted[2], Some(&served), "m").unwrap().message.contains("of kind Ingress"));
         assert!(problem(&wanted[0], None, "m").unwrap().message.contains("adapter is off"));
         assert!(problem(&wanted[0], Some(&[]), "m").unwrap().message.contains("added after"));
     }
