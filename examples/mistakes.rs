@@ -174,12 +174,18 @@ fn repo_props(mistake: &Mistakes<'_>) -> EcrRepoProps {
 fn app_props(repo: &EcrRepo, mistake: &Mistakes<'_>) -> FlaskAppProps {
     let props =
         FlaskAppProps::new(repo.image_tag_from_env(if mistake.is("image-variable") { "1TAG" } else { "IMAGE_TAG" }));
-    match mistake.first_of(&["app-port", "app-replicas", "app-workers", "app-namespace", "custom-metric-no-prometheus"])
-    {
+    match mistake.first_of(&[
+        "app-port",
+        "app-replicas",
+        "app-workers",
+        "app-namespace",
+        "custom-metric-no-prometheus",
+        "custom-metric-no-adapter",
+    ]) {
         "app-port" => FlaskAppProps { port: 80, ..props },
-        // Scaling on requests per second, which only a Prometheus serves (monitoring_props
-        // turns it off).
-        "custom-metric-no-prometheus" => {
+        // Scaling on requests per second, which only Prometheus and the custom metrics adapter
+        // serve (monitoring_props turns one of them off).
+        "custom-metric-no-prometheus" | "custom-metric-no-adapter" => {
             props.autoscaling(Autoscaling::default().custom_metric(CustomMetric::new("http_requests_per_second", "20")))
         }
         "app-replicas" => FlaskAppProps { replicas: 0, ..props },
@@ -216,6 +222,7 @@ fn monitoring_props(web: &FlaskApp, mistake: &Mistakes<'_>) -> MonitoringProps {
         "alertmanager-no-prometheus",
         "custom-metric-no-prometheus",
         "scrape-no-prometheus",
+        "custom-metric-no-adapter",
     ]) {
         "retention" => props.prometheus(Prometheus::On(PrometheusProps::default().retention_days(0))),
         "alert-email" => props.alert_email("ops-at-example.com"),
@@ -225,6 +232,7 @@ fn monitoring_props(web: &FlaskApp, mistake: &Mistakes<'_>) -> MonitoringProps {
         "alertmanager-no-prometheus" => without_prometheus().alertmanager(Alertmanager::default()),
         "custom-metric-no-prometheus" => without_prometheus(),
         "scrape-no-prometheus" => without_prometheus().scrape(web),
+        "custom-metric-no-adapter" => props.custom_metrics_adapter(CustomMetricsAdapter::Off),
         _ => props,
     }
 }

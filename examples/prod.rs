@@ -43,15 +43,20 @@ pub(crate) fn build() -> stackwright::Result<App> {
     registry.set_description("flask-platform registry: the application's ECR repository");
     let repo = EcrRepo::new(&registry, "FlaskApp", EcrRepoProps::default())?;
 
-    // The application: the Flask service behind an ALB, three replicas or more (the HPA's),
-    // spread over zones, restricted and closed by NetworkPolicies; CI sets IMAGE_TAG.
+    // The application: the Flask service behind an ALB, three replicas or more (the HPA's,
+    // scaling on CPU, memory and the requests per second each pod serves — the rate of the
+    // `http_requests_total` counter it exports), spread over zones, restricted and closed by
+    // NetworkPolicies; CI sets IMAGE_TAG.
     let web = FlaskApp::new(
         &cluster,
         "flask-app",
-        FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG")).load_balancer_source_cidrs([vpc.cidr().into()]),
+        FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG"))
+            .load_balancer_source_cidrs([vpc.cidr().into()])
+            .autoscaling(Autoscaling::default().custom_metric(CustomMetric::new("http_requests_per_second", "20"))),
     )?;
-    // Monitoring: Prometheus, Alertmanager and Grafana in the cluster, alarms and a dashboard in
-    // CloudWatch, the billing alarm and a budget in a stack of their own (us-east-1).
+    // Monitoring: Prometheus, Alertmanager and Grafana in the cluster, prometheus-adapter serving
+    // the request rate to the HPA, alarms and a dashboard in CloudWatch, the billing alarm and a
+    // budget in a stack of their own (us-east-1).
     Monitoring::new(
         &cluster,
         "monitoring",

@@ -129,6 +129,12 @@ const MISTAKES: &[Mistake] = &[
         "scales on the custom metric 'http_requests_per_second', but Prometheus is off in 'prod/cluster/Cluster/monitoring'",
         "turn Prometheus on in that Monitoring",
     ),
+    m(
+        "custom-metric-no-adapter",
+        "prod/cluster/Cluster/flask-app",
+        "scales on the custom metric 'http_requests_per_second', but the custom metrics adapter is off in 'prod/cluster/Cluster/monitoring'",
+        "turn it on in that Monitoring (CustomMetricsAdapter::On(",
+    ),
     // pipeline (GitHubPipeline, and the roles' GitHubAccess)
     m("github-repository", "github", "'acme'", "write the repository as owner/name"),
     m("pipeline-branch", "prod/cicd/Pipeline", "'main*'", "(no wildcards): the trust policy must name exactly one"),

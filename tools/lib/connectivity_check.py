@@ -9,6 +9,8 @@ Required flows are derived from what the program wrote, never from an app's name
     Service on its targetPort;
   - load balancer: the pods behind an Ingress backend or a LoadBalancer Service are reachable
     from outside the cluster's pods (an ipBlock) on the target port;
+  - aggregated API: the pods behind an APIService's Service are reachable from outside the
+    cluster's pods (the API server is not a pod) on the target port;
   - DNS: every workload reaches kube-system's kube-dns on UDP and TCP 53;
   - declared: the flows the program declares at both ends (the cluster's "flows" in the
     assembly's manifest.json, written by synth from the workloads' allow/egress_to), and flows
@@ -80,6 +82,7 @@ class Model:
         self.services = {key(o): o for o in objs if o["kind"] == "Service"}
         self.configmaps = {key(o): o for o in objs if o["kind"] == "ConfigMap"}
         self.ingresses = [o for o in objs if o["kind"] == "Ingress"]
+        self.api_services = [o for o in objs if o["kind"] == "APIService"]
 
     def mounted_configmaps(self, wkey):
         tmpl = pod_template(self.workloads[wkey])
@@ -149,6 +152,11 @@ def required_flows(model):
             for p in svc["spec"].get("ports") or []:
                 for dst, cport in model.backends(ns, name, p.get("port")):
                     flows.append(("external", dst, p.get("protocol", "TCP"), cport, "LoadBalancer Service %s" % skey))
+    for api in model.api_services:
+        svc = (api.get("spec") or {}).get("service")
+        if svc:
+            for dst, cport in model.backends(svc.get("namespace", "default"), svc["name"], svc.get("port", 443)):
+                flows.append(("external", dst, "TCP", cport, "APIService %s (the API server)" % api["metadata"]["name"]))
     return sorted(set(flows))
 
 

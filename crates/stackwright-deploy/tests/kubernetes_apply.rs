@@ -275,6 +275,45 @@ async fn a_job_is_waited_for_until_complete_and_a_failed_job_stops_the_wait() {
     assert!(!kube.writes().iter().any(|w| w.contains("inventory")));
 }
 
+#[tokio::test]
+async fn an_api_service_is_waited_for_until_available() {
+    let objects = vec![
+        object("v1", "Namespace", None, "monitoring", json!({})),
+        object(
+            "apiregistration.k8s.io/v1",
+            "APIService",
+            None,
+            "v1beta1.custom.metrics.k8s.io",
+            json!({"spec": {"group": "custom.metrics.k8s.io", "version": "v1beta1", "groupPriorityMinimum": 100,
+                "versionPriority": 100, "service": {"name": "prometheus-adapter", "namespace": "monitoring", "port": 443}}}),
+        ),
+    ];
+    let kube = FakeKube::start().await;
+    let options = fast();
+    let progress = Progress::new(ProgressMode::Capture);
+    applier(&kube, &options, &progress).apply(&objects).await.unwrap();
+    let text = progress.lines().join("\n");
+    assert!(
+        text.contains("waiting for APIService v1beta1.custom.metrics.k8s.io: not available yet (MissingEndpoints"),
+        "{text}"
+    );
+    assert!(text.contains("APIService v1beta1.custom.metrics.k8s.io is ready"), "{text}");
+    assert!(
+        kube.writes()
+            .contains(&"PATCH /apis/apiregistration.k8s.io/v1/apiservices/v1beta1.custom.metrics.k8s.io".to_string()),
+        "{:?}",
+        kube.writes()
+    );
+
+    // Never available (its pods never come up): the wait ends at the timeout, saying why.
+    let kube = FakeKube::start().await;
+    kube.state.lock().unwrap().rollout_reads = u32::MAX;
+    let options = KubeOptions { ready_timeout: Duration::from_millis(300), ..fast() };
+    let progress = Progress::new(ProgressMode::Capture);
+    let err = applier(&kube, &options, &progress).apply(&objects).await.unwrap_err().to_string();
+    assert!(err.contains("APIService v1beta1.custom.metrics.k8s.io (app/v1beta1.custom.metrics.k8s.io): not available yet (MissingEndpoints"), "{err}");
+}
+
 /// One replica of `image`, selected by `labels`.
 fn web_deployment(metadata: ObjectMeta, image: String, labels: &BTreeMap<String, String>) -> Deployment {
     Deployment {

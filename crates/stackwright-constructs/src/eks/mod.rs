@@ -6,7 +6,7 @@
 //! Imports [`crate::workload`] (an `EksCluster` is a [`WorkloadCluster`](crate::WorkloadCluster)),
 //! [`crate::network`], [`crate::iam`] and the crate's internals.
 
-mod addons;
+pub(crate) mod addons;
 mod cluster;
 mod irsa;
 mod node_group;

@@ -11,8 +11,10 @@
 //! Each part is on or off with its own configuration ([`Prometheus`], [`Alertmanager`],
 //! [`Grafana`], [`KubeStateMetrics`], [`LogShipping`]; all on but log shipping by default).
 //! Alertmanager, Grafana and kube-state-metrics need Prometheus: one of them on with Prometheus
-//! off is an error, and so is, with Prometheus off, an autoscaler of the cluster scaling on a
-//! custom metric (`Pods` or `Object`) — reported at the construct that added it.
+//! off is an error, and so is, with Prometheus or the [custom metrics adapter](CustomMetricsAdapter)
+//! off, an autoscaler of the cluster scaling on a custom metric (`Pods` or `Object`) — reported
+//! at the construct that added it. With both on, prometheus-adapter serves those metrics (in
+//! `kube-system`, its rules made from the autoscalers added before monitoring).
 //!
 //! **In AWS** (the cluster's stack): a KMS key and the alarm SNS topic, with an optional e-mail
 //! subscription; alarms on the EKS control plane; a CloudWatch dashboard; the containers' log
@@ -68,6 +70,7 @@
 //! # Ok::<(), stackwright_core::Error>(())
 //! ```
 
+mod adapter;
 mod alertmanager;
 mod billing;
 mod cloudwatch;
@@ -90,6 +93,7 @@ mod workload;
 
 use std::collections::BTreeMap;
 
+pub use adapter::part::{CustomMetricsAdapter, CustomMetricsAdapterProps};
 pub use parts::{
     Alertmanager, AlertmanagerProps, Grafana, GrafanaProps, KubeStateMetrics, KubeStateMetricsProps, LogShipping,
     PersistentStorage, Prometheus, PrometheusProps,
@@ -294,6 +298,7 @@ fn in_cluster_parts(
         files.insert(format!("{}-{}.rules.yml", t.namespace, t.name), yaml(&rules::app_rules(t, &props.thresholds))?);
     }
     prometheus::add(cx, p, &files)?;
+    adapter::add(cx, path, p)?;
     if let Some(k) = ksm {
         kube_state_metrics::add(cx, k)?;
     }

@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use stackwright_core::Result;
 use stackwright_core::k8s_openapi::api::networking::v1::{
-    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicySpec,
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicySpec,
 };
 
 use super::parts::{Alertmanager, Grafana, KubeStateMetrics};
-use super::{Ctx, NAMESPACE, alertmanager, kube_state_metrics, prometheus, receivers};
+use super::{Ctx, NAMESPACE, adapter, alertmanager, kube_state_metrics, prometheus, receivers};
 use crate::internal::network_policy::{
-    default_deny, dns_egress, from_pods, tcp, to_namespace, to_pods, to_private_networks,
+    default_deny, dns_egress, from_namespace, from_pods, tcp, to_namespace, to_pods, to_private_networks,
 };
 use crate::internal::scrape_contract::prometheus_selector;
 use crate::workload::meta::{meta, selector, string_map};
@@ -40,6 +40,21 @@ fn prometheus_egress(cx: &Ctx<'_>) -> Vec<NetworkPolicyEgressRule> {
     egress.push(to_namespace("kube-system", None, &[]));
     egress.push(to_private_networks(&[]));
     egress
+}
+
+/// Who may query Prometheus: Grafana and the custom metrics adapter (in kube-system), each
+/// when it runs; nobody else.
+fn prometheus_ingress(cx: &Ctx<'_>, grafana: bool) -> Option<Vec<NetworkPolicyIngressRule>> {
+    let mut ingress = Vec::new();
+    if grafana {
+        ingress.push(from_pods(&labels_of("grafana"), prometheus::PORT));
+    }
+    if adapter::installs(cx) {
+        let pods =
+            string_map([("app.kubernetes.io/name", adapter::NAME), ("app.kubernetes.io/component", "controller")]);
+        ingress.push(from_namespace(adapter::NAMESPACE, Some(&pods), prometheus::PORT));
+    }
+    (!ingress.is_empty()).then_some(ingress)
 }
 
 /// Egress anywhere on `ports` (the receivers' HTTPS and SMTP ports): the receivers are outside
@@ -80,7 +95,7 @@ pub(crate) fn add(cx: &Ctx<'_>) -> Result<()> {
         NetworkPolicySpec {
             pod_selector: Some(selector(&prometheus_selector())),
             policy_types: both(),
-            ingress: grafana.then(|| vec![from_pods(&labels_of("grafana"), prometheus::PORT)]),
+            ingress: prometheus_ingress(cx, grafana),
             egress: Some(prometheus_egress(cx)),
         },
     )?;

@@ -2,6 +2,7 @@
 
 use stackwright_core::{Diagnostic, Node, Stack};
 
+use super::adapter::part::CustomMetricsAdapter;
 use super::parts::{
     Alertmanager, Grafana, KubeStateMetrics, LogShipping, Prometheus, PrometheusProps, dependency_problems,
 };
@@ -126,6 +127,9 @@ pub struct MonitoringProps {
     /// Where the containers' logs go. Default: [`LogShipping::Off`] (reading the nodes' log
     /// files needs root, which the `restricted` profile forbids).
     pub log_shipping: LogShipping,
+    /// prometheus-adapter, serving the custom metrics the autoscalers scale on. Default: on
+    /// (installed only when an autoscaler added before monitoring scales on a custom metric).
+    pub custom_metrics_adapter: CustomMetricsAdapter,
     /// When the apps' alerts fire. Default: 5 % errors, 0.5 s p95 latency.
     pub thresholds: AlertThresholds,
     /// Subscribes this address to the alarm topics (AWS sends a confirmation mail first).
@@ -158,6 +162,7 @@ impl Default for MonitoringProps {
             grafana: Grafana::default(),
             kube_state_metrics: KubeStateMetrics::default(),
             log_shipping: LogShipping::Off,
+            custom_metrics_adapter: CustomMetricsAdapter::default(),
             thresholds: AlertThresholds::default(),
             alert_email: None,
             log_retention_days: 30,
@@ -177,6 +182,7 @@ setters! { MonitoringProps {
     value grafana: Grafana,
     value kube_state_metrics: KubeStateMetrics,
     value log_shipping: LogShipping,
+    value custom_metrics_adapter: CustomMetricsAdapter,
     value thresholds: AlertThresholds,
     some_into alert_email: String,
     value log_retention_days: u32,
@@ -232,6 +238,11 @@ impl MonitoringProps {
         }
         if let Some(p) = self.prometheus.props() {
             out.extend(p.resources.problems(path));
+        }
+        if let Some(a) = self.custom_metrics_adapter.props() {
+            out.extend(a.image.problems(path));
+            out.extend(a.certgen_image.problems(path));
+            out.extend(a.resources.problems(path));
         }
         out
     }

@@ -15,8 +15,8 @@
 //! not in names, labels or numbers.
 
 mod flows;
-mod object_checks;
 mod patch;
+mod queries;
 
 pub use flows::{FlowDeclaration, FlowEnd, WorkloadRef};
 
@@ -305,19 +305,6 @@ impl KubeCluster {
         self.insert(owner, &api_version, &kind, namespaced, body)
     }
 
-    /// Whether an object added to this cluster so far is the CustomResourceDefinition of
-    /// `kind` in API `group`; `Some(namespaced)` when it is.
-    #[must_use]
-    pub fn defines_custom_resource(&self, group: &str, kind: &str) -> Option<bool> {
-        let index = self.index?;
-        let tree = self.node.data();
-        clusters(&tree)[index].objects.iter().filter(|o| o.kind == "CustomResourceDefinition").find_map(|o| {
-            let spec = o.body.get("spec")?;
-            let matches = spec.get("group")?.as_str()? == group && spec.pointer("/names/kind")?.as_str()? == kind;
-            matches.then(|| spec.get("scope").and_then(serde_json::Value::as_str) != Some("Cluster"))
-        })
-    }
-
     /// Declares one end of a TCP connection between two workloads of this cluster, made by
     /// `owner` (whose path a problem names). Synth matches the ends: a connection declared at
     /// one end only is an error (the other end's NetworkPolicies would silently block it, see
@@ -572,7 +559,9 @@ pub fn apply_rank(kind: &str) -> u8 {
         "ClusterRoleBinding" | "RoleBinding" => 4,
         "ConfigMap" | "Secret" | "PersistentVolumeClaim" | "ResourceQuota" | "LimitRange" => 5,
         "NetworkPolicy" => 6,
-        "Service" => 7,
+        // An aggregated API's Service is applied just before it: the APIService exists when
+        // the Jobs that put its CA bundle in run.
+        "Service" | "APIService" => 7,
         "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => 8,
         "HorizontalPodAutoscaler" | "PodDisruptionBudget" => 9,
         "Ingress" => 10,

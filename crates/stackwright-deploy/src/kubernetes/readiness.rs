@@ -1,6 +1,8 @@
 //! Readiness of applied objects, as `kubectl rollout status` judges it: rollouts of workloads,
-//! established CRDs, load balancers with an address; and Jobs run to completion (as
-//! `kubectl wait --for=condition=complete` does, failing early on the `Failed` condition).
+//! established CRDs, load balancers with an address; Jobs run to completion (as
+//! `kubectl wait --for=condition=complete` does, failing early on the `Failed` condition); and
+//! aggregated APIs (`APIService`) `Available` (as `kubectl wait --for=condition=Available`), so
+//! that an autoscaler reading the custom metrics API is not deployed before that API answers.
 
 use serde_json::Value as Json;
 
@@ -12,6 +14,7 @@ pub(super) fn needs_wait(kind: &str, body: &Json) -> bool {
         // An Ingress gets its address when the controller has provisioned the load balancer.
         "Ingress" => true,
         "Job" => body.get("apiVersion").and_then(Json::as_str) == Some("batch/v1"),
+        "APIService" => body.get("apiVersion").and_then(Json::as_str) == Some("apiregistration.k8s.io/v1"),
         _ => false,
     }
 }
@@ -134,12 +137,30 @@ pub fn readiness(kind: &str, o: &Json) -> Readiness {
                 ))
             }
         }
+        "APIService" => api_service(o),
         "Service" | "Ingress" => {
             let ingress =
                 o.pointer("/status/loadBalancer/ingress").and_then(Json::as_array).is_some_and(|i| !i.is_empty());
             if ingress { Readiness::Ready } else { Readiness::Waiting("the load balancer is being provisioned".into()) }
         }
         _ => Readiness::Ready,
+    }
+}
+
+/// An aggregated API is ready when its `Available` condition is true; until then the
+/// condition's reason and message say why (`MissingEndpoints`, `FailedDiscoveryCheck`: the
+/// serving pods are not up, or its certificate is not trusted yet). It is never `Failed`: the
+/// API server retries, and the certificate or pods may still arrive.
+fn api_service(o: &Json) -> Readiness {
+    if condition_true(o, "Available").is_some() {
+        return Readiness::Ready;
+    }
+    let field = |k: &str| condition(o, "Available").and_then(|c| c.get(k)).and_then(Json::as_str).unwrap_or("");
+    match (field("reason"), field("message")) {
+        ("", "") => Readiness::Waiting("not available yet".into()),
+        (reason, "") => Readiness::Waiting(format!("not available yet ({reason})")),
+        ("", message) => Readiness::Waiting(format!("not available yet: {message}")),
+        (reason, message) => Readiness::Waiting(format!("not available yet ({reason}: {message})")),
     }
 }
 
@@ -217,5 +238,23 @@ mod tests {
             json!({"succeeded": 1, "conditions": [{"type": "Failed", "status": "True", "reason": "DeadlineExceeded"}]}),
         );
         assert_eq!(readiness("Job", &late), Readiness::Failed("the Job failed (DeadlineExceeded)".into()));
+    }
+
+    #[test]
+    fn api_services_wait_until_available() {
+        let api =
+            |status: Json| json!({"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService", "status": status});
+        assert!(needs_wait("APIService", &api(json!({}))));
+        assert_eq!(readiness("APIService", &api(json!({}))), Readiness::Waiting("not available yet".into()));
+        let missing = api(json!({"conditions": [{"type": "Available", "status": "False",
+            "reason": "MissingEndpoints", "message": "endpoints for service/prometheus-adapter in \"monitoring\" have no addresses"}]}));
+        assert_eq!(
+            readiness("APIService", &missing),
+            Readiness::Waiting(
+                "not available yet (MissingEndpoints: endpoints for service/prometheus-adapter in \"monitoring\" have no addresses)".into()
+            )
+        );
+        let ok = api(json!({"conditions": [{"type": "Available", "status": "True", "reason": "Passed"}]}));
+        assert_eq!(readiness("APIService", &ok), Readiness::Ready);
     }
 }

@@ -1,6 +1,6 @@
 //! A fake Kubernetes API server: the paths the applier uses (server-side apply, get, list with
 //! a label selector, delete), an in-memory store, a request log, and controllers that make
-//! Deployments roll out, Jobs complete (or fail) and CRDs become established after a few reads.
+//! Deployments roll out, Jobs complete (or fail), APIServices become available and CRDs become established after a few reads.
 //! Like a real API server, it serves a custom kind only once its CRD is established.
 
 use std::collections::BTreeMap;
@@ -242,6 +242,15 @@ fn controller(kind: &str, object: &mut Value, reads: u32, st: &State) {
                     "conditions": [{"type": "Complete", "status": "True"}]}),
                 (true, true) => json!({"failed": 2, "conditions": [{"type": "Failed", "status": "True",
                     "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"}]}),
+            };
+        }
+        // The aggregated API answers once its pods are up: after as many reads as a rollout.
+        "APIService" => {
+            object["status"] = if reads >= rollout_reads {
+                json!({"conditions": [{"type": "Available", "status": "True", "reason": "Passed"}]})
+            } else {
+                json!({"conditions": [{"type": "Available", "status": "False", "reason": "MissingEndpoints",
+                    "message": "endpoints for service/prometheus-adapter in \"monitoring\" have no addresses"}]})
             };
         }
         "CustomResourceDefinition" if reads >= 1 => {
