@@ -68,6 +68,7 @@
 //! # Ok::<(), stackwright_core::Error>(())
 //! ```
 
+mod alert_rules;
 mod alertmanager;
 mod billing;
 mod cloudwatch;
@@ -75,12 +76,16 @@ mod compat;
 mod custom_metrics;
 mod dashboards;
 mod encode;
+mod exported_metrics;
 mod fluent_bit;
 mod grafana;
+mod grafana_dashboards;
 mod kube_state_metrics;
 mod parts;
 mod policies;
+mod program_checks;
 mod prometheus;
+mod promql;
 mod props;
 mod receiver_checks;
 mod receivers;
@@ -90,6 +95,8 @@ mod workload;
 
 use std::collections::BTreeMap;
 
+pub use alert_rules::{AlertRule, RuleGroup};
+pub use grafana_dashboards::{DashboardPanel, GrafanaDashboard, PanelKind, PanelQuery};
 pub use parts::{
     Alertmanager, AlertmanagerProps, Grafana, GrafanaProps, KubeStateMetrics, KubeStateMetricsProps, LogShipping,
     PersistentStorage, Prometheus, PrometheusProps,
@@ -155,6 +162,7 @@ impl Monitoring {
         let cluster_path = cluster.node().path();
         let path = format!("{cluster_path}/{id}");
         let mut problems = props.problems(&path, &cluster_path);
+        problems.extend(program_checks::problems(&props, &path));
         let placement = match billing::place(cluster, &path, &props) {
             Ok(p) => p,
             Err(d) => {
@@ -292,6 +300,9 @@ fn in_cluster_parts(
     files.insert("kubernetes.rules.yml".to_string(), yaml(&rules::kubernetes_rules(ksm.is_some()))?);
     for t in &props.targets {
         files.insert(format!("{}-{}.rules.yml", t.namespace, t.name), yaml(&rules::app_rules(t, &props.thresholds))?);
+    }
+    if !props.alert_rules.is_empty() {
+        files.insert(alert_rules::FILE.to_string(), yaml(&alert_rules::file(&props.alert_rules))?);
     }
     prometheus::add(cx, p, &files)?;
     if let Some(k) = ksm {

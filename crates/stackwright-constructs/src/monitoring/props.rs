@@ -2,6 +2,8 @@
 
 use stackwright_core::{Diagnostic, Node, Stack};
 
+use super::alert_rules::RuleGroup;
+use super::grafana_dashboards::GrafanaDashboard;
 use super::parts::{
     Alertmanager, Grafana, KubeStateMetrics, LogShipping, Prometheus, PrometheusProps, dependency_problems,
 };
@@ -147,6 +149,12 @@ pub struct MonitoringProps {
     pub cloudwatch_dashboard: bool,
     /// The images of the monitoring workloads. Default: pinned releases ([`MonitoringImages`]).
     pub images: MonitoringImages,
+    /// The program's alert rules, next to the library's (needs Prometheus; see
+    /// [`AlertRule`](super::AlertRule) for what is checked). Default: none.
+    pub alert_rules: Vec<RuleGroup>,
+    /// The program's Grafana dashboards, next to the library's (needs Grafana and Prometheus;
+    /// see [`GrafanaDashboard`]). Default: none.
+    pub dashboards: Vec<GrafanaDashboard>,
 }
 
 impl Default for MonitoringProps {
@@ -166,6 +174,8 @@ impl Default for MonitoringProps {
             billing_stack: None,
             cloudwatch_dashboard: true,
             images: MonitoringImages::default(),
+            alert_rules: Vec::new(),
+            dashboards: Vec::new(),
         }
     }
 }
@@ -184,6 +194,8 @@ setters! { MonitoringProps {
     some budget_usd: u32,
     value cloudwatch_dashboard: bool,
     value images: MonitoringImages,
+    list alert_rules: RuleGroup,
+    list dashboards: GrafanaDashboard,
 } }
 
 impl MonitoringProps {
