@@ -72,6 +72,8 @@ mod alert_rules;
 mod alertmanager;
 mod billing;
 mod cloudwatch;
+#[cfg(test)]
+mod cloudwatch_sources;
 mod compat;
 mod custom_metrics;
 mod dashboards;

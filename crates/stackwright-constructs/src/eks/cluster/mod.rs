@@ -6,6 +6,7 @@
 mod access;
 mod addons;
 mod checks;
+mod container_insights;
 mod control_plane;
 
 use std::cell::RefCell;
@@ -256,11 +257,12 @@ impl EksCluster {
         node_subnets: Vec<Subnet>,
     ) -> Result<EksCluster> {
         let region = stack.region();
-        let cluster = control_plane::control_plane(&node, name, region, props, &node_subnets)?;
+        let (cluster, insights_log_groups) = control_plane::control_plane(&node, name, region, props, &node_subnets)?;
         let oidc = OidcProvider::create(&node, "OidcProvider", &cluster)?;
         let cluster_name: Attr<ClusterName> = cluster.reference();
         let mut ordering = NodeOrdering::default();
-        addons::managed_addons(&node, name, &cluster_name, &oidc, props.addons, &mut ordering)?;
+        let optional = addons::Optional { addons: props.addons, insights_log_groups: &insights_log_groups };
+        addons::managed_addons(&node, name, &cluster_name, &oidc, optional, &mut ordering)?;
         access::admin_access_entries(&node, &cluster_name, &props.admin_principals)?;
 
         let connection = ClusterConnection {
