@@ -164,8 +164,14 @@ pub(crate) fn containers_log_group(
 /// The CloudWatch dashboard: the control plane, the nodes (Container Insights, when the
 /// CloudWatch observability add-on runs), and each app's load balancer. ALB metrics are found
 /// with `SEARCH` on the load balancer's name, which is only completed by AWS at creation.
-pub(crate) fn dashboard(scope: &Node, cluster: &str, region: &str, targets: &[ScrapeTarget]) -> Result<()> {
-    let widgets = widgets(cluster, region, targets);
+pub(crate) fn dashboard(
+    scope: &Node,
+    cluster: &str,
+    region: &str,
+    targets: &[ScrapeTarget],
+    container_logs: bool,
+) -> Result<()> {
+    let widgets = widgets(cluster, region, targets, container_logs);
     let body = super::encode::json(&format!("the CloudWatch dashboard of {cluster}"), &json!({ "widgets": widgets }))?;
     Resource::new(
         scope,
@@ -175,8 +181,10 @@ pub(crate) fn dashboard(scope: &Node, cluster: &str, region: &str, targets: &[Sc
     Ok(())
 }
 
-/// The dashboard's widgets: the cluster's, then each app's with a load balancer.
-pub(crate) fn widgets(cluster: &str, region: &str, targets: &[ScrapeTarget]) -> Vec<Json> {
+/// The dashboard's widgets: the cluster's, then each app's with a load balancer, then, when the
+/// CloudWatch observability add-on ships the containers' logs (`container_logs`), their latest
+/// error lines.
+pub(crate) fn widgets(cluster: &str, region: &str, targets: &[ScrapeTarget], container_logs: bool) -> Vec<Json> {
     let mut widgets = cluster_widgets(cluster, region);
     let mut y = 13;
     for t in targets {
@@ -186,7 +194,28 @@ pub(crate) fn widgets(cluster: &str, region: &str, targets: &[ScrapeTarget]) -> 
         widgets.extend(app_widgets(t, lb, region, y));
         y += 12;
     }
+    if container_logs {
+        widgets.push(error_lines(cluster, region, y));
+    }
     widgets
+}
+
+/// The containers' latest lines that mention an error, from the add-on's application log
+/// group (Fluent Bit's records carry the pod's `kubernetes` metadata and the line as `log`).
+fn error_lines(cluster: &str, region: &str, y: u32) -> Json {
+    let group = format!("/aws/containerinsights/{cluster}/application");
+    json!({
+        "type": "log", "x": 0, "y": y, "width": 24, "height": 6,
+        "properties": {
+            "title": "Containers: latest error lines (CloudWatch Logs)",
+            "region": region,
+            "view": "table",
+            "query": format!(
+                "SOURCE '{group}' | fields @timestamp, kubernetes.namespace_name, kubernetes.pod_name, log \
+                 | filter log like /(?i)error/ | sort @timestamp desc | limit 50"
+            ),
+        },
+    })
 }
 
 /// The dashboard's title and its control-plane and node widgets.

@@ -72,8 +72,8 @@ fn queried(entry: &Json) -> (String, String, Vec<String>) {
 fn every_widget_queries_what_the_add_on_eks_and_the_load_balancers_write() {
     let target = ScrapeTarget::new("c", "web", "flask-app", 8000).load_balancer_name("prod-web");
     let cluster = "demo-prod-cluster";
-    let mut seen_namespaces = Vec::new();
-    for widget in widgets(cluster, "eu-west-1", &[target]) {
+    let (mut seen_namespaces, mut seen_groups) = (Vec::new(), Vec::new());
+    for widget in widgets(cluster, "eu-west-1", &[target], true) {
         let props = &widget["properties"];
         match widget["type"].as_str().unwrap() {
             "text" => {}
@@ -94,6 +94,7 @@ fn every_widget_queries_what_the_add_on_eks_and_the_load_balancers_write() {
                 for source in query.split("SOURCE '").skip(1) {
                     let group = source.split('\'').next().unwrap();
                     assert!(groups.iter().any(|g| g == group), "widget '{}' reads log group {group}", props["title"]);
+                    seen_groups.push(group.to_string());
                 }
             }
             other => panic!("a widget of type {other} that this test does not check"),
@@ -102,6 +103,13 @@ fn every_widget_queries_what_the_add_on_eks_and_the_load_balancers_write() {
     seen_namespaces.sort();
     seen_namespaces.dedup();
     assert_eq!(seen_namespaces, ["AWS/ApplicationELB", "AWS/EKS", "ContainerInsights"]);
+    assert_eq!(seen_groups, ["/aws/containerinsights/demo-prod-cluster/application"]);
+}
+
+#[test]
+fn without_the_add_on_no_widget_reads_its_logs() {
+    let all = widgets("c", "eu-west-1", &[], false);
+    assert!(all.iter().all(|w| w["type"] != "log"), "{all:?}");
 }
 
 #[test]

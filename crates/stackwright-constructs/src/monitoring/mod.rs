@@ -233,7 +233,8 @@ fn build(
     let key_arn: Attr<Arn> = key.arn();
     cloudwatch::control_plane_alarms(&node, &cluster_name, &topic_arn)?;
     if props.cloudwatch_dashboard {
-        cloudwatch::dashboard(&node, &cluster_name, region.as_str(), &props.targets)?;
+        let logs = cluster.has_cloudwatch_observability();
+        cloudwatch::dashboard(&node, &cluster_name, region.as_str(), &props.targets, logs)?;
     }
 
     // Kubernetes: the monitoring namespace and its policies, then each part that is on (all

@@ -181,6 +181,8 @@ pub struct EksCluster {
     ordering: Rc<RefCell<NodeOrdering>>,
     /// The EBS CSI driver add-on is installed (persistent volume claims can be provisioned).
     ebs_csi_driver: bool,
+    /// The CloudWatch observability add-on is installed (containers' logs in CloudWatch Logs).
+    cloudwatch_observability: bool,
 }
 
 impl EksCluster {
@@ -245,6 +247,7 @@ impl EksCluster {
             node_subnets,
             ordering: Rc::default(),
             ebs_csi_driver: false,
+            cloudwatch_observability: false,
         }
     }
 
@@ -292,6 +295,7 @@ impl EksCluster {
             node_subnets,
             ordering,
             ebs_csi_driver: props.addons.ebs_csi_driver,
+            cloudwatch_observability: props.addons.cloudwatch_observability,
         };
         eks.install_controllers(props)?;
         Ok(eks)
@@ -415,6 +419,10 @@ impl WorkloadCluster for EksCluster {
 
     fn has_ebs_csi_driver(&self) -> bool {
         self.ebs_csi_driver
+    }
+
+    fn has_cloudwatch_observability(&self) -> bool {
+        self.cloudwatch_observability
     }
 
     fn pod_identity_role(
