@@ -31,10 +31,18 @@ pub(crate) fn build() -> stackwright::Result<App> {
         VpcProps::default().cidr("10.0.0.0/16".parse()?).max_azs(2).nat_gateways(NatGateways::OnePerAz),
     )?;
 
-    // Cluster: EKS with private nodes, the cluster autoscaler and the AWS Load Balancer Controller.
+    // Cluster: EKS with private nodes, the cluster autoscaler and the AWS Load Balancer Controller,
+    // and the CloudWatch observability add-on: the containers' logs in CloudWatch Logs (its log
+    // groups made first, with a retention and the cluster's KMS key) and the Container Insights
+    // metrics the CloudWatch dashboard draws, without running a log shipper of ours as root.
     let platform = prod.stack("cluster");
     platform.set_description("flask-platform cluster: EKS, node groups and cluster controllers");
-    let cluster = EksCluster::new(&platform, "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
+    let cluster = EksCluster::new(
+        &platform,
+        "Cluster",
+        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
+            .addons(OptionalAddons::default().cloudwatch_observability(true)),
+    )?;
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
     NodeGroup::new(&cluster, "Spot", NodeGroupProps::spot(["t3.large", "t3a.large"], 0..=4))?;
 

@@ -53,22 +53,22 @@ pub use stackwright_deploy as deploy;
 pub mod prelude {
     pub use crate::cli::Run;
     pub use stackwright_constructs::{
-        AcmCertificateArn, AlbIngress, AlertThresholds, Alertmanager, AlertmanagerProps, AmiType, AppDelivery,
-        Autoscaling, AwsIdentity, CapacityType, Certificate, ClusterTarget, ComputeResources, ConcurrencyPolicy,
-        Condition, ConfigSource, ContainerImage, ContainerSpec, ControllerImages, Cpu, CronJob, CronJobProps,
-        CustomMetric, CustomMetricsAdapter, CustomMetricsAdapterProps, Database, DatabaseAlarms, DatabaseProps,
-        Disruption, EcrEncryption, EcrRepo, EcrRepoProps, Effect, EgressRule, EksCluster, EksClusterProps,
-        EmailReceiver, EndpointAccess, FileMount, FlaskApp, FlaskAppProps, FlowLogTraffic, FlowLogs, GitHubAccess,
-        GitHubAccessProps, GitHubPipeline, GitHubPipelineProps, GitHubRepository, Grafana, GrafanaProps, Hpa,
-        HpaMetric, ImageReference, IngressProps, InterfaceEndpoint, Ipv4Cidr, Job, JobProps, KubeStateMetrics,
-        KubeStateMetricsProps, KubernetesVersion, LifecycleRule, LogLevel, LogShipping, Memory, MetricsEndpoint,
-        Monitoring, MonitoringImages, MonitoringProps, Namespace, NamespaceProps, NatGateways, NodeGroup,
-        NodeGroupProps, OidcProviderSource, OptionalAddons, PagerDutyReceiver, PersistentStorage, PodSecurity,
-        PolicyDocument, PortSpec, PostgresVersion, Principal, ProbeAction, ProbeSpec, Prometheus, PrometheusProps,
-        Receiver, ReceiverKind, RoleRule, ScalingPolicy, ScalingRate, Scheme, SecretKeyRef, SelectPolicy, ServiceKind,
-        ServiceType, Severity, SlackReceiver, Statement, SubnetConfig, SubnetKind, TagMutability, Taint, TaintEffect,
-        VolumeClaim, Vpc, VpcEndpoints, VpcProps, WebhookReceiver, Workload, WorkloadCluster, WorkloadPeer,
-        WorkloadProps, ZoneSpread,
+        AcmCertificateArn, AlbIngress, AlertRule, AlertThresholds, Alertmanager, AlertmanagerProps, AmiType,
+        AppDelivery, Autoscaling, AwsIdentity, CapacityType, Certificate, ClusterTarget, ComputeResources,
+        ConcurrencyPolicy, Condition, ConfigSource, ContainerImage, ContainerSpec, ControllerImages, Cpu, CronJob,
+        CronJobProps, CustomMetric, CustomMetricsAdapter, CustomMetricsAdapterProps, DashboardPanel, Database,
+        DatabaseAlarms, DatabaseProps, Disruption, EcrEncryption, EcrRepo, EcrRepoProps, Effect, EgressRule,
+        EksCluster, EksClusterProps, EmailReceiver, EndpointAccess, FileMount, FlaskApp, FlaskAppProps, FlowLogTraffic,
+        FlowLogs, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps, GitHubRepository, Grafana,
+        GrafanaDashboard, GrafanaProps, Hpa, HpaMetric, ImageReference, IngressProps, InterfaceEndpoint, Ipv4Cidr, Job,
+        JobProps, KubeStateMetrics, KubeStateMetricsProps, KubernetesVersion, LifecycleRule, LogLevel, LogShipping,
+        Memory, MetricsEndpoint, Monitoring, MonitoringImages, MonitoringProps, Namespace, NamespaceProps, NatGateways,
+        NodeGroup, NodeGroupProps, OidcProviderSource, OptionalAddons, PagerDutyReceiver, PanelKind, PanelQuery,
+        PersistentStorage, PodSecurity, PolicyDocument, PortSpec, PostgresVersion, Principal, ProbeAction, ProbeSpec,
+        Prometheus, PrometheusProps, Receiver, ReceiverKind, RoleRule, RuleGroup, ScalingPolicy, ScalingRate, Scheme,
+        SecretKeyRef, SelectPolicy, ServiceKind, ServiceType, Severity, SlackReceiver, Statement, SubnetConfig,
+        SubnetKind, TagMutability, Taint, TaintEffect, VolumeClaim, Vpc, VpcEndpoints, VpcProps, WebhookReceiver,
+        Workload, WorkloadCluster, WorkloadPeer, WorkloadProps, ZoneSpread,
     };
     // Escape hatches: included Kubernetes YAML (release manifests, `helm template` output) and
     // checked overrides of any construct's inner resources (docs/escape-hatches.md).

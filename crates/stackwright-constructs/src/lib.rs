@@ -73,10 +73,11 @@ pub use eks::{
 pub use iam::{Condition, Effect, PolicyDocument, Principal, Statement};
 pub use manifest::{CustomResourceKind, HelmChart, IncludedObject, KubeManifest, KubeManifestProps, ManifestSource};
 pub use monitoring::{
-    AlertThresholds, Alertmanager, AlertmanagerProps, CustomMetricsAdapter, CustomMetricsAdapterProps, EmailReceiver,
-    Grafana, GrafanaProps, KubeStateMetrics, KubeStateMetricsProps, LogShipping, Monitoring, MonitoringImages,
-    MonitoringProps, PagerDutyReceiver, PersistentStorage, Prometheus, PrometheusProps, Receiver, ReceiverKind,
-    ScrapeTarget, Scrapeable, SecretKeyRef, Severity, SlackReceiver, WebhookReceiver,
+    AlertRule, AlertThresholds, Alertmanager, AlertmanagerProps, CustomMetricsAdapter, CustomMetricsAdapterProps,
+    DashboardPanel, EmailReceiver, Grafana, GrafanaDashboard, GrafanaProps, KubeStateMetrics, KubeStateMetricsProps,
+    LogShipping, Monitoring, MonitoringImages, MonitoringProps, PagerDutyReceiver, PanelKind, PanelQuery,
+    PersistentStorage, Prometheus, PrometheusProps, Receiver, ReceiverKind, RuleGroup, ScrapeTarget, Scrapeable,
+    SecretKeyRef, Severity, SlackReceiver, WebhookReceiver,
 };
 pub use network::{
     FlowLogTraffic, FlowLogs, InterfaceEndpoint, Ipv4Cidr, NatGateways, RouteTableId, SecurityGroupId, Subnet,

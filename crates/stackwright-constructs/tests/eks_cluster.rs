@@ -116,6 +116,42 @@ fn optional_addons_get_their_own_irsa_roles() {
     assert_eq!(t["Resources"]["Cluster"]["Properties"]["Version"], "1.35");
 }
 
+/// The CloudWatch observability add-on: its four log groups first, with the control plane's
+/// retention and key (whose policy lets CloudWatch Logs use it for them), a role that may write
+/// to those groups only, and a configuration without Application Signals.
+#[test]
+fn cloudwatch_observability_writes_to_log_groups_made_for_it() {
+    let (app, prod) = app();
+    let vpc = vpc(&prod, 2);
+    let props = EksClusterProps::new(&vpc, KubernetesVersion::V1_35)
+        .name("shop")
+        .log_retention_days(90)
+        .addons(OptionalAddons::default().cloudwatch_observability(true));
+    let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", props).unwrap();
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m7i.large"], 2..=6)).unwrap();
+    let t = template(&app.synth().unwrap(), "prod-cluster");
+    let r = &t["Resources"];
+    let addon = &r["ClusterAddonsCloudWatchObservability"];
+    let depends: Vec<&str> = addon["DependsOn"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    for group in ["Application", "Dataplane", "Host", "Performance"] {
+        let id = format!("ClusterContainerInsights{group}Logs");
+        let g = &r[&id]["Properties"];
+        assert_eq!(g["LogGroupName"], format!("/aws/containerinsights/shop/{}", group.to_lowercase()));
+        assert_eq!(g["RetentionInDays"], 90);
+        assert_eq!(g["KmsKeyId"]["Fn::GetAtt"][0], "ClusterKey");
+        assert!(depends.contains(&id.as_str()), "the add-on waits for {id}: {depends:?}");
+    }
+    let key_policy = r["ClusterKey"]["Properties"]["KeyPolicy"].to_string();
+    assert!(key_policy.contains("log-group:/aws/containerinsights/shop/performance"), "{key_policy}");
+    let config = addon["Properties"]["ConfigurationValues"].as_str().unwrap();
+    assert!(config.contains("enhanced_container_insights") && !config.contains("application_signals"), "{config}");
+    let role = &r["ClusterAddonsCloudWatchObservabilityRole"]["Properties"];
+    assert!(role.get("ManagedPolicyArns").is_none(), "no managed policy: {role}");
+    let policy = role["Policies"].to_string();
+    assert!(policy.contains("log-group:/aws/containerinsights/shop/*"), "{policy}");
+    assert!(!policy.contains("PutRetentionPolicy") && !policy.contains("xray"), "{policy}");
+}
+
 #[test]
 fn irsa_trust_policy_is_a_sub_string_conditioned_on_sub_and_aud() {
     let (app, cluster) = platform();

@@ -1,5 +1,5 @@
 //! The project's validators over a platform with every FlaskApp and Monitoring option on (every
-//! kind of Alertmanager receiver included):
+//! kind of Alertmanager receiver included, and alert rules and a dashboard of the program):
 //! strict Kubernetes schemas (1.36), checkov (skips only from checkov-skip.txt), cfn-lint with
 //! warnings as errors, and promtool/amtool on the monitoring configuration.
 //!
@@ -13,9 +13,10 @@ use std::process::Command;
 
 use common::app_with_cluster;
 use stackwright_constructs::{
-    Alertmanager, AlertmanagerProps, ContainerImage, EmailReceiver, FlaskApp, FlaskAppProps, ImageReference,
-    IngressProps, LogShipping, Monitoring, MonitoringProps, PersistentStorage, PolicyDocument, Prometheus,
-    PrometheusProps, Receiver, SecretKeyRef, ServiceType, Severity, SlackReceiver, Statement, WebhookReceiver,
+    AlertRule, Alertmanager, AlertmanagerProps, ContainerImage, DashboardPanel, EmailReceiver, FlaskApp, FlaskAppProps,
+    GrafanaDashboard, ImageReference, IngressProps, LogShipping, Monitoring, MonitoringProps, PersistentStorage,
+    PolicyDocument, Prometheus, PrometheusProps, Receiver, RuleGroup, SecretKeyRef, ServiceType, Severity,
+    SlackReceiver, Statement, WebhookReceiver,
 };
 use stackwright_core::Region;
 
@@ -61,10 +62,45 @@ fn full_platform(out: &Path) {
             .billing_alarm_usd(500)
             .budget_usd(400)
             .alert_email("oncall@example.com")
-            .alertmanager(Alertmanager::On(AlertmanagerProps::new(every_receiver()))),
+            .alertmanager(Alertmanager::On(AlertmanagerProps::new(every_receiver())))
+            .alert_rules([program_rules()])
+            .dashboards([GrafanaDashboard::new("flask-db", "Flask database")
+                .panel(
+                    DashboardPanel::timeseries("Operations").unit("ops").query(
+                        "sum by (operation, outcome) (rate(db_operations_total[5m]))",
+                        "{{operation}} {{outcome}}",
+                    ),
+                )
+                .panel(
+                    DashboardPanel::stat("Secret reads (1h)").query("sum(increase(db_secret_reads_total[1h]))", ""),
+                )]),
     )
     .unwrap();
     app.synth_to(out).unwrap();
+}
+
+/// Alert rules of the program, for `promtool check rules`: templates in the annotations, every
+/// severity, `for` in each unit and zero.
+fn program_rules() -> RuleGroup {
+    RuleGroup::new(
+        "flask-db",
+        [
+            AlertRule::new(
+                "FlaskDatabaseSlow",
+                "histogram_quantile(0.99, sum by (le) (rate(db_operation_duration_seconds_bucket[5m]))) > 1",
+            )
+            .for_duration(std::time::Duration::from_secs(600))
+            .severity(Severity::Critical)
+            .summary("{{ $labels.namespace }}: database p99 above 1 s")
+            .description("p99 is {{ $value | humanizeDuration }}"),
+            AlertRule::new(
+                "FlaskDatabaseAuthFailures",
+                "sum(rate(db_connection_attempts_total{outcome=\"auth_failed\"}[5m])) > 0",
+            )
+            .for_duration(std::time::Duration::from_secs(90)),
+            AlertRule::new("FlaskNoRequests", "absent(http_requests_total)").for_duration(std::time::Duration::ZERO),
+        ],
+    )
 }
 
 /// One receiver of each kind, each credential from its own Secret.

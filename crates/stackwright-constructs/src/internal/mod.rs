@@ -5,6 +5,7 @@
 //! Everything here is crate-private; it imports nothing of this crate but [`crate::iam`].
 
 pub(crate) mod config_hash;
+pub(crate) mod container_insights;
 pub(crate) mod encryption_key;
 pub(crate) mod instance_types;
 pub(crate) mod labels;

@@ -14,3 +14,15 @@ pub(crate) const MONITORING_NAMESPACE: &str = "monitoring";
 pub(crate) fn prometheus_selector() -> BTreeMap<String, String> {
     string_map([("app.kubernetes.io/name", "prometheus"), ("app.kubernetes.io/instance", "prometheus")])
 }
+
+/// The metric families the Flask service of `examples/flask-app` serves on `/metrics`
+/// (`flask_app/metrics.py`; a test reads that file and holds the two together). The histograms
+/// are named by family: their series are `<name>_bucket`, `<name>_sum` and `<name>_count`.
+pub(crate) const FLASK_APP_METRICS: [&str; 6] = [
+    "http_requests_total",
+    "http_request_duration_seconds",
+    "db_operations_total",
+    "db_operation_duration_seconds",
+    "db_connection_attempts_total",
+    "db_secret_reads_total",
+];

@@ -164,7 +164,27 @@ pub(crate) fn containers_log_group(
 /// The CloudWatch dashboard: the control plane, the nodes (Container Insights, when the
 /// CloudWatch observability add-on runs), and each app's load balancer. ALB metrics are found
 /// with `SEARCH` on the load balancer's name, which is only completed by AWS at creation.
-pub(crate) fn dashboard(scope: &Node, cluster: &str, region: &str, targets: &[ScrapeTarget]) -> Result<()> {
+pub(crate) fn dashboard(
+    scope: &Node,
+    cluster: &str,
+    region: &str,
+    targets: &[ScrapeTarget],
+    container_logs: bool,
+) -> Result<()> {
+    let widgets = widgets(cluster, region, targets, container_logs);
+    let body = super::encode::json(&format!("the CloudWatch dashboard of {cluster}"), &json!({ "widgets": widgets }))?;
+    Resource::new(
+        scope,
+        "Dashboard",
+        cloudwatch::Dashboard::new(body).with_dashboard_name(format!("{cluster}-platform")),
+    )?;
+    Ok(())
+}
+
+/// The dashboard's widgets: the cluster's, then each app's with a load balancer, then, when the
+/// CloudWatch observability add-on ships the containers' logs (`container_logs`), their latest
+/// error lines.
+pub(crate) fn widgets(cluster: &str, region: &str, targets: &[ScrapeTarget], container_logs: bool) -> Vec<Json> {
     let mut widgets = cluster_widgets(cluster, region);
     let mut y = 13;
     for t in targets {
@@ -174,13 +194,28 @@ pub(crate) fn dashboard(scope: &Node, cluster: &str, region: &str, targets: &[Sc
         widgets.extend(app_widgets(t, lb, region, y));
         y += 12;
     }
-    let body = super::encode::json(&format!("the CloudWatch dashboard of {cluster}"), &json!({ "widgets": widgets }))?;
-    Resource::new(
-        scope,
-        "Dashboard",
-        cloudwatch::Dashboard::new(body).with_dashboard_name(format!("{cluster}-platform")),
-    )?;
-    Ok(())
+    if container_logs {
+        widgets.push(error_lines(cluster, region, y));
+    }
+    widgets
+}
+
+/// The containers' latest lines that mention an error, from the add-on's application log
+/// group (Fluent Bit's records carry the pod's `kubernetes` metadata and the line as `log`).
+fn error_lines(cluster: &str, region: &str, y: u32) -> Json {
+    let group = format!("/aws/containerinsights/{cluster}/application");
+    json!({
+        "type": "log", "x": 0, "y": y, "width": 24, "height": 6,
+        "properties": {
+            "title": "Containers: latest error lines (CloudWatch Logs)",
+            "region": region,
+            "view": "table",
+            "query": format!(
+                "SOURCE '{group}' | fields @timestamp, kubernetes.namespace_name, kubernetes.pod_name, log \
+                 | filter log like /(?i)error/ | sort @timestamp desc | limit 50"
+            ),
+        },
+    })
 }
 
 /// The dashboard's title and its control-plane and node widgets.
@@ -214,7 +249,7 @@ fn cluster_widgets(cluster: &str, region: &str) -> Vec<Json> {
             0,
             7,
             format!(
-                "SEARCH('{{ContainerInsights,ClusterName,NodeName}} MetricName=\"node_cpu_utilization\" ClusterName=\"{cluster}\"', 'Average', 300)"
+                "SEARCH('{{ContainerInsights,ClusterName,InstanceId,NodeName}} MetricName=\"node_cpu_utilization\" ClusterName=\"{cluster}\"', 'Average', 300)"
             ),
             "Average",
         ),
@@ -224,7 +259,7 @@ fn cluster_widgets(cluster: &str, region: &str) -> Vec<Json> {
             12,
             7,
             format!(
-                "SEARCH('{{ContainerInsights,ClusterName,NodeName}} MetricName=\"node_memory_utilization\" ClusterName=\"{cluster}\"', 'Average', 300)"
+                "SEARCH('{{ContainerInsights,ClusterName,InstanceId,NodeName}} MetricName=\"node_memory_utilization\" ClusterName=\"{cluster}\"', 'Average', 300)"
             ),
             "Average",
         ),
@@ -233,8 +268,11 @@ fn cluster_widgets(cluster: &str, region: &str) -> Vec<Json> {
 
 /// An app's four load-balancer widgets, from row `y`.
 fn app_widgets(t: &ScrapeTarget, lb: &str, region: &str, y: u32) -> Vec<Json> {
+    // A SEARCH matches metrics of exactly the dimensions named: HealthyHostCount exists per
+    // target group only.
     let alb = |metric: &str, stat: &str| {
-        format!("SEARCH('{{AWS/ApplicationELB,LoadBalancer}} MetricName=\"{metric}\" \"{lb}\"', '{stat}', 60)")
+        let dimensions = if metric == "HealthyHostCount" { "LoadBalancer,TargetGroup" } else { "LoadBalancer" };
+        format!("SEARCH('{{AWS/ApplicationELB,{dimensions}}} MetricName=\"{metric}\" \"{lb}\"', '{stat}', 60)")
     };
     vec![
         search(

@@ -8,7 +8,7 @@ use super::scrape::ScrapeTarget;
 /// The uid of the provisioned Prometheus data source.
 pub(crate) const DATASOURCE_UID: &str = "prometheus";
 
-fn datasource() -> Json {
+pub(crate) fn datasource() -> Json {
     json!({ "type": "prometheus", "uid": DATASOURCE_UID })
 }
 
@@ -38,7 +38,7 @@ fn panel(id: u32, title: &str, unit: &str, x: u32, y: u32, queries: &[(&str, &st
     })
 }
 
-fn dashboard(uid: &str, title: &str, panels: Vec<Json>) -> Json {
+pub(crate) fn dashboard(uid: &str, title: &str, panels: Vec<Json>) -> Json {
     json!({
         "uid": uid,
         "title": title,
@@ -59,7 +59,7 @@ const MAX_UID: usize = 40;
 /// `uid` when it fits in Grafana's 40 characters; a longer one is cut to 31 and given a hash
 /// of the whole, so that two apps whose uids share their first 40 characters do not overwrite
 /// each other's dashboard (a cut alone would make them one).
-fn dashboard_uid(uid: &str) -> String {
+pub(crate) fn dashboard_uid(uid: &str) -> String {
     if uid.len() <= MAX_UID {
         return uid.to_string();
     }

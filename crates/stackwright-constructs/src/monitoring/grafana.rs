@@ -41,6 +41,10 @@ pub(crate) fn add(cx: &Ctx<'_>, props: &GrafanaProps, scrape_interval_seconds: u
         let what = format!("the Grafana dashboard of {}/{}", t.namespace, t.name);
         boards.insert(format!("{}-{}.json", t.namespace, t.name), encode::pretty_json(&what, &dashboards::app(t))?);
     }
+    for d in &cx.props.dashboards {
+        let what = format!("the Grafana dashboard '{}'", d.uid);
+        boards.insert(d.file_name(), encode::pretty_json(&what, &d.render())?);
+    }
 
     pod.env = environment();
     pod.ports = vec![("http".into(), PORT)];

@@ -71,19 +71,26 @@
 //! ```
 
 mod adapter;
+mod alert_rules;
 mod alertmanager;
 mod billing;
 mod cloudwatch;
+#[cfg(test)]
+mod cloudwatch_sources;
 mod compat;
 mod custom_metrics;
 mod dashboards;
 mod encode;
+mod exported_metrics;
 mod fluent_bit;
 mod grafana;
+mod grafana_dashboards;
 mod kube_state_metrics;
 mod parts;
 mod policies;
+mod program_checks;
 mod prometheus;
+mod promql;
 mod props;
 mod receiver_checks;
 mod receivers;
@@ -94,6 +101,8 @@ mod workload;
 use std::collections::BTreeMap;
 
 pub use adapter::part::{CustomMetricsAdapter, CustomMetricsAdapterProps};
+pub use alert_rules::{AlertRule, RuleGroup};
+pub use grafana_dashboards::{DashboardPanel, GrafanaDashboard, PanelKind, PanelQuery};
 pub use parts::{
     Alertmanager, AlertmanagerProps, Grafana, GrafanaProps, KubeStateMetrics, KubeStateMetricsProps, LogShipping,
     PersistentStorage, Prometheus, PrometheusProps,
@@ -159,6 +168,7 @@ impl Monitoring {
         let cluster_path = cluster.node().path();
         let path = format!("{cluster_path}/{id}");
         let mut problems = props.problems(&path, &cluster_path);
+        problems.extend(program_checks::problems(&props, &path));
         let placement = match billing::place(cluster, &path, &props) {
             Ok(p) => p,
             Err(d) => {
@@ -227,7 +237,8 @@ fn build(
     let key_arn: Attr<Arn> = key.arn();
     cloudwatch::control_plane_alarms(&node, &cluster_name, &topic_arn)?;
     if props.cloudwatch_dashboard {
-        cloudwatch::dashboard(&node, &cluster_name, region.as_str(), &props.targets)?;
+        let logs = cluster.has_cloudwatch_observability();
+        cloudwatch::dashboard(&node, &cluster_name, region.as_str(), &props.targets, logs)?;
     }
 
     // Kubernetes: the monitoring namespace and its policies, then each part that is on (all
@@ -296,6 +307,9 @@ fn in_cluster_parts(
     files.insert("kubernetes.rules.yml".to_string(), yaml(&rules::kubernetes_rules(ksm.is_some()))?);
     for t in &props.targets {
         files.insert(format!("{}-{}.rules.yml", t.namespace, t.name), yaml(&rules::app_rules(t, &props.thresholds))?);
+    }
+    if !props.alert_rules.is_empty() {
+        files.insert(alert_rules::FILE.to_string(), yaml(&alert_rules::file(&props.alert_rules))?);
     }
     prometheus::add(cx, p, &files)?;
     adapter::add(cx, path, p)?;

@@ -3,6 +3,8 @@
 use stackwright_core::{Diagnostic, Node, Stack};
 
 use super::adapter::part::CustomMetricsAdapter;
+use super::alert_rules::RuleGroup;
+use super::grafana_dashboards::GrafanaDashboard;
 use super::parts::{
     Alertmanager, Grafana, KubeStateMetrics, LogShipping, Prometheus, PrometheusProps, dependency_problems,
 };
@@ -151,6 +153,12 @@ pub struct MonitoringProps {
     pub cloudwatch_dashboard: bool,
     /// The images of the monitoring workloads. Default: pinned releases ([`MonitoringImages`]).
     pub images: MonitoringImages,
+    /// The program's alert rules, next to the library's (needs Prometheus; see
+    /// [`AlertRule`](super::AlertRule) for what is checked). Default: none.
+    pub alert_rules: Vec<RuleGroup>,
+    /// The program's Grafana dashboards, next to the library's (needs Grafana and Prometheus;
+    /// see [`GrafanaDashboard`]). Default: none.
+    pub dashboards: Vec<GrafanaDashboard>,
 }
 
 impl Default for MonitoringProps {
@@ -171,6 +179,8 @@ impl Default for MonitoringProps {
             billing_stack: None,
             cloudwatch_dashboard: true,
             images: MonitoringImages::default(),
+            alert_rules: Vec::new(),
+            dashboards: Vec::new(),
         }
     }
 }
@@ -190,6 +200,8 @@ setters! { MonitoringProps {
     some budget_usd: u32,
     value cloudwatch_dashboard: bool,
     value images: MonitoringImages,
+    list alert_rules: RuleGroup,
+    list dashboards: GrafanaDashboard,
 } }
 
 impl MonitoringProps {

@@ -55,7 +55,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Severity::Critical => "critical",
             Severity::Warning => "warning",

@@ -25,6 +25,10 @@ pub struct ScrapeTarget {
     pub load_balancer_name: Option<String>,
     /// The HPA's name and maximum, when the app autoscales. Default: none.
     pub autoscaler: Option<(String, u32)>,
+    /// The metric names its endpoint serves (a histogram by family name), which the program's
+    /// alert rules and dashboards may read. Default: none — *unknown*: reading a metric of this
+    /// app is then an error until it is declared (see [`MonitoringProps::alert_rules`](super::MonitoringProps::alert_rules)).
+    pub metrics: Vec<String>,
     /// The node of the workload construct, when the target comes from one (the library's
     /// [`Scrapeable`] implementations set it): monitoring of a rejected workload is rejected
     /// with it, instead of building configuration for an app that does not exist. Default:
@@ -49,6 +53,7 @@ impl ScrapeTarget {
             metrics_path: "/metrics".to_string(),
             load_balancer_name: None,
             autoscaler: None,
+            metrics: Vec::new(),
             workload_node: None,
         }
     }
@@ -58,6 +63,7 @@ setters! { ScrapeTarget {
     into metrics_path: String,
     some_into load_balancer_name: String,
     some autoscaler: (String, u32),
+    list metrics: String,
     some workload_node: Node,
 } }
 
@@ -81,6 +87,7 @@ impl Scrapeable for Workload {
             metrics_path: path.to_string(),
             load_balancer_name: self.load_balancer_name().map(str::to_string),
             autoscaler: self.autoscaler().map(|(name, max)| (name.to_string(), max)),
+            metrics: self.metrics_exported().to_vec(),
             workload_node: Some(self.node().clone()),
         }
     }

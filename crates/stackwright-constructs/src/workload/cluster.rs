@@ -24,6 +24,14 @@ pub trait WorkloadCluster: Construct {
         false
     }
 
+    /// Whether the cluster runs the CloudWatch observability add-on, which ships the
+    /// containers' logs to `/aws/containerinsights/<cluster>/application` (monitoring's
+    /// CloudWatch dashboard then shows them). Default: false — a cluster that does not say has
+    /// none.
+    fn has_cloudwatch_observability(&self) -> bool {
+        false
+    }
+
     /// An IAM role that only the service account `namespace/service_account` can assume (IRSA),
     /// with `policy` attached, created under `scope` with id `id`. Returns the role's ARN.
     fn service_account_role(

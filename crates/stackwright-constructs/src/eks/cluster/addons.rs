@@ -2,10 +2,10 @@
 //! networking ones must be there before nodes join; the ones that run as Deployments need
 //! nodes to become ACTIVE.
 
-use stackwright_cfn::eks;
+use stackwright_cfn::{eks, logs};
 use stackwright_core::{Arn, Attr, Construct, Node, Resource, Result};
 
-use super::{ClusterName, NodeOrdering};
+use super::{ClusterName, NodeOrdering, container_insights};
 use crate::eks::irsa::{self, OidcProvider};
 use crate::iam::service_role::RoleSpec;
 
@@ -15,8 +15,10 @@ use crate::iam::service_role::RoleSpec;
 pub struct OptionalAddons {
     /// `aws-ebs-csi-driver` with an IRSA role (`AmazonEBSCSIDriverPolicy`). Default: off.
     pub ebs_csi_driver: bool,
-    /// `amazon-cloudwatch-observability` with an IRSA role (`CloudWatchAgentServerPolicy`).
-    /// Default: off.
+    /// `amazon-cloudwatch-observability`: the containers' logs in CloudWatch Logs and
+    /// Container Insights metrics, its four log groups created first (retention and KMS key of
+    /// the control plane's), with an IRSA role that may write to those groups only. Default:
+    /// off.
     pub cloudwatch_observability: bool,
 }
 
@@ -25,6 +27,13 @@ crate::internal::setters::setters! { OptionalAddons {
     value cloudwatch_observability: bool,
 } }
 
+/// The optional add-ons and what they need of the control plane.
+pub(super) struct Optional<'a> {
+    pub addons: OptionalAddons,
+    /// The log groups of the CloudWatch observability add-on (empty when it is off).
+    pub insights_log_groups: &'a [Resource<logs::LogGroup>],
+}
+
 /// Adds the add-ons below `Addons` of the cluster's `node`, recording in `ordering` which must
 /// come before and which after the node groups.
 pub(super) fn managed_addons(
@@ -32,9 +41,10 @@ pub(super) fn managed_addons(
     name: &str,
     cluster_name: &Attr<ClusterName>,
     oidc: &OidcProvider,
-    optional: OptionalAddons,
+    optional: Optional<'_>,
     ordering: &mut NodeOrdering,
 ) -> Result<()> {
+    let Optional { addons: optional, insights_log_groups } = optional;
     let addons = node.add_child("Addons")?;
     // The IRSA role `<id>Role` of an add-on's service account, with one AWS managed policy.
     let addon_role = |id: &str, namespace: &str, service_account: &str, what: &str, policy: &'static str| {
@@ -79,19 +89,25 @@ pub(super) fn managed_addons(
         ordering.after_nodes.push(addon("EbsCsiDriver", "aws-ebs-csi-driver", Some(role.arn()), None)?);
     }
     if optional.cloudwatch_observability {
-        let role = addon_role(
-            "CloudWatchObservability",
+        // Least privilege written out (container_insights::agent_policy says why not the
+        // managed policy); the add-on's Fluent Bit uses the same service account.
+        let role = irsa::irsa_role(
+            &addons,
+            "CloudWatchObservabilityRole",
+            oidc,
             "amazon-cloudwatch",
             "cloudwatch-agent",
-            "CloudWatch agent",
-            "CloudWatchAgentServerPolicy",
+            RoleSpec::trusted_by(Vec::new(), format!("The CloudWatch agent and Fluent Bit of {name}"))
+                .inline(container_insights::agent_policy(name)),
         )?;
-        ordering.after_nodes.push(addon(
+        let a = addon(
             "CloudWatchObservability",
             "amazon-cloudwatch-observability",
             Some(role.arn()),
-            None,
-        )?);
+            Some(container_insights::ADDON_CONFIGURATION),
+        )?;
+        container_insights::after_log_groups(&a, insights_log_groups);
+        ordering.after_nodes.push(a);
     }
     Ok(())
 }

@@ -2,12 +2,14 @@
 //! writes to (created first, with a retention), its IAM role, its security group and the
 //! `AWS::EKS::Cluster` itself.
 
-use stackwright_cfn::{Tag, ec2, eks};
+use stackwright_cfn::{Tag, ec2, eks, logs};
 use stackwright_core::{Construct, Node, Region, Resource, Result, Val};
 
+use super::container_insights;
 use super::{EksClusterProps, EndpointAccess};
 use crate::iam::service_role::{RoleSpec, service_role, service_trust};
-use crate::internal::encryption_key::{encryption_key, logs_may_encrypt};
+use crate::internal::container_insights::log_group_names;
+use crate::internal::encryption_key::{encryption_key, logs_may_encrypt_groups};
 use crate::internal::log_group::encrypted_log_group;
 use crate::network::Subnet;
 use crate::network::vpc::no_egress;
@@ -15,25 +17,35 @@ use crate::network::vpc::no_egress;
 /// The control-plane log types EKS sends to CloudWatch Logs: all of them.
 const LOG_TYPES: [&str; 5] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
-/// Adds the key, log group, role, security group and cluster below `node`.
+/// Adds the key, log group, role, security group and cluster below `node`; with the CloudWatch
+/// observability add-on, its log groups too (returned: the add-on waits for them).
 pub(super) fn control_plane(
     node: &Node,
     name: &str,
     region: Region,
     props: &EksClusterProps<'_>,
     node_subnets: &[Subnet],
-) -> Result<Resource<eks::Cluster>> {
+) -> Result<(Resource<eks::Cluster>, Vec<Resource<logs::LogGroup>>)> {
     let log_group_name = format!("/aws/eks/{name}/cluster");
+    let insights = props.addons.cloudwatch_observability;
+    let insights_groups = if insights { log_group_names(name) } else { Vec::new() };
+    let mut encrypted_groups = vec![log_group_name.as_str()];
+    encrypted_groups.extend(insights_groups.iter().map(String::as_str));
     let key = encryption_key(
         node,
         "Key",
         &format!("Encrypts the Kubernetes secrets and control-plane logs of EKS cluster {name}"),
-        vec![logs_may_encrypt(region.as_str(), &log_group_name)],
+        vec![logs_may_encrypt_groups(region.as_str(), &encrypted_groups)],
     )?;
     // EKS writes to this group once it exists; created first, it has a retention and a key
     // instead of the never-expiring group EKS would create.
     let log_group =
         encrypted_log_group(node, "ControlPlaneLogs", &log_group_name, props.log_retention_days, key.arn())?;
+    let insights_groups = if insights {
+        container_insights::log_groups(node, name, props.log_retention_days, &key.arn().into())?
+    } else {
+        Vec::new()
+    };
     let role = service_role(
         node,
         "Role",
@@ -81,7 +93,7 @@ pub(super) fn control_plane(
             .with_tags([Tag::new("Name", format!("{}/{}", node.app_name(), node.path()))]),
     )?;
     cluster.node().add_dependency(&log_group);
-    Ok(cluster)
+    Ok((cluster, insights_groups))
 }
 
 /// The control plane's security group: HTTPS from the VPC and from `private_access_cidrs`, no

@@ -6,6 +6,7 @@
 mod access;
 mod addons;
 mod checks;
+mod container_insights;
 mod control_plane;
 
 use std::cell::RefCell;
@@ -180,6 +181,8 @@ pub struct EksCluster {
     ordering: Rc<RefCell<NodeOrdering>>,
     /// The EBS CSI driver add-on is installed (persistent volume claims can be provisioned).
     ebs_csi_driver: bool,
+    /// The CloudWatch observability add-on is installed (containers' logs in CloudWatch Logs).
+    cloudwatch_observability: bool,
 }
 
 impl EksCluster {
@@ -244,6 +247,7 @@ impl EksCluster {
             node_subnets,
             ordering: Rc::default(),
             ebs_csi_driver: false,
+            cloudwatch_observability: false,
         }
     }
 
@@ -256,11 +260,12 @@ impl EksCluster {
         node_subnets: Vec<Subnet>,
     ) -> Result<EksCluster> {
         let region = stack.region();
-        let cluster = control_plane::control_plane(&node, name, region, props, &node_subnets)?;
+        let (cluster, insights_log_groups) = control_plane::control_plane(&node, name, region, props, &node_subnets)?;
         let oidc = OidcProvider::create(&node, "OidcProvider", &cluster)?;
         let cluster_name: Attr<ClusterName> = cluster.reference();
         let mut ordering = NodeOrdering::default();
-        addons::managed_addons(&node, name, &cluster_name, &oidc, props.addons, &mut ordering)?;
+        let optional = addons::Optional { addons: props.addons, insights_log_groups: &insights_log_groups };
+        addons::managed_addons(&node, name, &cluster_name, &oidc, optional, &mut ordering)?;
         access::admin_access_entries(&node, &cluster_name, &props.admin_principals)?;
 
         let connection = ClusterConnection {
@@ -290,6 +295,7 @@ impl EksCluster {
             node_subnets,
             ordering,
             ebs_csi_driver: props.addons.ebs_csi_driver,
+            cloudwatch_observability: props.addons.cloudwatch_observability,
         };
         eks.install_controllers(props)?;
         Ok(eks)
@@ -413,6 +419,10 @@ impl WorkloadCluster for EksCluster {
 
     fn has_ebs_csi_driver(&self) -> bool {
         self.ebs_csi_driver
+    }
+
+    fn has_cloudwatch_observability(&self) -> bool {
+        self.cloudwatch_observability
     }
 
     fn pod_identity_role(

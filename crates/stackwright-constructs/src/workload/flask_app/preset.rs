@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use super::props::{Autoscaling, Certificate, FlaskAppProps, IngressProps, SERVICE_UID, ServiceType};
 use super::{DRAIN_FILE, DRAIN_SECONDS};
+use crate::internal::scrape_contract::FLASK_APP_METRICS;
 use crate::workload::general::{
     AcmCertificateArn, AlbIngress, ContainerSpec, Hpa, HpaMetric, MetricsEndpoint, ProbeSpec, RoleRule, ScalingPolicy,
     ScalingRate, SelectPolicy, ServiceKind, WorkloadProps, ZoneSpread, config_name,
@@ -35,7 +36,7 @@ pub(super) fn workload_props(name: &str, p: &FlaskAppProps, load_balancer_name: 
         .disruption(p.disruption)
         .load_balancer_source_cidrs(p.load_balancer_source_cidrs.iter().copied())
         .termination_grace_period_seconds(p.termination_grace_period_seconds)
-        .metrics(MetricsEndpoint::new(PORT_NAME).path(p.metrics_path.clone()))
+        .metrics(MetricsEndpoint::new(PORT_NAME).path(p.metrics_path.clone()).exports(FLASK_APP_METRICS))
         .config(config(name, p))
         // Read access to its own ConfigMap and nothing else. The pods mount no token by default;
         // the Role is there for an app that reads its configuration through the API.

@@ -83,6 +83,8 @@ pub struct Workload {
     ports: Vec<u16>,
     /// The metrics port's number and the metrics path, with a metrics endpoint.
     metrics: Option<(u16, String)>,
+    /// The metric names the metrics endpoint declares it serves.
+    metrics_exported: Vec<String>,
     load_balancer_name: Option<String>,
     /// The HPA's name and maximum, when the workload autoscales.
     autoscaler: Option<(String, u32)>,
@@ -157,6 +159,7 @@ impl Workload {
             cluster_path,
             ports: props.container.ports.iter().map(|p| p.port).collect(),
             metrics: props.metrics_port().zip(props.metrics.as_ref().map(|m| m.path.clone())),
+            metrics_exported: props.metrics.as_ref().map(|m| m.exports.clone()).unwrap_or_default(),
             load_balancer_name: props.ingress.as_ref().and_then(|i| i.load_balancer_name.clone()),
             autoscaler: props.autoscaling.as_ref().map(|hpa| (name.clone(), hpa.max_replicas)),
             name,
@@ -226,6 +229,11 @@ impl Workload {
     /// [`MetricsEndpoint`].
     pub fn metrics(&self) -> Option<(u16, &str)> {
         self.metrics.as_ref().map(|(port, path)| (*port, path.as_str()))
+    }
+
+    /// The metric names its [`MetricsEndpoint`] declares it serves ([`MetricsEndpoint::exports`]).
+    pub fn metrics_exported(&self) -> &[String] {
+        &self.metrics_exported
     }
 
     /// The ALB's name, when the workload's Ingress names it.

@@ -15,17 +15,22 @@ pub struct MetricsEndpoint {
     pub port: String,
     /// The metrics' URL path. Default: `/metrics`.
     pub path: String,
+    /// The metric names served (a histogram or summary by its family name), which alert
+    /// rules and Grafana dashboards of `Monitoring` may then read. Default: none (unknown:
+    /// nothing of this endpoint may be read by them). Not rendered anywhere.
+    pub exports: Vec<String>,
 }
 
 impl MetricsEndpoint {
     /// Metrics at `/metrics` on the container port named `port`.
     pub fn new(port: impl Into<String>) -> Self {
-        MetricsEndpoint { port: port.into(), path: "/metrics".into() }
+        MetricsEndpoint { port: port.into(), path: "/metrics".into(), exports: Vec::new() }
     }
 }
 
 setters! { MetricsEndpoint {
     into path: String,
+    list_into exports: String,
 } }
 
 /// One rule of the workload's own Role (bound to its service account): `verbs` on
