@@ -180,6 +180,8 @@ pub struct EksCluster {
     ordering: Rc<RefCell<NodeOrdering>>,
     /// The EBS CSI driver add-on is installed (persistent volume claims can be provisioned).
     ebs_csi_driver: bool,
+    /// The customer-managed key of the driver's volumes (`OptionalAddons::ebs_volume_key`).
+    ebs_volume_key: Option<Attr<Arn>>,
 }
 
 impl EksCluster {
@@ -244,6 +246,7 @@ impl EksCluster {
             node_subnets,
             ordering: Rc::default(),
             ebs_csi_driver: false,
+            ebs_volume_key: None,
         }
     }
 
@@ -260,7 +263,7 @@ impl EksCluster {
         let oidc = OidcProvider::create(&node, "OidcProvider", &cluster)?;
         let cluster_name: Attr<ClusterName> = cluster.reference();
         let mut ordering = NodeOrdering::default();
-        addons::managed_addons(&node, name, &cluster_name, &oidc, props.addons, &mut ordering)?;
+        let ebs_volume_key = addons::managed_addons(&node, name, &cluster_name, &oidc, props.addons, &mut ordering)?;
         access::admin_access_entries(&node, &cluster_name, &props.admin_principals)?;
 
         let connection = ClusterConnection {
@@ -290,6 +293,7 @@ impl EksCluster {
             node_subnets,
             ordering,
             ebs_csi_driver: props.addons.ebs_csi_driver,
+            ebs_volume_key,
         };
         eks.install_controllers(props)?;
         Ok(eks)
@@ -413,6 +417,10 @@ impl WorkloadCluster for EksCluster {
 
     fn has_ebs_csi_driver(&self) -> bool {
         self.ebs_csi_driver
+    }
+
+    fn ebs_volume_key(&self) -> Option<Attr<Arn>> {
+        self.ebs_volume_key.clone()
     }
 
     fn pod_identity_role(
