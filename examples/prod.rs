@@ -31,17 +31,18 @@ pub(crate) fn build() -> stackwright::Result<App> {
         VpcProps::default().cidr("10.0.0.0/16".parse()?).max_azs(2).nat_gateways(NatGateways::OnePerAz),
     )?;
 
-    // Cluster: EKS with private nodes, the cluster autoscaler and the AWS Load Balancer Controller,
-    // and the CloudWatch observability add-on: the containers' logs in CloudWatch Logs (its log
-    // groups made first, with a retention and the cluster's KMS key) and the Container Insights
-    // metrics the CloudWatch dashboard draws, without running a log shipper of ours as root.
+    // Cluster: EKS with private nodes, the cluster autoscaler and the AWS Load Balancer Controller;
+    // the EBS CSI driver provisions volumes encrypted with a key of the cluster's; the CloudWatch
+    // observability add-on: the containers' logs in CloudWatch Logs (its log groups made first,
+    // with a retention and the cluster's KMS key) and the Container Insights metrics the
+    // CloudWatch dashboard draws, without running a log shipper of ours as root.
     let platform = prod.stack("cluster");
     platform.set_description("flask-platform cluster: EKS, node groups and cluster controllers");
     let cluster = EksCluster::new(
         &platform,
         "Cluster",
         EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addons(OptionalAddons::default().cloudwatch_observability(true)),
+            .addons(OptionalAddons::default().cloudwatch_observability(true).ebs_csi_driver(true).ebs_volume_key(true)),
     )?;
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
     NodeGroup::new(&cluster, "Spot", NodeGroupProps::spot(["t3.large", "t3a.large"], 0..=4))?;
@@ -62,13 +63,18 @@ pub(crate) fn build() -> stackwright::Result<App> {
             .load_balancer_source_cidrs([vpc.cidr().into()])
             .autoscaling(Autoscaling::default().custom_metric(CustomMetric::new("http_requests_per_second", "20"))),
     )?;
-    // Monitoring: Prometheus, Alertmanager and Grafana in the cluster, prometheus-adapter serving
-    // the request rate to the HPA, alarms and a dashboard in CloudWatch, the billing alarm and a
-    // budget in a stack of their own (us-east-1).
+    let plan = backups(&prod)?;
+    // Monitoring: Prometheus (its data on a backed-up volume), Alertmanager and Grafana in the
+    // cluster, prometheus-adapter serving the request rate to the HPA, alarms and a dashboard in
+    // CloudWatch, the billing alarm and a budget in a stack of their own (us-east-1).
     Monitoring::new(
         &cluster,
         "monitoring",
-        MonitoringProps::default().scrape(&web).billing_alarm_usd(500).budget_usd(400),
+        MonitoringProps::default()
+            .scrape(&web)
+            .billing_alarm_usd(500)
+            .budget_usd(400)
+            .prometheus(prometheus_on_a_backed_up_volume(&plan)),
     )?;
 
     // Delivery: pull-request diffs, gated deploys and image roll-outs as GitHub Actions
@@ -85,4 +91,18 @@ pub(crate) fn build() -> stackwright::Result<App> {
             .cluster(ClusterTarget::for_app(&cluster, &web)),
     )?;
     Ok(app)
+}
+
+/// Backups: AWS Backup's daily and weekly rules and weekly restore tests for the environment's
+/// RDS instances and EBS volumes that carry the plan's tag (docs/recovery.md).
+fn backups(prod: &Environment) -> stackwright::Result<BackupPlan> {
+    let backup = prod.stack("backup");
+    backup.set_description("flask-platform backups: AWS Backup vault, plan and restore testing");
+    BackupPlan::new(&backup, "Backups", BackupPlanProps::default())
+}
+
+/// Prometheus with its data on a 50 GiB volume that the StorageClass tags with exactly the
+/// backup plan's selection tag.
+fn prometheus_on_a_backed_up_volume(plan: &BackupPlan) -> Prometheus {
+    Prometheus::On(PrometheusProps::default().storage(PersistentStorage::new(50).backup_tag(plan.selection_tag())))
 }

@@ -60,7 +60,8 @@ pub mod registry;
 pub mod workload;
 
 pub use data::{
-    Database, DatabaseAlarms, DatabaseClient, DatabaseProps, MonitoringInterval, POSTGRES_PORT, PostgresVersion,
+    BackupPlan, BackupPlanProps, BackupRule, BackupTag, COLD_STORAGE_SOURCE, Database, DatabaseAlarms, DatabaseClient,
+    DatabaseProps, MonitoringInterval, POSTGRES_PORT, PostgresVersion, ProtectedResourceType,
 };
 pub use delivery::github::{
     AppDelivery, ClusterTarget, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps, GitHubRepository,

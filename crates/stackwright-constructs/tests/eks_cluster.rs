@@ -101,7 +101,7 @@ fn optional_addons_get_their_own_irsa_roles() {
     let (app, prod) = app();
     let vpc = vpc(&prod, 2);
     let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_35);
-    props.addons = OptionalAddons { ebs_csi_driver: true, cloudwatch_observability: true };
+    props.addons = OptionalAddons { ebs_csi_driver: true, cloudwatch_observability: true, ..OptionalAddons::default() };
     let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", props).unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m7i.large"], 2..=6)).unwrap();
     let t = template(&app.synth().unwrap(), "prod-cluster");

@@ -108,7 +108,10 @@ fn node_group_setters_set_their_fields() {
 #[test]
 fn cluster_setters_set_their_fields() {
     let addons = OptionalAddons::default().ebs_csi_driver(true).cloudwatch_observability(true);
-    assert_eq!(addons, OptionalAddons { ebs_csi_driver: true, cloudwatch_observability: true });
+    assert_eq!(
+        addons,
+        OptionalAddons { ebs_csi_driver: true, cloudwatch_observability: true, ..OptionalAddons::default() }
+    );
     let images = ControllerImages::default()
         .cluster_autoscaler("mirror.example.com/cluster-autoscaler:v1.36.1")
         .load_balancer_controller("mirror.example.com/aws-load-balancer-controller:v3.5.0")
@@ -304,7 +307,7 @@ fn monitoring_setters_set_their_fields() {
         prometheus,
         PrometheusProps {
             retention_days: 30,
-            storage: Some(PersistentStorage { size_gib: 50 }),
+            storage: Some(PersistentStorage::new(50)),
             scrape_interval_seconds: 15,
             resources
         }
@@ -361,7 +364,7 @@ fn deprecated_monitoring_names_forward() {
         .grafana_admin_password_env("GRAFANA_PASSWORD");
     let p = old.prometheus.props().unwrap();
     assert_eq!(
-        (p.retention_days, p.storage, p.scrape_interval_seconds, p.resources),
+        (p.retention_days, p.storage.clone(), p.scrape_interval_seconds, p.resources),
         (30, Some(PersistentStorage::new(50)), 15, resources)
     );
     assert_eq!(old.log_shipping, LogShipping::Off);

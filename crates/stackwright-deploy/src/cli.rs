@@ -76,6 +76,11 @@ pub(crate) enum Command {
         /// Do not ask for confirmation.
         #[arg(long, short)]
         yes: bool,
+        /// Outside production: turn off the deletion protection of the stacks' RDS instances
+        /// (a stack update) before deleting them; their final snapshots are kept as their
+        /// DeletionPolicy says. Without it, such a stack is refused.
+        #[arg(long)]
+        lift_deletion_protection: bool,
     },
 }
 
@@ -403,7 +408,7 @@ async fn execute_async(
             }
             report.result()
         }
-        Command::Destroy { common, yes } => {
+        Command::Destroy { common, yes, lift_deletion_protection } => {
             let assembly = assembly(app, &common)?;
             let extend = if common.exclusively { Extend::Exactly } else { Extend::Downstream };
             // The assembly is checked offline before the question (and again by destroy).
@@ -411,7 +416,8 @@ async fn execute_async(
             if !yes {
                 confirm_destroy(&assembly, &stacks).await?;
             }
-            let rt = runtime(&common, aws, ledger, progress);
+            let mut rt = runtime(&common, aws, ledger, progress);
+            rt.lift_deletion_protection = lift_deletion_protection;
             let start = std::time::Instant::now();
             let mut report = rt.destroy(assembly, &common.stacks, common.exclusively).await;
             progress.clear_all();

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::deletion_protection;
 use crate::error::{Error, Result};
 use crate::kubernetes::ObjectRef;
 use crate::plan::{self, Assembly, Extend, NodeResult};
@@ -200,6 +201,21 @@ impl Runtime {
                     info = i;
                 }
             }
+            // A stack under review has no template yet (nor any resource).
+            let deployed = match info.status.as_str() {
+                "REVIEW_IN_PROGRESS" => serde_json::Value::Null,
+                _ => e.deployed_template(&info.stack_id).await?.unwrap_or_default(),
+            };
+            let protected = deletion_protection::protected_instances(&deployed);
+            if !protected.is_empty() {
+                let production = assembly.environment(&e.entry.environment)?.production;
+                if production || !self.lift_deletion_protection {
+                    return Err(deletion_protection::refusal(id, &e.entry.stack_name, production, &protected));
+                }
+                e.progress.line(format!("{id}: lifting deletion protection before deleting (--lift-deletion-protection)"));
+                let body = deletion_protection::lifted(&deployed, &protected).to_string();
+                e.deploy(&body, &info.parameters, &self.approver).await?;
+            }
             e.progress.line(format!("{id}: deleting stack {}", e.entry.stack_name));
             let events = e.delete(&info).await?;
             for ev in events.iter().filter(|ev| ev.status == "DELETE_SKIPPED") {
@@ -210,6 +226,9 @@ impl Runtime {
             }
             for r in &retained {
                 e.progress.line(format!("{id}: retained in the account: {r}"));
+            }
+            for note in protected.iter().filter_map(deletion_protection::final_snapshot_note) {
+                e.progress.line(format!("{id}: {note}"));
             }
             e.progress.finish(id, "destroyed");
             Ok(Destroyed {

@@ -22,6 +22,7 @@
 pub mod aws;
 pub mod cfn;
 pub mod cli;
+mod deletion_protection;
 pub mod destroy;
 pub mod diff;
 pub mod eks;

@@ -42,6 +42,10 @@ pub struct Runtime {
     pub check_account: bool,
     /// Apply (and on destroy, delete) the Kubernetes objects of the clusters. Default `true`.
     pub kubernetes: bool,
+    /// On destroy outside production, turn off the deletion protection of RDS instances (a
+    /// stack update) before deleting their stack; without it such a stack is refused. Never in
+    /// production. Default `false` (docs/recovery.md, "Destroy").
+    pub lift_deletion_protection: bool,
     /// Where `((stackwright:env:…))` placeholders are read. Default the process environment.
     pub env: EnvLookup,
     /// The change sets of this run not yet executed or deleted, for an interrupt to clean up.
@@ -72,6 +76,7 @@ impl Runtime {
             approver: Arc::new(Approver::default()),
             check_account: true,
             kubernetes: true,
+            lift_deletion_protection: false,
             env: Arc::new(|name| std::env::var(name).ok()),
             ledger: Arc::new(Ledger::default()),
         }

@@ -6,6 +6,7 @@
 use stackwright_core::Diagnostic;
 
 use super::receivers::Receiver;
+use crate::data::BackupTag;
 use crate::internal::setters::setters;
 use crate::workload::resources::{ComputeResources, Cpu, Memory};
 
@@ -76,17 +77,29 @@ setters! { PrometheusProps {
 } }
 
 /// Prometheus' data on an EBS volume instead of the pod's scratch space:
-/// [`PersistentStorage::new`] takes the size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// [`PersistentStorage::new`] takes the size. The volume is encrypted with the cluster's EBS
+/// volume key when it has one (`OptionalAddons::ebs_volume_key`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersistentStorage {
     /// The gp3 volume's size in GiB (10 to 16384); required.
     pub size_gib: u32,
+    /// The tag the volume carries so that a [`BackupPlan`](crate::BackupPlan) backs it up:
+    /// pass exactly [`BackupPlan::selection_tag`](crate::BackupPlan::selection_tag). Default:
+    /// none (no backup).
+    pub backup_tag: Option<BackupTag>,
 }
 
 impl PersistentStorage {
     /// A gp3 volume of `size_gib` GiB.
     pub fn new(size_gib: u32) -> Self {
-        PersistentStorage { size_gib }
+        PersistentStorage { size_gib, backup_tag: None }
+    }
+
+    /// Tags the volume with `tag` (a backup plan's selection tag), so that the plan backs it up.
+    #[must_use]
+    pub fn backup_tag(mut self, tag: &BackupTag) -> Self {
+        self.backup_tag = Some(tag.clone());
+        self
     }
 }
 

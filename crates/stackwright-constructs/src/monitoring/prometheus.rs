@@ -132,7 +132,7 @@ pub(crate) fn add(cx: &Ctx<'_>, p: &PrometheusProps, files: &BTreeMap<String, St
         format!("--storage.tsdb.retention.time={}d", p.retention_days),
         format!("--web.listen-address=:{PORT}"),
     ];
-    if let Some(storage) = p.storage {
+    if let Some(storage) = &p.storage {
         args.push(format!("--storage.tsdb.retention.size={}GB", retention_size_gb(storage.size_gib)));
     }
     pod.args = args;
@@ -143,7 +143,7 @@ pub(crate) fn add(cx: &Ctx<'_>, p: &PrometheusProps, files: &BTreeMap<String, St
     pod.api_token = true;
     pod.annotations.insert(config_hash::ANNOTATION.into(), config_hash::of_map(files));
     pod.mount(config_map_volume("config", "prometheus-config"), "/etc/prometheus", true);
-    let data = match p.storage {
+    let data = match &p.storage {
         Some(_) => Volume {
             name: "data".into(),
             persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
@@ -160,7 +160,7 @@ pub(crate) fn add(cx: &Ctx<'_>, p: &PrometheusProps, files: &BTreeMap<String, St
     cx.add(&cluster_role(&labels))?;
     cx.add(&cluster_role_binding("stackwright-prometheus", &labels, "prometheus", NAMESPACE))?;
     cx.add(&ConfigMap { metadata: pod.meta("prometheus-config"), data: Some(files.clone()), ..Default::default() })?;
-    if let Some(storage) = p.storage {
+    if let Some(storage) = &p.storage {
         persistent_volume(cx, &pod, storage)?;
     }
     cx.add(&pod.deployment(p.storage.is_some()))?;
@@ -197,11 +197,21 @@ fn cluster_role(labels: &BTreeMap<String, String>) -> ClusterRole {
 }
 
 /// The encrypted gp3 StorageClass (kept when the claim goes away) and the data volume's claim.
-fn persistent_volume(cx: &Ctx<'_>, pod: &Pod, storage: PersistentStorage) -> stackwright_core::Result<()> {
+/// The class encrypts with the cluster's EBS volume key when it has one (`kmsKeyId`, else the
+/// AWS managed key) and tags each volume with the storage's backup tag (`tagSpecification_1`)
+/// when it has one, so that the backup plan selecting that tag picks the volume up.
+fn persistent_volume(cx: &Ctx<'_>, pod: &Pod, storage: &PersistentStorage) -> stackwright_core::Result<()> {
+    let mut parameters = string_map([("type", "gp3"), ("encrypted", "true")]);
+    if let Some(key) = cx.cluster.ebs_volume_key() {
+        parameters.insert("kmsKeyId".into(), cx.kube.late_bound(key)?);
+    }
+    if let Some(tag) = &storage.backup_tag {
+        parameters.insert("tagSpecification_1".into(), tag.tag_specification());
+    }
     cx.add(&StorageClass {
         metadata: meta(STORAGE_CLASS, None, &string_map([("app.kubernetes.io/part-of", "stackwright")])),
         provisioner: "ebs.csi.aws.com".into(),
-        parameters: Some(string_map([("type", "gp3"), ("encrypted", "true")])),
+        parameters: Some(parameters),
         reclaim_policy: Some("Retain".into()),
         volume_binding_mode: Some("WaitForFirstConsumer".into()),
         allow_volume_expansion: Some(true),

@@ -340,7 +340,7 @@ fn prometheus_problems(p: &PrometheusProps, t: AlertThresholds, path: &str, out:
             "keep samples 1 to 3650 days (15 by default)",
         );
     }
-    if let Some(s) = p.storage
+    if let Some(s) = &p.storage
         && !(10..=16384).contains(&s.size_gib)
     {
         bad(format!("a {} GiB volume is out of range", s.size_gib), "use 10 to 16384 GiB for Prometheus' gp3 volume");

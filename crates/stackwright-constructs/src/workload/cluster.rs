@@ -32,6 +32,12 @@ pub trait WorkloadCluster: Construct {
         false
     }
 
+    /// The customer-managed KMS key the EBS CSI driver may encrypt volumes with, which
+    /// StorageClasses name as `kmsKeyId`. Default: none (volumes use the AWS managed key).
+    fn ebs_volume_key(&self) -> Option<Attr<Arn>> {
+        None
+    }
+
     /// An IAM role that only the service account `namespace/service_account` can assume (IRSA),
     /// with `policy` attached, created under `scope` with id `id`. Returns the role's ARN.
     fn service_account_role(

@@ -7,9 +7,12 @@ mod checks;
 mod engine;
 mod props;
 mod resources;
+mod tags;
 
 pub use engine::PostgresVersion;
 pub use props::{DatabaseAlarms, DatabaseClient, DatabaseProps, MonitoringInterval};
+
+use std::rc::Rc;
 
 use stackwright_core::{Arn, Attr, Construct, Node, Problems, Result, Val};
 
@@ -53,6 +56,7 @@ pub struct Database {
     secret_arn: Attr<Arn>,
     key_arn: Attr<Arn>,
     environment: String,
+    tags: Rc<tags::InstanceTags>,
 }
 
 impl Database {
@@ -80,6 +84,7 @@ impl Database {
             node,
             database_name: props.database_name.clone(),
             environment: environment.id(),
+            tags: Rc::new(tags::InstanceTags::new(None, Vec::new())),
         };
         if node.is_rejected() {
             return Ok(rejected(node));
@@ -91,6 +96,7 @@ impl Database {
             secret_arn: r.secret_arn,
             key_arn: r.key_arn,
             environment: environment.id(),
+            tags: Rc::new(r.tags),
         });
         built_or_rejected(&node, built, || rejected(node.clone()))
     }
@@ -131,6 +137,21 @@ impl Database {
     #[must_use]
     pub fn environment(&self) -> &str {
         &self.environment
+    }
+
+    /// Sets the instance's tag `key` to `value` (a tag of the same key is replaced). RDS copies
+    /// the instance's tags to its snapshots.
+    ///
+    /// # Errors
+    /// Never for a built database (the instance's `Tags` is a list it owns).
+    pub(crate) fn set_tag(&self, key: &str, value: &str) -> Result<()> {
+        self.tags.set(key, value)
+    }
+
+    /// The value of the instance's tag `key`, if it has one.
+    #[must_use]
+    pub fn tag(&self, key: &str) -> Option<String> {
+        self.tags.get(key)
     }
 
     /// The endpoint as a template value.

@@ -18,6 +18,7 @@ pub(super) struct Built {
     pub(super) endpoint: Attr<String>,
     pub(super) secret_arn: Attr<Arn>,
     pub(super) key_arn: Attr<Arn>,
+    pub(super) tags: super::tags::InstanceTags,
 }
 
 /// The logs RDS exports for PostgreSQL.
@@ -95,7 +96,8 @@ pub(super) fn build(node: &Node, props: &DatabaseProps<'_>, production: bool) ->
         security_group: security_group.group_id().into(),
         monitoring_role: monitoring_role.arn(),
     };
-    let instance = instance_props(node, props, &id, multi_az, production, refs);
+    let name_tag = format!("{}/{}", node.app_name(), node.path());
+    let instance = instance_props(props, &id, multi_az, production, refs, &name_tag);
     let instance = Resource::new(node, "Instance", instance)?;
     // A deleted or replaced database leaves a final snapshot behind.
     instance.set_deletion_policy(DeletionPolicy::Snapshot);
@@ -118,6 +120,7 @@ pub(super) fn build(node: &Node, props: &DatabaseProps<'_>, production: bool) ->
         endpoint: instance.endpoint_address(),
         secret_arn: instance.master_user_secret_secret_arn(),
         key_arn: key.arn(),
+        tags: super::tags::InstanceTags::new(Some(instance), vec![("Name".to_string(), name_tag)]),
     })
 }
 
@@ -133,12 +136,12 @@ struct Refs {
 /// The instance's properties: everything secure by default, as [`Database`](super::Database)
 /// lists.
 fn instance_props(
-    node: &Node,
     props: &DatabaseProps<'_>,
     id: &str,
     multi_az: bool,
     production: bool,
     refs: Refs,
+    name_tag: &str,
 ) -> rds::DbInstance {
     let retention = props.backup_retention_days.unwrap_or(if production { 35 } else { 7 });
     rds::DbInstance::new()
@@ -172,7 +175,7 @@ fn instance_props(
         .with_monitoring_interval(i64::from(props.monitoring_interval.seconds()))
         .with_monitoring_role_arn(refs.monitoring_role)
         .with_enable_cloudwatch_logs_exports(LOG_EXPORTS)
-        .with_tags([rds::db_instance::Tag::new("Name").with_value(format!("{}/{}", node.app_name(), node.path()))])
+        .with_tags([rds::db_instance::Tag::new("Name").with_value(name_tag.to_string())])
 }
 
 /// 5432 from each client's security group; nothing out (a database opens no connection).

@@ -3,11 +3,13 @@
 //! nodes to become ACTIVE.
 
 use stackwright_cfn::{eks, logs};
-use stackwright_core::{Arn, Attr, Construct, Node, Resource, Result};
+use stackwright_core::{Arn, Attr, Construct, Node, Resource, Result, Val, Value};
 
 use super::{ClusterName, NodeOrdering, container_insights};
 use crate::eks::irsa::{self, OidcProvider};
 use crate::iam::service_role::RoleSpec;
+use crate::iam::{PolicyDocument, Statement};
+use crate::internal::encryption_key::encryption_key;
 
 /// The optional managed add-ons. vpc-cni (with its own IRSA role), coredns, kube-proxy and
 /// eks-pod-identity-agent are always installed.
@@ -20,11 +22,17 @@ pub struct OptionalAddons {
     /// the control plane's), with an IRSA role that may write to those groups only. Default:
     /// off.
     pub cloudwatch_observability: bool,
+    /// A customer-managed KMS key (rotation on) for the EBS volumes the EBS CSI driver
+    /// creates, which the driver's role may use (grants for AWS resources only); the library's
+    /// StorageClasses (Prometheus' volume) then encrypt with it (`kmsKeyId`) instead of the
+    /// AWS managed `aws/ebs` key. Needs `ebs_csi_driver`. Default: off.
+    pub ebs_volume_key: bool,
 }
 
 crate::internal::setters::setters! { OptionalAddons {
     value ebs_csi_driver: bool,
     value cloudwatch_observability: bool,
+    value ebs_volume_key: bool,
 } }
 
 /// The optional add-ons and what they need of the control plane.
@@ -35,7 +43,8 @@ pub(super) struct Optional<'a> {
 }
 
 /// Adds the add-ons below `Addons` of the cluster's `node`, recording in `ordering` which must
-/// come before and which after the node groups.
+/// come before and which after the node groups. Returns the ARN of the EBS volume key when
+/// there is one.
 pub(super) fn managed_addons(
     node: &Node,
     name: &str,
@@ -43,7 +52,7 @@ pub(super) fn managed_addons(
     oidc: &OidcProvider,
     optional: Optional<'_>,
     ordering: &mut NodeOrdering,
-) -> Result<()> {
+) -> Result<Option<Attr<Arn>>> {
     let Optional { addons: optional, insights_log_groups } = optional;
     let addons = node.add_child("Addons")?;
     // The IRSA role `<id>Role` of an add-on's service account, with one AWS managed policy.
@@ -78,14 +87,21 @@ pub(super) fn managed_addons(
     ordering.before_nodes.push(addon("KubeProxy", "kube-proxy", None, None)?);
     ordering.before_nodes.push(addon("PodIdentityAgent", "eks-pod-identity-agent", None, None)?);
     ordering.after_nodes.push(addon("CoreDns", "coredns", None, None)?);
+    let mut volume_key = None;
     if optional.ebs_csi_driver {
-        let role = addon_role(
-            "EbsCsiDriver",
-            "kube-system",
-            "ebs-csi-controller-sa",
-            "EBS CSI driver",
-            "service-role/AmazonEBSCSIDriverPolicy",
-        )?;
+        let mut spec = RoleSpec::trusted_by(Vec::new(), format!("The EBS CSI driver of {name}"))
+            .managed(&["service-role/AmazonEBSCSIDriverPolicy"]);
+        if optional.ebs_volume_key {
+            let key = encryption_key(
+                &addons,
+                "EbsVolumeKey",
+                &format!("Encrypts the EBS volumes the EBS CSI driver of {name} creates"),
+                Vec::new(),
+            )?;
+            spec = spec.inline(ebs_driver_may_use(&key.arn()));
+            volume_key = Some(key.arn());
+        }
+        let role = irsa::irsa_role(&addons, "EbsCsiDriverRole", oidc, "kube-system", "ebs-csi-controller-sa", spec)?;
         ordering.after_nodes.push(addon("EbsCsiDriver", "aws-ebs-csi-driver", Some(role.arn()), None)?);
     }
     if optional.cloudwatch_observability {
@@ -109,5 +125,29 @@ pub(super) fn managed_addons(
         container_insights::after_log_groups(&a, insights_log_groups);
         ordering.after_nodes.push(a);
     }
-    Ok(())
+    Ok(volume_key)
+}
+
+/// What the EBS CSI driver needs of a customer-managed key to create, attach and snapshot
+/// volumes encrypted with it (AWS's "KMS policy" of the driver): grants, only for AWS
+/// resources (EC2 holds a grant while a volume is attached), and the data-key actions.
+fn ebs_driver_may_use(key: &Attr<Arn>) -> PolicyDocument {
+    PolicyDocument::new([
+        Statement::allow(["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], [Value::from(Val::from(key))])
+            .sid("GrantsForEbsVolumesOnly")
+            .condition("Bool", "kms:GrantIsForAWSResource", ["true"]),
+        Statement::allow(
+            [
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
+                "kms:GenerateDataKey",
+                "kms:GenerateDataKeyWithoutPlaintext",
+                "kms:DescribeKey",
+            ],
+            [Value::from(Val::from(key))],
+        )
+        .sid("EncryptEbsVolumes"),
+    ])
 }

@@ -45,6 +45,12 @@ pub(super) fn check_props(
         check_role_name(problems, "cluster role", role_name);
     }
     check_images(problems, &props.controller_images);
+    if props.addons.ebs_volume_key && !props.addons.ebs_csi_driver {
+        problems.push(
+            "addons.ebs_volume_key is on without the EBS CSI driver, which alone would use the key",
+            "turn on addons.ebs_csi_driver too, or leave ebs_volume_key off",
+        );
+    }
     if let Some(vpc) = vpc
         && vpc.region() != region
     {

@@ -183,6 +183,8 @@ pub struct EksCluster {
     ebs_csi_driver: bool,
     /// The CloudWatch observability add-on is installed (containers' logs in CloudWatch Logs).
     cloudwatch_observability: bool,
+    /// The customer-managed key of the driver's volumes (`OptionalAddons::ebs_volume_key`).
+    ebs_volume_key: Option<Attr<Arn>>,
 }
 
 impl EksCluster {
@@ -248,6 +250,7 @@ impl EksCluster {
             ordering: Rc::default(),
             ebs_csi_driver: false,
             cloudwatch_observability: false,
+            ebs_volume_key: None,
         }
     }
 
@@ -265,7 +268,7 @@ impl EksCluster {
         let cluster_name: Attr<ClusterName> = cluster.reference();
         let mut ordering = NodeOrdering::default();
         let optional = addons::Optional { addons: props.addons, insights_log_groups: &insights_log_groups };
-        addons::managed_addons(&node, name, &cluster_name, &oidc, optional, &mut ordering)?;
+        let ebs_volume_key = addons::managed_addons(&node, name, &cluster_name, &oidc, optional, &mut ordering)?;
         access::admin_access_entries(&node, &cluster_name, &props.admin_principals)?;
 
         let connection = ClusterConnection {
@@ -296,6 +299,7 @@ impl EksCluster {
             ordering,
             ebs_csi_driver: props.addons.ebs_csi_driver,
             cloudwatch_observability: props.addons.cloudwatch_observability,
+            ebs_volume_key,
         };
         eks.install_controllers(props)?;
         Ok(eks)
@@ -423,6 +427,10 @@ impl WorkloadCluster for EksCluster {
 
     fn has_cloudwatch_observability(&self) -> bool {
         self.cloudwatch_observability
+    }
+
+    fn ebs_volume_key(&self) -> Option<Attr<Arn>> {
+        self.ebs_volume_key.clone()
     }
 
     fn pod_identity_role(
