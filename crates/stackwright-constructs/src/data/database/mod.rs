@@ -14,6 +14,8 @@ pub use props::{DatabaseAlarms, DatabaseClient, DatabaseProps, MonitoringInterva
 use stackwright_core::{Arn, Attr, Construct, Node, Problems, Result, Val};
 
 use crate::internal::problems::built_or_rejected;
+use crate::network::Ipv4Cidr;
+use crate::workload::DatabaseConnection;
 
 /// The PostgreSQL port, the only one the security group opens.
 pub const POSTGRES_PORT: u16 = 5432;
@@ -53,6 +55,11 @@ pub struct Database {
     secret_arn: Attr<Arn>,
     key_arn: Attr<Arn>,
     environment: String,
+    /// What a connected workload needs besides the attributes: the region, the CIDR blocks of
+    /// the isolated subnets and the paths of the clusters admitted.
+    region: String,
+    subnets: Vec<Ipv4Cidr>,
+    clusters: Vec<String>,
 }
 
 impl Database {
@@ -80,6 +87,9 @@ impl Database {
             node,
             database_name: props.database_name.clone(),
             environment: environment.id(),
+            region: props.vpc.region().as_str().to_string(),
+            subnets: props.vpc.isolated_subnets().iter().map(|s| s.cidr().into()).collect(),
+            clusters: props.clients.iter().map(|c| c.cluster_path.clone()).collect(),
         };
         if node.is_rejected() {
             return Ok(rejected(node));
@@ -91,6 +101,9 @@ impl Database {
             secret_arn: r.secret_arn,
             key_arn: r.key_arn,
             environment: environment.id(),
+            region: props.vpc.region().as_str().to_string(),
+            subnets: props.vpc.isolated_subnets().iter().map(|s| s.cidr().into()).collect(),
+            clusters: props.clients.iter().map(|c| c.cluster_path.clone()).collect(),
         });
         built_or_rejected(&node, built, || rejected(node.clone()))
     }
@@ -133,10 +146,34 @@ impl Database {
         &self.environment
     }
 
+    /// What a workload connects to it with: [`WorkloadProps::database`](crate::WorkloadProps::database)
+    /// and `FlaskAppProps::database` take it (or `&Database`, which converts).
+    #[must_use]
+    pub fn connection(&self) -> DatabaseConnection {
+        DatabaseConnection {
+            node: self.node.clone(),
+            environment: self.environment.clone(),
+            endpoint: self.endpoint.clone(),
+            port: POSTGRES_PORT,
+            database_name: self.database_name.clone(),
+            secret_arn: self.secret_arn.clone(),
+            key_arn: self.key_arn.clone(),
+            region: self.region.clone(),
+            subnets: self.subnets.clone(),
+            clusters: self.clusters.clone(),
+        }
+    }
+
     /// The endpoint as a template value.
     #[must_use]
     pub fn endpoint_value(&self) -> Val<String> {
         self.endpoint.clone().into()
+    }
+}
+
+impl From<&Database> for DatabaseConnection {
+    fn from(db: &Database) -> Self {
+        db.connection()
     }
 }
 
