@@ -21,14 +21,21 @@ pub(crate) fn build() -> stackwright::Result<App> {
     let prod = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);
     prod.mark_production();
 
-    // Network: a VPC over two availability zones, public and private subnets, a NAT gateway per
-    // zone, flow logs, and the default security group left with no rules.
+    // Network: a VPC over two availability zones, public and private subnets, isolated subnets
+    // for the database (no route out of the VPC), a NAT gateway per zone, Secrets Manager and
+    // KMS endpoints (the service reads its database secret without leaving the VPC), flow
+    // logs, and the default security group left with no rules.
     let network = prod.stack("network");
     network.set_description("flask-platform network: VPC over two availability zones");
     let vpc = Vpc::new(
         &network,
         "Vpc",
-        VpcProps::default().cidr("10.0.0.0/16".parse()?).max_azs(2).nat_gateways(NatGateways::OnePerAz),
+        VpcProps::default()
+            .cidr("10.0.0.0/16".parse()?)
+            .max_azs(2)
+            .nat_gateways(NatGateways::OnePerAz)
+            .subnets([SubnetConfig::public(24), SubnetConfig::private(19), SubnetConfig::isolated(24)])
+            .endpoints(VpcEndpoints::default().interface([InterfaceEndpoint::SecretsManager, InterfaceEndpoint::Kms])),
     )?;
 
     // Cluster: EKS with private nodes, the cluster autoscaler and the AWS Load Balancer Controller.
@@ -43,12 +50,22 @@ pub(crate) fn build() -> stackwright::Result<App> {
     registry.set_description("flask-platform registry: the application's ECR repository");
     let repo = EcrRepo::new(&registry, "FlaskApp", EcrRepoProps::default())?;
 
+    // Data: the service's PostgreSQL 15 on RDS in the isolated subnets, Multi-AZ (production),
+    // encrypted with its own key, the password kept and rotated by RDS in Secrets Manager,
+    // reachable on 5432 from the cluster only (docs/constructs/database.md).
+    let data = prod.stack("data");
+    data.set_description("flask-platform data: the service's PostgreSQL database");
+    let db = Database::new(&data, "Db", DatabaseProps::new(&vpc, PostgresVersion::V15).allow_from(&cluster))?;
+
     // The application: the Flask service behind an ALB, three replicas or more (the HPA's),
-    // spread over zones, restricted and closed by NetworkPolicies; CI sets IMAGE_TAG.
+    // spread over zones, restricted and closed by NetworkPolicies; connected to the database
+    // (DB_* environment, its IRSA role reads the one secret); CI sets IMAGE_TAG.
     let web = FlaskApp::new(
         &cluster,
         "flask-app",
-        FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG")).load_balancer_source_cidrs([vpc.cidr().into()]),
+        FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG"))
+            .load_balancer_source_cidrs([vpc.cidr().into()])
+            .database(&db),
     )?;
     // Monitoring: Prometheus, Alertmanager and Grafana in the cluster, alarms and a dashboard in
     // CloudWatch, the billing alarm and a budget in a stack of their own (us-east-1).
