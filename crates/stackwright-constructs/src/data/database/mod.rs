@@ -146,7 +146,7 @@ impl Database {
         &self.environment
     }
 
-    /// What a workload connects to it with: [`WorkloadProps::database`](crate::WorkloadProps::database)
+    /// What a workload connects to it with: [`WorkloadProps::database()`](crate::WorkloadProps::database())
     /// and `FlaskAppProps::database` take it (or `&Database`, which converts).
     #[must_use]
     pub fn connection(&self) -> DatabaseConnection {

@@ -11,10 +11,11 @@
 use stackwright_cfn::iam;
 use stackwright_core::{Arn, Attr, KubeCluster, Node, Resource, Result, Val, Value};
 
-use super::peers::EgressRule;
-use super::props::WorkloadProps;
 use crate::iam::{PolicyDocument, Statement};
 use crate::network::Ipv4Cidr;
+
+/// The variables a connection sets.
+pub(crate) const VARIABLES: [&str; 5] = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_SECRET_ARN", "DB_SSLMODE"];
 
 /// The libpq `sslmode` a connected workload is given. The database refuses connections
 /// without TLS (`rds.force_ssl`); `verify-full` would also need the RDS certificate authority
@@ -22,7 +23,7 @@ use crate::network::Ipv4Cidr;
 pub const DB_SSLMODE: &str = "require";
 
 /// A database a workload connects to, from `Database::connection` (or `&Database` where a
-/// connection is taken): see [`WorkloadProps::database`].
+/// connection is taken): see [`WorkloadProps::database()`](super::WorkloadProps::database()).
 #[derive(Debug, Clone)]
 pub struct DatabaseConnection {
     /// The database's node: the grants of its clients are added below it.
@@ -52,7 +53,7 @@ impl DatabaseConnection {
     /// The environment variables a connected container gets; the endpoint and the secret's
     /// ARN are late-bound (placeholders of `kube` resolved from the database stack's outputs
     /// at deploy).
-    fn environment(&self, kube: &KubeCluster) -> Result<[(&'static str, String); 5]> {
+    pub(crate) fn variables(&self, kube: &KubeCluster) -> Result<[(&'static str, String); 5]> {
         Ok([
             ("DB_HOST", kube.late_bound(self.endpoint.clone())?),
             ("DB_PORT", self.port.to_string()),
@@ -89,28 +90,6 @@ pub(crate) fn connection_problems(
         ));
     }
     out
-}
-
-/// The environment variables of the workload's container clashing with the connection's.
-pub(crate) fn clashing_variables(props: &WorkloadProps) -> Vec<String> {
-    let names = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_SECRET_ARN", "DB_SSLMODE"];
-    names
-        .iter()
-        .filter(|n| props.container.env.contains_key(**n) || props.config.contains_key(**n))
-        .map(|n| (*n).to_string())
-        .collect()
-}
-
-/// `props` connected to its database: the `DB_*` environment, egress to the database's
-/// subnets on its port, and an AWS role (with no policy of its own when the workload asked
-/// for none: the database's grant attaches to it). The HTTPS egress every workload with a role
-/// gets reaches Secrets Manager, KMS and STS.
-pub(crate) fn connected(props: &WorkloadProps, db: &DatabaseConnection, kube: &KubeCluster) -> Result<WorkloadProps> {
-    let mut props = props.clone();
-    props.container.env.extend(db.environment(kube)?.map(|(k, v)| (k.to_string(), v)));
-    props.egress.extend(db.subnets.iter().map(|cidr| EgressRule::Cidr(*cidr, vec![db.port])));
-    props.aws_policy.get_or_insert_with(PolicyDocument::default);
-    Ok(props)
 }
 
 /// The least privilege reading the database's secret: `secretsmanager:GetSecretValue` on that

@@ -35,10 +35,11 @@ pub(crate) use scaling::{valid_metric_name, valid_quantity};
 
 use std::collections::BTreeMap;
 
-use stackwright_core::{Construct, Node, Problems, Result};
+use stackwright_core::{Construct, KubeCluster, Node, Problems, Result};
 
 use checks::check_name;
 
+use crate::iam::PolicyDocument;
 use crate::internal::problems::{built_or_rejected, kebab_case};
 use crate::workload::cluster::WorkloadCluster;
 use crate::workload::namespace::Namespace;
@@ -182,11 +183,11 @@ impl Workload {
                 return Err(stackwright_core::Error::Invalid(problems.into()));
             }
         }
-        let connected;
+        let with_database;
         let props = match &props.database {
             Some(db) => {
-                connected = database::connected(props, db, cluster.kube())?;
-                &connected
+                with_database = connected(props, db, cluster.kube())?;
+                &with_database
             }
             None => props,
         };
@@ -319,11 +320,32 @@ pub(crate) fn database_problems(cluster: &impl WorkloadCluster, props: &Workload
     };
     let environment = database::environment_of(cluster.node());
     let mut out = database::connection_problems(db, environment.as_deref(), &cluster.node().path());
-    for name in database::clashing_variables(props) {
+    for name in clashing_variables(props) {
         out.push((
             format!("the environment variable {name} is set by the workload and by its database connection"),
             "remove it from the container's env and the workload's config: the connection sets it".to_string(),
         ));
     }
     out
+}
+
+/// The environment variables of the workload's container clashing with the connection's.
+fn clashing_variables(props: &WorkloadProps) -> Vec<String> {
+    database::VARIABLES
+        .iter()
+        .filter(|n| props.container.env.contains_key(**n) || props.config.contains_key(**n))
+        .map(|n| (*n).to_string())
+        .collect()
+}
+
+/// `props` connected to its database: the `DB_*` environment, egress to the database's
+/// subnets on its port, and an AWS role (with no policy of its own when the workload asked
+/// for none: the database's grant attaches to it). The HTTPS egress every workload with a role
+/// gets reaches Secrets Manager, KMS and STS.
+fn connected(props: &WorkloadProps, db: &DatabaseConnection, kube: &KubeCluster) -> Result<WorkloadProps> {
+    let mut props = props.clone();
+    props.container.env.extend(db.variables(kube)?.map(|(k, v)| (k.to_string(), v)));
+    props.egress.extend(db.subnets.iter().map(|cidr| EgressRule::Cidr(*cidr, vec![db.port])));
+    props.aws_policy.get_or_insert_with(PolicyDocument::default);
+    Ok(props)
 }
