@@ -7,8 +7,8 @@ mod eks_support;
 use eks_support::{app, resources_of, synth_error, template};
 use serde_json::{Value as Json, json};
 use stackwright_constructs::{
-    ContainerImage, ContainerSpec, DB_SSLMODE, Database, DatabaseProps, EksCluster, EksClusterProps, FlaskApp,
-    FlaskAppProps, ImageReference, KubernetesVersion, Namespace, NamespaceProps, NodeGroup, NodeGroupProps,
+    AwsIdentity, ContainerImage, ContainerSpec, DB_SSLMODE, Database, DatabaseProps, EksCluster, EksClusterProps,
+    FlaskApp, FlaskAppProps, ImageReference, KubernetesVersion, Namespace, NamespaceProps, NodeGroup, NodeGroupProps,
     PolicyDocument, PostgresVersion, ServiceKind, Statement, SubnetConfig, Vpc, VpcProps, Workload, WorkloadProps,
 };
 use stackwright_core::{Account, App, Assembly, Environment, Region};
@@ -149,6 +149,22 @@ fn a_policy_of_the_workload_stays_on_its_role() {
     assert_eq!(inline.len(), 1);
     assert_eq!(inline[0]["Action"], "s3:GetObject");
     assert_eq!(resources_of(&template(&assembly, "prod-data"), "AWS::IAM::Policy").len(), 1);
+}
+
+/// With Pod Identity the grant attaches to the Pod Identity role, and the service account stays
+/// bare (the association carries the role).
+#[test]
+fn with_pod_identity_the_grant_attaches_to_its_role() {
+    let assembly = connected(|p| p.aws_identity(AwsIdentity::PodIdentity));
+    let data = template(&assembly, "prod-data");
+    let policies = resources_of(&data, "AWS::IAM::Policy");
+    assert_eq!(policies.len(), 1);
+    let role = policies[0].1["Properties"]["Roles"][0]["Ref"].as_str().unwrap();
+    assert!(role.contains("PodIdentityRole"), "{role}");
+    let account = object(&assembly, "ServiceAccount", "api");
+    assert!(account["metadata"].get("annotations").is_none(), "{account}");
+    let egress = object(&assembly, "NetworkPolicy", "api-allow-egress").to_string();
+    assert!(egress.contains("169.254.170.23/32") && egress.contains("5432"), "{egress}");
 }
 
 #[test]
