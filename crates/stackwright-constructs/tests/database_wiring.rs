@@ -261,3 +261,19 @@ fn a_database_not_admitting_the_cluster_is_refused() {
         "{err}"
     );
 }
+
+/// A role the cluster writes with an empty document is for a connection's role only: an empty
+/// policy of the program's own is still refused, at the role's path.
+#[test]
+fn an_empty_policy_of_the_program_is_still_refused() {
+    let (app, _, cluster, _) = platform();
+    let ns = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
+    let props = WorkloadProps::new(ContainerSpec::new(image()))
+        .service(ServiceKind::None)
+        .aws_policy(PolicyDocument::default());
+    let err = synth_error(&app, Workload::new(&cluster, &ns, "Worker", props));
+    assert!(
+        err.contains("prod/cluster/Cluster/Orders/Worker/ServiceAccountRole: the policy document has no statements"),
+        "{err}"
+    );
+}

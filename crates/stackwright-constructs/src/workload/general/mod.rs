@@ -176,13 +176,7 @@ impl Workload {
             AwsIdentity::Irsa => "ServiceAccountRole",
             AwsIdentity::PodIdentity => "PodIdentityRole",
         };
-        // The program's own policy must say something; a connection's role may have none.
-        if let Some(policy) = &props.aws_policy {
-            let problems = policy.problems(&format!("{}/{role_id}", self.node.path()));
-            if !problems.is_empty() {
-                return Err(stackwright_core::Error::Invalid(problems.into()));
-            }
-        }
+        check_own_policy(props.aws_policy.as_ref(), &format!("{}/{role_id}", self.node.path()))?;
         let with_database;
         let props = match &props.database {
             Some(db) => {
@@ -348,4 +342,12 @@ fn connected(props: &WorkloadProps, db: &DatabaseConnection, kube: &KubeCluster)
     props.egress.extend(db.subnets.iter().map(|cidr| EgressRule::Cidr(*cidr, vec![db.port])));
     props.aws_policy.get_or_insert_with(PolicyDocument::default);
     Ok(props)
+}
+
+/// The program's own policy must say something (a role the cluster writes with an empty
+/// document has no inline policy: that is for a role whose permissions are attached
+/// elsewhere, such as a database connection's); its problems are errors at `role_path`.
+pub(crate) fn check_own_policy(policy: Option<&PolicyDocument>, role_path: &str) -> Result<()> {
+    let problems = policy.map(|p| p.problems(role_path)).unwrap_or_default();
+    if problems.is_empty() { Ok(()) } else { Err(stackwright_core::Error::Invalid(problems.into())) }
 }
