@@ -21,14 +21,21 @@ pub(crate) fn build() -> stackwright::Result<App> {
     let prod = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);
     prod.mark_production();
 
-    // Network: a VPC over two availability zones, public and private subnets, a NAT gateway per
-    // zone, flow logs, and the default security group left with no rules.
+    // Network: a VPC over two availability zones, public and private subnets, isolated subnets
+    // for the database (no route out of the VPC), a NAT gateway per zone, Secrets Manager and
+    // KMS endpoints (the service reads its database secret without leaving the VPC), flow
+    // logs, and the default security group left with no rules.
     let network = prod.stack("network");
     network.set_description("flask-platform network: VPC over two availability zones");
     let vpc = Vpc::new(
         &network,
         "Vpc",
-        VpcProps::default().cidr("10.0.0.0/16".parse()?).max_azs(2).nat_gateways(NatGateways::OnePerAz),
+        VpcProps::default()
+            .cidr("10.0.0.0/16".parse()?)
+            .max_azs(2)
+            .nat_gateways(NatGateways::OnePerAz)
+            .subnets([SubnetConfig::public(24), SubnetConfig::private(19), SubnetConfig::isolated(24)])
+            .endpoints(VpcEndpoints::default().interface([InterfaceEndpoint::SecretsManager, InterfaceEndpoint::Kms])),
     )?;
 
     // Cluster: EKS with private nodes, the cluster autoscaler and the AWS Load Balancer Controller;
@@ -52,18 +59,32 @@ pub(crate) fn build() -> stackwright::Result<App> {
     registry.set_description("flask-platform registry: the application's ECR repository");
     let repo = EcrRepo::new(&registry, "FlaskApp", EcrRepoProps::default())?;
 
+    // Backups: AWS Backup's vault, daily and weekly rules and restore testing, selecting the
+    // database and Prometheus' volume by one tag.
+    let plan = backups(&prod)?;
+
+    // Data: the service's PostgreSQL 15 on RDS in the isolated subnets, Multi-AZ (production),
+    // encrypted with its own key, the password kept and rotated by RDS in Secrets Manager,
+    // reachable on 5432 from the cluster only, backed up by the plan (docs/constructs/database.md).
+    let data = prod.stack("data");
+    data.set_description("flask-platform data: the service's PostgreSQL database");
+    let db = Database::new(&data, "Db", DatabaseProps::new(&vpc, PostgresVersion::V15).allow_from(&cluster))?;
+    plan.protect(&db)?;
+
     // The application: the Flask service behind an ALB, three replicas or more (the HPA's,
     // scaling on CPU, memory and the requests per second each pod serves — the rate of the
     // `http_requests_total` counter it exports), spread over zones, restricted and closed by
-    // NetworkPolicies; CI sets IMAGE_TAG.
+    // NetworkPolicies; connected to the database (DB_* environment, its IRSA role reads the one
+    // secret); CI sets IMAGE_TAG.
     let web = FlaskApp::new(
         &cluster,
         "flask-app",
         FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG"))
             .load_balancer_source_cidrs([vpc.cidr().into()])
-            .autoscaling(Autoscaling::default().custom_metric(CustomMetric::new("http_requests_per_second", "20"))),
+            .autoscaling(Autoscaling::default().custom_metric(CustomMetric::new("http_requests_per_second", "20")))
+            .database(&db),
     )?;
-    let plan = backups(&prod)?;
+
     // Monitoring: Prometheus (its data on a backed-up volume), Alertmanager and Grafana in the
     // cluster, prometheus-adapter serving the request rate to the HPA, alarms and a dashboard in
     // CloudWatch, the billing alarm and a budget in a stack of their own (us-east-1).

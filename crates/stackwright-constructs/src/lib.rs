@@ -87,11 +87,12 @@ pub use network::{
 pub use registry::{EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, TagMutability};
 pub use workload::{
     AcmCertificateArn, AlbIngress, Autoscaling, AwsIdentity, Certificate, ComputeResources, ConcurrencyPolicy,
-    ConfigSource, ContainerImage, ContainerSpec, Cpu, CronJob, CronJobProps, CustomMetric, Disruption, EgressRule,
-    FileMount, FlaskApp, FlaskAppProps, Hpa, HpaMetric, ImageReference, IngressProps, Job, JobProps, KubernetesVersion,
-    LogLevel, Memory, MetricsEndpoint, Namespace, NamespaceProps, PodSecurity, PortSpec, ProbeAction, ProbeSpec,
-    RepositoryUri, RoleRule, ScalingPolicy, ScalingRate, Scheme, SelectPolicy, ServiceKind, ServiceType, VolumeClaim,
-    Workload, WorkloadCluster, WorkloadPeer, WorkloadProps, ZoneSpread,
+    ConfigSource, ContainerImage, ContainerSpec, Cpu, CronJob, CronJobProps, CustomMetric, DB_SSLMODE,
+    DatabaseConnection, Disruption, EgressRule, FileMount, FlaskApp, FlaskAppProps, Hpa, HpaMetric, ImageReference,
+    IngressProps, Job, JobProps, KubernetesVersion, LogLevel, Memory, MetricsEndpoint, Namespace, NamespaceProps,
+    PodSecurity, PortSpec, ProbeAction, ProbeSpec, RepositoryUri, RoleRule, ScalingPolicy, ScalingRate, Scheme,
+    SelectPolicy, ServiceKind, ServiceType, VolumeClaim, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps,
+    ZoneSpread,
 };
 
 // The module paths of 0.1, kept for one release as deprecated aliases.

@@ -3,9 +3,14 @@
 //! port, and answers on exactly the probe and metrics paths the Deployment names. Its drain
 //! file (the preStop hook) takes it out of readiness.
 //!
+//! Connected to a Database, the Deployment gives the service every `DB_*` variable it needs,
+//! only ones it reads, with values its configuration accepts once the deploy has resolved
+//! the late-bound ones.
+//!
 //! Needs the service's venv (`tools/install` creates `.venv/flask`); says so when it is missing.
 
 mod common;
+mod eks_support;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -16,8 +21,11 @@ use std::time::{Duration, Instant};
 
 use common::{app_with_cluster, object};
 use serde_json::Value as Json;
-use stackwright_constructs::{ContainerImage, FlaskApp, FlaskAppProps, ImageReference};
-use stackwright_core::Region;
+use stackwright_constructs::{
+    ContainerImage, Database, DatabaseProps, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps, ImageReference,
+    KubernetesVersion, NodeGroup, NodeGroupProps, PostgresVersion, SubnetConfig, Vpc, VpcProps,
+};
+use stackwright_core::{Assembly, Region};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
@@ -30,6 +38,57 @@ fn synthesized() -> (Json, Json) {
     FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image)).unwrap();
     let assembly = app.synth().unwrap();
     (object(&assembly, "Deployment", "flask-app"), object(&assembly, "ConfigMap", "flask-app-config"))
+}
+
+/// The Deployment and ConfigMap of a FlaskApp with default props connected to a Database,
+/// on an EKS cluster the database admits.
+fn synthesized_with_database() -> (Json, Json) {
+    let (app, prod) = eks_support::app();
+    let vpc = Vpc::new(
+        &prod.stack("network"),
+        "Vpc",
+        VpcProps::default().max_azs(2).subnets([
+            SubnetConfig::public(24),
+            SubnetConfig::private(20),
+            SubnetConfig::isolated(24),
+        ]),
+    )
+    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();
+    let db = Database::new(
+        &prod.stack("data"),
+        "Orders",
+        DatabaseProps::new(&vpc, PostgresVersion::V15).allow_from(&cluster),
+    )
+    .unwrap();
+    let image = ContainerImage::public("registry.example.com/flask-app", ImageReference::Tag("0.1.0".into()));
+    FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image).database(&db)).unwrap();
+    let assembly = app.synth().unwrap();
+    (eks_object(&assembly, "Deployment", "flask-app"), eks_object(&assembly, "ConfigMap", "flask-app-config"))
+}
+
+fn eks_object(assembly: &Assembly, kind: &str, name: &str) -> Json {
+    let cluster = &assembly.manifest.clusters[0];
+    let entry = cluster.objects.iter().find(|o| o.kind == kind && o.name == name).unwrap();
+    serde_saphyr::from_str(assembly.file(&format!("{}/{}", cluster.directory, entry.file)).unwrap()).unwrap()
+}
+
+/// What the deploy puts where a placeholder is: an RDS endpoint, a secret's ARN.
+fn resolved(value: &str) -> String {
+    match value {
+        v if v.ends_with("Instance.Endpoint.Address))") => "orders.abcdefghijkl.us-east-1.rds.amazonaws.com".into(),
+        v if v.ends_with("Instance.MasterUserSecret.SecretArn))") => {
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123abcd-4567-89ef-0123-456789abcdef-AbCdEf"
+                .into()
+        }
+        v => {
+            assert!(!v.contains("((stackwright:"), "an unexpected placeholder: {v}");
+            v.to_string()
+        }
+    }
 }
 
 struct Contract {
@@ -107,6 +166,49 @@ fn deployment_matches_the_service_contract_files() {
     assert!(c.drain_command.starts_with(&format!("touch {drain_file} ")), "{}", c.drain_command);
     // Only /tmp is writable in the pod; everything the service writes must be under it.
     assert!(drain_file.starts_with("/tmp/") && c.env["PROMETHEUS_MULTIPROC_DIR"].starts_with("/tmp/"));
+}
+
+#[test]
+fn the_database_variables_are_the_ones_the_service_reads() {
+    let (deployment, config) = synthesized_with_database();
+    let c = contract(&deployment, &config);
+    let root = workspace();
+    let config_py = std::fs::read_to_string(root.join("examples/flask-app/flask_app/config.py")).unwrap();
+    let given: Vec<&String> = c.env.keys().filter(|k| k.starts_with("DB_")).collect();
+    // Every DB_* variable the Deployment sets is one of the service's settings (a key of its
+    // DEFAULTS), and the ones without a usable default are set.
+    for name in &given {
+        assert!(config_py.contains(&format!("\"{name}\": ")), "the service does not read {name}");
+    }
+    for name in ["DB_HOST", "DB_NAME", "DB_SECRET_ARN", "DB_PORT", "DB_SSLMODE"] {
+        assert!(c.env.contains_key(name), "{name} is not set: {given:?}");
+    }
+    // Credentials come from the secret only: a password in the manifest would be a leak.
+    assert!(!c.env.contains_key("DB_PASSWORD") && !c.env.contains_key("DB_USER"));
+
+    let venv =
+        std::env::var_os("STACKWRIGHT_VENV_FLASK").map(PathBuf::from).unwrap_or_else(|| root.join(".venv/flask"));
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        eprintln!("SKIPPED: {} is missing (run tools/install)", python.display());
+        return;
+    }
+    // The service's own validation accepts the values, as the deploy resolves them.
+    let mut cmd = Command::new(&python);
+    cmd.args(["-c", "from flask_app.config import Config; c = Config.from_env(); print(c.db_host, c.db_name, c.db_port, c.db_sslmode, c.db_secret_arn)"])
+        .current_dir(root.join("examples/flask-app"))
+        .env_clear()
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+    for (k, v) in &c.env {
+        cmd.env(k, resolved(v));
+    }
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "the service rejects its configuration:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.starts_with("orders.abcdefghijkl.us-east-1.rds.amazonaws.com app 5432 require arn:aws:secretsmanager:"),
+        "{stdout}"
+    );
 }
 
 /// A minimal HTTP/1.0 GET against 127.0.0.1: status code and body.

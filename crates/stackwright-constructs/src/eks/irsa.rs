@@ -175,19 +175,19 @@ pub(crate) fn pod_identity_role(
 ) -> Result<Attr<Arn>> {
     let path = format!("{}/{id}", scope.node().path());
     let mut problems = service_account_problems(&path, namespace, service_account);
-    problems.extend(policy.problems(&path));
+    if !policy.statements.is_empty() {
+        problems.extend(policy.problems(&path));
+    }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems.into()));
     }
     provider.bindings.bind(scope.node(), &path, namespace, service_account);
     let node = scope.node().add_child(id)?;
     let trust = service_trust("pods.eks.amazonaws.com", &["sts:AssumeRole", "sts:TagSession"]);
-    let role = service_role(
-        &node,
-        "Role",
-        RoleSpec::trusted_by(vec![trust], format!("EKS Pod Identity role of {namespace}/{service_account}"))
-            .inline(policy),
-    )?;
+    let spec = RoleSpec::trusted_by(vec![trust], format!("EKS Pod Identity role of {namespace}/{service_account}"));
+    // An empty document: a role whose permissions are attached elsewhere (a database's grant).
+    let spec = if policy.statements.is_empty() { spec } else { spec.inline(policy) };
+    let role = service_role(&node, "Role", spec)?;
     Resource::new(
         &node,
         "Association",

@@ -39,7 +39,11 @@ pub trait WorkloadCluster: Construct {
     }
 
     /// An IAM role that only the service account `namespace/service_account` can assume (IRSA),
-    /// with `policy` attached, created under `scope` with id `id`. Returns the role's ARN.
+    /// with `policy` attached, created under `scope` with id `id`. Returns the role's ARN (its
+    /// `Arn` attribute: a database's grant attaches to the role by its `Ref`, its name).
+    /// `policy` has no statements when the role's permissions are all attached elsewhere (a
+    /// workload connected to a database and calling nothing else): the role then has no inline
+    /// policy.
     fn service_account_role(
         &self,
         scope: &dyn Construct,
@@ -51,7 +55,8 @@ pub trait WorkloadCluster: Construct {
 
     /// An IAM role for the service account `namespace/service_account` through EKS Pod
     /// Identity (the alternative to IRSA: the role trusts `pods.eks.amazonaws.com` and an
-    /// association binds it), with `policy` attached, created under `scope` with id `id`.
+    /// association binds it), with `policy` attached, created under `scope` with id `id`
+    /// (no inline policy when it has no statements, as for IRSA).
     ///
     /// # Errors
     /// By default the cluster has no Pod Identity: an error at `scope`'s path, which a

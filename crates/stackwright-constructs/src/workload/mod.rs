@@ -26,9 +26,9 @@ pub use flask_app::{
 };
 pub use general::{
     AcmCertificateArn, AlbIngress, AwsIdentity, ConcurrencyPolicy, ConfigSource, ContainerSpec, CronJob, CronJobProps,
-    EgressRule, FileMount, Hpa, HpaMetric, Job, JobProps, MetricsEndpoint, PortSpec, ProbeAction, ProbeSpec, RoleRule,
-    ScalingPolicy, ScalingRate, SelectPolicy, ServiceKind, VolumeClaim, Workload, WorkloadPeer, WorkloadProps,
-    ZoneSpread,
+    DB_SSLMODE, DatabaseConnection, EgressRule, FileMount, Hpa, HpaMetric, Job, JobProps, MetricsEndpoint, PortSpec,
+    ProbeAction, ProbeSpec, RoleRule, ScalingPolicy, ScalingRate, SelectPolicy, ServiceKind, VolumeClaim, Workload,
+    WorkloadPeer, WorkloadProps, ZoneSpread,
 };
 pub use image::{ContainerImage, ImageReference, RepositoryUri};
 pub use namespace::{Namespace, NamespaceProps, PodSecurity};

@@ -43,7 +43,7 @@ impl PostgresVersion {
     }
 
     /// `EngineVersion`: the pinned release (`15.13`), or the newest release of the major that
-    /// can create an instance ([`current_release`]); the major alone when it has none (an
+    /// can create an instance (`current_release`); the major alone when it has none (an
     /// error synth reports).
     #[must_use]
     pub fn engine_version(self) -> String {

@@ -17,6 +17,8 @@ use std::rc::Rc;
 use stackwright_core::{Arn, Attr, Construct, Node, Problems, Result, Val};
 
 use crate::internal::problems::built_or_rejected;
+use crate::network::Ipv4Cidr;
+use crate::workload::DatabaseConnection;
 
 /// The PostgreSQL port, the only one the security group opens.
 pub const POSTGRES_PORT: u16 = 5432;
@@ -57,6 +59,11 @@ pub struct Database {
     key_arn: Attr<Arn>,
     environment: String,
     tags: Rc<tags::InstanceTags>,
+    /// What a connected workload needs besides the attributes: the region, the CIDR blocks of
+    /// the isolated subnets and the paths of the clusters admitted.
+    region: String,
+    subnets: Vec<Ipv4Cidr>,
+    clusters: Vec<String>,
 }
 
 impl Database {
@@ -85,6 +92,9 @@ impl Database {
             database_name: props.database_name.clone(),
             environment: environment.id(),
             tags: Rc::new(tags::InstanceTags::new(None, Vec::new())),
+            region: props.vpc.region().as_str().to_string(),
+            subnets: props.vpc.isolated_subnets().iter().map(|s| s.cidr().into()).collect(),
+            clusters: props.clients.iter().map(|c| c.cluster_path.clone()).collect(),
         };
         if node.is_rejected() {
             return Ok(rejected(node));
@@ -97,6 +107,9 @@ impl Database {
             key_arn: r.key_arn,
             environment: environment.id(),
             tags: Rc::new(r.tags),
+            region: props.vpc.region().as_str().to_string(),
+            subnets: props.vpc.isolated_subnets().iter().map(|s| s.cidr().into()).collect(),
+            clusters: props.clients.iter().map(|c| c.cluster_path.clone()).collect(),
         });
         built_or_rejected(&node, built, || rejected(node.clone()))
     }
@@ -154,10 +167,34 @@ impl Database {
         self.tags.get(key)
     }
 
+    /// What a workload connects to it with: [`WorkloadProps::database()`](crate::WorkloadProps::database())
+    /// and `FlaskAppProps::database` take it (or `&Database`, which converts).
+    #[must_use]
+    pub fn connection(&self) -> DatabaseConnection {
+        DatabaseConnection {
+            node: self.node.clone(),
+            environment: self.environment.clone(),
+            endpoint: self.endpoint.clone(),
+            port: POSTGRES_PORT,
+            database_name: self.database_name.clone(),
+            secret_arn: self.secret_arn.clone(),
+            key_arn: self.key_arn.clone(),
+            region: self.region.clone(),
+            subnets: self.subnets.clone(),
+            clusters: self.clusters.clone(),
+        }
+    }
+
     /// The endpoint as a template value.
     #[must_use]
     pub fn endpoint_value(&self) -> Val<String> {
         self.endpoint.clone().into()
+    }
+}
+
+impl From<&Database> for DatabaseConnection {
+    fn from(db: &Database) -> Self {
+        db.connection()
     }
 }
 

@@ -1,7 +1,7 @@
 //! What a [`Database`](super::Database) can be configured with; every field's default is
 //! stated, and the defaults pass checkov.
 
-use stackwright_core::{Arn, Attr};
+use stackwright_core::{Arn, Attr, Construct};
 
 use super::engine::PostgresVersion;
 use crate::eks::EksCluster;
@@ -71,6 +71,8 @@ setters! { DatabaseAlarms {
 pub struct DatabaseClient {
     pub(crate) description: String,
     pub(crate) security_group: Attr<SecurityGroupId>,
+    /// The construct path of the cluster (a workload of it may connect).
+    pub(crate) cluster_path: String,
 }
 
 impl DatabaseClient {
@@ -80,6 +82,7 @@ impl DatabaseClient {
         DatabaseClient {
             description: format!("PostgreSQL from the nodes and pods of EKS cluster {}", cluster.name()),
             security_group: cluster.cluster_security_group_id(),
+            cluster_path: cluster.node().path(),
         }
     }
 }

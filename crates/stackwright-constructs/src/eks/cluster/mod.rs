@@ -452,15 +452,11 @@ impl WorkloadCluster for EksCluster {
         service_account: &str,
         policy: PolicyDocument,
     ) -> Result<Attr<Arn>> {
-        let role = irsa::irsa_role(
-            &scope.node().clone(),
-            id,
-            &self.oidc,
-            namespace,
-            service_account,
-            RoleSpec::trusted_by(Vec::new(), format!("IRSA role of {namespace}/{service_account} in {}", self.name))
-                .inline(policy),
-        )?;
+        let spec =
+            RoleSpec::trusted_by(Vec::new(), format!("IRSA role of {namespace}/{service_account} in {}", self.name));
+        // An empty document: a role whose permissions are attached elsewhere (a database's grant).
+        let spec = if policy.statements.is_empty() { spec } else { spec.inline(policy) };
+        let role = irsa::irsa_role(&scope.node().clone(), id, &self.oidc, namespace, service_account, spec)?;
         Ok(role.arn())
     }
 }

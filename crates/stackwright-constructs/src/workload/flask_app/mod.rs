@@ -11,12 +11,14 @@ pub use props::{
     METRICS_PATH, READINESS_PATH, SERVICE_PORT, SERVICE_UID, Scheme, ServiceType,
 };
 
-use stackwright_core::{Construct, Node, Result};
+use stackwright_core::{Construct, Diagnostic, Node, Result};
 
 use crate::internal::problems::built_or_rejected;
 
 use super::cluster::WorkloadCluster;
-use super::general::{Workload, WorkloadProps, claim_load_balancer_name, default_load_balancer_name, labels};
+use super::general::{
+    Workload, WorkloadProps, claim_load_balancer_name, database_problems, default_load_balancer_name, labels,
+};
 use super::meta::string_map;
 use super::namespace::add_namespace_objects;
 use super::pod_security::PodSecurityLevel;
@@ -87,7 +89,13 @@ impl FlaskApp {
         // Checked before anything is added: the app is added whole or not at all.
         let path = format!("{}/{id}", cluster.node().path());
         let name = props.name.clone().unwrap_or_else(|| id.to_string());
-        let problems = props.problems(&path, &name);
+        let mut problems = props.problems(&path, &name);
+        let load_balancer_name = props.ingress.as_ref().map(|i| {
+            i.load_balancer_name.clone().unwrap_or_else(|| default_load_balancer_name(&cluster.kube().name(), &name))
+        });
+        let workload_props = preset::workload_props(&name, &props, load_balancer_name.as_deref());
+        problems
+            .extend(database_problems(cluster, &workload_props).into_iter().map(|(m, h)| Diagnostic::new(&path, m, h)));
         let node = cluster.node().add_child_deferred(id);
         if !problems.is_empty() {
             node.reject(problems);
@@ -99,10 +107,9 @@ impl FlaskApp {
             // The image's repository is rejected: its problems are recorded, none is added here.
             node.reject([]);
         }
-        let load_balancer_name = props.ingress.as_ref().map(|i| {
-            i.load_balancer_name.clone().unwrap_or_else(|| default_load_balancer_name(&cluster.kube().name(), &name))
-        });
-        let workload_props = preset::workload_props(&name, &props, load_balancer_name.as_deref());
+        if let Some(db) = props.database.as_ref().filter(|db| !node.is_rejected() && db.node.is_rejected()) {
+            node.reject_because_of(&db.node);
+        }
         let workload = Workload::handle(node.clone(), cluster.node().path(), &props.namespace, name, &workload_props);
         let app = FlaskApp { node: node.clone(), workload, port: props.port, metrics_path: props.metrics_path.clone() };
         if node.is_rejected() {

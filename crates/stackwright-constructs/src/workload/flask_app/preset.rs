@@ -48,6 +48,7 @@ pub(super) fn workload_props(name: &str, p: &FlaskAppProps, load_balancer_name: 
     props.ingress = p.ingress.as_ref().map(|i| alb(i, load_balancer_name));
     props.autoscaling = p.autoscaling.as_ref().map(hpa);
     props.aws_policy = p.aws_policy.clone();
+    props.database = p.database.clone();
     props
 }
 

@@ -9,6 +9,7 @@ use stackwright_core::{Arn, Attr};
 use crate::iam::PolicyDocument;
 use crate::internal::setters::setters;
 use crate::network::Ipv4Cidr;
+use crate::workload::general::DatabaseConnection;
 use crate::workload::image::ContainerImage;
 use crate::workload::resources::{ComputeResources, Cpu, Memory};
 pub use crate::workload::shared::{Disruption, Scheme};
@@ -253,6 +254,9 @@ pub struct FlaskAppProps {
     pub load_balancer_source_cidrs: Vec<Ipv4Cidr>,
     /// Seconds a pod gets to finish after it is told to stop (drain included). Default: 45.
     pub termination_grace_period_seconds: u32,
+    /// The database the app uses (see [`FlaskAppProps::database()`]). Default: none (the
+    /// service's data endpoints answer 503).
+    pub database: Option<DatabaseConnection>,
 }
 
 impl FlaskAppProps {
@@ -280,6 +284,7 @@ impl FlaskAppProps {
             disruption: Disruption::MaxUnavailable(1),
             load_balancer_source_cidrs: RFC_1918.iter().map(|&(a, b, prefix)| cidr(a, b, prefix)).collect(),
             termination_grace_period_seconds: 45,
+            database: None,
         }
     }
 }
@@ -314,6 +319,17 @@ setters! { FlaskAppProps {
 } }
 
 impl FlaskAppProps {
+    /// Connects the app to `database` (a `&Database` or its [`DatabaseConnection`]) as
+    /// [`WorkloadProps::database`](crate::WorkloadProps::database()) does: the service reads
+    /// `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_SECRET_ARN` and `DB_SSLMODE`, fetches the
+    /// credentials from Secrets Manager through the pod's IRSA role, and its readiness then
+    /// depends on the database.
+    #[must_use]
+    pub fn database(mut self, database: impl Into<DatabaseConnection>) -> Self {
+        self.database = Some(database.into());
+        self
+    }
+
     /// A fixed number of replicas: no HorizontalPodAutoscaler (`autoscaling: None`).
     #[must_use]
     pub fn without_autoscaling(mut self) -> Self {

@@ -289,6 +289,7 @@ fn build(
     let kube = cluster.kube();
     let ns = namespace.name();
     let (labels, selector_labels) = labels(node, name, "batch");
+    super::check_own_policy(job.aws_policy.as_ref(), &format!("{}/ServiceAccountRole", node.path()))?;
     let role_arn: Option<Attr<Arn>> = match &job.aws_policy {
         Some(policy) => Some(cluster.service_account_role(node, "ServiceAccountRole", ns, name, policy.clone())?),
         None => None,

@@ -6,6 +6,7 @@ mod batch;
 mod checks;
 mod config;
 mod container;
+mod database;
 mod exposure;
 mod ingress;
 mod load_balancer;
@@ -20,6 +21,7 @@ mod stateful;
 pub use batch::{ConcurrencyPolicy, CronJob, CronJobProps, Job, JobProps};
 pub(crate) use config::config_name;
 pub use container::{ConfigSource, ContainerSpec, FileMount, PortSpec, ProbeAction, ProbeSpec};
+pub use database::{DB_SSLMODE, DatabaseConnection};
 pub use ingress::{AcmCertificateArn, AlbIngress};
 pub(crate) use load_balancer::{
     claim as claim_load_balancer_name, default_name as default_load_balancer_name, valid_lb_name,
@@ -33,10 +35,11 @@ pub(crate) use scaling::{valid_metric_name, valid_quantity};
 
 use std::collections::BTreeMap;
 
-use stackwright_core::{Construct, Node, Problems, Result};
+use stackwright_core::{Construct, KubeCluster, Node, Problems, Result};
 
 use checks::check_name;
 
+use crate::iam::PolicyDocument;
 use crate::internal::problems::{built_or_rejected, kebab_case};
 use crate::workload::cluster::WorkloadCluster;
 use crate::workload::namespace::Namespace;
@@ -115,6 +118,9 @@ impl Workload {
             cluster.has_ebs_csi_driver(),
             &cluster.node().path(),
         );
+        for (message, hint) in database_problems(cluster, &props) {
+            problems.push(message, hint);
+        }
         let peers = peers::named(&props.allow_from, &props.egress);
         peers::check_peers(&mut problems, &cluster.node().path(), peers.iter().copied());
         let node = problems.add_node();
@@ -124,6 +130,9 @@ impl Workload {
         }
         if !node.is_rejected() && namespace.node().is_rejected() {
             node.reject_because_of(namespace);
+        }
+        if let Some(db) = props.database.as_ref().filter(|db| !node.is_rejected() && db.node.is_rejected()) {
+            node.reject_because_of(&db.node);
         }
         if !node.is_rejected() && props.container.image.repository_value().is_some_and(|v| node.refers_to_rejected(v)) {
             node.reject([]);
@@ -169,17 +178,31 @@ impl Workload {
     /// Adds the checked workload's AWS role and Kubernetes objects at its node.
     pub(crate) fn build(&self, cluster: &impl WorkloadCluster, props: &WorkloadProps) -> Result<()> {
         let (ns, name) = (self.namespace.as_str(), self.name.as_str());
-        // With Pod Identity the association carries the role: the service account stays bare.
-        let role_arn = match (&props.aws_policy, props.aws_identity) {
-            (Some(policy), AwsIdentity::Irsa) => {
-                Some(cluster.service_account_role(&self.node, "ServiceAccountRole", ns, name, policy.clone())?)
-            }
-            (Some(policy), AwsIdentity::PodIdentity) => {
-                cluster.pod_identity_role(&self.node, "PodIdentityRole", ns, name, policy.clone())?;
-                None
-            }
-            (None, _) => None,
+        let role_id = match props.aws_identity {
+            AwsIdentity::Irsa => "ServiceAccountRole",
+            AwsIdentity::PodIdentity => "PodIdentityRole",
         };
+        check_own_policy(props.aws_policy.as_ref(), &format!("{}/{role_id}", self.node.path()))?;
+        let with_database;
+        let props = match &props.database {
+            Some(db) => {
+                with_database = connected(props, db, cluster.kube())?;
+                &with_database
+            }
+            None => props,
+        };
+        let role = match &props.aws_policy {
+            Some(policy) => Some(match props.aws_identity {
+                AwsIdentity::Irsa => cluster.service_account_role(&self.node, role_id, ns, name, policy.clone())?,
+                AwsIdentity::PodIdentity => cluster.pod_identity_role(&self.node, role_id, ns, name, policy.clone())?,
+            }),
+            None => None,
+        };
+        if let (Some(db), Some(role)) = (&props.database, &role) {
+            database::grant(db, ns, name, role)?;
+        }
+        // With Pod Identity the association carries the role: the service account stays bare.
+        let role_arn = role.filter(|_| props.aws_identity == AwsIdentity::Irsa);
         let (labels, selector_labels) = objects::labels(&self.node, &self.name, &props.component);
         let cx = objects::Ctx {
             kube: cluster.kube(),
@@ -291,4 +314,51 @@ pub(crate) fn check_placement(
             "give one of them another name (props.name or the construct id)",
         );
     }
+}
+
+/// The problems of `props`' database connection on `cluster` (message, hint): a database of
+/// another environment, one not admitting the cluster, or a variable of the workload's own
+/// the connection sets. `FlaskApp` checks its workload with it too.
+pub(crate) fn database_problems(cluster: &impl WorkloadCluster, props: &WorkloadProps) -> Vec<(String, String)> {
+    let Some(db) = &props.database else {
+        return Vec::new();
+    };
+    let environment = database::environment_of(cluster.node());
+    let mut out = database::connection_problems(db, environment.as_deref(), &cluster.node().path());
+    for name in clashing_variables(props) {
+        out.push((
+            format!("the environment variable {name} is set by the workload and by its database connection"),
+            "remove it from the container's env and the workload's config: the connection sets it".to_string(),
+        ));
+    }
+    out
+}
+
+/// The environment variables of the workload's container clashing with the connection's.
+fn clashing_variables(props: &WorkloadProps) -> Vec<String> {
+    database::VARIABLES
+        .iter()
+        .filter(|n| props.container.env.contains_key(**n) || props.config.contains_key(**n))
+        .map(|n| (*n).to_string())
+        .collect()
+}
+
+/// `props` connected to its database: the `DB_*` environment, egress to the database's
+/// subnets on its port, and an AWS role (with no policy of its own when the workload asked
+/// for none: the database's grant attaches to it). The HTTPS egress every workload with a role
+/// gets reaches Secrets Manager, KMS and STS.
+fn connected(props: &WorkloadProps, db: &DatabaseConnection, kube: &KubeCluster) -> Result<WorkloadProps> {
+    let mut props = props.clone();
+    props.container.env.extend(db.variables(kube)?.map(|(k, v)| (k.to_string(), v)));
+    props.egress.extend(db.subnets.iter().map(|cidr| EgressRule::Cidr(*cidr, vec![db.port])));
+    props.aws_policy.get_or_insert_with(PolicyDocument::default);
+    Ok(props)
+}
+
+/// The program's own policy must say something (a role the cluster writes with an empty
+/// document has no inline policy: that is for a role whose permissions are attached
+/// elsewhere, such as a database connection's); its problems are errors at `role_path`.
+pub(crate) fn check_own_policy(policy: Option<&PolicyDocument>, role_path: &str) -> Result<()> {
+    let problems = policy.map(|p| p.problems(role_path)).unwrap_or_default();
+    if problems.is_empty() { Ok(()) } else { Err(stackwright_core::Error::Invalid(problems.into())) }
 }

@@ -11,6 +11,7 @@ use crate::network::Ipv4Cidr;
 use crate::workload::shared::{Disruption, Scheme};
 
 use super::container::ContainerSpec;
+use super::database::DatabaseConnection;
 use super::ingress::AlbIngress;
 use super::options::{MetricsEndpoint, RoleRule, ZoneSpread};
 use super::peers::{EgressRule, WorkloadPeer};
@@ -112,6 +113,11 @@ pub struct WorkloadProps {
     /// Seconds a rollout may go without progress before the Deployment reports it failed (a
     /// Deployment's only). Default: none (Kubernetes' 600).
     pub progress_deadline_seconds: Option<u32>,
+    /// The database the workload connects to (see [`WorkloadProps::database()`]): the container
+    /// gets `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_SECRET_ARN` and `DB_SSLMODE`, the role
+    /// (created when there is none) may read the database's secret, and the NetworkPolicy
+    /// opens the database's subnets on its port. Default: none.
+    pub database: Option<DatabaseConnection>,
 }
 
 impl WorkloadProps {
@@ -144,6 +150,7 @@ impl WorkloadProps {
             health_check_path: None,
             min_ready_seconds: 0,
             progress_deadline_seconds: None,
+            database: None,
         }
     }
 
@@ -185,6 +192,16 @@ impl WorkloadProps {
     #[must_use]
     pub fn volume_claim(mut self, claim: VolumeClaim) -> Self {
         self.volume_claims.push(claim);
+        self
+    }
+
+    /// Connects the workload to `database` (a `&Database`, or its
+    /// [`DatabaseConnection`]): its container gets the `DB_*` environment, its role may read the
+    /// database's secret, its NetworkPolicy opens the database's subnets. The database must be in
+    /// the workload's environment and admit its cluster (`DatabaseProps::allow_from`).
+    #[must_use]
+    pub fn database(mut self, database: impl Into<DatabaseConnection>) -> Self {
+        self.database = Some(database.into());
         self
     }
 
