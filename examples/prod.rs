@@ -87,8 +87,9 @@ pub(crate) fn build() -> stackwright::Result<App> {
 
     // Monitoring: Prometheus (its data on a backed-up volume), Alertmanager and Grafana in the
     // cluster, prometheus-adapter serving the request rate to the HPA, alarms and a dashboard in
-    // CloudWatch, the billing alarm and a budget in a stack of their own (us-east-1).
-    Monitoring::new(
+    // CloudWatch, the billing alarm and a budget in a stack of their own (us-east-1). The
+    // database's alarms notify monitoring's topic, which exists only now.
+    let monitoring = Monitoring::new(
         &cluster,
         "monitoring",
         MonitoringProps::default()
@@ -97,6 +98,7 @@ pub(crate) fn build() -> stackwright::Result<App> {
             .budget_usd(400)
             .prometheus(prometheus_on_a_backed_up_volume(&plan)),
     )?;
+    db.notify_alarms_to(monitoring.alarm_topic())?;
 
     // Delivery: pull-request diffs, gated deploys and image roll-outs as GitHub Actions
     // workflows, with the OIDC roles they assume (docs/ci-cd.md).

@@ -164,3 +164,34 @@ fn a_production_database_without_multi_az_is_an_error() {
     let err = error_text(with_database(true, |p| p.multi_az(false)).synth());
     assert_problem(&err, "a production database without a standby in a second zone", "remove multi_az(false)");
 }
+
+/// A topic that exists only after the database (monitoring's, when the monitored app connects
+/// to the database): every alarm notifies it, once, in the ALARM and the OK state, across
+/// stacks.
+#[test]
+fn alarms_notify_a_topic_added_after_the_database() {
+    let (app, prod) = app();
+    let vpc = vpc_with(&prod, tiers(), 2);
+    let db = Database::new(&prod.stack("data"), "Orders", DatabaseProps::new(&vpc, PostgresVersion::V15)).unwrap();
+    let topic = stackwright_core::Resource::new(
+        &prod.stack("alerts"),
+        "Alarms",
+        stackwright_cfn::sns::Topic::new().with_topic_name("orders-alarms"),
+    )
+    .unwrap();
+    db.notify_alarms_to(&topic.topic_arn()).unwrap();
+    db.notify_alarms_to(&topic.topic_arn()).unwrap();
+    let data = template(&app.synth().unwrap(), "prod-data");
+    let alarms: Vec<&serde_json::Value> =
+        data["Resources"].as_object().unwrap().values().filter(|r| r["Type"] == "AWS::CloudWatch::Alarm").collect();
+    assert_eq!(alarms.len(), 3, "CPU, free storage, connections");
+    for alarm in alarms {
+        for actions in ["AlarmActions", "OKActions"] {
+            let list = alarm["Properties"][actions].as_array().unwrap_or_else(|| panic!("{actions}: {alarm}"));
+            assert_eq!(list.len(), 1, "the topic once: {alarm}");
+            let param =
+                list[0]["Ref"].as_str().unwrap_or_else(|| panic!("a parameter from the cluster stack: {alarm}"));
+            assert!(data["Parameters"][param].is_object(), "{param}");
+        }
+    }
+}

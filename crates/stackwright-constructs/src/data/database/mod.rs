@@ -3,6 +3,7 @@
 //! enforced, IAM authentication on, automated backups, deletion protection and a final
 //! snapshot, enhanced monitoring, logs to CloudWatch with a retention, alarms.
 
+mod alarm_actions;
 mod checks;
 mod engine;
 mod props;
@@ -59,6 +60,8 @@ pub struct Database {
     key_arn: Attr<Arn>,
     environment: String,
     tags: Rc<tags::InstanceTags>,
+    /// The alarms and the topics they notify (none for a rejected database).
+    alarms: Option<Rc<alarm_actions::AlarmActions>>,
     /// What a connected workload needs besides the attributes: the region, the CIDR blocks of
     /// the isolated subnets and the paths of the clusters admitted.
     region: String,
@@ -92,6 +95,7 @@ impl Database {
             database_name: props.database_name.clone(),
             environment: environment.id(),
             tags: Rc::new(tags::InstanceTags::new(None, Vec::new())),
+            alarms: None,
             region: props.vpc.region().as_str().to_string(),
             subnets: props.vpc.isolated_subnets().iter().map(|s| s.cidr().into()).collect(),
             clusters: props.clients.iter().map(|c| c.cluster_path.clone()).collect(),
@@ -107,6 +111,7 @@ impl Database {
             key_arn: r.key_arn,
             environment: environment.id(),
             tags: Rc::new(r.tags),
+            alarms: Some(Rc::new(r.alarms)),
             region: props.vpc.region().as_str().to_string(),
             subnets: props.vpc.isolated_subnets().iter().map(|s| s.cidr().into()).collect(),
             clusters: props.clients.iter().map(|c| c.cluster_path.clone()).collect(),
@@ -159,6 +164,20 @@ impl Database {
     /// Never for a built database (the instance's `Tags` is a list it owns).
     pub(crate) fn set_tag(&self, key: &str, value: &str) -> Result<()> {
         self.tags.set(key, value)
+    }
+
+    /// Makes the alarms (CPU, free storage, connections) notify `topic` as well, in the ALARM
+    /// and the OK state: for a topic that exists only after the database, such as
+    /// `Monitoring::alarm_topic` when the monitored workloads connect to this database. A
+    /// topic given twice notifies once. Nothing for a rejected database.
+    ///
+    /// # Errors
+    /// Never for a built database (the alarms' actions are lists it owns).
+    pub fn notify_alarms_to(&self, topic: &Attr<Arn>) -> Result<()> {
+        match &self.alarms {
+            Some(alarms) => alarms.add(topic.to_val().into()),
+            None => Ok(()),
+        }
     }
 
     /// The value of the instance's tag `key`, if it has one.

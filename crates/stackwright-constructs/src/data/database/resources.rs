@@ -19,6 +19,7 @@ pub(super) struct Built {
     pub(super) secret_arn: Attr<Arn>,
     pub(super) key_arn: Attr<Arn>,
     pub(super) tags: super::tags::InstanceTags,
+    pub(super) alarms: super::alarm_actions::AlarmActions,
 }
 
 /// The logs RDS exports for PostgreSQL.
@@ -115,8 +116,10 @@ pub(super) fn build(node: &Node, props: &DatabaseProps<'_>, production: bool) ->
             }]}),
         );
     }
-    alarms(node, props, &id, &instance)?;
+    let alarms = alarms(node, props, &id, &instance)?;
+    let topics = props.alarm_topic.iter().map(|t| Value::from(t.to_val())).collect();
     Ok(Built {
+        alarms: super::alarm_actions::AlarmActions::new(alarms, topics),
         endpoint: instance.endpoint_address(),
         secret_arn: instance.master_user_secret_secret_arn(),
         key_arn: key.arn(),
@@ -199,7 +202,12 @@ fn security_group(node: &Node, props: &DatabaseProps<'_>, id: &str) -> Result<Re
 }
 
 /// CPU, free storage and connections, each notifying the alarm topic when there is one.
-fn alarms(node: &Node, props: &DatabaseProps<'_>, id: &str, instance: &Resource<rds::DbInstance>) -> Result<()> {
+fn alarms(
+    node: &Node,
+    props: &DatabaseProps<'_>,
+    id: &str,
+    instance: &Resource<rds::DbInstance>,
+) -> Result<Vec<Resource<cloudwatch::Alarm>>> {
     let a = props.alarms;
     let free_bytes =
         u64::from(props.allocated_storage_gib) * 1024 * 1024 * 1024 * u64::from(a.free_storage_percent) / 100;
@@ -236,6 +244,7 @@ fn alarms(node: &Node, props: &DatabaseProps<'_>, id: &str, instance: &Resource<
         ),
     ];
     let topic: Vec<Val<String>> = props.alarm_topic.iter().map(|t| t.to_val()).collect();
+    let mut out = Vec::new();
     for (alarm_id, metric, statistic, periods, threshold, comparison, description) in specs {
         let mut alarm = cloudwatch::Alarm::new()
             .with_alarm_description(description)
@@ -252,9 +261,9 @@ fn alarms(node: &Node, props: &DatabaseProps<'_>, id: &str, instance: &Resource<
         if !topic.is_empty() {
             alarm = alarm.with_alarm_actions(topic.clone()).with_ok_actions(topic.clone());
         }
-        Resource::new(node, alarm_id, alarm)?;
+        out.push(Resource::new(node, alarm_id, alarm)?);
     }
-    Ok(())
+    Ok(out)
 }
 
 fn capitalized(s: &str) -> String {
