@@ -1,5 +1,5 @@
 //! Helpers no user calls, shared by the constructs: problem collection, configuration hashes,
-//! log groups and KMS keys, the EC2 instance types each region offers, the NetworkPolicy builders, label maps and selectors, the
+//! log groups and KMS keys, physical names, the EC2 instance types each region offers, the NetworkPolicy builders, label maps and selectors, the
 //! setters of props types, and the contract between monitoring and the workloads it scrapes.
 //!
 //! Everything here is crate-private; it imports nothing of this crate but [`crate::iam`].
@@ -11,6 +11,7 @@ pub(crate) mod instance_types;
 pub(crate) mod labels;
 pub(crate) mod log_group;
 pub(crate) mod network_policy;
+pub(crate) mod physical_name;
 pub(crate) mod problems;
 pub(crate) mod scrape_contract;
 pub(crate) mod setters;

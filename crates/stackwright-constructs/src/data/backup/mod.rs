@@ -162,15 +162,5 @@ impl Construct for BackupPlan {
 /// `<app>-<environment>-<id>` in lower case with `-` between words, at most 50 characters (a
 /// vault name's limit): the vault's and plan's name and the tag's value.
 fn plan_name(app: &str, environment: &str, id: &str) -> String {
-    let raw = format!("{app}-{environment}-{id}");
-    let mut name = raw
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    name.truncate(50);
-    name.trim_end_matches('-').to_string()
+    crate::internal::physical_name::dashed_lower(&[app, environment, id], 50)
 }

@@ -30,17 +30,7 @@ const LOG_EXPORTS: [&str; 2] = ["postgresql", "upgrade"];
 /// it, can be created before the instance with a retention and a key.
 fn identifier(node: &Node) -> String {
     let env = node.stack().map(|s| s.environment().id()).unwrap_or_default();
-    let raw = format!("{}-{env}-{}", node.app_name(), node.id());
-    let mut id: String = raw
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    id.truncate(63);
-    id.trim_end_matches('-').to_string()
+    crate::internal::physical_name::dashed_lower(&[&node.app_name(), &env, &node.id()], 63)
 }
 
 /// Adds every resource of the database below `node`.
