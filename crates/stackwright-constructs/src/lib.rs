@@ -81,8 +81,8 @@ pub use monitoring::{
     SecretKeyRef, Severity, SlackReceiver, WebhookReceiver,
 };
 pub use network::{
-    FlowLogTraffic, FlowLogs, InterfaceEndpoint, Ipv4Cidr, NatGateways, RouteTableId, SecurityGroupId, Subnet,
-    SubnetConfig, SubnetId, SubnetKind, Vpc, VpcEndpoints, VpcId, VpcProps,
+    ExistingSubnet, FlowLogTraffic, FlowLogs, InterfaceEndpoint, Ipv4Cidr, NatGateways, RouteTableId, SecurityGroupId,
+    Subnet, SubnetConfig, SubnetId, SubnetKind, Vpc, VpcAttributes, VpcEndpoints, VpcId, VpcProps,
 };
 pub use registry::{EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, TagMutability};
 pub use workload::{

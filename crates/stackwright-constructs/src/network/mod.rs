@@ -12,6 +12,6 @@ pub(crate) mod vpc;
 pub use cidr::Ipv4Cidr;
 pub use ids::{RouteTableId, SecurityGroupId, SubnetId, VpcId};
 pub use vpc::{
-    FlowLogTraffic, FlowLogs, InterfaceEndpoint, NatGateways, Subnet, SubnetConfig, SubnetKind, Vpc, VpcEndpoints,
-    VpcProps,
+    ExistingSubnet, FlowLogTraffic, FlowLogs, InterfaceEndpoint, NatGateways, Subnet, SubnetConfig, SubnetKind, Vpc,
+    VpcAttributes, VpcEndpoints, VpcProps,
 };

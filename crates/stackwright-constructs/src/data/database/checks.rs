@@ -67,7 +67,11 @@ fn check_placement(problems: &mut Problems, props: &DatabaseProps<'_>) {
                 "the VPC has no isolated subnets (tiers: {}); a database must not share subnets that route to the internet",
                 tiers.join(", ")
             ),
-            "add an isolated tier to the VPC: VpcProps::subnets([..., SubnetConfig::isolated(24)])",
+            if props.vpc.is_referenced() {
+                "list the existing VPC's isolated subnets: VpcAttributes::isolated(ExistingSubnet::new(..))"
+            } else {
+                "add an isolated tier to the VPC: VpcProps::subnets([..., SubnetConfig::isolated(24)])"
+            },
         );
         return;
     }
@@ -78,7 +82,11 @@ fn check_placement(problems: &mut Problems, props: &DatabaseProps<'_>) {
                 "the VPC's isolated subnets are in {} zone; RDS needs a subnet group in two zones or more",
                 zones.len()
             ),
-            "give the VPC two availability zones or more (VpcProps::max_azs)",
+            if props.vpc.is_referenced() {
+                "list the existing VPC's isolated subnets of a second zone too (VpcAttributes::isolated)"
+            } else {
+                "give the VPC two availability zones or more (VpcProps::max_azs)"
+            },
         );
     }
 }

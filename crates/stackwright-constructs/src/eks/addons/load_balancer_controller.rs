@@ -446,7 +446,7 @@ fn controller_pod(cx: &AddonContext<'_>, images: &ControllerImages) -> Result<Co
             format!("--cluster-name={name}"),
             format!("--ingress-class={INGRESS_CLASS}"),
             format!("--aws-region={}", cx.region),
-            format!("--aws-vpc-id={}", cx.kube.late_bound(cx.vpc_id.clone())?),
+            format!("--aws-vpc-id={}", vpc_id(cx)?),
             format!("--metrics-bind-addr=:{METRICS_PORT}"),
             format!("--webhook-bind-port={WEBHOOK_PORT}"),
         ],
@@ -538,3 +538,12 @@ fn controller(cx: &AddonContext<'_>, owner: &Node, images: &ControllerImages, ro
 
 #[cfg(test)]
 mod tests;
+
+/// The VPC id for the controller's arguments: a referenced VPC's literal id as it is, a created
+/// VPC's `Ref` late-bound (the runtime substitutes it from the stack's outputs).
+fn vpc_id(cx: &AddonContext<'_>) -> Result<String> {
+    match cx.vpc_id.value() {
+        Value::String(id) => Ok(id.clone()),
+        _ => cx.kube.late_bound(cx.vpc_id.clone()),
+    }
+}

@@ -25,6 +25,9 @@ pub(super) fn check_props(
     check_name(problems, name);
     let vpc = (!props.vpc.node().is_rejected()).then_some(props.vpc);
     let node_subnets = vpc.map(|vpc| pick_node_subnets(problems, vpc)).unwrap_or_default();
+    if let Some(vpc) = vpc {
+        check_load_balancer_tags(problems, vpc, props.load_balancer_controller);
+    }
     check_endpoint_access(problems, &props.endpoint_access);
     for cidr in &props.private_access_cidrs {
         if cidr.prefix_len() == 0 || !cidr::is_network_address(cidr.net()) {
@@ -97,25 +100,47 @@ fn check_name(problems: &mut Problems, name: &str) {
 fn pick_node_subnets(problems: &mut Problems, vpc: &Vpc) -> Vec<Subnet> {
     let kind = if !vpc.private_subnets().is_empty() { SubnetKind::PrivateWithEgress } else { SubnetKind::Isolated };
     let subnets: Vec<Subnet> = vpc.subnets_of(kind).into_iter().cloned().collect();
+    let referenced = vpc.is_referenced();
     if subnets.is_empty() {
         problems.push(
             "the VPC has no private or isolated subnets; EKS nodes must not live in public subnets",
-            "add SubnetConfig::private(19) to the VPC's subnets",
+            if referenced {
+                "list the existing VPC's private subnets: VpcAttributes::private(ExistingSubnet::new(..))"
+            } else {
+                "add SubnetConfig::private(19) to the VPC's subnets"
+            },
         );
         return subnets;
     }
-    let mut zones: Vec<&str> = subnets.iter().map(|s| s.availability_zone()).collect();
-    zones.dedup();
+    // A referenced VPC lists its subnets in any order: count the distinct zones.
+    let zones: std::collections::BTreeSet<&str> = subnets.iter().map(|s| s.availability_zone()).collect();
     if zones.len() < 2 {
         problems.push(
             format!(
                 "EKS needs subnets in at least two availability zones, but the VPC's private subnets are all in {}",
-                zones[0]
+                subnets[0].availability_zone()
             ),
-            "give the VPC max_azs: 2 or more (3 for production)",
+            if referenced {
+                "list the existing VPC's private subnets of a second zone too (VpcAttributes::private)"
+            } else {
+                "give the VPC max_azs: 2 or more (3 for production)"
+            },
         );
     }
     subnets
+}
+
+/// The load balancer controller picks subnets by their role tags, which a referenced VPC must
+/// already have: the program does not change it.
+fn check_load_balancer_tags(problems: &mut Problems, vpc: &Vpc, load_balancer_controller: bool) {
+    if load_balancer_controller && vpc.referenced().is_some_and(|r| !r.load_balancer_tags) {
+        problems.push(
+            "the load balancer controller picks subnets by tags the program cannot add to a referenced VPC",
+            "tag the existing public subnets kubernetes.io/role/elb=1 and the private ones \
+             kubernetes.io/role/internal-elb=1 yourself, then say so with VpcAttributes::load_balancer_tags(true) \
+             (or turn load_balancer_controller off)",
+        );
+    }
 }
 
 fn check_endpoint_access(problems: &mut Problems, access: &EndpointAccess) {

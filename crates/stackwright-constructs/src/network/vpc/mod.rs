@@ -20,6 +20,7 @@ mod endpoints;
 mod flow_logs;
 mod plan;
 mod props;
+mod reference;
 
 use endpoints::add_endpoints;
 use flow_logs::add_flow_logs;
@@ -27,6 +28,8 @@ use plan::{Planned, check_props, plan, resolve_azs};
 pub use props::{
     FlowLogTraffic, FlowLogs, InterfaceEndpoint, NatGateways, SubnetConfig, SubnetKind, VpcEndpoints, VpcProps,
 };
+use reference::Referenced;
+pub use reference::{ExistingSubnet, VpcAttributes};
 
 /// A subnet of a [`Vpc`].
 #[derive(Debug, Clone)]
@@ -101,6 +104,8 @@ pub struct Vpc {
     subnets: Vec<Subnet>,
     tagged: RefCell<Vec<TaggedSubnet>>,
     clusters: RefCell<Vec<String>>,
+    /// `Some` for a VPC that exists already ([`Vpc::from_attributes`]).
+    referenced: Option<Referenced>,
 }
 
 impl Vpc {
@@ -152,6 +157,7 @@ impl Vpc {
             subnets,
             tagged: RefCell::new(Vec::new()),
             clusters: RefCell::new(Vec::new()),
+            referenced: None,
         }
     }
 
@@ -206,7 +212,9 @@ impl Vpc {
     }
 
     /// Tags every subnet `kubernetes.io/cluster/<name>: shared`, so that Kubernetes
-    /// controllers know a cluster uses them. Called by `EksCluster`.
+    /// controllers know a cluster uses them. Called by `EksCluster`. A referenced VPC
+    /// ([`Vpc::from_attributes`]) is never changed: nothing is tagged (the load balancer
+    /// controller needs only the role tags, which `EksCluster` requires it to have).
     pub fn tag_for_cluster(&self, cluster_name: &str) -> Result<()> {
         if self.clusters.borrow().iter().any(|c| c == cluster_name) {
             return Ok(());
@@ -318,6 +326,7 @@ fn build(node: Node, region: Region, props: VpcProps, azs: Vec<String>, planned:
         subnets,
         tagged: RefCell::new(tagged),
         clusters: RefCell::new(Vec::new()),
+        referenced: None,
     };
     if let Some(flow_logs) = &props.flow_logs {
         add_flow_logs(&vpc_handle, flow_logs)?;
