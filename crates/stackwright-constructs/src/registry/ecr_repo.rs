@@ -12,6 +12,8 @@ use crate::internal::encryption_key::encryption_key;
 use crate::internal::problems::{built_or_rejected, kebab_case};
 use crate::workload::image::{ContainerImage, ImageReference, RepositoryUri};
 
+mod reference;
+
 /// Whether a tag, once pushed, can be moved to another image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TagMutability {
@@ -120,9 +122,23 @@ pub const PUSH_ACTIONS: [&str; 5] = [
 pub struct EcrRepo {
     node: Node,
     name: String,
-    resource: Resource<ecr::Repository>,
+    backing: Backing,
     immutable_tags: bool,
     grants: RefCell<Vec<Statement>>,
+}
+
+/// What an [`EcrRepo`] stands for: a repository resource of this program, or an existing one
+/// known by its (literal) ARN and URI.
+enum Backing {
+    /// A repository this program creates (or the handle of a rejected one).
+    Owned(Resource<ecr::Repository>),
+    /// A repository that exists already ([`EcrRepo::from_name`], [`EcrRepo::from_arn`]).
+    Referenced {
+        /// `arn:aws:ecr:<region>:<account>:repository/<name>`.
+        arn: Attr<Arn>,
+        /// `<account>.dkr.ecr.<region>.amazonaws.com/<name>`.
+        uri: Attr<RepositoryUri>,
+    },
 }
 
 impl EcrRepo {
@@ -151,7 +167,7 @@ impl EcrRepo {
         let node = problems.add_node();
         let immutable_tags = props.tag_mutability == TagMutability::Immutable;
         let rejected = |node: Node| EcrRepo {
-            resource: Resource::rejected(&node),
+            backing: Backing::Owned(Resource::rejected(&node)),
             node,
             name: name.clone(),
             immutable_tags,
@@ -170,12 +186,19 @@ impl EcrRepo {
 
     /// The repository's ARN.
     pub fn arn(&self) -> Attr<Arn> {
-        self.resource.arn()
+        match &self.backing {
+            Backing::Owned(resource) => resource.arn(),
+            Backing::Referenced { arn, .. } => arn.clone(),
+        }
     }
 
-    /// `<account>.dkr.ecr.<region>.amazonaws.com/<name>`, known once the stack is deployed.
+    /// `<account>.dkr.ecr.<region>.amazonaws.com/<name>`, known once the stack is deployed (a
+    /// referenced repository's is known at synth).
     pub fn repository_uri(&self) -> Attr<RepositoryUri> {
-        self.resource.repository_uri()
+        match &self.backing {
+            Backing::Owned(resource) => resource.repository_uri(),
+            Backing::Referenced { uri, .. } => uri.clone(),
+        }
     }
 
     /// The image tagged `tag` (with immutable tags, one image forever).
@@ -219,6 +242,18 @@ impl EcrRepo {
     }
 
     fn grant(&self, sid: &str, principal: Val<String>, actions: &[&str]) {
+        let Backing::Owned(resource) = &self.backing else {
+            self.node.defer_error(Diagnostic::new(
+                self.node.path(),
+                format!(
+                    "the repository policy of {}, a referenced repository, cannot be changed by the program",
+                    self.name
+                ),
+                "grant in the existing repository's policy yourself (aws ecr set-repository-policy), or in the \
+                 principal's own IAM policy when it is in the repository's account",
+            ));
+            return;
+        };
         if let Some(arn) = principal.value().as_str()
             && !is_principal_arn(arn)
         {
@@ -242,7 +277,7 @@ impl EcrRepo {
         });
         let policy = PolicyDocument::new(grants.clone());
         // Statements with a principal and listed actions never trip the wildcard checks.
-        let _ = self.resource.set_property("RepositoryPolicyText", policy.to_value());
+        let _ = resource.set_property("RepositoryPolicyText", policy.to_value());
     }
 }
 
@@ -272,7 +307,7 @@ fn build(node: Node, name: String, props: &EcrRepoProps) -> Result<EcrRepo> {
     }
     let resource = Resource::new(&node, "Resource", repo)?;
     let immutable_tags = props.tag_mutability == TagMutability::Immutable;
-    Ok(EcrRepo { node, name, resource, immutable_tags, grants: RefCell::new(Vec::new()) })
+    Ok(EcrRepo { node, name, backing: Backing::Owned(resource), immutable_tags, grants: RefCell::new(Vec::new()) })
 }
 
 impl Construct for EcrRepo {

@@ -191,7 +191,11 @@ impl ContainerImage {
     /// only at deploy time. Check [`problems`](Self::problems) first.
     pub fn render(&self, cluster: &KubeCluster) -> Result<String> {
         let repository = match &self.repository {
-            Repository::Resource { uri, .. } => cluster.late_bound(uri)?,
+            // A referenced repository's URI is known at synth (`EcrRepo::from_name`).
+            Repository::Resource { uri, .. } => match uri.value() {
+                Value::String(known) => known.clone(),
+                _ => cluster.late_bound(uri)?,
+            },
             Repository::Public(name) => name.clone(),
         };
         Ok(match &self.reference {
