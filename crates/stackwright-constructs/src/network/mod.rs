@@ -1,6 +1,6 @@
 //! The network the rest runs in: [`Vpc`] (subnet tiers over availability zones, NAT gateways,
-//! flow logs, VPC endpoints, a default security group left with no rules), CIDR planning and
-//! the typed ids of network resources.
+//! flow logs, VPC endpoints, a default security group left with no rules — or an existing VPC
+//! from its [`VpcAttributes`]), CIDR planning and the typed ids of network resources.
 //!
 //! Imports only [`crate::iam`] and the crate's internals.
 

@@ -80,7 +80,8 @@ struct TaggedSubnet {
     tags: Vec<(String, String)>,
 }
 
-/// A VPC with subnet tiers over several availability zones.
+/// A VPC with subnet tiers over several availability zones: one the program creates
+/// ([`Vpc::new`]) or one that exists already ([`Vpc::from_attributes`]).
 ///
 /// ```
 /// use stackwright_constructs::{NatGateways, Vpc, VpcProps};
