@@ -1,4 +1,4 @@
-//! docs/recovery.md: every AWS CLI command in its shell blocks names a service, an operation (or
+//! docs/recovery.md and docs/existing-infrastructure.md: every AWS CLI command in its shell blocks names a service, an operation (or
 //! waiter) and parameters that botocore's models have (tools/check-aws-cli-doc, run from the
 //! validators venv that scripts/test exports); and the checker finds what it should.
 
@@ -42,6 +42,17 @@ fn every_aws_command_of_the_recovery_doc_exists_in_botocore() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no summary in {text}"));
     assert!(count >= 25, "the doc's commands were not all found: {text}");
+}
+
+#[test]
+fn every_aws_command_of_the_existing_infrastructure_doc_exists_in_botocore() {
+    let root = root();
+    if !installed(&root) {
+        return;
+    }
+    let (output, text) = check(&root, &root.join("docs/existing-infrastructure.md"));
+    assert!(output.status.success(), "{text}");
+    assert!(!text.contains("aws-cli-doc: 0 "), "the doc's commands were not found: {text}");
 }
 
 #[test]
