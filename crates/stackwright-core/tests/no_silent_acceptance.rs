@@ -2,12 +2,13 @@
 //! values — is an error: the second declaration used to replace the first without a word.
 
 use stackwright_core::report::render;
-use stackwright_core::{Account, App, ParameterDef, Region, Value};
+use stackwright_core::{Account, App, ParameterDef, RawResource, Region, Resource, Value};
 
 #[test]
 fn a_name_declared_twice_in_a_stack_is_an_error_not_a_replacement() {
     let app = App::new("demo");
     let stack = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1).stack("network");
+    Resource::new(&stack, "Vpc", RawResource::new("AWS::EC2::VPC")).unwrap();
     stack.add_output("VpcId", "vpc-1", None);
     stack.add_output("VpcId", "vpc-2", None);
     stack.add_parameter("Size", ParameterDef::string());
@@ -32,4 +33,20 @@ fn a_name_declared_twice_in_a_stack_is_an_error_not_a_replacement() {
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
+}
+
+#[test]
+fn a_stack_without_resources_is_an_error() {
+    let app = App::new("demo");
+    app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1).stack("network");
+    let err = match app.synth() {
+        Ok(_) => panic!("an empty template was accepted"),
+        Err(e) => e,
+    };
+    let text = render(&err, false);
+    assert!(
+        text.contains("error: prod/network: the stack has no resources: CloudFormation refuses a template without any"),
+        "{text}"
+    );
+    assert!(text.contains("hint: give it a resource, or do not create it"), "{text}");
 }

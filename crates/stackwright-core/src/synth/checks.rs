@@ -38,7 +38,17 @@ impl<'a> Synth<'a> {
     }
 
     pub(super) fn check_quotas(&mut self) {
+        // A rejected construct adds nothing: its stack may be empty because of it, and its own
+        // problem is the one to report.
+        let rejected = self.tree.first_rejected().is_some();
         for s in &self.stacks {
+            if s.resources.is_empty() && !rejected {
+                self.diags.push(
+                    self.tree.path(s.node),
+                    "the stack has no resources: CloudFormation refuses a template without any",
+                    "give it a resource, or do not create it (a construct that only refers to an existing resource adds none: put it in the stack that uses it)",
+                );
+            }
             for (what, count, max) in [
                 ("resources", s.resources.len(), MAX_RESOURCES),
                 ("parameters", s.parameters.len(), MAX_PARAMETERS),
