@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use crate::error::Error;
 
-/// An RDS instance of a deployed template with deletion protection on.
+/// An RDS instance of a deployed template (with deletion protection on, as
+/// [`protected_instances`] gives them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ProtectedInstance {
     /// Its logical id.
@@ -25,11 +26,22 @@ pub(crate) struct ProtectedInstance {
 
 /// The RDS instances of `template` whose `DeletionProtection` is `true`.
 pub(crate) fn protected_instances(template: &Value) -> Vec<ProtectedInstance> {
+    instances(template, |r| is_true(r.pointer("/Properties/DeletionProtection")))
+}
+
+/// Every RDS instance of `template`, protected or not: each one with the `Snapshot` policy
+/// leaves a final snapshot when its stack is deleted, which `destroy` names.
+pub(crate) fn all_instances(template: &Value) -> Vec<ProtectedInstance> {
+    instances(template, |_| true)
+}
+
+/// The RDS instances of `template` that `keep` accepts.
+fn instances(template: &Value, keep: impl Fn(&Value) -> bool) -> Vec<ProtectedInstance> {
     let Some(resources) = template.get("Resources").and_then(Value::as_object) else { return Vec::new() };
     resources
         .iter()
         .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some("AWS::RDS::DBInstance"))
-        .filter(|(_, r)| is_true(r.pointer("/Properties/DeletionProtection")))
+        .filter(|(_, r)| keep(r))
         .map(|(id, r)| ProtectedInstance {
             logical_id: id.clone(),
             identifier: r.pointer("/Properties/DBInstanceIdentifier").and_then(Value::as_str).map(String::from),
@@ -125,6 +137,10 @@ mod tests {
         );
         assert_eq!(protected_instances(&template(json!("true"))).len(), 1);
         assert!(protected_instances(&template(json!(false))).is_empty());
+        // An unprotected instance still leaves its final snapshot: destroy names it too.
+        let unprotected = all_instances(&template(json!(false)));
+        assert_eq!(unprotected.iter().map(|i| i.logical_id.as_str()).collect::<Vec<_>>(), ["OrdersInstance"]);
+        assert!(final_snapshot_note(&unprotected[0]).is_some());
     }
 
     #[test]

@@ -227,7 +227,7 @@ impl Runtime {
             for r in &retained {
                 e.progress.line(format!("{id}: retained in the account: {r}"));
             }
-            for note in protected.iter().filter_map(deletion_protection::final_snapshot_note) {
+            for note in deletion_protection::all_instances(&deployed).iter().filter_map(deletion_protection::final_snapshot_note) {
                 e.progress.line(format!("{id}: {note}"));
             }
             e.progress.finish(id, "destroyed");

@@ -1,7 +1,13 @@
 //! The `Database` construct through the runtime on moto, which models `AWS::RDS::DBInstance`
-//! (with `ManageMasterUserPassword`) through CloudFormation: the data stack is created, redeployed as a no-op, changed (backup retention) and destroyed; RDS's own API
-//! shows the instance as the program describes it at each step. `destroy` refuses a stack with a
+//! (with `ManageMasterUserPassword`) through CloudFormation: the data stack is created,
+//! redeployed as a no-op, changed (backup retention) and destroyed; RDS's own API shows the
+//! instance as the program describes it at each step. `destroy` refuses a stack with a
 //! deletion-protected instance, and with `--lift-deletion-protection` updates it first.
+//!
+//! The VPC exists before the program (made through moto's EC2 API, as a network team would)
+//! and is referenced with `Vpc::from_attributes`: the data stack then holds the database alone,
+//! which moto can delete (a stack holding the VPC too cannot be deleted on moto 5.2.5: the
+//! instance it never deletes keeps the subnets, `DependencyViolation`).
 
 mod common;
 
@@ -10,23 +16,25 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use stackwright_constructs::{
-    Database, DatabaseProps, NatGateways, PostgresVersion, SubnetConfig, Vpc, VpcEndpoints, VpcProps,
-};
+use stackwright_constructs::{Database, DatabaseProps, ExistingSubnet, PostgresVersion, Vpc, VpcAttributes};
 use stackwright_core::{Account, AnyResource, App, Region, Value};
 use stackwright_deploy::cfn::Action;
 use stackwright_deploy::plan::Assembly;
 use stackwright_deploy::progress::ProgressMode;
 use stackwright_deploy::runtime::Runtime;
 
-/// An unsigned RDS Query call (moto routes by the credential scope and checks no signature).
-fn rds_call(port: u16, action: &str) -> String {
-    let body = format!("Action={action}&Version=2014-10-31");
+/// An unsigned Query call to `service` (moto routes by the credential scope and checks no
+/// signature).
+fn query(port: u16, service: &str, version: &str, params: &[(&str, &str)]) -> String {
+    let mut body = format!("Version={version}");
+    for (k, v) in params {
+        body.push_str(&format!("&{k}={v}"));
+    }
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         s,
         "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/rds/aws4_request, SignedHeaders=host, Signature=00\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/{service}/aws4_request, SignedHeaders=host, Signature=00\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
@@ -36,6 +44,39 @@ fn rds_call(port: u16, action: &str) -> String {
     out
 }
 
+/// An RDS Query call.
+fn rds_call(port: u16, action: &str) -> String {
+    query(port, "rds", "2014-10-31", &[("Action", action)])
+}
+
+/// An EC2 Query call; the text of its answer's `tag` element.
+fn ec2(port: u16, params: &[(&str, &str)], tag: &str) -> String {
+    let answer = query(port, "ec2", "2016-11-15", params);
+    element(&answer, tag).unwrap_or_else(|| panic!("no <{tag}> in moto's answer:\n{answer}")).to_string()
+}
+
+/// A VPC with two subnets of no way out (an isolated tier), made through the EC2 API, as the
+/// attributes a program refers to it by.
+fn existing_vpc(port: u16) -> VpcAttributes {
+    let vpc_id = ec2(port, &[("Action", "CreateVpc"), ("CidrBlock", "10.8.0.0/16")], "vpcId");
+    let route_table = ec2(port, &[("Action", "CreateRouteTable"), ("VpcId", &vpc_id)], "routeTableId");
+    let mut attributes = VpcAttributes::new(vpc_id.clone(), "10.8.0.0/16".parse().unwrap());
+    for (zone, cidr) in [("eu-west-1a", "10.8.0.0/24"), ("eu-west-1b", "10.8.1.0/24")] {
+        let subnet = ec2(
+            port,
+            &[("Action", "CreateSubnet"), ("VpcId", &vpc_id), ("CidrBlock", cidr), ("AvailabilityZone", zone)],
+            "subnetId",
+        );
+        ec2(
+            port,
+            &[("Action", "AssociateRouteTable"), ("RouteTableId", &route_table), ("SubnetId", &subnet)],
+            "associationId",
+        );
+        attributes = attributes.isolated(ExistingSubnet::new(zone, subnet, cidr.parse().unwrap(), route_table.clone()));
+    }
+    attributes
+}
+
 /// The text of the first `<tag>` element of `xml`.
 fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
     let start = xml.find(&format!("<{tag}>"))? + tag.len() + 2;
@@ -43,29 +84,19 @@ fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
     Some(&xml[start..end])
 }
 
-/// A ledger service's data in Ireland: a VPC with an isolated tier only (no internet gateway:
-/// moto 5.2.5 fails on its attributes; the database needs no way out) and the database, with `retention` days of backups. Deletion
-/// protection is lifted so that the test can destroy it (a non-production environment). One
-/// stack: moto 5.2.5 gives stacks created through change sets no outputs, so a second stack
-/// could not receive the subnet ids.
-fn synth(dir: &Path, retention: u32) -> Arc<Assembly> {
-    synth_with(dir, retention, false)
+/// A ledger service's data in Ireland: the database, in the isolated subnets of the existing
+/// VPC `vpc`, with `retention` days of backups. Deletion protection is lifted so that the test
+/// can destroy it (a non-production environment).
+fn synth(dir: &Path, vpc: &VpcAttributes, retention: u32) -> Arc<Assembly> {
+    synth_with(dir, vpc, retention, false)
 }
 
 /// [`synth`] with deletion protection as `protected` says.
-fn synth_with(dir: &Path, retention: u32, protected: bool) -> Arc<Assembly> {
+fn synth_with(dir: &Path, vpc: &VpcAttributes, retention: u32, protected: bool) -> Arc<Assembly> {
     let app = App::new("ledger");
     let dev = app.environment("dev", Account::new("123456789012").unwrap(), Region::EuWest1);
     let data = dev.stack("data");
-    let vpc = Vpc::new(
-        &data,
-        "Vpc",
-        VpcProps::default()
-            .nat_gateways(NatGateways::None)
-            .subnets([SubnetConfig::isolated(24)])
-            .endpoints(VpcEndpoints::default().s3_gateway(false)),
-    )
-    .unwrap();
+    let vpc = Vpc::from_attributes(&data, "Vpc", vpc.clone()).unwrap();
     let db = Database::new(
         &data,
         "Ledger",
@@ -83,8 +114,14 @@ fn synth_with(dir: &Path, retention: u32, protected: bool) -> Arc<Assembly> {
     Arc::new(Assembly::read(dir).unwrap())
 }
 
+/// Whether CloudFormation (moto) still knows the stack `name`.
+fn stack_exists(port: u16, name: &str) -> bool {
+    let answer = query(port, "cloudformation", "2010-05-15", &[("Action", "DescribeStacks"), ("StackName", name)]);
+    element(&answer, "StackStatus").is_some_and(|s| s != "DELETE_COMPLETE")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_database_stack_deploys_redeploys_as_a_no_op_and_changes_in_place() {
+async fn the_database_stack_deploys_redeploys_as_a_no_op_changes_in_place_and_is_destroyed() {
     let moto = common::moto();
     let mut rt = Runtime::new(moto.aws_options(), ProgressMode::Capture);
     rt.cfn.poll = Duration::from_millis(100);
@@ -92,7 +129,8 @@ async fn the_database_stack_deploys_redeploys_as_a_no_op_and_changes_in_place() 
     rt.kubernetes = false;
     let log = |rt: &Runtime| rt.progress.lines().join("\n");
 
-    let v1 = synth(&common::temp_dir("db-v1"), 7);
+    let vpc = existing_vpc(moto.port);
+    let v1 = synth(&common::temp_dir("db-v1"), &vpc, 7);
     let mut report = rt.deploy(v1.clone(), &[], false).await;
     report.result().unwrap_or_else(|e| panic!("{e}\n{}", log(&rt)));
     assert!(report.stacks.iter().all(|s| s.action == Action::Created), "{:?}", report.stacks);
@@ -119,7 +157,7 @@ async fn the_database_stack_deploys_redeploys_as_a_no_op_and_changes_in_place() 
     assert!(again.stacks.iter().all(|s| s.action == Action::Unchanged), "{:?}", again.stacks);
 
     // A longer backup window: an update of the data stack only.
-    let v2 = synth(&common::temp_dir("db-v2"), 14);
+    let v2 = synth(&common::temp_dir("db-v2"), &vpc, 14);
     let mut changed = rt.deploy(v2.clone(), &[], false).await;
     changed.result().unwrap_or_else(|e| panic!("{e}\n{}", log(&rt)));
     let actions: Vec<(&str, Action)> = changed.stacks.iter().map(|s| (s.stack.as_str(), s.action)).collect();
@@ -132,6 +170,18 @@ async fn the_database_stack_deploys_redeploys_as_a_no_op_and_changes_in_place() 
     );
     // moto applies no update to an instance made through CloudFormation (it has no
     // update handler for AWS::RDS::DBInstance): the change set and the stack are the check.
+
+    // Destroyed: the stack is gone. (moto's CloudFormation delete of an
+    // AWS::RDS::DBInstance is a no-op — the class has no delete handler — so RDS's API still
+    // lists its model; on AWS the instance is deleted, after its final snapshot.)
+    let mut destroyed = rt.destroy(v2.clone(), &[], false).await;
+    destroyed.result().unwrap_or_else(|e| panic!("{e}\n{}", log(&rt)));
+    assert!(!stack_exists(moto.port, "dev-data"), "the stack is still there:\n{}", log(&rt));
+    let lines = log(&rt);
+    assert!(lines.contains("final snapshot of RDS instance ledger-dev-ledger kept"), "{lines}");
+    // The VPC the program only referred to is untouched.
+    let vpcs = query(moto.port, "ec2", "2016-11-15", &[("Action", "DescribeVpcs"), ("VpcId.1", &vpc.vpc_id)]);
+    assert_eq!(element(&vpcs, "vpcId"), Some(vpc.vpc_id.as_str()), "{vpcs}");
 }
 
 /// `destroy` of a non-production stack holding a deletion-protected instance: refused without
@@ -145,7 +195,8 @@ async fn destroy_refuses_a_protected_database_unless_asked_to_lift_the_protectio
     rt.cfn.yes = true;
     rt.kubernetes = false;
     let log = |rt: &Runtime| rt.progress.lines().join("\n");
-    let assembly = synth_with(&common::temp_dir("db-protected"), 7, true);
+    let vpc = existing_vpc(moto.port);
+    let assembly = synth_with(&common::temp_dir("db-protected"), &vpc, 7, true);
     rt.deploy(assembly.clone(), &[], false).await.result().unwrap_or_else(|e| panic!("{e}\n{}", log(&rt)));
 
     let refused = rt.destroy(assembly.clone(), &[], false).await.result().unwrap_err().to_string();
@@ -166,18 +217,10 @@ async fn destroy_refuses_a_protected_database_unless_asked_to_lift_the_protectio
         lines.contains("~ LedgerInstance (AWS::RDS::DBInstance) dev/data/Ledger/Instance (DeletionProtection)"),
         "the update changes the protection only:\n{lines}"
     );
-    // What moto 5.2.5 does not model: it applies no update to an instance made through
-    // CloudFormation (its instance keeps the protection the stack no longer has), and it does
-    // not delete a stack holding an RDS instance (the instance's subnets keep the VPC:
-    // DependencyViolation). The deletion's outcome on moto is therefore that error; on AWS it
-    // is the stack deleted and the final snapshot named in the output (the unit tests of
-    // deletion_protection.rs check that line).
-    match lifted {
-        Ok(()) => assert!(lines.contains("final snapshot of RDS instance ledger-dev-ledger kept"), "{lines}"),
-        Err(e) => assert!(
-            e.to_string().contains("DependencyViolation"),
-            "not moto's known limitation: {e}\n{lines}\nmoto's log:\n{}",
-            moto.log_tail()
-        ),
-    }
+    // moto applies no update to an instance made through CloudFormation (its instance keeps
+    // the protection the stack no longer has); the change set above is the check. The stack
+    // is then deleted, and the final snapshot named.
+    lifted.unwrap_or_else(|e| panic!("{e}\n{lines}\nmoto's log:\n{}", moto.log_tail()));
+    assert!(lines.contains("final snapshot of RDS instance ledger-dev-ledger kept"), "{lines}");
+    assert!(!stack_exists(moto.port, "dev-data"), "{lines}");
 }
