@@ -487,7 +487,8 @@ fn a_construct_added_directly_below_the_app_is_not_an_environment() {
     let app = App::new("demo");
     app.node().add_child("Loose").unwrap();
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
-    let _ = prod.stack("network");
+    let network = prod.stack("network");
+    Resource::new(&network, "Vpc", RawResource::new("AWS::EC2::VPC")).unwrap();
     let assembly = app.synth().expect("synthesizes");
     let manifest = assembly.manifest_json();
     assert!(manifest.contains(r#""id": "prod""#), "{manifest}");

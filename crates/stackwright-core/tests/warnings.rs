@@ -2,13 +2,15 @@
 //! order at each node's path, never written into the assembly, and errors under `--strict`.
 
 use stackwright_core::report::{render, render_warnings};
-use stackwright_core::{Account, App, Construct, Error, Region};
+use stackwright_core::{Account, App, Construct, Error, RawResource, Region, Resource};
 
 fn app() -> App {
     let app = App::new("demo");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1);
     let network = prod.stack("network");
     let cluster = prod.stack("cluster");
+    Resource::new(&network, "Vpc", RawResource::new("AWS::EC2::VPC")).unwrap();
+    Resource::new(&cluster, "Topic", RawResource::new("AWS::SNS::Topic")).unwrap();
     // Recorded out of tree order: the cluster's construct first, then the network's.
     let web = cluster.node().add_child("Web").unwrap();
     web.warn("the web is warned", "say what you mean");
@@ -55,7 +57,8 @@ fn strict_turns_the_warnings_into_errors() {
     assert!(render(&err, false).starts_with("error: prod/network: the network is warned\n"), "{}", render(&err, false));
     assert_eq!(err.exit_status(), stackwright_core::ExitStatus::Failure);
     let quiet = App::new("quiet");
-    quiet.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1).stack("network");
+    let network = quiet.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1).stack("network");
+    Resource::new(&network, "Vpc", RawResource::new("AWS::EC2::VPC")).unwrap();
     let assembly = quiet.synth().unwrap();
     assert!(assembly.warnings.is_empty());
     assert!(assembly.warnings_as_errors().is_ok());

@@ -15,7 +15,8 @@ use serde_json::json;
 use stackwright_constructs::iam::PolicyDocument;
 use stackwright_constructs::{KubeManifest, KubeManifestProps, KubernetesVersion, WorkloadCluster};
 use stackwright_core::{
-    Account, App, Arn, Attr, ClusterConnection, Construct, Error, KubeCluster, Node, Region, Result, Value,
+    Account, App, Arn, Attr, ClusterConnection, Construct, Error, KubeCluster, Node, RawResource, Region, Resource,
+    Result, Value,
 };
 use stackwright_deploy::kubernetes::KubeOptions;
 use stackwright_deploy::plan::{Assembly, Outputs};
@@ -120,6 +121,9 @@ fn synth(dir: &Path, endpoint: &str, with_widget: bool) -> Arc<Assembly> {
         },
     )
     .unwrap();
+    // CloudFormation refuses a template without resources, so synth does too: the stack holds
+    // one, as a real cluster's stack does.
+    Resource::new(&platform, "Topic", RawResource::new("AWS::SNS::Topic")).unwrap();
     let cluster = FakeCluster { node: platform.node().clone(), kube };
     let widget = if with_widget { format!("{WIDGET}---\n") } else { String::new() };
     let yaml = format!("{widget}{CRD}---\n{NAMESPACE_AND_DEPLOYMENT}");

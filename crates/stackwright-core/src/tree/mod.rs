@@ -260,13 +260,14 @@ impl Node {
     /// node that never joined the tree (a duplicate id, already an error) is not reported.
     ///
     /// ```
-    /// use stackwright_core::{Account, App, Construct, Region};
+    /// use stackwright_core::{Account, App, Construct, RawResource, Region, Resource};
     /// let app = App::new("demo");
     /// let network = app.environment("prod", Account::new("123456789012")?, Region::EuWest1).stack("network");
-    /// network.node().warn("the stack has no resources", "add a resource, or remove the stack");
+    /// Resource::new(&network, "Vpc", RawResource::new("AWS::EC2::VPC"))?;
+    /// network.node().warn("the VPC has one zone", "give it two zones");
     /// let assembly = app.synth()?;
     /// let w = assembly.warnings.iter().next().unwrap();
-    /// assert_eq!((w.path.as_str(), w.message.as_str()), ("prod/network", "the stack has no resources"));
+    /// assert_eq!((w.path.as_str(), w.message.as_str()), ("prod/network", "the VPC has one zone"));
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn warn(&self, message: impl Into<String>, hint: impl Into<String>) {
