@@ -1,8 +1,12 @@
 //! A name declared twice in a stack — an output, a parameter, a condition, a tag with two
 //! values — is an error: the second declaration used to replace the first without a word.
 
+use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stackwright_core::report::render;
-use stackwright_core::{Account, App, ParameterDef, RawResource, Region, Resource, Value};
+use stackwright_core::{
+    Account, App, ClusterConnection, KubeCluster, ParameterDef, RawResource, Region, Resource, Value,
+};
 
 #[test]
 fn a_name_declared_twice_in_a_stack_is_an_error_not_a_replacement() {
@@ -49,4 +53,40 @@ fn a_stack_without_resources_is_an_error() {
         "{text}"
     );
     assert!(text.contains("hint: give it a resource, or do not create it"), "{text}");
+}
+
+#[test]
+fn a_stack_holding_only_a_clusters_objects_is_not_empty() {
+    // A team's workloads on a cluster the program refers to: no AWS resource of their own, and
+    // the runtime applies the objects without sending the stack to CloudFormation.
+    let app = App::new("demo");
+    let apps = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1).stack("apps");
+    let connection = ClusterConnection {
+        cluster_name: "main".into(),
+        endpoint: "https://example.eks.amazonaws.com".into(),
+        certificate_authority: "Y2E=".into(),
+        oidc_issuer: "https://oidc.example".into(),
+    };
+    let cluster = KubeCluster::new(&apps, "main", connection).unwrap();
+    let ns =
+        Namespace { metadata: ObjectMeta { name: Some("web".into()), ..Default::default() }, ..Default::default() };
+    cluster.add(&apps, &ns).unwrap();
+    let assembly = app.synth().expect("a stack of Kubernetes objects synthesizes");
+    assert_eq!(assembly.manifest.clusters[0].stack, "prod-apps");
+
+    // The same cluster without objects: nothing to deploy, an error again.
+    let app = App::new("demo");
+    let apps = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1).stack("apps");
+    let connection = ClusterConnection {
+        cluster_name: "main".into(),
+        endpoint: "https://example.eks.amazonaws.com".into(),
+        certificate_authority: "Y2E=".into(),
+        oidc_issuer: "https://oidc.example".into(),
+    };
+    KubeCluster::new(&apps, "main", connection).unwrap();
+    let text = match app.synth() {
+        Ok(_) => panic!("a stack with nothing to deploy was accepted"),
+        Err(e) => render(&e, false),
+    };
+    assert!(text.contains("error: prod/apps: the stack has no resources"), "{text}");
 }

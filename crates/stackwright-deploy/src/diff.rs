@@ -13,6 +13,7 @@ use stackwright_core::assembly::BindingSource;
 use crate::cfn::{Broadening, Engine, ResourceChange, complete, render_changes, template_diff};
 use crate::error::{Error, Result};
 use crate::kubernetes::{self, ObjectDiff, ObjectRef};
+use crate::no_resources;
 use crate::plan::{self, Assembly, Extend, NodeResult};
 use crate::preflight::Plan;
 use crate::progress::style::{self, paint};
@@ -201,6 +202,20 @@ impl Runtime {
         let body = assembly.template(entry)?;
         let local: Json = serde_json::from_str(&body)
             .map_err(|e| Error::Stack { stack: id.into(), message: format!("the template is not JSON: {e}") })?;
+        if no_resources::has_no_resources(&local) {
+            return Ok(StackDiff {
+                stack: id.to_string(),
+                stack_name: entry.stack_name.clone(),
+                status: "unchanged".into(),
+                changes: Vec::new(),
+                broadening: Broadening::default(),
+                notes: vec![
+                    "no CloudFormation resources: deploy does not send this stack to CloudFormation (its cluster's \
+                     objects are compared below)"
+                        .into(),
+                ],
+            });
+        }
         let compared = self.with_engine(assembly, id, async |e| compare(e, outputs, &body, &local).await).await;
         // A preview leaves no spinner behind, whatever its outcome.
         self.progress.clear(id);

@@ -30,6 +30,7 @@ pub mod error;
 pub mod interrupt;
 pub mod kubernetes;
 pub mod local;
+mod no_resources;
 pub mod plan;
 pub mod preflight;
 pub mod progress;

@@ -23,6 +23,7 @@ use crate::aws::Aws;
 use crate::cfn::{CfnOptions, Engine, MAX_TEMPLATE_BODY, inline_body};
 use crate::error::{Error, Result};
 use crate::interrupt::Ledger;
+use crate::no_resources;
 use crate::plan::{Assembly, Extend, Outputs};
 use crate::progress::Progress;
 
@@ -36,6 +37,8 @@ pub struct Plan {
     environment: BTreeMap<String, String>,
     /// Producer stacks outside the selection, with the outputs wanted from each.
     outside: BTreeMap<String, BTreeSet<String>>,
+    /// Selected stacks without resources: phase 2 checks no CloudFormation stack has their name.
+    no_resources: Vec<String>,
 }
 
 /// A plan that also passed the read-only calls: the only thing the runtime deploys.
@@ -49,6 +52,8 @@ pub struct Checked {
 struct Declared {
     outputs: HashSet<String>,
     parameters: HashSet<String>,
+    /// The template has no resources ([`crate::no_resources`]): never sent to CloudFormation.
+    no_resources: bool,
 }
 
 impl Plan {
@@ -71,10 +76,14 @@ impl Plan {
         let mut problems = Vec::new();
         let mut templates = HashMap::new();
         let mut declared = HashMap::new();
+        let mut no_resources = Vec::new();
         for id in &stacks {
             let entry = assembly.stack(id)?;
             stack_problems(&assembly, entry, &mut problems);
             if let Some((body, names)) = template(&assembly, entry, &mut problems) {
+                if names.no_resources {
+                    no_resources.push(id.clone());
+                }
                 templates.insert(id.clone(), body);
                 declared.insert(id.clone(), names);
             }
@@ -87,6 +96,7 @@ impl Plan {
             clusters: Vec::new(),
             environment: BTreeMap::new(),
             outside: BTreeMap::new(),
+            no_resources,
         };
         plan.check_parameters(&declared, &mut problems);
         if kubernetes {
@@ -239,8 +249,25 @@ impl Plan {
         }
         let mut outputs = Outputs::new();
         let ledger = Ledger::default();
+        self.refuse_leftover_stacks(aws, options, progress, &ledger, &mut problems).await?;
         for (stack, wanted) in &self.outside {
             let entry = self.assembly.stack(stack)?;
+            if let Ok(text) = self.assembly.template(entry)
+                && let Ok(template) = serde_json::from_str::<Json>(&text)
+                && no_resources::has_no_resources(&template)
+            {
+                // Never in CloudFormation: its outputs are in its template (literals only here:
+                // a parameter's value would need the stacks before it, outside the selection).
+                match no_resources::outputs(&template, &BTreeMap::new()) {
+                    Ok(values) => {
+                        outputs.insert(stack.clone(), values);
+                    }
+                    Err(why) => problems.push(format!(
+                        "stack {stack} has no resources and {why}\n  hint: include {stack} in the selection"
+                    )),
+                }
+                continue;
+            }
             let env = self.assembly.environment(&entry.environment)?;
             let clients = aws.region(&env.region).await;
             let engine = Engine { clients: &clients, entry, options, progress, ledger: &ledger };
@@ -268,6 +295,35 @@ impl Plan {
             outputs.insert(stack.clone(), info.outputs);
         }
         if problems.is_empty() { Ok(Checked { plan: self, outputs }) } else { Err(Error::Preflight(problems)) }
+    }
+
+    /// A selected stack without resources is never sent to CloudFormation: a CloudFormation
+    /// stack of its name, left by an earlier program, is refused (deploy deletes nothing on its
+    /// own).
+    async fn refuse_leftover_stacks(
+        &self,
+        aws: &Aws,
+        options: &CfnOptions,
+        progress: &Progress,
+        ledger: &Ledger,
+        problems: &mut Vec<String>,
+    ) -> Result<()> {
+        for stack in &self.no_resources {
+            let entry = self.assembly.stack(stack)?;
+            let env = self.assembly.environment(&entry.environment)?;
+            let clients = aws.region(&env.region).await;
+            let engine = Engine { clients: &clients, entry, options, progress, ledger };
+            if let Some(info) = engine.describe(&entry.stack_name).await? {
+                problems.push(format!(
+                    "stack {stack}: the program gives it no resources, so deploy does not send it to CloudFormation, \
+                     but CloudFormation has a stack {} ({}) from an earlier program\n  \
+                     hint: delete it on purpose first (`destroy {stack}`: its resources are deleted), or give the \
+                     stack a resource again",
+                    entry.stack_name, info.status
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -378,7 +434,19 @@ fn template(assembly: &Assembly, entry: &StackEntry, problems: &mut Vec<String>)
     let names = |key: &str| -> HashSet<String> {
         parsed.get(key).and_then(Json::as_object).map(|o| o.keys().cloned().collect()).unwrap_or_default()
     };
-    Some((body, Declared { outputs: names("Outputs"), parameters: names("Parameters") }))
+    let no_resources = no_resources::has_no_resources(&parsed);
+    if no_resources {
+        // Its outputs are evaluated from the template: each must be a literal or a parameter.
+        let parameters = names("Parameters").into_iter().map(|p| (p, String::new())).collect();
+        if let Err(why) = no_resources::outputs(&parsed, &parameters) {
+            problems.push(format!(
+                "stack {}: the template has no resources, so it is not sent to CloudFormation, but {why}\n  \
+                 hint: synthesize the assembly again",
+                entry.id
+            ));
+        }
+    }
+    Some((body, Declared { outputs: names("Outputs"), parameters: names("Parameters"), no_resources }))
 }
 
 /// Every dependency cycle among the selected stacks, each once (`a → b → a`).

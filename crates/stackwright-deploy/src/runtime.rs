@@ -6,14 +6,15 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use serde::Serialize;
-use stackwright_core::assembly::ClusterEntry;
+use stackwright_core::assembly::{ClusterEntry, StackEntry};
 
 use crate::aws::{Aws, AwsOptions};
-use crate::cfn::{Approver, CfnOptions, Deployed, Engine};
+use crate::cfn::{Action, Approver, CfnOptions, Deployed, Engine};
 use crate::eks::{self, ClusterAccess};
 use crate::error::{Error, Result};
 use crate::interrupt::Ledger;
 use crate::kubernetes::{self, Applier, ApplyReport, KubeOptions};
+use crate::no_resources;
 use crate::plan::{self, Assembly, Extend, NodeResult, Outputs};
 use crate::preflight::{Checked, Plan};
 use crate::progress::{Progress, ProgressMode};
@@ -260,6 +261,17 @@ impl Runtime {
     pub async fn deployed_outputs(&self, assembly: &Assembly, stacks: &[String]) -> Result<Outputs> {
         let mut outputs = Outputs::new();
         for id in stacks {
+            // A stack without resources is never in CloudFormation: its outputs are in its template.
+            let entry = assembly.stack(id)?;
+            if let Ok(template) = serde_json::from_str::<serde_json::Value>(&assembly.template(entry)?)
+                && no_resources::has_no_resources(&template)
+            {
+                let parameters = plan::parameters(entry, &outputs).unwrap_or_default().into_iter().collect();
+                if let Ok(values) = no_resources::outputs(&template, &parameters) {
+                    outputs.insert(id.clone(), values);
+                }
+                continue;
+            }
             let info = self.with_engine(assembly, id, async |e| e.describe(&e.entry.stack_name).await).await?;
             if let Some(info) = info {
                 outputs.insert(id.clone(), info.outputs);
@@ -354,6 +366,12 @@ impl Runtime {
             let outputs = outputs.lock().map_err(|_| Error::usage("internal: poisoned lock"))?;
             plan::parameters(entry, &outputs)?.into_iter().collect()
         };
+        if let Some(deployed) = self.without_resources(entry, template, &parameters)? {
+            if let Ok(mut o) = outputs.lock() {
+                o.insert(id.to_string(), deployed.outputs.clone());
+            }
+            return Ok(deployed);
+        }
         let approver = self.approver.clone();
         let deployed =
             self.with_engine(assembly, id, async |e| e.deploy(template, &parameters, &approver).await).await?;
@@ -361,6 +379,34 @@ impl Runtime {
             o.insert(id.to_string(), deployed.outputs.clone());
         }
         Ok(deployed)
+    }
+
+    /// A stack whose template has no resources ([`crate::no_resources`]): not sent to
+    /// CloudFormation, its outputs read from the template; `None` for any other stack.
+    fn without_resources(
+        &self,
+        entry: &StackEntry,
+        template: &str,
+        parameters: &BTreeMap<String, String>,
+    ) -> Result<Option<Deployed>> {
+        let parsed: serde_json::Value = serde_json::from_str(template)
+            .map_err(|e| Error::Stack { stack: entry.id.clone(), message: format!("the template is not JSON: {e}") })?;
+        if !no_resources::has_no_resources(&parsed) {
+            return Ok(None);
+        }
+        let outputs = no_resources::outputs(&parsed, parameters)
+            .map_err(|message| Error::Stack { stack: entry.id.clone(), message })?;
+        let note = "no CloudFormation resources: nothing sent to CloudFormation (its cluster's objects are applied)";
+        self.progress.finish(&entry.id, note);
+        Ok(Some(Deployed {
+            stack: entry.id.clone(),
+            stack_name: entry.stack_name.clone(),
+            action: Action::Unchanged,
+            changes: Vec::new(),
+            seconds: 0.0,
+            outputs,
+            notes: vec![note.to_string()],
+        }))
     }
 
     /// How to reach a cluster: its stack's outputs, else the EKS API.

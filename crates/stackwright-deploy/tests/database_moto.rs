@@ -11,7 +11,8 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use common::{element, query};
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,27 +23,6 @@ use stackwright_deploy::cfn::Action;
 use stackwright_deploy::plan::Assembly;
 use stackwright_deploy::progress::ProgressMode;
 use stackwright_deploy::runtime::Runtime;
-
-/// An unsigned Query call to `service` (moto routes by the credential scope and checks no
-/// signature).
-fn query(port: u16, service: &str, version: &str, params: &[(&str, &str)]) -> String {
-    let mut body = format!("Version={version}");
-    for (k, v) in params {
-        body.push_str(&format!("&{k}={v}"));
-    }
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/{service}/aws4_request, SignedHeaders=host, Signature=00\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
-}
 
 /// An RDS Query call.
 fn rds_call(port: u16, action: &str) -> String {
@@ -75,13 +55,6 @@ fn existing_vpc(port: u16) -> VpcAttributes {
         attributes = attributes.isolated(ExistingSubnet::new(zone, subnet, cidr.parse().unwrap(), route_table.clone()));
     }
     attributes
-}
-
-/// The text of the first `<tag>` element of `xml`.
-fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
-    let start = xml.find(&format!("<{tag}>"))? + tag.len() + 2;
-    let end = xml[start..].find(&format!("</{tag}>"))? + start;
-    Some(&xml[start..end])
 }
 
 /// A ledger service's data in Ireland: the database, in the isolated subnets of the existing

@@ -12,55 +12,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-use stackwright_constructs::iam::PolicyDocument;
-use stackwright_constructs::{KubeManifest, KubeManifestProps, KubernetesVersion, WorkloadCluster};
-use stackwright_core::{
-    Account, App, Arn, Attr, ClusterConnection, Construct, Error, KubeCluster, Node, RawResource, Region, Resource,
-    Result, Value,
-};
+use stackwright_constructs::{KubeManifest, KubeManifestProps};
+use stackwright_core::{Account, App, RawResource, Region, Resource};
 use stackwright_deploy::kubernetes::KubeOptions;
 use stackwright_deploy::plan::{Assembly, Outputs};
 use stackwright_deploy::progress::ProgressMode;
 use stackwright_deploy::runtime::Runtime;
 
+use common::fake_cluster::FakeCluster;
 use common::fake_kube::FakeKube;
-
-/// A cluster that is only its Kubernetes side (no AWS resources): enough for `KubeManifest`.
-struct FakeCluster {
-    node: Node,
-    kube: KubeCluster,
-}
-
-impl Construct for FakeCluster {
-    fn node(&self) -> &Node {
-        &self.node
-    }
-}
-
-impl WorkloadCluster for FakeCluster {
-    fn kube(&self) -> &KubeCluster {
-        &self.kube
-    }
-
-    fn kubernetes_version(&self) -> KubernetesVersion {
-        KubernetesVersion::V1_36
-    }
-
-    fn region(&self) -> Region {
-        Region::UsEast1
-    }
-
-    fn service_account_role(
-        &self,
-        scope: &dyn Construct,
-        _id: &str,
-        _namespace: &str,
-        _service_account: &str,
-        _policy: PolicyDocument,
-    ) -> Result<Attr<Arn>> {
-        Err(Error::invalid(scope.node().path(), "the fake cluster has no IAM roles", "not needed by KubeManifest"))
-    }
-}
 
 const CRD: &str = "\
 apiVersion: apiextensions.k8s.io/v1
@@ -110,21 +70,10 @@ fn synth(dir: &Path, endpoint: &str, with_widget: bool) -> Arc<Assembly> {
     let app = App::new("shop");
     let dev = app.environment("dev", Account::new("000000000000").unwrap(), Region::UsEast1);
     let platform = dev.stack("platform");
-    let kube = KubeCluster::new(
-        &platform,
-        "main",
-        ClusterConnection {
-            cluster_name: Value::from("main"),
-            endpoint: Value::from(endpoint),
-            certificate_authority: Value::from(""),
-            oidc_issuer: Value::from("https://oidc.example"),
-        },
-    )
-    .unwrap();
     // CloudFormation refuses a template without resources, so synth does too: the stack holds
     // one, as a real cluster's stack does.
     Resource::new(&platform, "Topic", RawResource::new("AWS::SNS::Topic")).unwrap();
-    let cluster = FakeCluster { node: platform.node().clone(), kube };
+    let cluster = FakeCluster::new(&platform, "main", endpoint);
     let widget = if with_widget { format!("{WIDGET}---\n") } else { String::new() };
     let yaml = format!("{widget}{CRD}---\n{NAMESPACE_AND_DEPLOYMENT}");
     KubeManifest::new(&platform, "Upstream", &cluster, KubeManifestProps::yaml("upstream.yaml", yaml)).unwrap();

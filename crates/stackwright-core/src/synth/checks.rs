@@ -37,12 +37,16 @@ impl<'a> Synth<'a> {
         }
     }
 
-    pub(super) fn check_quotas(&mut self) {
+    /// CloudFormation's quotas, and a stack without resources (which CloudFormation refuses)
+    /// unless it holds the Kubernetes objects of a cluster (`with_objects`: their stacks' ids):
+    /// a program that deploys workloads on a cluster it refers to may have nothing else there,
+    /// and the runtime then applies the objects without sending the stack to CloudFormation.
+    pub(super) fn check_quotas(&mut self, with_objects: &[&str]) {
         // A rejected construct adds nothing: its stack may be empty because of it, and its own
         // problem is the one to report.
         let rejected = self.tree.first_rejected().is_some();
         for s in &self.stacks {
-            if s.resources.is_empty() && !rejected {
+            if s.resources.is_empty() && !rejected && !with_objects.contains(&s.artifact.as_str()) {
                 self.diags.push(
                     self.tree.path(s.node),
                     "the stack has no resources: CloudFormation refuses a template without any",

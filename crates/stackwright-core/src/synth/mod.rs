@@ -88,7 +88,9 @@ pub(crate) fn synthesize(tree: &TreeData) -> Result<Assembly> {
     synth.render_exports();
     synth.check_resource_cycles();
     let order = synth.stack_order();
-    synth.check_quotas();
+    let with_objects: Vec<&str> =
+        clusters.iter().filter(|(c, _)| !c.objects.is_empty()).map(|(c, _)| c.stack.as_str()).collect();
+    synth.check_quotas(&with_objects);
     synth.check_rejected();
     if !synth.diags.is_empty() {
         return Err(Error::Invalid(synth.diags));

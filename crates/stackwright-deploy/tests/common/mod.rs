@@ -3,6 +3,7 @@
 //! Kubernetes API server. Nothing here talks to anything but 127.0.0.1.
 #![allow(dead_code)]
 
+pub(crate) mod fake_cluster;
 pub(crate) mod fake_kube;
 pub(crate) mod proxy;
 pub(crate) mod terminal;
@@ -37,6 +38,45 @@ pub(crate) fn venv(var: &str, name: &str, exe: &str) -> PathBuf {
 
 pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// An unsigned AWS Query call (form-encoded `params`, already URL-encoded) to `service` of
+/// the emulator on `port`, in eu-west-1 (moto routes by the credential scope and checks no
+/// signature); the raw HTTP answer.
+pub(crate) fn query(port: u16, service: &str, version: &str, params: &[(&str, &str)]) -> String {
+    let mut body = format!("Version={version}");
+    for (k, v) in params {
+        body.push_str(&format!("&{k}={v}"));
+    }
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/{service}/aws4_request, SignedHeaders=host, Signature=00\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// `text` URL-encoded for a form body (every byte but the unreserved ones as `%XX`).
+pub(crate) fn form_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The text of the first `<tag>` element of `xml`.
+pub(crate) fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+    let start = xml.find(&format!("<{tag}>"))? + tag.len() + 2;
+    let end = xml[start..].find(&format!("</{tag}>"))? + start;
+    Some(&xml[start..end])
 }
 
 /// A blocking `GET http://127.0.0.1:port/path`, returning the status code and body.
