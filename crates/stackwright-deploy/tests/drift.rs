@@ -112,12 +112,72 @@ async fn a_drifted_stack_lists_its_modified_resources_and_a_stack_never_deployed
     assert_eq!(drifts.list("StackResourceDriftStatusFilters"), ["MODIFIED", "DELETED", "NOT_CHECKED", "UNKNOWN"]);
 }
 
+#[tokio::test]
+async fn every_page_of_resources_is_read_and_a_partly_failed_detection_is_noted() {
+    let dir = common::temp_dir("drift-pages");
+    let assembly = queue_app(&dir);
+    let queue = stack_name(&assembly, "dev-queue");
+    // A first page with a deleted topic and a token (the response's documented `NextToken`),
+    // then the example's page; the detection failed for one resource (`DETECTION_FAILED`,
+    // one of the documented statuses, with its reason).
+    let first = common::aws_model::response(
+        "DescribeStackResourceDrifts",
+        &format!(
+            "    <StackResourceDrifts>
+      <member>
+        <StackId>{}</StackId>
+        <LogicalResourceId>Gone</LogicalResourceId>
+        <PhysicalResourceId>arn:aws:sns:us-east-1:012345678910:gone</PhysicalResourceId>
+        <ResourceType>AWS::SNS::Topic</ResourceType>
+        <StackResourceDriftStatus>DELETED</StackResourceDriftStatus>
+        <Timestamp>2017-12-28T23:53:21.813Z</Timestamp>
+      </member>
+    </StackResourceDrifts>
+    <NextToken>page-2</NextToken>",
+            ex::stack_id(&queue)
+        ),
+    );
+    let failed =
+        ex::drift_detection_status(&queue, "d", true).replace("DETECTION_COMPLETE", "DETECTION_FAILED").replace(
+            "<Timestamp>",
+            "<DetectionStatusReason>Failed to detect drift on resource [Gone]</DetectionStatusReason>\n    <Timestamp>",
+        );
+    let model = AwsModel::start()
+        .answer("DescribeStacks", ex::describe_stacks(&queue))
+        .answer("DetectStackDrift", ex::detect_stack_drift("d"))
+        .answer("DescribeStackDriftDetectionStatus", failed)
+        .answer_when("DescribeStackResourceDrifts", "NextToken", "page-2", ex::stack_resource_drifts(&queue))
+        .answer("DescribeStackResourceDrifts", first);
+    let rt = runtime(&model);
+    let mut report = rt.drift(assembly, &["dev-queue".into()]).await;
+    report.result().unwrap();
+    model.assert_clean();
+    let stack = &report.stacks[0];
+    let resources: Vec<_> = stack.resources.iter().map(|r| (r.logical_id.as_str(), r.status.as_str())).collect();
+    assert_eq!(resources, [("Gone", "DELETED"), ("Queue", "MODIFIED")]);
+    assert_eq!(stack.notes, ["drift detection failed for some resources: Failed to detect drift on resource [Gone]"]);
+    let text = report.render_styled(false);
+    assert!(text.contains("- Gone (AWS::SNS::Topic): deleted"), "{text}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_command_exits_4_on_drift_and_0_in_sync() {
+async fn the_command_exits_4_on_drift_0_in_sync_and_1_when_detection_fails() {
     let dir = common::temp_dir("drift-cli");
     let assembly = queue_app(&dir);
-    for (drifted, expected) in [(true, Some(ExitStatus::Differences)), (false, None)] {
-        let model = model_for(&assembly, drifted);
+    // Drifted: 4; in sync: 0; a detection CloudFormation refuses: 1 (a failure, not drift).
+    let cases = [(Some(true), Some(ExitStatus::Differences)), (Some(false), None), (None, Some(ExitStatus::Failure))];
+    for (drifted, expected) in cases {
+        let model = match drifted {
+            Some(drifted) => model_for(&assembly, drifted),
+            None => {
+                let (queue, spare) = (stack_name(&assembly, "dev-queue"), stack_name(&assembly, "dev-spare"));
+                let (status, code, message) = ex::no_such_stack(&spare);
+                AwsModel::start()
+                    .answer_when("DescribeStacks", "StackName", &queue, ex::describe_stacks(&queue))
+                    .fail("DescribeStacks", Some(("StackName", &spare)), status, code, &message)
+                    .fail("DetectStackDrift", None, 400, "ValidationError", "Drift detection is already in progress")
+            }
+        };
         let args = ["drift", "--app-dir", &dir.display().to_string(), "--skip-account-check", "--json", "--plain"];
         let result = tokio::task::spawn_blocking({
             let aws = common::aws_options(&model.endpoint());
@@ -126,7 +186,7 @@ async fn the_command_exits_4_on_drift_and_0_in_sync() {
         })
         .await
         .unwrap();
-        assert_eq!(result.err().map(|e| e.exit_status()), expected, "drifted: {drifted}");
+        assert_eq!(result.err().map(|e| e.exit_status()), expected, "drifted: {drifted:?}");
         model.assert_clean();
     }
 }
