@@ -298,6 +298,8 @@ async fn kubernetes_fields_stackwright_owns_that_another_manager_changed_are_dri
     kube.edit_as("kubectl-label", "deployments", "shop", "web", "/metadata/labels/team", Some(json!("ops")));
     kube.edit_as("kubectl-scale", "deployments", "shop", "web", "/spec/replicas", Some(json!(2)));
     kube.state.lock().unwrap().objects.retain(|(_, plural, _, _), _| plural != "services");
+    // And removes the label the program sets on the namespace (an update: nobody owns it now).
+    kube.edit_as("kubectl-edit", "namespaces", "", "shop", "/metadata/labels/app.kubernetes.io~1managed-by", None);
 
     let mut report = rt.drift(assembly.clone(), &[]).await;
     report.result().unwrap();
@@ -305,7 +307,16 @@ async fn kubernetes_fields_stackwright_owns_that_another_manager_changed_are_dri
     let cluster = &report.clusters[0];
     let by: BTreeMap<String, &stackwright_deploy::drift::ObjectDrift> =
         cluster.objects.iter().map(|o| (o.object.to_string(), o)).collect();
-    assert_eq!(by.keys().map(String::as_str).collect::<Vec<_>>(), ["Deployment shop/web", "Service shop/web"]);
+    assert_eq!(
+        by.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["Deployment shop/web", "Namespace shop", "Service shop/web"]
+    );
+    let label = &by["Namespace shop"].fields;
+    assert_eq!(
+        label.iter().map(|f| (f.field.as_str(), f.live.clone())).collect::<Vec<_>>(),
+        [("metadata.labels.app.kubernetes.io/managed-by", None)],
+        "a removed field belongs to nobody, and is missing"
+    );
     assert_eq!(by["Service shop/web"].status, "deleted");
     let web = by["Deployment shop/web"];
     let fields: Vec<_> = web.fields.iter().map(|f| (f.field.as_str(), f.live.clone(), f.manager.as_deref())).collect();
@@ -315,7 +326,7 @@ async fn kubernetes_fields_stackwright_owns_that_another_manager_changed_are_dri
         "the label nobody in the program sets is not drift, nor a field set again to the program's value"
     );
     let text = report.render_styled(false);
-    assert!(text.contains("2 of 3 object(s) drifted"), "{text}");
+    assert!(text.contains("3 of 3 object(s) drifted"), "{text}");
     assert!(
         text.contains("spec.template.spec.containers[name=web].image: program \"shop/web:1\", live \"evil/web:6\" (now owned by kubectl-edit)"),
         "{text}"

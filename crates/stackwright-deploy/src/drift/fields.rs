@@ -6,7 +6,8 @@
 //! stackwright applied takes it out of stackwright's set and into the editor's. So a field is
 //! checked when stackwright owns it, or when another manager owns it and the program sets it
 //! (then the report names that manager); a field the program does not set and stackwright
-//! does not own is someone else's business and never reported.
+//! does not own is someone else's business and never reported. A field the program sets that
+//! the cluster lacks altogether (removed by an update, which leaves it to nobody) is missing.
 
 use std::collections::BTreeSet;
 
@@ -123,6 +124,11 @@ fn json_leaves(value: &Json, prefix: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
     }
 }
 
+/// An empty object or list, or null: what a server may drop without changing anything.
+fn empty(value: &Json) -> bool {
+    value.is_null() || value.as_object().is_some_and(Map::is_empty) || value.as_array().is_some_and(Vec::is_empty)
+}
+
 /// Fields that identify the object rather than describe it.
 fn identity(path: &[Seg]) -> bool {
     matches!(path, [Seg::Field(f)] if f == "apiVersion" || f == "kind")
@@ -155,6 +161,17 @@ pub fn field_drift(desired: &Json, live: &Json) -> Vec<FieldDrift> {
             continue;
         }
         drift.push(FieldDrift { field: render(path), program: want.clone(), live: have.cloned(), manager: None });
+    }
+    // A field removed by an update belongs to nobody any more: what the program sets and the
+    // cluster lacks altogether is missing, whoever owned it.
+    let mut set = Vec::new();
+    json_leaves(desired, &mut Vec::new(), &mut set);
+    for path in set {
+        let name = render(&path);
+        let Some(want) = resolve(desired, &path).filter(|w| !empty(w)) else { continue };
+        if !identity(&path) && resolve(live, &path).is_none() && seen.insert(name.clone()) {
+            drift.push(FieldDrift { field: name, program: want.clone(), live: None, manager: None });
+        }
     }
     for e in entries.iter().filter(|e| !ours_entry(e)) {
         let mut theirs = Vec::new();
@@ -227,6 +244,18 @@ mod tests {
         assert_eq!(drift.len(), 1, "{drift:?}");
         assert_eq!((drift[0].field.as_str(), drift[0].manager.as_deref()), ("spec.replicas", Some("kubectl")));
         assert_eq!(drift[0].live, Some(json!(5)));
+    }
+
+    #[test]
+    fn a_field_removed_by_an_update_is_missing_though_nobody_owns_it() {
+        let mut mine = ours();
+        // Its last field gone, the API server drops the emptied parents from the set too.
+        mine["fieldsV1"].as_object_mut().unwrap().remove("f:metadata");
+        let mut live = deployment(2, "web:1", json!([mine]));
+        live["metadata"]["labels"].as_object_mut().unwrap().remove("app");
+        let drift = field_drift(&deployment(2, "web:1", Json::Null), &live);
+        let fields: Vec<_> = drift.iter().map(|d| (d.field.as_str(), d.live.clone())).collect();
+        assert_eq!(fields, [("metadata.labels.app", None)]);
     }
 
     #[test]

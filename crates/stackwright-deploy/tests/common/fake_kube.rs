@@ -182,7 +182,8 @@ impl FakeKube {
 
     /// Changes (or, with `None`, removes) the field at the JSON `pointer` of an object as the
     /// field manager `manager` would with an update (`kubectl edit`): the field leaves every
-    /// other manager's set and joins `manager`'s `Update` entry, like the API server does.
+    /// other manager's set and, when changed (not removed), joins `manager`'s `Update` entry,
+    /// like the API server does.
     pub(crate) fn edit_as(
         &self,
         manager: &str,
@@ -200,7 +201,10 @@ impl FakeKube {
             .map(|(_, v)| v)
             .unwrap_or_else(|| panic!("no {plural} {ns}/{name} to edit"));
         let path = fields_path(object, pointer);
+        let removed = value.is_none();
         let (parent, leaf) = pointer.rsplit_once('/').unwrap();
+        let leaf = unescape(leaf);
+        let leaf = leaf.as_str();
         let target = object.pointer_mut(parent).unwrap_or_else(|| panic!("no {parent} in {plural}/{name}"));
         match (value, target) {
             (Some(v), Value::Object(m)) => {
@@ -221,6 +225,9 @@ impl FakeKube {
             if e["manager"] != manager {
                 remove_path(&mut e["fieldsV1"], &path);
             }
+        }
+        if removed {
+            return;
         }
         if !entries.iter().any(|e| e["manager"] == manager && e["operation"] == "Update") {
             entries.push(json!({"manager": manager, "operation": "Update", "fieldsType": "FieldsV1", "fieldsV1": {}}));
@@ -564,10 +571,16 @@ fn fields_path(object: &Value, pointer: &str) -> Vec<String> {
                 node = item;
             }
             _ => {
+                let seg = unescape(seg);
                 path.push(format!("f:{seg}"));
-                node = node.get(seg).unwrap_or(&Value::Null);
+                node = node.get(&seg).unwrap_or(&Value::Null);
             }
         }
     }
     path
+}
+
+/// A JSON pointer segment unescaped (`~1` is `/`, `~0` is `~`).
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
 }
