@@ -49,6 +49,7 @@
 mod overrides;
 mod property_path;
 mod props;
+mod read_permissions;
 mod schemas;
 mod tag;
 
@@ -58,4 +59,5 @@ mod generated;
 pub use generated::*;
 pub use overrides::CheckedOverride;
 pub use property_path::{PropertyPathError, check_property_path};
+pub use read_permissions::read_permissions;
 pub use tag::Tag;
