@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value as Json;
-use stackwright_core::assembly::BindingSource;
+use stackwright_core::assembly::{BindingSource, MoveEntry};
 
 use crate::cfn::{Broadening, Engine, ResourceChange, complete, render_changes, template_diff};
 use crate::error::{Error, Result};
@@ -36,6 +36,10 @@ pub struct StackDiff {
     /// Why the diff is less precise than a change set, or what else differs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The constructs the program declares moved into this stack (from the manifest): shown
+    /// as moves, since their resources keep their logical ids and are not replaced.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<MoveEntry>,
 }
 
 /// How a cluster's objects differ from the cluster.
@@ -103,6 +107,9 @@ impl DiffReport {
             };
             let name = paint(style::NAME, &s.stack, styled);
             out.push_str(&format!("Stack {name} ({}): {head}\n", s.stack_name));
+            for m in &s.moves {
+                out.push_str(&format!("{}\n", render_move(&s.stack, m, styled)));
+            }
             for line in render_changes(&s.changes, &s.broadening, styled) {
                 out.push_str(&format!("{line}\n"));
             }
@@ -251,6 +258,19 @@ impl Runtime {
     }
 }
 
+/// One declared move, as a diff line: inside the stack nothing is deployed for it; across
+/// stacks the runtime moves the resources with CloudFormation stack refactoring.
+fn render_move(stack: &str, m: &MoveEntry, styled: bool) -> String {
+    let ids = m.logical_ids.join(", ");
+    let how = if m.across_stacks(stack) {
+        format!("{ids}: moved from stack {} by stack refactoring, not replaced", m.from_stack)
+    } else {
+        format!("{ids}: same logical id, not replaced")
+    };
+    let line = format!("> moved: {} → {}", m.from, m.to);
+    format!("  {} ({how})", paint(style::MODIFY, &line, styled))
+}
+
 /// How one stack differs: from a change set (created, read and deleted) when the stack is
 /// deployed and can take one, else from the templates; with the deployed template (`None` for
 /// a new stack), from which the statements and rules added are read.
@@ -268,6 +288,7 @@ async fn compare(
         changes: Vec::new(),
         broadening: Broadening::default(),
         notes: Vec::new(),
+        moves: entry.moves.clone(),
     };
     let info = match e.describe(&entry.stack_name).await? {
         Some(i) if i.status != "REVIEW_IN_PROGRESS" => i,
@@ -345,6 +366,12 @@ mod tests {
                 }],
                 broadening: Broadening::default(),
                 notes: vec![],
+                moves: vec![MoveEntry {
+                    from: "prod/cluster/Logs".into(),
+                    to: "prod/cluster/Cluster/Logs".into(),
+                    from_stack: "prod-cluster".into(),
+                    logical_ids: vec!["Logs".into()],
+                }],
             }],
             clusters: vec![ClusterDiff {
                 cluster: "prod-shop".into(),
@@ -375,5 +402,11 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("~ Deployment shop/api\n"), "{text}");
+        assert!(
+            text.contains(
+                "  > moved: prod/cluster/Logs → prod/cluster/Cluster/Logs (Logs: same logical id, not replaced)\n"
+            ),
+            "{text}"
+        );
     }
 }

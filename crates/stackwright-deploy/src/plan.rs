@@ -315,6 +315,7 @@ mod tests {
             termination_protection: false,
             tags: Default::default(),
             resources: Default::default(),
+            moves: vec![],
         }
     }
 

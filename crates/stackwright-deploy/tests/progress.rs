@@ -36,6 +36,7 @@ fn entry() -> StackEntry {
         termination_protection: false,
         tags: Default::default(),
         resources,
+        moves: vec![],
     }
 }
 

@@ -114,6 +114,7 @@ mod tests {
             termination_protection: false,
             tags: Default::default(),
             resources: Default::default(),
+            moves: vec![],
         };
         entry
             .resources
