@@ -1,8 +1,11 @@
 //! Test harness: local AWS API emulators started on 127.0.0.1 (free ports, state under the
 //! target directory, stopped on drop with a timeout), a fault-injection proxy and a fake
-//! Kubernetes API server. Nothing here talks to anything but 127.0.0.1.
+//! Kubernetes API server, and a CloudFormation endpoint checked against the service model
+//! for what no emulator implements (`aws_model`, answering with `cfn_examples`). Nothing here talks to anything but 127.0.0.1.
 #![allow(dead_code)]
 
+pub(crate) mod aws_model;
+pub(crate) mod cfn_examples;
 pub(crate) mod fake_kube;
 pub(crate) mod proxy;
 pub(crate) mod terminal;
