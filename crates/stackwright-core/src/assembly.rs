@@ -76,6 +76,23 @@ pub struct StackEntry {
     /// [`Node::moved_from`](crate::Node::moved_from)), in declaration order; absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub moves: Vec<MoveEntry>,
+    /// The resources of this stack that exist already and are imported into it (see
+    /// `stackwright_cfn::ImportExisting`), in declaration order; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<ImportEntry>,
+}
+
+/// A resource the stack adopts with a CloudFormation import instead of creating it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportEntry {
+    /// Its logical id in the template.
+    pub logical_id: String,
+    /// Its type, such as `AWS::IAM::Role`.
+    pub resource_type: String,
+    /// The primary identifier properties of the existing resource, and their values.
+    pub identifier: IndexMap<String, String>,
+    /// Its construct path.
+    pub path: String,
 }
 
 /// A construct the program declares moved: where it was, where it is, and the resources that

@@ -316,6 +316,7 @@ mod tests {
             tags: Default::default(),
             resources: Default::default(),
             moves: vec![],
+            imports: vec![],
         }
     }
 

@@ -37,6 +37,7 @@ fn entry() -> StackEntry {
         tags: Default::default(),
         resources,
         moves: vec![],
+        imports: vec![],
     }
 }
 

@@ -49,6 +49,7 @@ impl<'a> Synth<'a> {
                 depends_on: IndexMap::new(),
                 resource_edges: Vec::new(),
                 moves: Vec::new(),
+                imports: Vec::new(),
             });
         }
     }

@@ -4,6 +4,7 @@
 //!    ([`checks`]).
 //! 2. Give every resource its logical id (see [`crate::names`]); reject collisions
 //!    ([`logical_ids`]). Below a construct declared moved, from its old path ([`moves`]).
+//!    Resources declared imported are checked and recorded ([`imports`]).
 //! 3. Render each stack's resources and outputs ([`resources`], and [`values`] for one value).
 //!    A reference to a resource of another stack of the same environment becomes a consumer
 //!    parameter and a producer output, recorded in the manifest; a reference to another
@@ -21,6 +22,7 @@
 
 mod checks;
 mod clusters;
+mod imports;
 mod logical_ids;
 mod moves;
 mod order;
@@ -33,7 +35,7 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
-use crate::assembly::{Assembly, MoveEntry, ParameterBinding, ResourceEntry};
+use crate::assembly::{Assembly, ImportEntry, MoveEntry, ParameterBinding, ResourceEntry};
 use crate::error::{Diagnostics, Error, Result};
 use crate::tree::TreeData;
 use crate::value::Value;
@@ -59,6 +61,8 @@ struct StackState {
     resource_edges: Vec<(usize, usize)>,
     /// The constructs of the stack declared moved.
     moves: Vec<MoveEntry>,
+    /// The resources of the stack declared imported.
+    imports: Vec<ImportEntry>,
 }
 
 /// The state of one synthesis, shared by the steps (each step is an `impl` block in its file).
@@ -90,6 +94,7 @@ pub(crate) fn synthesize(tree: &TreeData) -> Result<Assembly> {
     synth.resolve_moves(&reachable);
     synth.assign_logical_ids(&reachable);
     synth.record_moves(&reachable);
+    synth.record_imports(&reachable);
     synth.render_resources(&reachable);
     synth.add_explicit_dependencies(&reachable);
     let clusters = synth.render_clusters();

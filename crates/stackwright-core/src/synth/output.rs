@@ -137,5 +137,6 @@ fn stack_entry(tree: &TreeData, state: StackState, template_file: String, artifa
         tags: data.tags.clone(),
         resources: state.resource_paths,
         moves: state.moves,
+        imports: state.imports,
     }
 }

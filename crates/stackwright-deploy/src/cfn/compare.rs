@@ -115,6 +115,7 @@ mod tests {
             tags: Default::default(),
             resources: Default::default(),
             moves: vec![],
+            imports: vec![],
         };
         entry
             .resources
