@@ -155,3 +155,22 @@ fn a_move_onto_an_id_another_resource_has_is_a_collision() {
     let text = problems(&app);
     assert!(text.contains("logical id 'Topic' collides"), "{text}");
 }
+
+#[test]
+fn a_move_across_stacks_of_a_type_refactoring_does_not_support_is_refused() {
+    let app = App::new("demo");
+    let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1);
+    Resource::new(&prod.stack("network"), "Vpc", RawResource::new("AWS::EC2::VPC")).unwrap();
+    let edge = prod.stack("edge");
+    let ip = Resource::new(&edge, "Ip", RawResource::new("AWS::EC2::EIP")).unwrap();
+    ip.node().moved_from("prod/network/Ip");
+    // Inside one stack nothing is refactored: the same type may move there.
+    let lb = Resource::new(&prod.stack("network"), "NatIp", RawResource::new("AWS::EC2::EIP")).unwrap();
+    lb.node().moved_from("prod/network/OldNatIp");
+    let text = problems(&app);
+    assert!(
+        text.contains("prod/edge/Ip: AWS::EC2::EIP cannot move to another stack: CloudFormation stack refactoring does not support"),
+        "{text}"
+    );
+    assert!(!text.contains("NatIp"), "{text}");
+}

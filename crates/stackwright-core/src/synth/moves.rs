@@ -142,6 +142,7 @@ impl<'a> Synth<'a> {
     /// logical ids it kept (those of resources below a nested move belong to that move).
     pub(super) fn record_moves(&mut self, reachable: &[usize]) {
         let mut entries: Vec<(usize, MoveEntry)> = Vec::new();
+        let mut refused = crate::error::Diagnostics::new();
         for (&m, resolved) in &self.moves {
             let logical_ids: Vec<String> = self
                 .tree
@@ -153,6 +154,22 @@ impl<'a> Synth<'a> {
             let Some(pos) = self.tree.stack_of(m).and_then(|s| self.stack_pos.get(&s).copied()) else {
                 continue;
             };
+            if pos != resolved.old_stack {
+                for r in self.tree.subtree(m).into_iter().filter(|r| reachable.contains(r)) {
+                    let Some(resource) = self.tree.node(r).resource() else { continue };
+                    if !crate::cfn_support::refactorable(&resource.type_name) {
+                        refused.push(
+                            self.path(r),
+                            format!(
+                                "{} cannot move to another stack: CloudFormation stack refactoring does not support \
+                                 the type (documented list)",
+                                resource.type_name
+                            ),
+                            "keep the construct in its old stack, or let it be replaced (remove the move)",
+                        );
+                    }
+                }
+            }
             let entry = MoveEntry {
                 from: resolved.old_path.clone(),
                 to: self.path(m),
@@ -161,6 +178,7 @@ impl<'a> Synth<'a> {
             };
             entries.push((pos, entry));
         }
+        self.diags.extend(refused);
         for (pos, entry) in entries {
             self.stacks[pos].moves.push(entry);
         }
