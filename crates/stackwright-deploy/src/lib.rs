@@ -33,6 +33,7 @@ pub mod local;
 pub mod plan;
 pub mod preflight;
 pub mod progress;
+mod refactor;
 pub mod retry;
 pub mod runtime;
 

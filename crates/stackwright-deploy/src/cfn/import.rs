@@ -118,7 +118,7 @@ pub fn import_plan(
 
 /// The logical ids and parameters `value` refers to (`Ref`, `Fn::GetAtt`, `${…}` in
 /// `Fn::Sub`).
-fn references(value: &Json, out: &mut Vec<String>) {
+pub(crate) fn references(value: &Json, out: &mut Vec<String>) {
     match value {
         Json::Object(map) => {
             for (k, v) in map {

@@ -40,6 +40,7 @@ mod events;
 mod import;
 mod options;
 mod orphans;
+mod refactor;
 mod render;
 mod security;
 mod stack;
@@ -52,6 +53,7 @@ pub use deploy::{Action, Deployed};
 pub use events::StackEvent;
 pub use import::{ImportPlan, import_plan};
 pub use options::CfnOptions;
+pub use refactor::{RefactorPlan, refactor_plan};
 pub use render::render_changes;
 pub use security::{Broadening, RuleAdded, StatementAdded};
 pub use stack::StackInfo;
@@ -114,7 +116,8 @@ impl Engine<'_> {
         );
     }
 
-    fn fail(&self, message: impl Into<String>) -> Error {
+    /// An error of this stack with `message`.
+    pub(crate) fn fail(&self, message: impl Into<String>) -> Error {
         Error::Stack { stack: self.entry.id.clone(), message: message.into() }
     }
 }

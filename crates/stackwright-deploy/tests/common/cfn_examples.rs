@@ -245,3 +245,35 @@ pub(crate) fn get_template(template: &str) -> String {
         ),
     )
 }
+
+/// `CreateStackRefactor`, after
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackRefactor.html>
+/// (its one response element, `StackRefactorId`; the id is the User Guide's example, "Refactor
+/// a stack using the AWS CLI").
+pub(crate) fn create_stack_refactor() -> String {
+    response("CreateStackRefactor", "    <StackRefactorId>9c384f70-4e07-4ed7-a65d-fee5eb430841</StackRefactorId>")
+}
+
+/// `DescribeStackRefactor` of the two stacks in `status` / `execution` (`CREATE_COMPLETE` /
+/// `AVAILABLE` once validated, `COMPLETE`-ish / `EXECUTE_COMPLETE` once executed), after
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackRefactor.html>
+/// and the example output of `describe-stack-refactor` in the User Guide's "Stack refactoring".
+pub(crate) fn describe_stack_refactor(stacks: &[&str], status: &str, execution: &str) -> String {
+    let ids: String = stacks.iter().map(|s| format!("      <member>{}</member>\n", stack_id(s))).collect();
+    response(
+        "DescribeStackRefactor",
+        &format!(
+            "    <StackRefactorId>9c384f70-4e07-4ed7-a65d-fee5eb430841</StackRefactorId>
+    <StackIds>
+{ids}    </StackIds>
+    <ExecutionStatus>{execution}</ExecutionStatus>
+    <Status>{status}</Status>"
+        ),
+    )
+}
+
+/// `ExecuteStackRefactor` (no response elements), after
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteStackRefactor.html>.
+pub(crate) fn execute_stack_refactor() -> String {
+    response("ExecuteStackRefactor", "")
+}
