@@ -192,6 +192,7 @@ impl Runtime {
                 NodeResult::Skipped { .. } => {}
             }
         }
+        fold_moves(&mut report.stacks);
         if self.kubernetes {
             for cluster in &assembly.manifest.clusters {
                 if !selected.contains(&cluster.stack) {
@@ -255,6 +256,37 @@ impl Runtime {
             }
         }
         diff
+    }
+}
+
+/// A move across stacks is not an addition to one stack and a removal from the other: the
+/// destination's `Add` and the source's `Remove` of each moved logical id are dropped (the
+/// destination shows the move line, the source a note), since `deploy` moves the resources by
+/// stack refactoring before it updates either stack.
+fn fold_moves(stacks: &mut [StackDiff]) {
+    let moves: Vec<(String, MoveEntry)> = stacks
+        .iter()
+        .flat_map(|s| s.moves.iter().filter(|m| m.across_stacks(&s.stack)).map(|m| (s.stack.clone(), m.clone())))
+        .collect();
+    for (to, m) in moves {
+        for s in stacks.iter_mut() {
+            let (action, is_end) = if s.stack == to {
+                ("Add", true)
+            } else if s.stack == m.from_stack {
+                ("Remove", false)
+            } else {
+                continue;
+            };
+            let before = s.changes.len();
+            s.changes.retain(|c| !(c.action == action && m.logical_ids.contains(&c.logical_id)));
+            if !is_end && s.changes.len() < before {
+                s.notes.push(format!(
+                    "{} move(s) to {to} by stack refactoring, not removed: {}",
+                    m.logical_ids.len(),
+                    m.to
+                ));
+            }
+        }
     }
 }
 
@@ -340,6 +372,46 @@ async fn compare(
 mod tests {
     use super::*;
     use crate::cfn::ResourceChange;
+
+    #[test]
+    fn a_move_across_stacks_is_no_addition_and_no_removal() {
+        let change = |action: &str, id: &str| ResourceChange {
+            action: action.into(),
+            logical_id: id.into(),
+            resource_type: "AWS::Route53::HostedZone".into(),
+            path: None,
+            replacement: None,
+            properties: vec![],
+            security: false,
+            overridden: vec![],
+        };
+        let stack = |id: &str, changes: Vec<ResourceChange>, moves: Vec<MoveEntry>| StackDiff {
+            stack: id.into(),
+            stack_name: format!("app-{id}"),
+            status: "changed".into(),
+            changes,
+            broadening: Broadening::default(),
+            notes: vec![],
+            moves,
+        };
+        let zone = MoveEntry {
+            from: "prod/network/Zone".into(),
+            to: "prod/dns/Zone".into(),
+            from_stack: "prod-network".into(),
+            logical_ids: vec!["Zone".into()],
+        };
+        let mut stacks = vec![
+            stack("prod-network", vec![change("Remove", "Zone"), change("Remove", "Old")], vec![]),
+            stack("prod-dns", vec![change("Add", "Zone"), change("Add", "Records")], vec![zone]),
+        ];
+        fold_moves(&mut stacks);
+        let ids = |s: &StackDiff| s.changes.iter().map(|c| c.logical_id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&stacks[0]), ["Old"]);
+        assert_eq!(ids(&stacks[1]), ["Records"]);
+        assert_eq!(stacks[0].notes, ["1 move(s) to prod-dns by stack refactoring, not removed: prod/dns/Zone"]);
+        let text = DiffReport { stacks, ..Default::default() }.render();
+        assert!(text.contains("> moved: prod/network/Zone → prod/dns/Zone (Zone: moved from stack prod-network by stack refactoring, not replaced)"), "{text}");
+    }
 
     #[test]
     fn the_rendered_diff_says_where_a_changed_value_came_from() {
