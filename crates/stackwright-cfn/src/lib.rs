@@ -50,6 +50,7 @@ mod import;
 mod overrides;
 mod property_path;
 mod props;
+mod read_permissions;
 mod schemas;
 mod tag;
 
@@ -60,4 +61,5 @@ pub use generated::*;
 pub use import::{ImportExisting, primary_identifier};
 pub use overrides::CheckedOverride;
 pub use property_path::{PropertyPathError, check_property_path};
+pub use read_permissions::read_permissions;
 pub use tag::Tag;

@@ -20,7 +20,7 @@ pub enum ExitStatus {
     /// A change needs approval or confirmation that was not given (no terminal and no `--yes`,
     /// or answered no); nothing was executed.
     ApprovalRequired,
-    /// `diff --fail` found differences.
+    /// `diff --fail` found differences, or `drift` found drift.
     Differences,
     /// Interrupted (Ctrl-C, SIGTERM): what the run had created and never executed was deleted;
     /// operations already started go on in AWS (the message lists them). 128 + SIGINT, as shells
@@ -69,7 +69,10 @@ impl ExitStatus {
             ExitStatus::ApprovalRequired => {
                 "approval or confirmation needed and not given (`--yes`, `--require-approval never`); nothing was executed"
             }
-            ExitStatus::Differences => "`diff --fail` found differences",
+            ExitStatus::Differences => {
+                "`diff --fail` found differences, or `drift` found resources or Kubernetes objects changed \
+                 behind the program's back"
+            }
             ExitStatus::Interrupted => {
                 "interrupted (Ctrl-C, SIGTERM): change sets this run created and never executed were deleted; \
                  operations already started go on in AWS, and the message lists them"

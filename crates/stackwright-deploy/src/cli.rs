@@ -1,9 +1,9 @@
-//! The `diff | deploy | destroy` command line every stackwright program gets with the
+//! The `diff | deploy | destroy | drift` command line every stackwright program gets with the
 //! facade's `deploy` feature (`synth` and `list` stay in the facade).
 //!
 //! Exit statuses: [`ExitStatus`] (`docs/exit-status.md`), the same as the facade's: 0 success,
 //! 1 the program is invalid or a deployment or call failed, 2 usage error or no assembly,
-//! 3 approval needed but not given, 4 `diff --fail` found differences. Errors are returned, not
+//! 3 approval needed but not given, 4 `diff --fail` found differences or `drift` found drift. Errors are returned, not
 //! printed, so that the program's entry prints each one once ([`main`] does for the binary).
 
 use std::io::{IsTerminal, Write as _};
@@ -81,6 +81,15 @@ pub(crate) enum Command {
         /// DeletionPolicy says. Without it, such a stack is refused.
         #[arg(long)]
         lift_deletion_protection: bool,
+    },
+    /// Show what changed behind the program's back.
+    ///
+    /// CloudFormation drift detection per stack, and per cluster the objects of the last deploy
+    /// whose fields owned by the field manager `stackwright` differ. Read-only. Exits with 4
+    /// when something drifted.
+    Drift {
+        #[command(flatten)]
+        common: Common,
     },
 }
 
@@ -266,7 +275,10 @@ fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
 impl Command {
     fn common(&self) -> &Common {
         match self {
-            Command::Diff { common, .. } | Command::Deploy { common, .. } | Command::Destroy { common, .. } => common,
+            Command::Diff { common, .. }
+            | Command::Deploy { common, .. }
+            | Command::Destroy { common, .. }
+            | Command::Drift { common } => common,
         }
     }
 }
@@ -292,6 +304,15 @@ fn runtime(common: &Common, aws: AwsOptions, ledger: &Arc<Ledger>, progress: &Ar
 
 fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+/// A report on stdout: JSON with `--json`, else its text (styled on a terminal).
+fn print_report(json: bool, report: &impl serde::Serialize, text: impl FnOnce(bool) -> String) {
+    if json {
+        print_json(report);
+    } else {
+        let _ = anstream::stdout().write_all(text(style::stdout_styled()).as_bytes());
+    }
 }
 
 /// Runs a parsed command. A first SIGINT or SIGTERM stops it (nothing new starts), deletes
@@ -356,7 +377,7 @@ fn interrupted(signal: &str, c: &CleanUp) -> Error {
 /// The AWS options of a run: with `--local`, the endpoint checked to be on the loopback address
 /// (before anything else, exit status 2 when not) and what the switch changes said out loud.
 fn aws_options(command: &Command, mut aws: AwsOptions) -> Result<AwsOptions> {
-    let (Command::Diff { common, .. } | Command::Deploy { common, .. } | Command::Destroy { common, .. }) = command;
+    let common = command.common();
     if common.local {
         let vars: Vec<(String, String)> = std::env::vars().collect();
         let local = Local::new(aws.endpoint_url.as_deref(), &|name| std::env::var(name).ok(), &vars)?;
@@ -381,11 +402,7 @@ async fn execute_async(
             let rt = runtime(&common, aws, ledger, progress);
             let mut report = rt.diff(assembly, &common.stacks).await;
             progress.clear_all();
-            if common.json {
-                print_json(&report);
-            } else {
-                let _ = anstream::stdout().write_all(report.render_styled(style::stdout_styled()).as_bytes());
-            }
+            print_report(common.json, &report, |styled| report.render_styled(styled));
             report.result()?;
             if fail && report.has_changes() {
                 return Err(Error::Differences);
@@ -427,6 +444,14 @@ async fn execute_async(
                 let _ = anstream::stderr().write_all(report.summary(progress.styled(), start.elapsed()).as_bytes());
             }
             report.result()
+        }
+        Command::Drift { common } => {
+            let assembly = assembly(app, &common)?;
+            let mut report = runtime(&common, aws, ledger, progress).drift(assembly, &common.stacks).await;
+            progress.clear_all();
+            print_report(common.json, &report, |styled| report.render_styled(styled));
+            report.result()?;
+            if report.drifted() { Err(Error::Differences) } else { Ok(()) }
         }
     }
 }

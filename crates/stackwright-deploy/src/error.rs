@@ -16,7 +16,7 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     /// Changes need approval that was not given (no terminal and no `--yes`, or answered no).
     pub const APPROVAL: i32 = 3;
-    /// `diff --fail` found differences.
+    /// `diff --fail` found differences, or `drift` found drift.
     pub const DIFFERENCES: i32 = 4;
     /// Interrupted by SIGINT (Ctrl-C) or SIGTERM.
     pub const INTERRUPTED: i32 = 130;
@@ -92,7 +92,7 @@ pub enum Error {
     /// Several independent operations failed (each is listed).
     #[error("{} operations failed:\n{}", .0.len(), .0.iter().map(|e| format!("  - {}", e.to_string().replace('\n', "\n    "))).collect::<Vec<_>>().join("\n"))]
     Many(Vec<Error>),
-    /// `diff --fail` found differences (not a failure of the tool itself).
+    /// `diff --fail` found differences, or `drift` found drift (not a failure of the tool itself).
     #[error("differences found")]
     Differences,
     /// Preflight found problems before anything was changed; every one is listed.

@@ -9,15 +9,17 @@
 //! - [`eks`]: EKS tokens (presigned STS `GetCallerIdentity`) and cluster connection data;
 //! - [`kubernetes`]: server-side apply in dependency order, readiness waits, pruning;
 //! - [`diff`], [`destroy`]: what a deploy would change, and taking it all down again;
+//! - [`drift`]: what changed behind the program's back (CloudFormation drift detection, and
+//!   the Kubernetes fields the field manager `stackwright` owns);
 //! - [`local`]: the `--local` switch for trying a program on an emulator on this machine;
-//! - [`cli`]: the `diff | deploy | destroy` command line every stackwright program gets.
+//! - [`cli`]: the `diff | deploy | destroy | drift` command line every stackwright program gets.
 //!
 //! Everything on the wire goes through [`retry`] (backoff with full jitter, a budget of
 //! attempts and time) with the SDK's own retries off; every wait has a timeout.
 //!
 //! Modules use only modules of a lower layer (no import cycles, at any level):
 //! `error`, `progress`, `interrupt` < `retry`, `plan`, `local` < `aws`, `kubernetes` < `eks`, `cfn` <
-//! `preflight` < `runtime` < `diff`, `destroy` < `cli`.
+//! `preflight` < `runtime` < `diff`, `destroy`, `drift` < `cli`.
 
 pub mod aws;
 pub mod cfn;
@@ -25,6 +27,7 @@ pub mod cli;
 mod deletion_protection;
 pub mod destroy;
 pub mod diff;
+pub mod drift;
 pub mod eks;
 pub mod error;
 pub mod interrupt;

@@ -97,6 +97,35 @@ async fn an_import_change_set_is_checked_member_by_member() {
 }
 
 #[tokio::test]
+async fn a_stack_refactor_is_checked_through_nested_structures() {
+    use aws_sdk_cloudformation::types::{ResourceLocation, ResourceMapping, StackDefinition};
+    let model = AwsModel::start().answer(
+        "CreateStackRefactor",
+        common::aws_model::response(
+            "CreateStackRefactor",
+            "<StackRefactorId>9c7d6fd7-1d9a-4e7c-9b2d-example</StackRefactorId>",
+        ),
+    );
+    let cfn = client(&model).await;
+    let at = |stack: &str, id: &str| ResourceLocation::builder().stack_name(stack).logical_resource_id(id).build();
+    let out = cfn
+        .create_stack_refactor()
+        .stack_definitions(StackDefinition::builder().stack_name("app-old").template_body("{}").build())
+        .stack_definitions(StackDefinition::builder().stack_name("app-new").template_body("{}").build())
+        .resource_mappings(
+            ResourceMapping::builder().source(at("app-old", "Queue")).destination(at("app-new", "Queue")).build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.stack_refactor_id(), Some("9c7d6fd7-1d9a-4e7c-9b2d-example"));
+    model.assert_clean();
+    let r = &model.requests()[0];
+    assert_eq!(r.param("StackDefinitions.member.2.StackName"), Some("app-new"));
+    assert_eq!(r.param("ResourceMappings.member.1.Destination.LogicalResourceId"), Some("Queue"));
+}
+
+#[tokio::test]
 async fn the_client_sees_a_model_violation_as_a_validation_error() {
     // Five filters: the model allows at most four (the client does not check list lengths).
     let model = AwsModel::start().answer("DescribeStackResourceDrifts", cfn_examples::no_stack_resource_drifts());

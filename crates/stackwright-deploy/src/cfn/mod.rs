@@ -75,7 +75,7 @@ pub struct Engine<'a> {
 }
 
 impl Engine<'_> {
-    fn cfn(&self) -> &aws_sdk_cloudformation::Client {
+    pub(crate) fn cfn(&self) -> &aws_sdk_cloudformation::Client {
         &self.clients.cloudformation
     }
 
@@ -83,14 +83,14 @@ impl Engine<'_> {
         &self.entry.stack_name
     }
 
-    fn say(&self, text: impl AsRef<str>) {
+    pub(crate) fn say(&self, text: impl AsRef<str>) {
         let id = paint(NAME, &self.entry.id, self.progress.styled());
         self.progress.line(format!("{id}: {}", text.as_ref()));
     }
 
     /// A CloudFormation call, retried by the policy of the options; every retry is shown on the
     /// progress output, named by the stack, and errors name the endpoint where it matters.
-    async fn call<T, E, F, Fut>(&self, operation: &'static str, f: F) -> Result<T>
+    pub(crate) async fn call<T, E, F, Fut>(&self, operation: &'static str, f: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = std::result::Result<T, SdkError<E, HttpResponse>>>,

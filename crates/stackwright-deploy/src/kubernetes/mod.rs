@@ -95,7 +95,8 @@ impl Applier<'_> {
         self.progress.line(format!("{}: {}", self.cluster, text.as_ref()));
     }
 
-    async fn get(&self, id: &ObjectRef) -> Result<Option<Json>> {
+    /// The live object (`None` when it does not exist).
+    pub(crate) async fn get(&self, id: &ObjectRef) -> Result<Option<Json>> {
         let obj = self.api(id)?.get_opt(&id.name).await.map_err(|e| self.err(format!("cannot read {id}"), e))?;
         Ok(obj.and_then(|o| serde_json::to_value(o).ok()))
     }

@@ -155,7 +155,8 @@ impl AwsModel {
     }
 
     /// Answers `action` (when `param` is `value`, if given) with an AWS error, e.g.
-    /// `(400, "ValidationError", "Stack with id x does not exist")`.
+    /// `(400, "ValidationError", "Stack with id x does not exist")`; queued with the answers
+    /// of the same action and condition, like [`answer`](Self::answer).
     #[must_use]
     pub(crate) fn fail(self, action: &str, when: Option<(&str, &str)>, status: u16, code: &str, message: &str) -> Self {
         let when = when.map(|(p, v)| (p.to_string(), v.to_string()));

@@ -13,9 +13,25 @@ pub(crate) fn stack_id(name: &str) -> String {
 
 /// `DescribeStacks` of one stack in `CREATE_COMPLETE`, after the sample response of
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html>
-/// (the example's `StartPage` output dropped: the drift command reads only id and status).
+/// (without the example's `StartPage` output).
 pub(crate) fn describe_stacks(name: &str) -> String {
+    describe_stacks_with_outputs(name, &[])
+}
+
+/// The same response with the stack's outputs (the example's `Outputs` member, with the
+/// given keys and values: a cluster's connection data, say).
+pub(crate) fn describe_stacks_with_outputs(name: &str, outputs: &[(&str, &str)]) -> String {
     let id = stack_id(name);
+    let outputs: String = outputs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "\n          <member>\n            <OutputKey>{k}</OutputKey>\n            <OutputValue>{v}</OutputValue>\n          </member>"
+            )
+        })
+        .collect();
+    let outputs =
+        if outputs.is_empty() { String::new() } else { format!("\n        <Outputs>{outputs}\n        </Outputs>") };
     response(
         "DescribeStacks",
         &format!(
@@ -25,7 +41,7 @@ pub(crate) fn describe_stacks(name: &str) -> String {
         <StackId>{id}</StackId>
         <CreationTime>2010-07-27T22:28:28Z</CreationTime>
         <StackStatus>CREATE_COMPLETE</StackStatus>
-        <DisableRollback>false</DisableRollback>
+        <DisableRollback>false</DisableRollback>{outputs}
         <DriftInformation>
           <StackDriftStatus>NOT_CHECKED</StackDriftStatus>
         </DriftInformation>

@@ -1,7 +1,10 @@
 //! A fake Kubernetes API server: the paths the applier uses (server-side apply, get, list with
 //! a label selector, delete), an in-memory store, a request log, and controllers that make
 //! Deployments roll out, Jobs complete (or fail), APIServices become available and CRDs become established after a few reads.
-//! Like a real API server, it serves a custom kind only once its CRD is established.
+//! Like a real API server, it serves a custom kind only once its CRD is established, and it
+//! keeps `metadata.managedFields`: an apply makes `stackwright` (operation `Apply`) own every
+//! field it sets, and [`FakeKube::edit_as`] changes a field as another manager would
+//! (`kubectl edit`, operation `Update`), which moves that field to the editor.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -175,6 +178,65 @@ impl FakeKube {
             .iter()
             .find(|((_, p, n, m), _)| p == plural && n == ns && m == name)
             .map(|(_, v)| v.clone())
+    }
+
+    /// Changes (or, with `None`, removes) the field at the JSON `pointer` of an object as the
+    /// field manager `manager` would with an update (`kubectl edit`): the field leaves every
+    /// other manager's set and, when changed (not removed), joins `manager`'s `Update` entry,
+    /// like the API server does.
+    pub(crate) fn edit_as(
+        &self,
+        manager: &str,
+        plural: &str,
+        ns: &str,
+        name: &str,
+        pointer: &str,
+        value: Option<Value>,
+    ) {
+        let mut st = self.state.lock().unwrap();
+        let object = st
+            .objects
+            .iter_mut()
+            .find(|((_, p, n, m), _)| p == plural && n == ns && m == name)
+            .map(|(_, v)| v)
+            .unwrap_or_else(|| panic!("no {plural} {ns}/{name} to edit"));
+        let path = fields_path(object, pointer);
+        let removed = value.is_none();
+        let (parent, leaf) = pointer.rsplit_once('/').unwrap();
+        let leaf = unescape(leaf);
+        let leaf = leaf.as_str();
+        let target = object.pointer_mut(parent).unwrap_or_else(|| panic!("no {parent} in {plural}/{name}"));
+        match (value, target) {
+            (Some(v), Value::Object(m)) => {
+                m.insert(leaf.to_string(), v);
+            }
+            (Some(v), Value::Array(a)) => a[leaf.parse::<usize>().unwrap()] = v,
+            (None, Value::Object(m)) => {
+                m.remove(leaf);
+            }
+            (None, Value::Array(a)) => {
+                a.remove(leaf.parse::<usize>().unwrap());
+            }
+            _ => panic!("{parent} of {plural}/{name} is not an object or list"),
+        }
+        let meta = object["metadata"].as_object_mut().unwrap();
+        let entries = meta.entry("managedFields").or_insert_with(|| json!([])).as_array_mut().unwrap();
+        for e in entries.iter_mut() {
+            if e["manager"] != manager {
+                remove_path(&mut e["fieldsV1"], &path);
+            }
+        }
+        if removed {
+            return;
+        }
+        if !entries.iter().any(|e| e["manager"] == manager && e["operation"] == "Update") {
+            entries.push(json!({"manager": manager, "operation": "Update", "fieldsType": "FieldsV1", "fieldsV1": {}}));
+        }
+        let mine = entries.iter_mut().find(|e| e["manager"] == manager && e["operation"] == "Update").unwrap();
+        let mut node = &mut mine["fieldsV1"];
+        for key in &path {
+            node = node.as_object_mut().unwrap().entry(key.clone()).or_insert_with(|| json!({}));
+        }
     }
 
     /// Puts an object in directly (as if someone else had created it).
@@ -357,6 +419,30 @@ fn apply(st: &mut State, key: Key, logged: &Logged, body: &[u8]) -> Response<Ful
         return reply(200, object);
     }
     st.reads.insert(key.clone(), 0);
+    // A forced apply: stackwright owns every field it sets, taken from anyone who had it.
+    let applied = fields_v1(&object, true);
+    let mut entries: Vec<Value> = old
+        .as_ref()
+        .and_then(|o| o.pointer("/metadata/managedFields"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| !(e["manager"] == "stackwright" && e["operation"] == "Apply"))
+        .collect();
+    for e in &mut entries {
+        let mut paths = Vec::new();
+        leaf_paths(&applied, &mut Vec::new(), &mut paths);
+        for p in paths {
+            remove_path(&mut e["fieldsV1"], &p);
+        }
+    }
+    entries.insert(
+        0,
+        json!({"manager": "stackwright", "operation": "Apply", "apiVersion": object["apiVersion"].clone(),
+               "fieldsType": "FieldsV1", "fieldsV1": applied}),
+    );
+    object["metadata"]["managedFields"] = Value::Array(entries);
     let kind = object["kind"].as_str().unwrap_or("").to_string();
     controller(&kind, &mut object, 0, st);
     st.objects.insert(key, object.clone());
@@ -393,4 +479,108 @@ fn list(st: &State, gv: &str, plural: &str, ns: &str, logged: &Logged) -> Respon
         .map(|(_, o)| o.clone())
         .collect();
     reply(200, json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": "1"}, "items": items}))
+}
+
+/// The `fieldsV1` tree of every field of `value`: `f:` fields, `k:{"name":…}` elements of
+/// lists of named objects, `v:` elements of lists of scalars; other lists are atomic. The
+/// identity (apiVersion, kind, metadata.name and namespace) is left out at the top.
+fn fields_v1(value: &Value, top: bool) -> Value {
+    let mut tree = serde_json::Map::new();
+    let Some(map) = value.as_object() else { return json!({}) };
+    for (k, child) in map {
+        if top && (k == "apiVersion" || k == "kind" || k == "status") {
+            continue;
+        }
+        let node = match child {
+            Value::Object(m) if k == "metadata" && top => {
+                let mut m = m.clone();
+                for f in ["name", "namespace", "managedFields", "uid", "resourceVersion", "generation"] {
+                    m.remove(f);
+                }
+                fields_v1(&Value::Object(m), false)
+            }
+            Value::Object(m) if !m.is_empty() => fields_v1(child, false),
+            Value::Array(items)
+                if items.iter().all(|i| i.get("name").is_some_and(Value::is_string)) && !items.is_empty() =>
+            {
+                let mut list = serde_json::Map::new();
+                for item in items {
+                    let key = format!("k:{}", json!({"name": item["name"]}));
+                    let mut node = fields_v1(item, false);
+                    node.as_object_mut().unwrap().insert(".".into(), json!({}));
+                    list.insert(key, node);
+                }
+                Value::Object(list)
+            }
+            Value::Array(items) if !items.is_empty() && items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+                Value::Object(items.iter().map(|i| (format!("v:{i}"), json!({}))).collect())
+            }
+            _ => json!({}),
+        };
+        tree.insert(format!("f:{k}"), node);
+    }
+    Value::Object(tree)
+}
+
+/// The key paths of the leaves of a `fieldsV1` tree.
+fn leaf_paths(tree: &Value, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    for (k, child) in tree.as_object().into_iter().flatten() {
+        if k == "." {
+            continue;
+        }
+        prefix.push(k.clone());
+        if child.as_object().is_none_or(|m| m.keys().all(|k| k == ".")) {
+            out.push(prefix.clone());
+        } else {
+            leaf_paths(child, prefix, out);
+        }
+        prefix.pop();
+    }
+}
+
+/// Removes a key path from a `fieldsV1` tree, and the parents it leaves empty.
+fn remove_path(tree: &mut Value, path: &[String]) {
+    let Some((first, rest)) = path.split_first() else { return };
+    let Some(map) = tree.as_object_mut() else { return };
+    if rest.is_empty() {
+        map.remove(first);
+        return;
+    }
+    if let Some(child) = map.get_mut(first) {
+        remove_path(child, rest);
+        if child.as_object().is_some_and(|m| m.keys().all(|k| k == ".")) {
+            map.remove(first);
+        }
+    }
+}
+
+/// The `fieldsV1` key path of the field at a JSON pointer of `object` (list indices become
+/// `k:{"name":…}` for named elements, `i:N` otherwise).
+fn fields_path(object: &Value, pointer: &str) -> Vec<String> {
+    let mut path = Vec::new();
+    let mut node = object;
+    for seg in pointer.trim_start_matches('/').split('/') {
+        match node {
+            Value::Array(items) => {
+                let i: usize = seg.parse().unwrap();
+                let item = &items[i];
+                path.push(match item.get("name") {
+                    Some(n) => format!("k:{}", json!({"name": n})),
+                    None => format!("i:{i}"),
+                });
+                node = item;
+            }
+            _ => {
+                let seg = unescape(seg);
+                path.push(format!("f:{seg}"));
+                node = node.get(&seg).unwrap_or(&Value::Null);
+            }
+        }
+    }
+    path
+}
+
+/// A JSON pointer segment unescaped (`~1` is `/`, `~0` is `~`).
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
 }
