@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value as Json;
-use stackwright_core::assembly::{BindingSource, MoveEntry};
+use stackwright_core::assembly::{BindingSource, ImportEntry, MoveEntry};
 
 use crate::cfn::{Broadening, Engine, ResourceChange, complete, render_changes, template_diff};
 use crate::error::{Error, Result};
@@ -213,6 +213,7 @@ impl Runtime {
         // A preview leaves no spinner behind, whatever its outcome.
         self.progress.clear(id);
         let (mut diff, deployed) = compared?;
+        mark_imports(&mut diff.changes, &entry.imports);
         diff.broadening = Broadening::of(&diff.changes, deployed.as_ref(), &local);
         Ok(diff)
     }
@@ -256,6 +257,16 @@ impl Runtime {
             }
         }
         diff
+    }
+}
+
+/// A resource the program imports is adopted, not created: the preview (an ordinary change
+/// set, or the templates) lists it as an addition, shown as an import.
+fn mark_imports(changes: &mut [ResourceChange], imports: &[ImportEntry]) {
+    for c in changes {
+        if c.action == "Add" && imports.iter().any(|i| i.logical_id == c.logical_id) {
+            c.action = "Import".into();
+        }
     }
 }
 
@@ -409,6 +420,15 @@ mod tests {
         assert_eq!(ids(&stacks[0]), ["Old"]);
         assert_eq!(ids(&stacks[1]), ["Records"]);
         assert_eq!(stacks[0].notes, ["1 move(s) to prod-dns by stack refactoring, not removed: prod/dns/Zone"]);
+        let import = ImportEntry {
+            logical_id: "Records".into(),
+            resource_type: "AWS::Route53::HostedZone".into(),
+            identifier: [("Id".to_string(), "Z1".to_string())].into_iter().collect(),
+            path: "prod/dns/Records".into(),
+        };
+        mark_imports(&mut stacks[1].changes, &[import]);
+        assert_eq!(stacks[1].changes[0].action, "Import");
+        assert!(stacks[1].changes[0].line().starts_with("< Records"), "{}", stacks[1].changes[0].line());
         let text = DiffReport { stacks, ..Default::default() }.render();
         assert!(text.contains("> moved: prod/network/Zone → prod/dns/Zone (Zone: moved from stack prod-network by stack refactoring, not replaced)"), "{text}");
     }
