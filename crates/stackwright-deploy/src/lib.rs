@@ -30,6 +30,7 @@ pub mod diff;
 pub mod drift;
 pub mod eks;
 pub mod error;
+mod import_check;
 pub mod interrupt;
 pub mod kubernetes;
 pub mod local;

@@ -147,3 +147,35 @@ async fn an_import_that_cannot_work_is_refused_before_anything_is_sent() {
     assert_eq!(model.actions(), ["DescribeStacks"], "only read before refusing");
     model.assert_clean();
 }
+
+#[tokio::test]
+async fn a_deploy_checks_every_stacks_imports_before_it_changes_any_stack() {
+    // The stack is deployed with the topic; the program imports a role that refers to a queue
+    // the import cannot create.
+    let app = App::new("adopt");
+    let stack = app.environment("prod", Account::new("012345678910").unwrap(), Region::UsEast1).stack("ci");
+    let queue = Resource::new(&stack, "Jobs", RawResource::new("AWS::SQS::Queue")).unwrap();
+    let role = Resource::new(
+        &stack,
+        "Deployer",
+        RawResource::new("AWS::IAM::Role")
+            .with("RoleName", "legacy-deployer")
+            .with("Description", queue.get_att::<String>("Arn")),
+    )
+    .unwrap();
+    role.set_deletion_policy(DeletionPolicy::Retain);
+    AnyResource::find(&stack, "Deployer").unwrap().import_existing_unchecked([("RoleName", "legacy-deployer")]);
+    Resource::new(&stack, "Alerts", RawResource::new("AWS::SNS::Topic")).unwrap();
+    let dir = common::temp_dir("import-check");
+    app.synth_to(&dir).unwrap();
+    let assembly = Assembly::read(&dir).unwrap();
+    let model = AwsModel::start().answer("DescribeStacks", ex::describe_stacks(STACK)).answer(
+        "GetTemplate",
+        ex::get_template(r#"{"Resources": {"Alerts": {"Type": "AWS::SNS::Topic", "Properties": {}}}}"#),
+    );
+    let err = runtime(&model.endpoint()).check_imports(&assembly, &["prod-ci".into()]).await.unwrap_err().to_string();
+    assert!(err.contains("cannot import into adopt-prod-ci; nothing was sent"), "{err}");
+    assert!(err.contains("prod/ci/Deployer: the imported resource refers to Jobs, which is not deployed yet"), "{err}");
+    assert_eq!(model.actions(), ["DescribeStacks", "GetTemplate"], "reads only");
+    model.assert_clean();
+}
