@@ -72,8 +72,9 @@ pub mod prelude {
         WebhookReceiver, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps, ZoneSpread,
     };
     // Escape hatches: included Kubernetes YAML (release manifests, `helm template` output) and
-    // checked overrides of any construct's inner resources (docs/escape-hatches.md).
-    pub use stackwright_cfn::CheckedOverride;
+    // checked overrides of any construct's inner resources (docs/escape-hatches.md), and
+    // imports of existing resources (docs/existing-infrastructure.md).
+    pub use stackwright_cfn::{CheckedOverride, ImportExisting};
     pub use stackwright_constructs::{CustomResourceKind, HelmChart, KubeManifest, KubeManifestProps, ManifestSource};
     pub use stackwright_core::AnyResource;
     pub use stackwright_core::{

@@ -46,6 +46,7 @@
 //! [`RawResource`](stackwright_core::RawResource) and
 //! [`Resource::set_property`](stackwright_core::Resource::set_property).
 
+mod import;
 mod overrides;
 mod property_path;
 mod props;
@@ -57,6 +58,7 @@ mod tag;
 mod generated;
 
 pub use generated::*;
+pub use import::{ImportExisting, primary_identifier};
 pub use overrides::CheckedOverride;
 pub use property_path::{PropertyPathError, check_property_path};
 pub use read_permissions::read_permissions;

@@ -72,6 +72,51 @@ pub struct StackEntry {
     pub tags: IndexMap<String, String>,
     /// Logical id → construct path and type, for readable progress and diffs.
     pub resources: IndexMap<String, ResourceEntry>,
+    /// The constructs of this stack the program declares moved (see
+    /// [`Node::moved_from`](crate::Node::moved_from)), in declaration order; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<MoveEntry>,
+    /// The resources of this stack that exist already and are imported into it (see
+    /// `stackwright_cfn::ImportExisting`), in declaration order; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<ImportEntry>,
+}
+
+/// A resource the stack adopts with a CloudFormation import instead of creating it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportEntry {
+    /// Its logical id in the template.
+    pub logical_id: String,
+    /// Its type, such as `AWS::IAM::Role`.
+    pub resource_type: String,
+    /// The primary identifier properties of the existing resource, and their values.
+    pub identifier: IndexMap<String, String>,
+    /// Its construct path.
+    pub path: String,
+}
+
+/// A construct the program declares moved: where it was, where it is, and the resources that
+/// kept their logical ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveEntry {
+    /// The construct's old path.
+    pub from: String,
+    /// The construct's path now.
+    pub to: String,
+    /// Id of the stack the old path is in: this stack's own id for a move inside the stack;
+    /// another stack's for a move the runtime makes with CloudFormation stack refactoring.
+    pub from_stack: String,
+    /// The logical ids of the resources below the construct (the same in both stacks).
+    pub logical_ids: Vec<String>,
+}
+
+impl MoveEntry {
+    /// Whether the move crosses stacks (the runtime refactors) rather than staying inside one
+    /// (nothing to do: the template is unchanged).
+    #[must_use]
+    pub fn across_stacks(&self, stack_id: &str) -> bool {
+        self.from_stack != stack_id
+    }
 }
 
 /// What a logical id stands for, so that progress and diffs name constructs, not ids.

@@ -22,9 +22,11 @@
 
 pub mod app;
 pub mod assembly;
+pub mod cfn_support;
 pub mod environment;
 pub mod error;
 pub mod exit_status;
+mod import;
 pub mod kube;
 pub mod names;
 pub mod problems;

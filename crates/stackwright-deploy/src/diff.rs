@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value as Json;
-use stackwright_core::assembly::BindingSource;
+use stackwright_core::assembly::{BindingSource, ImportEntry, MoveEntry};
 
 use crate::cfn::{Broadening, Engine, ResourceChange, complete, render_changes, template_diff};
 use crate::error::{Error, Result};
@@ -37,6 +37,10 @@ pub struct StackDiff {
     /// Why the diff is less precise than a change set, or what else differs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The constructs the program declares moved into this stack (from the manifest): shown
+    /// as moves, since their resources keep their logical ids and are not replaced.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<MoveEntry>,
 }
 
 /// How a cluster's objects differ from the cluster.
@@ -104,6 +108,9 @@ impl DiffReport {
             };
             let name = paint(style::NAME, &s.stack, styled);
             out.push_str(&format!("Stack {name} ({}): {head}\n", s.stack_name));
+            for m in &s.moves {
+                out.push_str(&format!("{}\n", render_move(&s.stack, m, styled)));
+            }
             for line in render_changes(&s.changes, &s.broadening, styled) {
                 out.push_str(&format!("{line}\n"));
             }
@@ -186,6 +193,7 @@ impl Runtime {
                 NodeResult::Skipped { .. } => {}
             }
         }
+        fold_moves(&mut report.stacks);
         if self.kubernetes {
             for cluster in &assembly.manifest.clusters {
                 if !selected.contains(&cluster.stack) {
@@ -220,6 +228,7 @@ impl Runtime {
         // A preview leaves no spinner behind, whatever its outcome.
         self.progress.clear(id);
         let (mut diff, deployed) = compared?;
+        mark_imports(&mut diff.changes, &entry.imports);
         diff.broadening = Broadening::of(&diff.changes, deployed.as_ref(), &local);
         Ok(diff)
     }
@@ -266,6 +275,60 @@ impl Runtime {
     }
 }
 
+/// A resource the program imports is adopted, not created: the preview (an ordinary change
+/// set, or the templates) lists it as an addition, shown as an import.
+fn mark_imports(changes: &mut [ResourceChange], imports: &[ImportEntry]) {
+    for c in changes {
+        if c.action == "Add" && imports.iter().any(|i| i.logical_id == c.logical_id) {
+            c.action = "Import".into();
+        }
+    }
+}
+
+/// A move across stacks is not an addition to one stack and a removal from the other: the
+/// destination's `Add` and the source's `Remove` of each moved logical id are dropped (the
+/// destination shows the move line, the source a note), since `deploy` moves the resources by
+/// stack refactoring before it updates either stack.
+fn fold_moves(stacks: &mut [StackDiff]) {
+    let moves: Vec<(String, MoveEntry)> = stacks
+        .iter()
+        .flat_map(|s| s.moves.iter().filter(|m| m.across_stacks(&s.stack)).map(|m| (s.stack.clone(), m.clone())))
+        .collect();
+    for (to, m) in moves {
+        for s in stacks.iter_mut() {
+            let (action, is_end) = if s.stack == to {
+                ("Add", true)
+            } else if s.stack == m.from_stack {
+                ("Remove", false)
+            } else {
+                continue;
+            };
+            let before = s.changes.len();
+            s.changes.retain(|c| !(c.action == action && m.logical_ids.contains(&c.logical_id)));
+            if !is_end && s.changes.len() < before {
+                s.notes.push(format!(
+                    "{} move(s) to {to} by stack refactoring, not removed: {}",
+                    m.logical_ids.len(),
+                    m.to
+                ));
+            }
+        }
+    }
+}
+
+/// One declared move, as a diff line: inside the stack nothing is deployed for it; across
+/// stacks the runtime moves the resources with CloudFormation stack refactoring.
+fn render_move(stack: &str, m: &MoveEntry, styled: bool) -> String {
+    let ids = m.logical_ids.join(", ");
+    let how = if m.across_stacks(stack) {
+        format!("{ids}: moved from stack {} by stack refactoring, not replaced", m.from_stack)
+    } else {
+        format!("{ids}: same logical id, not replaced")
+    };
+    let line = format!("> moved: {} → {}", m.from, m.to);
+    format!("  {} ({how})", paint(style::MODIFY, &line, styled))
+}
+
 /// How one stack differs: from a change set (created, read and deleted) when the stack is
 /// deployed and can take one, else from the templates; with the deployed template (`None` for
 /// a new stack), from which the statements and rules added are read.
@@ -283,6 +346,7 @@ async fn compare(
         changes: Vec::new(),
         broadening: Broadening::default(),
         notes: Vec::new(),
+        moves: entry.moves.clone(),
     };
     let info = match e.describe(&entry.stack_name).await? {
         Some(i) if i.status != "REVIEW_IN_PROGRESS" => i,
@@ -336,6 +400,55 @@ mod tests {
     use crate::cfn::ResourceChange;
 
     #[test]
+    fn a_move_across_stacks_is_no_addition_and_no_removal() {
+        let change = |action: &str, id: &str| ResourceChange {
+            action: action.into(),
+            logical_id: id.into(),
+            resource_type: "AWS::Route53::HostedZone".into(),
+            path: None,
+            replacement: None,
+            properties: vec![],
+            security: false,
+            overridden: vec![],
+        };
+        let stack = |id: &str, changes: Vec<ResourceChange>, moves: Vec<MoveEntry>| StackDiff {
+            stack: id.into(),
+            stack_name: format!("app-{id}"),
+            status: "changed".into(),
+            changes,
+            broadening: Broadening::default(),
+            notes: vec![],
+            moves,
+        };
+        let zone = MoveEntry {
+            from: "prod/network/Zone".into(),
+            to: "prod/dns/Zone".into(),
+            from_stack: "prod-network".into(),
+            logical_ids: vec!["Zone".into()],
+        };
+        let mut stacks = vec![
+            stack("prod-network", vec![change("Remove", "Zone"), change("Remove", "Old")], vec![]),
+            stack("prod-dns", vec![change("Add", "Zone"), change("Add", "Records")], vec![zone]),
+        ];
+        fold_moves(&mut stacks);
+        let ids = |s: &StackDiff| s.changes.iter().map(|c| c.logical_id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&stacks[0]), ["Old"]);
+        assert_eq!(ids(&stacks[1]), ["Records"]);
+        assert_eq!(stacks[0].notes, ["1 move(s) to prod-dns by stack refactoring, not removed: prod/dns/Zone"]);
+        let import = ImportEntry {
+            logical_id: "Records".into(),
+            resource_type: "AWS::Route53::HostedZone".into(),
+            identifier: [("Id".to_string(), "Z1".to_string())].into_iter().collect(),
+            path: "prod/dns/Records".into(),
+        };
+        mark_imports(&mut stacks[1].changes, &[import]);
+        assert_eq!(stacks[1].changes[0].action, "Import");
+        assert!(stacks[1].changes[0].line().starts_with("< Records"), "{}", stacks[1].changes[0].line());
+        let text = DiffReport { stacks, ..Default::default() }.render();
+        assert!(text.contains("> moved: prod/network/Zone → prod/dns/Zone (Zone: moved from stack prod-network by stack refactoring, not replaced)"), "{text}");
+    }
+
+    #[test]
     fn the_rendered_diff_says_where_a_changed_value_came_from() {
         let object = |name: &str| ObjectRef {
             api_version: "apps/v1".into(),
@@ -360,6 +473,12 @@ mod tests {
                 }],
                 broadening: Broadening::default(),
                 notes: vec![],
+                moves: vec![MoveEntry {
+                    from: "prod/cluster/Logs".into(),
+                    to: "prod/cluster/Cluster/Logs".into(),
+                    from_stack: "prod-cluster".into(),
+                    logical_ids: vec!["Logs".into()],
+                }],
             }],
             clusters: vec![ClusterDiff {
                 cluster: "prod-shop".into(),
@@ -390,5 +509,11 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("~ Deployment shop/api\n"), "{text}");
+        assert!(
+            text.contains(
+                "  > moved: prod/cluster/Logs → prod/cluster/Cluster/Logs (Logs: same logical id, not replaced)\n"
+            ),
+            "{text}"
+        );
     }
 }

@@ -30,6 +30,7 @@ pub mod diff;
 pub mod drift;
 pub mod eks;
 pub mod error;
+mod import_check;
 pub mod interrupt;
 pub mod kubernetes;
 pub mod local;
@@ -37,6 +38,7 @@ mod no_resources;
 pub mod plan;
 pub mod preflight;
 pub mod progress;
+mod refactor;
 pub mod retry;
 pub mod runtime;
 

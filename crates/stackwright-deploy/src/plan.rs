@@ -315,6 +315,8 @@ mod tests {
             termination_protection: false,
             tags: Default::default(),
             resources: Default::default(),
+            moves: vec![],
+            imports: vec![],
         }
     }
 

@@ -318,6 +318,19 @@ impl Runtime {
         let mut report = DeployReport::default();
         let plan = Arc::new(plan);
         let assembly = plan.assembly().clone();
+        if let Err(e) = self.check_imports(&assembly, plan.stacks()).await {
+            report.fail("import", e);
+            report.seconds = start.elapsed().as_secs_f64();
+            return report;
+        }
+        match self.refactor_moves(&assembly, plan.stacks()).await {
+            Ok(lines) => lines.into_iter().for_each(|l| self.progress.line(l)),
+            Err(e) => {
+                report.fail("refactor", e);
+                report.seconds = start.elapsed().as_secs_f64();
+                return report;
+            }
+        }
         let outputs = Arc::new(Mutex::new(plan.outputs().clone()));
         let results = plan::run_dag(
             plan.stacks(),

@@ -36,6 +36,8 @@ fn entry() -> StackEntry {
         termination_protection: false,
         tags: Default::default(),
         resources,
+        moves: vec![],
+        imports: vec![],
     }
 }
 

@@ -48,6 +48,8 @@ impl<'a> Synth<'a> {
                 exports: IndexMap::new(),
                 depends_on: IndexMap::new(),
                 resource_edges: Vec::new(),
+                moves: Vec::new(),
+                imports: Vec::new(),
             });
         }
     }
@@ -62,10 +64,8 @@ impl<'a> Synth<'a> {
                 continue;
             };
             let pos = self.stack_pos[&stack];
-            let mut chain: Vec<usize> = self.tree.ancestors(i).take_while(|a| *a != stack).collect();
-            chain.reverse();
-            let id =
-                names::logical_id(chain.iter().map(|c| (self.tree.node(*c).id(), self.tree.node(*c).logical_id())));
+            let components = self.id_components(i, stack);
+            let id = names::logical_id(components.iter().map(|(c, o)| (c.as_str(), o.as_deref())));
             if !names::is_valid_logical_id(&id) {
                 self.diags.push(
                     self.path(i),

@@ -3,7 +3,8 @@
 //! 1. Collect every problem recorded while building, and run the registered checks
 //!    ([`checks`]).
 //! 2. Give every resource its logical id (see [`crate::names`]); reject collisions
-//!    ([`logical_ids`]).
+//!    ([`logical_ids`]). Below a construct declared moved, from its old path ([`moves`]).
+//!    Resources declared imported are checked and recorded ([`imports`]).
 //! 3. Render each stack's resources and outputs ([`resources`], and [`values`] for one value).
 //!    A reference to a resource of another stack of the same environment becomes a consumer
 //!    parameter and a producer output, recorded in the manifest; a reference to another
@@ -21,7 +22,9 @@
 
 mod checks;
 mod clusters;
+mod imports;
 mod logical_ids;
+mod moves;
 mod order;
 mod output;
 mod resources;
@@ -32,7 +35,7 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
-use crate::assembly::{Assembly, ParameterBinding, ResourceEntry};
+use crate::assembly::{Assembly, ImportEntry, MoveEntry, ParameterBinding, ResourceEntry};
 use crate::error::{Diagnostics, Error, Result};
 use crate::tree::TreeData;
 use crate::value::Value;
@@ -56,6 +59,10 @@ struct StackState {
     depends_on: IndexMap<usize, String>,
     /// Resource-to-resource edges inside the stack (for cycle detection).
     resource_edges: Vec<(usize, usize)>,
+    /// The constructs of the stack declared moved.
+    moves: Vec<MoveEntry>,
+    /// The resources of the stack declared imported.
+    imports: Vec<ImportEntry>,
 }
 
 /// The state of one synthesis, shared by the steps (each step is an `impl` block in its file).
@@ -67,6 +74,8 @@ struct Synth<'a> {
     stack_pos: HashMap<usize, usize>,
     /// Resource node index → (stack position, logical id).
     logical: HashMap<usize, (usize, String)>,
+    /// Moved construct node index → its checked move, in declaration order.
+    moves: indexmap::IndexMap<usize, moves::ResolvedMove>,
 }
 
 /// Validates `tree` and renders it into an assembly, or returns every problem found.
@@ -77,11 +86,15 @@ pub(crate) fn synthesize(tree: &TreeData) -> Result<Assembly> {
         stacks: Vec::new(),
         stack_pos: HashMap::new(),
         logical: HashMap::new(),
+        moves: IndexMap::new(),
     };
     let reachable = tree.subtree(0);
     synth.run_checks(&reachable);
     synth.collect_stacks(&reachable);
+    synth.resolve_moves(&reachable);
     synth.assign_logical_ids(&reachable);
+    synth.record_moves(&reachable);
+    synth.record_imports(&reachable);
     synth.render_resources(&reachable);
     synth.add_explicit_dependencies(&reachable);
     let clusters = synth.render_clusters();

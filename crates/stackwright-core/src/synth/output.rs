@@ -136,5 +136,7 @@ fn stack_entry(tree: &TreeData, state: StackState, template_file: String, artifa
         termination_protection: data.termination_protection.unwrap_or(env.production),
         tags: data.tags.clone(),
         resources: state.resource_paths,
+        moves: state.moves,
+        imports: state.imports,
     }
 }

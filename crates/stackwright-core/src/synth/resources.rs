@@ -22,7 +22,7 @@ impl<'a> Synth<'a> {
             let path = self.path(i);
             let properties = self.render(&resource.properties, pos, Some(i), &path);
             let mut metadata = IndexMap::new();
-            metadata.insert("stackwright:path".to_string(), serde_json::Value::String(path.clone()));
+            metadata.insert("stackwright:path".to_string(), serde_json::Value::String(self.recorded_path(i)));
             metadata.extend(node.metadata().iter().map(|(k, v)| (k.clone(), v.clone())));
             metadata.extend(resource.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
             let json = ResourceJson {

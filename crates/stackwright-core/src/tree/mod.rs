@@ -8,6 +8,7 @@
 //! failing ([`Node::reject`]), so that every construct's problems are reported in one run.
 
 mod arena;
+mod moves;
 mod rejected;
 
 use std::cell::{Ref, RefCell, RefMut};
@@ -19,6 +20,7 @@ use crate::names;
 use crate::value::NodeRef;
 
 pub(crate) use arena::{EnvironmentData, NodeKind, ResourceData, StackData, TreeData};
+pub(crate) use moves::Moves;
 
 static NEXT_TREE: AtomicU64 = AtomicU64::new(1);
 

@@ -138,6 +138,16 @@ impl Engine<'_> {
                 return Err(self.refused(&e));
             }
         };
+        self.wait_change_set(id, &name).await
+    }
+
+    /// Waits for the change set `id` (named `name`) to be created. `None`: it contained no
+    /// changes (and is deleted).
+    pub(super) async fn wait_change_set(
+        &self,
+        id: String,
+        name: &str,
+    ) -> Result<Option<(String, Vec<ResourceChange>)>> {
         self.progress.status(&self.entry.id, "waiting for the change set");
         let start = Instant::now();
         let mut interval = self.options.poll;
@@ -172,7 +182,7 @@ impl Engine<'_> {
     }
 
     /// `CreateChangeSet` refused: what was refused, and what to do unless the error says it.
-    fn refused(&self, e: &Error) -> Error {
+    pub(super) fn refused(&self, e: &Error) -> Error {
         let text = e.to_string();
         let hint = if text.contains("\n  hint: ") {
             ""

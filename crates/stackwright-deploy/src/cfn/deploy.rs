@@ -11,6 +11,7 @@ use super::Engine;
 use super::approval::{Approval, Approver};
 use super::change_set::ResourceChange;
 use super::compare::{complete, template_diff};
+use super::import::import_plan;
 use super::render::render_changes;
 use super::security::Broadening;
 use super::stack::StackInfo;
@@ -109,9 +110,27 @@ impl Engine<'_> {
             .map_err(|e| self.fail(format!("the template is not JSON: {e}{SYNTH_AGAIN}")))?;
         let mut notes = Vec::new();
         self.progress.status(&self.entry.id, "checking the stack");
-        let existing = self.settle(&mut notes).await?;
+        let mut existing = self.settle(&mut notes).await?;
         if let Some(info) = &existing {
             notes.extend(self.remove_orphan_change_sets(info).await?);
+        }
+        let new_stack = existing.as_ref().is_none_or(|i| i.status == "REVIEW_IN_PROGRESS");
+        let mut imported = Vec::new();
+        if !self.entry.imports.is_empty() {
+            match self.import(existing.as_ref(), &template, parameters, approver, &mut notes).await? {
+                Some((info, changes, false)) => {
+                    self.protect(&info).await?;
+                    let action = if new_stack { Action::Created } else { Action::Updated };
+                    let took = duration(start.elapsed());
+                    self.progress.finish(&self.entry.id, format!("imported {} resource(s) in {took}", changes.len()));
+                    return Ok(self.deployed(action, changes, info.outputs.clone(), notes, start));
+                }
+                Some((info, changes, true)) => {
+                    existing = Some(info);
+                    imported = changes;
+                }
+                None => {}
+            }
         }
         let mut deployed = None;
         if let Some(info) = &existing
@@ -153,12 +172,56 @@ impl Engine<'_> {
         };
         let info = self.execute(&stack_id, &change_set, creating, changes.len()).await?;
         self.protect(&info).await?;
-        let action = if creating { Action::Created } else { Action::Updated };
+        let action = if creating || new_stack { Action::Created } else { Action::Updated };
         let n = changes.len();
+        imported.extend(changes);
+        let changes = imported;
         let took = duration(start.elapsed());
         self.progress
             .finish(&self.entry.id, format!("{}: {n}/{n} resources in {took}", format!("{action:?}").to_lowercase()));
         Ok(self.deployed(action, changes, info.outputs.clone(), notes, start))
+    }
+
+    /// The import step of a deploy (see [`super::import`]): plans it from the templates (every
+    /// problem refused before anything is sent), then creates, shows, approves and executes
+    /// the `IMPORT` change set. `None` when every declared import is done already; else the
+    /// stack after the import, the import's changes, and whether an update must follow.
+    async fn import(
+        &self,
+        existing: Option<&StackInfo>,
+        template: &serde_json::Value,
+        parameters: &BTreeMap<String, String>,
+        approver: &Approver,
+        notes: &mut Vec<String>,
+    ) -> Result<Option<(StackInfo, Vec<ResourceChange>, bool)>> {
+        let live = existing.filter(|i| i.status != "REVIEW_IN_PROGRESS");
+        let deployed = match live {
+            Some(info) => self.deployed_template(&info.stack_id).await?,
+            None => None,
+        };
+        let plan = import_plan(deployed.as_ref(), template, &self.entry.imports).map_err(|problems| {
+            self.fail(format!("cannot import into {}; nothing was sent:\n{problems}", self.name()))
+        })?;
+        let Some(plan) = plan else { return Ok(None) };
+        self.progress.status(&self.entry.id, "creating an import change set");
+        let (change_set, changes) = self.create_import_change_set(&plan, parameters).await?;
+        let broadening = Broadening::of(&changes, deployed.as_ref(), &plan.template);
+        if let Err(e) = self.show_and_approve(&changes, &broadening, approver).await {
+            self.delete_change_set(&change_set).await;
+            return Err(e);
+        }
+        let stack_id = match live {
+            Some(i) => i.stack_id.clone(),
+            None => self.describe(self.name()).await?.map(|i| i.stack_id).unwrap_or_else(|| self.name().to_string()),
+        };
+        let info = self.execute(&stack_id, &change_set, live.is_none(), changes.len()).await?;
+        let ids: Vec<&str> = plan.resources.iter().map(|r| r.logical_id.as_str()).collect();
+        notes.push(format!(
+            "imported {} with an import change set{}",
+            ids.join(", "),
+            if plan.then_update { ", then updated the stack to the program's template" } else { "" }
+        ));
+        Ok(Some((info, changes, plan.then_update)))
     }
 
     /// Shows the change set (the rendering `diff` uses) and, when the options say so, asks for
@@ -216,7 +279,10 @@ impl Engine<'_> {
         let doing = if creating { "creating the stack" } else { "updating the stack" };
         let (info, events) = self.wait_counting(stack_id, since, doing, Some(total)).await?;
         self.ledger.finished(self.name(), change_set);
-        let ok = matches!(info.as_ref().map(|i| i.status.as_str()), Some("CREATE_COMPLETE" | "UPDATE_COMPLETE"));
+        let ok = matches!(
+            info.as_ref().map(|i| i.status.as_str()),
+            Some("CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE")
+        );
         if !ok {
             self.progress.clear(&self.entry.id);
             return Err(self.failure(info.as_ref(), &events, doing));

@@ -37,8 +37,10 @@ mod change_set;
 mod compare;
 mod deploy;
 mod events;
+mod import;
 mod options;
 mod orphans;
+mod refactor;
 mod render;
 mod security;
 mod stack;
@@ -49,7 +51,9 @@ pub use change_set::ResourceChange;
 pub use compare::{complete, template_diff};
 pub use deploy::{Action, Deployed};
 pub use events::StackEvent;
+pub use import::{ImportPlan, import_plan};
 pub use options::CfnOptions;
+pub use refactor::{RefactorPlan, refactor_plan};
 pub use render::render_changes;
 pub use security::{Broadening, RuleAdded, StatementAdded};
 pub use stack::StackInfo;
@@ -112,7 +116,8 @@ impl Engine<'_> {
         );
     }
 
-    fn fail(&self, message: impl Into<String>) -> Error {
+    /// An error of this stack with `message`.
+    pub(crate) fn fail(&self, message: impl Into<String>) -> Error {
         Error::Stack { stack: self.entry.id.clone(), message: message.into() }
     }
 }

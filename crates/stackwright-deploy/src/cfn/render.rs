@@ -17,11 +17,12 @@ impl ResourceChange {
     }
 
     /// The sign and the style of the change: `+` add, `~` modify, `±` replace, `±?` may
-    /// replace, `-` remove.
+    /// replace, `-` remove, `<` import (an existing resource adopted, not created).
     fn sign(&self) -> (&'static str, Style) {
         match (self.action.as_str(), self.replacement.as_deref()) {
             ("Add", _) => ("+", style::ADD),
             ("Remove", _) => ("-", style::REMOVE),
+            ("Import", _) => ("<", style::ADD),
             ("Modify", Some("True")) => ("±", style::REPLACE),
             ("Modify", Some("Conditional")) => ("±?", style::REPLACE),
             _ => ("~", style::MODIFY),

@@ -1,0 +1,142 @@
+//! Moving a construct to another stack: the runtime plans a stack refactor from the deployed
+//! templates and runs it through the real `aws-sdk-cloudformation` client, against the local
+//! endpoint that checks every request against the service model (no emulator implements
+//! stack refactoring) and answers with the API reference's examples.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::aws_model::AwsModel;
+use common::cfn_examples as ex;
+use stackwright_core::{Account, App, Construct, RawResource, Region, Resource};
+use stackwright_deploy::plan::Assembly;
+use stackwright_deploy::progress::ProgressMode;
+use stackwright_deploy::runtime::Runtime;
+
+/// The program after the move: the zone now lives in `dns`, declared moved from `network`.
+fn synth(dir: &Path) -> Arc<Assembly> {
+    let app = App::new("mv");
+    let prod = app.environment("prod", Account::new("012345678910").unwrap(), Region::UsEast1);
+    Resource::new(&prod.stack("network"), "Vpc", RawResource::new("AWS::EC2::VPC").with("CidrBlock", "10.0.0.0/16"))
+        .unwrap();
+    let dns = prod.stack("dns");
+    let zone =
+        Resource::new(&dns, "Zone", RawResource::new("AWS::Route53::HostedZone").with("Name", "internal.example"))
+            .unwrap();
+    zone.node().moved_from("prod/network/Zone");
+    app.synth_to(dir).unwrap();
+    Arc::new(Assembly::read(dir).unwrap())
+}
+
+fn runtime(endpoint: &str) -> Runtime {
+    let mut rt = Runtime::new(common::aws_options(endpoint), ProgressMode::Plain);
+    rt.cfn.poll = Duration::from_millis(10);
+    rt.cfn.max_poll = Duration::from_millis(20);
+    rt
+}
+
+/// The network stack as deployed before the move: the VPC, the zone, an output naming it.
+const DEPLOYED_NETWORK: &str = r#"{"Resources": {
+  "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+  "Zone": {"Type": "AWS::Route53::HostedZone", "Properties": {"Name": "internal.example"}}},
+ "Outputs": {"ZoneId": {"Value": {"Ref": "Zone"}}}}"#;
+
+const DEPLOYED_DNS: &str = r#"{"Resources": {"Placeholder": {"Type": "AWS::SNS::Topic", "Properties": {}}}}"#;
+
+#[tokio::test]
+async fn a_move_across_stacks_is_a_stack_refactor_with_the_moved_resource_mapped() {
+    let model = AwsModel::start()
+        .answer_when("DescribeStacks", "StackName", "mv-prod-network", ex::describe_stacks("mv-prod-network"))
+        .answer_when("DescribeStacks", "StackName", "mv-prod-dns", ex::describe_stacks("mv-prod-dns"))
+        .answer_when("GetTemplate", "StackName", &ex::stack_id("mv-prod-network"), ex::get_template(DEPLOYED_NETWORK))
+        .answer_when("GetTemplate", "StackName", &ex::stack_id("mv-prod-dns"), ex::get_template(DEPLOYED_DNS))
+        .answer("CreateStackRefactor", ex::create_stack_refactor())
+        .answer(
+            "DescribeStackRefactor",
+            ex::describe_stack_refactor(&["mv-prod-network", "mv-prod-dns"], "CREATE_IN_PROGRESS", "UNAVAILABLE"),
+        )
+        .answer(
+            "DescribeStackRefactor",
+            ex::describe_stack_refactor(&["mv-prod-network", "mv-prod-dns"], "CREATE_COMPLETE", "AVAILABLE"),
+        )
+        .answer(
+            "DescribeStackRefactor",
+            ex::describe_stack_refactor(&["mv-prod-network", "mv-prod-dns"], "CREATE_COMPLETE", "EXECUTE_IN_PROGRESS"),
+        )
+        .answer(
+            "DescribeStackRefactor",
+            ex::describe_stack_refactor(&["mv-prod-network", "mv-prod-dns"], "CREATE_COMPLETE", "EXECUTE_COMPLETE"),
+        )
+        .answer("ExecuteStackRefactor", ex::execute_stack_refactor());
+    let assembly = synth(&common::temp_dir("refactor"));
+    let rt = runtime(&model.endpoint());
+    let lines = rt.refactor_moves(&assembly, &["prod-network".into(), "prod-dns".into()]).await.unwrap();
+
+    model.assert_clean();
+    assert_eq!(
+        lines,
+        ["prod-dns: moved Zone from mv-prod-network by stack refactoring (9c384f70-4e07-4ed7-a65d-fee5eb430841)"]
+    );
+    let create = model.requests().into_iter().find(|r| r.action == "CreateStackRefactor").unwrap();
+    assert_eq!(create.param("ResourceMappings.member.1.Source.StackName"), Some("mv-prod-network"));
+    assert_eq!(create.param("ResourceMappings.member.1.Source.LogicalResourceId"), Some("Zone"));
+    assert_eq!(create.param("ResourceMappings.member.1.Destination.StackName"), Some("mv-prod-dns"));
+    assert_eq!(create.param("ResourceMappings.member.1.Destination.LogicalResourceId"), Some("Zone"));
+    assert_eq!(create.param("EnableStackCreation"), Some("false"));
+    let template = |i: usize| -> serde_json::Value {
+        serde_json::from_str(create.param(&format!("StackDefinitions.member.{i}.TemplateBody")).unwrap()).unwrap()
+    };
+    let (network, dns) = (template(1), template(2));
+    assert!(network["Resources"].get("Zone").is_none() && network["Resources"].get("Vpc").is_some(), "{network}");
+    assert!(network["Outputs"].get("ZoneId").is_none(), "the output naming the moved zone is dropped: {network}");
+    assert_eq!(dns["Resources"]["Zone"]["Properties"]["Name"], "internal.example", "moved exactly as deployed");
+    let actions = model.actions();
+    let order: Vec<&str> = actions.iter().map(String::as_str).filter(|a| a.contains("StackRefactor")).collect();
+    assert_eq!(
+        order,
+        [
+            "CreateStackRefactor",
+            "DescribeStackRefactor",
+            "DescribeStackRefactor",
+            "ExecuteStackRefactor",
+            "DescribeStackRefactor",
+            "DescribeStackRefactor"
+        ]
+    );
+
+    // Once moved (the zone is in dns, not in network), nothing more is sent.
+    let moved_network = r#"{"Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {}}}}"#;
+    let moved_dns = r#"{"Resources": {"Zone": {"Type": "AWS::Route53::HostedZone", "Properties": {}}}}"#;
+    let model = AwsModel::start()
+        .answer_when("DescribeStacks", "StackName", "mv-prod-network", ex::describe_stacks("mv-prod-network"))
+        .answer_when("DescribeStacks", "StackName", "mv-prod-dns", ex::describe_stacks("mv-prod-dns"))
+        .answer_when("GetTemplate", "StackName", &ex::stack_id("mv-prod-network"), ex::get_template(moved_network))
+        .answer_when("GetTemplate", "StackName", &ex::stack_id("mv-prod-dns"), ex::get_template(moved_dns));
+    let rt = runtime(&model.endpoint());
+    let lines = rt.refactor_moves(&assembly, &["prod-dns".into()]).await.unwrap();
+    assert!(lines.is_empty());
+    assert!(!model.actions().iter().any(|a| a.contains("Refactor")), "{:?}", model.actions());
+    model.assert_clean();
+}
+
+#[tokio::test]
+async fn a_move_that_a_refactor_cannot_make_is_refused_before_anything_is_sent() {
+    // The deployed VPC (staying) refers to the zone (moving): no parameter may be added.
+    let deployed = r#"{"Resources": {
+      "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"Tags": [{"Key": "zone", "Value": {"Ref": "Zone"}}]}},
+      "Zone": {"Type": "AWS::Route53::HostedZone", "Properties": {"Name": "internal.example"}}}}"#;
+    let model = AwsModel::start()
+        .answer_when("DescribeStacks", "StackName", "mv-prod-network", ex::describe_stacks("mv-prod-network"))
+        .answer_when("DescribeStacks", "StackName", "mv-prod-dns", ex::describe_stacks("mv-prod-dns"))
+        .answer_when("GetTemplate", "StackName", &ex::stack_id("mv-prod-network"), ex::get_template(deployed))
+        .answer_when("GetTemplate", "StackName", &ex::stack_id("mv-prod-dns"), ex::get_template(DEPLOYED_DNS));
+    let assembly = synth(&common::temp_dir("refactor-refused"));
+    let err = runtime(&model.endpoint()).refactor_moves(&assembly, &["prod-dns".into()]).await.unwrap_err().to_string();
+    assert!(err.contains("nothing was sent"), "{err}");
+    assert!(err.contains("prod/dns/Zone: Vpc stays in mv-prod-network but refers to Zone, which moves"), "{err}");
+    assert!(!model.actions().iter().any(|a| a.contains("Refactor")), "{:?}", model.actions());
+    model.assert_clean();
+}
