@@ -217,6 +217,7 @@ impl Runtime {
                 status: "unchanged".into(),
                 changes: Vec::new(),
                 broadening: Broadening::default(),
+                moves: Vec::new(),
                 notes: vec![
                     "no CloudFormation resources: deploy does not send this stack to CloudFormation (its cluster's \
                      objects are compared below)"
