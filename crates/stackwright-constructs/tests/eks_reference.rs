@@ -238,6 +238,20 @@ fn volumes_need_the_ebs_driver_said_to_run_and_use_the_given_key() {
         serde_saphyr::from_str(assembly.file(&format!("{}/{}", cluster_entry.directory, class.file)).unwrap()).unwrap();
     assert_eq!(class["parameters"]["kmsKeyId"], KEY, "the given key, literally: {class}");
 
+    // Prometheus' volume on a cluster not said to run the driver: a problem at monitoring.
+    let (app, prod) = new_app();
+    let apps = prod.stack("apps");
+    let vpc = existing_vpc(&apps);
+    let cluster = EksCluster::from_attributes(&apps, "Cluster", attributes(&vpc)).unwrap();
+    let storage = Prometheus::On(PrometheusProps::default().storage(PersistentStorage::new(20)));
+    let err =
+        synth_error(&app, Monitoring::new(&cluster, "Monitoring", MonitoringProps::default().prometheus(storage)));
+    assert!(
+        err.contains("prod/apps/Cluster/Monitoring: Prometheus' persistent storage is an EBS volume, but the cluster has no EBS CSI driver"),
+        "{err}"
+    );
+    assert!(err.contains("ExistingAddons::ebs_csi_driver(true)"), "{err}");
+
     // A key without the driver, a key of another region and a malformed key: problems.
     let (app, prod) = new_app();
     let apps = prod.stack("apps");
