@@ -10,10 +10,11 @@ mod eks_support;
 use eks_support::{app as new_app, resources_of, synth_error, template};
 use serde_json::{Value as Json, json};
 use stackwright_constructs::{
-    AwsIdentity, ClusterAttributes, ContainerImage, ContainerSpec, Database, DatabaseProps, EksCluster, ExistingAddons,
-    ExistingSubnet, IamRoleRef, ImageReference, KmsKeyRef, KubernetesVersion, Monitoring, MonitoringProps, Namespace,
-    NamespaceProps, NodeGroup, NodeGroupProps, OidcProviderRef, PersistentStorage, PolicyDocument, PostgresVersion,
-    ProbeSpec, Prometheus, PrometheusProps, Statement, Vpc, VpcAttributes, Workload, WorkloadCluster, WorkloadProps,
+    AlbIngress, AwsIdentity, ClusterAttributes, ContainerImage, ContainerSpec, Database, DatabaseProps, EksCluster,
+    ExistingAddons, ExistingSubnet, IamRoleRef, ImageReference, KmsKeyRef, KubernetesVersion, Monitoring,
+    MonitoringProps, Namespace, NamespaceProps, NodeGroup, NodeGroupProps, OidcProviderRef, PersistentStorage,
+    PolicyDocument, PostgresVersion, ProbeSpec, Prometheus, PrometheusProps, Statement, Vpc, VpcAttributes, Workload,
+    WorkloadCluster, WorkloadProps,
 };
 use stackwright_core::{App, Assembly, Construct, Stack};
 
@@ -426,4 +427,44 @@ fn a_rejected_reference_rejects_its_node_groups_quietly() {
     let err = synth_error(&app, Ok(()));
     assert!(!err.contains("prod/apps/Cluster/General"), "the node group says nothing more: {err}");
     assert!(err.contains("prod/apps/Cluster: 'sg-1' is not a security group id"), "{err}");
+}
+
+#[test]
+fn an_ingress_needs_the_load_balancer_controller_said_to_run_and_the_subnet_tags() {
+    let certificate = "arn:aws:acm:us-east-1:123456789012:certificate/5e1f0c2a-7d3b-4c1e-9a8f-2b6d4e0c9f11";
+    let with_ingress = |addons: ExistingAddons, tagged: bool| {
+        let (app, prod) = new_app();
+        let apps = prod.stack("apps");
+        let vpc = if tagged {
+            let attributes = VpcAttributes::new("vpc-0a1b2c3d4e5f60718", "10.1.0.0/16".parse().unwrap())
+                .private(subnet("us-east-1a", PRIVATE[0], "10.1.0.0/19", "rtb-0a1b2c3d4e5f61001"))
+                .private(subnet("us-east-1b", PRIVATE[1], "10.1.32.0/19", "rtb-0a1b2c3d4e5f61002"))
+                .load_balancer_tags(true);
+            Vpc::from_attributes(&apps, "Vpc", attributes).unwrap()
+        } else {
+            existing_vpc(&apps)
+        };
+        let cluster = EksCluster::from_attributes(&apps, "Cluster", attributes(&vpc).addons(addons)).unwrap();
+        NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();
+        let ns = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
+        let props = WorkloadProps::new(container()).ingress(AlbIngress::https(certificate.parse().unwrap()).internal());
+        let built = Workload::new(&cluster, &ns, "Api", props).map(|_| ());
+        (app, built)
+    };
+    let (app, built) = with_ingress(ExistingAddons::default(), true);
+    let err = synth_error(&app, built);
+    assert!(
+        err.contains("prod/apps/Cluster/Orders/Api: the workload has an Ingress, but cluster 'prod/apps/Cluster' runs no AWS Load Balancer Controller"),
+        "{err}"
+    );
+    assert!(err.contains("ExistingAddons::load_balancer_controller(true)"), "{err}");
+
+    let (app, built) = with_ingress(ExistingAddons::default().load_balancer_controller(true), false);
+    let err = synth_error(&app, built);
+    assert!(err.contains("prod/apps/Cluster: the load balancer controller picks subnets by tags"), "{err}");
+
+    let (app, built) = with_ingress(ExistingAddons::default().load_balancer_controller(true), true);
+    built.unwrap();
+    let assembly = app.synth().unwrap();
+    assert!(assembly.manifest.clusters[0].objects.iter().any(|o| o.kind == "Ingress"));
 }

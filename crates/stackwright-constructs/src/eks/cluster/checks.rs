@@ -132,7 +132,7 @@ pub(super) fn pick_node_subnets(problems: &mut Problems, vpc: &Vpc) -> Vec<Subne
 
 /// The load balancer controller picks subnets by their role tags, which a referenced VPC must
 /// already have: the program does not change it.
-fn check_load_balancer_tags(problems: &mut Problems, vpc: &Vpc, load_balancer_controller: bool) {
+pub(super) fn check_load_balancer_tags(problems: &mut Problems, vpc: &Vpc, load_balancer_controller: bool) {
     if load_balancer_controller && vpc.referenced().is_some_and(|r| !r.load_balancer_tags) {
         problems.push(
             "the load balancer controller picks subnets by tags the program cannot add to a referenced VPC",

@@ -187,6 +187,8 @@ pub struct EksCluster {
     ebs_csi_driver: bool,
     /// The CloudWatch observability add-on is installed (containers' logs in CloudWatch Logs).
     cloudwatch_observability: bool,
+    /// The AWS Load Balancer Controller runs (Ingresses get ALBs).
+    load_balancer_controller: bool,
     /// The customer-managed key of the driver's volumes (`OptionalAddons::ebs_volume_key`).
     ebs_volume_key: Option<Attr<Arn>>,
     /// The EKS Pod Identity Agent add-on runs (always on a cluster the program creates).
@@ -260,6 +262,7 @@ impl EksCluster {
             ordering: Rc::default(),
             ebs_csi_driver: false,
             cloudwatch_observability: false,
+            load_balancer_controller: false,
             ebs_volume_key: None,
             pod_identity_agent: false,
             referenced: false,
@@ -313,6 +316,7 @@ impl EksCluster {
             ordering,
             ebs_csi_driver: props.addons.ebs_csi_driver,
             cloudwatch_observability: props.addons.cloudwatch_observability,
+            load_balancer_controller: props.load_balancer_controller,
             ebs_volume_key,
             pod_identity_agent: true,
             referenced: false,
@@ -460,6 +464,10 @@ impl WorkloadCluster for EksCluster {
 
     fn has_cloudwatch_observability(&self) -> bool {
         self.cloudwatch_observability
+    }
+
+    fn has_load_balancer_controller(&self) -> bool {
+        self.load_balancer_controller
     }
 
     fn ebs_volume_key(&self) -> Option<Attr<Arn>> {

@@ -57,6 +57,10 @@ pub struct ExistingAddons {
     pub cloudwatch_observability: bool,
     /// The `eks-pod-identity-agent` add-on runs (Pod Identity roles). Default: false.
     pub pod_identity_agent: bool,
+    /// The AWS Load Balancer Controller runs (a workload's Ingress gets an ALB); it picks
+    /// subnets by their role tags, so the VPC must say it has them
+    /// (`VpcAttributes::load_balancer_tags`). Default: false.
+    pub load_balancer_controller: bool,
     /// The customer-managed key the EBS CSI driver may encrypt volumes with; the library's
     /// StorageClasses name it as `kmsKeyId`. Needs `ebs_csi_driver`. Default: none (the AWS
     /// managed `aws/ebs` key).
@@ -67,6 +71,7 @@ crate::internal::setters::setters! { ExistingAddons {
     value ebs_csi_driver: bool,
     value cloudwatch_observability: bool,
     value pod_identity_agent: bool,
+    value load_balancer_controller: bool,
     some ebs_volume_key: KmsKeyRef,
 } }
 
@@ -200,6 +205,9 @@ impl EksCluster {
                 "reference the cluster in a stack of the VPC's environment",
             );
         }
+        if let Some(vpc) = vpc {
+            checks::check_load_balancer_tags(&mut problems, vpc, a.addons.load_balancer_controller);
+        }
         check_endpoint(&mut problems, region, &a.endpoint);
         check_certificate_authority(&mut problems, &a.certificate_authority_data);
         let issuer_host = check_issuer(&mut problems, region, &a.oidc_issuer);
@@ -246,6 +254,7 @@ impl EksCluster {
             ordering: std::rc::Rc::default(),
             ebs_csi_driver: a.addons.ebs_csi_driver,
             cloudwatch_observability: a.addons.cloudwatch_observability,
+            load_balancer_controller: a.addons.load_balancer_controller,
             ebs_volume_key: a.addons.ebs_volume_key.as_ref().map(|k| literal(&k.arn(region, account.as_str()))),
             pod_identity_agent: a.addons.pod_identity_agent,
             referenced: true,
