@@ -3,7 +3,9 @@
 //! as attributes (read back from the outputs of the cluster's stack, as CloudFormation returns
 //! them: literal values), and pruning stays inside this app's inventory and owner label —
 //! objects another app applied, and objects applied by hand, survive this app's deploy (prune)
-//! and destroy, even where they share a kind, a name or a namespace name with ours.
+//! and destroy, even where they share a kind, a name or a namespace name with ours. Once with
+//! the outputs read offline from the template, once through `deploy` and `destroy` on
+//! LocalStack.
 
 mod common;
 
@@ -15,8 +17,8 @@ use std::time::Duration;
 use serde_json::json;
 use stackwright_constructs::{
     ClusterAttributes, ContainerImage, ContainerSpec, EksCluster, ExistingSubnet, ImageReference, KubernetesVersion,
-    Namespace, NamespaceProps, NodeGroup, NodeGroupProps, OidcProviderRef, ProbeSpec, ServiceKind, Vpc, VpcAttributes,
-    Workload, WorkloadProps,
+    Namespace, NamespaceProps, NodeGroup, NodeGroupProps, OidcProviderRef, PolicyDocument, ProbeSpec, ServiceKind,
+    Statement, Vpc, VpcAttributes, Workload, WorkloadProps,
 };
 use stackwright_core::{Account, App};
 use stackwright_deploy::kubernetes::{KubeOptions, ObjectRef};
@@ -43,7 +45,8 @@ fn workload(image: &ContainerImage) -> WorkloadProps {
 
 /// The app `ledger` on the referenced cluster `platform`, whose endpoint and CA are the fake
 /// API server's: a node group, the `ledger` namespace, the `api` workload and (in version 1)
-/// the `worker`.
+/// the `worker`; version 3 is the api alone with an IRSA role and no node group (what
+/// LocalStack deploys).
 fn synth(dir: &Path, endpoint: &str, ca: &str, version: u32) -> Arc<Assembly> {
     let app = App::new("ledger");
     let dev = app.environment("dev", Account::new("000000000000").unwrap(), stackwright_core::Region::UsEast1);
@@ -67,12 +70,22 @@ fn synth(dir: &Path, endpoint: &str, ca: &str, version: u32) -> Arc<Assembly> {
             .oidc_provider(OidcProviderRef::from_arn(format!("arn:aws:iam::000000000000:oidc-provider/{ISSUER}"))),
     )
     .unwrap();
-    NodeGroup::new(&cluster, "Nodes", NodeGroupProps::on_demand(["t3.medium"], 1..=3)).unwrap();
     let ns = Namespace::new(&cluster, "Ledger", NamespaceProps::default()).unwrap();
     let image = ContainerImage::public(
         "registry.example.com/ledger",
         ImageReference::Digest(format!("sha256:{}", "1".repeat(64))),
     );
+    if version == 3 {
+        // What LocalStack deploys: the api's IRSA role is the stack's one resource.
+        let policy = PolicyDocument::new([Statement::allow(
+            ["sqs:ReceiveMessage"],
+            ["arn:aws:sqs:us-east-1:000000000000:ledger-entries"],
+        )]);
+        Workload::new(&cluster, &ns, "Api", workload(&image).aws_policy(policy)).unwrap();
+        app.synth_to(dir).unwrap();
+        return Arc::new(Assembly::read(dir).unwrap());
+    }
+    NodeGroup::new(&cluster, "Nodes", NodeGroupProps::on_demand(["t3.medium"], 1..=3)).unwrap();
     Workload::new(&cluster, &ns, "Api", workload(&image)).unwrap();
     if version == 1 {
         let worker = WorkloadProps { service: ServiceKind::None, ..workload(&image) };
@@ -231,6 +244,44 @@ async fn the_runtime_connects_to_the_referenced_cluster_and_leaves_what_others_a
     let known: Vec<ObjectRef> = cluster.objects.iter().map(ObjectRef::from).collect();
     let deleted = rt.applier(&v2, cluster, &access).await.unwrap().delete_all(&known).await.unwrap();
     assert_eq!(deleted.len(), cluster.objects.len(), "{deleted:?}");
+    let mut left = kube.names();
+    left.sort();
+    let mut expected: Vec<String> = OTHERS.iter().map(ToString::to_string).collect();
+    expected.sort();
+    assert_eq!(left, expected, "only what others applied is left");
+}
+
+/// The whole runtime on LocalStack: `deploy` creates the stack (the IRSA role), reads the
+/// connection from its outputs — the attributes — and applies to the fake API over TLS, the
+/// service account carrying the role's ARN from the stack; `destroy` deletes our objects, then
+/// the stack; what others applied stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_and_destroy_on_localstack_reach_the_referenced_cluster_and_leave_others() {
+    let ls = common::localstack();
+    let (kube, ca) = FakeKube::start_tls().await;
+    others(&kube);
+    let dir = common::temp_dir("kube-referenced-localstack");
+    let mut rt = Runtime::new(common::aws_options(&ls.endpoint()), ProgressMode::Capture);
+    rt.cfn.poll = Duration::from_millis(200);
+    rt.cfn.yes = true;
+    rt.kube = KubeOptions {
+        ready_timeout: Duration::from_secs(5),
+        poll: Duration::from_millis(20),
+        ..KubeOptions::default()
+    };
+
+    let assembly = synth(&dir, &kube.endpoint(), &ca, 3);
+    let mut report = rt.deploy(assembly.clone(), &[], false).await;
+    report.result().unwrap_or_else(|e| panic!("{e}\n{}", rt.progress.lines().join("\n")));
+    assert_eq!(report.clusters.len(), 1);
+    let sa = kube.get("serviceaccounts", "ledger", "api").expect("the api's service account is applied");
+    let role = sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].as_str().unwrap_or_default();
+    assert!(role.starts_with("arn:aws:iam::000000000000:role/"), "the role from the stack's output: {sa}");
+    assert!(kube.log().iter().all(|l| l.authorization.starts_with("Bearer k8s-aws-v1.")));
+    assert_others_survive(&kube, "deploy");
+
+    let mut report = rt.destroy(assembly, &[], false).await;
+    report.result().unwrap_or_else(|e| panic!("{e}\n{}", rt.progress.lines().join("\n")));
     let mut left = kube.names();
     left.sort();
     let mut expected: Vec<String> = OTHERS.iter().map(ToString::to_string).collect();
