@@ -341,7 +341,7 @@ fn every_malformed_attribute_is_reported_at_once() {
         oidc_provider: Some(OidcProviderRef::from_arn("arn:aws:iam::123456789012:role/x")),
         ..a
     });
-    assert_problem(&err, "invalid cluster name:", "set EksClusterProps::name");
+    assert_problem(&err, "invalid cluster name:", "give the existing cluster's name as EKS shows it");
     assert_problem(
         &err,
         "the endpoint 'http://example.com/path' is not an https:// URL of a host",

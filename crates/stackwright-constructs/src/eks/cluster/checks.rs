@@ -86,7 +86,7 @@ fn check_images(problems: &mut Problems, images: &ControllerImages) {
     }
 }
 
-pub(super) fn check_name(problems: &mut Problems, name: &str) {
+fn check_name(problems: &mut Problems, name: &str) {
     if let Some(problem) = dns1123_label_problem(name) {
         problems.push(
             format!("invalid cluster name: {problem}"),

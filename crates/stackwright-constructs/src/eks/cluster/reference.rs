@@ -13,12 +13,12 @@
 //! What the program does not do to a referenced cluster: see [`EksCluster::from_attributes`].
 
 use stackwright_core::names::dns1123_label_problem;
-use stackwright_core::{Attr, ClusterConnection, Construct, KubeCluster, Problems, Region, Result, Value};
+use stackwright_core::{Attr, ClusterConnection, Construct, KubeCluster, Problems, Region, Result, Stack, Value};
 
 use super::{EksCluster, checks};
 use crate::eks::irsa::OidcProvider;
 use crate::iam::KmsKeyRef;
-use crate::network::{Vpc, check_id};
+use crate::network::{Subnet, Vpc, check_id};
 use crate::workload::KubernetesVersion;
 
 /// The base64 of `-----BEGIN CERTIFICATE-----`: how every certificate authority data EKS
@@ -188,42 +188,7 @@ impl EksCluster {
         let region = environment.region();
         let account = environment.account();
         let a = &attributes;
-        checks::check_name(&mut problems, &a.name);
-        if let Some(stack) = &stack
-            && dns1123_label_problem(&a.name).is_none()
-            && let Err(taken) = KubeCluster::check_name(stack, &a.name)
-        {
-            problems.push(taken.message, taken.hint);
-        }
-        let vpc = (!a.vpc.node().is_rejected()).then_some(a.vpc);
-        let node_subnets = vpc.map(|vpc| checks::pick_node_subnets(&mut problems, vpc)).unwrap_or_default();
-        if let Some(vpc) = vpc
-            && vpc.region() != region
-        {
-            problems.push(
-                format!("the VPC is in {} but the cluster's stack is in {region}", vpc.region()),
-                "reference the cluster in a stack of the VPC's environment",
-            );
-        }
-        if let Some(vpc) = vpc {
-            checks::check_load_balancer_tags(&mut problems, vpc, a.addons.load_balancer_controller);
-        }
-        check_endpoint(&mut problems, region, &a.endpoint);
-        check_certificate_authority(&mut problems, &a.certificate_authority_data);
-        let issuer_host = check_issuer(&mut problems, region, &a.oidc_issuer);
-        if missing(&mut problems, "cluster_security_group_id", &a.cluster_security_group_id) {
-            check_id(&mut problems, "security group id", "sg", &a.cluster_security_group_id);
-        }
-        check_provider(&mut problems, account.as_str(), a.oidc_provider.as_ref(), issuer_host);
-        if let Some(key) = &a.addons.ebs_volume_key {
-            key.check(&mut problems, region, "addons.ebs_volume_key");
-            if !a.addons.ebs_csi_driver {
-                problems.push(
-                    "addons.ebs_volume_key is set but the EBS CSI driver, which alone would use it, is not said to run",
-                    "say so with ExistingAddons::ebs_csi_driver(true) if the cluster runs it, or leave the key unset",
-                );
-            }
-        }
+        let (node_subnets, issuer_host) = check(&mut problems, stack.as_ref(), region, account.as_str(), a);
 
         let node = problems.add_node();
         if !node.is_rejected() && a.vpc.node().is_rejected() {
@@ -261,6 +226,60 @@ impl EksCluster {
             node,
         })
     }
+}
+
+/// Every problem of `a`, recorded at once; returns the node subnets and the issuer without
+/// `https://` (when it is well formed).
+fn check<'a>(
+    problems: &mut Problems,
+    stack: Option<&Stack>,
+    region: Region,
+    account: &str,
+    a: &'a ClusterAttributes<'_>,
+) -> (Vec<Subnet>, Option<&'a str>) {
+    if let Some(problem) = dns1123_label_problem(&a.name) {
+        problems.push(
+            format!("invalid cluster name: {problem}"),
+            "give the existing cluster's name as EKS shows it; stackwright labels the cluster's objects with it, \
+             so it must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)",
+        );
+    }
+    if let Some(stack) = stack
+        && dns1123_label_problem(&a.name).is_none()
+        && let Err(taken) = KubeCluster::check_name(stack, &a.name)
+    {
+        problems.push(taken.message, taken.hint);
+    }
+    let vpc = (!a.vpc.node().is_rejected()).then_some(a.vpc);
+    let node_subnets = vpc.map(|vpc| checks::pick_node_subnets(problems, vpc)).unwrap_or_default();
+    if let Some(vpc) = vpc
+        && vpc.region() != region
+    {
+        problems.push(
+            format!("the VPC is in {} but the cluster's stack is in {region}", vpc.region()),
+            "reference the cluster in a stack of the VPC's environment",
+        );
+    }
+    if let Some(vpc) = vpc {
+        checks::check_load_balancer_tags(problems, vpc, a.addons.load_balancer_controller);
+    }
+    check_endpoint(problems, region, &a.endpoint);
+    check_certificate_authority(problems, &a.certificate_authority_data);
+    let issuer_host = check_issuer(problems, region, &a.oidc_issuer);
+    if missing(problems, "cluster_security_group_id", &a.cluster_security_group_id) {
+        check_id(problems, "security group id", "sg", &a.cluster_security_group_id);
+    }
+    check_provider(problems, account, a.oidc_provider.as_ref(), issuer_host);
+    if let Some(key) = &a.addons.ebs_volume_key {
+        key.check(problems, region, "addons.ebs_volume_key");
+        if !a.addons.ebs_csi_driver {
+            problems.push(
+                "addons.ebs_volume_key is set but the EBS CSI driver, which alone would use it, is not said to run",
+                "say so with ExistingAddons::ebs_csi_driver(true) if the cluster runs it, or leave the key unset",
+            );
+        }
+    }
+    (node_subnets, issuer_host)
 }
 
 /// A checked attribute as a literal value of kind `K`, rendered as the string it is.
