@@ -240,3 +240,29 @@ fn typed_cluster_and_app_handles() {
         .collect();
     assert!(manifests.contains("((stackwright:env:IMAGE_TAG))"), "the workflows set the variable the image reads");
 }
+
+/// An existing provider must be GitHub's, in the stack's account: checked at synth.
+#[test]
+fn an_existing_provider_of_another_issuer_or_account_is_refused() {
+    for (arn, message) in [
+        (
+            "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
+            "'arn:aws:iam::123456789012:oidc-provider/gitlab.com' is not the ARN of GitHub's OIDC provider",
+        ),
+        (
+            "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com",
+            "is in account 210987654321, not in 123456789012, the stack's",
+        ),
+    ] {
+        let app = App::new("flask-platform");
+        let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1);
+        let props = GitHubAccessProps {
+            provider: OidcProviderSource::Existing(arn.into()),
+            ..GitHubAccessProps::new(GitHubRepository::new("acme/flask-platform").unwrap())
+        };
+        let access = GitHubAccess::new(&prod.stack("cicd"), "GitHub", props).unwrap();
+        assert!(access.node().is_rejected());
+        let e = app.synth().unwrap_err().to_string();
+        assert!(e.contains("prod/cicd/GitHub: ") && e.contains(message), "{e}");
+    }
+}

@@ -101,12 +101,41 @@ pub(crate) fn check_claim_part(path: &str, what: &str, value: &str) -> Result<()
     }
 }
 
+/// An existing GitHub provider is IAM's provider for GitHub's issuer in the stack's account
+/// (the roles trust a provider of their own account): checked offline, as a referenced
+/// cluster's provider is.
+fn check_existing_provider(path: &str, arn: &str, account: &str) -> Option<Diagnostic> {
+    let of_account = arn
+        .strip_prefix("arn:aws:iam::")
+        .and_then(|rest| rest.strip_suffix(":oidc-provider/token.actions.githubusercontent.com"))
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+    match of_account {
+        Some(a) if a == account => None,
+        Some(a) => Some(Diagnostic::new(
+            path,
+            format!("the existing GitHub OIDC provider '{arn}' is in account {a}, not in {account}, the stack's"),
+            "give the provider of the stack's account (the roles trust a provider of their own account), or let the \
+             stack create one (OidcProviderSource::Create)",
+        )),
+        None => Some(Diagnostic::new(
+            path,
+            format!("'{arn}' is not the ARN of GitHub's OIDC provider"),
+            format!(
+                "write arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com, as `aws iam \
+                 list-open-id-connect-providers` shows it"
+            ),
+        )),
+    }
+}
+
 /// Where the account's GitHub OIDC provider comes from: an account has at most one per issuer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OidcProviderSource {
     /// Created by this stack.
     Create,
-    /// Already in the account (created by another stack or by hand): its ARN.
+    /// Already in the account (created by another stack or by hand): its ARN,
+    /// `arn:aws:iam::<the stack's account>:oidc-provider/token.actions.githubusercontent.com`
+    /// (checked at synth).
     Existing(String),
 }
 
@@ -139,6 +168,12 @@ impl ClusterTarget {
     /// entries reference the cluster, so they are created after it.
     pub fn for_app(cluster: &crate::EksCluster, app: &crate::FlaskApp) -> Self {
         ClusterTarget::new(cluster.name(), app.namespace(), app.name()).reference(cluster.cluster_name())
+    }
+
+    /// The cluster a [`Workload`](crate::Workload) runs on, and its Deployment; as
+    /// [`for_app`](Self::for_app). On a referenced cluster the reference is its literal name.
+    pub fn for_workload(cluster: &crate::EksCluster, workload: &crate::Workload) -> Self {
+        ClusterTarget::new(cluster.name(), workload.namespace(), workload.name()).reference(cluster.cluster_name())
     }
 
     /// Uses `reference` (such as the cluster resource's `Ref`) as the access entries'
@@ -230,7 +265,7 @@ impl GitHubAccess {
         let prefix = format!("{}-{}", scope.node().app_name(), env.id());
         let diff_role_name = format!("{prefix}-github-diff");
         let deploy_role_name = format!("{prefix}-github-deploy");
-        problems.extend(check_props(&path, &props, &deploy_role_name));
+        problems.extend(check_props(&path, &props, &deploy_role_name, env.account().as_str()));
         let policies = stack.as_ref().map(|stack| {
             let diff = diff_policy(&prefix, props.cluster.as_ref());
             let deploy = deploy_policy(&prefix, stack, &[&diff_role_name, &deploy_role_name], &props);
@@ -329,8 +364,11 @@ impl GitHubAccess {
 }
 
 /// Every problem of `props` (and of the deploy role's name), at `path`.
-fn check_props(path: &str, props: &GitHubAccessProps, deploy_role_name: &str) -> Vec<Diagnostic> {
+fn check_props(path: &str, props: &GitHubAccessProps, deploy_role_name: &str, account: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    if let OidcProviderSource::Existing(arn) = &props.provider {
+        problems.extend(check_existing_provider(path, arn, account));
+    }
     if let Err(d) = check_claim_part(path, "GitHub environment name", &props.environment) {
         problems.push(d);
     }
