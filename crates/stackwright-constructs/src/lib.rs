@@ -82,7 +82,7 @@ pub use monitoring::{
 };
 pub use network::{
     ExistingSubnet, FlowLogTraffic, FlowLogs, InterfaceEndpoint, Ipv4Cidr, NatGateways, RouteTableId, SecurityGroupId,
-    Subnet, SubnetConfig, SubnetId, SubnetKind, Vpc, VpcAttributes, VpcEndpoints, VpcId, VpcProps,
+    Subnet, SubnetConfig, SubnetId, SubnetKind, Vpc, VpcAttributes, VpcEndpoints, VpcId, VpcLookup, VpcProps,
 };
 pub use registry::{EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, TagMutability};
 pub use workload::{

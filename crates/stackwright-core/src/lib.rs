@@ -15,6 +15,7 @@
 //!   the [`RawResource`] escape hatch;
 //! - [`template`]: the template model (parameters, conditions, outputs, policies);
 //! - [`kube`]: Kubernetes objects per cluster and late-bound placeholders;
+//! - [`lookup`]: lookups of existing infrastructure, answered from the committed context file;
 //! - [`synth`](crate::App::synth): validation and rendering, every error at once;
 //! - [`assembly`]: the output directory and its `manifest.json`, written atomically;
 //! - [`report`], [`exit_status`]: the one rendering of every error for standard error, and
@@ -26,6 +27,7 @@ pub mod environment;
 pub mod error;
 pub mod exit_status;
 pub mod kube;
+pub mod lookup;
 pub mod names;
 pub mod problems;
 pub mod report;

@@ -329,6 +329,7 @@ mod tests {
                 stacks,
                 clusters: vec![],
                 files: vec![],
+                lookups: vec![],
             },
         }
     }

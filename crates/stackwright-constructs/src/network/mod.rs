@@ -13,5 +13,5 @@ pub use cidr::Ipv4Cidr;
 pub use ids::{RouteTableId, SecurityGroupId, SubnetId, VpcId};
 pub use vpc::{
     ExistingSubnet, FlowLogTraffic, FlowLogs, InterfaceEndpoint, NatGateways, Subnet, SubnetConfig, SubnetKind, Vpc,
-    VpcAttributes, VpcEndpoints, VpcProps,
+    VpcAttributes, VpcEndpoints, VpcLookup, VpcProps,
 };
