@@ -60,10 +60,11 @@ struct Strict {
 }
 
 /// The commands of the deploy runtime, with their one-line help.
-const RUNTIME_COMMANDS: [(&str, &str); 3] = [
+const RUNTIME_COMMANDS: [(&str, &str); 4] = [
     ("diff", "Show what a deploy would change"),
     ("deploy", "Deploy the stacks, then their clusters' Kubernetes objects"),
     ("destroy", "Delete the Kubernetes objects, then the stacks"),
+    ("context", "List the program's lookups; with --refresh, ask AWS and write the context file"),
 ];
 
 /// Gives an [`App`] its command line.

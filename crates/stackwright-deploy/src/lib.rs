@@ -30,6 +30,7 @@ pub mod error;
 pub mod interrupt;
 pub mod kubernetes;
 pub mod local;
+pub mod lookup;
 pub mod plan;
 pub mod preflight;
 pub mod progress;
