@@ -68,8 +68,8 @@ pub mod prelude {
         PersistentStorage, PodSecurity, PolicyDocument, PortSpec, PostgresVersion, Principal, ProbeAction, ProbeSpec,
         Prometheus, PrometheusProps, ProtectedResourceType, Receiver, ReceiverKind, RoleRule, RuleGroup, ScalingPolicy,
         ScalingRate, Scheme, SecretKeyRef, SelectPolicy, ServiceKind, ServiceType, Severity, SlackReceiver, Statement,
-        SubnetConfig, SubnetKind, TagMutability, Taint, TaintEffect, VolumeClaim, Vpc, VpcEndpoints, VpcProps,
-        WebhookReceiver, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps, ZoneSpread,
+        SubnetConfig, SubnetKind, TagMutability, Taint, TaintEffect, VolumeClaim, Vpc, VpcEndpoints, VpcLookup,
+        VpcProps, WebhookReceiver, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps, ZoneSpread,
     };
     // Escape hatches: included Kubernetes YAML (release manifests, `helm template` output) and
     // checked overrides of any construct's inner resources (docs/escape-hatches.md).
