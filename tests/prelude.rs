@@ -57,3 +57,8 @@ fn the_reference_platform_needs_only_the_prelude() {
 fn the_second_example_needs_only_the_prelude() {
     assert_prelude_only("orders.rs");
 }
+
+#[test]
+fn the_example_on_existing_infrastructure_needs_only_the_prelude() {
+    assert_prelude_only("existing.rs");
+}

@@ -68,10 +68,11 @@ pub use delivery::github::{
     OidcProviderSource, Workflow,
 };
 pub use eks::{
-    AmiType, CapacityType, ClusterName, ControllerImages, EksCluster, EksClusterProps, EndpointAccess, NodeGroup,
-    NodeGroupProps, OidcProvider, OptionalAddons, Taint, TaintEffect,
+    AmiType, CapacityType, ClusterAttributes, ClusterName, ControllerImages, EksCluster, EksClusterProps,
+    EndpointAccess, ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef, OptionalAddons, Taint,
+    TaintEffect,
 };
-pub use iam::{Condition, Effect, PolicyDocument, Principal, Statement};
+pub use iam::{Condition, Effect, IamRoleRef, KmsKeyRef, PolicyDocument, Principal, Statement};
 pub use manifest::{CustomResourceKind, HelmChart, IncludedObject, KubeManifest, KubeManifestProps, ManifestSource};
 pub use monitoring::{
     AlertRule, AlertThresholds, Alertmanager, AlertmanagerProps, CustomMetricsAdapter, CustomMetricsAdapterProps,

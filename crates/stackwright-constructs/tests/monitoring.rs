@@ -122,7 +122,8 @@ fn billing_alarm_reuses_an_existing_us_east_1_environment() {
 
 #[test]
 fn monitoring_with_fluent_bit_and_storage() {
-    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let (app, _, mut cluster) = app_with_cluster(Region::EuWest1);
+    cluster.ebs_csi_driver = true;
     let web = FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image())).unwrap();
     Monitoring::new(
         &cluster,

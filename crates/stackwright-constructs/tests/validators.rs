@@ -38,7 +38,9 @@ fn run(root: &Path, tool: &str, args: &[&str]) -> Result<String, String> {
 }
 
 fn full_platform(out: &Path) {
-    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let (app, _, mut cluster) = app_with_cluster(Region::EuWest1);
+    // Prometheus' volume needs the driver.
+    cluster.ebs_csi_driver = true;
     let image = ContainerImage::public(
         "registry.example.com/flask-app",
         ImageReference::Digest("sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".into()),

@@ -89,14 +89,20 @@ impl OidcProvider {
         Ok(OidcProvider { arn: provider.reference(), issuer_host: issuer_host(cluster), bindings: Bindings::default() })
     }
 
-    /// The provider of a rejected cluster (`cluster` is its [`Resource::rejected`] handle):
-    /// nothing is created, and its ARN and issuer are values of the rejected construct.
-    pub(crate) fn rejected(cluster: &Resource<eks::Cluster>) -> Self {
+    /// The provider of a rejected cluster (at `node`): nothing is created, and its ARN and
+    /// issuer are values of the rejected construct.
+    pub(crate) fn rejected(node: &Node) -> Self {
         OidcProvider {
-            arn: cluster.node().rejected_attr(),
-            issuer_host: issuer_host(cluster),
+            arn: node.rejected_attr(),
+            issuer_host: node.rejected_attr::<String>().into(),
             bindings: Bindings::default(),
         }
+    }
+
+    /// A provider that exists already (checked by the referenced cluster): its literal ARN,
+    /// and the issuer's host and path, literal too, in the trust policies.
+    pub(crate) fn existing(arn: Attr<Arn>, issuer_host: &str) -> Self {
+        OidcProvider { arn, issuer_host: Value::from(issuer_host), bindings: Bindings::default() }
     }
 
     /// The provider's ARN.

@@ -12,7 +12,10 @@ mod irsa;
 mod node_group;
 
 pub use addons::ControllerImages;
-pub use cluster::{ClusterName, EksCluster, EksClusterProps, EndpointAccess, OptionalAddons};
+pub use cluster::{
+    ClusterAttributes, ClusterName, EksCluster, EksClusterProps, EndpointAccess, ExistingAddons, OidcProviderRef,
+    OptionalAddons,
+};
 pub use irsa::OidcProvider;
 pub use node_group::{AmiType, CapacityType, MAX_NODES, NodeGroup, NodeGroupProps, Taint, TaintEffect};
 

@@ -5,6 +5,8 @@
 
 pub(crate) mod arn;
 mod policy;
+mod reference;
 pub(crate) mod service_role;
 
 pub use policy::{Condition, Effect, PolicyDocument, Principal, Statement};
+pub use reference::{IamRoleRef, KmsKeyRef};

@@ -113,7 +113,7 @@ pub use receivers::{
 };
 pub use scrape::{ScrapeTarget, Scrapeable};
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use stackwright_core::{Arn, Attr, Construct, KubeCluster, Node, Result, Stack};
+use stackwright_core::{Arn, Attr, Construct, Diagnostic, KubeCluster, Node, Result, Stack};
 
 use crate::internal::problems::built_or_rejected;
 use crate::internal::scrape_contract::MONITORING_NAMESPACE;
@@ -169,6 +169,17 @@ impl Monitoring {
         let path = format!("{cluster_path}/{id}");
         let mut problems = props.problems(&path, &cluster_path);
         problems.extend(program_checks::problems(&props, &path));
+        if let Prometheus::On(p) = &props.prometheus
+            && p.storage.is_some()
+            && !cluster.has_ebs_csi_driver()
+        {
+            problems.push(Diagnostic::new(
+                &path,
+                "Prometheus' persistent storage is an EBS volume, but the cluster has no EBS CSI driver to provision it",
+                "turn on OptionalAddons::ebs_csi_driver (on a referenced cluster: install the aws-ebs-csi-driver add-on \
+                 and say so with ExistingAddons::ebs_csi_driver(true)), or leave the storage unset",
+            ));
+        }
         let placement = match billing::place(cluster, &path, &props) {
             Ok(p) => p,
             Err(d) => {

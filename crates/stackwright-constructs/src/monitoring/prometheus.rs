@@ -203,7 +203,13 @@ fn cluster_role(labels: &BTreeMap<String, String>) -> ClusterRole {
 fn persistent_volume(cx: &Ctx<'_>, pod: &Pod, storage: &PersistentStorage) -> stackwright_core::Result<()> {
     let mut parameters = string_map([("type", "gp3"), ("encrypted", "true")]);
     if let Some(key) = cx.cluster.ebs_volume_key() {
-        parameters.insert("kmsKeyId".into(), cx.kube.late_bound(key)?);
+        // A referenced cluster's key is a literal ARN, known at synth; a created one's is
+        // late-bound to its stack output.
+        let key_id = match key.value() {
+            stackwright_core::Value::String(arn) => arn.clone(),
+            _ => cx.kube.late_bound(key)?,
+        };
+        parameters.insert("kmsKeyId".into(), key_id);
     }
     if let Some(tag) = &storage.backup_tag {
         parameters.insert("tagSpecification_1".into(), tag.tag_specification());

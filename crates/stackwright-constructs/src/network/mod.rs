@@ -11,6 +11,7 @@ pub(crate) mod vpc;
 
 pub use cidr::Ipv4Cidr;
 pub use ids::{RouteTableId, SecurityGroupId, SubnetId, VpcId};
+pub(crate) use vpc::check_id;
 pub use vpc::{
     ExistingSubnet, FlowLogTraffic, FlowLogs, InterfaceEndpoint, NatGateways, Subnet, SubnetConfig, SubnetKind, Vpc,
     VpcAttributes, VpcEndpoints, VpcLookup, VpcProps,

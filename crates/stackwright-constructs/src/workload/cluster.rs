@@ -32,6 +32,13 @@ pub trait WorkloadCluster: Construct {
         false
     }
 
+    /// Whether the cluster runs the AWS Load Balancer Controller, which turns an Ingress into
+    /// an ALB (a workload's `ingress` needs it). Default: false — a cluster that does not say
+    /// has none.
+    fn has_load_balancer_controller(&self) -> bool {
+        false
+    }
+
     /// The customer-managed KMS key the EBS CSI driver may encrypt volumes with, which
     /// StorageClasses name as `kmsKeyId`. Default: none (volumes use the AWS managed key).
     fn ebs_volume_key(&self) -> Option<Attr<Arn>> {

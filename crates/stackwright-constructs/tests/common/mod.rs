@@ -83,6 +83,11 @@ impl WorkloadCluster for TestCluster {
         self.ebs_csi_driver
     }
 
+    /// As an `EksCluster` with its defaults: the controller is installed.
+    fn has_load_balancer_controller(&self) -> bool {
+        true
+    }
+
     fn kube(&self) -> &KubeCluster {
         &self.kube
     }

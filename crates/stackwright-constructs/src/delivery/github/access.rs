@@ -141,6 +141,12 @@ impl ClusterTarget {
         ClusterTarget::new(cluster.name(), app.namespace(), app.name()).reference(cluster.cluster_name())
     }
 
+    /// The cluster a [`Workload`](crate::Workload) runs on, and its Deployment; as
+    /// [`for_app`](Self::for_app). On a referenced cluster the reference is its literal name.
+    pub fn for_workload(cluster: &crate::EksCluster, workload: &crate::Workload) -> Self {
+        ClusterTarget::new(cluster.name(), workload.namespace(), workload.name()).reference(cluster.cluster_name())
+    }
+
     /// Uses `reference` (such as the cluster resource's `Ref`) as the access entries'
     /// `ClusterName`.
     #[deprecated(since = "0.2.0", note = "use `reference`")]

@@ -86,7 +86,7 @@ fn check_images(problems: &mut Problems, images: &ControllerImages) {
     }
 }
 
-fn check_name(problems: &mut Problems, name: &str) {
+pub(super) fn check_name(problems: &mut Problems, name: &str) {
     if let Some(problem) = dns1123_label_problem(name) {
         problems.push(
             format!("invalid cluster name: {problem}"),
@@ -97,7 +97,7 @@ fn check_name(problems: &mut Problems, name: &str) {
 
 /// Nodes and the control plane's network interfaces go in the private subnets (with egress
 /// if there are any, else isolated), which must span at least two zones.
-fn pick_node_subnets(problems: &mut Problems, vpc: &Vpc) -> Vec<Subnet> {
+pub(super) fn pick_node_subnets(problems: &mut Problems, vpc: &Vpc) -> Vec<Subnet> {
     let kind = if !vpc.private_subnets().is_empty() { SubnetKind::PrivateWithEgress } else { SubnetKind::Isolated };
     let subnets: Vec<Subnet> = vpc.subnets_of(kind).into_iter().cloned().collect();
     let referenced = vpc.is_referenced();
@@ -132,7 +132,7 @@ fn pick_node_subnets(problems: &mut Problems, vpc: &Vpc) -> Vec<Subnet> {
 
 /// The load balancer controller picks subnets by their role tags, which a referenced VPC must
 /// already have: the program does not change it.
-fn check_load_balancer_tags(problems: &mut Problems, vpc: &Vpc, load_balancer_controller: bool) {
+pub(super) fn check_load_balancer_tags(problems: &mut Problems, vpc: &Vpc, load_balancer_controller: bool) {
     if load_balancer_controller && vpc.referenced().is_some_and(|r| !r.load_balancer_tags) {
         problems.push(
             "the load balancer controller picks subnets by tags the program cannot add to a referenced VPC",

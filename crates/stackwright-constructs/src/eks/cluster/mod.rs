@@ -8,18 +8,18 @@ mod addons;
 mod checks;
 mod container_insights;
 mod control_plane;
+mod reference;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use stackwright_cfn::eks;
 use stackwright_core::names::{dns1123_label_problem, pascal_case};
 use stackwright_core::{
-    Arn, Attr, ClusterConnection, Construct, Diagnostic, KubeCluster, Node, Problems, Region, Resource, Result, Stack,
-    Val,
+    Arn, Attr, ClusterConnection, Construct, Diagnostic, KubeCluster, Node, Problems, Region, Result, Stack, Val,
 };
 
 pub use addons::OptionalAddons;
+pub use reference::{ClusterAttributes, ExistingAddons, OidcProviderRef};
 
 use super::addons::{AddonContext, ControllerImages, cluster_autoscaler, load_balancer_controller};
 use super::irsa::{self, OidcProvider};
@@ -175,7 +175,11 @@ pub struct EksCluster {
     version: KubernetesVersion,
     region: Region,
     kube: KubeCluster,
-    cluster: Resource<eks::Cluster>,
+    /// The cluster's name as a value: the cluster resource's `Ref`, or the literal name of a
+    /// referenced cluster.
+    cluster_name: Attr<ClusterName>,
+    arn: Attr<Arn>,
+    security_group_id: Attr<SecurityGroupId>,
     oidc: OidcProvider,
     node_subnets: Vec<Subnet>,
     ordering: Rc<RefCell<NodeOrdering>>,
@@ -183,8 +187,15 @@ pub struct EksCluster {
     ebs_csi_driver: bool,
     /// The CloudWatch observability add-on is installed (containers' logs in CloudWatch Logs).
     cloudwatch_observability: bool,
+    /// The AWS Load Balancer Controller runs (Ingresses get ALBs).
+    load_balancer_controller: bool,
     /// The customer-managed key of the driver's volumes (`OptionalAddons::ebs_volume_key`).
     ebs_volume_key: Option<Attr<Arn>>,
+    /// The EKS Pod Identity Agent add-on runs (always on a cluster the program creates).
+    pod_identity_agent: bool,
+    /// The cluster exists already ([`EksCluster::from_attributes`]): the program adds node
+    /// groups, roles and Kubernetes objects to it, never add-ons or controllers.
+    referenced: bool,
 }
 
 impl EksCluster {
@@ -237,11 +248,12 @@ impl EksCluster {
         region: Region,
         node_subnets: Vec<Subnet>,
     ) -> EksCluster {
-        let cluster = Resource::rejected(&node);
         EksCluster {
             kube: KubeCluster::rejected(&node, name),
-            oidc: OidcProvider::rejected(&cluster),
-            cluster,
+            oidc: OidcProvider::rejected(&node),
+            cluster_name: node.rejected_attr(),
+            arn: node.rejected_attr(),
+            security_group_id: node.rejected_attr(),
             node,
             name: name.to_string(),
             version,
@@ -250,7 +262,10 @@ impl EksCluster {
             ordering: Rc::default(),
             ebs_csi_driver: false,
             cloudwatch_observability: false,
+            load_balancer_controller: false,
             ebs_volume_key: None,
+            pod_identity_agent: false,
+            referenced: false,
         }
     }
 
@@ -293,13 +308,18 @@ impl EksCluster {
             version: props.version,
             region,
             kube,
-            cluster,
+            cluster_name: cluster.reference(),
+            arn: cluster.arn(),
+            security_group_id: cluster.cluster_security_group_id(),
             oidc,
             node_subnets,
             ordering,
             ebs_csi_driver: props.addons.ebs_csi_driver,
             cloudwatch_observability: props.addons.cloudwatch_observability,
+            load_balancer_controller: props.load_balancer_controller,
             ebs_volume_key,
+            pod_identity_agent: true,
+            referenced: false,
         };
         eks.install_controllers(props)?;
         Ok(eks)
@@ -333,7 +353,7 @@ impl EksCluster {
 
     /// The cluster's name as a reference (a dependency on the cluster).
     pub fn cluster_name(&self) -> Attr<ClusterName> {
-        self.cluster.reference()
+        self.cluster_name.clone()
     }
 
     /// The cluster's Kubernetes version.
@@ -343,12 +363,18 @@ impl EksCluster {
 
     /// The cluster's ARN.
     pub fn arn(&self) -> Attr<Arn> {
-        self.cluster.arn()
+        self.arn.clone()
     }
 
     /// The security group EKS created for the control plane and managed nodes.
     pub fn cluster_security_group_id(&self) -> Attr<SecurityGroupId> {
-        self.cluster.cluster_security_group_id()
+        self.security_group_id.clone()
+    }
+
+    /// True for a cluster from [`EksCluster::from_attributes`]: one that exists already,
+    /// whose add-ons and controllers the program does not manage.
+    pub fn is_referenced(&self) -> bool {
+        self.referenced
     }
 
     /// The IAM OIDC provider of the cluster (IRSA).
@@ -371,6 +397,17 @@ impl EksCluster {
         service_account: &str,
         policy: PolicyDocument,
     ) -> Result<Attr<Arn>> {
+        if !self.pod_identity_agent {
+            return Err(stackwright_core::Error::invalid(
+                format!("{}/{id}", scope.node().path()),
+                format!(
+                    "the referenced cluster '{}' is not said to run the EKS Pod Identity Agent, which Pod Identity roles need",
+                    self.name
+                ),
+                "install the eks-pod-identity-agent add-on on the cluster and say so with \
+                 ExistingAddons::pod_identity_agent(true), or use IRSA (AwsIdentity::Irsa)",
+            ));
+        }
         irsa::pod_identity_role(
             &scope.node().clone(),
             id,
@@ -427,6 +464,10 @@ impl WorkloadCluster for EksCluster {
 
     fn has_cloudwatch_observability(&self) -> bool {
         self.cloudwatch_observability
+    }
+
+    fn has_load_balancer_controller(&self) -> bool {
+        self.load_balancer_controller
     }
 
     fn ebs_volume_key(&self) -> Option<Attr<Arn>> {

@@ -31,6 +31,7 @@ pub use props::{
     FlowLogTraffic, FlowLogs, InterfaceEndpoint, NatGateways, SubnetConfig, SubnetKind, VpcEndpoints, VpcProps,
 };
 use reference::Referenced;
+pub(crate) use reference::check_id;
 pub use reference::{ExistingSubnet, VpcAttributes};
 
 /// A subnet of a [`Vpc`].

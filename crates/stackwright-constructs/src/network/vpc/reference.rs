@@ -246,7 +246,7 @@ pub(super) fn check(attributes: &VpcAttributes, region: Region, problems: &mut P
 }
 
 /// `prefix-` followed by 8 or 17 lower-case hexadecimal digits, as EC2 writes its ids.
-fn check_id(problems: &mut Problems, what: &str, prefix: &str, id: &str) {
+pub(crate) fn check_id(problems: &mut Problems, what: &str, prefix: &str, id: &str) {
     let well_formed = id.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('-')).is_some_and(|hex| {
         (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
     });

@@ -17,7 +17,8 @@ use crate::internal::problems::built_or_rejected;
 
 use super::cluster::WorkloadCluster;
 use super::general::{
-    Workload, WorkloadProps, claim_load_balancer_name, database_problems, default_load_balancer_name, labels,
+    Workload, WorkloadProps, claim_load_balancer_name, database_problems, default_load_balancer_name, ingress_problem,
+    labels,
 };
 use super::meta::string_map;
 use super::namespace::add_namespace_objects;
@@ -96,6 +97,9 @@ impl FlaskApp {
         let workload_props = preset::workload_props(&name, &props, load_balancer_name.as_deref());
         problems
             .extend(database_problems(cluster, &workload_props).into_iter().map(|(m, h)| Diagnostic::new(&path, m, h)));
+        if let Some((message, hint)) = ingress_problem(cluster, props.ingress.is_some()) {
+            problems.push(Diagnostic::new(&path, message, hint));
+        }
         let node = cluster.node().add_child_deferred(id);
         if !problems.is_empty() {
             node.reject(problems);

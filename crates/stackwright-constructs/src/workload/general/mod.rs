@@ -121,6 +121,9 @@ impl Workload {
         for (message, hint) in database_problems(cluster, &props) {
             problems.push(message, hint);
         }
+        if let Some((message, hint)) = ingress_problem(cluster, props.ingress.is_some()) {
+            problems.push(message, hint);
+        }
         let peers = peers::named(&props.allow_from, &props.egress);
         peers::check_peers(&mut problems, &cluster.node().path(), peers.iter().copied());
         let node = problems.add_node();
@@ -290,6 +293,23 @@ impl Construct for Workload {
 }
 
 /// The namespace is on `cluster`, and no other workload of it has `name`.
+/// An Ingress needs the AWS Load Balancer Controller on the cluster: without it nothing makes
+/// the ALB, and the Ingress stays without an address. A rejected cluster says nothing: its
+/// own problems are reported.
+pub(crate) fn ingress_problem(cluster: &impl WorkloadCluster, has_ingress: bool) -> Option<(String, String)> {
+    (has_ingress && !cluster.node().is_rejected() && !cluster.has_load_balancer_controller()).then(|| {
+        (
+            format!(
+                "the workload has an Ingress, but cluster '{}' runs no AWS Load Balancer Controller to make its ALB",
+                cluster.node().path()
+            ),
+            "turn on EksClusterProps::load_balancer_controller (on a referenced cluster: install the controller and \
+             say so with ExistingAddons::load_balancer_controller(true)), or expose the workload without an Ingress"
+                .to_string(),
+        )
+    })
+}
+
 pub(crate) fn check_placement(
     problems: &mut Problems,
     cluster: &impl WorkloadCluster,
