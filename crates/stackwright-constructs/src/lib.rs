@@ -68,9 +68,9 @@ pub use delivery::github::{
     OidcProviderSource, Workflow,
 };
 pub use eks::{
-    AmiType, CapacityType, ClusterAttributes, ClusterName, ControllerImages, EksCluster, EksClusterProps,
-    EndpointAccess, ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef, OptionalAddons, Taint,
-    TaintEffect,
+    AmiType, CapacityType, ClusterAttributes, ClusterLookup, ClusterName, ControllerImages, EksCluster,
+    EksClusterProps, EndpointAccess, ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef,
+    OptionalAddons, Taint, TaintEffect,
 };
 pub use iam::{Condition, Effect, IamRoleRef, KmsKeyRef, PolicyDocument, Principal, Statement};
 pub use manifest::{CustomResourceKind, HelmChart, IncludedObject, KubeManifest, KubeManifestProps, ManifestSource};

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use eks_support::{app, resources_of, template};
 use serde_json::json;
 use stackwright_constructs::{
-    EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps, SubnetKind, Vpc, VpcLookup,
+    ClusterLookup, EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps, OidcProviderRef,
+    SubnetKind, Vpc, VpcLookup,
 };
 use stackwright_core::lookup::LookupQuery;
 use stackwright_core::{App, Result};
@@ -163,4 +164,77 @@ fn an_answer_edited_by_hand_is_checked_like_attributes() {
         error(&app)
             .contains(&format!("answers the VPC vpc-0a1b2c3d4e5f69999 with tags Name=shared with the VPC {VPC}"))
     );
+}
+
+/// A context entry for the EKS cluster `platform` in `vpc_id`, made for `prod/cluster/Cluster`.
+fn cluster_entry(vpc_id: &str, version: &str) -> serde_json::Value {
+    let id = "0A1B2C3D4E5F60718293A4B5C6D7E8F9";
+    json!({
+        "account": "123456789012",
+        "region": "us-east-1",
+        "query": {"cluster": {"name": "platform"}},
+        "used_by": ["prod/cluster/Cluster"],
+        "answer": {"cluster": {
+            "name": "platform",
+            "version": version,
+            "endpoint": format!("https://{id}.gr7.us-east-1.eks.amazonaws.com"),
+            "certificate_authority": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
+            "oidc_issuer": format!("https://oidc.eks.us-east-1.amazonaws.com/id/{id}"),
+            "cluster_security_group_id": "sg-0a1b2c3d4e5f60718",
+            "vpc_id": vpc_id,
+        }},
+    })
+}
+
+/// A node group on the cluster `platform` looked up in the VPC looked up by name.
+fn cluster_program(context: &std::path::Path) -> (App, Result<EksCluster>) {
+    let (app, prod) = app();
+    app.set_context_file(context);
+    let stack = prod.stack("cluster");
+    let vpc = Vpc::from_lookup(&stack, "Vpc", VpcLookup::by_name("shared")).unwrap();
+    let provider =
+        "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9";
+    let lookup = ClusterLookup::new("platform", &vpc).oidc_provider(OidcProviderRef::from_arn(provider));
+    let cluster = EksCluster::from_lookup(&stack, "Cluster", lookup);
+    if let Ok(cluster) = &cluster {
+        NodeGroup::new(cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();
+    }
+    (app, cluster)
+}
+
+#[test]
+fn a_looked_up_cluster_is_the_referenced_cluster_of_the_stored_answer() {
+    let (_dir, path) = context_file(&[entry("shared", "prod/cluster/Vpc"), cluster_entry(VPC, "1.36")]);
+    let (app, cluster) = cluster_program(&path);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{}", stackwright_core::report::render(&e, false)));
+    let cluster = cluster.unwrap();
+    assert!(cluster.is_referenced());
+    assert_eq!(cluster.name(), "platform");
+    let template = template(&assembly, "prod-cluster");
+    assert!(resources_of(&template, "AWS::EKS::Cluster").is_empty(), "a looked-up cluster creates nothing");
+    let (_, group) = resources_of(&template, "AWS::EKS::Nodegroup")[0];
+    assert_eq!(group["Properties"]["ClusterName"], "platform");
+    assert_eq!(group["Properties"]["Subnets"], json!(PRIVATE));
+    let kinds: Vec<&str> = assembly.manifest.lookups.iter().map(|l| l.query.kind()).collect();
+    assert_eq!(kinds, ["cluster", "vpc"], "both lookups, sorted by path");
+}
+
+#[test]
+fn a_cluster_lookup_without_an_entry_or_in_another_vpc_is_reported() {
+    let (_dir, path) = context_file(&[entry("shared", "prod/cluster/Vpc")]);
+    let (app, cluster) = cluster_program(&path);
+    assert!(cluster.is_ok(), "recorded, not returned");
+    let text = error(&app);
+    assert!(
+        text.contains("error: prod/cluster/Cluster: the EKS cluster 'platform' in account 123456789012, region us-east-1 has no entry in the context file"),
+        "{text}"
+    );
+    let other = "vpc-0a1b2c3d4e5f69999";
+    let (_dir, path) = context_file(&[entry("shared", "prod/cluster/Vpc"), cluster_entry(other, "1.36")]);
+    let (app, _) = cluster_program(&path);
+    let text = error(&app);
+    assert!(text.contains(&format!("the cluster 'platform' is in {other}, not in the VPC given")), "{text}");
+    let (_dir, path) = context_file(&[entry("shared", "prod/cluster/Vpc"), cluster_entry(VPC, "1.19")]);
+    let (app, _) = cluster_program(&path);
+    assert!(error(&app).contains("runs Kubernetes 1.19, which stackwright does not support"));
 }
