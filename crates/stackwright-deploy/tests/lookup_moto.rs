@@ -233,3 +233,69 @@ fn refresh_fills_the_context_file_and_synth_resolves_to_exactly_the_ids_made() {
     let text = std::fs::read_to_string(&context).unwrap();
     assert!(text.contains("prod/other/Vpc"), "{text}");
 }
+
+/// An unsigned EKS `CreateCluster` (REST-JSON) in us-east-1; moto answers `DescribeCluster`
+/// with what was given for the VPC configuration and an endpoint, CA and issuer of its own.
+fn create_cluster(port: u16, name: &str, vpc: &str, subnets: &[String]) {
+    let body = serde_json::json!({
+        "name": name,
+        "version": "1.33",
+        "roleArn": "arn:aws:iam::123456789012:role/eks",
+        "resourcesVpcConfig": {"subnetIds": subnets, "vpcId": vpc, "clusterSecurityGroupId": "sg-0a1b2c3d4e5f60718"},
+    })
+    .to_string();
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST /clusters HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/eks/aws4_request, SignedHeaders=host, Signature=00\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+}
+
+#[test]
+fn refresh_stores_what_describe_cluster_gives_for_a_cluster_lookup() {
+    use stackwright_constructs::ClusterLookup;
+    let moto = common::moto();
+    let made = make_vpc(moto.port);
+    create_cluster(moto.port, "platform", &made.vpc, &made.private);
+    let dir = common::temp_dir("lookup-moto-cluster");
+    let context = dir.join("stackwright.context.json");
+    let app = program(&context, VpcLookup::by_name("shared"));
+    let stack = app.environments()[0].stack("apps");
+    let vpc = Vpc::from_lookup(&stack, "Vpc", VpcLookup::by_name("shared")).unwrap();
+    EksCluster::from_lookup(&stack, "Cluster", ClusterLookup::new("platform", &vpc)).unwrap();
+    assert!(synth_error(&app).contains("error: prod/apps/Cluster: the EKS cluster 'platform' in account 123456789012, region us-east-1 is looked up, and there is no context file"));
+
+    refresh(&app, &moto.endpoint()).unwrap_or_else(|e| panic!("{e}\nmoto's log:\n{}", moto.log_tail()));
+    let text = std::fs::read_to_string(&context).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = file["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "the cluster and the VPC both stacks look up, once: {text}");
+    // Sorted by key: account, region, then the query (VPC queries before cluster queries).
+    let cluster = &entries[1];
+    assert_eq!(cluster["query"], serde_json::json!({"cluster": {"name": "platform"}}), "{text}");
+    assert_eq!(cluster["used_by"], serde_json::json!(["prod/apps/Cluster"]));
+    let answer = &cluster["answer"]["cluster"];
+    assert_eq!((answer["name"].as_str(), answer["version"].as_str()), (Some("platform"), Some("1.33")));
+    assert_eq!(answer["vpc_id"], made.vpc.as_str());
+    assert_eq!(answer["cluster_security_group_id"], "sg-0a1b2c3d4e5f60718");
+    assert!(answer["endpoint"].as_str().unwrap().starts_with("https://"), "{text}");
+    assert!(answer["oidc_issuer"].as_str().unwrap().starts_with("https://oidc.eks.us-east-1.amazonaws.com/id/"));
+    assert!(!answer["certificate_authority"].as_str().unwrap().is_empty());
+    assert_eq!(entries[0]["used_by"], serde_json::json!(["prod/apps/Vpc", "prod/cluster/Vpc"]));
+
+    // A cluster that does not exist: the refresh fails with EKS's answer and writes nothing.
+    let app = program(&context, VpcLookup::by_name("shared"));
+    let stack = app.environments()[0].stack("apps");
+    let vpc = Vpc::from_lookup(&stack, "Vpc", VpcLookup::by_name("shared")).unwrap();
+    EksCluster::from_lookup(&stack, "Cluster", ClusterLookup::new("missing", &vpc)).unwrap();
+    let err = stackwright_core::report::render(&refresh(&app, &moto.endpoint()).unwrap_err(), false);
+    assert!(err.contains("cluster 'missing' in us-east-1"), "{err}");
+    assert_eq!(std::fs::read_to_string(&context).unwrap(), text);
+}
