@@ -213,3 +213,53 @@ pub fn write(path: &Path, file: &ContextFile) -> Result<()> {
     }
     written.map_err(fail)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stackwright_core::lookup::{SubnetAnswer, SubnetTier, VpcAnswer, VpcQuery};
+
+    fn file() -> ContextFile {
+        let answer = VpcAnswer {
+            vpc_id: "vpc-0a1b2c3d4e5f60718".into(),
+            cidr: "10.1.0.0/16".into(),
+            subnets: vec![SubnetAnswer {
+                tier: SubnetTier::Private,
+                availability_zone: "us-east-1a".into(),
+                subnet_id: "subnet-0a1b2c3d4e5f61001".into(),
+                cidr: "10.1.0.0/19".into(),
+                route_table_id: "rtb-0a1b2c3d4e5f61001".into(),
+            }],
+            load_balancer_tags: false,
+        };
+        ContextFile {
+            entries: vec![ContextEntry {
+                account: "123456789012".into(),
+                region: "us-east-1".into(),
+                query: LookupQuery::Vpc(VpcQuery::default().name("shared")),
+                used_by: vec!["prod/cluster/Vpc".into()],
+                answer: LookupAnswer::Vpc(answer),
+            }],
+            ..ContextFile::default()
+        }
+    }
+
+    #[test]
+    fn the_file_is_written_whole_and_read_back_and_nothing_is_left_beside_it() {
+        let dir = std::env::temp_dir().join(format!("stackwright-context-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("stackwright.context.json");
+        assert_eq!(read(&path).unwrap(), None, "no file yet is no entries, not an error");
+        write(&path, &file()).unwrap();
+        let first = std::fs::read(&path).unwrap();
+        assert_eq!(read(&path).unwrap(), Some(file()));
+        write(&path, &file()).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), first, "the same entries, the same bytes");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["stackwright.context.json"], "no temporary file left");
+        std::fs::write(&path, "{").unwrap();
+        let err = read(&path).unwrap_err().to_string();
+        assert!(err.contains("cannot be used") && err.contains("restore it from version control"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
