@@ -107,13 +107,19 @@ impl Ec2 {
         if !(200..300).contains(&status) {
             let error = root.child("Errors").and_then(|e| e.child("Error"));
             let (code, message) = error.map_or(("", ""), |e| (e.text_of("Code"), e.text_of("Message")));
-            return Err(fail(format!("HTTP {status} {code}: {message}\n  hint: {}", crate::retry::CREDENTIALS_HINT)));
+            // Refused credentials or permissions: say where to look; other codes speak for themselves.
+            let hint = if matches!(status, 401 | 403) || code.starts_with("Auth") || code.starts_with("Unauthorized") {
+                format!("\n  hint: {}", crate::retry::CREDENTIALS_HINT)
+            } else {
+                String::new()
+            };
+            return Err(fail(format!("HTTP {status} {code}: {message}{hint}")));
         }
         Ok(root)
     }
 }
 
-/// The operation names are the few constants of this module; `Error::Aws` holds a `&'static str`.
+/// The operation's name as `Error::Aws` holds it (a `&'static str`): the few this module calls.
 fn leak(action: &str) -> &'static str {
     match action {
         "DescribeVpcs" => "DescribeVpcs",
