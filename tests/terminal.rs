@@ -19,7 +19,7 @@ fn help_lists_every_command_with_one_line_each() {
         .take_while(|l| !l.is_empty())
         .map(|l| l.split_whitespace().next().unwrap_or_default())
         .collect();
-    assert_eq!(commands, ["synth", "list", "diff", "deploy", "destroy", "help"], "{help}");
+    assert_eq!(commands, ["synth", "list", "diff", "deploy", "destroy", "context", "help"], "{help}");
     for line in help.lines().skip_while(|l| *l != "Commands:").skip(1).take_while(|l| !l.is_empty()) {
         assert!(line.starts_with("  ") && !line.starts_with("   "), "{line:?} is a command's line, not a wrapped one");
         assert!(line.split_whitespace().count() > 1, "{line:?} has its one-line description");
@@ -28,7 +28,7 @@ fn help_lists_every_command_with_one_line_each() {
 
 #[test]
 fn help_of_each_command_works() {
-    for command in ["synth", "list", "diff", "deploy", "destroy"] {
+    for command in ["synth", "list", "diff", "deploy", "destroy", "context"] {
         let output = support::run("", &["help", command], &[]);
         assert_eq!(output.status.code(), Some(0), "help {command}: {}", support::stderr(&output));
         let text = String::from_utf8_lossy(&output.stdout);
@@ -39,9 +39,12 @@ fn help_of_each_command_works() {
 #[cfg(not(feature = "deploy"))]
 #[test]
 fn runtime_commands_say_how_to_enable_them() {
-    for (command, args) in
-        [("diff", &["diff"][..]), ("deploy", &["deploy", "--yes", "prod-*"]), ("destroy", &["destroy"])]
-    {
+    for (command, args) in [
+        ("diff", &["diff"][..]),
+        ("deploy", &["deploy", "--yes", "prod-*"]),
+        ("destroy", &["destroy"]),
+        ("context", &["context", "--refresh"]),
+    ] {
         let output = support::run("", args, &[]);
         let err = support::stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{command}: {err}");

@@ -82,9 +82,9 @@ pub(crate) enum Command {
         #[arg(long)]
         lift_deletion_protection: bool,
     },
-    /// List the program's lookups of existing infrastructure; with --refresh, ask AWS and
-    /// write the answers into the context file (docs/existing-infrastructure.md).
+    /// List the lookups; --refresh fills the context file from AWS.
     ///
+    /// The answers of lookups of existing infrastructure (docs/existing-infrastructure.md).
     /// Synth never calls AWS: `Vpc::from_lookup` and the other lookups read the context file
     /// committed beside the program. This command fills it, with credentials for the lookups'
     /// accounts; commit the file it writes.
