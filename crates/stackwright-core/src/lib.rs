@@ -1,8 +1,9 @@
 //! The synthesis core of stackwright: the construct tree, typed values, the CloudFormation
 //! template model, Kubernetes object sets and the cloud assembly.
 //!
-//! This crate does no IO except writing an assembly, and never depends on the AWS SDK, tokio
-//! or a network client: synthesis builds in seconds and runs in milliseconds.
+//! This crate does no IO except writing an assembly and reading the program's context file
+//! (the committed answers of lookups, [`lookup`]), and never depends on the AWS SDK, tokio or a
+//! network client: synthesis builds in seconds and runs in milliseconds.
 //!
 //! The map:
 //! - [`app`]: [`App`] → [`Environment`] → [`Stack`], the roots of the tree;
