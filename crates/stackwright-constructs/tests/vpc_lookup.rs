@@ -223,7 +223,7 @@ fn a_looked_up_cluster_is_the_referenced_cluster_of_the_stored_answer() {
 fn a_cluster_lookup_without_an_entry_or_in_another_vpc_is_reported() {
     let (_dir, path) = context_file(&[entry("shared", "prod/cluster/Vpc")]);
     let (app, cluster) = cluster_program(&path);
-    assert!(cluster.is_ok(), "recorded, not returned");
+    assert!(cluster.unwrap().is_referenced(), "recorded, not returned: the handle of an existing cluster");
     let text = error(&app);
     assert!(
         text.contains("error: prod/cluster/Cluster: the EKS cluster 'platform' in account 123456789012, region us-east-1 has no entry in the context file"),

@@ -84,10 +84,19 @@ impl EksCluster {
         };
         match answer {
             Some(attributes) => EksCluster::referenced_from(problems, stack, &environment, &attributes),
-            // The lookup's problem is recorded: the node comes back rejected.
+            // The lookup's problem is recorded: the node comes back rejected. The handle is still
+            // that of an existing cluster (never one the program would create).
             None => {
                 let node = problems.add_node();
-                Ok(EksCluster::rejected(node, &lookup.name, KubernetesVersion::V1_36, environment.region(), Vec::new()))
+                let mut cluster = EksCluster::rejected(
+                    node,
+                    &lookup.name,
+                    KubernetesVersion::V1_36,
+                    environment.region(),
+                    Vec::new(),
+                );
+                cluster.referenced = true;
+                Ok(cluster)
             }
         }
     }
