@@ -203,6 +203,19 @@ fn refresh_fills_the_context_file_and_synth_resolves_to_exactly_the_ids_made() {
     refresh(&app, &moto.endpoint()).unwrap();
     assert_eq!(std::fs::read(&context).unwrap(), first, "a second refresh changed the file");
 
+    // From the assembly alone (the runtime's own binary, `--app-dir`): its manifest's lookups,
+    // the same answers, the same bytes.
+    let out = dir.join("out");
+    app.synth_to(&out).unwrap();
+    let copy = dir.join("copy.context.json");
+    let args: Vec<String> = ["context", "--refresh", "--plain", "--app-dir"]
+        .into_iter()
+        .map(String::from)
+        .chain([out.display().to_string(), "--file".into(), copy.display().to_string()])
+        .collect();
+    stackwright_deploy::cli::command(None, args, common::aws_options(&moto.endpoint())).unwrap();
+    assert_eq!(std::fs::read(&copy).unwrap(), first, "refreshed from the assembly");
+
     // The query changed: the construct's entry no longer matches.
     let app = program(&context, VpcLookup::by_name("shared").tag("team", "platform"));
     let text = synth_error(&app);
