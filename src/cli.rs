@@ -1,7 +1,8 @@
 //! The command line every stackwright program gets from [`Run::run`].
 //!
 //! `synth` (the default) writes the cloud assembly; `list` prints the stacks and clusters;
-//! `diff`, `deploy` and `destroy` run the deploy runtime, compiled in with the `deploy` feature
+//! `diff`, `deploy`, `destroy` and `context` (the lookups' context file) run the deploy runtime,
+//! compiled in with the `deploy` feature
 //! (without it they are listed all the same and say how to enable it). Errors are returned, not
 //! printed: [`exit_code`] prints each one once and picks the exit status. Warnings (valid input
 //! that is likely not meant, [`stackwright_core::Node::warn`]) are printed on standard error by
@@ -60,17 +61,18 @@ struct Strict {
 }
 
 /// The commands of the deploy runtime, with their one-line help.
-const RUNTIME_COMMANDS: [(&str, &str); 4] = [
+const RUNTIME_COMMANDS: [(&str, &str); 5] = [
     ("diff", "Show what a deploy would change"),
     ("deploy", "Deploy the stacks, then their clusters' Kubernetes objects"),
     ("destroy", "Delete the Kubernetes objects, then the stacks"),
     ("drift", "Show what changed behind the program's back"),
+    ("context", "List the lookups; --refresh fills the context file from AWS"),
 ];
 
 /// Gives an [`App`] its command line.
 pub trait Run {
     /// Parses the process arguments and runs the command: `synth` (the default), `list`,
-    /// `diff`, `deploy` and `destroy` (the last three need the `deploy` feature). `--help` and
+    /// `diff`, `deploy`, `destroy` and `context` (these need the `deploy` feature). `--help` and
     /// `help <command>` print on standard output and succeed.
     ///
     /// # Errors

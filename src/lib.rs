@@ -55,8 +55,8 @@ pub mod prelude {
     pub use stackwright_constructs::{
         AcmCertificateArn, AlbIngress, AlertRule, AlertThresholds, Alertmanager, AlertmanagerProps, AmiType,
         AppDelivery, Autoscaling, AwsIdentity, BackupPlan, BackupPlanProps, BackupRule, BackupTag, CapacityType,
-        Certificate, ClusterAttributes, ClusterTarget, ComputeResources, ConcurrencyPolicy, Condition, ConfigSource,
-        ContainerImage, ContainerSpec, ControllerImages, Cpu, CronJob, CronJobProps, CustomMetric,
+        Certificate, ClusterAttributes, ClusterLookup, ClusterTarget, ComputeResources, ConcurrencyPolicy, Condition,
+        ConfigSource, ContainerImage, ContainerSpec, ControllerImages, Cpu, CronJob, CronJobProps, CustomMetric,
         CustomMetricsAdapter, CustomMetricsAdapterProps, DashboardPanel, Database, DatabaseAlarms, DatabaseConnection,
         DatabaseProps, Disruption, EcrEncryption, EcrRepo, EcrRepoProps, Effect, EgressRule, EksCluster,
         EksClusterProps, EmailReceiver, EndpointAccess, ExistingAddons, ExistingSubnet, FileMount, FlaskApp,
@@ -69,8 +69,8 @@ pub mod prelude {
         PolicyDocument, PortSpec, PostgresVersion, Principal, ProbeAction, ProbeSpec, Prometheus, PrometheusProps,
         ProtectedResourceType, Receiver, ReceiverKind, RoleRule, RuleGroup, ScalingPolicy, ScalingRate, Scheme,
         SecretKeyRef, SelectPolicy, ServiceKind, ServiceType, Severity, SlackReceiver, Statement, SubnetConfig,
-        SubnetKind, TagMutability, Taint, TaintEffect, VolumeClaim, Vpc, VpcAttributes, VpcEndpoints, VpcProps,
-        WebhookReceiver, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps, ZoneSpread,
+        SubnetKind, TagMutability, Taint, TaintEffect, VolumeClaim, Vpc, VpcAttributes, VpcEndpoints, VpcLookup,
+        VpcProps, WebhookReceiver, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps, ZoneSpread,
     };
     // Escape hatches: included Kubernetes YAML (release manifests, `helm template` output) and
     // checked overrides of any construct's inner resources (docs/escape-hatches.md), and

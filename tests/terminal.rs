@@ -19,7 +19,7 @@ fn help_lists_every_command_with_one_line_each() {
         .take_while(|l| !l.is_empty())
         .map(|l| l.split_whitespace().next().unwrap_or_default())
         .collect();
-    assert_eq!(commands, ["synth", "list", "diff", "deploy", "destroy", "drift", "help"], "{help}");
+    assert_eq!(commands, ["synth", "list", "diff", "deploy", "destroy", "drift", "context", "help"], "{help}");
     for line in help.lines().skip_while(|l| *l != "Commands:").skip(1).take_while(|l| !l.is_empty()) {
         assert!(line.starts_with("  ") && !line.starts_with("   "), "{line:?} is a command's line, not a wrapped one");
         assert!(line.split_whitespace().count() > 1, "{line:?} has its one-line description");
@@ -28,7 +28,7 @@ fn help_lists_every_command_with_one_line_each() {
 
 #[test]
 fn help_of_each_command_works() {
-    for command in ["synth", "list", "diff", "deploy", "destroy", "drift"] {
+    for command in ["synth", "list", "diff", "deploy", "destroy", "drift", "context"] {
         let output = support::run("", &["help", command], &[]);
         assert_eq!(output.status.code(), Some(0), "help {command}: {}", support::stderr(&output));
         let text = String::from_utf8_lossy(&output.stdout);
@@ -44,6 +44,7 @@ fn runtime_commands_say_how_to_enable_them() {
         ("deploy", &["deploy", "--yes", "prod-*"]),
         ("destroy", &["destroy"]),
         ("drift", &["drift"]),
+        ("context", &["context", "--refresh"]),
     ] {
         let output = support::run("", args, &[]);
         let err = support::stderr(&output);

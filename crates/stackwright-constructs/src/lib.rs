@@ -68,9 +68,9 @@ pub use delivery::github::{
     OidcProviderSource, Workflow,
 };
 pub use eks::{
-    AmiType, CapacityType, ClusterAttributes, ClusterName, ControllerImages, EksCluster, EksClusterProps,
-    EndpointAccess, ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef, OptionalAddons, Taint,
-    TaintEffect,
+    AmiType, CapacityType, ClusterAttributes, ClusterLookup, ClusterName, ControllerImages, EksCluster,
+    EksClusterProps, EndpointAccess, ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef,
+    OptionalAddons, Taint, TaintEffect,
 };
 pub use iam::{Condition, Effect, IamRoleRef, KmsKeyRef, PolicyDocument, Principal, Statement};
 pub use manifest::{CustomResourceKind, HelmChart, IncludedObject, KubeManifest, KubeManifestProps, ManifestSource};
@@ -83,7 +83,7 @@ pub use monitoring::{
 };
 pub use network::{
     ExistingSubnet, FlowLogTraffic, FlowLogs, InterfaceEndpoint, Ipv4Cidr, NatGateways, RouteTableId, SecurityGroupId,
-    Subnet, SubnetConfig, SubnetId, SubnetKind, Vpc, VpcAttributes, VpcEndpoints, VpcId, VpcProps,
+    Subnet, SubnetConfig, SubnetId, SubnetKind, Vpc, VpcAttributes, VpcEndpoints, VpcId, VpcLookup, VpcProps,
 };
 pub use registry::{EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, TagMutability};
 pub use workload::{

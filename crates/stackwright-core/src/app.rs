@@ -86,6 +86,28 @@ impl App {
     pub fn name(&self) -> String {
         self.node.app_name()
     }
+
+    /// Reads lookups' answers from `path` instead of the default place (see
+    /// [`context_file_location`](crate::lookup::context_file_location)). Call it before
+    /// building constructs that look anything up: a later call is reported by synth.
+    pub fn set_context_file(&self, path: impl Into<std::path::PathBuf>) {
+        crate::lookup::set_context_file(&self.node, path.into());
+    }
+
+    /// The context file this program reads lookups' answers from (see
+    /// [`context_file_location`](crate::lookup::context_file_location)), which the runtime's
+    /// `context --refresh` writes.
+    #[must_use]
+    pub fn context_file(&self) -> std::path::PathBuf {
+        crate::lookup::context_file(&self.node)
+    }
+
+    /// Every lookup the program made so far, answered or not, in the order made: what the
+    /// runtime's `context --refresh` asks AWS.
+    #[must_use]
+    pub fn lookups(&self) -> Vec<crate::lookup::LookupRequest> {
+        crate::lookup::made(&self.node)
+    }
 }
 
 impl Construct for App {

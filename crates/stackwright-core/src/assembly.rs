@@ -35,6 +35,10 @@ pub struct Manifest {
     pub clusters: Vec<ClusterEntry>,
     /// Extra files constructs wrote, relative to the assembly directory.
     pub files: Vec<String>,
+    /// The lookups the program made, answered from its context file, sorted by path: what
+    /// the runtime's `context --refresh` asks AWS again. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lookups: Vec<crate::lookup::LookupRequest>,
 }
 
 /// An environment: where its stacks deploy, so that the runtime can check the credentials'

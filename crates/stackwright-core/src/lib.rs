@@ -1,8 +1,9 @@
 //! The synthesis core of stackwright: the construct tree, typed values, the CloudFormation
 //! template model, Kubernetes object sets and the cloud assembly.
 //!
-//! This crate does no IO except writing an assembly, and never depends on the AWS SDK, tokio
-//! or a network client: synthesis builds in seconds and runs in milliseconds.
+//! This crate does no IO except writing an assembly and reading the program's context file
+//! (the committed answers of lookups, [`lookup`]), and never depends on the AWS SDK, tokio or a
+//! network client: synthesis builds in seconds and runs in milliseconds.
 //!
 //! The map:
 //! - [`app`]: [`App`] → [`Environment`] → [`Stack`], the roots of the tree;
@@ -15,6 +16,7 @@
 //!   the [`RawResource`] escape hatch;
 //! - [`template`]: the template model (parameters, conditions, outputs, policies);
 //! - [`kube`]: Kubernetes objects per cluster and late-bound placeholders;
+//! - [`lookup`]: lookups of existing infrastructure, answered from the committed context file;
 //! - [`synth`](crate::App::synth): validation and rendering, every error at once;
 //! - [`assembly`]: the output directory and its `manifest.json`, written atomically;
 //! - [`report`], [`exit_status`]: the one rendering of every error for standard error, and
@@ -28,6 +30,7 @@ pub mod error;
 pub mod exit_status;
 mod import;
 pub mod kube;
+pub mod lookup;
 pub mod names;
 pub mod problems;
 pub mod report;

@@ -19,6 +19,7 @@
 
 use crate::app::{Environment, Stack};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::lookup::{LookupAnswer, LookupQuery, LookupRequest};
 use crate::tree::{Construct, Node};
 
 /// The problems found in one construct's input, each reported at the construct's path
@@ -87,6 +88,27 @@ impl Problems {
             );
         }
         Ok((stack, environment))
+    }
+
+    /// The answer to `query` asked by this construct in `environment`, from the program's
+    /// context file (see [`crate::lookup`]); synth never calls AWS. The request is recorded for
+    /// the runtime's `context --refresh`. Without an answer — no file, no entry, an entry of
+    /// this construct made for another query, a file that cannot be read — the problem is
+    /// recorded here with the command that fills the entry, and `None` comes back.
+    pub fn look_up(&mut self, environment: &Environment, query: &LookupQuery) -> Option<LookupAnswer> {
+        let request = LookupRequest {
+            path: self.path.clone(),
+            account: environment.account().as_str().to_string(),
+            region: environment.region().as_str().to_string(),
+            query: query.clone(),
+        };
+        match crate::lookup::resolve(&self.scope, request) {
+            Ok(answer) => Some(answer),
+            Err((message, hint)) => {
+                self.push(message, hint);
+                None
+            }
+        }
     }
 
     /// Adds the construct's node below the scope and records the problems there: the node

@@ -91,6 +91,16 @@ pub(crate) enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// List the lookups; --refresh fills the context file from AWS.
+    ///
+    /// The answers of lookups of existing infrastructure (docs/existing-infrastructure.md).
+    /// Synth never calls AWS: `Vpc::from_lookup` and the other lookups read the context file
+    /// committed beside the program. This command fills it, with credentials for the lookups'
+    /// accounts; commit the file it writes.
+    Context {
+        #[command(flatten)]
+        context: crate::lookup::Options,
+    },
 }
 
 /// Options shared by every command.
@@ -273,20 +283,23 @@ fn assembly(app: Option<&App>, common: &Common) -> Result<Arc<Assembly>> {
 }
 
 impl Command {
-    fn common(&self) -> &Common {
+    /// `--plain`, and `--json` which implies it for the progress display.
+    fn plain(&self) -> (bool, bool) {
         match self {
             Command::Diff { common, .. }
             | Command::Deploy { common, .. }
             | Command::Destroy { common, .. }
-            | Command::Drift { common } => common,
+            | Command::Drift { common } => (common.plain, common.json),
+            Command::Context { context } => (context.plain, false),
         }
     }
 }
 
 /// The progress display of a command: spinners and colour only on a terminal, never with
 /// `--plain` or `--json` (see [`style`] for the whole policy).
-fn progress(common: &Common) -> Progress {
-    Progress::new(if common.plain || common.json { ProgressMode::Plain } else { ProgressMode::Auto })
+fn progress(command: &Command) -> Progress {
+    let (plain, json) = command.plain();
+    Progress::new(if plain || json { ProgressMode::Plain } else { ProgressMode::Auto })
 }
 
 fn runtime(common: &Common, aws: AwsOptions, ledger: &Arc<Ledger>, progress: &Arc<Progress>) -> Runtime {
@@ -324,8 +337,8 @@ pub(crate) fn execute(app: Option<&App>, cli: Cli, aws: AwsOptions) -> Result<()
         .enable_all()
         .build()
         .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}")))?;
-    style::apply_policy(cli.command.common().plain);
-    let progress = Arc::new(progress(cli.command.common()));
+    style::apply_policy(cli.command.plain().0);
+    let progress = Arc::new(progress(&cli.command));
     let result = tokio.block_on(async {
         let ledger = Arc::new(Ledger::default());
         let mut signals =
@@ -377,8 +390,14 @@ fn interrupted(signal: &str, c: &CleanUp) -> Error {
 /// The AWS options of a run: with `--local`, the endpoint checked to be on the loopback address
 /// (before anything else, exit status 2 when not) and what the switch changes said out loud.
 fn aws_options(command: &Command, mut aws: AwsOptions) -> Result<AwsOptions> {
-    let common = command.common();
-    if common.local {
+    let local = match command {
+        Command::Diff { common, .. }
+        | Command::Deploy { common, .. }
+        | Command::Destroy { common, .. }
+        | Command::Drift { common } => common.local,
+        Command::Context { context } => context.local,
+    };
+    if local {
         let vars: Vec<(String, String)> = std::env::vars().collect();
         let local = Local::new(aws.endpoint_url.as_deref(), &|name| std::env::var(name).ok(), &vars)?;
         eprintln!("{}", local.banner());
@@ -453,6 +472,7 @@ async fn execute_async(
             report.result()?;
             if report.drifted() { Err(Error::Differences) } else { Ok(()) }
         }
+        Command::Context { context } => crate::lookup::command(app, context, aws, progress).await,
     }
 }
 

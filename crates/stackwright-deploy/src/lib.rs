@@ -34,6 +34,7 @@ mod import_check;
 pub mod interrupt;
 pub mod kubernetes;
 pub mod local;
+pub mod lookup;
 mod no_resources;
 pub mod plan;
 pub mod preflight;

@@ -331,6 +331,7 @@ mod tests {
                 stacks,
                 clusters: vec![],
                 files: vec![],
+                lookups: vec![],
             },
         }
     }

@@ -13,8 +13,8 @@ mod node_group;
 
 pub use addons::ControllerImages;
 pub use cluster::{
-    ClusterAttributes, ClusterName, EksCluster, EksClusterProps, EndpointAccess, ExistingAddons, OidcProviderRef,
-    OptionalAddons,
+    ClusterAttributes, ClusterLookup, ClusterName, EksCluster, EksClusterProps, EndpointAccess, ExistingAddons,
+    OidcProviderRef, OptionalAddons,
 };
 pub use irsa::OidcProvider;
 pub use node_group::{AmiType, CapacityType, MAX_NODES, NodeGroup, NodeGroupProps, Taint, TaintEffect};

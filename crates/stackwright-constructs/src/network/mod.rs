@@ -14,5 +14,5 @@ pub use ids::{RouteTableId, SecurityGroupId, SubnetId, VpcId};
 pub(crate) use vpc::check_id;
 pub use vpc::{
     ExistingSubnet, FlowLogTraffic, FlowLogs, InterfaceEndpoint, NatGateways, Subnet, SubnetConfig, SubnetKind, Vpc,
-    VpcAttributes, VpcEndpoints, VpcProps,
+    VpcAttributes, VpcEndpoints, VpcLookup, VpcProps,
 };

@@ -59,6 +59,7 @@ impl Synth<'_> {
             stacks,
             clusters: clusters.into_iter().map(|(entry, _)| entry).collect(),
             files: tree.files().keys().cloned().collect(),
+            lookups: crate::lookup::requests(tree),
         };
         Ok(Assembly { manifest, files, warnings: Diagnostics::new() })
     }

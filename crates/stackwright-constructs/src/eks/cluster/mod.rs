@@ -8,6 +8,7 @@ mod addons;
 mod checks;
 mod container_insights;
 mod control_plane;
+mod lookup;
 mod reference;
 
 use std::cell::RefCell;
@@ -19,6 +20,7 @@ use stackwright_core::{
 };
 
 pub use addons::OptionalAddons;
+pub use lookup::ClusterLookup;
 pub use reference::{ClusterAttributes, ExistingAddons, OidcProviderRef};
 
 use super::addons::{AddonContext, ControllerImages, cluster_autoscaler, load_balancer_controller};

@@ -13,7 +13,9 @@
 //! What the program does not do to a referenced cluster: see [`EksCluster::from_attributes`].
 
 use stackwright_core::names::dns1123_label_problem;
-use stackwright_core::{Attr, ClusterConnection, Construct, KubeCluster, Problems, Region, Result, Stack, Value};
+use stackwright_core::{
+    Attr, ClusterConnection, Construct, Environment, KubeCluster, Problems, Region, Result, Stack, Value,
+};
 
 use super::{EksCluster, checks};
 use crate::eks::irsa::OidcProvider;
@@ -185,9 +187,20 @@ impl EksCluster {
     pub fn from_attributes(scope: &impl Construct, id: &str, attributes: ClusterAttributes<'_>) -> Result<EksCluster> {
         let mut problems = Problems::for_child(scope, id);
         let (stack, environment) = problems.place("a referenced EksCluster")?;
+        EksCluster::referenced_from(problems, stack, &environment, &attributes)
+    }
+
+    /// The handle of an existing cluster: `attributes` checked into `problems` (which may hold
+    /// problems found before, such as a lookup's), then built or rejected.
+    pub(super) fn referenced_from(
+        mut problems: Problems,
+        stack: Option<Stack>,
+        environment: &Environment,
+        attributes: &ClusterAttributes<'_>,
+    ) -> Result<EksCluster> {
         let region = environment.region();
         let account = environment.account();
-        let a = &attributes;
+        let a = attributes;
         let (node_subnets, issuer_host) = check(&mut problems, stack.as_ref(), region, account.as_str(), a);
 
         let node = problems.add_node();

@@ -18,12 +18,14 @@ use crate::network::ids::{RouteTableId, SubnetId, VpcId};
 
 mod endpoints;
 mod flow_logs;
+mod lookup;
 mod plan;
 mod props;
 mod reference;
 
 use endpoints::add_endpoints;
 use flow_logs::add_flow_logs;
+pub use lookup::VpcLookup;
 use plan::{Planned, check_props, plan, resolve_azs};
 pub use props::{
     FlowLogTraffic, FlowLogs, InterfaceEndpoint, NatGateways, SubnetConfig, SubnetKind, VpcEndpoints, VpcProps,

@@ -148,8 +148,13 @@ impl Vpc {
     pub fn from_attributes(scope: &impl Construct, id: &str, attributes: VpcAttributes) -> Result<Vpc> {
         let mut problems = Problems::for_child(scope, id);
         let (_, environment) = problems.place("a referenced Vpc")?;
-        let region = environment.region();
-        check(&attributes, region, &mut problems);
+        check(&attributes, environment.region(), &mut problems);
+        Ok(Vpc::referenced_from(problems, environment.region(), &attributes))
+    }
+
+    /// The handle of an existing VPC whose attributes were checked into `problems` (or that is
+    /// rejected for the problems found there).
+    pub(super) fn referenced_from(problems: Problems, region: Region, attributes: &VpcAttributes) -> Vpc {
         let node = problems.add_node();
         let subnets: Vec<Subnet> = attributes
             .subnets
@@ -164,7 +169,7 @@ impl Vpc {
             })
             .collect();
         let azs: BTreeSet<String> = subnets.iter().map(|s| s.availability_zone.clone()).collect();
-        Ok(Vpc {
+        Vpc {
             vpc_id: literal(&node, &attributes.vpc_id),
             node,
             region,
@@ -174,7 +179,7 @@ impl Vpc {
             tagged: RefCell::new(Vec::new()),
             clusters: RefCell::new(Vec::new()),
             referenced: Some(Referenced { load_balancer_tags: attributes.load_balancer_tags }),
-        })
+        }
     }
 
     /// True for a VPC from [`Vpc::from_attributes`]: one that exists already, which the
@@ -197,7 +202,7 @@ fn literal<K>(node: &Node, id: &str) -> Attr<K> {
 }
 
 /// Every problem of `attributes`, recorded at once.
-fn check(attributes: &VpcAttributes, region: Region, problems: &mut Problems) {
+pub(super) fn check(attributes: &VpcAttributes, region: Region, problems: &mut Problems) {
     check_id(problems, "VPC id", "vpc", &attributes.vpc_id);
     if attributes.subnets.is_empty() {
         problems.push(
