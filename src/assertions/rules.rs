@@ -1,0 +1,1 @@
+//! Ready-made platform rules (filled in by the next change).
