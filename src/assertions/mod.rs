@@ -62,6 +62,11 @@ pub use kubernetes::{Cluster, KubeObject};
 pub use matchers::{Capture, Match};
 pub use template::{FoundResource, StackTemplate};
 
+/// The examples of `docs/assertions.md` are compiled as doctests, so they cannot drift.
+#[doc = include_str!("../../docs/assertions.md")]
+#[cfg(doctest)]
+pub struct AssertionsDocDoctests;
+
 use stackwright_core::Assembly;
 
 /// The entry point: queries on one synthesized assembly.

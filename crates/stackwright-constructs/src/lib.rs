@@ -71,7 +71,7 @@ pub use eks::{
     AmiType, CapacityType, ClusterName, ControllerImages, EksCluster, EksClusterProps, EndpointAccess, NodeGroup,
     NodeGroupProps, OidcProvider, OptionalAddons, Taint, TaintEffect,
 };
-pub use iam::{Condition, Effect, PolicyDocument, Principal, Statement};
+pub use iam::{Condition, Effect, PolicyDocument, Principal, Statement, WILDCARDS_METADATA, record_wildcard_reasons};
 pub use manifest::{CustomResourceKind, HelmChart, IncludedObject, KubeManifest, KubeManifestProps, ManifestSource};
 pub use monitoring::{
     AlertRule, AlertThresholds, Alertmanager, AlertmanagerProps, CustomMetricsAdapter, CustomMetricsAdapterProps,

@@ -7,4 +7,6 @@ pub(crate) mod arn;
 mod policy;
 pub(crate) mod service_role;
 
-pub use policy::{Condition, Effect, PolicyDocument, Principal, Statement};
+pub use policy::{
+    Condition, Effect, PolicyDocument, Principal, Statement, WILDCARDS_METADATA, record_wildcard_reasons,
+};
