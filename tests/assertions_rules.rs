@@ -1,9 +1,18 @@
 //! The ready-made platform rules of `stackwright::assertions::rules`: each rule failing on a
 //! program that breaks it, with the text users read, and the reference platform passing.
 
-#[allow(dead_code)] // the example's `main` is not called here
+#[allow(dead_code)]
+#[path = "../examples/orders.rs"]
+mod orders;
+#[allow(dead_code)] // the examples' `main` is not called here
 #[path = "../examples/prod.rs"]
 mod prod;
+#[allow(dead_code)]
+#[path = "../examples/team_topic.rs"]
+mod team_topic;
+#[allow(dead_code)]
+#[path = "../examples/workloads.rs"]
+mod workloads;
 
 use stackwright::assertions::rules::{self, PlatformRules};
 use stackwright::assertions::{AssertionError, Violation};
@@ -68,6 +77,25 @@ fn the_reference_platform_passes_every_rule_with_its_controller_images_excepted(
         ),
         "{lb:?}"
     );
+}
+
+/// Every wildcard of the library's constructs (and of the user-written construct of
+/// `team_topic`) carries its recorded reason, in every example; none deploys a custom resource
+/// or a log group without retention.
+#[test]
+fn every_example_records_its_wildcard_reasons() {
+    for (name, build) in [
+        ("orders", orders::build as fn() -> stackwright::Result<App>),
+        ("workloads", workloads::build),
+        ("team_topic", team_topic::build),
+    ] {
+        let assembly = build().unwrap().synth().unwrap();
+        for rule in [rules::iam_wildcards_have_reasons, rules::no_custom_resources, rules::log_groups_have_retention] {
+            if let Err(e) = rule(&assembly) {
+                panic!("{name}: {e}");
+            }
+        }
+    }
 }
 
 /// One stack `dev-app` holding what `add` adds.

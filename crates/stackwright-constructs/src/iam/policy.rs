@@ -349,6 +349,30 @@ mod tests {
     }
 
     #[test]
+    fn wildcard_reasons_point_at_the_statements_that_need_them() {
+        let doc = PolicyDocument::new([
+            Statement::allow(["s3:GetObject"], ["arn:aws:s3:::b/*"]),
+            Statement::allow(["ec2:DescribeInstances"], ["*"])
+                .allow_wildcard("Describe has no resource-level permissions"),
+            // A reason on a statement without a wildcard says nothing a reviewer needs.
+            Statement::allow(["s3:PutObject"], ["arn:aws:s3:::b/*"]).allow_wildcard("unused"),
+            Statement::allow(["kms:*"], ["arn:aws:kms:::key/k"]).sid("Admin").allow_wildcard("administers its key"),
+        ]);
+        assert_eq!(
+            doc.wildcard_reasons("/Properties/PolicyDocument"),
+            [
+                serde_json::json!({ "Statement": "/Properties/PolicyDocument/Statement/1", "Reason": "Describe has no resource-level permissions" }),
+                serde_json::json!({ "Statement": "/Properties/PolicyDocument/Statement/3", "Reason": "administers its key" }),
+            ]
+        );
+        assert!(
+            PolicyDocument::new([Statement::allow(["s3:GetObject"], ["arn:aws:s3:::b/*"])])
+                .wildcard_reasons("/x")
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn renders_like_iam_expects() {
         let doc = PolicyDocument::new([Statement::allow(["ecr:GetAuthorizationToken"], ["arn:aws:ecr:::x"])
             .condition("StringEquals", "aws:RequestedRegion", ["us-east-1"])]);
