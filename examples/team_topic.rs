@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use stackwright::cfn::{Tag, iam, kms, sns};
-use stackwright::constructs::Principal;
+use stackwright::constructs::{Principal, record_wildcard_reasons};
 use stackwright::core::{Arn, CheckContext, Diagnostic, Node, Problems};
 use stackwright::prelude::*;
 
@@ -177,6 +177,8 @@ impl EncryptedTopic {
                 .with_enable_key_rotation(true)
                 .with_key_policy(key_policy.to_value()),
         )?;
+        // The reasons given to allow_wildcard go into the key's Metadata, for reviews and rules.
+        record_wildcard_reasons(key.node(), [(&key_policy, "/Properties/KeyPolicy")]);
         let topic = Resource::new(
             &node,
             "Topic",

@@ -24,6 +24,9 @@
 //! `stackwright-cfn` (generated CloudFormation types), `stackwright-constructs` (the
 //! constructs) and, with the `deploy` feature, `stackwright-deploy` (the runtime).
 
+/// Assertions for your own tests: stacks, resources and Kubernetes objects of a synthesized
+/// assembly matched partially, and ready-made platform rules (`docs/assertions.md`).
+pub mod assertions;
 pub mod cli;
 pub mod terminal;
 

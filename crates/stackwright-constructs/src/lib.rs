@@ -72,7 +72,10 @@ pub use eks::{
     EksClusterProps, EndpointAccess, ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef,
     OptionalAddons, Taint, TaintEffect,
 };
-pub use iam::{Condition, Effect, IamRoleRef, KmsKeyRef, PolicyDocument, Principal, Statement};
+pub use iam::{
+    Condition, Effect, IamRoleRef, KmsKeyRef, PolicyDocument, Principal, Statement, WILDCARDS_METADATA,
+    record_wildcard_reasons,
+};
 pub use manifest::{CustomResourceKind, HelmChart, IncludedObject, KubeManifest, KubeManifestProps, ManifestSource};
 pub use monitoring::{
     AlertRule, AlertThresholds, Alertmanager, AlertmanagerProps, CustomMetricsAdapter, CustomMetricsAdapterProps,

@@ -4,6 +4,8 @@
 mod eks_support;
 
 use eks_support::{app, error_text, platform, template};
+use serde_json::json;
+use stackwright::assertions::{Assertions, Match};
 use stackwright_constructs::{
     EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, NodeGroup, NodeGroupProps, TagMutability, WorkloadCluster,
 };
@@ -35,14 +37,19 @@ fn secure_defaults() {
     let (app, prod) = app();
     let repo = EcrRepo::new(&prod.stack("registry"), "FlaskApp", EcrRepoProps::default()).unwrap();
     assert_eq!(repo.name(), "demo/flask-app");
-    let t = template(&app.synth().unwrap(), "prod-registry");
-    let p = &t["Resources"]["FlaskApp"]["Properties"];
-    assert_eq!(p["RepositoryName"], "demo/flask-app");
-    assert_eq!(p["ImageTagMutability"], "IMMUTABLE");
-    assert_eq!(p["ImageScanningConfiguration"]["ScanOnPush"], true);
-    assert_eq!(p["EncryptionConfiguration"]["EncryptionType"], "KMS");
-    let lifecycle: serde_json::Value =
-        serde_json::from_str(p["LifecyclePolicy"]["LifecyclePolicyText"].as_str().unwrap()).unwrap();
+    let assembly = app.synth().unwrap();
+    let registry = Assertions::new(&assembly).stack("prod-registry").unwrap();
+    let repository = registry.resource("AWS::ECR::Repository", "prod/registry/FlaskApp/Resource").unwrap();
+    repository
+        .has_properties(json!({
+            "RepositoryName": "demo/flask-app",
+            "ImageTagMutability": "IMMUTABLE",
+            "ImageScanningConfiguration": { "ScanOnPush": true },
+            "EncryptionConfiguration": { "EncryptionType": "KMS" },
+        }))
+        .unwrap();
+    let text = repository.get("/Properties/LifecyclePolicy/LifecyclePolicyText").and_then(|t| t.as_str()).unwrap();
+    let lifecycle: serde_json::Value = serde_json::from_str(text).unwrap();
     assert_eq!(
         lifecycle,
         serde_json::json!({ "rules": [
@@ -91,18 +98,28 @@ fn grants_build_the_repository_policy_across_stacks() {
     repo.grant_pull(workers.role_arn());
     repo.grant_push("arn:aws:iam::123456789012:role/github-actions-push");
     let assembly = app.synth().unwrap();
-    let t = template(&assembly, "prod-registry");
-    let statements =
-        t["Resources"]["FlaskApp"]["Properties"]["RepositoryPolicyText"]["Statement"].as_array().unwrap().clone();
-    assert_eq!(statements[0]["Sid"], "AllowPull1");
-    assert_eq!(statements[0]["Principal"]["AWS"]["Ref"], "ClusterClusterWorkersRoleArn");
-    assert_eq!(
-        statements[0]["Action"],
-        serde_json::json!(["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"])
-    );
-    assert_eq!(statements[1]["Sid"], "AllowPush1");
-    assert_eq!(statements[1]["Principal"]["AWS"], "arn:aws:iam::123456789012:role/github-actions-push");
-    assert!(statements.iter().all(|s| s.get("Resource").is_none()), "repository policies name no resource");
+    // Exactly the two grants, in order, naming no resource (a repository policy is about its repository).
+    let registry = Assertions::new(&assembly).stack("prod-registry").unwrap();
+    registry
+        .has_resource_properties(
+            "AWS::ECR::Repository",
+            Match::object_like(json!({})).with(
+                "RepositoryPolicyText",
+                Match::object_like(json!({})).with(
+                    "Statement",
+                    Match::exact(json!([
+                        { "Sid": "AllowPull1", "Effect": "Allow",
+                          "Principal": { "AWS": { "Ref": "ClusterClusterWorkersRoleArn" } },
+                          "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] },
+                        { "Sid": "AllowPush1", "Effect": "Allow",
+                          "Principal": { "AWS": "arn:aws:iam::123456789012:role/github-actions-push" },
+                          "Action": ["ecr:BatchCheckLayerAvailability", "ecr:CompleteLayerUpload",
+                                     "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"] },
+                    ])),
+                ),
+            ),
+        )
+        .unwrap();
     // The node role is a parameter filled from the cluster stack's output.
     let registry = assembly.manifest.stacks.iter().find(|s| s.id == "prod-registry").unwrap();
     assert_eq!(registry.dependencies, ["prod-cluster"]);

@@ -4,6 +4,8 @@
 mod eks_support;
 
 use eks_support::{app, error_text, platform, synth_error, template};
+use serde_json::json;
+use stackwright::assertions::{Assertions, Match};
 use stackwright_constructs::{
     EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps, TaintEffect, Vpc, VpcProps,
 };
@@ -29,52 +31,81 @@ fn assert_problem(err: &str, message: &str, hint: &str) {
 #[test]
 fn nodes_are_private_hardened_and_minimally_privileged() {
     let (app, _) = platform();
-    let t = template(&app.synth().unwrap(), "prod-cluster");
-    let data = &t["Resources"]["ClusterGeneralLaunchTemplate"]["Properties"]["LaunchTemplateData"];
-    assert_eq!(data["MetadataOptions"]["HttpTokens"], "required", "IMDSv2 only");
-    assert_eq!(data["MetadataOptions"]["HttpPutResponseHopLimit"], 2);
-    let ebs = &data["BlockDeviceMappings"][0]["Ebs"];
-    assert_eq!((ebs["VolumeType"].as_str(), ebs["Encrypted"].as_bool()), (Some("gp3"), Some(true)));
-    let group = &t["Resources"]["ClusterGeneral"]["Properties"];
-    assert_eq!(group["AmiType"], "AL2023_x86_64_STANDARD");
-    assert_eq!(group["Subnets"][0]["Ref"], "NetworkVpcPrivateSubnet1");
-    assert_eq!(group["Version"], "1.36");
-    assert_eq!(group["Tags"]["k8s.io/cluster-autoscaler/enabled"], "true");
-    assert_eq!(group["Tags"]["k8s.io/cluster-autoscaler/demo-prod-cluster"], "owned");
-    let managed: Vec<&str> = t["Resources"]["ClusterGeneralRole"]["Properties"]["ManagedPolicyArns"]
-        .as_array()
+    let assembly = app.synth().unwrap();
+    let stack = Assertions::new(&assembly).stack("prod-cluster").unwrap();
+    let launch_template =
+        stack.resource("AWS::EC2::LaunchTemplate", "prod/cluster/Cluster/General/LaunchTemplate").unwrap();
+    launch_template
+        .has_properties(json!({ "LaunchTemplateData": {
+            // IMDSv2 only, reachable from pods on the node (hop limit 2).
+            "MetadataOptions": { "HttpTokens": "required", "HttpPutResponseHopLimit": 2 },
+        } }))
+        .unwrap();
+    launch_template
+        .has_properties(Match::object_like(json!({})).with(
+            "LaunchTemplateData",
+            Match::object_like(json!({})).with(
+                "BlockDeviceMappings",
+                Match::array_with([json!({ "Ebs": { "VolumeType": "gp3", "Encrypted": true } })]),
+            ),
+        ))
+        .unwrap();
+    let general = stack.resource("AWS::EKS::Nodegroup", "prod/cluster/Cluster/General/Resource").unwrap();
+    general
+        .has_properties(
+            Match::object_like(json!({
+                "AmiType": "AL2023_x86_64_STANDARD",
+                "Version": "1.36",
+                "Tags": {
+                    "k8s.io/cluster-autoscaler/enabled": "true",
+                    "k8s.io/cluster-autoscaler/demo-prod-cluster": "owned",
+                },
+            }))
+            .with("Subnets", Match::array_with([json!({ "Ref": "NetworkVpcPrivateSubnet1" })])),
+        )
+        .unwrap();
+    let role = stack.resource("AWS::IAM::Role", "prod/cluster/Cluster/General/Role").unwrap();
+    let managed: Vec<&str> = role
+        .get("/Properties/ManagedPolicyArns")
+        .and_then(|a| a.as_array())
         .unwrap()
         .iter()
         .map(|a| a["Fn::Sub"].as_str().unwrap().rsplit('/').next().unwrap())
         .collect();
     assert_eq!(managed, ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"]);
-    let spot = &t["Resources"]["ClusterSpot"]["Properties"];
-    assert_eq!(spot["CapacityType"], "SPOT");
-    assert_eq!(spot["InstanceTypes"], serde_json::json!(["t3.large", "t3a.large"]));
+    stack
+        .resource("AWS::EKS::Nodegroup", "prod/cluster/Cluster/Spot/Resource")
+        .unwrap()
+        .has_properties(json!({ "CapacityType": "SPOT", "InstanceTypes": ["t3.large", "t3a.large"] }))
+        .unwrap();
 }
 
 /// The autoscaler owns the size: the template never states DesiredSize, so a redeploy that
 /// changes the bounds sends only MinSize and MaxSize.
 #[test]
 fn redeploying_does_not_reset_the_size_the_autoscaler_chose() {
-    let scaling = |range: std::ops::RangeInclusive<u32>| {
+    let scaling = |range: std::ops::RangeInclusive<u32>, expected: serde_json::Value| {
         let (app, cluster) = platform();
         NodeGroup::new(&cluster, "Extra", NodeGroupProps::on_demand(["m6i.large"], range)).unwrap();
-        template(&app.synth().unwrap(), "prod-cluster")["Resources"]["ClusterExtra"]["Properties"]["ScalingConfig"]
-            .clone()
+        let assembly = app.synth().unwrap();
+        let stack = Assertions::new(&assembly).stack("prod-cluster").unwrap();
+        let group = stack.resource("AWS::EKS::Nodegroup", "prod/cluster/Cluster/Extra/Resource").unwrap();
+        group.has_properties(Match::object_like(json!({})).with("ScalingConfig", Match::exact(expected))).unwrap();
     };
-    let first = scaling(2..=6);
-    let second = scaling(3..=10);
-    assert_eq!(first, serde_json::json!({ "MinSize": 2, "MaxSize": 6 }));
-    assert_eq!(second, serde_json::json!({ "MinSize": 3, "MaxSize": 10 }));
-    assert!(first.get("DesiredSize").is_none() && second.get("DesiredSize").is_none());
+    scaling(2..=6, json!({ "MinSize": 2, "MaxSize": 6 }));
+    scaling(3..=10, json!({ "MinSize": 3, "MaxSize": 10 }));
     // Opting into a fixed size states it.
     let (app, cluster) = platform();
     let mut props = NodeGroupProps::on_demand(["m6i.large"], 1..=3);
     props.desired_size = Some(2);
     NodeGroup::new(&cluster, "Fixed", props).unwrap();
-    let t = template(&app.synth().unwrap(), "prod-cluster");
-    assert_eq!(t["Resources"]["ClusterFixed"]["Properties"]["ScalingConfig"]["DesiredSize"], 2);
+    let assembly = app.synth().unwrap();
+    let stack = Assertions::new(&assembly).stack("prod-cluster").unwrap();
+    stack
+        .resource("AWS::EKS::Nodegroup", "prod/cluster/Cluster/Fixed/Resource")
+        .unwrap()
+        .has_properties(json!({ "ScalingConfig": { "DesiredSize": 2 } }))
+        .unwrap();
 }
 
 #[test]

@@ -8,5 +8,7 @@ mod policy;
 mod reference;
 pub(crate) mod service_role;
 
-pub use policy::{Condition, Effect, PolicyDocument, Principal, Statement};
+pub use policy::{
+    Condition, Effect, PolicyDocument, Principal, Statement, WILDCARDS_METADATA, record_wildcard_reasons,
+};
 pub use reference::{IamRoleRef, KmsKeyRef};

@@ -2,10 +2,18 @@
 //!
 //! Least privilege is checked when a document is built: an action of `*` or `service:*`, or a
 //! resource of `*` on an action that supports resource-level permissions, needs an explicit
-//! reason ([`Statement::allow_wildcard`]), which is kept beside the statement in code.
+//! reason ([`Statement::allow_wildcard`]), which is kept beside the statement in code, and in
+//! the template: [`record_wildcard_reasons`] writes the reasons into the resource's Metadata
+//! ([`WILDCARDS_METADATA`]), where reviews and the platform rule of `stackwright::assertions`
+//! read them.
 
 use indexmap::IndexMap;
-use stackwright_core::{Diagnostic, Value};
+use stackwright_core::{Diagnostic, Node, Value};
+
+/// The template Metadata key of a resource whose policies allow a wildcard for a written
+/// reason: a list of `{"Statement": <JSON pointer of the statement in the resource>, "Reason":
+/// <the reason given to allow_wildcard>}`.
+pub const WILDCARDS_METADATA: &str = "stackwright:wildcards";
 
 /// `Allow` or `Deny`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +134,12 @@ impl Statement {
         self
     }
 
+    /// True when an action is `*` or `service:*`, or a resource is `*`.
+    fn has_wildcard(&self) -> bool {
+        self.actions.iter().any(|a| a.as_str() == "*" || a.ends_with(":*"))
+            || self.resources.iter().any(|r| r.as_str() == Some("*"))
+    }
+
     fn problems(&self, path: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         if self.actions.is_empty() {
@@ -211,6 +225,20 @@ impl Statement {
     }
 }
 
+/// Records, in the template Metadata of `resource` ([`WILDCARDS_METADATA`]), the reason of
+/// every wildcard statement of `documents`, each given with the JSON pointer where it is
+/// rendered in the resource (`/Properties/KeyPolicy`). Nothing is recorded when no statement
+/// has a reason. A construct calls it once per resource, with every document of the resource.
+pub fn record_wildcard_reasons<'a>(
+    resource: &Node,
+    documents: impl IntoIterator<Item = (&'a PolicyDocument, &'a str)>,
+) {
+    let reasons: Vec<serde_json::Value> = documents.into_iter().flat_map(|(d, at)| d.wildcard_reasons(at)).collect();
+    if !reasons.is_empty() {
+        resource.add_metadata(WILDCARDS_METADATA, reasons);
+    }
+}
+
 /// Condition keys are map keys; a key that is not a literal (an OIDC issuer from an attribute)
 /// cannot be a JSON key, so such a map is rendered as a `Fn::Sub`-built JSON string by the
 /// caller instead. Here literal keys become a map.
@@ -257,6 +285,22 @@ impl PolicyDocument {
         ])
     }
 
+    /// The entries of [`WILDCARDS_METADATA`] for this document, rendered at JSON pointer `at`
+    /// of its resource (such as `/Properties/Policies/0/PolicyDocument`): one per statement
+    /// with a wildcard and the reason given for it.
+    #[must_use]
+    pub fn wildcard_reasons(&self, at: &str) -> Vec<serde_json::Value> {
+        self.statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.has_wildcard())
+            .filter_map(|(i, s)| {
+                s.wildcard_reason
+                    .map(|reason| serde_json::json!({ "Statement": format!("{at}/Statement/{i}"), "Reason": reason }))
+            })
+            .collect()
+    }
+
     /// Every action the document allows, for tests and reviews.
     pub fn allowed_actions(&self) -> Vec<&str> {
         let mut actions: Vec<&str> = self
@@ -301,6 +345,30 @@ mod tests {
         assert_eq!(
             messages[1],
             "the condition StringEquals on 'aws:SourceAccount' is given twice: the second would replace the first"
+        );
+    }
+
+    #[test]
+    fn wildcard_reasons_point_at_the_statements_that_need_them() {
+        let doc = PolicyDocument::new([
+            Statement::allow(["s3:GetObject"], ["arn:aws:s3:::b/*"]),
+            Statement::allow(["ec2:DescribeInstances"], ["*"])
+                .allow_wildcard("Describe has no resource-level permissions"),
+            // A reason on a statement without a wildcard says nothing a reviewer needs.
+            Statement::allow(["s3:PutObject"], ["arn:aws:s3:::b/*"]).allow_wildcard("unused"),
+            Statement::allow(["kms:*"], ["arn:aws:kms:::key/k"]).sid("Admin").allow_wildcard("administers its key"),
+        ]);
+        assert_eq!(
+            doc.wildcard_reasons("/Properties/PolicyDocument"),
+            [
+                serde_json::json!({ "Statement": "/Properties/PolicyDocument/Statement/1", "Reason": "Describe has no resource-level permissions" }),
+                serde_json::json!({ "Statement": "/Properties/PolicyDocument/Statement/3", "Reason": "administers its key" }),
+            ]
+        );
+        assert!(
+            PolicyDocument::new([Statement::allow(["s3:GetObject"], ["arn:aws:s3:::b/*"])])
+                .wildcard_reasons("/x")
+                .is_empty()
         );
     }
 

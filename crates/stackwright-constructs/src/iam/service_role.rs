@@ -5,7 +5,7 @@
 use stackwright_cfn::iam;
 use stackwright_core::{Construct, Error, Pseudo, Resource, Result, Val, Value};
 
-use crate::iam::{PolicyDocument, Principal, Statement};
+use crate::iam::{PolicyDocument, Principal, Statement, record_wildcard_reasons};
 
 /// The ARN of an AWS managed policy, in the stack's partition.
 pub(crate) fn aws_managed_policy(name: &str) -> Val<String> {
@@ -77,5 +77,9 @@ pub(crate) fn service_role(scope: &impl Construct, id: &str, spec: RoleSpec) -> 
     if let Some(name) = spec.role_name {
         role = role.with_role_name(name);
     }
-    Resource::new(scope, id, role)
+    let resource = Resource::new(scope, id, role)?;
+    if let Some(policy) = &spec.inline {
+        record_wildcard_reasons(resource.node(), [(policy, "/Properties/Policies/0/PolicyDocument")]);
+    }
+    Ok(resource)
 }

@@ -71,9 +71,11 @@ pub(crate) fn encryption_key(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems.into()));
     }
-    Resource::new(
+    let key = Resource::new(
         scope,
         id,
         kms::Key::new().with_description(description).with_enable_key_rotation(true).with_key_policy(policy.to_value()),
-    )
+    )?;
+    crate::iam::record_wildcard_reasons(key.node(), [(&policy, "/Properties/KeyPolicy")]);
+    Ok(key)
 }

@@ -450,7 +450,7 @@ fn github_role(
     trust: PolicyDocument,
     policy: PolicyDocument,
 ) -> Result<Resource<iam::Role>> {
-    Resource::new(
+    let role = Resource::new(
         node,
         id,
         iam::Role::new(trust.to_value())
@@ -458,7 +458,12 @@ fn github_role(
             .with_description(description)
             .with_max_session_duration(3600)
             .with_policies([iam::role::Policy::new(policy.to_value(), format!("{id}Policy"))]),
-    )
+    )?;
+    crate::iam::record_wildcard_reasons(
+        role.node(),
+        [(&trust, "/Properties/AssumeRolePolicyDocument"), (&policy, "/Properties/Policies/0/PolicyDocument")],
+    );
+    Ok(role)
 }
 
 /// Access entries for the two roles: the diff role views the cluster, the deploy role
