@@ -102,7 +102,7 @@ pub(crate) fn build() -> stackwright::Result<App> {
     // GitHub environment.
     let cicd = staging.stack("cicd");
     cicd.set_description("orders staging delivery: GitHub OIDC provider, diff and deploy roles");
-    GitHubPipeline::new(
+    let mut pipeline = GitHubPipeline::new(
         &cicd,
         "GitHub",
         GitHubPipelineProps::new(GitHubRepository::new("acme/orders")?)
@@ -111,5 +111,8 @@ pub(crate) fn build() -> stackwright::Result<App> {
             .app(AppDelivery::for_repo("services/orders-api", &repo))
             .cluster(ClusterTarget::for_app(&cluster, &orders)),
     )?;
+    // Drift: every Monday at 06:00 UTC, `drift` on the staging stacks and cluster with a
+    // read-only role derived from the resource types above (added last, so it sees them all).
+    pipeline.add_drift_workflow(&DriftSchedule::cron("0 6 * * 1"))?;
     Ok(app)
 }

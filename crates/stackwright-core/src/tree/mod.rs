@@ -9,6 +9,7 @@
 
 mod arena;
 mod rejected;
+mod resource_types;
 
 use std::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;
@@ -19,6 +20,7 @@ use crate::names;
 use crate::value::NodeRef;
 
 pub(crate) use arena::{EnvironmentData, NodeKind, ResourceData, StackData, TreeData};
+pub use resource_types::{StackResourceTypes, StackTypes};
 
 static NEXT_TREE: AtomicU64 = AtomicU64::new(1);
 
