@@ -80,3 +80,32 @@ impl CheckContext<'_> {
         self.tree.stack_resource_types(node.index)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Account, App, Construct, RawResource, Region, Resource};
+
+    #[test]
+    fn an_environment_lists_its_stacks_with_their_names_and_types() {
+        let app = App::new("shop");
+        let dev = app.environment("dev", Account::new("123456789012").unwrap(), Region::EuWest1);
+        let network = dev.stack("network");
+        Resource::new(&network, "Vpc", RawResource::new("AWS::EC2::VPC")).unwrap();
+        Resource::new(&network, "Vpc2", RawResource::new("AWS::EC2::VPC")).unwrap();
+        let queue = dev.stack("queue");
+        queue.set_stack_name("legacy-queue");
+        Resource::new(&queue, "Queue", RawResource::new("AWS::SQS::Queue")).unwrap();
+        let other = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1);
+        Resource::new(&other.stack("network"), "Vpc", RawResource::new("AWS::EC2::VPC")).unwrap();
+
+        let found = dev.node().stack_resource_types();
+        let ids: Vec<&str> = found.stacks.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["dev-network", "dev-queue"], "the environment's stacks only");
+        assert_eq!(found.stacks["dev-network"].stack_name, "shop-dev-network");
+        assert_eq!(found.stacks["dev-queue"].stack_name, "legacy-queue");
+        assert_eq!(found.stacks["dev-network"].types["AWS::EC2::VPC"], "dev/network/Vpc", "the first of the type");
+        assert_eq!(found.types().into_iter().collect::<Vec<_>>(), ["AWS::EC2::VPC", "AWS::SQS::Queue"]);
+        // inside a stack: that stack only
+        assert_eq!(queue.node().stack_resource_types().stacks.keys().collect::<Vec<_>>(), ["dev-queue"]);
+    }
+}

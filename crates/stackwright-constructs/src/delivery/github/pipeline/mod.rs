@@ -1,8 +1,8 @@
 //! [`GitHubPipeline`]: the delivery flow of a stackwright program, as GitHub Actions workflows
 //! synthesized from the program itself, and the AWS roles they assume.
 //!
-//! Three workflows land in the assembly under `.github/workflows/` (`synth --workflows`
-//! copies them into the repository):
+//! Three workflows (and an optional fourth) land in the assembly under `.github/workflows/`
+//! (`synth --workflows` copies them into the repository):
 //!
 //! - `stackwright-pr.yml` — on a pull request: build, test, synthesize (and check that the
 //!   committed workflows are current), `diff --json` with the read-only diff role, one PR comment
@@ -14,6 +14,10 @@
 //!   with the commit SHA of the service's last change, push it to ECR, deploy with the tag in the
 //!   late-bound `IMAGE_TAG` variable, wait for the rollout and roll the Deployment back when it
 //!   fails.
+//!
+//! - `stackwright-drift.yml`, opt-in ([`GitHubPipeline::add_drift_workflow`]) — on a schedule
+//!   and by hand: `drift` on the environment's stacks with a read-only role derived from their
+//!   resource types; fails when something drifted.
 //!
 //! Both deploy workflows compute the image tag the same way (the last commit that changed the
 //! service) and build the image when ECR does not have it yet, so whichever runs first deploys
