@@ -197,3 +197,43 @@ pub(super) fn coverage_problems(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use stackwright_core::{StackResourceTypes, StackTypes};
+
+    use super::{drift_policy, size_problem};
+
+    fn stacks(n: usize) -> StackResourceTypes {
+        let mut out = StackResourceTypes::default();
+        for i in 0..n {
+            let types = [("AWS::EC2::VPC".to_string(), format!("dev/s{i}/Vpc"))].into();
+            out.stacks
+                .insert(format!("dev-s{i}"), StackTypes { stack_name: format!("shop-dev-stack-number-{i}"), types });
+        }
+        out
+    }
+
+    #[test]
+    fn a_policy_over_iams_inline_limit_is_refused_with_its_size() {
+        let few = stacks(3);
+        assert!(size_problem("dev/cicd/GitHub/Drift", &drift_policy(&few, None).policy, &few).is_none());
+        let many = stacks(200);
+        let problem = size_problem("dev/cicd/GitHub/Drift", &drift_policy(&many, None).policy, &many).unwrap();
+        assert_eq!(problem.path, "dev/cicd/GitHub/Drift");
+        assert!(problem.message.contains("IAM allows 10240"), "{}", problem.message);
+    }
+
+    #[test]
+    fn an_action_iam_does_not_define_is_left_out() {
+        let mut endpoint = stacks(1);
+        let s = endpoint.stacks.get_mut("dev-s0").unwrap();
+        s.types.insert("AWS::EC2::VPCEndpoint".into(), "dev/s0/Endpoint".into());
+        let listed = stackwright_cfn::read_permissions("AWS::EC2::VPCEndpoint").unwrap();
+        assert!(listed.iter().any(|a| a == "vpc-lattice:DescribeServiceNetworkVpcEndpointAssociation"));
+        let policy = drift_policy(&endpoint, None).policy;
+        let allowed = policy.allowed_actions();
+        assert!(allowed.contains(&"ec2:DescribeVpcEndpoints"), "{allowed:?}");
+        assert!(!allowed.iter().any(|a| a.starts_with("vpc-lattice:Describe")), "{allowed:?}");
+    }
+}
