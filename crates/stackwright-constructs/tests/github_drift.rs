@@ -2,6 +2,7 @@
 //! derived from the resource types of the environment's stacks.
 
 use serde_json::Value as Json;
+use stackwright_constructs::delivery::github::actions;
 use stackwright_constructs::delivery::github::{
     ClusterTarget, DRIFT_WORKFLOW, DriftSchedule, GitHubPipeline, GitHubPipelineProps, GitHubRepository,
 };
@@ -82,6 +83,9 @@ fn the_workflow_runs_drift_on_the_environments_stacks_on_schedule_and_by_hand() 
     assert!(!run.contains("dev-eu"), "{run}");
     assert!(run.contains("set +e") && run.contains("exit \"$status\"") && run.contains("= 4 ]"), "{run}");
     assert_eq!(w["env"]["PROGRAM"], "cargo run --locked --features deploy --");
+    for step in steps.iter().filter_map(|s| s["uses"].as_str()) {
+        assert!(actions::ALL.iter().any(|a| a.reference() == step), "not a pinned action: {step}");
+    }
 }
 
 #[test]
