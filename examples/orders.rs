@@ -11,7 +11,8 @@
 //! - monitoring with the billing alarm, whose us-east-1 stack Monitoring places in an
 //!   environment of its own (`staging-us-east-1`): cfn-lint checks each template against its
 //!   own region;
-//! - a GitHub pipeline that deploys to the `staging` GitHub environment.
+//! - a GitHub pipeline that deploys to the `staging` GitHub environment, with a weekly drift
+//!   check (a scheduled workflow and a read-only role derived from the stacks' resource types).
 //!
 //! `cargo run --example orders -- synth --out target/synth/orders` synthesizes it (no AWS
 //! account needed); `docs/examples.md` walks through it.
