@@ -11,7 +11,8 @@
 //! - monitoring with the billing alarm, whose us-east-1 stack Monitoring places in an
 //!   environment of its own (`staging-us-east-1`): cfn-lint checks each template against its
 //!   own region;
-//! - a GitHub pipeline that deploys to the `staging` GitHub environment.
+//! - a GitHub pipeline that deploys to the `staging` GitHub environment, with a weekly drift
+//!   check (a scheduled workflow and a read-only role derived from the stacks' resource types).
 //!
 //! `cargo run --example orders -- synth --out target/synth/orders` synthesizes it (no AWS
 //! account needed); `docs/examples.md` walks through it.
@@ -102,7 +103,7 @@ pub(crate) fn build() -> stackwright::Result<App> {
     // GitHub environment.
     let cicd = staging.stack("cicd");
     cicd.set_description("orders staging delivery: GitHub OIDC provider, diff and deploy roles");
-    GitHubPipeline::new(
+    let mut pipeline = GitHubPipeline::new(
         &cicd,
         "GitHub",
         GitHubPipelineProps::new(GitHubRepository::new("acme/orders")?)
@@ -111,5 +112,8 @@ pub(crate) fn build() -> stackwright::Result<App> {
             .app(AppDelivery::for_repo("services/orders-api", &repo))
             .cluster(ClusterTarget::for_app(&cluster, &orders)),
     )?;
+    // Drift: every Monday at 06:00 UTC, `drift` on the staging stacks and cluster with a
+    // read-only role derived from the resource types above (added last, so it sees them all).
+    pipeline.add_drift_workflow(&DriftSchedule::cron("0 6 * * 1"))?;
     Ok(app)
 }

@@ -61,7 +61,7 @@ pub mod prelude {
         Certificate, ClusterAttributes, ClusterLookup, ClusterTarget, ComputeResources, ConcurrencyPolicy, Condition,
         ConfigSource, ContainerImage, ContainerSpec, ControllerImages, Cpu, CronJob, CronJobProps, CustomMetric,
         CustomMetricsAdapter, CustomMetricsAdapterProps, DashboardPanel, Database, DatabaseAlarms, DatabaseConnection,
-        DatabaseProps, Disruption, EcrEncryption, EcrRepo, EcrRepoProps, Effect, EgressRule, EksCluster,
+        DatabaseProps, Disruption, DriftSchedule, EcrEncryption, EcrRepo, EcrRepoProps, Effect, EgressRule, EksCluster,
         EksClusterProps, EmailReceiver, EndpointAccess, ExistingAddons, ExistingSubnet, FileMount, FlaskApp,
         FlaskAppProps, FlowLogTraffic, FlowLogs, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps,
         GitHubRepository, Grafana, GrafanaDashboard, GrafanaProps, Hpa, HpaMetric, IamRoleRef, ImageReference,

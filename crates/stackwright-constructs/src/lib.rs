@@ -64,8 +64,8 @@ pub use data::{
     DatabaseProps, MonitoringInterval, POSTGRES_PORT, PostgresVersion, ProtectedResourceType,
 };
 pub use delivery::github::{
-    AppDelivery, ClusterTarget, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps, GitHubRepository,
-    OidcProviderSource, Workflow,
+    AppDelivery, ClusterTarget, DriftSchedule, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps,
+    GitHubRepository, OidcProviderSource, Workflow,
 };
 pub use eks::{
     AmiType, CapacityType, ClusterAttributes, ClusterLookup, ClusterName, ControllerImages, EksCluster,

@@ -50,7 +50,7 @@ pub use kube::{ClusterConnection, FlowDeclaration, FlowEnd, KubeCluster, Workloa
 pub use problems::Problems;
 pub use resource::{AnyResource, RawAttributes, RawResource, Resource, ResourceType};
 pub use template::{DeletionPolicy, ParameterDef};
-pub use tree::{CheckContext, Construct, Node};
+pub use tree::{CheckContext, Construct, Node, StackResourceTypes, StackTypes};
 pub use value::{Arn, Attr, AttrKind, NodeRef, Pseudo, SubPart, ToValue, Val, Value};
 
 // Generated and hand-written constructs name k8s-openapi through this re-export, so that

@@ -196,10 +196,20 @@ fn meta(name: &str, ns: Option<&str>) -> ObjectMeta {
 }
 
 /// A cluster (connection data as literal outputs pointing at the fake API server) with a
-/// namespace, a Deployment and a Service.
-fn cluster_app(dir: &Path, endpoint: &str) -> Arc<Assembly> {
+/// namespace, a Deployment and a Service; with `spare`, a stack of another environment that
+/// the cluster does not use.
+fn cluster_app(dir: &Path, endpoint: &str, spare: bool) -> Arc<Assembly> {
     let app = App::new("shop");
     let dev = app.environment("dev", Account::new("012345678910").unwrap(), Region::UsEast1);
+    if spare {
+        let other = app.environment("dev-eu", Account::new("012345678910").unwrap(), Region::EuWest1);
+        Resource::new(
+            &other.stack("spare"),
+            "Marker",
+            RawResource::new("AWS::SSM::Parameter").with("Type", "String").with("Value", "x"),
+        )
+        .unwrap();
+    }
     let platform = dev.stack("platform");
     Resource::new(
         &platform,
@@ -259,7 +269,7 @@ fn cluster_app(dir: &Path, endpoint: &str) -> Arc<Assembly> {
 async fn kubernetes_fields_stackwright_owns_that_another_manager_changed_are_drift_and_others_are_not() {
     let kube = FakeKube::start().await;
     let dir = common::temp_dir("drift-kube");
-    let assembly = cluster_app(&dir, &kube.endpoint());
+    let assembly = cluster_app(&dir, &kube.endpoint(), false);
     let platform = stack_name(&assembly, "dev-platform");
     let c = &assembly.manifest.clusters[0];
     let endpoint = kube.endpoint();
@@ -332,5 +342,37 @@ async fn kubernetes_fields_stackwright_owns_that_another_manager_changed_are_dri
         "{text}"
     );
     assert!(text.contains("- Service shop/web") && text.contains(": deleted"), "{text}");
+    model.assert_clean();
+}
+
+/// The drift of a cluster reads the outputs of the stacks its objects use, not of every stack
+/// of the assembly: the pipeline's drift role may describe only its environment's stacks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clusters_drift_describes_only_the_stacks_it_reads_outputs_from() {
+    let kube = FakeKube::start().await;
+    let dir = common::temp_dir("drift-kube-spare");
+    let assembly = cluster_app(&dir, &kube.endpoint(), true);
+    let platform = stack_name(&assembly, "dev-platform");
+    let c = &assembly.manifest.clusters[0];
+    let endpoint = kube.endpoint();
+    let outputs = [
+        (c.outputs.cluster_name.as_str(), "main"),
+        (c.outputs.endpoint.as_str(), endpoint.as_str()),
+        (c.outputs.certificate_authority.as_str(), ""),
+    ];
+    let detection = "2f2b2d60-df86-11e7-bea1-500c2865f6e5";
+    let model = AwsModel::start()
+        .answer("DescribeStacks", ex::describe_stacks_with_outputs(&platform, &outputs))
+        .answer("DetectStackDrift", ex::detect_stack_drift(detection))
+        .answer("DescribeStackDriftDetectionStatus", ex::drift_detection_status(&platform, detection, false))
+        .answer("DescribeStackResourceDrifts", ex::no_stack_resource_drifts());
+    let mut report = runtime(&model).drift(assembly.clone(), &["dev-platform".to_string()]).await;
+    report.result().unwrap();
+    assert_eq!(report.clusters.len(), 1, "{}", report.render_styled(false));
+    let described: Vec<String> = (model.requests().iter())
+        .filter(|r| r.action == "DescribeStacks")
+        .map(|r| r.param("StackName").unwrap_or_default().to_string())
+        .collect();
+    assert!(!described.is_empty() && described.iter().all(|n| *n == platform), "{described:?}");
     model.assert_clean();
 }

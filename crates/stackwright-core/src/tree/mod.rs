@@ -10,6 +10,7 @@
 mod arena;
 mod moves;
 mod rejected;
+mod resource_types;
 
 use std::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;
@@ -21,6 +22,7 @@ use crate::value::NodeRef;
 
 pub(crate) use arena::{EnvironmentData, NodeKind, ResourceData, StackData, TreeData};
 pub(crate) use moves::Moves;
+pub use resource_types::{StackResourceTypes, StackTypes};
 
 static NEXT_TREE: AtomicU64 = AtomicU64::new(1);
 

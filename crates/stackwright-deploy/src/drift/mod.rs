@@ -5,9 +5,11 @@
 //!
 //! Children, in one direction: `fields` (pure) ◀ `kubernetes`; `cfn` stands alone.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde::Serialize;
+use stackwright_core::assembly::{BindingSource, ClusterEntry};
 
 use crate::error::{Error, Result};
 use crate::plan::{self, Assembly, Extend, NodeResult};
@@ -163,8 +165,8 @@ impl Runtime {
         if self.kubernetes {
             let clusters: Vec<_> = assembly.manifest.clusters.iter().filter(|c| selected.contains(&c.stack)).collect();
             if !clusters.is_empty() {
-                let all: Vec<String> = assembly.manifest.stacks.iter().map(|s| s.id.clone()).collect();
-                match self.deployed_outputs(&assembly, &all).await {
+                let needed = stacks_read_for(&assembly, &clusters);
+                match self.deployed_outputs(&assembly, &needed).await {
                     Ok(outputs) => {
                         for cluster in clusters {
                             match self.cluster_drift(&assembly, cluster, &outputs).await {
@@ -179,4 +181,32 @@ impl Runtime {
         }
         report
     }
+}
+
+/// The stacks whose outputs the clusters' connections and objects read (the clusters' own
+/// stacks, the stacks of their late-bound values) and the stacks upstream of those (a stack
+/// without resources computes its outputs from its parameters), in the manifest's (deploy)
+/// order: not every stack of the assembly, since a read-only role (the pipeline's drift role)
+/// may describe no other.
+fn stacks_read_for(assembly: &Assembly, clusters: &[&ClusterEntry]) -> Vec<String> {
+    let mut needed: BTreeSet<&str> = BTreeSet::new();
+    for cluster in clusters {
+        needed.insert(&cluster.stack);
+        needed.extend(cluster.bindings.iter().filter_map(|b| match &b.source {
+            BindingSource::StackOutput { stack, .. } => Some(stack.as_str()),
+            BindingSource::Environment { .. } => None,
+        }));
+    }
+    loop {
+        let upstream: Vec<&str> = (assembly.manifest.stacks.iter())
+            .filter(|s| needed.contains(s.id.as_str()))
+            .flat_map(|s| s.dependencies.iter().map(String::as_str))
+            .filter(|d| !needed.contains(d))
+            .collect();
+        if upstream.is_empty() {
+            break;
+        }
+        needed.extend(upstream);
+    }
+    assembly.manifest.stacks.iter().map(|s| s.id.clone()).filter(|id| needed.contains(id.as_str())).collect()
 }

@@ -4,7 +4,8 @@
 //! - [`actions`]: the actions the workflows use, pinned by commit SHA;
 //! - [`GitHubAccess`]: GitHub's OIDC provider and the diff and deploy roles (no long-lived keys);
 //! - [`GitHubPipeline`], which creates the roles and writes the pull-request, deploy and
-//!   application workflows into the cloud assembly (`.github/workflows/`).
+//!   application workflows into the cloud assembly (`.github/workflows/`), and on request a
+//!   scheduled drift workflow with a read-only role derived from the program's resource types.
 
 mod access;
 pub mod actions;
@@ -15,5 +16,5 @@ pub use access::{
     ClusterTarget, DEFAULT_DEPLOY_SERVICES, GITHUB_OIDC_HOST, GitHubAccess, GitHubAccessProps, GitHubRepository,
     OidcProviderSource,
 };
-pub use pipeline::{AppDelivery, GitHubPipeline, GitHubPipelineProps, WORKFLOWS_DIR};
+pub use pipeline::{AppDelivery, DRIFT_WORKFLOW, DriftSchedule, GitHubPipeline, GitHubPipelineProps, WORKFLOWS_DIR};
 pub use workflow::Workflow;

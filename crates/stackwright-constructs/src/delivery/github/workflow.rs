@@ -150,6 +150,16 @@ pub struct Triggers {
     /// Can be started by hand (`workflow_dispatch`); default: no.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_dispatch: Option<Empty>,
+    /// Runs on these schedules (on the default branch); default: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<Cron>,
+}
+
+/// One `schedule` entry: a POSIX cron expression, in UTC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cron {
+    /// Five fields: minute, hour, day of month, month, day of week.
+    pub cron: String,
 }
 
 /// An empty mapping (`workflow_dispatch: {}`).

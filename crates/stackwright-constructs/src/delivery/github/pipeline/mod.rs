@@ -1,8 +1,8 @@
 //! [`GitHubPipeline`]: the delivery flow of a stackwright program, as GitHub Actions workflows
 //! synthesized from the program itself, and the AWS roles they assume.
 //!
-//! Three workflows land in the assembly under `.github/workflows/` (`synth --workflows`
-//! copies them into the repository):
+//! Three workflows (and an optional fourth) land in the assembly under `.github/workflows/`
+//! (`synth --workflows` copies them into the repository):
 //!
 //! - `stackwright-pr.yml` — on a pull request: build, test, synthesize (and check that the
 //!   committed workflows are current), `diff --json` with the read-only diff role, one PR comment
@@ -15,15 +15,24 @@
 //!   late-bound `IMAGE_TAG` variable, wait for the rollout and roll the Deployment back when it
 //!   fails.
 //!
+//! - `stackwright-drift.yml`, opt-in ([`GitHubPipeline::add_drift_workflow`]) — on a schedule
+//!   and by hand: `drift` on the environment's stacks with a read-only role derived from their
+//!   resource types; fails when something drifted.
+//!
 //! Both deploy workflows compute the image tag the same way (the last commit that changed the
 //! service) and build the image when ECR does not have it yet, so whichever runs first deploys
 //! a complete system; they share one concurrency group, so two deploys never overlap.
 
 use indexmap::IndexMap;
-use stackwright_core::{Construct, Diagnostic, Node, Problems, Result};
+use stackwright_cfn::iam;
+use stackwright_core::{Construct, Diagnostic, Node, Problems, Resource, Result};
 
+mod cron;
+mod drift;
+mod drift_role;
 mod props;
 
+pub use drift::{DRIFT_WORKFLOW, DriftSchedule};
 pub use props::{AppDelivery, GitHubPipelineProps};
 
 use super::access::{ClusterTarget, GitHubAccess, GitHubAccessProps, check_claim_part};
@@ -35,6 +44,9 @@ pub struct GitHubPipeline {
     node: Node,
     access: GitHubAccess,
     workflows: IndexMap<String, Workflow>,
+    /// What the workflows are made of; `None` on a rejected pipeline.
+    context: Option<Context>,
+    drift_role: Option<Resource<iam::Role>>,
 }
 
 /// Where the workflow files go, in the assembly and in the repository.
@@ -67,7 +79,7 @@ impl GitHubPipeline {
         }
         let Some(stack) = stack.filter(|_| !node.is_rejected()) else {
             let access = GitHubAccess::rejected(node.clone(), &env);
-            return Ok(GitHubPipeline { node, access, workflows: IndexMap::new() });
+            return Ok(GitHubPipeline { node, access, workflows: IndexMap::new(), context: None, drift_role: None });
         };
         let access = GitHubAccess::new(
             &node,
@@ -82,17 +94,19 @@ impl GitHubPipeline {
             },
         )?;
         let ctx = Context {
-            props: &props,
+            environment: env.id(),
+            account: stack.account().as_str().to_string(),
             region: stack.region().as_str().to_string(),
             registry: format!("{}.dkr.ecr.{}.amazonaws.com", stack.account().as_str(), stack.region().as_str()),
             diff_role: access.diff_role_arn(),
             deploy_role: access.deploy_role_arn(),
             concurrency_group: format!("stackwright-deploy-{}-{}", node.app_name(), env.id()),
+            props,
         };
         let mut workflows = IndexMap::new();
         workflows.insert("stackwright-pr.yml".to_string(), pull_request_workflow(&ctx));
         workflows.insert("stackwright-deploy.yml".to_string(), deploy_workflow(&ctx));
-        if let Some(app) = &props.app {
+        if let Some(app) = &ctx.props.app {
             workflows.insert("stackwright-app.yml".to_string(), app_workflow(&ctx, app));
         }
         for (file, workflow) in &workflows {
@@ -102,7 +116,7 @@ impl GitHubPipeline {
             })?;
             node.add_assembly_file(&format!("{WORKFLOWS_DIR}/{file}"), yaml);
         }
-        Ok(GitHubPipeline { node, access, workflows })
+        Ok(GitHubPipeline { node, access, workflows, context: Some(ctx), drift_role: None })
     }
 
     /// The OIDC provider and roles.
@@ -113,6 +127,12 @@ impl GitHubPipeline {
     /// File name → workflow.
     pub fn workflows(&self) -> &IndexMap<String, Workflow> {
         &self.workflows
+    }
+
+    /// The read-only role of the drift workflow, once
+    /// [`add_drift_workflow`](Self::add_drift_workflow) added it.
+    pub fn drift_role(&self) -> Option<&Resource<iam::Role>> {
+        self.drift_role.as_ref()
     }
 }
 
@@ -171,8 +191,11 @@ impl Construct for GitHubPipeline {
     }
 }
 
-struct Context<'a> {
-    props: &'a GitHubPipelineProps,
+struct Context {
+    props: GitHubPipelineProps,
+    /// The id of the pipeline's environment (the stacks' artifact ids start with it).
+    environment: String,
+    account: String,
     region: String,
     /// `<account>.dkr.ecr.<region>.amazonaws.com`.
     registry: String,
@@ -193,15 +216,15 @@ fn cargo_cache() -> Step {
         .with("restore-keys", "cargo-${{ runner.os }}-\n")
 }
 
-fn aws_credentials(ctx: &Context<'_>, role: &str, session: &str) -> Step {
+fn aws_credentials(ctx: &Context, role: &str, session: &str) -> Step {
     Step::uses("AWS credentials (OIDC, no stored keys)", &actions::CONFIGURE_AWS_CREDENTIALS)
         .with("role-to-assume", role)
         .with("role-session-name", session)
         .with("aws-region", ctx.region.as_str())
 }
 
-fn pull_request_workflow(ctx: &Context<'_>) -> Workflow {
-    let p = ctx.props;
+fn pull_request_workflow(ctx: &Context) -> Workflow {
+    let p = &ctx.props;
     let triggers = Triggers {
         pull_request: Some(BranchFilter::branches([p.main_branch.as_str()]).types([
             "opened",
@@ -247,8 +270,8 @@ fn pr_test_job(p: &GitHubPipelineProps) -> Job {
 }
 
 /// Diffs against the deployed stacks with the diff role (not for pull requests from forks).
-fn pr_diff_job(ctx: &Context<'_>) -> Job {
-    let p = ctx.props;
+fn pr_diff_job(ctx: &Context) -> Job {
+    let p = &ctx.props;
     Job::new("Diff against the deployed stacks")
         .needs("test")
         .condition("github.event.pull_request.head.repo.full_name == github.repository")
@@ -349,8 +372,8 @@ fn image_tag_step(app: &AppDelivery, registry: Option<&str>) -> Step {
 }
 
 /// The deploy job both deploy workflows run: ensure the image exists, deploy, wait, roll back.
-fn deploy_job(ctx: &Context<'_>, name: &str) -> Job {
-    let p = ctx.props;
+fn deploy_job(ctx: &Context, name: &str) -> Job {
+    let p = &ctx.props;
     let mut job = Job::new(name)
         .environment(&p.environment)
         .concurrency(Concurrency::queue(ctx.concurrency_group.as_str()))
@@ -395,7 +418,7 @@ fn deploy_job(ctx: &Context<'_>, name: &str) -> Job {
 
 /// The image steps of a deploy: find the image for this commit, and build and push it when it
 /// is not in the registry yet.
-fn image_steps(ctx: &Context<'_>, app: &AppDelivery) -> Vec<Step> {
+fn image_steps(ctx: &Context, app: &AppDelivery) -> Vec<Step> {
     vec![
         image_tag_step(app, Some(&ctx.registry)),
         Step::uses("Log in to ECR", &actions::AMAZON_ECR_LOGIN)
@@ -449,8 +472,8 @@ fn rollout_steps(c: &ClusterTarget) -> [Step; 2] {
     ]
 }
 
-fn deploy_workflow(ctx: &Context<'_>) -> Workflow {
-    let p = ctx.props;
+fn deploy_workflow(ctx: &Context) -> Workflow {
+    let p = &ctx.props;
     let mut push = BranchFilter::branches([p.main_branch.as_str()]);
     let mut name = "stackwright deploy";
     if let Some(app) = &p.app {
@@ -467,8 +490,8 @@ fn deploy_workflow(ctx: &Context<'_>) -> Workflow {
         .job("deploy", deploy_job(ctx, &format!("Deploy to {}", p.environment)))
 }
 
-fn app_workflow(ctx: &Context<'_>, app: &AppDelivery) -> Workflow {
-    let p = ctx.props;
+fn app_workflow(ctx: &Context, app: &AppDelivery) -> Workflow {
+    let p = &ctx.props;
     let triggers = Triggers {
         push: Some(BranchFilter::branches([p.main_branch.as_str()]).paths([format!("{}/**", app.directory)])),
         workflow_dispatch: Some(Empty {}),
