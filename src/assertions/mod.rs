@@ -1,7 +1,9 @@
-//! Assertions for your own tests: query a synthesized [`Assembly`] — stacks, resources by type
-//! and construct path, Kubernetes objects by kind, namespace and name — and match what they
-//! hold partially, with [`Match`]ers and [`Capture`]s; check it against ready-made platform
-//! rules ([`rules`]). Snapshots say *that* something changed; assertions say what must hold.
+//! Assertions for your own tests: query a synthesized
+//! [`Assembly`](stackwright_core::Assembly) — stacks, resources by type and construct path,
+//! Kubernetes objects by kind, namespace and name — and match what they hold partially, with
+//! [`Match`](crate::assertions::Match)ers and [`Capture`](crate::assertions::Capture)s; check
+//! it against ready-made platform rules ([`rules`](crate::assertions::rules)). Snapshots say
+//! *that* something changed; assertions say what must hold.
 //!
 //! Every check returns `Result<_, AssertionError>`: a test can return that type and use `?`,
 //! or call `.unwrap()` (which points at the failing line); the error's `Debug` is its message.

@@ -122,7 +122,12 @@ impl DiffReport {
         for c in &self.clusters {
             let changed: Vec<&ObjectDiff> = c.objects.iter().filter(|o| o.action != "unchanged").collect();
             let name = paint(style::NAME, &c.cluster, styled);
-            out.push_str(&format!("Cluster {name}: {} object change(s)\n", changed.len()));
+            if c.objects.is_empty() && c.note.is_some() {
+                // Not compared: "0 changes" would say the cluster matches, which nobody checked.
+                out.push_str(&format!("Cluster {name}: not compared\n"));
+            } else {
+                out.push_str(&format!("Cluster {name}: {} object change(s)\n", changed.len()));
+            }
             for o in changed {
                 let (sign, colour) = match o.action.as_str() {
                     "create" => ("+", style::ADD),
@@ -447,6 +452,21 @@ mod tests {
         assert!(stacks[1].changes[0].line().starts_with("< Records"), "{}", stacks[1].changes[0].line());
         let text = DiffReport { stacks, ..Default::default() }.render();
         assert!(text.contains("> moved: prod/network/Zone → prod/dns/Zone (Zone: moved from stack prod-network by stack refactoring, not replaced)"), "{text}");
+    }
+
+    #[test]
+    fn a_cluster_not_compared_is_not_reported_as_unchanged() {
+        let report = DiffReport {
+            clusters: vec![ClusterDiff {
+                cluster: "prod-platform".into(),
+                objects: vec![],
+                note: Some("not compared with the cluster: it cannot be reached".into()),
+            }],
+            ..DiffReport::default()
+        };
+        let text = report.render_styled(false);
+        assert!(text.contains("Cluster prod-platform: not compared\n  note: not compared with the cluster"), "{text}");
+        assert!(!text.contains("0 object change(s)"), "{text}");
     }
 
     #[test]

@@ -190,9 +190,9 @@ impl Engine<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::Stack`] when CloudFormation refuses the change set or it fails (the resource
+    /// [`Error::Stack`](crate::error::Error::Stack) when CloudFormation refuses the change set or it fails (the resource
     /// does not exist, its identifier is wrong, it belongs to another stack: the reason says);
-    /// [`Error::Timeout`] and the errors of the calls.
+    /// [`Error::Timeout`](crate::error::Error::Timeout) and the errors of the calls.
     pub async fn create_import_change_set(
         &self,
         plan: &ImportPlan,

@@ -1,6 +1,6 @@
 //! Drift: what changed behind the program's back. Per stack, CloudFormation's drift detection
-//! ([`cfn`]); per cluster, the objects of the last deploy whose live state differs in the
-//! fields the field manager `stackwright` owns ([`kubernetes`], [`fields`]). Read-only: nothing
+//! (`cfn`); per cluster, the objects of the last deploy whose live state differs in the
+//! fields the field manager `stackwright` owns (`kubernetes`, `fields`). Read-only: nothing
 //! is changed. `drift` exits with status 4 ([`Error::Differences`]) when something drifted.
 //!
 //! Children, in one direction: `fields` (pure) ◀ `kubernetes`; `cfn` stands alone.

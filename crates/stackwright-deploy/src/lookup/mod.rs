@@ -23,6 +23,7 @@ use stackwright_core::lookup::{
 use crate::aws::{Aws, AwsOptions};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
+use crate::retry::{Call, retry};
 
 /// The options of `context`.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -145,10 +146,20 @@ pub async fn refresh(
 async fn cluster(aws: &Aws, region: &str, query: &ClusterQuery) -> Result<ClusterAnswer> {
     let clients = aws.region(region).await;
     let fail = |message: String| Error::Aws { service: "EKS", operation: "DescribeCluster", message };
-    let out = clients.eks.describe_cluster().name(&query.name).send().await.map_err(|e| {
-        let e = aws_sdk_eks::error::DisplayErrorContext(e);
-        fail(format!("cluster '{}' in {region}: {e}", query.name))
-    })?;
+    let endpoint = clients.endpoint("eks");
+    let call = Call { service: "EKS", operation: "DescribeCluster", endpoint: &endpoint };
+    let out = retry(&aws.options.retry, &call, &|_| {}, || clients.eks.describe_cluster().name(&query.name).send())
+        .await
+        .map_err(|e| match e {
+            // The one answer a user fixes in the program: a name that is not a cluster there.
+            Error::Aws { message, .. } if message.contains("ResourceNotFoundException") => fail(format!(
+                "there is no EKS cluster named '{}' in {region} for these credentials\n  \
+                 hint: check the name given to ClusterLookup::new (`aws eks list-clusters --region {region}` \
+                 lists them), and that the credentials are for the cluster's account",
+                query.name
+            )),
+            other => other,
+        })?;
     let c = out.cluster().ok_or_else(|| fail(format!("no cluster '{}' in {region}", query.name)))?;
     let missing = |what: &str| fail(format!("cluster '{}' in {region} has no {what} yet (is it ACTIVE?)", query.name));
     let vpc = c.resources_vpc_config();
