@@ -61,13 +61,7 @@ fn a_stack_holding_only_a_clusters_objects_is_not_empty() {
     // the runtime applies the objects without sending the stack to CloudFormation.
     let app = App::new("demo");
     let apps = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1).stack("apps");
-    let connection = ClusterConnection {
-        cluster_name: "main".into(),
-        endpoint: "https://example.eks.amazonaws.com".into(),
-        certificate_authority: "Y2E=".into(),
-        oidc_issuer: "https://oidc.example".into(),
-    };
-    let cluster = KubeCluster::new(&apps, "main", connection).unwrap();
+    let cluster = KubeCluster::new(&apps, "main", connection()).unwrap();
     let ns =
         Namespace { metadata: ObjectMeta { name: Some("web".into()), ..Default::default() }, ..Default::default() };
     cluster.add(&apps, &ns).unwrap();
@@ -77,16 +71,20 @@ fn a_stack_holding_only_a_clusters_objects_is_not_empty() {
     // The same cluster without objects: nothing to deploy, an error again.
     let app = App::new("demo");
     let apps = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1).stack("apps");
-    let connection = ClusterConnection {
-        cluster_name: "main".into(),
-        endpoint: "https://example.eks.amazonaws.com".into(),
-        certificate_authority: "Y2E=".into(),
-        oidc_issuer: "https://oidc.example".into(),
-    };
-    KubeCluster::new(&apps, "main", connection).unwrap();
+    KubeCluster::new(&apps, "main", connection()).unwrap();
     let text = match app.synth() {
         Ok(_) => panic!("a stack with nothing to deploy was accepted"),
         Err(e) => render(&e, false),
     };
     assert!(text.contains("error: prod/apps: the stack has no resources"), "{text}");
+}
+
+/// The connection of a cluster the tests refer to (literal values).
+fn connection() -> ClusterConnection {
+    ClusterConnection {
+        cluster_name: "main".into(),
+        endpoint: "https://example.eks.amazonaws.com".into(),
+        certificate_authority: "Y2E=".into(),
+        oidc_issuer: "https://oidc.example".into(),
+    }
 }

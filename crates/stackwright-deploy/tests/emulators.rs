@@ -257,22 +257,7 @@ async fn probe_every_stack() {
 
 /// VPCs and NAT gateways in `region` (unsigned EC2 Query calls).
 fn ec2_counts(port: u16, region: &str) -> (usize, usize) {
-    let call = |action: &str| {
-        use std::io::{Read, Write};
-        let body = format!("Action={action}&Version=2016-11-15");
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-        write!(
-            s,
-            "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-             Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/{region}/ec2/aws4_request, SignedHeaders=host, Signature=00\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        out
-    };
+    let call = |action: &str| common::query_call(port, region, "ec2", &format!("Action={action}&Version=2016-11-15"));
     let vpcs = call("DescribeVpcs").matches("<vpcId>").count();
     let nats = call("DescribeNatGateways").matches("<natGatewayId>").count();
     (vpcs, nats)

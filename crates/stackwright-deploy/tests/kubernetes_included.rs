@@ -19,7 +19,7 @@ use stackwright_deploy::plan::{Assembly, Outputs};
 use stackwright_deploy::progress::ProgressMode;
 use stackwright_deploy::runtime::Runtime;
 
-use common::fake_cluster::FakeCluster;
+use common::fake_cluster::{FakeCluster, NAMESPACE_AND_DEPLOYMENT};
 use common::fake_kube::FakeKube;
 
 const CRD: &str = "\
@@ -44,23 +44,6 @@ apiVersion: example.com/v1
 kind: Widget
 metadata: {name: blue, namespace: shop}
 spec: {size: 3}
-";
-
-const NAMESPACE_AND_DEPLOYMENT: &str = "\
-apiVersion: v1
-kind: Namespace
-metadata: {name: shop}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: gadget, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: gadget}}
-  template:
-    metadata: {labels: {app: gadget}}
-    spec:
-      containers: [{name: gadget, image: registry.example/gadget:1.0}]
 ";
 
 /// The program: one cluster whose endpoint is the fake API server, and one `KubeManifest`

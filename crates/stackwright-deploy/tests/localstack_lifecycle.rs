@@ -85,38 +85,14 @@ fn cli(endpoint: &str, args: &[&str]) -> i32 {
     std::thread::spawn(move || stackwright_deploy::cli::main(None, args, options)).join().unwrap()
 }
 
-/// An unsigned Query call to LocalStack (it routes by the credential scope, checks no signature).
+/// An unsigned Query call to LocalStack in us-east-1.
 fn query(port: u16, service: &str, body: &str) -> String {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=00\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
+    common::query_call(port, "us-east-1", service, body)
 }
 
 /// An unsigned SSM (JSON protocol) call.
 fn ssm(port: u16, action: &str, body: &str) -> String {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AmazonSSM.{action}\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ssm/aws4_request, SignedHeaders=host, Signature=00\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
+    common::json_call(port, "us-east-1", "ssm", &format!("AmazonSSM.{action}"), body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

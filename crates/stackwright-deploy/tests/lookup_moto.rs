@@ -309,6 +309,6 @@ fn refresh_stores_what_describe_cluster_gives_for_a_cluster_lookup() {
     let vpc = Vpc::from_lookup(&stack, "Vpc", VpcLookup::by_name("shared")).unwrap();
     EksCluster::from_lookup(&stack, "Cluster", ClusterLookup::new("missing", &vpc)).unwrap();
     let err = stackwright_core::report::render(&refresh(&app, &moto.endpoint()).unwrap_err(), false);
-    assert!(err.contains("cluster 'missing' in us-east-1"), "{err}");
+    assert!(err.contains("there is no EKS cluster named 'missing' in us-east-1"), "{err}");
     assert_eq!(std::fs::read_to_string(&context).unwrap(), text);
 }

@@ -16,22 +16,6 @@ use stackwright_deploy::plan::{Assembly, Outputs};
 use stackwright_deploy::progress::ProgressMode;
 use stackwright_deploy::runtime::Runtime;
 
-/// An unsigned JSON-protocol call (moto routes by the credential scope and checks no signature).
-fn json_call(port: u16, service: &str, target: &str, body: &str) -> String {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: {target}\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=00\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
-}
-
 fn synth(dir: &Path) -> Arc<Assembly> {
     let app = App::new("flask-platform");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
@@ -115,7 +99,13 @@ async fn sts_identity_eks_describe_cluster_and_the_registry_stack() {
     // moto 5.2.5 builds a stack's outputs before a change set creates its resources, so the
     // RepositoryUri output stays empty here (CreateStack fills it; LocalStack has no ECR).
     assert!(report.stacks[0].outputs.get("RepositoryUri").is_none_or(|u| u.ends_with("/flask-app")));
-    let repos = json_call(moto.port, "ecr", "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories", "{}");
+    let repos = common::json_call(
+        moto.port,
+        "us-east-1",
+        "ecr",
+        "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories",
+        "{}",
+    );
     assert!(
         repos.contains("\"repositoryName\": \"flask-app\"") || repos.contains("\"repositoryName\":\"flask-app\""),
         "{repos}"

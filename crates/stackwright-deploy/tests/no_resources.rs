@@ -19,26 +19,9 @@ use stackwright_deploy::plan::Assembly;
 use stackwright_deploy::progress::ProgressMode;
 use stackwright_deploy::runtime::Runtime;
 
-use common::fake_cluster::FakeCluster;
+use common::fake_cluster::{FakeCluster, NAMESPACE_AND_DEPLOYMENT};
 use common::fake_kube::FakeKube;
 use common::{element, form_encode, query};
-
-const OBJECTS: &str = "\
-apiVersion: v1
-kind: Namespace
-metadata: {name: shop}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: gadget, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: gadget}}
-  template:
-    metadata: {labels: {app: gadget}}
-    spec:
-      containers: [{name: gadget, image: registry.example/gadget:1.0}]
-";
 
 /// The program: a stack `apps` holding only the objects of the cluster `main` (at `endpoint`).
 fn synth(dir: &Path, endpoint: &str) -> Arc<Assembly> {
@@ -46,7 +29,8 @@ fn synth(dir: &Path, endpoint: &str) -> Arc<Assembly> {
     let dev = app.environment("dev", Account::new("123456789012").unwrap(), Region::EuWest1);
     let apps = dev.stack("apps");
     let cluster = FakeCluster::new(&apps, "main", endpoint);
-    KubeManifest::new(&apps, "Gadget", &cluster, KubeManifestProps::yaml("gadget.yaml", OBJECTS)).unwrap();
+    KubeManifest::new(&apps, "Gadget", &cluster, KubeManifestProps::yaml("gadget.yaml", NAMESPACE_AND_DEPLOYMENT))
+        .unwrap();
     app.synth_to(dir).unwrap();
     Arc::new(Assembly::read(dir).unwrap())
 }

@@ -56,3 +56,21 @@ impl WorkloadCluster for FakeCluster {
         Err(Error::invalid(scope.node().path(), "the fake cluster has no IAM roles", "not needed by KubeManifest"))
     }
 }
+
+/// A namespace `shop` and a Deployment `shop/gadget` of two replicas, as YAML.
+pub(crate) const NAMESPACE_AND_DEPLOYMENT: &str = "\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gadget, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: gadget}}
+  template:
+    metadata: {labels: {app: gadget}}
+    spec:
+      containers: [{name: gadget, image: registry.example/gadget:1.0}]
+";

@@ -43,19 +43,15 @@ pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// An unsigned AWS Query call (form-encoded `params`, already URL-encoded) to `service` of
-/// the emulator on `port`, in eu-west-1 (moto routes by the credential scope and checks no
-/// signature); the raw HTTP answer.
-pub(crate) fn query(port: u16, service: &str, version: &str, params: &[(&str, &str)]) -> String {
-    let mut body = format!("Version={version}");
-    for (k, v) in params {
-        body.push_str(&format!("&{k}={v}"));
-    }
+/// An unsigned AWS call to `service` in `region` of the emulator on `port` (moto and LocalStack
+/// route by the credential scope and check no signature): `headers` (each ending in `\r\n`,
+/// the content type first) and `body`; the raw HTTP answer.
+pub(crate) fn unsigned_call(port: u16, region: &str, service: &str, headers: &str, body: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         s,
-        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/{service}/aws4_request, SignedHeaders=host, Signature=00\r\n\
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}\
+         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=00\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
@@ -63,6 +59,26 @@ pub(crate) fn query(port: u16, service: &str, version: &str, params: &[(&str, &s
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     out
+}
+
+/// An unsigned Query-protocol call (`body` form-encoded, such as `Action=DescribeVpcs&Version=…`).
+pub(crate) fn query_call(port: u16, region: &str, service: &str, body: &str) -> String {
+    unsigned_call(port, region, service, "Content-Type: application/x-www-form-urlencoded\r\n", body)
+}
+
+/// An unsigned JSON-protocol call of `target` (such as `AmazonSSM.GetParameter`).
+pub(crate) fn json_call(port: u16, region: &str, service: &str, target: &str, body: &str) -> String {
+    let headers = format!("Content-Type: application/x-amz-json-1.1\r\nX-Amz-Target: {target}\r\n");
+    unsigned_call(port, region, service, &headers, body)
+}
+
+/// A Query call in eu-west-1 with `params` (values already URL-encoded).
+pub(crate) fn query(port: u16, service: &str, version: &str, params: &[(&str, &str)]) -> String {
+    let mut body = format!("Version={version}");
+    for (k, v) in params {
+        body.push_str(&format!("&{k}={v}"));
+    }
+    query_call(port, "eu-west-1", service, &body)
 }
 
 /// `text` URL-encoded for a form body (every byte but the unreserved ones as `%XX`).

@@ -143,6 +143,11 @@ pub(super) fn drift_role(
             .with_max_session_duration(3600)
             .with_policies([iam::role::Policy::new(policy.to_value(), "DriftPolicy")]),
     )?;
+    // The reasons of the statements on every resource, where the platform rules read them.
+    crate::iam::record_wildcard_reasons(
+        stackwright_core::Construct::node(&role),
+        [(policy, "/Properties/Policies/0/PolicyDocument")],
+    );
     if let Some(c) = cluster {
         Resource::new(
             node,
