@@ -14,10 +14,10 @@ use crate::cfn::{Broadening, Engine, ResourceChange, complete, render_changes, t
 use crate::error::{Error, Result};
 use crate::kubernetes::{self, ObjectDiff, ObjectRef};
 use crate::no_resources;
-use crate::plan::{self, Assembly, Extend, NodeResult};
-use crate::preflight::Plan;
+use crate::plan::{self, Assembly};
 use crate::progress::style::{self, paint};
-use crate::runtime::{Failure, Runtime, record_failure, take_errors};
+use crate::read_only::{Failures, gather};
+use crate::runtime::{Failure, Runtime, take_errors};
 
 /// How a stack differs from what is deployed.
 #[derive(Debug, Clone, Serialize)]
@@ -160,19 +160,8 @@ impl Runtime {
     /// Diffs the stacks matching `patterns` (every stack when none) and their clusters.
     pub async fn diff(&self, assembly: Arc<Assembly>, patterns: &[String]) -> DiffReport {
         let mut report = DiffReport::default();
-        let selected = match Plan::offline(assembly.clone(), patterns, Extend::Exactly, false, &|_| None)
-            .map(|p| p.stacks().to_vec())
-        {
-            Ok(s) => s,
-            Err(e) => {
-                report.errors.push(e);
-                return report;
-            }
-        };
-        if let Err(e) = self.check_accounts(&assembly, &selected).await {
-            record_failure(&mut report.failed, &mut report.errors, "account", e);
-            return report;
-        }
+        let failures = Failures { failed: &mut report.failed, errors: &mut report.errors };
+        let Some(selected) = self.read_only_selection(&assembly, patterns, failures).await else { return report };
         let all: Vec<String> = assembly.manifest.stacks.iter().map(|s| s.id.clone()).collect();
         let outputs = match self.deployed_outputs(&assembly, &all).await {
             Ok(o) => Arc::new(o),
@@ -191,13 +180,7 @@ impl Runtime {
             },
         )
         .await;
-        for (id, r) in results {
-            match r {
-                NodeResult::Done(d) => report.stacks.push(d),
-                NodeResult::Failed(e) => record_failure(&mut report.failed, &mut report.errors, &id, e.in_stack(&id)),
-                NodeResult::Skipped { .. } => {}
-            }
-        }
+        gather(results, &mut report.stacks, Failures { failed: &mut report.failed, errors: &mut report.errors });
         fold_moves(&mut report.stacks);
         if self.kubernetes {
             for cluster in &assembly.manifest.clusters {

@@ -39,6 +39,7 @@ mod no_resources;
 pub mod plan;
 pub mod preflight;
 pub mod progress;
+mod read_only;
 mod refactor;
 pub mod retry;
 pub mod runtime;

@@ -12,9 +12,9 @@ use serde::Serialize;
 use stackwright_core::assembly::{BindingSource, ClusterEntry};
 
 use crate::error::{Error, Result};
-use crate::plan::{self, Assembly, Extend, NodeResult};
-use crate::preflight::Plan;
+use crate::plan::{self, Assembly};
 use crate::progress::style::{self, paint};
+use crate::read_only::{Failures, gather};
 use crate::runtime::{Failure, Runtime, record_failure, take_errors};
 
 mod cfn;
@@ -132,19 +132,8 @@ impl Runtime {
     /// their clusters' objects. Read-only.
     pub async fn drift(&self, assembly: Arc<Assembly>, patterns: &[String]) -> DriftReport {
         let mut report = DriftReport::default();
-        let selected = match Plan::offline(assembly.clone(), patterns, Extend::Exactly, false, &|_| None)
-            .map(|p| p.stacks().to_vec())
-        {
-            Ok(s) => s,
-            Err(e) => {
-                report.errors.push(e);
-                return report;
-            }
-        };
-        if let Err(e) = self.check_accounts(&assembly, &selected).await {
-            record_failure(&mut report.failed, &mut report.errors, "account", e);
-            return report;
-        }
+        let failures = Failures { failed: &mut report.failed, errors: &mut report.errors };
+        let Some(selected) = self.read_only_selection(&assembly, patterns, failures).await else { return report };
         let results = plan::run_dag(
             &selected,
             |_| Vec::new(),
@@ -155,13 +144,7 @@ impl Runtime {
             },
         )
         .await;
-        for (id, r) in results {
-            match r {
-                NodeResult::Done(d) => report.stacks.push(d),
-                NodeResult::Failed(e) => record_failure(&mut report.failed, &mut report.errors, &id, e.in_stack(&id)),
-                NodeResult::Skipped { .. } => {}
-            }
-        }
+        gather(results, &mut report.stacks, Failures { failed: &mut report.failed, errors: &mut report.errors });
         if self.kubernetes {
             let clusters: Vec<_> = assembly.manifest.clusters.iter().filter(|c| selected.contains(&c.stack)).collect();
             if !clusters.is_empty() {
