@@ -81,7 +81,7 @@ pub fn presigned_url(credentials: &Credentials, region: &str, cluster_name: &str
 }
 
 /// Percent-encodes everything but the unreserved characters (RFC 3986), as SigV4 does.
-fn uri_encode(s: &str) -> String {
+pub(crate) fn uri_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

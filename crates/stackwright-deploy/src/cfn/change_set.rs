@@ -107,9 +107,8 @@ impl Engine<'_> {
             _ => ChangeSetType::Create,
         };
         let name = change_set_name();
-        let params: Vec<Parameter> =
-            parameters.iter().map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build()).collect();
-        let tags: Vec<Tag> = self.entry.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();
+        let params = parameter_list(parameters);
+        let tags = tags(self.entry);
         self.ledger.created(self.cfn(), &self.entry.id, self.name(), &name, existing.is_none());
         let created = self
             .call("CreateChangeSet", || {
@@ -128,16 +127,7 @@ impl Engine<'_> {
                     .send()
             })
             .await;
-        let id = match created {
-            Ok(created) => created.id().unwrap_or(&name).to_string(),
-            // The name is ours alone: it exists because an earlier attempt whose answer was
-            // lost went through.
-            Err(Error::Aws { message, .. }) if message.contains("AlreadyExists") => name.clone(),
-            Err(e) => {
-                self.ledger.finished(self.name(), &name);
-                return Err(self.refused(&e));
-            }
-        };
+        let id = self.created_id(created.map(|c| c.id), &name)?;
         self.wait_change_set(id, &name).await
     }
 
@@ -253,4 +243,31 @@ impl Engine<'_> {
             self.ledger.finished(self.name(), id);
         }
     }
+}
+
+impl Engine<'_> {
+    /// The id of the change set `name` that `created` made (its answer's id, else the name),
+    /// or the refusal, with the change set off the ledger.
+    pub(super) fn created_id(&self, created: Result<Option<String>>, name: &str) -> Result<String> {
+        match created {
+            Ok(id) => Ok(id.unwrap_or_else(|| name.to_string())),
+            // The name is ours alone: it exists because an earlier attempt whose answer was
+            // lost went through.
+            Err(Error::Aws { message, .. }) if message.contains("AlreadyExists") => Ok(name.to_string()),
+            Err(e) => {
+                self.ledger.finished(self.name(), name);
+                Err(self.refused(&e))
+            }
+        }
+    }
+}
+
+/// The stack's tags, as every change set of it carries them.
+pub(super) fn tags(entry: &stackwright_core::assembly::StackEntry) -> Vec<Tag> {
+    entry.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
+}
+
+/// The parameters of a change set.
+pub(super) fn parameter_list(parameters: &BTreeMap<String, String>) -> Vec<Parameter> {
+    parameters.iter().map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build()).collect()
 }

@@ -12,11 +12,12 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, ResourceToImport, Tag};
+use aws_sdk_cloudformation::types::{Capability, ChangeSetType, ResourceToImport};
 use serde_json::{Map, Value as Json};
 use stackwright_core::assembly::ImportEntry;
 use stackwright_core::cfn_support;
 
+use super::change_set::{parameter_list, tags};
 use super::orphans::change_set_name;
 use super::template::{MAX_TEMPLATE_BODY, inline_body};
 use super::{Engine, ResourceChange};
@@ -50,6 +51,11 @@ pub fn import_plan(
         return Ok(None);
     }
     let mut template = match deployed {
+        Some(d) if !d.is_object() => {
+            return Err(
+                "the deployed template is not a JSON object: CloudFormation's GetTemplate answer cannot be read".into(),
+            );
+        }
         Some(d) => d.clone(),
         None => {
             let mut t = Map::new();
@@ -91,12 +97,11 @@ pub fn import_plan(
             if in_template {
                 continue;
             }
-            if let Some(parameter) = local_parameters.get(&target) {
-                let parameters = template
-                    .as_object_mut()
-                    .expect("a template is an object")
-                    .entry("Parameters")
-                    .or_insert_with(|| Json::Object(Map::new()));
+            if let Some(parameter) = local_parameters.get(&target)
+                && let Some(object) = template.as_object_mut()
+            {
+                // An object: the deployed one was checked above, the new one is built as one.
+                let parameters = object.entry("Parameters").or_insert_with(|| Json::Object(Map::new()));
                 parameters[&target] = parameter.clone();
             } else {
                 problems.push(format!(
@@ -179,11 +184,6 @@ pub(crate) fn import_parameters(plan: &ImportPlan, parameters: &BTreeMap<String,
         .collect()
 }
 
-/// The stack's tags, for the import change set (the same as for any other).
-pub(crate) fn tags(entry: &stackwright_core::assembly::StackEntry) -> Vec<Tag> {
-    entry.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
-}
-
 impl Engine<'_> {
     /// Creates the `IMPORT` change set of `plan` and waits for it: its id and changes (one
     /// `Import` per resource).
@@ -206,10 +206,7 @@ impl Engine<'_> {
             ))
         })?;
         let name = change_set_name();
-        let params: Vec<Parameter> = import_parameters(plan, parameters)
-            .iter()
-            .map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build())
-            .collect();
+        let params = parameter_list(&import_parameters(plan, parameters));
         let resources = resources_to_import(plan);
         let tags = tags(self.entry);
         self.ledger.created(self.cfn(), &self.entry.id, self.name(), &name, false);
@@ -230,13 +227,7 @@ impl Engine<'_> {
                     .send()
             })
             .await;
-        let id = match created {
-            Ok(created) => created.id().unwrap_or(&name).to_string(),
-            Err(e) => {
-                self.ledger.finished(self.name(), &name);
-                return Err(self.refused(&e));
-            }
-        };
+        let id = self.created_id(created.map(|c| c.id), &name)?;
         match self.wait_change_set(id, &name).await? {
             Some(created) => Ok(created),
             None => Err(self.fail(format!(

@@ -14,6 +14,7 @@ use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings}
 use aws_smithy_types::body::SdkBody;
 
 use super::xml::{self, Element};
+use crate::eks::uri_encode;
 use crate::error::{Error, Result};
 
 /// The EC2 API version every call names.
@@ -66,7 +67,7 @@ impl Ec2 {
         let fail = |message: String| Error::Aws { service: "EC2", operation: leak(action), message };
         let mut body = format!("Action={action}&Version={VERSION}");
         for (name, value) in params {
-            body.push_str(&format!("&{}={}", encode(name), encode(value)));
+            body.push_str(&format!("&{}={}", uri_encode(name), uri_encode(value)));
         }
         let host = self.endpoint.split("://").nth(1).unwrap_or(&self.endpoint).split('/').next().unwrap_or_default();
         let content_type = "application/x-www-form-urlencoded; charset=utf-8";
@@ -127,19 +128,6 @@ fn leak(action: &str) -> &'static str {
         "DescribeRouteTables" => "DescribeRouteTables",
         _ => "Describe",
     }
-}
-
-/// Form encoding as SigV4 canonicalizes it: everything but the unreserved characters escaped.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `Filter.N.Name` / `Filter.N.Value.1` parameters, one per (name, value).
