@@ -259,7 +259,13 @@ impl Engine<'_> {
 
     /// Executes the change set and waits for the stack, counting its `total` resource changes;
     /// the stack as it ends.
-    async fn execute(&self, stack_id: &str, change_set: &str, creating: bool, total: usize) -> Result<StackInfo> {
+    pub(super) async fn execute(
+        &self,
+        stack_id: &str,
+        change_set: &str,
+        creating: bool,
+        total: usize,
+    ) -> Result<StackInfo> {
         let since = self.newest_event(stack_id).await?;
         self.ledger.executing(self.name(), change_set);
         self.progress.status(&self.entry.id, "executing the change set");
