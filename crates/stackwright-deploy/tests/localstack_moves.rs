@@ -133,3 +133,61 @@ async fn a_declared_move_inside_a_stack_replaces_nothing_and_diff_shows_it() {
     let mut report = rt.destroy(v2, &[], false).await;
     report.result().unwrap();
 }
+
+/// Version 1: `network` holds a topic and `Copy` (a parameter holding the topic's ARN), `dns`
+/// a placeholder. Version 2: `Copy` moved to `dns` (the topic stays, so `dns` reads its ARN
+/// through a cross-stack parameter).
+fn synth_across(moved: bool, dir: &Path) -> Arc<Assembly> {
+    let app = App::new("xmoves");
+    let dev = app.environment("dev", Account::new("000000000000").unwrap(), Region::UsEast1);
+    let network = dev.stack("network");
+    let dns = dev.stack("dns");
+    let topic = Resource::new(&network, "Topic", RawResource::new("AWS::SNS::Topic")).unwrap();
+    Resource::new(&dns, "Placeholder", RawResource::new("AWS::SNS::Topic")).unwrap();
+    let copy = Resource::new(
+        if moved { &dns } else { &network },
+        "Copy",
+        RawResource::new("AWS::SSM::Parameter").with("Type", "String").with("Value", topic.reference()),
+    )
+    .unwrap();
+    if moved {
+        copy.node().moved_from("dev/network/Copy");
+    }
+    app.synth_to(dir).unwrap();
+    Arc::new(Assembly::read(dir).unwrap())
+}
+
+/// LocalStack has no stack refactoring, but the preparation before it is ordinary change sets:
+/// they run for real here (an output added to one stack, a parameter to the other, no resource
+/// replaced), then the refactor stops with a clear message; a second deploy does not prepare
+/// again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_across_stacks_is_prepared_for_real_then_stops_at_the_refactor_the_emulator_lacks() {
+    let ls = common::localstack();
+    let proxy = Proxy::start(&ls.endpoint()).await;
+    let rt = runtime(&proxy.endpoint());
+    let v1 = synth_across(false, &common::temp_dir("xmoves-v1"));
+    rt.deploy(v1, &[], false).await.result().unwrap();
+    let before = physical_ids(ls.port, "xmoves-dev-network");
+
+    let v2 = synth_across(true, &common::temp_dir("xmoves-v2"));
+    let binding = v2.stack("dev-dns").unwrap().parameters[0].clone();
+    let mut report = rt.deploy(v2.clone(), &[], false).await;
+    let err = report.result().unwrap_err().to_string();
+    assert!(err.contains("CreateStackRefactor"), "{err}");
+    assert!(err.contains("does not implement stack refactoring"), "{err}");
+    assert_eq!(physical_ids(ls.port, "xmoves-dev-network"), before, "nothing replaced, nothing moved");
+    let outputs = rt.deployed_outputs(&v2, &["dev-network".into()]).await.unwrap();
+    let arn = &outputs["dev-network"][&binding.output];
+    assert!(arn.starts_with("arn:aws:sns:"), "the prepared output carries the topic's ARN: {outputs:?}");
+    let creates = proxy.seen("CreateChangeSet");
+    assert_eq!(creates, 2 + 2, "two creates, then the two preparations");
+
+    // Again: prepared already, straight to the refactor.
+    let mut report = rt.deploy(v2.clone(), &[], false).await;
+    assert!(report.result().is_err());
+    assert_eq!(proxy.seen("CreateChangeSet"), creates, "no second preparation");
+
+    let v1 = synth_across(false, &common::temp_dir("xmoves-v1-again"));
+    rt.destroy(v1, &[], false).await.result().unwrap();
+}

@@ -225,13 +225,32 @@ impl Engine<'_> {
                     .description(format!("stackwright: move {} to {}", plan.moved.join(", "), plan.destination.0))
                     .send()
             })
-            .await?;
+            .await
+            .map_err(|e| self.unsupported_refactor(e))?;
         let id = created.stack_refactor_id().unwrap_or_default().to_string();
         self.wait_refactor(&id, false).await?;
         self.progress.status(&self.entry.id, "executing the stack refactor");
         self.call("ExecuteStackRefactor", || self.cfn().execute_stack_refactor().stack_refactor_id(&id).send()).await?;
         self.wait_refactor(&id, true).await?;
         Ok(id)
+    }
+
+    /// An endpoint without stack refactoring (the emulators) says so in many ways; all of them
+    /// become one message: the stacks are prepared, nothing moved, and where it can run.
+    fn unsupported_refactor(&self, e: Error) -> Error {
+        let text = e.to_string();
+        let unsupported =
+            ["not yet been emulated", "not implemented", "NotImplemented", "InvalidAction", "UnknownOperation"];
+        if !unsupported.iter().any(|m| text.contains(m)) {
+            return e;
+        }
+        self.fail(format!(
+            "the CloudFormation endpoint does not implement stack refactoring (CreateStackRefactor: {}); nothing was \
+             moved (the stacks may have gained the outputs and parameters the move needs, which change no resource)\n  \
+             hint: moves across stacks need AWS CloudFormation (LocalStack and moto have no stack refactoring: \
+             docs/local.md); on an emulator, remove the move declaration to let the resources be replaced",
+            text.lines().next().unwrap_or_default()
+        ))
     }
 
     /// Polls `DescribeStackRefactor` until it is validated (`executed == false`) or executed.
