@@ -18,6 +18,15 @@ use crate::runtime::Runtime;
 /// A stack as deployed: what `DescribeStacks` says and its template.
 type DeployedStack = Option<(StackInfo, Json)>;
 
+/// A refactor planned, with what its preparation needs.
+struct PlannedMove<'a> {
+    source: &'a StackEntry,
+    destination: &'a StackEntry,
+    source_deployed: (StackInfo, Json),
+    destination_deployed: DeployedStack,
+    plan: RefactorPlan,
+}
+
 impl Runtime {
     /// Runs the refactors the selected stacks' cross-stack moves still need (none when their
     /// resources are in the destination already, or the source stack was never deployed); one
@@ -26,69 +35,91 @@ impl Runtime {
     /// # Errors
     ///
     /// [`crate::error::Error::Stack`] naming every move that cannot be made (before anything
-    /// is sent for that pair of stacks), or the failure of a preparation or the refactor; the
+    /// is sent for any pair of stacks), or the failure of a preparation or the refactor; the
     /// errors of the calls.
     pub async fn refactor_moves(&self, assembly: &Assembly, selected: &[String]) -> Result<Vec<String>> {
-        let mut done = Vec::new();
+        // Every pair of stacks is planned (reads only) before any is prepared or refactored, so
+        // a move that cannot be made stops the deploy before anything changes.
+        let mut plans = Vec::new();
+        let mut problems = Vec::new();
         for entry in assembly.manifest.stacks.iter().filter(|s| selected.contains(&s.id)) {
             let mut by_source: BTreeMap<&str, Vec<MoveEntry>> = BTreeMap::new();
             for m in entry.moves.iter().filter(|m| m.across_stacks(&entry.id)) {
                 by_source.entry(m.from_stack.as_str()).or_default().push(m.clone());
             }
             for (from, moves) in by_source {
-                let source = assembly.stack(from)?;
-                let Some((source_info, source_template)) =
-                    self.with_engine(assembly, from, async |e| deployed(e, false).await).await?
-                else {
-                    continue;
-                };
-                let programs = (program(assembly, source)?, program(assembly, entry)?);
-                let outcome = self
-                    .with_engine(assembly, &entry.id, async |e| {
-                        let destination = deployed(e, true).await?;
-                        let plan = refactor_plan(
-                            &Side {
-                                id: &source.id,
-                                name: &source.stack_name,
-                                deployed: Some(&source_template),
-                                program: &programs.0,
-                                bindings: &source.parameters,
-                            },
-                            &Side {
-                                id: &entry.id,
-                                name: &entry.stack_name,
-                                deployed: destination.as_ref().map(|(_, t)| t),
-                                program: &programs.1,
-                                bindings: &entry.parameters,
-                            },
-                            &moves,
-                        )
-                        .map_err(|problems| {
-                            e.fail(format!(
-                                "cannot move resources from {}; nothing was sent:\n{problems}",
-                                source.stack_name
-                            ))
-                        })?;
-                        Ok(plan.map(|plan| (plan, destination)))
-                    })
-                    .await?;
-                let Some((plan, destination)) = outcome else { continue };
-                let values = if plan.rewiring.needs_preparation() {
-                    self.prepare_move(assembly, (source, source_info, &source_template), (entry, destination), &plan)
-                        .await?
-                } else {
-                    BTreeMap::new()
-                };
-                let id = self.with_engine(assembly, &entry.id, async |e| e.refactor(&plan, &values).await).await?;
-                done.push(format!(
-                    "{}: moved {} from {} by stack refactoring ({id})",
-                    entry.id,
-                    plan.moved.join(", "),
-                    source.stack_name
-                ));
+                match self.plan_move(assembly, assembly.stack(from)?, entry, &moves).await {
+                    Ok(Some(planned)) => plans.push(planned),
+                    Ok(None) => {}
+                    Err(crate::error::Error::Stack { stack, message }) => problems.push((stack, message)),
+                    Err(e) => return Err(e),
+                }
             }
         }
+        if let Some((stack, _)) = problems.first() {
+            let message = problems.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join("\n");
+            return Err(crate::error::Error::Stack { stack: stack.clone(), message });
+        }
+        let mut done = Vec::new();
+        for planned in plans {
+            let PlannedMove { source, destination, source_deployed, destination_deployed, plan } = planned;
+            let values = if plan.rewiring.needs_preparation() {
+                let (info, template) = source_deployed;
+                self.prepare_move(assembly, (source, info, &template), (destination, destination_deployed), &plan)
+                    .await?
+            } else {
+                BTreeMap::new()
+            };
+            let id = self.with_engine(assembly, &destination.id, async |e| e.refactor(&plan, &values).await).await?;
+            done.push(format!(
+                "{}: moved {} from {} by stack refactoring ({id})",
+                destination.id,
+                plan.moved.join(", "),
+                source.stack_name
+            ));
+        }
         Ok(done)
+    }
+
+    /// Plans the moves from `source` into `destination` from their deployed templates: `None`
+    /// when the source was never deployed or the resources have moved already.
+    async fn plan_move<'a>(
+        &self,
+        assembly: &Assembly,
+        source: &'a StackEntry,
+        destination: &'a StackEntry,
+        moves: &[MoveEntry],
+    ) -> Result<Option<PlannedMove<'a>>> {
+        let Some(source_deployed) = self.with_engine(assembly, &source.id, async |e| deployed(e, false).await).await?
+        else {
+            return Ok(None);
+        };
+        let programs = (program(assembly, source)?, program(assembly, destination)?);
+        self.with_engine(assembly, &destination.id, async |e| {
+            let destination_deployed = deployed(e, true).await?;
+            let plan = refactor_plan(
+                &Side {
+                    id: &source.id,
+                    name: &source.stack_name,
+                    deployed: Some(&source_deployed.1),
+                    program: &programs.0,
+                    bindings: &source.parameters,
+                },
+                &Side {
+                    id: &destination.id,
+                    name: &destination.stack_name,
+                    deployed: destination_deployed.as_ref().map(|(_, t)| t),
+                    program: &programs.1,
+                    bindings: &destination.parameters,
+                },
+                moves,
+            )
+            .map_err(|problems| {
+                e.fail(format!("cannot move resources from {}; nothing was sent:\n{problems}", source.stack_name))
+            })?;
+            Ok(plan.map(|plan| PlannedMove { source, destination, source_deployed, destination_deployed, plan }))
+        })
+        .await
     }
 
     /// Updates the source, then the destination (when it exists), with what the refactor of
