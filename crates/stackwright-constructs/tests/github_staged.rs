@@ -1,0 +1,237 @@
+//! The StagedPipeline's own rules: what it refuses (with the path and a hint), one OIDC
+//! provider per account whatever the stages' regions, and the comment script's section per
+//! stage.
+
+use serde_json::Value as Json;
+use stackwright_constructs::delivery::github::{
+    DeliveryStage, GitHubRepository, OidcProviderSource, STAGED_PR_WORKFLOW, SmokeCheck, StagedPipeline,
+    StagedPipelineProps,
+};
+use stackwright_constructs::{
+    ClusterTarget, ContainerImage, ContainerSpec, EksCluster, EksClusterProps, ImageReference, KubernetesVersion,
+    Namespace, NamespaceProps, ProbeSpec, Vpc, VpcProps, Workload, WorkloadProps,
+};
+use stackwright_core::{Account, App, Environment, RawResource, Region, Resource, Stack};
+
+fn props() -> StagedPipelineProps {
+    StagedPipelineProps::new(
+        GitHubRepository::new("acme/shop").unwrap(),
+        "cargo build --release",
+        "target/release/shop",
+    )
+}
+
+/// An environment with an `edge` stack (one topic) and the `cicd` stack the stage's roles go to.
+fn env_with_stack(app: &App, id: &str, account: &str, region: Region) -> (Environment, Stack) {
+    let env = app.environment(id, Account::new(account).unwrap(), region);
+    Resource::new(&env.stack("edge"), "Topic", RawResource::new("AWS::SNS::Topic")).unwrap();
+    let cicd = env.stack("cicd");
+    (env, cicd)
+}
+
+fn roles(app: App) -> Vec<(String, Json)> {
+    let assembly = app.synth().unwrap();
+    let mut out = Vec::new();
+    for (path, bytes) in &assembly.files {
+        if !path.ends_with("cicd.template.json") {
+            continue;
+        }
+        let t: Json = serde_json::from_slice(bytes).unwrap();
+        for (id, r) in t["Resources"].as_object().unwrap() {
+            out.push((format!("{path} {id}"), r.clone()));
+        }
+    }
+    out
+}
+
+#[test]
+fn stages_in_two_accounts_each_create_their_provider_and_one_account_has_one() {
+    // two accounts
+    let app = App::new("shop");
+    let (_, ac) = env_with_stack(&app, "staging", "111111111111", Region::EuWest1);
+    let (_, bc) = env_with_stack(&app, "prod", "222222222222", Region::EuWest1);
+    StagedPipeline::new(&ac, "Delivery", props().stage(DeliveryStage::new(&ac)).stage(DeliveryStage::new(&bc)))
+        .unwrap();
+    let providers: Vec<String> =
+        roles(app).into_iter().filter(|(_, r)| r["Type"] == "AWS::IAM::OIDCProvider").map(|(p, _)| p).collect();
+    assert_eq!(providers.len(), 2, "{providers:?}");
+
+    // one account, two regions: one provider, the second stage's trust names it
+    let app = App::new("shop");
+    let (_, ac) = env_with_stack(&app, "staging", "111111111111", Region::EuWest1);
+    let (_, bc) = env_with_stack(&app, "prod", "111111111111", Region::UsEast1);
+    StagedPipeline::new(&ac, "Delivery", props().stage(DeliveryStage::new(&ac)).stage(DeliveryStage::new(&bc)))
+        .unwrap();
+    let all = roles(app);
+    assert_eq!(all.iter().filter(|(_, r)| r["Type"] == "AWS::IAM::OIDCProvider").count(), 1);
+    let prod_deploy = all.iter().find(|(p, _)| p.starts_with("prod-cicd") && p.ends_with("DeployRole")).unwrap();
+    let statement = &prod_deploy.1["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(
+        statement["Principal"]["Federated"],
+        "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+    );
+    assert_eq!(
+        statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"],
+        "repo:acme/shop:environment:prod"
+    );
+    let names: Vec<&str> = all
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::IAM::Role")
+        .map(|(_, r)| r["Properties"]["RoleName"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["shop-staging-github-diff", "shop-staging-github-deploy", "shop-prod-github-diff", "shop-prod-github-deploy"]
+    );
+}
+
+#[test]
+fn an_existing_provider_is_used_as_given() {
+    let app = App::new("shop");
+    let (_, ac) = env_with_stack(&app, "staging", "111111111111", Region::EuWest1);
+    let existing = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com";
+    StagedPipeline::new(
+        &ac,
+        "Delivery",
+        props().stage(DeliveryStage::new(&ac).provider(OidcProviderSource::Existing(existing.into()))),
+    )
+    .unwrap();
+    assert!(roles(app).iter().all(|(_, r)| r["Type"] != "AWS::IAM::OIDCProvider"));
+}
+
+fn error_text(app: &App) -> String {
+    app.synth().err().map(|e| e.to_string()).unwrap_or_else(|| "synthesized".into())
+}
+
+#[test]
+fn refuses_what_it_cannot_deliver_with_the_path_and_a_hint() {
+    // no stage
+    let app = App::new("shop");
+    let (_, ac) = env_with_stack(&app, "staging", "111111111111", Region::EuWest1);
+    StagedPipeline::new(&ac, "Delivery", props()).unwrap();
+    let text = error_text(&app);
+    assert!(text.contains("staging/cicd/Delivery") && text.contains("without a stage deploys nothing"), "{text}");
+
+    // two stages of one environment, a bad binary path
+    let app = App::new("shop");
+    let (a, ac) = env_with_stack(&app, "staging", "111111111111", Region::EuWest1);
+    let p = StagedPipelineProps::new(GitHubRepository::new("acme/shop").unwrap(), "cargo build", "../bin/shop")
+        .stage(DeliveryStage::new(&ac))
+        .stage(DeliveryStage::new(&a.stack("edge")).github_environment("again"));
+    StagedPipeline::new(&ac, "Delivery", p).unwrap();
+    let text = error_text(&app);
+    assert!(text.contains("two stages deploy the environment 'staging'"), "{text}");
+    assert!(text.contains("invalid program binary '../bin/shop'"), "{text}");
+
+    // a stack added after the pipeline
+    let app = App::new("shop");
+    let (a, ac) = env_with_stack(&app, "staging", "111111111111", Region::EuWest1);
+    StagedPipeline::new(&ac, "Delivery", props().stage(DeliveryStage::new(&ac))).unwrap();
+    Resource::new(&a.stack("late"), "Topic", RawResource::new("AWS::SNS::Topic")).unwrap();
+    let text = error_text(&app);
+    assert!(text.contains("staging-late were added after the StagedPipeline"), "{text}");
+    assert!(text.contains("create the StagedPipeline after every stack"), "{text}");
+}
+
+#[test]
+fn a_smoke_check_needs_a_cluster_and_a_readiness_path() {
+    let app = App::new("shop");
+    let env = app.environment("staging", Account::new("111111111111").unwrap(), Region::EuWest1);
+    let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default()).unwrap();
+    let cluster =
+        EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
+    let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
+    let image = ContainerImage::public(
+        "registry.example.com/shop",
+        ImageReference::Digest(format!("sha256:{}", "1".repeat(64))),
+    );
+    let ready = Workload::new(
+        &cluster,
+        &ns,
+        "Api",
+        WorkloadProps::new(
+            ContainerSpec::new(image.clone()).port("http", 8080).readiness(ProbeSpec::http("/ready", "http")),
+        ),
+    )
+    .unwrap();
+    let unready = Workload::new(
+        &cluster,
+        &ns,
+        "Tcp",
+        WorkloadProps::new(ContainerSpec::new(image).port("tcp", 9000).readiness(ProbeSpec::tcp("tcp"))),
+    )
+    .unwrap();
+    let cicd = env.stack("cicd");
+    let p = props().stage(DeliveryStage::new(&cicd).smoke(SmokeCheck::for_workload(&ready))).stage(
+        DeliveryStage::new(&cicd)
+            .github_environment("other")
+            .cluster(ClusterTarget::for_workload(&cluster, &unready))
+            .smoke(SmokeCheck::for_workload(&unready)),
+    );
+    StagedPipeline::new(&cicd, "Delivery", p).unwrap();
+    let text = error_text(&app);
+    assert!(text.contains("the smoke check of stage 'staging' has no cluster to run on"), "{text}");
+    assert!(text.contains("the smoke check of 'tcp' has no readiness path"), "{text}");
+    assert!(text.contains("ProbeSpec::http"), "{text}");
+}
+
+/// The comment script renders one section per stage and updates the one comment; run with a
+/// fake `github` client when node is installed.
+#[test]
+fn the_comment_has_a_section_per_stage() {
+    if !std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let app = App::new("shop");
+    let (_, ac) = env_with_stack(&app, "staging", "111111111111", Region::EuWest1);
+    let (_, bc) = env_with_stack(&app, "prod", "111111111111", Region::EuCentral1);
+    StagedPipeline::new(&ac, "Delivery", props().stage(DeliveryStage::new(&ac)).stage(DeliveryStage::new(&bc)))
+        .unwrap();
+    let assembly = app.synth().unwrap();
+    let pr: Json =
+        serde_saphyr::from_str(assembly.file(&format!(".github/workflows/{STAGED_PR_WORKFLOW}")).unwrap()).unwrap();
+    let script = pr["jobs"]["comment"]["steps"][0]["with"]["script"].as_str().unwrap();
+    let harness = format!(
+        r#"
+const calls = [];
+const github = {{
+  paginate: async () => [{{ id: 9, user: {{ type: 'Bot' }}, body: '<!-- stackwright-diff -->\nold' }}],
+  rest: {{ issues: {{
+    listComments: () => {{}},
+    updateComment: async (a) => calls.push(['update', a.comment_id, a.body]),
+    createComment: async (a) => calls.push(['create', a.issue_number, a.body]),
+  }} }},
+}};
+const context = {{ repo: {{ owner: 'acme', repo: 'shop' }}, issue: {{ number: 42 }} }};
+(async () => {{
+{script}
+}})().then(() => console.log(JSON.stringify(calls)));
+"#
+    );
+    let staging = r#"{"stacks":[{"stack":"staging-edge","stack_name":"shop-staging-edge","changes":[{"action":"Add","logical_id":"Topic","type":"AWS::SNS::Topic","path":"staging/edge/Topic"}]}],"failed":[]}"#;
+    let out = std::process::Command::new("node")
+        .args(["-e", &harness])
+        .env("STAGES", "staging prod")
+        .env("REPORT_0", staging)
+        .env("SECURITY_0", "0")
+        .env("REPORT_1", r#"{"stacks":[],"failed":[{"target":"prod-edge","message":"AccessDenied"}]}"#)
+        .env("SECURITY_1", "2")
+        .env("LABEL", "security-reviewed")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let calls: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(calls[0][0], "update");
+    assert_eq!(calls[0][1], 9);
+    let body = calls[0][2].as_str().unwrap();
+    let (s, p) = (body.find("#### staging").unwrap(), body.find("#### prod").unwrap());
+    assert!(s < p, "{body}");
+    assert!(body[s..p].contains("+ shop-staging-edge Topic (AWS::SNS::Topic) staging/edge/Topic"), "{body}");
+    assert!(body[p..].contains(":x: prod-edge: AccessDenied"), "{body}");
+    assert!(
+        body.contains("**2 security-relevant change(s) in all.**") && body.contains("`security-reviewed`"),
+        "{body}"
+    );
+}
