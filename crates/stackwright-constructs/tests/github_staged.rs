@@ -8,8 +8,9 @@ use stackwright_constructs::delivery::github::{
     StagedPipelineProps,
 };
 use stackwright_constructs::{
-    ClusterTarget, ContainerImage, ContainerSpec, EksCluster, EksClusterProps, ImageReference, KubernetesVersion,
-    Namespace, NamespaceProps, ProbeSpec, Vpc, VpcProps, Workload, WorkloadProps,
+    AlbIngress, ClusterTarget, ContainerImage, ContainerSpec, EksCluster, EksClusterProps, ImageReference,
+    KubernetesVersion, Namespace, NamespaceProps, NodeGroup, NodeGroupProps, ProbeSpec, Vpc, VpcProps, Workload,
+    WorkloadProps,
 };
 use stackwright_core::{Account, App, Environment, RawResource, Region, Resource, Stack};
 
@@ -234,4 +235,88 @@ const context = {{ repo: {{ owner: 'acme', repo: 'shop' }}, issue: {{ number: 42
         body.contains("**2 security-relevant change(s) in all.**") && body.contains("`security-reviewed`"),
         "{body}"
     );
+}
+
+#[test]
+fn setters_set_their_fields() {
+    let app = App::new("shop");
+    let (_, cicd) = env_with_stack(&app, "staging", "111111111111", Region::EuWest1);
+    let stage = DeliveryStage::new(&cicd);
+    assert_eq!(stage.github_environment, "staging", "named like the environment");
+    let set = stage
+        .clone()
+        .github_environment("stage-eu")
+        .provider(OidcProviderSource::Create)
+        .deploy_services(["ec2", "eks"]);
+    assert_eq!(
+        set,
+        DeliveryStage {
+            github_environment: "stage-eu".into(),
+            provider: Some(OidcProviderSource::Create),
+            deploy_services: vec!["ec2".into(), "eks".into()],
+            ..stage.clone()
+        }
+    );
+    let p =
+        props().test_command("cargo nextest run").main_branch("trunk").security_label("ok").deploy_timeout_minutes(30);
+    assert_eq!(
+        p,
+        StagedPipelineProps {
+            test_command: "cargo nextest run".into(),
+            main_branch: "trunk".into(),
+            security_label: "ok".into(),
+            deploy_timeout_minutes: 30,
+            ..props()
+        }
+    );
+    assert_eq!(props().stage(stage.clone()).stages, vec![stage]);
+}
+
+/// With a host name and HTTPS on the Ingress, the smoke check asks `https://<host>/…` and
+/// connects to the ALB under that name, so the certificate and the host rule are checked.
+#[test]
+fn an_https_ingress_is_checked_under_its_host_name() {
+    let app = App::new("shop");
+    let env = app.environment("staging", Account::new("111111111111").unwrap(), Region::EuWest1);
+    let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default()).unwrap();
+    let cluster =
+        EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 2..=4)).unwrap();
+    let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
+    let image = ContainerImage::public(
+        "registry.example.com/shop",
+        ImageReference::Digest(format!("sha256:{}", "1".repeat(64))),
+    );
+    let certificate = "arn:aws:acm:eu-west-1:111111111111:certificate/5e1f0c2a-7d3b-4c1e-9a8f-2b6d4e0c9f11";
+    let api = Workload::new(
+        &cluster,
+        &ns,
+        "Api",
+        WorkloadProps::new(ContainerSpec::new(image).port("http", 8080).readiness(ProbeSpec::http("/ready", "http")))
+            .ingress(AlbIngress::https(certificate.parse().unwrap()).host("api.example.com")),
+    )
+    .unwrap();
+    let cicd = env.stack("cicd");
+    let smoke = SmokeCheck::for_workload(&api).attempts(5).interval_seconds(3).request_timeout_seconds(4);
+    assert!(smoke.through_load_balancer());
+    StagedPipeline::new(
+        &cicd,
+        "Delivery",
+        props().stage(DeliveryStage::new(&cicd).cluster(ClusterTarget::for_workload(&cluster, &api)).smoke(smoke)),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    let deploy: Json =
+        serde_saphyr::from_str(assembly.file(".github/workflows/stackwright-deploy.yml").unwrap()).unwrap();
+    let step = deploy["jobs"]["deploy-staging"]["steps"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(step["id"], "smoke");
+    assert_eq!(step["env"]["HOST"], "api.example.com");
+    assert_eq!(step["env"]["ATTEMPTS"], "5");
+    assert_eq!(step["env"]["INTERVAL"], "3");
+    assert_eq!(step["env"]["REQUEST_TIMEOUT"], "4");
+    let run = step["run"].as_str().unwrap();
+    assert!(run.contains("url=\"https://$HOST$READINESS_PATH\""), "{run}");
+    assert!(run.contains("connect=(--connect-to \"$HOST:443:$lb:443\")"), "{run}");
+    assert!(!run.contains("--insecure") && !run.contains(" -k "), "the certificate is checked: {run}");
 }

@@ -9,7 +9,7 @@ use crate::internal::setters::setters;
 
 /// One stage: a stackwright environment, deployed by jobs in one GitHub environment with a
 /// deploy role of its own.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryStage {
     /// Where the stage's roles go: a stack (or a construct inside one) of the stage's
     /// environment; the stage deploys that environment's stacks. Required.
@@ -59,7 +59,7 @@ impl DeliveryStage {
 }
 
 /// How the pipeline builds the program once, and where it deploys the result.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StagedPipelineProps {
     /// The repository whose workflows assume the roles; required.
     pub repository: GitHubRepository,

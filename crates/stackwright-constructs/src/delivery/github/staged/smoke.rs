@@ -54,6 +54,12 @@ impl SmokeCheck {
         }
     }
 
+    /// The readiness path of a [`FlaskApp`](crate::FlaskApp), as
+    /// [`for_workload`](Self::for_workload) (the preset configures a general workload).
+    pub fn for_app(app: &crate::FlaskApp) -> Self {
+        SmokeCheck::for_workload(app.workload())
+    }
+
     /// Whether the check goes through the load balancer (an internet-facing ALB).
     pub fn through_load_balancer(&self) -> bool {
         self.endpoint.ingress_scheme == Some(Scheme::InternetFacing)
