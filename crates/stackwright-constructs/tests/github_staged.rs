@@ -235,6 +235,33 @@ const context = {{ repo: {{ owner: 'acme', repo: 'shop' }}, issue: {{ number: 42
         body.contains("**2 security-relevant change(s) in all.**") && body.contains("`security-reviewed`"),
         "{body}"
     );
+
+    // long reports: still one comment, within GitHub's 65,536 characters (each stage's report
+    // is at most 30,000 characters: the diff job replaces a longer one, see below)
+    let change = r#"{"action":"Add","logical_id":"Topic","type":"AWS::SNS::Topic","path":"staging/edge/Topic"}"#;
+    let long =
+        format!(r#"{{"stacks":[{{"stack":"staging-edge","changes":[{}]}}],"failed":[]}}"#, vec![change; 320].join(","));
+    assert!(long.len() < 30000);
+    let post = |stages: &str, reports: &[&str]| {
+        let mut command = std::process::Command::new("node");
+        command.args(["-e", &harness]).env("STAGES", stages).env("LABEL", "security-reviewed");
+        for (i, r) in reports.iter().enumerate() {
+            command.env(format!("REPORT_{i}"), r);
+        }
+        let out = command.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let calls: Json = serde_json::from_slice(&out.stdout).unwrap();
+        calls[0][2].as_str().unwrap().to_string()
+    };
+    let body = post("staging prod", &[&long, &long]);
+    assert!(body.chars().count() <= 65536, "{}", body.len());
+    assert!(body.contains("the raw reports are left out"), "{}", &body[body.len() - 300..]);
+    let body = post("a b c d e", &[&long, &long, &long, &long, &long]);
+    assert!(body.chars().count() <= 65536, "{}", body.len());
+    assert!(body.contains("cut here: the comment would pass GitHub's size limit"), "{}", &body[body.len() - 300..]);
+    // the diff job's stand-in for a report too long to pass on
+    let body = post("staging", &[r#"{"truncated":true,"failed":[]}"#]);
+    assert!(body.contains("The report is too long for this comment: see the log of the job *Diff staging*"), "{body}");
 }
 
 #[test]
@@ -554,4 +581,51 @@ fn the_internal_smoke_check_goes_through_the_service_proxy() {
         &[("PATH", path.as_str()), ("STATE", state), ("RAW_OK_AT", "9"), ("ATTEMPTS", "2")],
     );
     assert!(!ok && out.contains("failed 2 times"), "{out}");
+}
+
+/// The diff step counts security-relevant changes and passes the report on as a job output; a
+/// report too long for the comment is printed in the log and replaced by a small valid one.
+#[test]
+fn the_diff_step_passes_on_a_report_the_comment_can_read() {
+    if !std::process::Command::new("jq").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: jq is not installed");
+        return;
+    }
+    let app = App::new("shop");
+    let (_, ac) = env_with_stack(&app, "staging", "111111111111", Region::EuWest1);
+    StagedPipeline::new(&ac, "Delivery", props().stage(DeliveryStage::new(&ac))).unwrap();
+    let assembly = app.synth().unwrap();
+    let pr: Json =
+        serde_saphyr::from_str(assembly.file(&format!(".github/workflows/{STAGED_PR_WORKFLOW}")).unwrap()).unwrap();
+    let diff = script(&pr["jobs"]["diff-staging"], "Diff").to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |report: &str| {
+        let program = dir.path().join("program");
+        std::fs::write(dir.path().join("report.json"), report).unwrap();
+        std::fs::write(&program, format!("#!/bin/sh\ncat {}\n", dir.path().join("report.json").display())).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let output = dir.path().join("output");
+        std::fs::write(&output, "").unwrap();
+        let o = bash(
+            dir.path(),
+            &diff,
+            &[("PROGRAM", program.to_str().unwrap()), ("GITHUB_OUTPUT", output.to_str().unwrap())],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (std::fs::read_to_string(&output).unwrap(), String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let small = r#"{"stacks": [{"stack": "staging-edge", "changes": [{"action": "Modify", "logical_id": "Role", "security": true}]}], "failed": []}"#;
+    let (out, _) = run(small);
+    assert!(out.starts_with("security=1\nreport<<STACKWRIGHT_DIFF_EOF\n{\"stacks\":"), "{out}");
+    assert!(out.ends_with("\nSTACKWRIGHT_DIFF_EOF\n"), "{out}");
+    let change = r#"{"action":"Add","logical_id":"Topic","type":"AWS::SNS::Topic","path":"staging/edge/Topic"}"#;
+    let big =
+        format!(r#"{{"stacks":[{{"stack":"staging-edge","changes":[{}]}}],"failed":[]}}"#, vec![change; 400].join(","));
+    let (out, log) = run(&big);
+    assert!(
+        out.contains("report<<STACKWRIGHT_DIFF_EOF\n{\"truncated\":true,\"failed\":[]}\nSTACKWRIGHT_DIFF_EOF"),
+        "{out}"
+    );
+    assert!(log.contains("::warning::the diff report has") && log.contains("\"logical_id\": \"Topic\""), "{log}");
 }

@@ -41,7 +41,9 @@ function stageSection(stage) {
   let text = `#### ${stage.name}\n\n`;
   if (stage.report === null) return text + (stage.raw ? ':x: the diff report is not JSON.\n' : 'No diff (a pull request from a fork, or the diff job failed).\n');
   const lines = diffLines(stage.report);
-  text += lines.length ? '```diff\n' + lines.join('\n') + '\n```\n' : 'No changes.\n';
+  if (stage.report.truncated === true) {
+    text += `The report is too long for this comment: see the log of the job *Diff ${stage.name}*.\n`;
+  } else text += lines.length ? '```diff\n' + lines.join('\n') + '\n```\n' : 'No changes.\n';
   const failed = Array.isArray(stage.report.failed) ? stage.report.failed : [];
   failed.forEach((f) => { text += `\n:x: ${f.target}: ${f.message}\n`; });
   if (stage.security > 0) text += `\n**${stage.security} security-relevant change(s).**\n`;
@@ -57,12 +59,20 @@ function rawSection(stages) {
   }).join('');
 }
 
+// GitHub refuses a comment longer than 65,536 characters: the raw reports go first, then the
+// sections are cut (with a note), so that the comment is always posted.
+const LIMIT = 65000;
+
 function commentBody(stages) {
   let body = `${marker}\n### stackwright diff, per stage\n\n`;
   body += stages.map(stageSection).join('\n');
   const security = stages.reduce((n, s) => n + s.security, 0);
   if (security > 0) body += `\n**${security} security-relevant change(s) in all.** Review them, then add the label \`${process.env.LABEL}\` to accept.\n`;
-  return body + rawSection(stages);
+  const raw = rawSection(stages);
+  if (body.length + raw.length <= LIMIT) return body + raw;
+  const note = '\n(the raw reports are left out: the comment would pass GitHub\'s size limit; see the diff jobs\' logs)\n';
+  if (body.length + note.length <= LIMIT) return body + note;
+  return body.slice(0, LIMIT - 200) + '\n```\n\n(cut here: the comment would pass GitHub\'s size limit; see the diff jobs\' logs)\n';
 }
 
 // Updates the bot's own comment (found by its marker), or creates it once.

@@ -167,10 +167,15 @@ fn diff_job(stage: &StageContext) -> Job {
                      jq -e . diff.json > /dev/null\n\
                      security=$(jq '[.. | objects | select(.security? == true)] | length' diff.json)\n\
                      echo \"security=$security\" >> \"$GITHUB_OUTPUT\"\n\
+                     report=$(jq -c . diff.json)\n\
+                     if [ \"${{#report}}\" -gt 30000 ]; then\n  \
+                     echo \"::warning::the diff report has ${{#report}} characters, too many for the pull-request comment: here it is\"\n  \
+                     jq . diff.json\n  \
+                     report=$(jq -c '{{truncated: true, failed: (.failed // [])}}' diff.json)\n\
+                     fi\n\
                      {{\n  \
                      echo 'report<<STACKWRIGHT_DIFF_EOF'\n  \
-                     jq -c . diff.json | head -c 30000\n  \
-                     echo\n  \
+                     echo \"$report\"\n  \
                      echo 'STACKWRIGHT_DIFF_EOF'\n\
                      }} >> \"$GITHUB_OUTPUT\"\n",
                     stage.stacks.join(" ")
