@@ -65,6 +65,7 @@ fn each_stage_deploys_after_synth_and_the_previous_stage_in_its_own_environment(
     let prod_smoke = step(prod, "Smoke check")["run"].as_str().unwrap();
     assert!(prod_smoke.contains("kubectl get --raw") && prod_smoke.contains("/proxy$READINESS_PATH"), "{prod_smoke}");
     assert_eq!(step(prod, "Smoke check")["env"]["READINESS_PATH"], "/ready");
+    assert_eq!(step(prod, "Smoke check")["env"]["CONTROLLER"], "deployment", "the rollout waited for");
 }
 
 #[test]

@@ -29,6 +29,9 @@ pub struct WorkloadEndpoint {
     pub host: Option<String>,
     /// The path of the container's HTTP readiness probe, when it has one.
     pub readiness_path: Option<String>,
+    /// The kind of the pods' controller, as `kubectl rollout status` names it: `deployment`,
+    /// or `statefulset` for a workload with volume claims.
+    pub controller: &'static str,
 }
 
 impl WorkloadEndpoint {
@@ -43,6 +46,7 @@ impl WorkloadEndpoint {
                 super::ProbeAction::Http { path, .. } => Some(path.clone()),
                 _ => None,
             }),
+            controller: if props.volume_claims.is_empty() { "deployment" } else { "statefulset" },
         }
     }
 }

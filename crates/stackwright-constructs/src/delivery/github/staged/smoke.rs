@@ -110,7 +110,7 @@ impl SmokeCheck {
         let e = &self.endpoint;
         let path = e.readiness_path.clone().unwrap_or_default();
         let rollout = "aws eks update-kubeconfig --name \"$CLUSTER\" > /dev/null\n\
-                       kubectl rollout status \"deployment/$NAME\" -n \"$NAMESPACE\" --timeout=600s\n";
+                       kubectl rollout status \"$CONTROLLER/$NAME\" -n \"$NAMESPACE\" --timeout=600s\n";
         let (name, script) = if self.through_load_balancer() {
             let scheme = if e.tls { "https" } else { "http" };
             let port = if e.tls { 443 } else { 80 };
@@ -167,6 +167,7 @@ impl SmokeCheck {
             .env("CLUSTER", cluster)
             .env("NAMESPACE", self.namespace.as_str())
             .env("NAME", self.name.as_str())
+            .env("CONTROLLER", e.controller)
             .env("READINESS_PATH", path)
             .env("ATTEMPTS", self.attempts.to_string())
             .env("INTERVAL", self.interval_seconds.to_string())
