@@ -54,6 +54,9 @@ fn synth_steps(props: &StagedPipelineProps, check_workflows: bool) -> Vec<Step> 
             .with("path", "bundle/")
             .with("if-no-files-found", "error")
             .with("include-hidden-files", true)
+            // A re-run of the synth job uploads again under the same name; the stages compare
+            // with that attempt's digest output, so they never mix two attempts' files.
+            .with("overwrite", true)
             .with("retention-days", 7),
     ]
 }
