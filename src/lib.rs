@@ -75,6 +75,10 @@ pub mod prelude {
         SubnetKind, TagMutability, Taint, TaintEffect, VolumeClaim, Vpc, VpcAttributes, VpcEndpoints, VpcLookup,
         VpcProps, WebhookReceiver, Workload, WorkloadCluster, WorkloadPeer, WorkloadProps, ZoneSpread,
     };
+    // Staged delivery of one assembly (issue 17).
+    pub use stackwright_constructs::{
+        DeliveryStage, SmokeCheck, StagedPipeline, StagedPipelineProps, WorkloadEndpoint,
+    };
     // Escape hatches: included Kubernetes YAML (release manifests, `helm template` output) and
     // checked overrides of any construct's inner resources (docs/escape-hatches.md), and
     // imports of existing resources (docs/existing-infrastructure.md).

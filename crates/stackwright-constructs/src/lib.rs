@@ -67,6 +67,9 @@ pub use delivery::github::{
     AppDelivery, ClusterTarget, DriftSchedule, GitHubAccess, GitHubAccessProps, GitHubPipeline, GitHubPipelineProps,
     GitHubRepository, OidcProviderSource, Workflow,
 };
+// Staged delivery of one assembly (issue 17).
+pub use delivery::github::{DeliveryStage, SmokeCheck, StagedPipeline, StagedPipelineProps};
+// How a workload is reached, for the staged pipeline's smoke check.
 pub use eks::{
     AmiType, CapacityType, ClusterAttributes, ClusterLookup, ClusterName, ControllerImages, EksCluster,
     EksClusterProps, EndpointAccess, ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef,
@@ -89,6 +92,7 @@ pub use network::{
     Subnet, SubnetConfig, SubnetId, SubnetKind, Vpc, VpcAttributes, VpcEndpoints, VpcId, VpcLookup, VpcProps,
 };
 pub use registry::{EcrEncryption, EcrRepo, EcrRepoProps, LifecycleRule, TagMutability};
+pub use workload::WorkloadEndpoint;
 pub use workload::{
     AcmCertificateArn, AlbIngress, Autoscaling, AwsIdentity, Certificate, ComputeResources, ConcurrencyPolicy,
     ConfigSource, ContainerImage, ContainerSpec, Cpu, CronJob, CronJobProps, CustomMetric, DB_SSLMODE,

@@ -24,6 +24,7 @@ pub use flask_app::{
     IngressProps, LIVENESS_PATH, LogLevel, METRICS_PATH, READINESS_PATH, SERVICE_PORT, SERVICE_UID, Scheme,
     ServiceType,
 };
+pub use general::WorkloadEndpoint;
 pub use general::{
     AcmCertificateArn, AlbIngress, AwsIdentity, ConcurrencyPolicy, ConfigSource, ContainerSpec, CronJob, CronJobProps,
     DB_SSLMODE, DatabaseConnection, EgressRule, FileMount, Hpa, HpaMetric, Job, JobProps, MetricsEndpoint, PortSpec,

@@ -67,9 +67,33 @@ pub const BUILD_PUSH: PinnedAction = PinnedAction {
     tag: "v7.3.0",
 };
 
+/// `actions/upload-artifact`: hands the synthesized assembly (and the program that made it) from
+/// the synth job of a staged pipeline to its stages.
+pub const UPLOAD_ARTIFACT: PinnedAction = PinnedAction {
+    repository: "actions/upload-artifact",
+    sha: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f",
+    tag: "v7.0.0",
+};
+
+/// `actions/download-artifact`: fetches that assembly in each stage's job.
+pub const DOWNLOAD_ARTIFACT: PinnedAction = PinnedAction {
+    repository: "actions/download-artifact",
+    sha: "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c",
+    tag: "v8.0.1",
+};
+
 /// Every pinned action.
-pub const ALL: &[&PinnedAction] =
-    &[&CHECKOUT, &CACHE, &GITHUB_SCRIPT, &CONFIGURE_AWS_CREDENTIALS, &AMAZON_ECR_LOGIN, &SETUP_BUILDX, &BUILD_PUSH];
+pub const ALL: &[&PinnedAction] = &[
+    &CHECKOUT,
+    &CACHE,
+    &GITHUB_SCRIPT,
+    &CONFIGURE_AWS_CREDENTIALS,
+    &AMAZON_ECR_LOGIN,
+    &SETUP_BUILDX,
+    &BUILD_PUSH,
+    &UPLOAD_ARTIFACT,
+    &DOWNLOAD_ARTIFACT,
+];
 
 #[cfg(test)]
 mod tests {

@@ -10,8 +10,46 @@ use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::ingress::{AlbIngress, CertificateValue};
 use super::objects::Ctx;
-use super::props::ServiceKind;
+use super::props::{ServiceKind, WorkloadProps};
 use crate::workload::meta::string_map;
+use crate::workload::shared::Scheme;
+
+/// How a workload can be reached from outside the cluster, for a smoke check after a deploy
+/// (see [`StagedPipeline`](crate::StagedPipeline)): its Service's port, its Ingress (when it
+/// has one) and the HTTP path of its readiness probe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkloadEndpoint {
+    /// The Service's port (the container's first port), unless the workload has no Service.
+    pub service_port: Option<u16>,
+    /// The scheme of the workload's ALB, when it has an Ingress.
+    pub ingress_scheme: Option<Scheme>,
+    /// Whether the Ingress listens on HTTPS.
+    pub tls: bool,
+    /// The Ingress's first host name, when it names hosts (the ALB routes by `Host`).
+    pub host: Option<String>,
+    /// The path of the container's HTTP readiness probe, when it has one.
+    pub readiness_path: Option<String>,
+    /// The kind of the pods' controller, as `kubectl rollout status` names it: `deployment`,
+    /// or `statefulset` for a workload with volume claims.
+    pub controller: &'static str,
+}
+
+impl WorkloadEndpoint {
+    pub(super) fn of(props: &WorkloadProps) -> Self {
+        let ingress = props.ingress.as_ref();
+        WorkloadEndpoint {
+            service_port: (props.service != ServiceKind::None).then_some(props.service_port),
+            ingress_scheme: ingress.map(|i| i.scheme),
+            tls: ingress.is_some_and(|i| i.tls),
+            host: ingress.and_then(|i| i.hosts.first().cloned()),
+            readiness_path: props.container.readiness.as_ref().and_then(|probe| match &probe.action {
+                super::ProbeAction::Http { path, .. } => Some(path.clone()),
+                _ => None,
+            }),
+            controller: if props.volume_claims.is_empty() { "deployment" } else { "statefulset" },
+        }
+    }
+}
 
 /// The Service, unless the workload has none. It exposes the container's first port on
 /// `service_port` (and every other port on its own number).

@@ -22,6 +22,7 @@ pub use batch::{ConcurrencyPolicy, CronJob, CronJobProps, Job, JobProps};
 pub(crate) use config::config_name;
 pub use container::{ConfigSource, ContainerSpec, FileMount, PortSpec, ProbeAction, ProbeSpec};
 pub use database::{DB_SSLMODE, DatabaseConnection};
+pub use exposure::WorkloadEndpoint;
 pub use ingress::{AcmCertificateArn, AlbIngress};
 pub(crate) use load_balancer::{
     claim as claim_load_balancer_name, default_name as default_load_balancer_name, valid_lb_name,
@@ -91,6 +92,7 @@ pub struct Workload {
     load_balancer_name: Option<String>,
     /// The HPA's name and maximum, when the workload autoscales.
     autoscaler: Option<(String, u32)>,
+    endpoint: WorkloadEndpoint,
 }
 
 impl Workload {
@@ -174,6 +176,7 @@ impl Workload {
             metrics_exported: props.metrics.as_ref().map(|m| m.exports.clone()).unwrap_or_default(),
             load_balancer_name: props.ingress.as_ref().and_then(|i| i.load_balancer_name.clone()),
             autoscaler: props.autoscaling.as_ref().map(|hpa| (name.clone(), hpa.max_replicas)),
+            endpoint: WorkloadEndpoint::of(props),
             name,
         }
     }
@@ -270,6 +273,12 @@ impl Workload {
     /// The HPA's name and maximum number of replicas, when the workload autoscales.
     pub fn autoscaler(&self) -> Option<(&str, u32)> {
         self.autoscaler.as_ref().map(|(name, max)| (name.as_str(), *max))
+    }
+
+    /// How the workload is reached from outside the cluster (Service port, Ingress, readiness
+    /// path), for a smoke check after a deploy.
+    pub fn endpoint(&self) -> &WorkloadEndpoint {
+        &self.endpoint
     }
 
     /// The workload's pods as the other end of a NetworkPolicy rule of another workload

@@ -204,12 +204,12 @@ struct Context {
     concurrency_group: String,
 }
 
-fn checkout(full_history: bool) -> Step {
+pub(in crate::delivery::github) fn checkout(full_history: bool) -> Step {
     let step = Step::uses("Check out", &actions::CHECKOUT).with("persist-credentials", false);
     if full_history { step.with("fetch-depth", 0) } else { step }
 }
 
-fn cargo_cache() -> Step {
+pub(in crate::delivery::github) fn cargo_cache() -> Step {
     Step::uses("Cache cargo", &actions::CACHE)
         .with("path", "~/.cargo/registry/index/\n~/.cargo/registry/cache/\n~/.cargo/git/db/\ntarget/\n")
         .with("key", "cargo-${{ runner.os }}-${{ hashFiles('**/Cargo.lock') }}")

@@ -1,0 +1,91 @@
+// The one pull-request comment of a staged pipeline: a section per stage (its diff, failures
+// and security-relevant count), then the raw reports. Each part is a function of its own so
+// that other sections can be added to the same comment.
+const marker = '<!-- stackwright-diff -->';
+
+// The environment the workflow passes: STAGES (names, in order), REPORT_<i>, SECURITY_<i>.
+function readStages() {
+  const names = (process.env.STAGES || '').split(' ').filter((n) => n.length > 0);
+  return names.map((name, i) => {
+    const raw = process.env[`REPORT_${i}`] || '';
+    let report = null;
+    try { report = JSON.parse(raw || 'null'); } catch (e) { report = null; }
+    return { name, raw, report, security: Number(process.env[`SECURITY_${i}`] || '0') };
+  });
+}
+
+// One line per changed resource or Kubernetes object of a `diff --json` report.
+function diffLines(report) {
+  const lines = [];
+  const walk = (value, stack) => {
+    if (Array.isArray(value)) { value.forEach((v) => walk(v, stack)); return; }
+    if (value === null || typeof value !== 'object') return;
+    const here = value.stack_name || value.stack || stack;
+    if (typeof value.logical_id === 'string' && typeof value.action === 'string') {
+      const sign = { Add: '+', Remove: '-', Modify: value.replacement === 'True' ? '±' : '~' }[value.action] || '~';
+      lines.push(`${sign} ${here ? here + ' ' : ''}${value.logical_id} (${value.type || ''})${value.path ? ' ' + value.path : ''}${value.replacement === 'True' ? ' [REPLACE]' : ''}${value.security ? ' [SECURITY]' : ''}`);
+    }
+    const o = value.object;
+    if (o && typeof o === 'object' && typeof value.action === 'string' && value.action !== 'unchanged') {
+      const sign = { create: '+', delete: '-' }[value.action] || '~';
+      lines.push(`${sign} ${value.cluster || here || ''} ${o.kind}/${o.namespace ? o.namespace + '/' : ''}${o.name}${value.path ? ' ' + value.path : ''}`);
+    }
+    Object.entries(value).forEach(([k, v]) => { if (k !== 'object') walk(v, value.cluster || here); });
+  };
+  walk(report, null);
+  return lines;
+}
+
+// The section of one stage.
+function stageSection(stage) {
+  let text = `#### ${stage.name}\n\n`;
+  if (stage.report === null) return text + (stage.raw ? ':x: the diff report is not JSON.\n' : 'No diff (a pull request from a fork, or the diff job failed).\n');
+  const lines = diffLines(stage.report);
+  if (stage.report.truncated === true) {
+    text += `The report is too long for this comment: see the log of the job *Diff ${stage.name}*.\n`;
+  } else text += lines.length ? '```diff\n' + lines.join('\n') + '\n```\n' : 'No changes.\n';
+  const failed = Array.isArray(stage.report.failed) ? stage.report.failed : [];
+  failed.forEach((f) => { text += `\n:x: ${f.target}: ${f.message}\n`; });
+  if (stage.security > 0) text += `\n**${stage.security} security-relevant change(s).**\n`;
+  return text;
+}
+
+// The raw reports, folded, within the comment's size limit.
+function rawSection(stages) {
+  const per = Math.floor(40000 / Math.max(stages.length, 1));
+  return stages.map((s) => {
+    const raw = JSON.stringify(s.report, null, 2) || s.raw;
+    return `\n<details><summary>${s.name}: diff --json</summary>\n\n\`\`\`json\n${raw.slice(0, per)}\n\`\`\`\n</details>\n`;
+  }).join('');
+}
+
+// GitHub refuses a comment longer than 65,536 characters: the raw reports go first, then the
+// sections are cut (with a note), so that the comment is always posted.
+const LIMIT = 65000;
+
+function commentBody(stages) {
+  let body = `${marker}\n### stackwright diff, per stage\n\n`;
+  body += stages.map(stageSection).join('\n');
+  const security = stages.reduce((n, s) => n + s.security, 0);
+  if (security > 0) body += `\n**${security} security-relevant change(s) in all.** Review them, then add the label \`${process.env.LABEL}\` to accept.\n`;
+  const raw = rawSection(stages);
+  if (body.length + raw.length <= LIMIT) return body + raw;
+  const note = '\n(the raw reports are left out: the comment would pass GitHub\'s size limit; see the diff jobs\' logs)\n';
+  if (body.length + note.length <= LIMIT) return body + note;
+  return body.slice(0, LIMIT - 200) + '\n```\n\n(cut here: the comment would pass GitHub\'s size limit; see the diff jobs\' logs)\n';
+}
+
+// Updates the bot's own comment (found by its marker), or creates it once.
+async function upsertComment(body) {
+  const { owner, repo } = context.repo;
+  const issue_number = context.issue.number;
+  const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
+  const mine = comments.find((c) => c.user && c.user.type === 'Bot' && (c.body || '').startsWith(marker));
+  if (mine) {
+    await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+  } else {
+    await github.rest.issues.createComment({ owner, repo, issue_number, body });
+  }
+}
+
+await upsertComment(commentBody(readStages()));
