@@ -68,9 +68,9 @@ pub use delivery::github::{
     GitHubRepository, OidcProviderSource, Workflow,
 };
 pub use eks::{
-    AmiType, CapacityType, ClusterAttributes, ClusterLookup, ClusterName, ControllerImages, EksCluster,
-    EksClusterProps, EndpointAccess, ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef,
-    OptionalAddons, Taint, TaintEffect,
+    ADDON_TABLE_READ, AddonVersionCell, AddonVersionChoice, AddonVersionSource, AddonVersions, AmiType, CapacityType,
+    ClusterAttributes, ClusterLookup, ClusterName, ControllerImages, EksCluster, EksClusterProps, EndpointAccess,
+    ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef, OptionalAddons, Taint, TaintEffect,
 };
 pub use iam::{
     Condition, Effect, IamRoleRef, KmsKeyRef, PolicyDocument, Principal, Statement, WILDCARDS_METADATA,

@@ -48,6 +48,7 @@ pub(super) fn check_props(
         check_role_name(problems, "cluster role", role_name);
     }
     check_images(problems, &props.controller_images);
+    check_addon_versions(problems, props);
     if props.addons.ebs_volume_key && !props.addons.ebs_csi_driver {
         problems.push(
             "addons.ebs_volume_key is on without the EBS CSI driver, which alone would use the key",
@@ -215,6 +216,23 @@ fn check_principal(problems: &mut Problems, principal: &Val<String>) {
         problems.push(
             format!("admin principal '{arn}' is not an IAM role or user ARN"),
             "use arn:aws:iam::<account>:role/<name> (access entries accept IAM roles and users, not root or sessions)",
+        );
+    }
+}
+
+/// Every installed add-on has a version: the table's, or an override the table allows; an
+/// override names an installed add-on.
+fn check_addon_versions(problems: &mut Problems, props: &EksClusterProps<'_>) {
+    let installed = props.addons.installed();
+    for addon in &installed {
+        if let Err((message, hint)) = props.addon_versions.resolve(addon, props.version) {
+            problems.push(message, hint);
+        }
+    }
+    for unknown in props.addon_versions.unknown_addons(&installed) {
+        problems.push(
+            format!("addon_versions names '{unknown}', which this cluster does not install"),
+            format!("name one of {}", installed.join(", ")),
         );
     }
 }

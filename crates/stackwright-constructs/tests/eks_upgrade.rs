@@ -1,0 +1,124 @@
+//! Upgrades: the same program at one Kubernetes minor and at the next gets every add-on's
+//! version from the committed table, and `DependsOn` orders control plane → networking
+//! add-ons → node groups → the add-ons that run on nodes; overrides are checked against the
+//! table and a gap of the table is a synth error at the cluster's path.
+
+mod eks_support;
+
+use eks_support::{app, reference_vpc, resources_of, synth_error, template};
+use stackwright_constructs::eks::addon_version_cell;
+use stackwright_constructs::{
+    AddonVersionCell, AddonVersions, EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps,
+    OptionalAddons,
+};
+
+/// The reference platform at `version`, the gaps of the table taken as EKS's default.
+fn platform_at(version: KubernetesVersion) -> serde_json::Value {
+    let (app, prod) = app();
+    let vpc = reference_vpc(&prod);
+    let cluster = EksCluster::new(
+        &prod.stack("cluster"),
+        "Cluster",
+        EksClusterProps::new(&vpc, version)
+            .addons(OptionalAddons::default().ebs_csi_driver(true))
+            .addon_versions(AddonVersions::new().eks_default_for_gaps("no documented version")),
+    )
+    .unwrap();
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
+    let assembly = app.synth().unwrap();
+    template(&assembly, "prod-cluster")
+}
+
+fn depends_on(resource: &serde_json::Value) -> Vec<String> {
+    match &resource["DependsOn"] {
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn one_minor_and_the_next_take_addon_versions_from_the_table_in_order() {
+    let mut kube_proxy = Vec::new();
+    for version in [KubernetesVersion::V1_33, KubernetesVersion::V1_34] {
+        let t = platform_at(version);
+        let clusters = resources_of(&t, "AWS::EKS::Cluster");
+        assert_eq!(clusters[0].1["Properties"]["Version"], version.as_str());
+        let cluster_id = clusters[0].0.clone();
+        let addons = resources_of(&t, "AWS::EKS::Addon");
+        assert_eq!(addons.len(), 5, "{version}");
+        let node_groups = resources_of(&t, "AWS::EKS::Nodegroup");
+        let (ng_id, ng) = node_groups[0];
+        assert_eq!(ng["Properties"]["Version"], version.as_str());
+        for (id, addon) in &addons {
+            let name = addon["Properties"]["AddonName"].as_str().unwrap();
+            // The version is the table's, or absent exactly where the table has a gap.
+            match addon_version_cell(name, version).unwrap() {
+                AddonVersionCell::Known { versions, .. } => {
+                    assert_eq!(addon["Properties"]["AddonVersion"], versions[0], "{name} on {version}");
+                }
+                AddonVersionCell::Gap { .. } => {
+                    assert!(addon["Properties"].get("AddonVersion").is_none(), "{name} on {version}");
+                }
+            }
+            if name == "kube-proxy" {
+                kube_proxy.push(addon["Properties"]["AddonVersion"].as_str().unwrap().to_string());
+            }
+            // Control plane first: every add-on refers to the cluster.
+            assert_eq!(addon["Properties"]["ClusterName"]["Ref"], cluster_id.as_str(), "{name}");
+            // Networking add-ons before the node group; the ones running on nodes after it.
+            match name {
+                "vpc-cni" | "kube-proxy" | "eks-pod-identity-agent" => {
+                    assert!(depends_on(ng).contains(id), "{ng_id} waits for {name}: {:?}", depends_on(ng));
+                }
+                _ => assert!(depends_on(addon).contains(ng_id), "{name} waits for {ng_id}: {:?}", depends_on(addon)),
+            }
+        }
+    }
+    assert_eq!(kube_proxy, ["v1.33.10-eksbuild.13", "v1.34.6-eksbuild.13"]);
+}
+
+#[test]
+fn an_override_outside_the_table_is_refused_at_the_cluster_path() {
+    let (app, prod) = app();
+    let vpc = reference_vpc(&prod);
+    let built = EksCluster::new(
+        &prod.stack("cluster"),
+        "Cluster",
+        EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(
+            AddonVersions::new()
+                .eks_default_for_gaps("no documented version")
+                .pin("kube-proxy", "v1.35.3-eksbuild.13")
+                .pin("traefik", "v1.0.0-eksbuild.1"),
+        ),
+    );
+    if let Ok(cluster) = &built {
+        NodeGroup::new(cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
+    }
+    let err = synth_error(&app, built);
+    assert!(
+        err.contains("prod/cluster/Cluster: kube-proxy version v1.35.3-eksbuild.13 is not in the table of add-on versions for Kubernetes 1.36"),
+        "{err}"
+    );
+    assert!(err.contains("hint: use one of v1.36.0-eksbuild.14"), "{err}");
+    assert!(err.contains("addon_versions names 'traefik', which this cluster does not install"), "{err}");
+}
+
+#[test]
+fn a_gap_of_the_table_without_a_choice_is_a_synth_error_with_both_ways_out() {
+    let (app, prod) = app();
+    let vpc = reference_vpc(&prod);
+    let built =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36));
+    if let Ok(cluster) = &built {
+        NodeGroup::new(cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
+    }
+    let err = synth_error(&app, built);
+    assert!(
+        err.contains("prod/cluster/Cluster: the table of add-on versions has no coredns version for Kubernetes 1.36"),
+        "{err}"
+    );
+    assert!(err.contains(".pin(\"coredns\"") && err.contains(".eks_default(\"coredns\""), "{err}");
+    // kube-proxy has a table entry for 1.36: no problem about it.
+    assert!(!err.contains("no kube-proxy version"), "{err}");
+}
