@@ -43,5 +43,6 @@ mod read_only;
 mod refactor;
 pub mod retry;
 pub mod runtime;
+pub mod upgrade;
 
 pub use error::{Error, Result};
