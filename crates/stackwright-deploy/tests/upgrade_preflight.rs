@@ -1,0 +1,109 @@
+//! Preflight refuses unsafe cluster upgrades before any mutating call: a control-plane jump of
+//! two minors (against the template deployed on moto, read with `GetTemplate`), and a node
+//! group ahead of its control plane (from the new template alone, before any request).
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::json;
+use stackwright_core::{Account, App, RawResource, Region, Resource};
+use stackwright_deploy::error::{Error, exit};
+use stackwright_deploy::plan::Assembly;
+use stackwright_deploy::progress::ProgressMode;
+use stackwright_deploy::runtime::Runtime;
+
+use common::proxy::Proxy;
+
+/// A stack `cluster` with an EKS control plane at `control_plane` and a node group at
+/// `nodes`, written to `dir`.
+fn synth(dir: &Path, control_plane: &str, nodes: &str) {
+    let app = App::new("upgrades");
+    let dev = app.environment("dev", Account::new("123456789012").unwrap(), Region::UsEast1);
+    let stack = dev.stack("cluster");
+    let cluster = Resource::new(
+        &stack,
+        "Cluster",
+        RawResource::new("AWS::EKS::Cluster")
+            .with("Name", "main")
+            .with("Version", control_plane)
+            .with("RoleArn", "arn:aws:iam::123456789012:role/eks")
+            .with("ResourcesVpcConfig", json!({"SubnetIds": ["subnet-1", "subnet-2"]})),
+    )
+    .unwrap();
+    Resource::new(
+        &stack,
+        "General",
+        RawResource::new("AWS::EKS::Nodegroup")
+            .with("ClusterName", cluster.reference())
+            .with("Version", nodes)
+            .with("NodeRole", "arn:aws:iam::123456789012:role/nodes")
+            .with("Subnets", json!(["subnet-1", "subnet-2"])),
+    )
+    .unwrap();
+    app.synth_to(dir).unwrap();
+}
+
+fn runtime(endpoint: &str) -> Runtime {
+    let mut rt = Runtime::new(common::aws_options(endpoint), ProgressMode::Capture);
+    rt.cfn.yes = true;
+    rt.kubernetes = false;
+    rt
+}
+
+/// The actions a refused deploy sent, each of which must be read-only.
+fn assert_read_only(seen: &[String]) {
+    let mutating: Vec<&String> =
+        seen.iter().filter(|a| !matches!(a.as_str(), "GetCallerIdentity" | "DescribeStacks" | "GetTemplate")).collect();
+    assert!(mutating.is_empty(), "only read-only calls before the refusal: {seen:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_two_minor_jump_is_refused_against_the_deployed_template_with_no_mutating_call() {
+    let moto = common::moto();
+    let proxy = Proxy::start(&moto.endpoint()).await;
+    let rt = runtime(&proxy.endpoint());
+    // Deployed: 1.34 (setup, which may create).
+    let before = common::temp_dir("upgrade-1.34");
+    synth(&before, "1.34", "1.34");
+    let mut report = rt.deploy(Arc::new(Assembly::read(&before).unwrap()), &[], false).await;
+    report.result().unwrap();
+    proxy.rules.lock().unwrap().seen.clear();
+
+    let after = common::temp_dir("upgrade-1.36");
+    synth(&after, "1.36", "1.36");
+    let mut report = rt.deploy(Arc::new(Assembly::read(&after).unwrap()), &[], false).await;
+    let err = report.result().unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Preflight(ref p) if p.len() == 1), "{text}");
+    assert_eq!(err.exit_code(), exit::USAGE);
+    assert!(text.contains("the control plane Cluster would jump from Kubernetes 1.34 to 1.36"), "{text}");
+    assert!(text.contains("hint: deploy KubernetesVersion::V1_35 first, then V1_36"), "{text}");
+    let seen = proxy.rules.lock().unwrap().seen.clone();
+    assert!(seen.iter().any(|a| a == "GetTemplate"), "the deployed template was read: {seen:?}");
+    assert_read_only(&seen);
+
+    // One minor at a time passes preflight (and deploys).
+    let next = common::temp_dir("upgrade-1.35");
+    synth(&next, "1.35", "1.35");
+    let mut report = rt.deploy(Arc::new(Assembly::read(&next).unwrap()), &[], false).await;
+    report.result().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_group_ahead_of_its_control_plane_is_refused_before_any_request() {
+    let (endpoint, connections) = common::terminal::counting_listener();
+    let dir = common::temp_dir("upgrade-nodes-ahead");
+    synth(&dir, "1.35", "1.36");
+    let mut report = runtime(&endpoint).deploy(Arc::new(Assembly::read(&dir).unwrap()), &[], false).await;
+    let err = report.result().unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Preflight(ref p) if p.len() == 1), "{text}");
+    assert!(
+        text.contains("node group General would run Kubernetes 1.36, newer than its control plane Cluster at 1.35"),
+        "{text}"
+    );
+    assert!(text.contains("hint: upgrade the control plane to 1.36 first"), "{text}");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 0, "no request at all");
+}
