@@ -84,9 +84,21 @@ async fn a_two_minor_jump_is_refused_against_the_deployed_template_with_no_mutat
     assert!(seen.iter().any(|a| a == "GetTemplate"), "the deployed template was read: {seen:?}");
     assert_read_only(&seen);
 
-    // One minor at a time passes preflight (and deploys).
+    // One minor at a time: diff shows it as one block, in deploy order; it passes preflight
+    // and deploys.
     let next = common::temp_dir("upgrade-1.35");
     synth(&next, "1.35", "1.35");
+    let diff = rt.diff(Arc::new(Assembly::read(&next).unwrap()), &[]).await;
+    assert_eq!(
+        diff.stacks[0].upgrade,
+        [
+            "upgrade, in the order the deploy makes it happen:",
+            "  1. control plane Cluster: 1.34 → 1.35",
+            "  2. node group General: 1.34 → 1.35",
+        ],
+        "{}",
+        diff.render()
+    );
     let mut report = rt.deploy(Arc::new(Assembly::read(&next).unwrap()), &[], false).await;
     report.result().unwrap();
 }

@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
+use crate::plan::Assembly;
+
 /// The EKS versions one template declares.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct EksVersions {
@@ -134,6 +136,30 @@ impl EksVersions {
             ClusterRef::Unknown => None,
         }
     }
+}
+
+/// The controllers whose version `diff` shows in the upgrade block: the Deployments stackwright
+/// installs in `kube-system`.
+const CONTROLLERS: &[&str] = &["cluster-autoscaler", "aws-load-balancer-controller"];
+
+/// The images of the controllers among the objects of the clusters of `stack`, read from the
+/// assembly's manifests: `(name, image)`.
+#[must_use]
+pub fn controller_images(assembly: &Assembly, stack: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for cluster in assembly.manifest.clusters.iter().filter(|c| c.stack == stack) {
+        for object in
+            cluster.objects.iter().filter(|o| o.kind == "Deployment" && CONTROLLERS.contains(&o.name.as_str()))
+        {
+            let path = assembly.dir.join(&cluster.directory).join(&object.file);
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let Ok(doc) = serde_saphyr::from_str::<Json>(&text) else { continue };
+            if let Some(image) = doc.pointer("/spec/template/spec/containers/0/image").and_then(Json::as_str) {
+                out.push((object.name.clone(), image.to_string()));
+            }
+        }
+    }
+    out
 }
 
 /// The minor of `1.36` (36); `None` for anything else.
