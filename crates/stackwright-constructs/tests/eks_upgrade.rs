@@ -8,8 +8,8 @@ mod eks_support;
 use eks_support::{app, reference_vpc, resources_of, synth_error, template};
 use stackwright_constructs::eks::addon_version_cell;
 use stackwright_constructs::{
-    AddonVersionCell, AddonVersions, EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps,
-    OptionalAddons,
+    AddonVersionCell, AddonVersions, ContainerImage, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps,
+    ImageReference, KubernetesVersion, NodeGroup, NodeGroupProps, OptionalAddons,
 };
 
 /// The reference platform at `version`, the gaps of the table taken as EKS's default.
@@ -121,4 +121,83 @@ fn a_gap_of_the_table_without_a_choice_is_a_synth_error_with_both_ways_out() {
     assert!(err.contains(".pin(\"coredns\"") && err.contains(".eks_default(\"coredns\""), "{err}");
     // kube-proxy has a table entry for 1.36: no problem about it.
     assert!(!err.contains("no kube-proxy version"), "{err}");
+}
+
+/// The reference platform at 1.36 with `props` for its node group; the app and the cluster.
+fn platform_with_nodes(
+    props: NodeGroupProps,
+) -> (stackwright_core::App, stackwright_core::Result<NodeGroup>, EksCluster) {
+    let (app, prod) = app();
+    let vpc = reference_vpc(&prod);
+    let cluster = EksCluster::new(
+        &prod.stack("cluster"),
+        "Cluster",
+        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
+            .addon_versions(AddonVersions::new().eks_default_for_gaps("no documented version")),
+    )
+    .unwrap();
+    let group = NodeGroup::new(&cluster, "General", props);
+    (app, group, cluster)
+}
+
+#[test]
+fn a_pinned_ami_release_is_the_node_groups_and_of_the_clusters_minor() {
+    let (app, group, _) =
+        platform_with_nodes(NodeGroupProps::on_demand(["t3.medium"], 2..=6).release_version("1.36.1-20261104"));
+    group.unwrap();
+    let assembly = app.synth().unwrap();
+    let t = template(&assembly, "prod-cluster");
+    let groups = resources_of(&t, "AWS::EKS::Nodegroup");
+    assert_eq!(groups[0].1["Properties"]["ReleaseVersion"], "1.36.1-20261104");
+    // Unpinned: no ReleaseVersion (EKS takes the newest when the group is created or upgraded).
+    let t = platform_at(KubernetesVersion::V1_36);
+    assert!(resources_of(&t, "AWS::EKS::Nodegroup")[0].1["Properties"].get("ReleaseVersion").is_none());
+
+    // A pin of the previous minor, left behind by the control-plane upgrade: refused.
+    let (app, group, _) =
+        platform_with_nodes(NodeGroupProps::on_demand(["t3.medium"], 2..=6).release_version("1.35.4-20261020"));
+    let err = synth_error(&app, group);
+    assert!(
+        err.contains("prod/cluster/Cluster/General: release_version 1.35.4-20261020 is an AMI release for Kubernetes 1.35, but the cluster runs 1.36"),
+        "{err}"
+    );
+    assert!(err.contains("/aws/service/eks/optimized-ami/1.36/"), "{err}");
+    let (app, group, _) =
+        platform_with_nodes(NodeGroupProps::on_demand(["t3.medium"], 2..=6).release_version("latest"));
+    assert!(synth_error(&app, group).contains("release_version 'latest' is not an EKS AMI release"));
+}
+
+/// The node roll (a version or AMI release change) replaces one node at a time, and the Flask
+/// app's PodDisruptionBudget lets the drain evict one of its three pods at a time: two keep
+/// serving throughout.
+#[test]
+fn the_flask_app_stays_available_while_the_nodes_roll() {
+    let (app, group, cluster) = platform_with_nodes(NodeGroupProps::on_demand(["t3.medium"], 2..=6));
+    group.unwrap();
+    let image = ContainerImage::public("registry.example.com/flask-app", ImageReference::Tag("0.1.0".into()));
+    FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image)).unwrap();
+    let assembly = app.synth().unwrap();
+    let t = template(&assembly, "prod-cluster");
+    let group = resources_of(&t, "AWS::EKS::Nodegroup")[0].1;
+    assert_eq!(group["Properties"]["UpdateConfig"]["MaxUnavailable"], 1, "one node replaced at a time");
+
+    let cluster_entry = &assembly.manifest.clusters[0];
+    let object = |kind: &str| -> serde_json::Value {
+        let entry = cluster_entry.objects.iter().find(|o| o.kind == kind && o.name == "flask-app").unwrap();
+        serde_saphyr::from_str(assembly.file(&format!("{}/{}", cluster_entry.directory, entry.file)).unwrap()).unwrap()
+    };
+    let (deployment, pdb, hpa) =
+        (object("Deployment"), object("PodDisruptionBudget"), object("HorizontalPodAutoscaler"));
+    assert_eq!(hpa["spec"]["minReplicas"], 3, "three replicas at least");
+    assert_eq!(pdb["spec"]["maxUnavailable"], 1, "the drain evicts one pod at a time");
+    assert_eq!(
+        pdb["spec"]["selector"]["matchLabels"], deployment["spec"]["selector"]["matchLabels"],
+        "the budget covers the app's pods"
+    );
+    // Spread over nodes, so one drained node takes at most one replica's worth of capacity.
+    let spec = &deployment["spec"]["template"]["spec"];
+    assert!(
+        spec.get("topologySpreadConstraints").is_some() || spec.get("affinity").is_some(),
+        "pods spread over nodes: {spec}"
+    );
 }

@@ -11,6 +11,7 @@ pub(crate) mod addons;
 mod cluster;
 mod irsa;
 mod node_group;
+mod release_version;
 
 pub use addon_versions::{
     ADDON_TABLE_READ, AddonVersionChoice, AddonVersions, Cell as AddonVersionCell, Source as AddonVersionSource,
