@@ -119,3 +119,76 @@ async fn a_node_group_ahead_of_its_control_plane_is_refused_before_any_request()
     assert!(text.contains("hint: upgrade the control plane to 1.36 first"), "{text}");
     assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 0, "no request at all");
 }
+
+/// Objects after the node groups: when the stack with the cluster's node groups fails, the
+/// cluster's objects are not applied (the cluster's own stack did deploy).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn objects_wait_for_the_stack_with_the_clusters_node_groups() {
+    use k8s_openapi::api::core::v1::ConfigMap;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use stackwright_core::{ClusterConnection, KubeCluster, Value};
+
+    let moto = common::moto();
+    let dir = common::temp_dir("upgrade-objects-after-nodes");
+    let app = App::new("upgrades");
+    let dev = app.environment("dev", Account::new("123456789012").unwrap(), Region::UsEast1);
+    let platform = dev.stack("platform");
+    Resource::new(
+        &platform,
+        "Marker",
+        RawResource::new("AWS::SSM::Parameter").with("Type", "String").with("Value", "x"),
+    )
+    .unwrap();
+    let cluster = KubeCluster::new(
+        &platform,
+        "main",
+        ClusterConnection {
+            cluster_name: Value::from("main"),
+            endpoint: Value::from("https://127.0.0.1:9"),
+            certificate_authority: Value::from(""),
+            oidc_issuer: Value::from(""),
+        },
+    )
+    .unwrap();
+    let config = ConfigMap {
+        metadata: ObjectMeta { name: Some("settings".into()), namespace: Some("default".into()), ..Default::default() },
+        ..Default::default()
+    };
+    cluster.add(&platform, &config).unwrap();
+    // The node groups, in their own stack, which fails: a value from a resource it does not have.
+    let nodes = dev.stack("nodes");
+    Resource::new(
+        &nodes,
+        "Broken",
+        RawResource::new("AWS::SSM::Parameter")
+            .with("Type", "String")
+            .with("Value", json!({"Fn::GetAtt": ["NoSuchResource", "Arn"]})),
+    )
+    .unwrap();
+    Resource::new(
+        &nodes,
+        "General",
+        RawResource::new("AWS::EKS::Nodegroup")
+            .with("ClusterName", "main")
+            .with("Version", "1.36")
+            .with("NodeRole", "arn:aws:iam::123456789012:role/nodes")
+            .with("Subnets", json!(["subnet-1"])),
+    )
+    .unwrap();
+    app.synth_to(&dir).unwrap();
+
+    let mut rt = Runtime::new(common::aws_options(&moto.endpoint()), ProgressMode::Capture);
+    rt.cfn.yes = true;
+    let mut report = rt.deploy(Arc::new(Assembly::read(&dir).unwrap()), &[], false).await;
+    let failed: Vec<String> = report.failed.iter().map(|f| f.target.clone()).collect();
+    assert!(failed.contains(&"dev-nodes".to_string()), "{failed:?}: {:?}", report.result());
+    assert!(!failed.iter().any(|f| f == "dev-main"), "the objects were not tried: {failed:?}");
+    assert!(report.clusters.is_empty());
+    let lines = rt.progress.lines().join("\n");
+    assert!(
+        lines.contains(
+            "dev-main: objects not applied because dev-nodes, with the cluster's node groups, was not deployed"
+        ),
+        "{lines}"
+    );
+}

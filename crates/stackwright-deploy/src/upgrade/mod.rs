@@ -162,6 +162,19 @@ pub fn controller_images(assembly: &Assembly, stack: &str) -> Vec<(String, Strin
     out
 }
 
+/// True when `template` has a node group of the cluster named `cluster_name` (by a literal
+/// name, or by a `Ref` to a control plane of that name in the same template): the runtime
+/// applies a cluster's Kubernetes objects only once every such stack is deployed.
+#[must_use]
+pub fn has_node_groups_of(template: &Json, cluster_name: &str) -> bool {
+    let v = EksVersions::of(template);
+    v.node_groups.values().any(|g| match &g.cluster {
+        ClusterRef::Named(name) => name == cluster_name,
+        ClusterRef::Local(id) => v.clusters.get(id).is_some_and(|c| c.name.as_deref() == Some(cluster_name)),
+        ClusterRef::Unknown => false,
+    })
+}
+
 /// The minor of `1.36` (36); `None` for anything else.
 #[must_use]
 pub fn minor(version: &str) -> Option<u32> {

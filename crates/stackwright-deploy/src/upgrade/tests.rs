@@ -98,3 +98,13 @@ fn the_upgrade_block_lists_every_step_in_deploy_order() {
     // Nothing EKS-versioned changes: no block.
     assert!(upgrade_block(Some(&new), &new, &controllers).is_empty());
 }
+
+#[test]
+fn node_groups_are_found_by_cluster_name() {
+    let t = cluster_template(KubernetesVersion::V1_36);
+    assert!(has_node_groups_of(&t, "demo-prod-cluster"));
+    assert!(!has_node_groups_of(&t, "another"));
+    let other_stack = json!({"Resources": {"Nodes": {"Type": "AWS::EKS::Nodegroup", "Properties": {"ClusterName": "shop", "Version": "1.36"}}}});
+    assert!(has_node_groups_of(&other_stack, "shop"));
+    assert!(!has_node_groups_of(&json!({"Resources": {}}), "shop"));
+}
