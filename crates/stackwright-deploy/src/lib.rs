@@ -21,6 +21,7 @@
 //! `error`, `progress`, `interrupt` < `retry`, `plan`, `local` < `aws`, `kubernetes` < `eks`, `cfn` <
 //! `preflight` < `runtime` < `diff`, `destroy`, `drift` < `cli`.
 
+pub mod addon_versions;
 pub mod aws;
 pub mod cfn;
 pub mod cli;

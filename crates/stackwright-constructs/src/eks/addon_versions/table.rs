@@ -5,8 +5,9 @@
 //! Every entry names the page it was read from and the day it was read (with the `search`
 //! tool, docs corpus). Pages in other languages are the same user guide at another moment of
 //! its history: they are cited where they list a version the English page no longer shows.
-//! `stackwright-deploy addon-versions` compares this table with `eks:DescribeAddonVersions`
-//! when credentials are at hand; see `docs/upgrading.md` for how to update it.
+//! `stackwright-deploy addon-versions --kubernetes-version 1.36 --rust` asks
+//! `eks:DescribeAddonVersions` when credentials are at hand and prints rows in this form, with
+//! the call and the day as their source, to replace the rows here (docs/upgrading.md).
 
 use super::{Cell, Source};
 use crate::workload::KubernetesVersion::{self, V1_33, V1_34, V1_35, V1_36};

@@ -23,8 +23,9 @@ fn every_supported_version_has_a_cited_entry_or_a_documented_gap_for_every_addon
                     for s in sources {
                         assert!(
                             s.url.starts_with("https://docs.aws.amazon.com/")
-                                || s.url.starts_with("https://docs.amazonaws.cn/"),
-                            "{addon} on {version}: {} is not an AWS documentation page",
+                                || s.url.starts_with("https://docs.amazonaws.cn/")
+                                || s.url.starts_with("eks:DescribeAddonVersions ("),
+                            "{addon} on {version}: {} is neither an AWS documentation page nor the EKS API",
                             s.url
                         );
                         assert_eq!(s.read.len(), 10, "{addon} on {version}: read date {}", s.read);
