@@ -8,8 +8,8 @@ mod eks_support;
 use eks_support::{app, reference_vpc, resources_of, synth_error, template};
 use stackwright_constructs::eks::addon_version_cell;
 use stackwright_constructs::{
-    AddonVersionCell, AddonVersions, ContainerImage, EksCluster, EksClusterProps, FlaskApp, FlaskAppProps,
-    ImageReference, KubernetesVersion, NodeGroup, NodeGroupProps, OptionalAddons,
+    AddonVersionCell, AddonVersions, ContainerImage, ControllerImages, EksCluster, EksClusterProps, FlaskApp,
+    FlaskAppProps, ImageReference, KubernetesVersion, NodeGroup, NodeGroupProps, OptionalAddons,
 };
 
 /// The reference platform at `version`, the gaps of the table taken as EKS's default.
@@ -102,6 +102,29 @@ fn an_override_outside_the_table_is_refused_at_the_cluster_path() {
     );
     assert!(err.contains("hint: use one of v1.36.0-eksbuild.14"), "{err}");
     assert!(err.contains("addon_versions names 'traefik', which this cluster does not install"), "{err}");
+}
+
+#[test]
+fn an_autoscaler_override_of_another_minor_is_refused() {
+    let (app, prod) = app();
+    let vpc = reference_vpc(&prod);
+    let images = ControllerImages::default().cluster_autoscaler("mirror.example.com/cluster-autoscaler:v1.35.2");
+    let built = EksCluster::new(
+        &prod.stack("cluster"),
+        "Cluster",
+        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
+            .addon_versions(AddonVersions::new().eks_default_for_gaps("no documented version"))
+            .controller_images(images),
+    );
+    if let Ok(cluster) = &built {
+        NodeGroup::new(cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
+    }
+    let err = synth_error(&app, built);
+    assert!(
+        err.contains("prod/cluster/Cluster: controller_images.cluster_autoscaler 'mirror.example.com/cluster-autoscaler:v1.35.2' is a release for Kubernetes 1.35, but the cluster runs 1.36"),
+        "{err}"
+    );
+    assert!(err.contains("(the table's: registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1)"), "{err}");
 }
 
 #[test]
