@@ -22,18 +22,7 @@ use serde_json::{Value, json};
 
 /// The EKS service model.
 fn model() -> Value {
-    let venv = std::env::var("STACKWRIGHT_VENV_VALIDATORS")
-        .unwrap_or_else(|_| format!("{}/../../.venv/validators", env!("CARGO_MANIFEST_DIR")));
-    let lib = std::path::Path::new(&venv).join("lib");
-    let python = std::fs::read_dir(&lib)
-        .unwrap()
-        .flatten()
-        .find(|e| e.file_name().to_string_lossy().starts_with("python"))
-        .unwrap();
-    let path = python.path().join("site-packages/botocore/data/eks/2017-11-01/service-2.json.gz");
-    let out = Command::new("gzip").arg("-dc").arg(&path).output().unwrap();
-    assert!(out.status.success(), "cannot read {}", path.display());
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::aws_model::service_model("eks/2017-11-01")
 }
 
 /// `value` conforms to `shape`: every member known, of the right JSON type.
