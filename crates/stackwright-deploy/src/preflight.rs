@@ -96,6 +96,7 @@ impl Plan {
             }
         }
         problems.extend(cycles(&assembly, &stacks));
+        problems.extend(upgrade::node_groups_ahead_across_stacks(&templates));
         let mut plan = Plan {
             assembly: assembly.clone(),
             stacks,
@@ -257,7 +258,8 @@ impl Plan {
         let mut outputs = Outputs::new();
         let ledger = Ledger::default();
         self.refuse_leftover_stacks(aws, options, progress, &ledger, &mut problems).await?;
-        self.refuse_unsafe_upgrades(aws, options, progress, &ledger, &mut problems).await?;
+        let reading = upgrade::Reading { assembly: &self.assembly, aws, options, progress, ledger: &ledger };
+        reading.refuse_unsafe_upgrades(&self.stacks, &self.templates, &mut problems).await?;
         for (stack, wanted) in &self.outside {
             let entry = self.assembly.stack(stack)?;
             if let Ok(text) = self.assembly.template(entry)
@@ -330,40 +332,6 @@ impl Plan {
                     entry.stack_name, info.status
                 ));
             }
-        }
-        Ok(())
-    }
-}
-
-impl Plan {
-    /// For each selected stack with EKS resources that is deployed: the upgrade from its
-    /// deployed template to the new one is one EKS can make ([`upgrade::problems`]; those the
-    /// new template alone shows were reported offline). Read-only: `DescribeStacks`,
-    /// `GetTemplate`.
-    async fn refuse_unsafe_upgrades(
-        &self,
-        aws: &Aws,
-        options: &CfnOptions,
-        progress: &Progress,
-        ledger: &Ledger,
-        problems: &mut Vec<String>,
-    ) -> Result<()> {
-        for stack in &self.stacks {
-            let Some(new) = self.templates.get(stack).and_then(|b| serde_json::from_str::<Json>(b).ok()) else {
-                continue;
-            };
-            if upgrade::EksVersions::of(&new).is_empty() {
-                continue;
-            }
-            let entry = self.assembly.stack(stack)?;
-            let env = self.assembly.environment(&entry.environment)?;
-            let clients = aws.region(&env.region).await;
-            let engine = Engine { clients: &clients, entry, options, progress, ledger };
-            let Some(info) = engine.describe(&entry.stack_name).await? else { continue };
-            let Some(deployed) = engine.deployed_template(&info.stack_id).await? else { continue };
-            let offline = upgrade::problems(stack, None, &new);
-            problems
-                .extend(upgrade::problems(stack, Some(&deployed), &new).into_iter().filter(|p| !offline.contains(p)));
         }
         Ok(())
     }

@@ -52,10 +52,14 @@ fn runtime(endpoint: &str) -> Runtime {
     rt
 }
 
-/// The actions a refused deploy sent, each of which must be read-only.
+/// The actions a refused deploy sent, each of which must be read-only (the proxy names an EKS
+/// call by its path: `/clusters/main` is `DescribeCluster`; creating is `/clusters`, updating
+/// `/clusters/main/updates`).
 fn assert_read_only(seen: &[String]) {
-    let mutating: Vec<&String> =
-        seen.iter().filter(|a| !matches!(a.as_str(), "GetCallerIdentity" | "DescribeStacks" | "GetTemplate")).collect();
+    let mutating: Vec<&String> = seen
+        .iter()
+        .filter(|a| !matches!(a.as_str(), "GetCallerIdentity" | "DescribeStacks" | "GetTemplate" | "/clusters/main"))
+        .collect();
     assert!(mutating.is_empty(), "only read-only calls before the refusal: {seen:?}");
 }
 
@@ -191,4 +195,92 @@ async fn objects_wait_for_the_stack_with_the_clusters_node_groups() {
         ),
         "{lines}"
     );
+}
+
+/// A stack `nodes` whose node group names the cluster `main` (of another stack or program)
+/// at `nodes`; with `control_plane`, the stack `cluster` creates `main` at that version.
+fn synth_named(dir: &Path, control_plane: Option<&str>, nodes: &str) {
+    let app = App::new("upgrades");
+    let dev = app.environment("dev", Account::new("123456789012").unwrap(), Region::UsEast1);
+    if let Some(version) = control_plane {
+        Resource::new(
+            &dev.stack("cluster"),
+            "Cluster",
+            RawResource::new("AWS::EKS::Cluster")
+                .with("Name", "main")
+                .with("Version", version)
+                .with("RoleArn", "arn:aws:iam::123456789012:role/eks")
+                .with("ResourcesVpcConfig", json!({"SubnetIds": ["subnet-1", "subnet-2"]})),
+        )
+        .unwrap();
+    }
+    Resource::new(
+        &dev.stack("nodes"),
+        "General",
+        RawResource::new("AWS::EKS::Nodegroup")
+            .with("ClusterName", "main")
+            .with("Version", nodes)
+            .with("NodeRole", "arn:aws:iam::123456789012:role/nodes")
+            .with("Subnets", json!(["subnet-1", "subnet-2"])),
+    )
+    .unwrap();
+    app.synth_to(dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_group_ahead_of_a_cluster_of_another_stack_is_refused_before_any_request() {
+    let (endpoint, connections) = common::terminal::counting_listener();
+    let dir = common::temp_dir("upgrade-nodes-ahead-across");
+    synth_named(&dir, Some("1.35"), "1.36");
+    let mut report = runtime(&endpoint).deploy(Arc::new(Assembly::read(&dir).unwrap()), &[], false).await;
+    let text = report.result().unwrap_err().to_string();
+    assert!(
+        text.contains(
+            "stack dev-nodes: node group General would run Kubernetes 1.36, newer than its cluster main at 1.35"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("hint: upgrade the cluster main to 1.36 first"), "{text}");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 0, "no request at all");
+}
+
+/// A node group on a cluster outside the program (a referenced one): its version is read from
+/// EKS (`DescribeCluster` on moto), read-only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_group_ahead_of_a_referenced_cluster_is_refused_after_describe_cluster() {
+    let moto = common::moto();
+    let proxy = Proxy::start(&moto.endpoint()).await;
+    let aws = stackwright_deploy::aws::Aws::new(common::aws_options(&moto.endpoint()));
+    let clients = aws.region("us-east-1").await;
+    clients
+        .eks
+        .create_cluster()
+        .name("main")
+        .version("1.35")
+        .role_arn("arn:aws:iam::123456789012:role/eks")
+        .resources_vpc_config(
+            aws_sdk_eks::types::VpcConfigRequest::builder().subnet_ids("subnet-1").subnet_ids("subnet-2").build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let dir = common::temp_dir("upgrade-nodes-ahead-referenced");
+    synth_named(&dir, None, "1.36");
+    let mut report = runtime(&proxy.endpoint()).deploy(Arc::new(Assembly::read(&dir).unwrap()), &[], false).await;
+    let text = report.result().unwrap_err().to_string();
+    assert!(
+        text.contains(
+            "stack dev-nodes: node group General would run Kubernetes 1.36, newer than its cluster main at 1.35"
+        ),
+        "{text}"
+    );
+    let seen = proxy.rules.lock().unwrap().seen.clone();
+    assert!(seen.iter().any(|a| a == "/clusters/main"), "the cluster's version was read: {seen:?}");
+    assert_read_only(&seen);
+
+    // At the cluster's version it passes preflight.
+    let dir = common::temp_dir("upgrade-nodes-level-referenced");
+    synth_named(&dir, None, "1.35");
+    let plan = runtime(&proxy.endpoint()).preflight(Arc::new(Assembly::read(&dir).unwrap()), &[], false).await;
+    assert!(plan.is_ok(), "{:?}", plan.err());
 }

@@ -10,10 +10,12 @@
 //! update — or, for a node newer than its control plane, what it would accept and break.
 
 mod block;
+mod read;
 
 pub use block::upgrade_block;
+pub use read::Reading;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value as Json;
 
@@ -136,6 +138,66 @@ impl EksVersions {
             ClusterRef::Unknown => None,
         }
     }
+}
+
+/// The control planes with a literal name and version in `template`: name → version.
+#[must_use]
+pub fn named_control_planes(template: &Json) -> BTreeMap<String, String> {
+    EksVersions::of(template).clusters.into_values().filter_map(|c| Some((c.name?, c.version?))).collect()
+}
+
+/// The clusters `template`'s node groups name literally (a cluster of another stack or
+/// program).
+#[must_use]
+pub fn named_clusters_of_node_groups(template: &Json) -> Vec<String> {
+    let mut names: Vec<String> = EksVersions::of(template)
+        .node_groups
+        .into_values()
+        .filter_map(|g| match g.cluster {
+            ClusterRef::Named(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The node groups of `template` that name a cluster of `control_planes` (name → version, from
+/// the plan's other templates or from EKS) and would run a newer minor than it.
+#[must_use]
+pub fn node_groups_ahead_of_named(
+    stack: &str,
+    template: &Json,
+    control_planes: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (id, group) in EksVersions::of(template).node_groups {
+        let (ClusterRef::Named(name), Some(to)) = (&group.cluster, group.version.as_deref()) else { continue };
+        let Some(plane) = control_planes.get(name) else { continue };
+        if let (Some(n), Some(p)) = (minor(to), minor(plane))
+            && n > p
+        {
+            out.push(format!(
+                "stack {stack}: node group {id} would run Kubernetes {to}, newer than its cluster {name} at {plane}; \
+                 nodes may not be newer than the API server\n  \
+                 hint: upgrade the cluster {name} to {to} first, or keep the node group at {plane}"
+            ));
+        }
+    }
+    out
+}
+
+/// Node groups that name a cluster another template of the plan (`templates`, by stack id)
+/// creates, at a newer minor than that template gives it (offline), sorted.
+#[must_use]
+pub fn node_groups_ahead_across_stacks(templates: &HashMap<String, String>) -> Vec<String> {
+    let parsed: Vec<(&String, Json)> =
+        templates.iter().filter_map(|(s, b)| Some((s, serde_json::from_str(b).ok()?))).collect();
+    let planes: BTreeMap<String, String> = parsed.iter().flat_map(|(_, t)| named_control_planes(t)).collect();
+    let mut out: Vec<String> = parsed.iter().flat_map(|(s, t)| node_groups_ahead_of_named(s, t, &planes)).collect();
+    out.sort();
+    out
 }
 
 /// The controllers whose version `diff` shows in the upgrade block: the Deployments stackwright
