@@ -145,7 +145,11 @@ impl AddonVersions {
         );
         match (self.choices.get(addon), cell) {
             (None, Cell::Known { versions, .. }) => Ok(Some(versions[0].to_string())),
-            (None, Cell::Gap { .. }) if self.gaps_reason.as_deref().is_some_and(|r| !r.trim().is_empty()) => Ok(None),
+            (None, Cell::Gap { .. }) if self.gaps_reason.as_deref().is_some_and(|r| r.trim().is_empty()) => Err((
+                format!("EKS's default version of {addon} is chosen (eks_default_for_gaps) without a reason"),
+                "say why the gaps take EKS's default: .eks_default_for_gaps(\"the reason\")".to_string(),
+            )),
+            (None, Cell::Gap { .. }) if self.gaps_reason.is_some() => Ok(None),
             (None, Cell::Gap { .. }) => Err((
                 format!(
                     "the table of add-on versions has no {addon} version for Kubernetes {version} (the EKS documentation \

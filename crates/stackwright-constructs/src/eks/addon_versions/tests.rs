@@ -88,4 +88,6 @@ fn overrides_are_checked_against_the_table() {
     // EKS's default where the table has a version would let the add-on fall behind: refused.
     assert!(AddonVersions::new().eks_default("kube-proxy", "x").resolve("kube-proxy", v).is_err());
     assert!(AddonVersions::new().eks_default("coredns", " ").resolve("coredns", v).is_err());
+    let (message, _) = AddonVersions::new().eks_default_for_gaps("").resolve("coredns", v).unwrap_err();
+    assert!(message.contains("without a reason"), "{message}");
 }
