@@ -41,6 +41,10 @@ pub struct StackDiff {
     /// as moves, since their resources keep their logical ids and are not replaced.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moves: Vec<MoveEntry>,
+    /// The cluster upgrade this deploy makes, one line per step in the order it happens
+    /// ([`crate::upgrade::upgrade_block`]); empty when no EKS version changes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub upgrade: Vec<String>,
 }
 
 /// How a cluster's objects differ from the cluster.
@@ -108,6 +112,9 @@ impl DiffReport {
             };
             let name = paint(style::NAME, &s.stack, styled);
             out.push_str(&format!("Stack {name} ({}): {head}\n", s.stack_name));
+            for line in &s.upgrade {
+                out.push_str(&format!("  {line}\n"));
+            }
             for m in &s.moves {
                 out.push_str(&format!("{}\n", render_move(&s.stack, m, styled)));
             }
@@ -206,6 +213,7 @@ impl Runtime {
                 changes: Vec::new(),
                 broadening: Broadening::default(),
                 moves: Vec::new(),
+                upgrade: Vec::new(),
                 notes: vec![
                     "no CloudFormation resources: deploy does not send this stack to CloudFormation (its cluster's \
                      objects are compared below)"
@@ -219,6 +227,8 @@ impl Runtime {
         let (mut diff, deployed) = compared?;
         mark_imports(&mut diff.changes, &entry.imports);
         diff.broadening = Broadening::of(&diff.changes, deployed.as_ref(), &local);
+        let controllers = crate::upgrade::controller_images(assembly, id);
+        diff.upgrade = crate::upgrade::upgrade_block(deployed.as_ref(), &local, &controllers);
         Ok(diff)
     }
 
@@ -336,6 +346,7 @@ async fn compare(
         broadening: Broadening::default(),
         notes: Vec::new(),
         moves: entry.moves.clone(),
+        upgrade: Vec::new(),
     };
     let info = match e.describe(&entry.stack_name).await? {
         Some(i) if i.status != "REVIEW_IN_PROGRESS" => i,
@@ -408,6 +419,7 @@ mod tests {
             broadening: Broadening::default(),
             notes: vec![],
             moves,
+            upgrade: vec![],
         };
         let zone = MoveEntry {
             from: "prod/network/Zone".into(),
@@ -483,6 +495,10 @@ mod tests {
                     from_stack: "prod-cluster".into(),
                     logical_ids: vec!["Logs".into()],
                 }],
+                upgrade: vec![
+                    "upgrade, in the order the deploy makes it happen:".into(),
+                    "  1. control plane Cluster: 1.35 → 1.36".into(),
+                ],
             }],
             clusters: vec![ClusterDiff {
                 cluster: "prod-shop".into(),
@@ -513,6 +529,13 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("~ Deployment shop/api\n"), "{text}");
+        // The upgrade block right below the stack's line, before its changes.
+        assert!(
+            text.contains(
+                "Stack prod-cluster (shop-prod-cluster): 1 change(s)\n  upgrade, in the order the deploy makes it happen:\n    1. control plane Cluster: 1.35 → 1.36\n"
+            ),
+            "{text}"
+        );
         assert!(
             text.contains(
                 "  > moved: prod/cluster/Logs → prod/cluster/Cluster/Logs (Logs: same logical id, not replaced)\n"

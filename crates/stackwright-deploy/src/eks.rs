@@ -233,6 +233,28 @@ impl ClusterAccess {
     }
 }
 
+/// The Kubernetes version (`1.36`) of the cluster `name` in the clients' region, `None` when EKS
+/// has no such cluster (`DescribeCluster`, read-only; retries shown on `progress`).
+///
+/// # Errors
+///
+/// The errors of `DescribeCluster` other than "not found".
+pub async fn cluster_version(
+    clients: &RegionClients,
+    policy: &RetryPolicy,
+    progress: &Progress,
+    name: &str,
+) -> Result<Option<String>> {
+    let endpoint = clients.endpoint("eks");
+    let call = Call { service: "EKS", operation: "DescribeCluster", endpoint: &endpoint };
+    let report = |r: &Retrying| progress.line(format!("cluster {name}: {r}"));
+    match retry(policy, &call, &report, || clients.eks.describe_cluster().name(name).send()).await {
+        Ok(out) => Ok(out.cluster().and_then(|c| c.version()).map(String::from)),
+        Err(Error::Aws { message, .. }) if message.contains("ResourceNotFoundException") => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@
 //! `error`, `progress`, `interrupt` < `retry`, `plan`, `local` < `aws`, `kubernetes` < `eks`, `cfn` <
 //! `preflight` < `runtime` < `diff`, `destroy`, `drift` < `cli`.
 
+pub mod addon_versions;
 pub mod aws;
 pub mod cfn;
 pub mod cli;
@@ -43,5 +44,6 @@ mod read_only;
 mod refactor;
 pub mod retry;
 pub mod runtime;
+pub mod upgrade;
 
 pub use error::{Error, Result};

@@ -6,9 +6,12 @@
 //! 1. **Offline** ([`Plan::offline`]), sending no request at all: the selection, every template
 //!    (present, JSON, within the inline size limit), every dependency known and no cycle, every
 //!    Kubernetes manifest present and readable, every late-bound value produced by a stack of
-//!    the plan (whose template declares that output) or set in the environment now.
-//! 2. **Read-only calls** ([`Plan::read`]): the account of each environment (STS), and the
-//!    outputs of producer stacks outside the selection (`DescribeStacks`).
+//!    the plan (whose template declares that output) or set in the environment now, no node
+//!    group or kube-proxy newer than its control plane ([`crate::upgrade`]).
+//! 2. **Read-only calls** ([`Plan::read`]): the account of each environment (STS), the
+//!    outputs of producer stacks outside the selection (`DescribeStacks`), and — for stacks
+//!    with EKS resources — the deployed template (`GetTemplate`), against which a control-plane
+//!    jump of more than one minor and any downgrade are refused.
 //!
 //! Each phase lists every problem it finds, not the first only ([`Error::Preflight`], exit
 //! status 2); no create, execute, update or delete happens until both have passed.
@@ -26,6 +29,7 @@ use crate::interrupt::Ledger;
 use crate::no_resources;
 use crate::plan::{Assembly, Extend, Outputs};
 use crate::progress::Progress;
+use crate::upgrade;
 
 /// A plan whose assembly passed the offline checks; nothing was sent anywhere to build it.
 #[derive(Debug, Clone)]
@@ -81,6 +85,9 @@ impl Plan {
             let entry = assembly.stack(id)?;
             stack_problems(&assembly, entry, &mut problems);
             if let Some((body, names)) = template(&assembly, entry, &mut problems) {
+                if let Ok(parsed) = serde_json::from_str::<Json>(&body) {
+                    problems.extend(upgrade::problems(id, None, &parsed));
+                }
                 if names.no_resources {
                     no_resources.push(id.clone());
                 }
@@ -89,6 +96,7 @@ impl Plan {
             }
         }
         problems.extend(cycles(&assembly, &stacks));
+        problems.extend(upgrade::node_groups_ahead_across_stacks(&templates));
         let mut plan = Plan {
             assembly: assembly.clone(),
             stacks,
@@ -250,6 +258,8 @@ impl Plan {
         let mut outputs = Outputs::new();
         let ledger = Ledger::default();
         self.refuse_leftover_stacks(aws, options, progress, &ledger, &mut problems).await?;
+        let reading = upgrade::Reading { assembly: &self.assembly, aws, options, progress, ledger: &ledger };
+        reading.refuse_unsafe_upgrades(&self.stacks, &self.templates, &mut problems).await?;
         for (stack, wanted) in &self.outside {
             let entry = self.assembly.stack(stack)?;
             if let Ok(text) = self.assembly.template(entry)

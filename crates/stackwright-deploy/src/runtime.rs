@@ -362,6 +362,22 @@ impl Runtime {
             if !done.contains(&cluster.stack) {
                 continue;
             }
+            // Objects after the node groups: not while a stack with the cluster's node groups
+            // failed or was skipped (their pods would have nowhere, or the old nodes, to run).
+            if let Some(stack) = plan.stacks().iter().find(|s| {
+                !done.contains(*s)
+                    && plan
+                        .template(s)
+                        .and_then(|t| serde_json::from_str(t).ok())
+                        .is_some_and(|t| crate::upgrade::has_node_groups_of(&t, &cluster.name))
+            }) {
+                self.progress.line(format!(
+                    "{}: objects not applied because {stack}, with the cluster's node groups, was not deployed \
+                     (deploy again once it is fixed)",
+                    cluster.id
+                ));
+                continue;
+            }
             match self.apply_cluster(&assembly, cluster, &outputs).await {
                 Ok(r) => report.clusters.push(r),
                 Err(e) => report.fail(&cluster.id, e),

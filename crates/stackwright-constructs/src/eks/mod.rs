@@ -6,11 +6,17 @@
 //! Imports [`crate::workload`] (an `EksCluster` is a [`WorkloadCluster`](crate::WorkloadCluster)),
 //! [`crate::network`], [`crate::iam`] and the crate's internals.
 
+pub(crate) mod addon_versions;
 pub(crate) mod addons;
 mod cluster;
 mod irsa;
 mod node_group;
+mod release_version;
 
+pub use addon_versions::{
+    ADDON_TABLE_READ, AddonVersionChoice, AddonVersions, Cell as AddonVersionCell, Source as AddonVersionSource,
+    addon_version_cell, addon_version_table, controller_image, minors_listing,
+};
 pub use addons::ControllerImages;
 pub use cluster::{
     ClusterAttributes, ClusterLookup, ClusterName, EksCluster, EksClusterProps, EndpointAccess, ExistingAddons,

@@ -134,6 +134,10 @@ pub struct NodeGroupProps {
     /// Attach `AmazonSSMManagedInstanceCore` so nodes can be reached with Session Manager.
     /// Default: off.
     pub ssm_access: bool,
+    /// A pinned EKS AMI release (`1.36.1-20261104`) of the cluster's minor: nodes are replaced
+    /// only when this line changes. Default: the newest release when the group is created or
+    /// its version changes (rolling to a newer one: `docs/upgrading.md`).
+    pub release_version: Option<String>,
 }
 
 setters! { NodeGroupProps {
@@ -146,6 +150,7 @@ setters! { NodeGroupProps {
     some_into role_name: String,
     some node_role: IamRoleRef,
     value ssm_access: bool,
+    some_into release_version: String,
 } }
 
 impl NodeGroupProps {
@@ -165,6 +170,7 @@ impl NodeGroupProps {
             role_name: None,
             node_role: None,
             ssm_access: false,
+            release_version: None,
         }
     }
 
@@ -216,7 +222,7 @@ pub const MAX_NODES: u32 = 450;
 /// # let app = App::new("demo");
 /// # let prod = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);
 /// # let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() })?;
-/// # let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
+/// # let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")))?;
 /// NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
 /// NodeGroup::new(&cluster, "Spot", NodeGroupProps::spot(["t3.large", "t3a.large"], 0..=4)
 ///     .label("capacity", "spot")
@@ -245,6 +251,9 @@ impl NodeGroup {
     pub fn new(cluster: &EksCluster, id: &str, props: NodeGroupProps) -> Result<NodeGroup> {
         let mut problems = Problems::for_child(cluster, id);
         check(&mut problems, &props, cluster.region());
+        if let Some(release) = &props.release_version {
+            super::release_version::check(&mut problems, release, cluster.version());
+        }
         let node = problems.add_node();
         if !node.is_rejected() && cluster.node().is_rejected() {
             node.reject_because_of(cluster);
@@ -301,6 +310,9 @@ fn build(cluster: &EksCluster, node: Node, props: &NodeGroupProps) -> Result<Nod
         .with_update_config(eks::nodegroup::UpdateConfig::new().with_max_unavailable(i64::from(props.max_unavailable)))
         .with_version(cluster.version().as_str())
         .with_tags(tags);
+    if let Some(release) = &props.release_version {
+        group = group.with_release_version(release.as_str());
+    }
     if !props.labels.is_empty() {
         group = group.with_labels(props.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
@@ -583,16 +595,4 @@ fn label_key_problem(key: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn instance_types_and_architectures() {
-        assert!(
-            valid_instance_type("t3.medium")
-                && valid_instance_type("c6gn.16xlarge")
-                && valid_instance_type("u-6tb1.metal")
-        );
-        assert!(!valid_instance_type("t3") && !valid_instance_type("T3.medium") && !valid_instance_type("medium.t3"));
-    }
-}
+mod tests;

@@ -101,6 +101,15 @@ pub(crate) enum Command {
         #[command(flatten)]
         context: crate::lookup::Options,
     },
+    /// The EKS add-on versions EKS offers per Kubernetes minor (read-only).
+    ///
+    /// Asks `eks:DescribeAddonVersions` for the add-ons stackwright installs: to refresh the
+    /// committed table of add-on versions (`--rust` prints its rows) or to pick a version for
+    /// a gap of it before an upgrade (docs/upgrading.md).
+    AddonVersions {
+        #[command(flatten)]
+        options: crate::addon_versions::Options,
+    },
 }
 
 /// Options shared by every command.
@@ -291,6 +300,7 @@ impl Command {
             | Command::Destroy { common, .. }
             | Command::Drift { common } => (common.plain, common.json),
             Command::Context { context } => (context.plain, false),
+            Command::AddonVersions { options } => (true, options.json),
         }
     }
 }
@@ -396,6 +406,7 @@ fn aws_options(command: &Command, mut aws: AwsOptions) -> Result<AwsOptions> {
         | Command::Destroy { common, .. }
         | Command::Drift { common } => common.local,
         Command::Context { context } => context.local,
+        Command::AddonVersions { options } => options.local,
     };
     if local {
         let vars: Vec<(String, String)> = std::env::vars().collect();
@@ -473,6 +484,7 @@ async fn execute_async(
             if report.drifted() { Err(Error::Differences) } else { Ok(()) }
         }
         Command::Context { context } => crate::lookup::command(app, context, aws, progress).await,
+        Command::AddonVersions { options } => crate::addon_versions::command(options, aws, progress).await,
     }
 }
 

@@ -278,21 +278,22 @@ async fn handle(req: Request<Incoming>, state: Arc<Mutex<State>>) -> Result<Resp
     }
 }
 
-/// Where botocore keeps the CloudFormation model: `$STACKWRIGHT_VENV_VALIDATORS` (else the
-/// repository's `.venv/validators`), `lib/python*/site-packages/botocore/data/…`.
-fn model_path() -> (PathBuf, PathBuf) {
+/// Where botocore keeps a service's model (`service` is its data directory, such as
+/// `cloudformation/2010-05-15`): `$STACKWRIGHT_VENV_VALIDATORS` (else the repository's
+/// `.venv/validators`), `lib/python*/site-packages/botocore/data/…`.
+fn model_path(service: &str) -> (PathBuf, PathBuf) {
     let venv = std::env::var_os("STACKWRIGHT_VENV_VALIDATORS")
         .map(PathBuf::from)
         .unwrap_or_else(|| super::repo_root().join(".venv").join("validators"));
     let python = venv.join("bin").join("python");
     let found = std::fs::read_dir(venv.join("lib")).ok().and_then(|dirs| {
         dirs.flatten()
-            .map(|d| d.path().join("site-packages/botocore/data/cloudformation/2010-05-15"))
+            .map(|d| d.path().join("site-packages/botocore/data").join(service))
             .find_map(|dir| ["service-2.json.gz", "service-2.json"].iter().map(|f| dir.join(f)).find(|p| p.exists()))
     });
     let path = found.unwrap_or_else(|| {
         panic!(
-            "the CloudFormation service model (botocore's cloudformation/2010-05-15/service-2.json) is not under \
+            "the service model (botocore's {service}/service-2.json) is not under \
              {}/lib/python*/site-packages: the model-checked endpoint needs the validators venv.\n\
              Create it with tools/install (scripts/test does), or set STACKWRIGHT_VENV_VALIDATORS to a venv with botocore.",
             venv.display()
@@ -301,30 +302,28 @@ fn model_path() -> (PathBuf, PathBuf) {
     (python, path)
 }
 
-/// The service model, loaded once per test binary (botocore ships it gzipped: the venv's
-/// Python unpacks it, so the tests need no gzip crate).
+/// The CloudFormation service model, loaded once per test binary.
 pub(crate) fn model() -> &'static Value {
     static MODEL: OnceLock<Value> = OnceLock::new();
-    MODEL.get_or_init(|| {
-        let (python, path) = model_path();
-        let text = if path.extension().is_some_and(|e| e == "gz") {
-            let out = std::process::Command::new(&python)
-                .args(["-c", "import gzip,sys; sys.stdout.buffer.write(gzip.open(sys.argv[1]).read())"])
-                .arg(&path)
-                .output()
-                .unwrap_or_else(|e| panic!("cannot run {} to unpack {}: {e}", python.display(), path.display()));
-            assert!(
-                out.status.success(),
-                "unpacking {} failed: {}",
-                path.display(),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).unwrap()
-        } else {
-            std::fs::read_to_string(&path).unwrap()
-        };
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
-    })
+    MODEL.get_or_init(|| service_model("cloudformation/2010-05-15"))
+}
+
+/// A service's model from botocore (`eks/2017-11-01`). botocore ships it gzipped: the venv's
+/// Python unpacks it, so the tests need no gzip crate.
+pub(crate) fn service_model(service: &str) -> Value {
+    let (python, path) = model_path(service);
+    let text = if path.extension().is_some_and(|e| e == "gz") {
+        let out = std::process::Command::new(&python)
+            .args(["-c", "import gzip,sys; sys.stdout.buffer.write(gzip.open(sys.argv[1]).read())"])
+            .arg(&path)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {} to unpack {}: {e}", python.display(), path.display()));
+        assert!(out.status.success(), "unpacking {} failed: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    } else {
+        std::fs::read_to_string(&path).unwrap()
+    };
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
 /// Everything wrong with a request, by the model.

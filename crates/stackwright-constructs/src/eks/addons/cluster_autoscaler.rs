@@ -29,14 +29,11 @@ const NAMESPACE: &str = "kube-system";
 const METRICS_PORT: i32 = 8085;
 
 /// The autoscaler release matching each Kubernetes minor (the autoscaler's own rule: its minor
-/// follows the cluster's). Newest patch releases as of 2026-07-22.
+/// follows the cluster's), from the committed table (`eks::addon_versions`), which a test
+/// checks has one for every supported minor.
 pub(crate) fn image(version: KubernetesVersion) -> &'static str {
-    match version {
-        KubernetesVersion::V1_33 => "registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.6",
-        KubernetesVersion::V1_34 => "registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.5",
-        KubernetesVersion::V1_35 => "registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2",
-        KubernetesVersion::V1_36 => "registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1",
-    }
+    crate::eks::addon_versions::controller_image(NAME, version)
+        .map_or("registry.k8s.io/autoscaling/cluster-autoscaler", |(image, _)| image)
 }
 
 /// The IAM policy: upstream's recommended one, with its "restrict the target resources"

@@ -6,10 +6,12 @@ use stackwright_cfn::{eks, logs};
 use stackwright_core::{Arn, Attr, Construct, Node, Resource, Result, Val, Value};
 
 use super::{ClusterName, NodeOrdering, container_insights};
+use crate::eks::addon_versions::AddonVersions;
 use crate::eks::irsa::{self, OidcProvider};
 use crate::iam::service_role::RoleSpec;
 use crate::iam::{PolicyDocument, Statement};
 use crate::internal::encryption_key::encryption_key;
+use crate::workload::KubernetesVersion;
 
 /// The optional managed add-ons. vpc-cni (with its own IRSA role), coredns, kube-proxy and
 /// eks-pod-identity-agent are always installed.
@@ -35,9 +37,27 @@ crate::internal::setters::setters! { OptionalAddons {
     value ebs_volume_key: bool,
 } }
 
+impl OptionalAddons {
+    /// The names of the managed add-ons a cluster with these optional ones installs.
+    pub(crate) fn installed(self) -> Vec<&'static str> {
+        let mut names = vec!["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns"];
+        if self.ebs_csi_driver {
+            names.push("aws-ebs-csi-driver");
+        }
+        if self.cloudwatch_observability {
+            names.push("amazon-cloudwatch-observability");
+        }
+        names
+    }
+}
+
 /// The optional add-ons and what they need of the control plane.
 pub(super) struct Optional<'a> {
     pub addons: OptionalAddons,
+    /// The program's overrides of the table of add-on versions (checked by `checks`).
+    pub versions: &'a AddonVersions,
+    /// The cluster's Kubernetes version (the row of the table).
+    pub kubernetes: KubernetesVersion,
     /// The log groups of the CloudWatch observability add-on (empty when it is off).
     pub insights_log_groups: &'a [Resource<logs::LogGroup>],
 }
@@ -53,7 +73,7 @@ pub(super) fn managed_addons(
     optional: Optional<'_>,
     ordering: &mut NodeOrdering,
 ) -> Result<Option<Attr<Arn>>> {
-    let Optional { addons: optional, insights_log_groups } = optional;
+    let Optional { addons: optional, insights_log_groups, versions, kubernetes } = optional;
     let addons = node.add_child("Addons")?;
     // The IRSA role `<id>Role` of an add-on's service account, with one AWS managed policy.
     let addon_role = |id: &str, namespace: &str, service_account: &str, what: &str, policy: &'static str| {
@@ -69,6 +89,11 @@ pub(super) fn managed_addons(
     let cni_role = addon_role("VpcCni", "kube-system", "aws-node", "VPC CNI (aws-node)", "AmazonEKS_CNI_Policy")?;
     let addon = |id: &str, addon_name: &str, role: Option<Attr<Arn>>, config: Option<&str>| -> Result<Node> {
         let mut a = eks::Addon::new(addon_name, cluster_name).with_resolve_conflicts("OVERWRITE");
+        // Checked by `checks::check_addon_versions` before anything is added; `None` is EKS's
+        // default, chosen explicitly for a gap of the table.
+        if let Ok(Some(version)) = versions.resolve(addon_name, kubernetes) {
+            a = a.with_addon_version(version);
+        }
         if let Some(role) = role {
             a = a.with_service_account_role_arn(role);
         }

@@ -48,6 +48,8 @@ pub(super) fn check_props(
         check_role_name(problems, "cluster role", role_name);
     }
     check_images(problems, &props.controller_images);
+    check_autoscaler_minor(problems, props);
+    check_addon_versions(problems, props);
     if props.addons.ebs_volume_key && !props.addons.ebs_csi_driver {
         problems.push(
             "addons.ebs_volume_key is on without the EBS CSI driver, which alone would use the key",
@@ -215,6 +217,46 @@ fn check_principal(problems: &mut Problems, principal: &Val<String>) {
         problems.push(
             format!("admin principal '{arn}' is not an IAM role or user ARN"),
             "use arn:aws:iam::<account>:role/<name> (access entries accept IAM roles and users, not root or sessions)",
+        );
+    }
+}
+
+/// Every installed add-on has a version: the table's, or an override the table allows; an
+/// override names an installed add-on.
+fn check_addon_versions(problems: &mut Problems, props: &EksClusterProps<'_>) {
+    let installed = props.addons.installed();
+    for addon in &installed {
+        if let Err((message, hint)) = props.addon_versions.resolve(addon, props.version) {
+            problems.push(message, hint);
+        }
+    }
+    for unknown in props.addon_versions.unknown_addons(&installed) {
+        problems.push(
+            format!("addon_versions names '{unknown}', which this cluster does not install"),
+            format!("name one of {}", installed.join(", ")),
+        );
+    }
+}
+
+/// An overridden cluster autoscaler whose tag names a release (`v1.35.2`, `1.35.2`) must be of
+/// the cluster's minor: upstream supports each autoscaler minor with the same Kubernetes minor
+/// only, and a control-plane upgrade that left the override behind would run a mismatched one.
+fn check_autoscaler_minor(problems: &mut Problems, props: &EksClusterProps<'_>) {
+    let Some(image) = &props.controller_images.cluster_autoscaler else { return };
+    let reference = image.split('@').next().unwrap_or_default();
+    let Some((_, tag)) = reference.rsplit_once(':') else { return };
+    let mut numbers = tag.trim_start_matches('v').split('.');
+    let (Some("1"), Some(minor), Some(_patch)) = (numbers.next(), numbers.next(), numbers.next()) else { return };
+    if minor.parse::<u32>().is_ok_and(|m| m != props.version.minor()) {
+        let wanted = crate::eks::addon_versions::controller_image("cluster-autoscaler", props.version)
+            .map_or_else(String::new, |(image, _)| format!(" (the table's: {image})"));
+        problems.push(
+            format!(
+                "controller_images.cluster_autoscaler '{image}' is a release for Kubernetes 1.{minor}, but the cluster runs {}: \
+                 the autoscaler's minor must follow the cluster's",
+                props.version
+            ),
+            format!("use a {} release of the autoscaler{wanted}, or remove the override", props.version),
         );
     }
 }

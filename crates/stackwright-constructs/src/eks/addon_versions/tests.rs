@@ -1,0 +1,93 @@
+use super::*;
+
+/// The add-ons `EksCluster` can install (required and optional).
+const INSTALLED: &[&str] = &[
+    "vpc-cni",
+    "kube-proxy",
+    "eks-pod-identity-agent",
+    "coredns",
+    "aws-ebs-csi-driver",
+    "amazon-cloudwatch-observability",
+];
+
+#[test]
+fn every_supported_version_has_a_cited_entry_or_a_documented_gap_for_every_addon() {
+    for addon in INSTALLED {
+        for &version in KubernetesVersion::ALL {
+            let rows: Vec<_> = addon_version_table().iter().filter(|(a, v, _)| a == addon && *v == version).collect();
+            assert_eq!(rows.len(), 1, "{addon} on {version}: exactly one row, found {}", rows.len());
+            match rows[0].2 {
+                Cell::Known { versions, sources } => {
+                    assert!(!versions.is_empty(), "{addon} on {version}: no version");
+                    assert!(!sources.is_empty(), "{addon} on {version}: no source");
+                    for s in sources {
+                        assert!(
+                            s.url.starts_with("https://docs.aws.amazon.com/")
+                                || s.url.starts_with("https://docs.amazonaws.cn/")
+                                || s.url.starts_with("eks:DescribeAddonVersions ("),
+                            "{addon} on {version}: {} is neither an AWS documentation page nor the EKS API",
+                            s.url
+                        );
+                        assert_eq!(s.read.len(), 10, "{addon} on {version}: read date {}", s.read);
+                    }
+                    for v in versions {
+                        assert!(well_formed(v), "{addon} on {version}: {v}");
+                    }
+                }
+                Cell::Gap { searched } => {
+                    assert!(!searched.is_empty(), "{addon} on {version}: a gap says what was searched")
+                }
+            }
+        }
+    }
+    for (addon, _, _) in addon_version_table() {
+        assert!(INSTALLED.contains(addon), "{addon} is not an add-on EksCluster installs");
+    }
+}
+
+#[test]
+fn kube_proxy_versions_belong_to_their_minor() {
+    for &version in KubernetesVersion::ALL {
+        if let Some(Cell::Known { versions, .. }) = addon_version_cell("kube-proxy", version) {
+            for v in versions {
+                assert!(v.starts_with(&format!("v{version}.")), "{v} listed for {version}");
+            }
+        }
+        assert_eq!(minors_listing("kube-proxy", "v1.35.3-eksbuild.13"), [KubernetesVersion::V1_35]);
+    }
+}
+
+#[test]
+fn every_supported_version_has_a_cluster_autoscaler_of_its_minor() {
+    for &version in KubernetesVersion::ALL {
+        let (image, source) = controller_image("cluster-autoscaler", version).unwrap();
+        assert!(image.contains(&format!(":v{version}.")), "{image} for {version}");
+        assert!(source.url.starts_with("https://"));
+    }
+}
+
+#[test]
+fn overrides_are_checked_against_the_table() {
+    let v = KubernetesVersion::V1_36;
+    assert_eq!(AddonVersions::new().resolve("kube-proxy", v), Ok(Some("v1.36.0-eksbuild.14".into())));
+    let (message, hint) =
+        AddonVersions::new().pin("kube-proxy", "v1.36.9-eksbuild.1").resolve("kube-proxy", v).unwrap_err();
+    assert!(message.contains("kube-proxy version v1.36.9-eksbuild.1 is not in the table"), "{message}");
+    assert!(hint.contains("v1.36.0-eksbuild.14"), "{hint}");
+    // A gap: an error without a choice, with a hint naming both ways out.
+    let (message, hint) = AddonVersions::new().resolve("coredns", v).unwrap_err();
+    assert!(message.contains("no coredns version for Kubernetes 1.36"), "{message}");
+    assert!(hint.contains(".pin(\"coredns\"") && hint.contains("eks_default(\"coredns\""), "{hint}");
+    assert_eq!(AddonVersions::new().eks_default("coredns", "no table entry").resolve("coredns", v), Ok(None));
+    assert_eq!(AddonVersions::new().eks_default_for_gaps("no table entry").resolve("coredns", v), Ok(None));
+    assert_eq!(
+        AddonVersions::new().pin("coredns", "v1.13.2-eksbuild.1").resolve("coredns", v),
+        Ok(Some("v1.13.2-eksbuild.1".into()))
+    );
+    assert!(AddonVersions::new().pin("coredns", "latest").resolve("coredns", v).is_err());
+    // EKS's default where the table has a version would let the add-on fall behind: refused.
+    assert!(AddonVersions::new().eks_default("kube-proxy", "x").resolve("kube-proxy", v).is_err());
+    assert!(AddonVersions::new().eks_default("coredns", " ").resolve("coredns", v).is_err());
+    let (message, _) = AddonVersions::new().eks_default_for_gaps("").resolve("coredns", v).unwrap_err();
+    assert!(message.contains("without a reason"), "{message}");
+}
