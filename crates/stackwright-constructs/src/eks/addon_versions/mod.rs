@@ -158,7 +158,8 @@ impl AddonVersions {
                 ),
                 format!(
                     "pin one: .addon_versions(AddonVersions::new().pin(\"{addon}\", \"v…-eksbuild.…\")) — {refresh}; or \
-                     take EKS's default explicitly: AddonVersions::new().eks_default(\"{addon}\", \"why\")"
+                     take EKS's default explicitly: AddonVersions::new().eks_default(\"{addon}\", \"why\") — or, for every \
+                     add-on the table has no version for: AddonVersions::new().eks_default_for_gaps(\"why\")"
                 ),
             )),
             (Some(AddonVersionChoice::Pinned(v)), Cell::Known { versions, .. }) => {

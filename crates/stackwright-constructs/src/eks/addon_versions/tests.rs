@@ -78,6 +78,7 @@ fn overrides_are_checked_against_the_table() {
     let (message, hint) = AddonVersions::new().resolve("coredns", v).unwrap_err();
     assert!(message.contains("no coredns version for Kubernetes 1.36"), "{message}");
     assert!(hint.contains(".pin(\"coredns\"") && hint.contains("eks_default(\"coredns\""), "{hint}");
+    assert!(hint.contains("eks_default_for_gaps(\"why\")"), "the one line for every gap: {hint}");
     assert_eq!(AddonVersions::new().eks_default("coredns", "no table entry").resolve("coredns", v), Ok(None));
     assert_eq!(AddonVersions::new().eks_default_for_gaps("no table entry").resolve("coredns", v), Ok(None));
     assert_eq!(
