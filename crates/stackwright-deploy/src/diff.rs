@@ -41,6 +41,10 @@ pub struct StackDiff {
     /// as moves, since their resources keep their logical ids and are not replaced.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moves: Vec<MoveEntry>,
+    /// The template as deployed (`None` for a new stack, or when it could not be read): what
+    /// the picture of the change compares with ([`crate::diff_diagram`]).
+    #[serde(skip)]
+    pub before: Option<Json>,
 }
 
 /// How a cluster's objects differ from the cluster.
@@ -64,6 +68,10 @@ pub struct DiffReport {
     pub clusters: Vec<ClusterDiff>,
     /// What could not be diffed, one line each.
     pub failed: Vec<Failure>,
+    /// The picture of the change as Mermaid, with what it adds, changes or removes marked
+    /// ([`crate::diff_diagram`]), for the pull-request comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagram: Option<String>,
     /// The errors behind `failed`, taken by [`DiffReport::result`].
     #[serde(skip)]
     pub errors: Vec<Error>,
@@ -190,6 +198,13 @@ impl Runtime {
                 report.clusters.push(self.diff_cluster(&assembly, cluster, &outputs).await);
             }
         }
+        report.diagram = Some(crate::diff_diagram::change_diagram(
+            &assembly.manifest,
+            |s| assembly.template(s).ok().and_then(|t| serde_json::from_str(&t).ok()),
+            |c, o| crate::diff_diagram::read_object(&assembly.dir, c, o),
+            &report.stacks,
+            &report.clusters,
+        ));
         report
     }
 
@@ -206,6 +221,7 @@ impl Runtime {
                 changes: Vec::new(),
                 broadening: Broadening::default(),
                 moves: Vec::new(),
+                before: Some(local.clone()),
                 notes: vec![
                     "no CloudFormation resources: deploy does not send this stack to CloudFormation (its cluster's \
                      objects are compared below)"
@@ -217,6 +233,7 @@ impl Runtime {
         // A preview leaves no spinner behind, whatever its outcome.
         self.progress.clear(id);
         let (mut diff, deployed) = compared?;
+        diff.before.clone_from(&deployed);
         mark_imports(&mut diff.changes, &entry.imports);
         diff.broadening = Broadening::of(&diff.changes, deployed.as_ref(), &local);
         Ok(diff)
@@ -336,6 +353,7 @@ async fn compare(
         broadening: Broadening::default(),
         notes: Vec::new(),
         moves: entry.moves.clone(),
+        before: None,
     };
     let info = match e.describe(&entry.stack_name).await? {
         Some(i) if i.status != "REVIEW_IN_PROGRESS" => i,
@@ -408,6 +426,7 @@ mod tests {
             broadening: Broadening::default(),
             notes: vec![],
             moves,
+            before: None,
         };
         let zone = MoveEntry {
             from: "prod/network/Zone".into(),
@@ -483,6 +502,7 @@ mod tests {
                     from_stack: "prod-cluster".into(),
                     logical_ids: vec!["Logs".into()],
                 }],
+                before: None,
             }],
             clusters: vec![ClusterDiff {
                 cluster: "prod-shop".into(),

@@ -78,9 +78,10 @@ impl Writer {
     }
 }
 
-/// Mermaid's quoted label: `"` and `#` written as entity codes, no line breaks.
+/// Mermaid's quoted label: `#`, `"`, `<` and `>` written as entity codes (labels may be read
+/// as HTML), no line breaks.
 fn label(s: &str) -> String {
-    s.replace('#', "#35;").replace('"', "#quot;").replace(['\n', '\r'], " ")
+    s.replace('#', "#35;").replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;").replace(['\n', '\r'], " ")
 }
 
 /// The Mermaid text of `platform`, drawn in full.

@@ -22,7 +22,7 @@ pub use compare::compare;
 pub use mermaid::{GITHUB_COMMENT_LIMIT, render as mermaid, render_within as mermaid_within};
 pub use model::{
     ClusterView, Element, EnvironmentView, Mark, Platform, PlatformBuilder, RequestPath, VpcView, WorkloadView,
-    ZoneView,
+    ZoneView, key_of_object as object_key,
 };
 pub use svg::{FONT_FAMILY, render as svg};
 
@@ -143,3 +143,6 @@ pub fn from_assembly<'a>(
     }
     b.build()
 }
+
+#[cfg(test)]
+mod tests;

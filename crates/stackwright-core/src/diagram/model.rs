@@ -456,7 +456,14 @@ fn cluster_index(clusters: &mut Vec<ClusterView>, key: &str, name: &str) -> usiz
 }
 
 fn object_key(cluster: &str, o: &Obj) -> String {
-    format!("k8s:{cluster}/{}/{}/{}", o.kind, o.namespace, o.name)
+    key_of_object(cluster, &o.kind, &o.namespace, &o.name)
+}
+
+/// The key of a Kubernetes object's element (and source): what a diff names a changed object
+/// by.
+#[must_use]
+pub fn key_of_object(cluster: &str, kind: &str, namespace: &str, name: &str) -> String {
+    format!("k8s:{cluster}/{kind}/{namespace}/{name}")
 }
 
 /// Workloads with their Services (selector ⊆ pod labels; by name when a body is unknown) and
