@@ -3,6 +3,8 @@
 //! read and deleted (never executed), which knows about replacements. Kubernetes objects are
 //! compared with the cluster through a server-side dry-run apply when it is reachable.
 
+pub mod diagram;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -42,7 +44,7 @@ pub struct StackDiff {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moves: Vec<MoveEntry>,
     /// The template as deployed (`None` for a new stack, or when it could not be read): what
-    /// the picture of the change compares with ([`crate::diff_diagram`]).
+    /// the picture of the change compares with ([`diagram`]).
     #[serde(skip)]
     pub before: Option<Json>,
 }
@@ -69,7 +71,7 @@ pub struct DiffReport {
     /// What could not be diffed, one line each.
     pub failed: Vec<Failure>,
     /// The picture of the change as Mermaid, with what it adds, changes or removes marked
-    /// ([`crate::diff_diagram`]), for the pull-request comment.
+    /// ([`diagram`]), for the pull-request comment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagram: Option<String>,
     /// The errors behind `failed`, taken by [`DiffReport::result`].
@@ -198,10 +200,10 @@ impl Runtime {
                 report.clusters.push(self.diff_cluster(&assembly, cluster, &outputs).await);
             }
         }
-        report.diagram = Some(crate::diff_diagram::change_diagram(
+        report.diagram = Some(diagram::change_diagram(
             &assembly.manifest,
             |s| assembly.template(s).ok().and_then(|t| serde_json::from_str(&t).ok()),
-            |c, o| crate::diff_diagram::read_object(&assembly.dir, c, o),
+            |c, o| diagram::read_object(&assembly.dir, c, o),
             &report.stacks,
             &report.clusters,
         ));

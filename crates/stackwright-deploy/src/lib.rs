@@ -27,7 +27,6 @@ pub mod cli;
 mod deletion_protection;
 pub mod destroy;
 pub mod diff;
-pub mod diff_diagram;
 pub mod drift;
 pub mod eks;
 pub mod error;

@@ -15,8 +15,8 @@ use stackwright_constructs::{
 };
 use stackwright_core::{Account, App, Region};
 use stackwright_deploy::cfn::template_diff;
+use stackwright_deploy::diff::diagram::{COMMENT_BUDGET, change_diagram, read_object};
 use stackwright_deploy::diff::{ClusterDiff, StackDiff};
-use stackwright_deploy::diff_diagram::{COMMENT_BUDGET, change_diagram, read_object};
 use stackwright_deploy::kubernetes::{ObjectDiff, ObjectRef};
 use stackwright_deploy::plan::Assembly;
 

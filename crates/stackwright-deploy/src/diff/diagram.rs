@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 use stackwright_core::assembly::{ClusterEntry, Manifest, ObjectEntry, StackEntry};
 use stackwright_core::diagram::{self, PlatformBuilder};
 
-use crate::diff::{ClusterDiff, StackDiff};
+use super::{ClusterDiff, StackDiff};
 
 /// How many characters of a comment the picture may take: GitHub allows 65,536 per comment,
 /// and the per-stack diff text shares it. A bigger picture is collapsed, and says so.
