@@ -2,7 +2,7 @@
 //! reference platform's `diagram.svg` renders to a screenshot that is not blank, every label
 //! lies inside its box and the viewBox and no two overlap (measured with `getBBox()` in headless
 //! Chromium), and `diagram.mmd` is accepted by the `mermaid` package (mermaid-cli). The check
-//! also fails the pictures it should: a label outside its box, two labels on top of each
+//! accepts the Mermaid pictures collapsed to fit a comment, and fails the pictures it should: a label outside its box, two labels on top of each
 //! other, a blank picture, Mermaid that does not parse.
 //!
 //! Needs Chromium (`tools/install` installs Debian's chromium-headless-shell and fonts) and
@@ -10,6 +10,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use stackwright::core::diagram::{PlatformBuilder, compare, mermaid_within};
 
 #[allow(dead_code)] // the example's `main` is not called here
 #[path = "../examples/prod.rs"]
@@ -60,6 +62,26 @@ fn the_reference_platforms_picture_passes_the_browser_and_mermaid_checks_and_bro
     let (code, text) = broken("blank", &blank, &mmd);
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("the screenshot is blank"), "{text}");
+    // the pictures collapsed to fit a comment parse too: unchanged elements counted, and counts only
+    for (name, before, limit) in [("collapsed", 2_999, 20_000), ("counts", 0, 20_000)] {
+        let (mut old, mut new) = (PlatformBuilder::default(), PlatformBuilder::default());
+        for b in [&mut old, &mut new] {
+            b.environment("dev", "eu-west-1");
+            b.cluster("dev-c", "dev", "c");
+        }
+        for i in 0..3_000 {
+            let name = format!("worker-{i:04}");
+            if i < before {
+                old.object("dev-c", "Deployment", "batch", &name, "dev/c/Batch", None);
+            }
+            new.object("dev-c", "Deployment", "batch", &name, "dev/c/Batch", None);
+        }
+        let marked = compare(&old.build(), &new.build(), &Default::default());
+        let text = mermaid_within("platform dev", &marked, limit);
+        assert!(text.contains("collapsed to fit a GitHub comment"), "{text}");
+        let (code, out) = broken(name, &svg, &text);
+        assert_eq!(code, Some(0), "{out}\n{text}");
+    }
     // Mermaid with an unclosed label
     let (code, text) = broken("mermaid", &svg, &mmd.replacen("[\"", "[[[", 1));
     assert_eq!(code, Some(1), "{text}");

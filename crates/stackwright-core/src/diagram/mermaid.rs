@@ -159,10 +159,11 @@ fn write(title: &str, p: &Platform, detail: Detail) -> String {
 /// The inside of an environment's subgraph; returns the request path's edges, written after
 /// it.
 fn environment(w: &mut Writer, env: &super::model::EnvironmentView, internet: &str, detail: Detail) -> Vec<String> {
-    let stacks = w.open(4, &Element { label: "stacks".into(), ..env.element.clone() }, false);
-    w.classes.iter_mut().for_each(|c| c.retain(|i| i != &stacks));
-    w.leaves(6, &env.stacks);
-    w.close(4);
+    if !env.stacks.is_empty() {
+        w.open(4, &Element { label: "stacks".into(), mark: Mark::Unchanged, ..env.element.clone() }, false);
+        w.leaves(6, &env.stacks);
+        w.close(4);
+    }
     let mut ids: Vec<(String, String)> = Vec::new();
     for vpc in &env.vpcs {
         w.open(4, &vpc.element, vpc.referenced);
@@ -176,11 +177,13 @@ fn environment(w: &mut Writer, env: &super::model::EnvironmentView, internet: &s
     for c in &env.clusters {
         w.open(4, &c.element, c.referenced);
         w.leaves(6, &c.node_groups);
+        let mut hidden = 0;
         for wl in &c.workloads {
             if detail >= Detail::Changes
                 && wl.element.mark == Mark::Unchanged
                 && wl.members.iter().all(|m| m.mark == Mark::Unchanged)
             {
+                hidden += 1;
                 continue;
             }
             w.open(6, &wl.element, false);
@@ -188,6 +191,11 @@ fn environment(w: &mut Writer, env: &super::model::EnvironmentView, internet: &s
             ids.push((pods.key.clone(), w.node(8, &pods, ("[", "]"))));
             ids.extend(w.leaves(8, &wl.members));
             w.close(6);
+        }
+        if hidden > 0 {
+            let id = w.id();
+            let _ =
+                writeln!(w.out, "      {id}[\"{hidden} unchanged workload{}\"]", if hidden == 1 { "" } else { "s" });
         }
         w.close(4);
     }

@@ -114,6 +114,7 @@ fn a_picture_too_big_for_a_comment_is_collapsed_and_says_so() {
     assert!(fit.contains("unchanged elements are counted"), "{fit}");
     assert!(fit.contains("\"Deployment batch/worker-2999 (added)\""), "{fit}");
     assert!(!fit.contains("worker-0001"), "unchanged workloads are not drawn: {fit}");
+    assert!(fit.contains("\"3000 unchanged workloads\""), "but counted (the api too): {fit}");
 }
 
 #[test]
