@@ -53,6 +53,22 @@ fn the_comment_shows_the_picture_of_the_change_as_a_mermaid_block() {
     assert!(body.contains("does not fit in this comment"), "{body}");
     assert!(body.chars().count() <= 65_536, "{}", body.len());
 
+    // one report per stage: a picture per stage, named
+    let staged = serde_json::json!({
+        "staging": {"stacks": [], "failed": [], "diagram": "flowchart TB\n  a[\"staging picture\"]\n"},
+        "prod": {"stacks": [], "failed": [], "diagram": "flowchart TB\n  a[\"prod picture\"]\n"},
+    })
+    .to_string();
+    let body = comment(&staged);
+    assert!(
+        body.contains(
+            "#### Picture of the change (staging)\n\n```mermaid\nflowchart TB\n  a[\"staging picture\"]\n```"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("#### Picture of the change (prod)\n\n```mermaid"), "{body}");
+    assert_eq!(body.matches("prod picture").count(), 1, "{body}");
+
     let without = serde_json::json!({"stacks": [], "clusters": [], "failed": []}).to_string();
     assert!(!comment(&without).contains("mermaid"));
 }
