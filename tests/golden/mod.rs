@@ -17,6 +17,11 @@ pub(crate) fn assert_golden_output(example: &str, build: fn() -> stackwright::Re
     let mut groups: BTreeMap<String, String> = BTreeMap::new();
     for (path, bytes) in &assembly.files {
         let text = String::from_utf8_lossy(bytes);
+        // The picture is derived from the files above and has its own tests and snapshots
+        // (tests/diagram.rs): left out here, so that a change of its drawing is reviewed once.
+        if path == stackwright::core::diagram::SVG_FILE || path == stackwright::core::diagram::MERMAID_FILE {
+            continue;
+        }
         if path.ends_with(".template.json") {
             assert_golden(example, path, &text);
             continue;

@@ -19,12 +19,14 @@
 //! - [`lookup`]: lookups of existing infrastructure, answered from the committed context file;
 //! - [`synth`](crate::App::synth): validation and rendering, every error at once;
 //! - [`assembly`]: the output directory and its `manifest.json`, written atomically;
+//! - [`diagram`]: the picture of the platform each assembly holds (SVG and Mermaid);
 //! - [`report`], [`exit_status`]: the one rendering of every error for standard error, and
 //!   the exit statuses.
 
 pub mod app;
 pub mod assembly;
 pub mod cfn_support;
+pub mod diagram;
 pub mod environment;
 pub mod error;
 pub mod exit_status;

@@ -3,6 +3,8 @@
 //! read and deleted (never executed), which knows about replacements. Kubernetes objects are
 //! compared with the cluster through a server-side dry-run apply when it is reachable.
 
+pub mod diagram;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -45,6 +47,10 @@ pub struct StackDiff {
     /// ([`crate::upgrade::upgrade_block`]); empty when no EKS version changes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub upgrade: Vec<String>,
+    /// The template as deployed (`None` for a new stack, or when it could not be read): what
+    /// the picture of the change compares with ([`diagram`]).
+    #[serde(skip)]
+    pub before: Option<Json>,
 }
 
 /// How a cluster's objects differ from the cluster.
@@ -68,6 +74,10 @@ pub struct DiffReport {
     pub clusters: Vec<ClusterDiff>,
     /// What could not be diffed, one line each.
     pub failed: Vec<Failure>,
+    /// The picture of the change as Mermaid, with what it adds, changes or removes marked
+    /// ([`diagram`]), for the pull-request comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagram: Option<String>,
     /// The errors behind `failed`, taken by [`DiffReport::result`].
     #[serde(skip)]
     pub errors: Vec<Error>,
@@ -197,6 +207,13 @@ impl Runtime {
                 report.clusters.push(self.diff_cluster(&assembly, cluster, &outputs).await);
             }
         }
+        report.diagram = Some(diagram::change_diagram(
+            &assembly.manifest,
+            |s| assembly.template(s).ok().and_then(|t| serde_json::from_str(&t).ok()),
+            |c, o| diagram::read_object(&assembly.dir, c, o),
+            &report.stacks,
+            &report.clusters,
+        ));
         report
     }
 
@@ -214,6 +231,7 @@ impl Runtime {
                 broadening: Broadening::default(),
                 moves: Vec::new(),
                 upgrade: Vec::new(),
+                before: Some(local.clone()),
                 notes: vec![
                     "no CloudFormation resources: deploy does not send this stack to CloudFormation (its cluster's \
                      objects are compared below)"
@@ -225,6 +243,7 @@ impl Runtime {
         // A preview leaves no spinner behind, whatever its outcome.
         self.progress.clear(id);
         let (mut diff, deployed) = compared?;
+        diff.before.clone_from(&deployed);
         mark_imports(&mut diff.changes, &entry.imports);
         diff.broadening = Broadening::of(&diff.changes, deployed.as_ref(), &local);
         let controllers = crate::upgrade::controller_images(assembly, id);
@@ -347,6 +366,7 @@ async fn compare(
         notes: Vec::new(),
         moves: entry.moves.clone(),
         upgrade: Vec::new(),
+        before: None,
     };
     let info = match e.describe(&entry.stack_name).await? {
         Some(i) if i.status != "REVIEW_IN_PROGRESS" => i,
@@ -420,6 +440,7 @@ mod tests {
             notes: vec![],
             moves,
             upgrade: vec![],
+            before: None,
         };
         let zone = MoveEntry {
             from: "prod/network/Zone".into(),
@@ -499,6 +520,7 @@ mod tests {
                     "upgrade, in the order the deploy makes it happen:".into(),
                     "  1. control plane Cluster: 1.35 → 1.36".into(),
                 ],
+                before: None,
             }],
             clusters: vec![ClusterDiff {
                 cluster: "prod-shop".into(),

@@ -131,6 +131,8 @@ async fn create_update_replace_noop_destroy() {
     let alerts = network["changes"].as_array().unwrap().iter().find(|c| c["logical_id"] == "Alerts").unwrap();
     assert_eq!((alerts["action"].as_str(), alerts["replacement"].as_str()), (Some("Modify"), Some("True")), "{diff:#}");
     assert_eq!(diff["stacks"][1]["status"], "unchanged", "{diff:#}");
+    // the picture of the change for the PR comment (docs/diagram.md)
+    assert!(diff["diagram"].as_str().is_some_and(|d| d.contains("flowchart TB")), "{diff:#}");
     assert_eq!(proxy.seen("ExecuteChangeSet"), executes, "diff executes nothing");
 
     // 2. Update through a change set: a replacement (topic name) and an in-place change.

@@ -28,18 +28,32 @@ impl Synth<'_> {
         let mut files = IndexMap::new();
         let mut oversized = Diagnostics::new();
         let artifacts: Vec<String> = self.stacks.iter().map(|s| s.artifact.clone()).collect();
+        let environments = environments(tree);
+        let mut picture = crate::diagram::PlatformBuilder::default();
+        for e in &environments {
+            picture.environment(&e.id, &e.region);
+        }
         let mut stacks = Vec::new();
         let mut by_position: Vec<Option<StackState>> = self.stacks.into_iter().map(Some).collect();
         for pos in order {
             let Some(state) = by_position[pos].take() else {
                 continue;
             };
+            let env_id = tree.node(state.env).id().to_string();
+            picture.stack(&env_id, &state.artifact);
+            for (id, r) in &state.resources {
+                let path = r.metadata.get("stackwright:path").and_then(serde_json::Value::as_str).unwrap_or(id);
+                picture.resource(&env_id, id, &r.kind, path, &r.properties);
+            }
             let (template_file, json) = template_file(tree, &state, &mut oversized)?;
             files.insert(template_file.clone(), json);
             stacks.push(stack_entry(tree, state, template_file, &artifacts));
         }
         for (entry, bodies) in &clusters {
+            picture.cluster(&entry.id, &entry.environment, &entry.name);
             for (object, body) in entry.objects.iter().zip(bodies) {
+                let namespace = object.namespace.as_deref().unwrap_or("");
+                picture.object(&entry.id, &object.kind, namespace, &object.name, &object.path, Some(body));
                 let yaml =
                     yaml::to_yaml(body).map_err(|message| Error::Serialize { what: object.file.clone(), message })?;
                 files.insert(format!("{}/{}", entry.directory, object.file), yaml.into_bytes());
@@ -51,11 +65,17 @@ impl Synth<'_> {
         if !oversized.is_empty() {
             return Err(Error::Invalid(oversized));
         }
+        // The picture: derived from what is written, never listed in the manifest (nothing
+        // deploys it).
+        let platform = picture.build();
+        let title = crate::diagram::title(tree.app_name());
+        files.insert(crate::diagram::SVG_FILE.into(), crate::diagram::svg(&title, &platform).into_bytes());
+        files.insert(crate::diagram::MERMAID_FILE.into(), crate::diagram::mermaid(&title, &platform).into_bytes());
         let manifest = Manifest {
             schema_version: SCHEMA_VERSION.into(),
             tool: format!("stackwright {}", env!("CARGO_PKG_VERSION")),
             app: tree.app_name().to_string(),
-            environments: environments(tree),
+            environments,
             stacks,
             clusters: clusters.into_iter().map(|(entry, _)| entry).collect(),
             files: tree.files().keys().cloned().collect(),
