@@ -169,13 +169,12 @@ fn a_smoke_check_needs_a_cluster_and_a_readiness_path() {
     assert!(text.contains("ProbeSpec::http"), "{text}");
 }
 
-/// The comment script renders one section per stage and updates the one comment; run with a
-/// fake `github` client when node is installed.
-#[test]
-fn the_comment_has_a_section_per_stage() {
+/// The staged PR workflow's comment script wrapped in a node program with a fake `github`
+/// client that prints the calls it gets; `None` when node is not installed.
+fn comment_harness() -> Option<String> {
     if !std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
         eprintln!("skipped: node is not installed");
-        return;
+        return None;
     }
     let app = App::new("shop");
     let (_, ac) = env_with_stack(&app, "staging", "111111111111", Region::EuWest1);
@@ -186,7 +185,7 @@ fn the_comment_has_a_section_per_stage() {
     let pr: Json =
         serde_saphyr::from_str(assembly.file(&format!(".github/workflows/{STAGED_PR_WORKFLOW}")).unwrap()).unwrap();
     let script = pr["jobs"]["comment"]["steps"][0]["with"]["script"].as_str().unwrap();
-    let harness = format!(
+    Some(format!(
         r#"
 const calls = [];
 const github = {{
@@ -202,7 +201,46 @@ const context = {{ repo: {{ owner: 'acme', repo: 'shop' }}, issue: {{ number: 42
 {script}
 }})().then(() => console.log(JSON.stringify(calls)));
 "#
-    );
+    ))
+}
+
+/// The body the comment script posts for `stages` (space-separated) and their reports.
+fn posted(harness: &str, stages: &str, reports: &[&str]) -> String {
+    let mut command = std::process::Command::new("node");
+    command.args(["-e", harness]).env("STAGES", stages).env("LABEL", "security-reviewed");
+    for (i, r) in reports.iter().enumerate() {
+        command.env(format!("REPORT_{i}"), r);
+    }
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let calls: Json = serde_json::from_slice(&out.stdout).unwrap();
+    calls[0][2].as_str().unwrap().to_string()
+}
+
+/// Each stage's picture of the change is a mermaid block in its section, not repeated in the
+/// raw report; pictures too big for the comment are left out with a note, before anything else.
+#[test]
+fn each_stage_shows_its_picture_of_the_change() {
+    let Some(harness) = comment_harness() else { return };
+    let picture = "flowchart TB\n  n1[\"node group Batch (added)\"]:::added";
+    let report = serde_json::json!({"stacks": [], "failed": [], "diagram": picture}).to_string();
+    let body = posted(&harness, "staging prod", &[&report, r#"{"stacks":[],"failed":[]}"#]);
+    let (s, p) = (body.find("#### staging").unwrap(), body.find("#### prod").unwrap());
+    assert!(body[s..p].contains(&format!("```mermaid\n{picture}\n```")), "{body}");
+    assert_eq!(body.matches("node group Batch (added)").count(), 1, "not repeated in the raw report: {body}");
+    let big = format!("flowchart TB\n{}", "  n[\"x\"]\n".repeat(3700));
+    let report = serde_json::json!({"stacks": [], "failed": [], "diagram": big}).to_string();
+    let body = posted(&harness, "staging prod", &[&report, &report]);
+    assert!(body.chars().count() <= 65536, "{}", body.len());
+    assert!(!body.contains("```mermaid"), "pictures that do not fit are left out");
+    assert_eq!(body.matches("The picture of the change is left out").count(), 2, "{}", &body[..2000]);
+}
+
+/// The comment script renders one section per stage and updates the one comment; run with a
+/// fake `github` client when node is installed.
+#[test]
+fn the_comment_has_a_section_per_stage() {
+    let Some(harness) = comment_harness() else { return };
     let staging = r#"{"stacks":[{"stack":"staging-edge","stack_name":"shop-staging-edge","changes":[{"action":"Add","logical_id":"Topic","type":"AWS::SNS::Topic","path":"staging/edge/Topic"}]}],"failed":[]}"#;
     let out = std::process::Command::new("node")
         .args(["-e", &harness])
@@ -234,25 +272,14 @@ const context = {{ repo: {{ owner: 'acme', repo: 'shop' }}, issue: {{ number: 42
     let long =
         format!(r#"{{"stacks":[{{"stack":"staging-edge","changes":[{}]}}],"failed":[]}}"#, vec![change; 320].join(","));
     assert!(long.len() < 30000);
-    let post = |stages: &str, reports: &[&str]| {
-        let mut command = std::process::Command::new("node");
-        command.args(["-e", &harness]).env("STAGES", stages).env("LABEL", "security-reviewed");
-        for (i, r) in reports.iter().enumerate() {
-            command.env(format!("REPORT_{i}"), r);
-        }
-        let out = command.output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let calls: Json = serde_json::from_slice(&out.stdout).unwrap();
-        calls[0][2].as_str().unwrap().to_string()
-    };
-    let body = post("staging prod", &[&long, &long]);
+    let body = posted(&harness, "staging prod", &[&long, &long]);
     assert!(body.chars().count() <= 65536, "{}", body.len());
     assert!(body.contains("the raw reports are left out"), "{}", &body[body.len() - 300..]);
-    let body = post("a b c d e", &[&long, &long, &long, &long, &long]);
+    let body = posted(&harness, "a b c d e", &[&long, &long, &long, &long, &long]);
     assert!(body.chars().count() <= 65536, "{}", body.len());
     assert!(body.contains("cut here: the comment would pass GitHub's size limit"), "{}", &body[body.len() - 300..]);
     // the diff job's stand-in for a report too long to pass on
-    let body = post("staging", &[r#"{"truncated":true,"failed":[]}"#]);
+    let body = posted(&harness, "staging", &[r#"{"truncated":true,"failed":[]}"#]);
     assert!(body.contains("The report is too long for this comment: see the log of the job *Diff staging*"), "{body}");
 }
 

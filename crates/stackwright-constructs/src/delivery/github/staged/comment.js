@@ -10,7 +10,10 @@ function readStages() {
     const raw = process.env[`REPORT_${i}`] || '';
     let report = null;
     try { report = JSON.parse(raw || 'null'); } catch (e) { report = null; }
-    return { name, raw, report, security: Number(process.env[`SECURITY_${i}`] || '0') };
+    // The picture of the change (`diff --json`'s `diagram`) is shown once, above the raw report.
+    let picture = null;
+    if (report && typeof report.diagram === 'string') { picture = report.diagram; delete report.diagram; }
+    return { name, raw, report, picture, security: Number(process.env[`SECURITY_${i}`] || '0') };
   });
 }
 
@@ -36,8 +39,13 @@ function diffLines(report) {
   return lines;
 }
 
-// The section of one stage.
-function stageSection(stage) {
+// The picture of a stage's change as a mermaid block (GitHub renders it), or nothing.
+function stagePicture(stage) {
+  return stage.picture ? `\n\`\`\`mermaid\n${stage.picture.trimEnd()}\n\`\`\`\n` : '';
+}
+
+// The section of one stage, with its picture unless `pictures` is false.
+function stageSection(stage, pictures = true) {
   let text = `#### ${stage.name}\n\n`;
   if (stage.report === null) return text + (stage.raw ? ':x: the diff report is not JSON.\n' : 'No diff (a pull request from a fork, or the diff job failed).\n');
   const lines = diffLines(stage.report);
@@ -47,6 +55,8 @@ function stageSection(stage) {
   const failed = Array.isArray(stage.report.failed) ? stage.report.failed : [];
   failed.forEach((f) => { text += `\n:x: ${f.target}: ${f.message}\n`; });
   if (stage.security > 0) text += `\n**${stage.security} security-relevant change(s).**\n`;
+  if (pictures) text += stagePicture(stage);
+  else if (stage.picture) text += '\n_The picture of the change is left out (the comment would pass GitHub\'s size limit): see diagram.svg in the assembly._\n';
   return text;
 }
 
@@ -64,8 +74,10 @@ function rawSection(stages) {
 const LIMIT = 65000;
 
 function commentBody(stages) {
-  let body = `${marker}\n### stackwright diff, per stage\n\n`;
-  body += stages.map(stageSection).join('\n');
+  const head = `${marker}\n### stackwright diff, per stage\n\n`;
+  let body = head + stages.map((s) => stageSection(s, true)).join('\n');
+  // The pictures go before the diff lines do.
+  if (body.length > LIMIT - 2000) body = head + stages.map((s) => stageSection(s, false)).join('\n');
   const security = stages.reduce((n, s) => n + s.security, 0);
   if (security > 0) body += `\n**${security} security-relevant change(s) in all.** Review them, then add the label \`${process.env.LABEL}\` to accept.\n`;
   const raw = rawSection(stages);
