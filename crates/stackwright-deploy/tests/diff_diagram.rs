@@ -79,6 +79,7 @@ fn diff_results(before: &Assembly, after: &Assembly) -> (Vec<StackDiff>, Vec<Clu
                 notes: vec![],
                 moves: vec![],
                 before: Some(deployed),
+                upgrade: Vec::new(),
             }
         })
         .collect();
@@ -214,6 +215,7 @@ fn a_new_stack_is_drawn_added_and_the_picture_fits_a_comment() {
             notes: vec![],
             moves: vec![],
             before: None,
+            upgrade: Vec::new(),
         })
         .collect();
     let mermaid = change_diagram(
