@@ -7,7 +7,7 @@ use eks_support::{app, error_text, platform, synth_error, template};
 use serde_json::json;
 use stackwright::assertions::{Assertions, Match};
 use stackwright_constructs::{
-    EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps, TaintEffect, Vpc, VpcProps,
+    AmiType, EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps, TaintEffect, Vpc, VpcProps,
 };
 use stackwright_core::{Account, App, Construct, Region};
 
@@ -212,6 +212,38 @@ fn graviton_types_with_an_x86_ami() {
         "'m7g.large' is a Graviton (arm64) type but the AMI type is x86_64",
         "call .arm64() on the props",
     );
+}
+
+#[test]
+fn gpu_types_need_the_nvidia_ami_and_get_it_when_asked() {
+    let err = group_error(NodeGroupProps::spot(["g5.xlarge", "g6.xlarge"], 0..=2));
+    assert_problem(
+        &err,
+        "'g5.xlarge' has NVIDIA GPUs, but the AMI type AL2023_x86_64_STANDARD has no NVIDIA driver",
+        "call .ami_type(AmiType::Al2023X86_64Nvidia) on the props (EKS's NVIDIA AMI)",
+    );
+    assert!(err.contains("'g6.xlarge' has NVIDIA GPUs"), "{err}");
+    // One kind per group: a CPU type among the GPU ones is refused on the NVIDIA AMI.
+    let err = group_error(
+        NodeGroupProps::spot(["g5.xlarge", "m6i.xlarge"], 0..=2).ami_type(AmiType::Al2023X86_64Nvidia),
+    );
+    assert_problem(
+        &err,
+        "'m6i.xlarge' has no NVIDIA accelerator, but the AMI type is AL2023_x86_64_NVIDIA",
+        "keep the group's types of one kind",
+    );
+    let (app, group) = with_group(
+        NodeGroupProps::spot(["g5.xlarge", "g6.xlarge"], 0..=2).ami_type(AmiType::Al2023X86_64Nvidia),
+    );
+    group.unwrap();
+    let assembly = app.synth().unwrap();
+    Assertions::new(&assembly)
+        .stack("prod-cluster")
+        .unwrap()
+        .resource("AWS::EKS::Nodegroup", "prod/cluster/Cluster/Extra/Resource")
+        .unwrap()
+        .has_properties(json!({ "AmiType": "AL2023_x86_64_NVIDIA", "InstanceTypes": ["g5.xlarge", "g6.xlarge"] }))
+        .unwrap();
 }
 
 #[test]

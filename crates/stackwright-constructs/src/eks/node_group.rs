@@ -29,25 +29,6 @@ pub enum CapacityType {
     Spot,
 }
 
-/// The AMI family of the nodes (all Amazon Linux 2023, the current EKS-optimized AMI).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AmiType {
-    /// x86_64 instance types (the default).
-    #[default]
-    Al2023X86_64,
-    /// Graviton (arm64) instance types such as `m7g.large`.
-    Al2023Arm64,
-}
-
-impl AmiType {
-    fn as_str(self) -> &'static str {
-        match self {
-            AmiType::Al2023X86_64 => "AL2023_x86_64_STANDARD",
-            AmiType::Al2023Arm64 => "AL2023_ARM_64_STANDARD",
-        }
-    }
-}
-
 /// What a taint does to pods that do not tolerate it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaintEffect {
@@ -112,8 +93,9 @@ pub struct NodeGroupProps {
     /// the cluster autoscaler manages the group; see `docs/constructs/node-group.md`. Default:
     /// unset.
     pub desired_size: Option<u32>,
-    /// The AMI family ([`NodeGroupProps::arm64`] for Graviton). Default: x86_64 Amazon Linux
-    /// 2023.
+    /// The AMI family ([`NodeGroupProps::arm64`] for Graviton; [`AmiType::Al2023X86_64Nvidia`]
+    /// and the other accelerated AMIs for GPU, Inferentia and Trainium types — each type must
+    /// run on it). Default: x86_64 Amazon Linux 2023.
     pub ami_type: AmiType,
     /// Root volume size in GiB (gp3, encrypted), at least 20 (the AL2023 image's size).
     /// Default: 20.
@@ -464,17 +446,8 @@ fn check_instance_types(problems: &mut Problems, props: &NodeGroupProps, region:
                 did_you_mean(&instance_types::closest(offered, t)),
             );
         } else {
-            let arm = instance_types::is_arm64(t);
-            match (props.ami_type, arm) {
-                (AmiType::Al2023X86_64, true) => problems.push(
-                    format!("'{t}' is a Graviton (arm64) type but the AMI type is x86_64"),
-                    "call .arm64() on the props, or choose x86_64 types only",
-                ),
-                (AmiType::Al2023Arm64, false) => problems.push(
-                    format!("'{t}' is an x86_64 type but the AMI type is arm64"),
-                    "choose Graviton types (such as m7g.large) only, or remove .arm64()",
-                ),
-                _ => {}
+            if let Some((what, fix)) = ami::problem(props.ami_type, t) {
+                problems.push(what, fix);
             }
         }
         if props.instance_types[..i].contains(t) {
@@ -593,6 +566,10 @@ fn label_key_problem(key: &str) -> Option<String> {
     }
     None
 }
+
+mod ami;
+
+pub use ami::AmiType;
 
 #[cfg(test)]
 mod tests;
