@@ -224,17 +224,15 @@ fn gpu_types_need_the_nvidia_ami_and_get_it_when_asked() {
     );
     assert!(err.contains("'g6.xlarge' has NVIDIA GPUs"), "{err}");
     // One kind per group: a CPU type among the GPU ones is refused on the NVIDIA AMI.
-    let err = group_error(
-        NodeGroupProps::spot(["g5.xlarge", "m6i.xlarge"], 0..=2).ami_type(AmiType::Al2023X86_64Nvidia),
-    );
+    let err =
+        group_error(NodeGroupProps::spot(["g5.xlarge", "m6i.xlarge"], 0..=2).ami_type(AmiType::Al2023X86_64Nvidia));
     assert_problem(
         &err,
         "'m6i.xlarge' has no NVIDIA accelerator, but the AMI type is AL2023_x86_64_NVIDIA",
         "keep the group's types of one kind",
     );
-    let (app, group) = with_group(
-        NodeGroupProps::spot(["g5.xlarge", "g6.xlarge"], 0..=2).ami_type(AmiType::Al2023X86_64Nvidia),
-    );
+    let (app, group) =
+        with_group(NodeGroupProps::spot(["g5.xlarge", "g6.xlarge"], 0..=2).ami_type(AmiType::Al2023X86_64Nvidia));
     group.unwrap();
     let assembly = app.synth().unwrap();
     Assertions::new(&assembly)

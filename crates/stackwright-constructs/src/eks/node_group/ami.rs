@@ -113,7 +113,10 @@ pub(super) fn problem(ami: AmiType, instance_type: &str) -> Option<(String, Stri
             ),
         ),
         (AmiType::Al2023X86_64Neuron, _) => (
-            format!("'{t}' has AWS Inferentia or Trainium chips, but the AMI type {} has no Neuron driver", ami.as_str()),
+            format!(
+                "'{t}' has AWS Inferentia or Trainium chips, but the AMI type {} has no Neuron driver",
+                ami.as_str()
+            ),
             format!("call {fix}; pods then need the Neuron device plugin (docs/constructs/node-group.md)"),
         ),
         (_, AmiType::Al2023X86_64Nvidia | AmiType::Al2023Arm64Nvidia | AmiType::Al2023X86_64Neuron) => (
@@ -125,10 +128,7 @@ pub(super) fn problem(ami: AmiType, instance_type: &str) -> Option<(String, Stri
             ),
             format!("keep the group's types of one kind: {fix} for '{t}', or choose accelerated types only"),
         ),
-        _ => (
-            format!("'{t}' runs on the AMI type {}, not {}", needed.as_str(), ami.as_str()),
-            format!("call {fix}"),
-        ),
+        _ => (format!("'{t}' runs on the AMI type {}, not {}", needed.as_str(), ami.as_str()), format!("call {fix}")),
     })
 }
 
@@ -153,10 +153,16 @@ mod tests {
     fn a_gpu_type_on_the_standard_ami_names_the_nvidia_ami() {
         assert_eq!(problem(AmiType::Al2023X86_64Nvidia, "g5.xlarge"), None);
         let (what, fix) = problem(AmiType::Al2023X86_64, "g5.xlarge").unwrap();
-        assert_eq!(what, "'g5.xlarge' has NVIDIA GPUs, but the AMI type AL2023_x86_64_STANDARD has no NVIDIA driver: the GPUs would sit unused");
+        assert_eq!(
+            what,
+            "'g5.xlarge' has NVIDIA GPUs, but the AMI type AL2023_x86_64_STANDARD has no NVIDIA driver: the GPUs would sit unused"
+        );
         assert!(fix.starts_with("call .ami_type(AmiType::Al2023X86_64Nvidia) on the props"), "{fix}");
         let (what, _) = problem(AmiType::Al2023X86_64Nvidia, "t3.large").unwrap();
-        assert!(what.starts_with("'t3.large' has no NVIDIA accelerator, but the AMI type is AL2023_x86_64_NVIDIA"), "{what}");
+        assert!(
+            what.starts_with("'t3.large' has no NVIDIA accelerator, but the AMI type is AL2023_x86_64_NVIDIA"),
+            "{what}"
+        );
         let (_, fix) = problem(AmiType::Al2023Arm64, "g5g.xlarge").unwrap();
         assert!(fix.contains(".ami_type(AmiType::Al2023Arm64Nvidia)"), "{fix}");
         let (what, _) = problem(AmiType::Al2023X86_64, "inf2.xlarge").unwrap();
