@@ -3,7 +3,11 @@
 //! saying so when the comment would pass GitHub's 65,536 characters. Runs the comment script
 //! (`comment.js`) under node with a fake `github` client.
 
-const SCRIPT: &str = include_str!("../src/delivery/github/pipeline/comment.js");
+// As the workflow carries it: the shared `diffLines`, then the script.
+const SCRIPT: &str = concat!(
+    include_str!("../src/delivery/github/diff_lines.js"),
+    include_str!("../src/delivery/github/pipeline/comment.js")
+);
 
 /// The body of the comment the script creates for `report`.
 fn comment(report: &str) -> String {

@@ -2,23 +2,7 @@ const marker = '<!-- stackwright-diff -->';
 const security = Number(process.env.SECURITY || '0');
 let report = null;
 try { report = JSON.parse(process.env.REPORT || 'null'); } catch (e) { report = null; }
-const lines = [];
-const walk = (value, stack) => {
-  if (Array.isArray(value)) { value.forEach((v) => walk(v, stack)); return; }
-  if (value === null || typeof value !== 'object') return;
-  const here = value.stack_name || value.stack || stack;
-  if (typeof value.logical_id === 'string' && typeof value.action === 'string') {
-    const sign = { Add: '+', Remove: '-', Modify: value.replacement === 'True' ? '±' : '~' }[value.action] || '~';
-    lines.push(`${sign} ${here ? here + ' ' : ''}${value.logical_id} (${value.type || ''})${value.path ? ' ' + value.path : ''}${value.replacement === 'True' ? ' [REPLACE]' : ''}${value.security ? ' [SECURITY]' : ''}`);
-  }
-  const o = value.object;
-  if (o && typeof o === 'object' && typeof value.action === 'string' && value.action !== 'unchanged') {
-    const sign = { create: '+', delete: '-' }[value.action] || '~';
-    lines.push(`${sign} ${value.cluster || here || ''} ${o.kind}/${o.namespace ? o.namespace + '/' : ''}${o.name}${value.path ? ' ' + value.path : ''}`);
-  }
-  Object.entries(value).forEach(([k, v]) => { if (k !== 'object') walk(v, value.cluster || here); });
-};
-walk(report, null);
+const lines = diffLines(report);
 const failed = (report && Array.isArray(report.failed)) ? report.failed : [];
 let body = `${marker}\n### stackwright diff\n\n`;
 body += lines.length ? '```diff\n' + lines.join('\n') + '\n```\n' : 'No changes.\n';

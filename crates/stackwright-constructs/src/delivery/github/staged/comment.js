@@ -17,28 +17,6 @@ function readStages() {
   });
 }
 
-// One line per changed resource or Kubernetes object of a `diff --json` report.
-function diffLines(report) {
-  const lines = [];
-  const walk = (value, stack) => {
-    if (Array.isArray(value)) { value.forEach((v) => walk(v, stack)); return; }
-    if (value === null || typeof value !== 'object') return;
-    const here = value.stack_name || value.stack || stack;
-    if (typeof value.logical_id === 'string' && typeof value.action === 'string') {
-      const sign = { Add: '+', Remove: '-', Modify: value.replacement === 'True' ? '±' : '~' }[value.action] || '~';
-      lines.push(`${sign} ${here ? here + ' ' : ''}${value.logical_id} (${value.type || ''})${value.path ? ' ' + value.path : ''}${value.replacement === 'True' ? ' [REPLACE]' : ''}${value.security ? ' [SECURITY]' : ''}`);
-    }
-    const o = value.object;
-    if (o && typeof o === 'object' && typeof value.action === 'string' && value.action !== 'unchanged') {
-      const sign = { create: '+', delete: '-' }[value.action] || '~';
-      lines.push(`${sign} ${value.cluster || here || ''} ${o.kind}/${o.namespace ? o.namespace + '/' : ''}${o.name}${value.path ? ' ' + value.path : ''}`);
-    }
-    Object.entries(value).forEach(([k, v]) => { if (k !== 'object') walk(v, value.cluster || here); });
-  };
-  walk(report, null);
-  return lines;
-}
-
 // The picture of a stage's change as a mermaid block (GitHub renders it), or nothing.
 function stagePicture(stage) {
   return stage.picture ? `\n\`\`\`mermaid\n${stage.picture.trimEnd()}\n\`\`\`\n` : '';
