@@ -138,12 +138,12 @@ fn a_gap_of_the_table_without_a_choice_is_a_synth_error_with_both_ways_out() {
     }
     let err = synth_error(&app, built);
     assert!(
-        err.contains("prod/cluster/Cluster: the table of add-on versions has no coredns version for Kubernetes 1.36"),
+        err.contains("prod/cluster/Cluster: the table of add-on versions has no vpc-cni version for Kubernetes 1.36"),
         "{err}"
     );
-    assert!(err.contains(".pin(\"coredns\"") && err.contains(".eks_default(\"coredns\""), "{err}");
-    // kube-proxy has a table entry for 1.36: no problem about it.
-    assert!(!err.contains("no kube-proxy version"), "{err}");
+    assert!(err.contains(".pin(\"vpc-cni\"") && err.contains(".eks_default(\"vpc-cni\""), "{err}");
+    // kube-proxy and coredns have table entries for 1.36: no problem about them.
+    assert!(!err.contains("no kube-proxy version") && !err.contains("no coredns version"), "{err}");
 }
 
 /// The reference platform at 1.36 with `props` for its node group; the app and the cluster.

@@ -23,12 +23,14 @@ const KUBE_PROXY_EN: Source =
     Source { url: "https://docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html", read: READ };
 const COREDNS_EN: Source =
     Source { url: "https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html", read: READ };
+const COREDNS_JA: Source =
+    Source { url: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md", read: READ };
+const COREDNS_CN: Source =
+    Source { url: "https://docs.amazonaws.cn/en_us/eks/latest/userguide/managing-coredns.md", read: READ };
 const VPC_CNI_JA: Source =
     Source { url: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/pod-networking.html", read: READ };
 
 /// Pages searched that list no version for the minor (the gap's evidence).
-const COREDNS_SEARCHED: &[&str] =
-    &["https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html (lists 1.28–1.34)"];
 const VPC_CNI_SEARCHED: &[&str] = &[
     "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/pod-networking.html (lists 1.27–1.33)",
     "https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.md (table not in the text read)",
@@ -70,10 +72,25 @@ pub(super) const TABLE: &[(&str, KubernetesVersion, Cell)] = &[
         },
     ),
     ("kube-proxy", V1_36, Cell::Known { versions: &["v1.36.0-eksbuild.14"], sources: &[KUBE_PROXY_JA] }),
-    ("coredns", V1_33, Cell::Known { versions: &["v1.12.4-eksbuild.1"], sources: &[COREDNS_EN] }),
-    ("coredns", V1_34, Cell::Known { versions: &["v1.12.4-eksbuild.1"], sources: &[COREDNS_EN] }),
-    ("coredns", V1_35, Cell::Gap { searched: COREDNS_SEARCHED }),
-    ("coredns", V1_36, Cell::Gap { searched: COREDNS_SEARCHED }),
+    (
+        "coredns",
+        V1_33,
+        Cell::Known { versions: &["v1.12.4-eksbuild.18", "v1.12.4-eksbuild.1"], sources: &[COREDNS_JA, COREDNS_EN] },
+    ),
+    (
+        "coredns",
+        V1_34,
+        Cell::Known {
+            versions: &["v1.13.2-eksbuild.11", "v1.13.2-eksbuild.7", "v1.12.4-eksbuild.1"],
+            sources: &[COREDNS_JA, COREDNS_CN, COREDNS_EN],
+        },
+    ),
+    (
+        "coredns",
+        V1_35,
+        Cell::Known { versions: &["v1.14.3-eksbuild.3", "v1.14.2-eksbuild.4"], sources: &[COREDNS_JA, COREDNS_CN] },
+    ),
+    ("coredns", V1_36, Cell::Known { versions: &["v1.14.3-eksbuild.3"], sources: &[COREDNS_JA] }),
     ("vpc-cni", V1_33, Cell::Known { versions: &["v1.20.1-eksbuild.3"], sources: &[VPC_CNI_JA] }),
     ("vpc-cni", V1_34, Cell::Gap { searched: VPC_CNI_SEARCHED }),
     ("vpc-cni", V1_35, Cell::Gap { searched: VPC_CNI_SEARCHED }),

@@ -75,20 +75,20 @@ fn overrides_are_checked_against_the_table() {
     assert!(message.contains("kube-proxy version v1.36.9-eksbuild.1 is not in the table"), "{message}");
     assert!(hint.contains("v1.36.0-eksbuild.14"), "{hint}");
     // A gap: an error without a choice, with a hint naming both ways out.
-    let (message, hint) = AddonVersions::new().resolve("coredns", v).unwrap_err();
-    assert!(message.contains("no coredns version for Kubernetes 1.36"), "{message}");
-    assert!(hint.contains(".pin(\"coredns\"") && hint.contains("eks_default(\"coredns\""), "{hint}");
+    let (message, hint) = AddonVersions::new().resolve("vpc-cni", v).unwrap_err();
+    assert!(message.contains("no vpc-cni version for Kubernetes 1.36"), "{message}");
+    assert!(hint.contains(".pin(\"vpc-cni\"") && hint.contains("eks_default(\"vpc-cni\""), "{hint}");
     assert!(hint.contains("eks_default_for_gaps(\"why\")"), "the one line for every gap: {hint}");
-    assert_eq!(AddonVersions::new().eks_default("coredns", "no table entry").resolve("coredns", v), Ok(None));
-    assert_eq!(AddonVersions::new().eks_default_for_gaps("no table entry").resolve("coredns", v), Ok(None));
+    assert_eq!(AddonVersions::new().eks_default("vpc-cni", "no table entry").resolve("vpc-cni", v), Ok(None));
+    assert_eq!(AddonVersions::new().eks_default_for_gaps("no table entry").resolve("vpc-cni", v), Ok(None));
     assert_eq!(
-        AddonVersions::new().pin("coredns", "v1.13.2-eksbuild.1").resolve("coredns", v),
-        Ok(Some("v1.13.2-eksbuild.1".into()))
+        AddonVersions::new().pin("vpc-cni", "v1.21.0-eksbuild.1").resolve("vpc-cni", v),
+        Ok(Some("v1.21.0-eksbuild.1".into()))
     );
-    assert!(AddonVersions::new().pin("coredns", "latest").resolve("coredns", v).is_err());
+    assert!(AddonVersions::new().pin("vpc-cni", "latest").resolve("vpc-cni", v).is_err());
     // EKS's default where the table has a version would let the add-on fall behind: refused.
     assert!(AddonVersions::new().eks_default("kube-proxy", "x").resolve("kube-proxy", v).is_err());
-    assert!(AddonVersions::new().eks_default("coredns", " ").resolve("coredns", v).is_err());
-    let (message, _) = AddonVersions::new().eks_default_for_gaps("").resolve("coredns", v).unwrap_err();
+    assert!(AddonVersions::new().eks_default("vpc-cni", " ").resolve("vpc-cni", v).is_err());
+    let (message, _) = AddonVersions::new().eks_default_for_gaps("").resolve("vpc-cni", v).unwrap_err();
     assert!(message.contains("without a reason"), "{message}");
 }
