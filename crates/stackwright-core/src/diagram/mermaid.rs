@@ -120,8 +120,11 @@ fn write(title: &str, p: &Platform, detail: Detail) -> String {
         let _ =
             writeln!(w.out, "  note[\"collapsed to fit a GitHub comment ({GITHUB_COMMENT_LIMIT} characters): {why}\"]");
     }
+    // The Internet is drawn where a request path starts from it, as in the SVG.
     let internet = "internet";
-    let _ = writeln!(w.out, "  {internet}((\"Internet\"))");
+    if detail != Detail::Counts && p.environments.iter().any(|e| !e.requests.is_empty()) {
+        let _ = writeln!(w.out, "  {internet}((\"Internet\"))");
+    }
     for env in &p.environments {
         w.open(2, &env.element, false);
         if detail == Detail::Counts {
