@@ -13,10 +13,10 @@ use std::process::Command;
 
 use common::app_with_cluster;
 use stackwright_constructs::{
-    AlertRule, Alertmanager, AlertmanagerProps, ContainerImage, DashboardPanel, EmailReceiver, FlaskApp, FlaskAppProps,
-    GrafanaDashboard, ImageReference, IngressProps, LogShipping, Monitoring, MonitoringProps, PersistentStorage,
-    PolicyDocument, Prometheus, PrometheusProps, Receiver, RuleGroup, SecretKeyRef, ServiceType, Severity,
-    SlackReceiver, Statement, WebhookReceiver,
+    AlertRule, Alertmanager, AlertmanagerProps, ContainerImage, ContainerSpec, DashboardPanel, EmailReceiver, FlaskApp,
+    FlaskAppProps, GrafanaDashboard, ImageReference, IngressProps, LogShipping, Monitoring, MonitoringProps, Namespace,
+    NamespaceProps, PersistentStorage, PolicyDocument, ProbeSpec, Prometheus, PrometheusProps, Receiver, RuleGroup,
+    SecretKeyRef, ServiceType, Severity, SlackReceiver, Statement, WebhookReceiver, Workload, WorkloadProps,
 };
 use stackwright_core::Region;
 
@@ -52,6 +52,27 @@ fn full_platform(out: &Path) {
             .service_type(ServiceType::LoadBalancer)
             .ingress(IngressProps::https("arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c"))
             .aws_policy(PolicyDocument::new([Statement::allow(["s3:GetObject"], ["arn:aws:s3:::assets/*"])])),
+    )
+    .unwrap();
+    // A gRPC service: its probes are the gRPC health check, which Kubernetes takes by port
+    // number (the strict schema checks the shape).
+    let telemetry = Namespace::new(&cluster, "Telemetry", NamespaceProps::default()).unwrap();
+    Workload::new(
+        &cluster,
+        &telemetry,
+        "Ingest",
+        WorkloadProps::new(
+            ContainerSpec::new(ContainerImage::public(
+                "registry.example.com/ingest",
+                ImageReference::Digest(
+                    "sha256:89abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234567".into(),
+                ),
+            ))
+            .port("grpc", 4317)
+            .liveness(ProbeSpec::grpc("grpc"))
+            .readiness(ProbeSpec::grpc_service("grpc", "opentelemetry.proto.collector.trace.v1.TraceService")),
+        )
+        .replicas(2),
     )
     .unwrap();
     Monitoring::new(

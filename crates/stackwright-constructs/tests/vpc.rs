@@ -317,6 +317,40 @@ fn subnet_larger_than_the_vpc() {
     );
 }
 
+/// A small VPC with the default tiers: the hint writes the `.subnets([...])` call that fits
+/// (public tiers big enough for a load balancer), and that call synthesizes.
+#[test]
+fn a_small_vpc_gets_tiers_that_fit() {
+    let err = vpc_error(VpcProps { cidr: net("10.20.0.0/20"), max_azs: 3, ..Default::default() });
+    assert_problem(
+        &err,
+        "subnet tier 'Private' asks for /19 subnets, larger than the VPC itself (10.20.0.0/20)",
+        "use a mask of /20 or more, or a larger VPC CIDR — tiers that fit: \
+         .subnets([SubnetConfig::public(27), SubnetConfig::private(22)])",
+    );
+    let (app, prod) = app();
+    let props = VpcProps::default()
+        .cidr(net("10.20.0.0/20"))
+        .max_azs(3)
+        .subnets([SubnetConfig::public(27), SubnetConfig::private(22)]);
+    Vpc::new(&prod.stack("network"), "Vpc", props).unwrap();
+    app.synth().expect("the hinted tiers fit");
+}
+
+/// Three tiers that do not fit: the hint keeps each tier's kind and name.
+#[test]
+fn tiers_that_do_not_fit_get_a_fitting_suggestion() {
+    let tiers = vec![SubnetConfig::public(24), SubnetConfig::private(19), SubnetConfig::isolated(22).named("Data")];
+    let err = vpc_error(VpcProps { cidr: net("10.0.0.0/18"), max_azs: 3, subnets: tiers, ..Default::default() });
+    assert!(
+        err.contains(
+            "tiers that fit: .subnets([SubnetConfig::public(26), SubnetConfig::private(21), \
+             SubnetConfig::isolated(21).named(\"Data\")])"
+        ),
+        "{err}"
+    );
+}
+
 #[test]
 fn nat_per_zone_without_a_public_tier() {
     let err = vpc_error(VpcProps { subnets: vec![SubnetConfig::private(19)], ..Default::default() });

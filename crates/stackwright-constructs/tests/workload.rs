@@ -180,6 +180,39 @@ fn a_service_without_ports_and_a_probe_of_an_unknown_port_are_errors() {
     assert!(e.contains("checks port 'web'"), "{e}");
 }
 
+/// A gRPC server's probes: the standard health check on the port's number (Kubernetes takes
+/// no port name there); a probe of a port the container lacks is an error, and the warning of a
+/// container without probes suggests the gRPC probe on its gRPC port.
+#[test]
+fn grpc_probes_use_the_port_number_and_are_suggested_for_a_grpc_port() {
+    let (app, _, cluster) = app_with_cluster(Region::EuWest1);
+    let ns = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
+    let container = ContainerSpec::new(image())
+        .port("grpc", 50051)
+        .liveness(ProbeSpec::grpc("grpc"))
+        .readiness(ProbeSpec::grpc_service("grpc", "orders.v1.Orders"));
+    Workload::new(&cluster, &ns, "Api", WorkloadProps::new(container)).unwrap();
+    let bare = ContainerSpec::new(image()).port("grpc-api", 9090);
+    Workload::new(&cluster, &ns, "Quotes", WorkloadProps::new(bare)).unwrap();
+    let assembly = app.synth().unwrap();
+    let api = object(&assembly, "Deployment", "api");
+    let c = &api["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["livenessProbe"]["grpc"], serde_json::json!({"port": 50051}));
+    assert_eq!(c["readinessProbe"]["grpc"], serde_json::json!({"port": 50051, "service": "orders.v1.Orders"}));
+    let warnings: Vec<String> = assembly.warnings.iter().map(ToString::to_string).collect();
+    let quotes: Vec<&String> = warnings.iter().filter(|w| w.contains("Orders/Quotes")).collect();
+    assert_eq!(quotes.len(), 2, "{warnings:#?}");
+    assert!(quotes.iter().all(|w| w.contains("ProbeSpec::grpc(\"grpc-api\")")), "{quotes:#?}");
+
+    let props = WorkloadProps::new(ContainerSpec::new(image()).port("http", 8080).liveness(ProbeSpec::grpc("rpc")));
+    let e = error_at("Api", |c, ns| Workload::new(c, ns, "Api", props));
+    assert!(e.contains("the liveness probe checks port 'rpc', which the container does not have"), "{e}");
+    let empty = ProbeSpec::grpc_service("http", " ");
+    let props = WorkloadProps::new(ContainerSpec::new(image()).port("http", 8080).readiness(empty));
+    let e = error_at("Api", |c, ns| Workload::new(c, ns, "Api", props));
+    assert!(e.contains("gRPC health of an empty service name"), "{e}");
+}
+
 #[test]
 fn a_namespace_of_another_cluster_is_an_error() {
     let (app, stack, cluster) = app_with_cluster(Region::EuWest1);

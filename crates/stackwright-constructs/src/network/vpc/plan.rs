@@ -129,7 +129,11 @@ fn check_tier(props: &VpcProps, i: usize, tier: &SubnetConfig, zones: usize, pro
                     "subnet tier '{}' asks for /{} subnets, larger than the VPC itself ({vpc})",
                     tier.name, tier.cidr_mask
                 ),
-                format!("use a mask of /{} or more, or a larger VPC CIDR", vpc.prefix_len()),
+                format!(
+                    "use a mask of /{} or more, or a larger VPC CIDR{}",
+                    vpc.prefix_len(),
+                    fitting_tiers(props, zones).map(|s| format!(" — tiers that fit: {s}")).unwrap_or_default()
+                ),
             );
             ok = false;
         }
@@ -199,7 +203,10 @@ fn allocate_blocks(props: &VpcProps, zones: usize, problems: &mut Problems) -> V
                     name(index),
                     cidr::size(vpc)
                 ),
-                "use a larger VPC CIDR, smaller subnet masks, fewer tiers or fewer availability zones",
+                format!(
+                    "use a larger VPC CIDR, smaller subnet masks, fewer tiers or fewer availability zones{}",
+                    fitting_tiers(props, zones).map(|s| format!(" — tiers that fit: {s}")).unwrap_or_default()
+                ),
             );
             Vec::new()
         }
@@ -226,6 +233,43 @@ fn allocate_blocks(props: &VpcProps, zones: usize, problems: &mut Problems) -> V
             Vec::new()
         }
     }
+}
+
+/// The program's tiers re-sized to fit the VPC across `zones` zones, as the `.subnets([...])`
+/// call to write: public tiers keep room for a load balancer (/24, or /27 in a small VPC, the
+/// smallest an ALB accepts) and the other tiers share what is left, the largest masks the
+/// allocator can place. `None` when even the smallest subnets do not fit, or a tier pins blocks.
+fn fitting_tiers(props: &VpcProps, zones: usize) -> Option<String> {
+    let vpc = props.cidr.net();
+    if zones == 0 || props.subnets.iter().any(|t| !t.cidrs.is_empty()) {
+        return None;
+    }
+    let public_first = vpc.prefix_len().saturating_add(8).clamp(24, 27);
+    for public in public_first..=28 {
+        for other in vpc.prefix_len().saturating_add(1)..=28 {
+            let mask = |t: &SubnetConfig| if t.kind == SubnetKind::Public { public } else { other };
+            let requests: Vec<BlockRequest> =
+                props.subnets.iter().flat_map(|t| std::iter::repeat_n(BlockRequest::Prefix(mask(t)), zones)).collect();
+            if cidr::allocate(vpc, &requests).is_ok() {
+                let tiers: Vec<String> = props
+                    .subnets
+                    .iter()
+                    .map(|t| {
+                        let (constructor, default_name) = match t.kind {
+                            SubnetKind::Public => ("public", "Public"),
+                            SubnetKind::PrivateWithEgress => ("private", "Private"),
+                            SubnetKind::Isolated => ("isolated", "Isolated"),
+                        };
+                        let named =
+                            if t.name == default_name { String::new() } else { format!(".named(\"{}\")", t.name) };
+                        format!("SubnetConfig::{constructor}({}){named}", mask(t))
+                    })
+                    .collect();
+                return Some(format!(".subnets([{}])", tiers.join(", ")));
+            }
+        }
+    }
+    None
 }
 
 pub(super) fn check_props(props: &VpcProps, problems: &mut Problems) {

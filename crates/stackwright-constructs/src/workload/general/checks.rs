@@ -20,14 +20,13 @@ impl WorkloadProps {
         if self.container.liveness.is_none() {
             out.push((
                 "the container has no liveness probe: a hung process is never restarted".to_string(),
-                "add one, such as ContainerSpec::liveness(ProbeSpec::http(\"/healthz\", \"http\")) or ProbeSpec::exec([...])"
-                    .to_string(),
+                format!("add one, such as ContainerSpec::liveness({})", self.container.probe_example("/healthz")),
             ));
         }
         if self.container.readiness.is_none() {
             out.push((
                 "the container has no readiness probe: a pod counts as ready (for its Service and for a rollout) as soon as it starts".to_string(),
-                "add one, such as ContainerSpec::readiness(ProbeSpec::http(\"/ready\", \"http\"))".to_string(),
+                format!("add one, such as ContainerSpec::readiness({})", self.container.probe_example("/ready")),
             ));
         }
         out
@@ -319,9 +318,28 @@ impl ContainerSpec {
         }
     }
 
+    /// A probe this container could have, for a hint: on its first port (gRPC when the port's
+    /// name says so, else HTTP GET of `path`), or a command when it has no port.
+    fn probe_example(&self, path: &str) -> String {
+        match self.ports.first() {
+            Some(port) if port.name.contains("grpc") => format!("ProbeSpec::grpc(\"{}\")", port.name),
+            Some(port) => format!("ProbeSpec::http(\"{path}\", \"{}\")", port.name),
+            None => "ProbeSpec::exec([\"/bin/sh\", \"-c\", \"…\"])".to_string(),
+        }
+    }
+
     fn check_probe(&self, problems: &mut Problems, what: &str, probe: &ProbeSpec) {
         let port = match &probe.action {
             ProbeAction::Http { port, .. } | ProbeAction::Tcp { port } => Some(port),
+            ProbeAction::Grpc { port, service } => {
+                if service.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                    problems.push(
+                        format!("the {what} probe asks the gRPC health of an empty service name"),
+                        "name the service (package.Service), or use ProbeSpec::grpc(port) for the server's health",
+                    );
+                }
+                Some(port)
+            }
             ProbeAction::Exec { command } => {
                 if command.is_empty() {
                     problems.push(format!("the {what} probe runs an empty command"), "give the command to run");

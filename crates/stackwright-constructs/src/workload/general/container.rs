@@ -39,6 +39,15 @@ pub enum ProbeAction {
         /// The name of one of the container's ports.
         port: String,
     },
+    /// The standard gRPC health check (`grpc.health.v1.Health/Check`) on the named port;
+    /// `SERVING` passes. Kubernetes takes the port's number here, not its name: the number is
+    /// looked up among the container's ports.
+    Grpc {
+        /// The name of one of the container's ports.
+        port: String,
+        /// The service whose health is asked. Default: none (the server's overall health).
+        service: Option<String>,
+    },
     /// A command run in the container; exit status 0 passes.
     Exec {
         /// The command and its arguments.
@@ -73,6 +82,16 @@ impl ProbeSpec {
     /// A TCP connection to the port named `port`.
     pub fn tcp(port: impl Into<String>) -> Self {
         ProbeSpec::new(ProbeAction::Tcp { port: port.into() })
+    }
+
+    /// The gRPC health check of the server on the port named `port` (its overall health).
+    pub fn grpc(port: impl Into<String>) -> Self {
+        ProbeSpec::new(ProbeAction::Grpc { port: port.into(), service: None })
+    }
+
+    /// The gRPC health check of `service` on the port named `port`.
+    pub fn grpc_service(port: impl Into<String>, service: impl Into<String>) -> Self {
+        ProbeSpec::new(ProbeAction::Grpc { port: port.into(), service: Some(service.into()) })
     }
 
     /// The command `command` (exit status 0 passes).

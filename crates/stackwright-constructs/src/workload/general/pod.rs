@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use stackwright_core::k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar,
-    ExecAction, HTTPGetAction, Lifecycle, LifecycleHandler, PodSpec, Probe, SecretEnvSource, SecretVolumeSource,
-    TCPSocketAction, Volume, VolumeMount,
+    ExecAction, GRPCAction, HTTPGetAction, Lifecycle, LifecycleHandler, PodSpec, Probe, SecretEnvSource,
+    SecretVolumeSource, TCPSocketAction, Volume, VolumeMount,
 };
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -119,9 +119,9 @@ fn container(kube: &KubeCluster, spec: &ContainerSpec, name: &str) -> Result<Con
         ports: (!ports.is_empty()).then_some(ports),
         env: (!env.is_empty()).then_some(env),
         env_from: (!env_from.is_empty()).then_some(env_from),
-        liveness_probe: spec.liveness.as_ref().map(probe),
-        readiness_probe: spec.readiness.as_ref().map(probe),
-        startup_probe: spec.startup.as_ref().map(probe),
+        liveness_probe: spec.liveness.as_ref().map(|p| probe(p, spec)),
+        readiness_probe: spec.readiness.as_ref().map(|p| probe(p, spec)),
+        startup_probe: spec.startup.as_ref().map(|p| probe(p, spec)),
         lifecycle: (!spec.pre_stop.is_empty()).then(|| Lifecycle {
             pre_stop: Some(LifecycleHandler {
                 exec: Some(ExecAction { command: Some(spec.pre_stop.clone()) }),
@@ -135,7 +135,8 @@ fn container(kube: &KubeCluster, spec: &ContainerSpec, name: &str) -> Result<Con
     })
 }
 
-fn probe(spec: &ProbeSpec) -> Probe {
+/// `spec` as Kubernetes writes it; `container` gives a gRPC probe its port's number.
+fn probe(spec: &ProbeSpec, container: &ContainerSpec) -> Probe {
     let mut probe = Probe {
         period_seconds: Some(spec.period_seconds as i32),
         timeout_seconds: Some(spec.timeout_seconds as i32),
@@ -154,6 +155,12 @@ fn probe(spec: &ProbeSpec) -> Probe {
         }
         ProbeAction::Tcp { port } => {
             probe.tcp_socket = Some(TCPSocketAction { port: IntOrString::String(port.clone()), host: None });
+        }
+        ProbeAction::Grpc { port, service } => {
+            // The checks refuse a probe on a port the container does not have, so the lookup
+            // finds it in any template synth writes.
+            let number = container.ports.iter().find(|p| &p.name == port).map_or(0, |p| i32::from(p.port));
+            probe.grpc = Some(GRPCAction { port: number, service: service.clone() });
         }
         ProbeAction::Exec { command } => probe.exec = Some(ExecAction { command: Some(command.clone()) }),
     }
