@@ -340,12 +340,12 @@ fn a_small_vpc_gets_tiers_that_fit() {
 /// Three tiers that do not fit: the hint keeps each tier's kind and name.
 #[test]
 fn tiers_that_do_not_fit_get_a_fitting_suggestion() {
-    let tiers = vec![SubnetConfig::public(24), SubnetConfig::private(19), SubnetConfig::isolated(22).named("Data")];
+    let tiers = vec![SubnetConfig::public(24), SubnetConfig::private(19), SubnetConfig::isolated(22).name("Data")];
     let err = vpc_error(VpcProps { cidr: net("10.0.0.0/18"), max_azs: 3, subnets: tiers, ..Default::default() });
     assert!(
         err.contains(
             "tiers that fit: .subnets([SubnetConfig::public(26), SubnetConfig::private(21), \
-             SubnetConfig::isolated(21).named(\"Data\")])"
+             SubnetConfig::isolated(21).name(\"Data\")])"
         ),
         "{err}"
     );

@@ -261,7 +261,7 @@ fn fitting_tiers(props: &VpcProps, zones: usize) -> Option<String> {
                             SubnetKind::Isolated => ("isolated", "Isolated"),
                         };
                         let named =
-                            if t.name == default_name { String::new() } else { format!(".named(\"{}\")", t.name) };
+                            if t.name == default_name { String::new() } else { format!(".name(\"{}\")", t.name) };
                         format!("SubnetConfig::{constructor}({}){named}", mask(t))
                     })
                     .collect();
