@@ -17,12 +17,6 @@ mod team_topic;
 
 use team_topic::{EncryptedTopic, EncryptedTopicProps, PublisherRole};
 
-/// The add-ons whose version for this Kubernetes minor the committed table does not have (the
-/// EKS documentation read gave none): EKS's default at creation, chosen explicitly. Pin them
-/// (`AddonVersions::pin`) from `stackwright-deploy addon-versions` before the next upgrade
-/// (docs/upgrading.md).
-const UNDOCUMENTED_ADDON_VERSIONS: &str = "no version in the table for this minor: see docs/upgrading.md";
-
 fn main() -> std::process::ExitCode {
     stackwright::cli::exit_code(build().and_then(|app| app.run()))
 }
@@ -131,8 +125,7 @@ fn vpc_props(mistake: &Mistakes<'_>) -> stackwright::Result<VpcProps> {
 }
 
 fn cluster_props<'a>(vpc: &'a Vpc, mistake: &Mistakes<'_>) -> stackwright::Result<EksClusterProps<'a>> {
-    let mut props = EksClusterProps::new(vpc, KubernetesVersion::V1_36)
-        .addon_versions(AddonVersions::new().eks_default_for_gaps(UNDOCUMENTED_ADDON_VERSIONS));
+    let mut props = EksClusterProps::new(vpc, KubernetesVersion::V1_36);
     if mistake.is("cluster-name") {
         props.name = Some("Flask_Cluster".into());
     }

@@ -21,12 +21,6 @@ use std::process::ExitCode;
 
 use stackwright::prelude::*;
 
-/// The add-ons whose version for this Kubernetes minor the committed table does not have (the
-/// EKS documentation read gave none): EKS's default at creation, chosen explicitly. Pin them
-/// (`AddonVersions::pin`) from `stackwright-deploy addon-versions` before the next upgrade
-/// (docs/upgrading.md).
-const UNDOCUMENTED_ADDON_VERSIONS: &str = "no version in the table for this minor: see docs/upgrading.md";
-
 fn main() -> ExitCode {
     stackwright::cli::exit_code(build().and_then(|app| app.run()))
 }
@@ -67,7 +61,6 @@ pub(crate) fn build() -> stackwright::Result<App> {
         &platform,
         "Cluster",
         EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(AddonVersions::new().eks_default_for_gaps(UNDOCUMENTED_ADDON_VERSIONS))
             .name("orders-staging")
             .endpoint_access(EndpointAccess::Private)
             .private_access_cidrs(["172.20.0.0/16".parse()?]),

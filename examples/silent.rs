@@ -16,12 +16,6 @@
 use stackwright::constructs::Disruption;
 use stackwright::prelude::*;
 
-/// The add-ons whose version for this Kubernetes minor the committed table does not have (the
-/// EKS documentation read gave none): EKS's default at creation, chosen explicitly. Pin them
-/// (`AddonVersions::pin`) from `stackwright-deploy addon-versions` before the next upgrade
-/// (docs/upgrading.md).
-const UNDOCUMENTED_ADDON_VERSIONS: &str = "no version in the table for this minor: see docs/upgrading.md";
-
 fn main() -> std::process::ExitCode {
     stackwright::cli::exit_code(build().and_then(|app| app.run()))
 }
@@ -37,12 +31,8 @@ fn build() -> stackwright::Result<App> {
         "Vpc",
         VpcProps::default().max_azs(if case == "zones" { 3 } else { 2 }).nat_gateways(NatGateways::Single),
     )?;
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(AddonVersions::new().eks_default_for_gaps(UNDOCUMENTED_ADDON_VERSIONS)),
-    )?;
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
     let instance_type = if case == "instance-type" { "hpc7a.12xlarge" } else { "t3.medium" };
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand([instance_type], 2..=4))?;
 

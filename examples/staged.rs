@@ -47,11 +47,7 @@ fn platform(env: &Environment, cidr: &str, ingress: AlbIngress) -> stackwright::
     let cluster = EksCluster::new(
         &platform,
         "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .name(name.as_str())
-            // Add-ons the version table has no cited 1.36 version for take EKS's default, said
-            // explicitly (docs/upgrading.md).
-            .addon_versions(AddonVersions::new().eks_default_for_gaps("no version in the table for this minor")),
+        EksClusterProps::new(&vpc, KubernetesVersion::V1_36).name(name.as_str()),
     )?;
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 2..=4))?;
     let namespace = Namespace::new(&cluster, "Greeter", NamespaceProps::default())?;

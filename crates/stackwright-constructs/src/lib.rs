@@ -71,9 +71,10 @@ pub use delivery::github::{
 pub use delivery::github::{DeliveryStage, SmokeCheck, StagedPipeline, StagedPipelineProps};
 // How a workload is reached, for the staged pipeline's smoke check.
 pub use eks::{
-    ADDON_TABLE_READ, AddonVersionCell, AddonVersionChoice, AddonVersionSource, AddonVersions, AmiType, CapacityType,
-    ClusterAttributes, ClusterLookup, ClusterName, ControllerImages, EksCluster, EksClusterProps, EndpointAccess,
-    ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef, OptionalAddons, Taint, TaintEffect,
+    ADDON_TABLE_READ, AddonVersionCell, AddonVersionChoice, AddonVersionSource, AddonVersionSourceKind, AddonVersions,
+    AmiType, CapacityType, ClusterAttributes, ClusterLookup, ClusterName, ControllerImages, EksCluster,
+    EksClusterProps, EndpointAccess, ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef,
+    OptionalAddons, Taint, TaintEffect,
 };
 pub use iam::{
     Condition, Effect, IamRoleRef, KmsKeyRef, PolicyDocument, Principal, Statement, WILDCARDS_METADATA,

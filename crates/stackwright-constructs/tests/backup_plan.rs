@@ -93,8 +93,11 @@ fn the_prometheus_volume_carries_the_selection_tag_and_the_cluster_key() {
         &prod.stack("cluster"),
         "Cluster",
         EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"))
-            .addons(OptionalAddons::default().ebs_csi_driver(true).ebs_volume_key(true)),
+            .addons(OptionalAddons::default().ebs_csi_driver(true).ebs_volume_key(true))
+            .addon_versions(
+                stackwright_constructs::AddonVersions::new()
+                    .eks_default("aws-ebs-csi-driver", "no version in the table for 1.36"),
+            ),
     )
     .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();
@@ -135,9 +138,7 @@ fn a_volume_key_without_the_driver_is_an_error() {
     let cluster = EksCluster::new(
         &prod.stack("cluster"),
         "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"))
-            .addons(OptionalAddons::default().ebs_volume_key(true)),
+        EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addons(OptionalAddons::default().ebs_volume_key(true)),
     )
     .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();

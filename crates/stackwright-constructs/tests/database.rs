@@ -25,13 +25,9 @@ fn with_database(production: bool, props: impl FnOnce(DatabaseProps<'_>) -> Data
         prod.mark_production();
     }
     let vpc = vpc_with(&prod, tiers(), 2);
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();
     let db_props = props(DatabaseProps::new(&vpc, PostgresVersion::V15).allow_from(&cluster));
     Database::new(&prod.stack("data"), "Orders", db_props).unwrap();

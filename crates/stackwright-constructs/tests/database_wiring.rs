@@ -27,13 +27,8 @@ fn vpc(env: &Environment) -> Vpc {
 }
 
 fn cluster(env: &Environment, vpc: &Vpc) -> EksCluster {
-    let cluster = EksCluster::new(
-        &env.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(vpc, KubernetesVersion::V1_36)).unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();
     cluster
 }

@@ -22,8 +22,7 @@ fn vpc(prod: &Environment, max_azs: usize) -> Vpc {
 fn cluster_error(change: impl FnOnce(&mut EksClusterProps<'_>)) -> String {
     let (app, prod) = app();
     let vpc = vpc(&prod, 2);
-    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-        .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"));
+    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36);
     change(&mut props);
     synth_error(&app, EksCluster::new(&prod.stack("cluster"), "Cluster", props))
 }
@@ -101,8 +100,7 @@ fn addons_are_ordered_around_the_node_groups() {
 fn optional_addons_get_their_own_irsa_roles() {
     let (app, prod) = app();
     let vpc = vpc(&prod, 2);
-    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_35)
-        .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"));
+    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_35);
     props.addons = OptionalAddons { ebs_csi_driver: true, cloudwatch_observability: true, ..OptionalAddons::default() };
     let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", props).unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m7i.large"], 2..=6)).unwrap();
@@ -126,7 +124,6 @@ fn cloudwatch_observability_writes_to_log_groups_made_for_it() {
     let (app, prod) = app();
     let vpc = vpc(&prod, 2);
     let props = EksClusterProps::new(&vpc, KubernetesVersion::V1_35)
-        .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"))
         .name("shop")
         .log_retention_days(90)
         .addons(OptionalAddons::default().cloudwatch_observability(true));
@@ -226,9 +223,8 @@ fn pod_identity_is_the_alternative() {
 fn admins_get_access_entries_and_public_access_is_limited() {
     let (app, prod) = app();
     let vpc = vpc(&prod, 3);
-    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-        .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"))
-        .admin("arn:aws:iam::123456789012:role/platform-admins");
+    let mut props =
+        EksClusterProps::new(&vpc, KubernetesVersion::V1_36).admin("arn:aws:iam::123456789012:role/platform-admins");
     props.endpoint_access = EndpointAccess::PublicAndPrivate { public_cidrs: vec![net("203.0.113.0/24")] };
     props.bootstrap_creator_admin = false;
     props.private_access_cidrs = vec![net("172.31.0.0/16")];
@@ -267,13 +263,7 @@ fn one_availability_zone_is_not_enough_for_eks() {
     let vpc = vpc(&prod, 1);
     let err = synth_error(
         &app,
-        EksCluster::new(
-            &prod.stack("cluster"),
-            "Cluster",
-            EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(
-                stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"),
-            ),
-        ),
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36)),
     );
     assert_problem(
         &err,
@@ -293,13 +283,7 @@ fn a_vpc_without_private_subnets() {
     .unwrap();
     let err = synth_error(
         &app,
-        EksCluster::new(
-            &prod.stack("cluster"),
-            "Cluster",
-            EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(
-                stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"),
-            ),
-        ),
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36)),
     );
     assert_problem(
         &err,
@@ -396,13 +380,7 @@ fn control_plane_log_retention() {
 fn a_cluster_without_node_groups_is_a_synth_error() {
     let (app, prod) = app();
     let vpc = vpc(&prod, 2);
-    EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36)).unwrap();
     let err = error_text(app.synth());
     assert!(err.contains("prod/cluster/Cluster: the cluster has no node group"), "{err}");
     assert!(err.contains("hint: add one with NodeGroup::new(&cluster"), "{err}");

@@ -95,8 +95,7 @@ fn controllers_run_hardened_with_late_bound_roles() {
 fn images_follow_the_cluster_version_and_can_be_pinned() {
     let (app, prod) = app();
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_34)
-        .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"));
+    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_34);
     let digest = format!("sha256:{}", "0".repeat(64));
     props.controller_images = ControllerImages {
         load_balancer_controller: Some(format!("public.ecr.aws/eks/aws-load-balancer-controller:v3.5.0@{digest}")),
@@ -121,8 +120,7 @@ fn images_follow_the_cluster_version_and_can_be_pinned() {
 fn controllers_can_be_left_out() {
     let (app, prod) = app();
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-        .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"));
+    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36);
     props.cluster_autoscaler = false;
     props.load_balancer_controller = false;
     let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", props).unwrap();
@@ -140,8 +138,7 @@ fn controllers_can_be_left_out() {
 fn a_controller_image_that_names_no_image() {
     let (app, prod) = app();
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-        .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"));
+    let mut props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36);
     props.controller_images.cluster_autoscaler = Some("registry.k8s.io/autoscaling/cluster-autoscaler:latest".into());
     let err = synth_error(&app, EksCluster::new(&prod.stack("cluster"), "Cluster", props));
     assert!(

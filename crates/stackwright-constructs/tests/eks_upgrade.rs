@@ -131,19 +131,51 @@ fn an_autoscaler_override_of_another_minor_is_refused() {
 fn a_gap_of_the_table_without_a_choice_is_a_synth_error_with_both_ways_out() {
     let (app, prod) = app();
     let vpc = reference_vpc(&prod);
-    let built =
-        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36));
+    let props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
+        .addons(OptionalAddons::default().ebs_csi_driver(true).cloudwatch_observability(true));
+    let built = EksCluster::new(&prod.stack("cluster"), "Cluster", props);
     if let Ok(cluster) = &built {
         NodeGroup::new(cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     }
     let err = synth_error(&app, built);
     assert!(
-        err.contains("prod/cluster/Cluster: the table of add-on versions has no vpc-cni version for Kubernetes 1.36"),
+        err.contains(
+            "prod/cluster/Cluster: the table of add-on versions has no aws-ebs-csi-driver version for Kubernetes 1.36"
+        ),
         "{err}"
     );
-    assert!(err.contains(".pin(\"vpc-cni\"") && err.contains(".eks_default(\"vpc-cni\""), "{err}");
-    // kube-proxy and coredns have table entries for 1.36: no problem about them.
-    assert!(!err.contains("no kube-proxy version") && !err.contains("no coredns version"), "{err}");
+    assert!(
+        err.contains(".pin(\"aws-ebs-csi-driver\"") && err.contains(".eks_default(\"aws-ebs-csi-driver\""),
+        "{err}"
+    );
+    assert!(err.contains("no amazon-cloudwatch-observability version for Kubernetes 1.36"), "{err}");
+    // The required add-ons have table entries for 1.36: no problem about them.
+    for addon in ["kube-proxy", "coredns", "vpc-cni", "eks-pod-identity-agent"] {
+        assert!(!err.contains(&format!("no {addon} version")), "{err}");
+    }
+}
+
+/// `eks_default_for_gaps` where the cluster's add-ons have no gap changes nothing: a warning,
+/// and the output is the same as without it.
+#[test]
+fn a_choice_for_gaps_on_a_cluster_without_gaps_is_a_warning() {
+    let (app, prod) = app();
+    let vpc = reference_vpc(&prod);
+    let props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
+        .addon_versions(AddonVersions::new().eks_default_for_gaps("just in case"));
+    let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", props).unwrap();
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
+    let assembly = app.synth().unwrap();
+    let warnings: Vec<String> = assembly.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("prod/cluster/Cluster: eks_default_for_gaps is set, but the table has a version")
+                && w.contains("remove .eks_default_for_gaps(...)")),
+        "{warnings:#?}"
+    );
+    let text = template(&assembly, "prod-cluster").to_string();
+    assert!(text.contains("\"AddonVersion\":\"v1.22.4-eksbuild.3\""), "vpc-cni gets the table's version");
 }
 
 /// The reference platform at 1.36 with `props` for its node group; the app and the cluster.

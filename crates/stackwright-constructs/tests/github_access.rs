@@ -203,13 +203,9 @@ fn typed_cluster_and_app_handles() {
     let app = App::new("flask-platform");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     let vpc = eks_support::reference_vpc(&prod);
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     let repo = EcrRepo::new(&prod.stack("registry"), "FlaskApp", EcrRepoProps::default()).unwrap();
     let web = FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(repo.image_tag_from_env("IMAGE_TAG"))).unwrap();

@@ -126,14 +126,9 @@ fn a_smoke_check_needs_a_cluster_and_a_readiness_path() {
     let app = App::new("shop");
     let env = app.environment("staging", Account::new("111111111111").unwrap(), Region::EuWest1);
     let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default()).unwrap();
-    let cluster = EksCluster::new(
-        &env.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(
-            stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no version in the table for this minor"),
-        ),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
     let image = ContainerImage::public(
         "registry.example.com/shop",
@@ -325,14 +320,9 @@ fn an_https_ingress_is_checked_under_its_host_name() {
     let app = App::new("shop");
     let env = app.environment("staging", Account::new("111111111111").unwrap(), Region::EuWest1);
     let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default()).unwrap();
-    let cluster = EksCluster::new(
-        &env.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(
-            stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no version in the table for this minor"),
-        ),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 2..=4)).unwrap();
     let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
     let image = ContainerImage::public(

@@ -87,15 +87,9 @@ fn smoke_steps() -> (Json, Json) {
     for (id, ingress) in [("staging", AlbIngress::default()), ("prod", AlbIngress::default().internal())] {
         let env = app.environment(id, Account::new("111111111111").unwrap(), Region::EuWest1);
         let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default()).unwrap();
-        let cluster = EksCluster::new(
-            &env.stack("cluster"),
-            "Cluster",
-            EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(
-                stackwright_constructs::AddonVersions::new()
-                    .eks_default_for_gaps("no version in the table for this minor"),
-            ),
-        )
-        .unwrap();
+        let cluster =
+            EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+                .unwrap();
         NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 2..=4)).unwrap();
         let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
         let image = ContainerImage::public(

@@ -164,13 +164,9 @@ fn group_in(region: Region, instance_types: &[&str]) -> stackwright_core::Result
     let app = App::new("demo");
     let env = app.environment("prod", Account::new("123456789012").unwrap(), region);
     let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    let cluster = EksCluster::new(
-        &env.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     NodeGroup::new(&cluster, "Extra", NodeGroupProps::on_demand(instance_types.iter().copied(), 1..=2)).unwrap();
     app.synth()
 }
@@ -303,13 +299,9 @@ fn small_root_volume() {
 fn node_group_problems_come_all_at_once_with_no_follow_up() {
     let (app, prod) = app();
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     let group = NodeGroup::new(&cluster, "General", NodeGroupProps::spot(["t3.large"], 5..=2)).unwrap();
     assert!(group.node().is_rejected());
     // Two problems of the group; the cluster does not also say that it has no node group.

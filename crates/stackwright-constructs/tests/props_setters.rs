@@ -129,7 +129,6 @@ fn cluster_setters_set_their_fields() {
     let env = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default().max_azs(2)).unwrap();
     let props = EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-        .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"))
         .name("web")
         .endpoint_access(EndpointAccess::PublicAndPrivate { public_cidrs: vec![cidr("203.0.113.0/24")] })
         .private_access_cidrs([cidr("192.168.0.0/16")])

@@ -21,13 +21,9 @@ fn three_bad_constructs_are_reported_together_without_follow_ups() {
     let app = App::new("demo");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 0, ..Default::default() }).unwrap();
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     assert!(vpc.node().is_rejected() && cluster.node().is_rejected());
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.mediun"], 2..=6)).unwrap();
     let repo = EcrRepo::new(&prod.stack("registry"), "Web", EcrRepoProps::default()).unwrap();
@@ -56,13 +52,9 @@ fn an_app_whose_image_comes_from_a_rejected_repository() {
     let app = App::new("demo");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     let repo = EcrRepo::new(
         &prod.stack("registry"),
@@ -153,13 +145,9 @@ fn monitoring_of_a_rejected_app_is_rejected_with_it() {
     let app = App::new("demo");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     let repo = EcrRepo::new(&prod.stack("registry"), "Web", EcrRepoProps::default()).unwrap();
     let web = FlaskApp::new(&cluster, "web", FlaskAppProps::new(repo.image_tag("v1")).replicas(0)).unwrap();
@@ -176,13 +164,9 @@ fn monitoring_of_a_rejected_app_is_rejected_with_it() {
     let app = App::new("demo");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     let repo = EcrRepo::new(&prod.stack("registry"), "Web", EcrRepoProps::default()).unwrap();
     let web = FlaskApp::new(&cluster, "web", FlaskAppProps::new(repo.image_tag("v1")).replicas(0)).unwrap();
@@ -198,13 +182,9 @@ fn monitoring_of_a_rejected_app_is_rejected_with_it() {
     let app = App::new("demo");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     let own = ScrapeTarget::new(cluster.node().path(), "jobs", "worker", 9100).metrics_path("/stats");
     assert_eq!(own.workload_node, None);

@@ -56,14 +56,7 @@ fn program(context: &std::path::Path, lookup: VpcLookup) -> (App, Result<Vpc>) {
     let stack = prod.stack("cluster");
     let vpc = Vpc::from_lookup(&stack, "Vpc", lookup);
     if let Ok(vpc) = &vpc {
-        let cluster = EksCluster::new(
-            &stack,
-            "Cluster",
-            EksClusterProps::new(vpc, KubernetesVersion::V1_36).addon_versions(
-                stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"),
-            ),
-        )
-        .unwrap();
+        let cluster = EksCluster::new(&stack, "Cluster", EksClusterProps::new(vpc, KubernetesVersion::V1_36)).unwrap();
         NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();
     }
     (app, vpc)

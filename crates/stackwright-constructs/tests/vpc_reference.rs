@@ -40,13 +40,8 @@ fn platform(attributes: VpcAttributes) -> (App, Stack) {
     let (app, prod) = app();
     let cluster_stack = prod.stack("cluster");
     let vpc = Vpc::from_attributes(&cluster_stack, "Vpc", attributes).unwrap();
-    let cluster = EksCluster::new(
-        &cluster_stack,
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&cluster_stack, "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36)).unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();
     let db = DatabaseProps::new(&vpc, PostgresVersion::V15).allow_from(&cluster);
     let db = Database::new(&prod.stack("data"), "Orders", db).unwrap();
@@ -277,11 +272,8 @@ fn the_load_balancer_controller_needs_the_tags_said() {
     let (app, prod) = app();
     let stack = prod.stack("cluster");
     let vpc = Vpc::from_attributes(&stack, "Vpc", attributes().load_balancer_tags(false)).unwrap();
-    let props = EksClusterProps {
-        load_balancer_controller: false,
-        ..EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version"))
-    };
+    let props =
+        EksClusterProps { load_balancer_controller: false, ..EksClusterProps::new(&vpc, KubernetesVersion::V1_36) };
     let cluster = EksCluster::new(&stack, "Cluster", props).unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();
     app.synth().unwrap();

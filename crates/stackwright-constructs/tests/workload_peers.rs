@@ -186,13 +186,9 @@ fn pod_identity_binds_the_role_by_association_and_opens_the_agent() {
     let app = App::new("demo");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1);
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps::default()).unwrap();
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     let ns = Namespace::new(&cluster, "Orders", NamespaceProps::default()).unwrap();
     let policy =

@@ -153,7 +153,7 @@ pub fn table_rows(offered: &[Offered], source: &str, day: &str) -> String {
         }
         let versions: Vec<String> = o.versions.iter().map(|v| format!("\"{v}\"")).collect();
         out.push_str(&format!(
-            "    (\"{}\", {minor}, Cell::Known {{\n        versions: &[{}],\n        sources: &[Source {{ url: \"{source}\", read: \"{day}\" }}],\n    }}),\n",
+            "    (\"{}\", {minor}, Cell::Known {{\n        versions: &[{}],\n        sources: &[Source {{ url: \"{source}\", read: \"{day}\", kind: SourceKind::EksApi }}],\n    }}),\n",
             o.addon,
             versions.join(", ")
         ));

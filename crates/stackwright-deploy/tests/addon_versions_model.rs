@@ -205,6 +205,7 @@ async fn addon_versions_pages_through_describe_addon_versions_as_the_model_says(
         "{rows}"
     );
     assert!(rows.contains("Source { url: \"eks:DescribeAddonVersions (us-east-1)\", read: \"20"), "{rows}");
+    assert!(rows.contains("kind: SourceKind::EksApi }"), "{rows}");
     assert_eq!(*problems.lock().unwrap(), Vec::<String>::new());
 }
 

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 use stackwright_constructs::{
-    AddonVersions, ContainerImage, ContainerSpec, EksCluster, EksClusterProps, ImageReference, KubernetesVersion,
-    Namespace, NamespaceProps, NodeGroup, NodeGroupProps, ProbeSpec, Vpc, VpcProps, Workload, WorkloadProps,
+    ContainerImage, ContainerSpec, EksCluster, EksClusterProps, ImageReference, KubernetesVersion, Namespace,
+    NamespaceProps, NodeGroup, NodeGroupProps, ProbeSpec, Vpc, VpcProps, Workload, WorkloadProps,
 };
 use stackwright_core::{Account, App, Region};
 use stackwright_deploy::cfn::template_diff;
@@ -27,13 +27,9 @@ fn synth(dir: &Path, after: bool) -> Assembly {
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::EuWest1);
     let network = prod.stack("network");
     let vpc = Vpc::new(&network, "Vpc", VpcProps::default()).unwrap();
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(AddonVersions::new().eks_default_for_gaps("no version in the table for this minor")),
-    )
-    .unwrap();
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 2..=4)).unwrap();
     if after {
         NodeGroup::new(&cluster, "Batch", NodeGroupProps::on_demand(["c6i.large"], 0..=4)).unwrap();

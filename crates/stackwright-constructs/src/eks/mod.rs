@@ -15,7 +15,7 @@ mod release_version;
 
 pub use addon_versions::{
     ADDON_TABLE_READ, AddonVersionChoice, AddonVersions, Cell as AddonVersionCell, Source as AddonVersionSource,
-    addon_version_cell, addon_version_table, controller_image, minors_listing,
+    SourceKind as AddonVersionSourceKind, addon_version_cell, addon_version_table, controller_image, minors_listing,
 };
 pub use addons::ControllerImages;
 pub use cluster::{

@@ -204,7 +204,7 @@ pub const MAX_NODES: u32 = 450;
 /// # let app = App::new("demo");
 /// # let prod = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);
 /// # let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() })?;
-/// # let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")))?;
+/// # let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
 /// NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
 /// NodeGroup::new(&cluster, "Spot", NodeGroupProps::spot(["t3.large", "t3a.large"], 0..=4)
 ///     .label("capacity", "spot")

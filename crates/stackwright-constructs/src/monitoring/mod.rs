@@ -58,7 +58,7 @@
 //! let app = App::new("demo");
 //! let prod = app.environment("prod", Account::new("123456789012")?, Region::EuWest1);
 //! let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps::default())?;
-//! let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")))?;
+//! let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
 //! NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
 //! let image = ContainerImage::public("registry.example.com/flask-app", ImageReference::Tag("1.0.0".into()));
 //! let web = FlaskApp::new(&cluster, "flask-app", FlaskAppProps::new(image))?;

@@ -80,7 +80,7 @@ impl NamespaceProps {
 /// # let app = App::new("demo");
 /// # let prod = app.environment("prod", Account::new("123456789012")?, Region::EuWest1);
 /// # let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps::default())?;
-/// # let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")))?;
+/// # let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
 /// let orders = Namespace::new(&cluster, "Orders", NamespaceProps::default())?;
 /// assert_eq!(orders.name(), "orders");
 /// # Ok::<(), stackwright_core::Error>(())

@@ -79,13 +79,7 @@ pub(crate) fn platform() -> (App, stackwright_constructs::EksCluster) {
     let (app, prod) = app();
     let vpc = reference_vpc(&prod);
     let platform = prod.stack("cluster");
-    let cluster = EksCluster::new(
-        &platform,
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster = EksCluster::new(&platform, "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36)).unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     NodeGroup::new(&cluster, "Spot", NodeGroupProps::spot(["t3.large", "t3a.large"], 0..=4)).unwrap();
     (app, cluster)

@@ -1,6 +1,7 @@
 use serde_json::{Value as Json, json};
 use stackwright_constructs::{
-    AddonVersions, EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps, Vpc, VpcProps,
+    AddonVersions, EksCluster, EksClusterProps, KubernetesVersion, NodeGroup, NodeGroupProps, OptionalAddons, Vpc,
+    VpcProps,
 };
 use stackwright_core::{Account, App, Region};
 
@@ -11,13 +12,7 @@ fn cluster_template(version: KubernetesVersion) -> Json {
     let app = App::new("demo");
     let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
     let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
-    let cluster = EksCluster::new(
-        &prod.stack("cluster"),
-        "Cluster",
-        EksClusterProps::new(&vpc, version)
-            .addon_versions(AddonVersions::new().eks_default_for_gaps("no documented version")),
-    )
-    .unwrap();
+    let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, version)).unwrap();
     NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
     let assembly = app.synth().unwrap();
     serde_json::from_slice(&assembly.files["prod-cluster.template.json"]).unwrap()
@@ -97,6 +92,30 @@ fn the_upgrade_block_lists_every_step_in_deploy_order() {
     });
     // Nothing EKS-versioned changes: no block.
     assert!(upgrade_block(Some(&new), &new, &controllers).is_empty());
+}
+
+/// An add-on the program leaves at EKS's default (a gap of the table) is listed in its place,
+/// with what that means on an upgrade.
+#[test]
+fn an_addon_left_at_eks_default_says_it_stays_at_its_creation_version() {
+    let template = |version| {
+        let app = App::new("demo");
+        let prod = app.environment("prod", Account::new("123456789012").unwrap(), Region::UsEast1);
+        let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() }).unwrap();
+        let props = EksClusterProps::new(&vpc, version)
+            .addons(OptionalAddons::default().ebs_csi_driver(true))
+            .addon_versions(AddonVersions::new().eks_default_for_gaps("no version in the table for 1.36"));
+        let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", props).unwrap();
+        NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6)).unwrap();
+        let assembly = app.synth().unwrap();
+        serde_json::from_slice::<Json>(&assembly.files["prod-cluster.template.json"]).unwrap()
+    };
+    let block = upgrade_block(Some(&template(KubernetesVersion::V1_35)), &template(KubernetesVersion::V1_36), &[]);
+    let line = block.iter().find(|l| l.contains("add-on aws-ebs-csi-driver")).expect("the EBS CSI driver's step");
+    assert!(
+        line.contains("v1.57.1-eksbuild.1 → EKS default") && line.contains("stays at its creation version: pin one"),
+        "{line}"
+    );
 }
 
 #[test]

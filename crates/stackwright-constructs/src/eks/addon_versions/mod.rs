@@ -17,10 +17,33 @@ use crate::workload::KubernetesVersion;
 /// Where an entry of the table was read, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Source {
-    /// The page.
+    /// The page, the file at a commit, or the API call.
     pub url: &'static str,
     /// The day it was read (`YYYY-MM-DD`).
     pub read: &'static str,
+    /// What kind of source it is, most authoritative first.
+    pub kind: SourceKind,
+}
+
+/// How much a source says about an add-on version on a Kubernetes minor, most authoritative
+/// first. The version templates get (a cell's first) comes from the most authoritative kind
+/// that has one for the minor; the others a cell lists, from any kind, are accepted as pins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SourceKind {
+    /// `eks:DescribeAddonVersions`, asked by `stackwright-deploy addon-versions --rust`.
+    EksApi,
+    /// The EKS User Guide's version table, in any of its language editions (an edition that
+    /// lists a newer version than the English page is the same guide at a later moment).
+    EksDocumentation,
+    /// An AWS-maintained project's per-minor pins (awslabs' EKS Blueprints for CDK), read at a
+    /// commit: versions AWS installs on that minor, not necessarily EKS's default.
+    AwsProject,
+    /// A public record of a cluster of that minor running, or being offered, the version
+    /// (`describe-addon-versions` output, or what a deploy resolved to), read at a commit.
+    DeployedCluster,
+    /// An upstream project's releases, for a controller whose release follows the minor (the
+    /// cluster autoscaler).
+    UpstreamProject,
 }
 
 /// One cell of the table: an add-on on one Kubernetes minor.
@@ -201,6 +224,31 @@ impl AddonVersions {
             )),
             (Some(AddonVersionChoice::EksDefault { .. }), Cell::Gap { .. }) => Ok(None),
         }
+    }
+
+    /// A warning when [`eks_default_for_gaps`](Self::eks_default_for_gaps) is set but no add-on
+    /// the cluster installs on `version` falls in a gap of the table: it changes nothing today,
+    /// and would later take EKS's default for a gap nobody looked at.
+    pub(crate) fn unused_gaps_choice(
+        &self,
+        installed: &[&str],
+        version: KubernetesVersion,
+    ) -> Option<(String, String)> {
+        self.gaps_reason.as_ref()?;
+        let gaps = installed.iter().any(|a| {
+            !self.choices.contains_key(*a) && matches!(addon_version_cell(a, version), Some(Cell::Gap { .. }))
+        });
+        (!gaps).then(|| {
+            (
+                format!(
+                    "eks_default_for_gaps is set, but the table has a version of every add-on this cluster installs on \
+                     Kubernetes {version}: it changes nothing"
+                ),
+                "remove .eks_default_for_gaps(...): every add-on gets the table's version (a later gap is then an error \
+                 that names it)"
+                    .to_string(),
+            )
+        })
     }
 
     /// Overrides naming an add-on the cluster does not install.

@@ -172,7 +172,7 @@ pub(crate) struct NodeOrdering {
 /// let app = App::new("demo");
 /// let prod = app.environment("prod", Account::new("123456789012")?, Region::UsEast1);
 /// let vpc = Vpc::new(&prod.stack("network"), "Vpc", VpcProps { max_azs: 2, ..Default::default() })?;
-/// let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36).addon_versions(stackwright_constructs::AddonVersions::new().eks_default_for_gaps("no documented version")))?;
+/// let cluster = EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))?;
 /// NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=6))?;
 /// assert_eq!(cluster.name(), "demo-prod-cluster");
 /// app.synth()?;
@@ -235,6 +235,10 @@ impl EksCluster {
             problems.push(taken.message, taken.hint);
         }
         let node = problems.add_node();
+        if let Some((message, hint)) = props.addon_versions.unused_gaps_choice(&props.addons.installed(), props.version)
+        {
+            node.warn(message, hint);
+        }
         if !node.is_rejected() && props.vpc.node().is_rejected() {
             node.reject_because_of(props.vpc);
         }
