@@ -2,6 +2,8 @@
 //! with an API and a background worker sharing one namespace, and batch work.
 //!
 //! - region eu-central-1, three zones, a private cluster endpoint, the EBS CSI driver add-on;
+//!   a general node group and a GPU spot group scaled from zero (EKS's NVIDIA AMI, tainted),
+//!   which brings the NVIDIA device plugin;
 //! - one `Namespace` (`shop`, Pod Security `restricted`, `default-deny`) holding two
 //!   workloads: the `api` (an internal ALB with TLS from an ACM certificate, scaling on CPU)
 //!   and the `worker` (no Service, scaling on memory only), both reading the database
@@ -51,17 +53,7 @@ pub(crate) fn build() -> stackwright::Result<App> {
     let vpc = Vpc::new(&network, "Vpc", VpcProps::default().cidr("10.60.0.0/16".parse()?).max_azs(3))?;
 
     let platform = prod.stack("cluster");
-    platform.set_description("shop cluster: private EKS endpoint, EBS CSI driver");
-    let cluster = EksCluster::new(
-        &platform,
-        "Cluster",
-        EksClusterProps::new(&vpc, KubernetesVersion::V1_36)
-            .addon_versions(AddonVersions::new().eks_default_for_gaps(UNDOCUMENTED_ADDON_VERSIONS))
-            .name("shop")
-            .endpoint_access(EndpointAccess::Private)
-            .addons(OptionalAddons::default().ebs_csi_driver(true)),
-    )?;
-    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 3..=9))?;
+    let cluster = cluster(&platform, &vpc)?;
 
     let registry = prod.stack("registry");
     registry.set_description("shop registry: the shop image repository");
@@ -138,6 +130,31 @@ pub(crate) fn build() -> stackwright::Result<App> {
     monitoring(&cluster)?;
     escape_hatches(&platform, &cluster)?;
     Ok(app)
+}
+
+/// The cluster: a private endpoint, the EBS CSI driver, a general node group and GPU nodes for
+/// batch.
+fn cluster(platform: &Stack, vpc: &Vpc) -> stackwright::Result<EksCluster> {
+    platform.set_description("shop cluster: private EKS endpoint, EBS CSI driver");
+    let cluster = EksCluster::new(
+        platform,
+        "Cluster",
+        EksClusterProps::new(vpc, KubernetesVersion::V1_36)
+            .addon_versions(AddonVersions::new().eks_default_for_gaps(UNDOCUMENTED_ADDON_VERSIONS))
+            .name("shop")
+            .endpoint_access(EndpointAccess::Private)
+            .addons(OptionalAddons::default().ebs_csi_driver(true)),
+    )?;
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 3..=9))?;
+    // GPU nodes for batch, scaled from zero: EKS's NVIDIA AMI, and a taint so that only pods
+    // tolerating it land there. The NVIDIA device plugin comes with the group.
+    let gpus = NodeGroupProps::spot(["g5.xlarge", "g6.xlarge"], 0..=2).ami_type(AmiType::Al2023X86_64Nvidia).taint(
+        "nvidia.com/gpu",
+        "true",
+        TaintEffect::NoSchedule,
+    );
+    NodeGroup::new(&cluster, "Gpu", gpus)?;
+    Ok(cluster)
 }
 
 /// Monitoring without Grafana (the team reads the CloudWatch dashboard and the alerts), every

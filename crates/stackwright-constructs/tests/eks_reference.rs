@@ -468,3 +468,27 @@ fn an_ingress_needs_the_load_balancer_controller_said_to_run_and_the_subnet_tags
     let assembly = app.synth().unwrap();
     assert!(assembly.manifest.clusters[0].objects.iter().any(|o| o.kind == "Ingress"));
 }
+
+/// A GPU node group on a referenced cluster: stackwright installs nothing on a cluster it did
+/// not create, so the group is warned that its GPUs need a device plugin there.
+#[test]
+fn a_gpu_group_on_a_referenced_cluster_is_warned_about_the_device_plugin() {
+    let (app, prod) = new_app();
+    let apps = prod.stack("apps");
+    let vpc = existing_vpc(&apps);
+    let cluster = EksCluster::from_attributes(&apps, "Cluster", attributes(&vpc)).unwrap();
+    let gpus = NodeGroupProps::spot(["g5.xlarge", "g6.xlarge"], 0..=2)
+        .ami_type(stackwright_constructs::AmiType::Al2023X86_64Nvidia);
+    NodeGroup::new(&cluster, "Gpu", gpus).unwrap();
+    let assembly = app.synth().unwrap();
+    let warnings: Vec<String> = assembly.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("prod/apps/Cluster/Gpu: a node group on an NVIDIA AMI joins a referenced cluster")
+                && w.contains("NVIDIA device plugin")),
+        "{warnings:#?}"
+    );
+    let objects = &assembly.manifest.clusters[0].objects;
+    assert!(!objects.iter().any(|o| o.name == "nvidia-device-plugin"), "nothing installed on a referenced cluster");
+}

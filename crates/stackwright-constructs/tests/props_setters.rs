@@ -115,13 +115,15 @@ fn cluster_setters_set_their_fields() {
     let images = ControllerImages::default()
         .cluster_autoscaler("mirror.example.com/cluster-autoscaler:v1.36.1")
         .load_balancer_controller("mirror.example.com/aws-load-balancer-controller:v3.5.0")
-        .certgen("mirror.example.com/kube-webhook-certgen:v1.6.9");
+        .certgen("mirror.example.com/kube-webhook-certgen:v1.6.9")
+        .nvidia_device_plugin("mirror.example.com/k8s-device-plugin:v0.20.0");
     assert_eq!(
         images,
         ControllerImages {
             cluster_autoscaler: Some("mirror.example.com/cluster-autoscaler:v1.36.1".into()),
             load_balancer_controller: Some("mirror.example.com/aws-load-balancer-controller:v3.5.0".into()),
             certgen: Some("mirror.example.com/kube-webhook-certgen:v1.6.9".into()),
+            nvidia_device_plugin: Some("mirror.example.com/k8s-device-plugin:v0.20.0".into()),
         }
     );
 

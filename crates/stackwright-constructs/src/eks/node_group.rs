@@ -11,6 +11,7 @@ use stackwright_cfn::{Tag, ec2, eks};
 use stackwright_core::names::dns1123_subdomain_problem;
 use stackwright_core::{Arn, Attr, Construct, Node, Problems, Region, Resource, Result, Val, Value};
 
+use crate::eks::addons::nvidia_device_plugin::ACCELERATOR_LABEL;
 use crate::eks::cluster::EksCluster;
 use crate::iam::IamRoleRef;
 use crate::iam::service_role::{RoleSpec, service_role, service_trust};
@@ -268,7 +269,15 @@ fn build(cluster: &EksCluster, node: Node, props: &NodeGroupProps) -> Result<Nod
         None => node_role(&node, props)?,
     };
     let launch_template = launch_template(&node, props)?;
-    let tags = autoscaler_tags(&node, cluster.name(), props);
+    // An NVIDIA group's nodes carry the label the device plugin selects (see
+    // addons::nvidia_device_plugin), and the first such group brings the plugin.
+    let mut labels = props.labels.clone();
+    if props.ami_type.nvidia() {
+        let (key, value) = ACCELERATOR_LABEL;
+        labels.insert(key.into(), value.into());
+        cluster.nvidia_node_group(&node)?;
+    }
+    let tags = autoscaler_tags(&node, cluster.name(), &labels, props);
     let mut scaling = eks::nodegroup::ScalingConfig::new()
         .with_min_size(i64::from(props.min_size))
         .with_max_size(i64::from(props.max_size));
@@ -295,8 +304,8 @@ fn build(cluster: &EksCluster, node: Node, props: &NodeGroupProps) -> Result<Nod
     if let Some(release) = &props.release_version {
         group = group.with_release_version(release.as_str());
     }
-    if !props.labels.is_empty() {
-        group = group.with_labels(props.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+    if !labels.is_empty() {
+        group = group.with_labels(labels);
     }
     if !props.taints.is_empty() {
         group = group.with_taints(props.taints.iter().map(|t| {
@@ -371,14 +380,19 @@ fn launch_template(node: &Node, props: &NodeGroupProps) -> Result<Resource<ec2::
 
 /// The group's tags: its name, and what the cluster autoscaler discovers it by and needs to
 /// scale it up from zero nodes.
-fn autoscaler_tags(node: &Node, cluster_name: &str, props: &NodeGroupProps) -> Vec<(String, String)> {
+fn autoscaler_tags(
+    node: &Node,
+    cluster_name: &str,
+    labels: &BTreeMap<String, String>,
+    props: &NodeGroupProps,
+) -> Vec<(String, String)> {
     let mut tags: Vec<(String, String)> = vec![
         ("Name".into(), format!("{}/{}", node.app_name(), node.path())),
         ("k8s.io/cluster-autoscaler/enabled".into(), "true".into()),
         (format!("k8s.io/cluster-autoscaler/{cluster_name}"), "owned".into()),
     ];
     // What the autoscaler needs to scale a group up from zero nodes.
-    for (k, v) in &props.labels {
+    for (k, v) in labels {
         tags.push((format!("k8s.io/cluster-autoscaler/node-template/label/{k}"), v.clone()));
     }
     for t in &props.taints {

@@ -1,5 +1,6 @@
 //! The cluster controllers stackwright installs on an EKS cluster: the cluster autoscaler and
-//! the AWS Load Balancer Controller, and the hardened controller pod they share.
+//! the AWS Load Balancer Controller, and the hardened controller pod they share; and the NVIDIA
+//! device plugin, installed with the first node group on an NVIDIA AMI.
 //!
 //! An add-on receives an [`AddonContext`] — what it needs to know about the cluster — never the
 //! cluster construct itself, so that the cluster depends on its add-ons and not the other way
@@ -8,6 +9,7 @@
 pub(crate) mod cluster_autoscaler;
 pub(crate) mod controller_pod;
 pub(crate) mod load_balancer_controller;
+pub(crate) mod nvidia_device_plugin;
 
 use stackwright_core::{Attr, KubeCluster, Node, Region};
 
@@ -29,12 +31,16 @@ pub struct ControllerImages {
     /// The webhook certificate generator of the load balancer controller. Default:
     /// `registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.9`.
     pub certgen: Option<String>,
+    /// The NVIDIA device plugin (installed with the first node group on an NVIDIA AMI).
+    /// Default: `nvcr.io/nvidia/k8s-device-plugin:v0.20.0`.
+    pub nvidia_device_plugin: Option<String>,
 }
 
 crate::internal::setters::setters! { ControllerImages {
     some_into cluster_autoscaler: String,
     some_into load_balancer_controller: String,
     some_into certgen: String,
+    some_into nvidia_device_plugin: String,
 } }
 
 /// What an add-on needs to know about the cluster it is installed on. `EksCluster` builds it

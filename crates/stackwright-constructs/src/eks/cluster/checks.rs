@@ -73,6 +73,7 @@ fn check_images(problems: &mut Problems, images: &ControllerImages) {
         ("cluster_autoscaler", &images.cluster_autoscaler),
         ("load_balancer_controller", &images.load_balancer_controller),
         ("certgen", &images.certgen),
+        ("nvidia_device_plugin", &images.nvidia_device_plugin),
     ] {
         if let Some(image) = image
             && (image.is_empty()

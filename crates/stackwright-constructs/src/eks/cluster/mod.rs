@@ -24,7 +24,9 @@ pub use lookup::ClusterLookup;
 pub use reference::{ClusterAttributes, ExistingAddons, OidcProviderRef};
 
 use super::addon_versions::AddonVersions;
-use super::addons::{AddonContext, ControllerImages, cluster_autoscaler, load_balancer_controller};
+use super::addons::{
+    AddonContext, ControllerImages, cluster_autoscaler, load_balancer_controller, nvidia_device_plugin,
+};
 use super::irsa::{self, OidcProvider};
 use crate::iam::PolicyDocument;
 use crate::iam::service_role::RoleSpec;
@@ -93,6 +95,10 @@ pub struct EksClusterProps<'a> {
     pub cluster_autoscaler: bool,
     /// Install the AWS Load Balancer Controller. Default: yes.
     pub load_balancer_controller: bool,
+    /// Install the NVIDIA device plugin with the first node group on an NVIDIA AMI (and only
+    /// then); turn it off when the NVIDIA GPU Operator or the DRA driver manages the GPUs.
+    /// Default: yes.
+    pub nvidia_device_plugin: bool,
     /// Override the controllers' images (to pin digests, or use a mirror). Default: the
     /// upstream releases ([`ControllerImages`]).
     pub controller_images: ControllerImages,
@@ -121,6 +127,7 @@ impl<'a> EksClusterProps<'a> {
             addons: OptionalAddons::default(),
             cluster_autoscaler: true,
             load_balancer_controller: true,
+            nvidia_device_plugin: true,
             controller_images: ControllerImages::default(),
             role_name: None,
             addon_versions: AddonVersions::default(),
@@ -146,6 +153,7 @@ setters! { EksClusterProps<'a> {
     value addons: OptionalAddons,
     value cluster_autoscaler: bool,
     value load_balancer_controller: bool,
+    value nvidia_device_plugin: bool,
     value controller_images: ControllerImages,
     some_into role_name: String,
     value addon_versions: AddonVersions,
@@ -205,6 +213,9 @@ pub struct EksCluster {
     /// The cluster exists already ([`EksCluster::from_attributes`]): the program adds node
     /// groups, roles and Kubernetes objects to it, never add-ons or controllers.
     referenced: bool,
+    /// The NVIDIA device plugin's image while it waits for the first NVIDIA node group; `None`
+    /// once installed, when turned off, and on a referenced or rejected cluster.
+    nvidia_device_plugin: RefCell<Option<String>>,
 }
 
 impl EksCluster {
@@ -279,6 +290,7 @@ impl EksCluster {
             ebs_volume_key: None,
             pod_identity_agent: false,
             referenced: false,
+            nvidia_device_plugin: RefCell::default(),
         }
     }
 
@@ -338,6 +350,13 @@ impl EksCluster {
             ebs_volume_key,
             pod_identity_agent: true,
             referenced: false,
+            nvidia_device_plugin: RefCell::new(props.nvidia_device_plugin.then(|| {
+                props
+                    .controller_images
+                    .nvidia_device_plugin
+                    .clone()
+                    .unwrap_or_else(|| nvidia_device_plugin::DEFAULT_IMAGE.into())
+            })),
         };
         eks.install_controllers(props)?;
         Ok(eks)
@@ -362,6 +381,24 @@ impl EksCluster {
             load_balancer_controller::install(&cx, images)?;
         }
         Ok(())
+    }
+
+    /// A node group on an NVIDIA AMI joins: the first one brings the device plugin (once). On a
+    /// referenced cluster nothing is installed, and the group is warned that GPUs need a plugin.
+    pub(crate) fn nvidia_node_group(&self, group: &Node) -> Result<()> {
+        if self.referenced {
+            group.warn(
+                "a node group on an NVIDIA AMI joins a referenced cluster, where stackwright installs no device plugin: \
+                 without one its GPUs are never schedulable",
+                "make sure the cluster runs the NVIDIA device plugin (or the GPU Operator or DRA driver): \
+                 docs/constructs/node-group.md",
+            );
+            return Ok(());
+        }
+        match self.nvidia_device_plugin.borrow_mut().take() {
+            Some(image) => nvidia_device_plugin::install(&self.node, &self.kube, &image),
+            None => Ok(()),
+        }
     }
 
     /// The cluster's name.

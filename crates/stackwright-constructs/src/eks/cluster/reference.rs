@@ -236,6 +236,7 @@ impl EksCluster {
             ebs_volume_key: a.addons.ebs_volume_key.as_ref().map(|k| literal(&k.arn(region, account.as_str()))),
             pod_identity_agent: a.addons.pod_identity_agent,
             referenced: true,
+            nvidia_device_plugin: std::cell::RefCell::default(),
             node,
         })
     }

@@ -51,6 +51,11 @@ impl AmiType {
         }
     }
 
+    /// An NVIDIA AMI (its nodes need the NVIDIA device plugin for their GPUs to be scheduled).
+    pub(crate) fn nvidia(self) -> bool {
+        matches!(self, AmiType::Al2023X86_64Nvidia | AmiType::Al2023Arm64Nvidia)
+    }
+
     fn arm64(self) -> bool {
         matches!(self, AmiType::Al2023Arm64 | AmiType::Al2023Arm64Nvidia)
     }
