@@ -8,7 +8,8 @@
 //!   workloads: the `api` (an internal ALB with TLS from an ACM certificate, scaling on CPU)
 //!   and the `worker` (no Service, scaling on memory only), both reading the database
 //!   credentials as files from a Secret;
-//! - a `CronJob` reconciling every 15 minutes in the same namespace;
+//! - a `CronJob` reconciling every 15 minutes in the same namespace, and one computing
+//!   embeddings nightly on one GPU (on the GPU group, from zero);
 //! - NetworkPolicies between them: the worker and the cron job reach the API's port, the API
 //!   lets only them in (besides its load balancer), each side selecting the other's pods and
 //!   namespace;
@@ -123,8 +124,18 @@ pub(crate) fn build() -> stackwright::Result<App> {
         "Reconcile",
         CronJobProps::new(
             "*/15 * * * *",
-            JobProps::new(ContainerSpec::new(image).args(["reconcile"])).egress_to(EgressRule::Workload(api.peer())),
+            JobProps::new(ContainerSpec::new(image.clone()).args(["reconcile"]))
+                .egress_to(EgressRule::Workload(api.peer())),
         ),
+    )?;
+    // Nightly, on one GPU: the pod asks for `nvidia.com/gpu` and so lands on the GPU group
+    // (tolerating its taint), which the autoscaler brings up from zero for it.
+    let gpu = ComputeResources::new(Cpu::cores(2), Memory::gibibytes(8)).nvidia_gpus(1);
+    CronJob::new(
+        &cluster,
+        &shop,
+        "Embeddings",
+        CronJobProps::new("0 2 * * *", JobProps::new(ContainerSpec::new(image).args(["embeddings"]).resources(gpu))),
     )?;
 
     monitoring(&cluster)?;

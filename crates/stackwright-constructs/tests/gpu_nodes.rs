@@ -95,3 +95,42 @@ fn the_plugin_image_can_be_pinned_and_is_checked() {
     let err = synth_error(&app, EksCluster::new(&prod.stack("cluster"), "Cluster", props));
     assert!(err.contains("controller_images.nvidia_device_plugin 'nvcr.io/nvidia/k8s-device-plugin:latest'"), "{err}");
 }
+
+/// A workload asking for GPUs requests and limits `nvidia.com/gpu` alike and tolerates the GPU
+/// nodes' taint; one without GPUs tolerates nothing.
+#[test]
+fn a_workload_asking_for_gpus_requests_them_and_tolerates_the_gpu_taint() {
+    use stackwright_constructs::{
+        ComputeResources, ContainerImage, ContainerSpec, Cpu, ImageReference, Memory, Namespace, NamespaceProps,
+        Workload, WorkloadProps,
+    };
+    let (app, prod) = app();
+    let vpc = reference_vpc(&prod);
+    let cluster =
+        EksCluster::new(&prod.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["t3.medium"], 2..=4)).unwrap();
+    let ns = Namespace::new(&cluster, "Ml", NamespaceProps::default()).unwrap();
+    let image = ContainerImage::public("registry.example.com/infer", ImageReference::Tag("1.0.0".into()));
+    let gpus = ComputeResources::new(Cpu::cores(4), Memory::gibibytes(16)).nvidia_gpus(2);
+    let worker = |id: &str, resources| {
+        WorkloadProps::new(ContainerSpec::new(image.clone()).resources(resources))
+            .service(stackwright_constructs::ServiceKind::None)
+            .name(id.to_lowercase())
+    };
+    Workload::new(&cluster, &ns, "Infer", worker("Infer", gpus)).unwrap();
+    let cpu_only = ComputeResources::new(Cpu::cores(1), Memory::gibibytes(1));
+    Workload::new(&cluster, &ns, "Plain", worker("Plain", cpu_only)).unwrap();
+    let assembly = app.synth().unwrap();
+
+    let infer = object(&assembly, "Deployment", "infer");
+    let pod = &infer["spec"]["template"]["spec"];
+    let resources = &pod["containers"][0]["resources"];
+    assert_eq!(resources["limits"]["nvidia.com/gpu"], "2");
+    assert_eq!(resources["requests"]["nvidia.com/gpu"], "2");
+    assert_eq!(pod["tolerations"][0]["key"], "nvidia.com/gpu");
+    assert_eq!(pod["tolerations"][0]["effect"], "NoSchedule");
+    let plain = object(&assembly, "Deployment", "plain");
+    assert!(plain["spec"]["template"]["spec"].get("tolerations").is_none());
+    assert!(plain["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"].get("nvidia.com/gpu").is_none());
+}

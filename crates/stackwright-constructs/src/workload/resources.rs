@@ -97,17 +97,33 @@ pub struct ComputeResources {
     pub cpu_limit: Cpu,
     /// The memory the pod is killed at. Default: the request.
     pub memory_limit: Memory,
+    /// NVIDIA GPUs (`nvidia.com/gpu`), requested and limited alike: Kubernetes neither shares
+    /// nor overcommits them. The pod then tolerates the `nvidia.com/gpu` taint GPU node groups
+    /// carry, and runs only where the NVIDIA device plugin advertises GPUs (a node group on an
+    /// NVIDIA AMI brings it: docs/constructs/node-group.md). Default: 0.
+    pub nvidia_gpus: u32,
 }
+
+/// The extended resource the NVIDIA device plugin advertises, and the taint key GPU node
+/// groups carry by convention.
+pub(crate) const NVIDIA_GPU: &str = "nvidia.com/gpu";
 
 crate::internal::setters::setters! { ComputeResources {
     value cpu_limit: Cpu,
     value memory_limit: Memory,
+    value nvidia_gpus: u32,
 } }
 
 impl ComputeResources {
     /// Requests, with limits equal to them (Guaranteed QoS).
     pub fn new(cpu: Cpu, memory: Memory) -> Self {
-        ComputeResources { cpu_request: cpu, memory_request: memory, cpu_limit: cpu, memory_limit: memory }
+        ComputeResources {
+            cpu_request: cpu,
+            memory_request: memory,
+            cpu_limit: cpu,
+            memory_limit: memory,
+            nvidia_gpus: 0,
+        }
     }
 
     /// Sets both limits (burstable when they are above the requests).
@@ -176,17 +192,20 @@ impl ComputeResources {
 
     /// The Kubernetes `resources` block.
     pub fn requirements(&self) -> ResourceRequirements {
-        ResourceRequirements {
-            requests: Some(BTreeMap::from([
-                ("cpu".to_string(), self.cpu_request.quantity()),
-                ("memory".to_string(), self.memory_request.quantity()),
-            ])),
-            limits: Some(BTreeMap::from([
-                ("cpu".to_string(), self.cpu_limit.quantity()),
-                ("memory".to_string(), self.memory_limit.quantity()),
-            ])),
-            ..Default::default()
+        let mut requests = BTreeMap::from([
+            ("cpu".to_string(), self.cpu_request.quantity()),
+            ("memory".to_string(), self.memory_request.quantity()),
+        ]);
+        let mut limits = BTreeMap::from([
+            ("cpu".to_string(), self.cpu_limit.quantity()),
+            ("memory".to_string(), self.memory_limit.quantity()),
+        ]);
+        if self.nvidia_gpus > 0 {
+            let gpus = Quantity(self.nvidia_gpus.to_string());
+            requests.insert(NVIDIA_GPU.to_string(), gpus.clone());
+            limits.insert(NVIDIA_GPU.to_string(), gpus);
         }
+        ResourceRequirements { requests: Some(requests), limits: Some(limits), ..Default::default() }
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use stackwright_core::k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar,
     ExecAction, GRPCAction, HTTPGetAction, Lifecycle, LifecycleHandler, PodSpec, Probe, SecretEnvSource,
-    SecretVolumeSource, TCPSocketAction, Volume, VolumeMount,
+    SecretVolumeSource, TCPSocketAction, Toleration, Volume, VolumeMount,
 };
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -16,6 +16,7 @@ use stackwright_core::{KubeCluster, Result};
 use super::container::{ConfigSource, ContainerSpec, ProbeAction, ProbeSpec};
 use crate::workload::meta::{api_token_mount, api_token_volume};
 use crate::workload::pod_security;
+use crate::workload::resources::NVIDIA_GPU;
 
 /// What the pod is built from besides the container.
 pub(crate) struct PodOptions<'a> {
@@ -73,6 +74,16 @@ pub(crate) fn pod_spec(kube: &KubeCluster, spec: &ContainerSpec, options: &PodOp
         restart_policy: options.restart_policy.map(str::to_string),
         containers: vec![container],
         volumes: Some(volumes),
+        // A pod asking for GPUs may run on the GPU nodes, which are tainted so that nothing else
+        // does (what Kubernetes' ExtendedResourceToleration admission does where it is enabled).
+        tolerations: (spec.resources.nvidia_gpus > 0).then(|| {
+            vec![Toleration {
+                key: Some(NVIDIA_GPU.into()),
+                operator: Some("Exists".into()),
+                effect: Some("NoSchedule".into()),
+                ..Default::default()
+            }]
+        }),
         ..Default::default()
     })
 }
