@@ -31,10 +31,13 @@ fn cluster_with(gpu_groups: usize, props: impl FnOnce(EksClusterProps<'_>) -> Ek
     app.synth().unwrap()
 }
 
-/// How many objects are named `nvidia-device-plugin`, and the DaemonSet when there is one.
+/// How many DaemonSets are named `nvidia-device-plugin`, and the one when there is one.
 fn plugins(assembly: &Assembly) -> (usize, Option<serde_json::Value>) {
-    let entries: Vec<_> =
-        assembly.manifest.clusters[0].objects.iter().filter(|o| o.name == "nvidia-device-plugin").collect();
+    let entries: Vec<_> = assembly.manifest.clusters[0]
+        .objects
+        .iter()
+        .filter(|o| o.name == "nvidia-device-plugin" && o.kind == "DaemonSet")
+        .collect();
     let daemon_set = entries
         .iter()
         .any(|o| o.kind == "DaemonSet" && o.namespace.as_deref() == Some("kube-system"))

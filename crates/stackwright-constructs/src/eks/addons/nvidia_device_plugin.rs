@@ -14,7 +14,8 @@
 //! seccomp, no API token (it does not call the API server), requests and limits. It runs as
 //! root, the one exception, because it serves its socket in the kubelet's root-owned
 //! `/var/lib/kubelet/device-plugins` (a `hostPath`); it has no health endpoint to probe (the
-//! kubelet sees its registration). Those exceptions are written on the DaemonSet as checkov
+//! kubelet sees its registration). A NetworkPolicy closes its pods to every connection but DNS
+//! (it talks to the kubelet over a Unix socket). Those exceptions are written on the DaemonSet as checkov
 //! skips with these reasons, so they travel with the object.
 
 use std::collections::BTreeMap;
@@ -26,12 +27,14 @@ use stackwright_core::k8s_openapi::api::core::v1::{
     Capabilities, Container, EnvVar, HostPathVolumeSource, PodSecurityContext, PodSpec, PodTemplateSpec,
     ResourceRequirements, SecurityContext, Toleration, Volume, VolumeMount,
 };
+use stackwright_core::k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use stackwright_core::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use stackwright_core::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stackwright_core::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use stackwright_core::{KubeCluster, Node, Result};
 
 use crate::internal::labels::{selector, string_map};
+use crate::internal::network_policy::dns_egress;
 use crate::workload::pod_security::runtime_default_seccomp;
 
 /// The label every node of a node group on an NVIDIA AMI carries (and the autoscaler's node
@@ -60,7 +63,31 @@ const EXCEPTIONS: &[(&str, &str)] = &[
 ///
 /// When the object cannot be added (a name taken on the cluster).
 pub(crate) fn install(scope: &Node, kube: &KubeCluster, image: &str) -> Result<()> {
-    kube.add(scope, &daemon_set(image))
+    kube.add(scope, &daemon_set(image))?;
+    kube.add(scope, &network_policy())
+}
+
+/// The plugin talks to the kubelet over a Unix socket: no connection in, and out only DNS (the
+/// one flow every pod of the house is allowed, so a resolver lookup never hangs it).
+fn network_policy() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            name: Some(NAME.into()),
+            namespace: Some(NAMESPACE.into()),
+            labels: Some(labels()),
+            ..Default::default()
+        },
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(selector(&labels())),
+            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+            egress: Some(vec![dns_egress()]),
+            ..Default::default()
+        }),
+    }
+}
+
+fn labels() -> BTreeMap<String, String> {
+    string_map([("app.kubernetes.io/name", NAME), ("app.kubernetes.io/component", "device-plugin")])
 }
 
 /// The plugin's container: hardened where the plugin allows, the kubelet's socket directory
@@ -104,7 +131,7 @@ fn container(image: &str) -> Container {
 }
 
 fn daemon_set(image: &str) -> DaemonSet {
-    let labels = string_map([("app.kubernetes.io/name", NAME), ("app.kubernetes.io/component", "device-plugin")]);
+    let labels = labels();
     let annotations: BTreeMap<String, String> = EXCEPTIONS
         .iter()
         .enumerate()
@@ -178,5 +205,11 @@ mod tests {
         let annotations = ds["metadata"]["annotations"].as_object().unwrap();
         assert_eq!(annotations.len(), EXCEPTIONS.len());
         assert!(annotations.values().all(|v| v.as_str().unwrap().contains('=')), "{annotations:?}");
+        // No connection in, only DNS out.
+        let policy = serde_json::to_value(network_policy()).unwrap();
+        assert_eq!(policy["spec"]["policyTypes"], serde_json::json!(["Ingress", "Egress"]));
+        assert!(policy["spec"].get("ingress").is_none());
+        assert_eq!(policy["spec"]["egress"].as_array().unwrap().len(), 1);
+        assert_eq!(policy["spec"]["podSelector"]["matchLabels"], ds["spec"]["selector"]["matchLabels"]);
     }
 }
