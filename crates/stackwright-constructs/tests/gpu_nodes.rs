@@ -48,6 +48,7 @@ fn plugins(assembly: &Assembly) -> (usize, Option<serde_json::Value>) {
 #[test]
 fn the_first_nvidia_group_brings_the_device_plugin_once_on_gpu_nodes_only() {
     let assembly = cluster_with(2, |p| p);
+    assert!(assembly.warnings.iter().all(|w| !w.to_string().contains("NVIDIA")), "{:?}", assembly.warnings);
     let (count, daemon_set) = plugins(&assembly);
     assert_eq!(count, 1, "one plugin for two GPU groups");
     let daemon_set = daemon_set.expect("a DaemonSet in kube-system");
@@ -133,6 +134,16 @@ fn a_workload_asking_for_gpus_requests_them_and_tolerates_the_gpu_taint() {
     assert_eq!(resources["requests"]["nvidia.com/gpu"], "2");
     assert_eq!(pod["tolerations"][0]["key"], "nvidia.com/gpu");
     assert_eq!(pod["tolerations"][0]["effect"], "NoSchedule");
+    // The cluster has no GPU node group: a warning at the cluster, naming the workload.
+    let warnings: Vec<String> = assembly.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("prod/cluster/Cluster: prod/cluster/Cluster/Ml/Infer ask(s) for NVIDIA GPUs")
+                && w.contains("no node group of the cluster runs an NVIDIA AMI")
+                && !w.contains("Ml/Plain")),
+        "{warnings:#?}"
+    );
     let plain = object(&assembly, "Deployment", "plain");
     assert!(plain["spec"]["template"]["spec"].get("tolerations").is_none());
     assert!(plain["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"].get("nvidia.com/gpu").is_none());

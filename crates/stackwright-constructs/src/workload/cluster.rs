@@ -1,6 +1,6 @@
 //! What Kubernetes workloads need from the cluster they run on.
 
-use stackwright_core::{Arn, Attr, Construct, Error, KubeCluster, Region, Result};
+use stackwright_core::{Arn, Attr, Construct, Error, KubeCluster, Node, Region, Result};
 
 use crate::iam::PolicyDocument;
 use crate::workload::version::KubernetesVersion;
@@ -37,6 +37,13 @@ pub trait WorkloadCluster: Construct {
     /// has none.
     fn has_load_balancer_controller(&self) -> bool {
         false
+    }
+
+    /// The workload at `workload` runs pods asking for NVIDIA GPUs: a cluster that knows its
+    /// node groups warns at synth when none of them can run those pods. Default: nothing (a
+    /// cluster that does not say, says nothing).
+    fn expect_gpu_pods(&self, workload: &Node) {
+        let _ = workload;
     }
 
     /// The customer-managed KMS key the EBS CSI driver may encrypt volumes with, which

@@ -70,11 +70,16 @@ impl<'a> Synth<'a> {
     }
 }
 
-/// The warnings recorded on the `reachable` nodes, in tree order, each at its node's path.
+/// The warnings recorded on the `reachable` nodes and found by their warning checks, in tree
+/// order, each at its node's path (a check's at the path it gives).
 pub(super) fn warnings(tree: &TreeData, reachable: &[usize]) -> Diagnostics {
     let mut out = Diagnostics::new();
+    let ctx = CheckContext::new(tree);
     for &i in reachable {
         out.extend(tree.node(i).warnings().iter().map(|(message, hint)| Diagnostic::new(tree.path(i), message, hint)));
+        for check in tree.node(i).warning_checks() {
+            out.extend(check(&ctx));
+        }
     }
     out
 }

@@ -50,6 +50,9 @@ pub(crate) struct NodeData {
     rejected: bool,
     /// Warnings recorded on the node: message and hint (see [`Node::warn`](super::Node::warn)).
     warnings: Vec<(String, String)>,
+    /// Checks whose findings are warnings, run on the finished tree (see
+    /// [`Node::add_warning_check`](super::Node::add_warning_check)).
+    warning_checks: Vec<Check>,
 }
 
 /// What a node is: the roots of the tree carry data of their own.
@@ -253,6 +256,7 @@ impl NodeData {
             checks: Vec::new(),
             rejected: false,
             warnings: Vec::new(),
+            warning_checks: Vec::new(),
         }
     }
 
@@ -341,6 +345,15 @@ impl NodeData {
 
     pub(super) fn warnings_mut(&mut self) -> &mut Vec<(String, String)> {
         &mut self.warnings
+    }
+
+    /// The warning checks registered on the node.
+    pub(crate) fn warning_checks(&self) -> &[Check] {
+        &self.warning_checks
+    }
+
+    pub(super) fn warning_checks_mut(&mut self) -> &mut Vec<Check> {
+        &mut self.warning_checks
     }
 }
 

@@ -246,6 +246,14 @@ impl Node {
         self.tree.borrow_mut().node_mut(self.index).checks_mut().push(Box::new(check));
     }
 
+    /// Registers a check that synth runs on the finished tree and whose findings are warnings:
+    /// valid input that is likely not meant, which only the whole program shows (a workload
+    /// asking for GPUs on a cluster that turns out to have no GPU nodes). `--strict` makes them
+    /// errors, as every warning.
+    pub fn add_warning_check(&self, check: impl Fn(&CheckContext<'_>) -> Vec<Diagnostic> + 'static) {
+        self.tree.borrow_mut().node_mut(self.index).warning_checks_mut().push(Box::new(check));
+    }
+
     /// Records a problem found while building, for synth to report with all the others.
     pub fn defer_error(&self, diagnostic: Diagnostic) {
         self.tree.borrow_mut().defer(diagnostic);

@@ -8,6 +8,7 @@ mod addons;
 mod checks;
 mod container_insights;
 mod control_plane;
+mod gpu;
 mod lookup;
 mod reference;
 
@@ -168,6 +169,10 @@ pub(crate) struct NodeOrdering {
     /// Node groups asked for whose props were rejected: the cluster has them, as far as the
     /// "no node group" check goes (their problems are reported instead).
     pub rejected_node_groups: usize,
+    /// Node groups on an NVIDIA AMI, and the workloads whose pods ask for NVIDIA GPUs (their
+    /// paths): see `gpu::warn_gpu_pods_without_gpu_nodes`.
+    pub nvidia_groups: usize,
+    pub gpu_workloads: Vec<String>,
 }
 
 /// An EKS cluster: control plane, OIDC provider, add-ons and controllers. Node groups are
@@ -331,6 +336,7 @@ impl EksCluster {
         props.vpc.tag_for_cluster(name)?;
         let ordering = Rc::new(RefCell::new(ordering));
         require_a_node_group(&node, &ordering);
+        gpu::warn_gpu_pods_without_gpu_nodes(&node, &ordering);
 
         let eks = EksCluster {
             node,
@@ -386,6 +392,7 @@ impl EksCluster {
     /// A node group on an NVIDIA AMI joins: the first one brings the device plugin (once). On a
     /// referenced cluster nothing is installed, and the group is warned that GPUs need a plugin.
     pub(crate) fn nvidia_node_group(&self, group: &Node) -> Result<()> {
+        self.ordering.borrow_mut().nvidia_groups += 1;
         if self.referenced {
             group.warn(
                 "a node group on an NVIDIA AMI joins a referenced cluster, where stackwright installs no device plugin: \
@@ -523,6 +530,10 @@ impl WorkloadCluster for EksCluster {
 
     fn has_load_balancer_controller(&self) -> bool {
         self.load_balancer_controller
+    }
+
+    fn expect_gpu_pods(&self, workload: &Node) {
+        self.ordering.borrow_mut().gpu_workloads.push(workload.path());
     }
 
     fn ebs_volume_key(&self) -> Option<Attr<Arn>> {

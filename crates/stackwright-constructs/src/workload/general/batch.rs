@@ -163,6 +163,9 @@ impl Job {
         let peer = start(cluster, namespace, id, &props, None)?;
         let node = peer.node.clone();
         if !node.is_rejected() {
+            if props.container.resources.nvidia_gpus > 0 {
+                cluster.expect_gpu_pods(&node);
+            }
             built_or_rejected(&node, build(cluster, namespace, &node, &peer.name, &props, None), || ())?;
         }
         Ok(Job { peer })
@@ -194,6 +197,9 @@ impl CronJob {
         let peer = start(cluster, namespace, id, &props.job, Some(&props))?;
         let node = peer.node.clone();
         if !node.is_rejected() {
+            if props.job.container.resources.nvidia_gpus > 0 {
+                cluster.expect_gpu_pods(&node);
+            }
             built_or_rejected(&node, build(cluster, namespace, &node, &peer.name, &props.job, Some(&props)), || ())?;
         }
         Ok(CronJob { peer })

@@ -149,6 +149,9 @@ impl Workload {
         for (message, hint) in props.warnings() {
             node.warn(message, hint);
         }
+        if props.container.resources.nvidia_gpus > 0 {
+            cluster.expect_gpu_pods(&node);
+        }
         if let Some(lb) = props.ingress.as_ref().and_then(|i| i.load_balancer_name.as_deref()) {
             load_balancer::claim(cluster.node(), &node, lb, true);
         }
