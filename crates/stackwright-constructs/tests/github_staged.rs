@@ -361,3 +361,52 @@ fn an_https_ingress_is_checked_under_its_host_name() {
     assert!(run.contains("connect=(--connect-to \"$HOST:443:$lb:443\")"), "{run}");
     assert!(!run.contains("--insecure") && !run.contains(" -k "), "the certificate is checked: {run}");
 }
+
+/// A worker has nothing to GET: the HTTP smoke check is refused with the rollout check as the
+/// way out, and the rollout check waits for the rollout and sends no request.
+#[test]
+fn a_worker_is_smoke_checked_by_its_rollout() {
+    let build = |rollout_only: bool| {
+        let app = App::new("shop");
+        let env = app.environment("staging", Account::new("111111111111").unwrap(), Region::EuWest1);
+        let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default()).unwrap();
+        let cluster =
+            EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+                .unwrap();
+        NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 2..=4)).unwrap();
+        let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
+        let image = ContainerImage::public(
+            "registry.example.com/shop",
+            ImageReference::Digest(format!("sha256:{}", "1".repeat(64))),
+        );
+        let container = ContainerSpec::new(image)
+            .args(["worker"])
+            .readiness(ProbeSpec::exec(["test", "-f", "/tmp/ready"]))
+            .liveness(ProbeSpec::exec(["test", "-f", "/tmp/ready"]));
+        let worker = Workload::new(
+            &cluster,
+            &ns,
+            "Worker",
+            WorkloadProps::new(container).service(stackwright_constructs::ServiceKind::None),
+        )
+        .unwrap();
+        let cicd = env.stack("cicd");
+        let smoke = if rollout_only { SmokeCheck::rollout(&worker) } else { SmokeCheck::for_workload(&worker) };
+        let stage = DeliveryStage::new(&cicd).cluster(ClusterTarget::for_workload(&cluster, &worker)).smoke(smoke);
+        StagedPipeline::new(&cicd, "Delivery", props().stage(stage)).unwrap();
+        app
+    };
+    let text = error_text(&build(false));
+    assert!(text.contains("the smoke check of 'worker' has no readiness path"), "{text}");
+    assert!(text.contains("SmokeCheck::rollout(&workload)"), "{text}");
+
+    let assembly = build(true).synth().unwrap();
+    let deploy: Json =
+        serde_saphyr::from_str(assembly.file(".github/workflows/stackwright-deploy.yml").unwrap()).unwrap();
+    let step = deploy["jobs"]["deploy-staging"]["steps"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(step["id"], "smoke");
+    let run = step["run"].as_str().unwrap();
+    assert!(run.contains("kubectl rollout status \"$CONTROLLER/$NAME\""), "{run}");
+    assert!(!run.contains("curl") && !run.contains("--raw"), "no request: {run}");
+    assert!(step["env"].get("READINESS_PATH").is_none(), "{step}");
+}

@@ -12,6 +12,9 @@
 //!   service proxy (`kubectl get --raw /api/v1/namespaces/<ns>/services/http:<name>:<port>/proxy<path>`),
 //!   authorised by the deploy role's access entry: it proves a ready pod answers behind the
 //!   Service, not that the load balancer routes to it.
+//! - **[`SmokeCheck::rollout`]**: for a workload with nothing to GET (a worker without a
+//!   Service, a gRPC server probed by the gRPC health check), the stage waits for the rollout
+//!   to finish — every new pod Ready by its own readiness probe — and nothing more.
 
 use super::super::workflow::Step;
 use crate::internal::setters::setters;
@@ -32,6 +35,9 @@ pub struct SmokeCheck {
     pub interval_seconds: u32,
     /// Seconds one request may take. Default: 10.
     pub request_timeout_seconds: u32,
+    /// GET the readiness path after the rollout (false: the rollout alone, see
+    /// [`rollout`](Self::rollout)). Default: true.
+    pub http: bool,
 }
 
 setters! { SmokeCheck {
@@ -51,7 +57,15 @@ impl SmokeCheck {
             attempts: 30,
             interval_seconds: 10,
             request_timeout_seconds: 10,
+            http: true,
         }
+    }
+
+    /// The rollout of `workload` alone: the stage passes once every new pod is Ready by its
+    /// readiness probe (an exec or gRPC probe too), with no request of its own — for a workload
+    /// without an HTTP endpoint to GET.
+    pub fn rollout(workload: &Workload) -> Self {
+        SmokeCheck { http: false, ..SmokeCheck::for_workload(workload) }
     }
 
     /// The readiness path of a [`FlaskApp`](crate::FlaskApp), as
@@ -68,13 +82,32 @@ impl SmokeCheck {
     /// What keeps the check from running, as (message, hint).
     pub(super) fn problem(&self) -> Option<(String, String)> {
         let e = &self.endpoint;
+        if !self.http {
+            return (self.attempts == 0 || self.interval_seconds == 0 || self.request_timeout_seconds == 0).then(
+                || {
+                    (
+                        "the smoke check's attempts, interval and timeout must be above 0".into(),
+                        "use e.g. 30 attempts, 10 s apart, 10 s each".into(),
+                    )
+                },
+            );
+        }
         if e.readiness_path.is_none() {
+            let hint = if e.service_port.is_none() && e.ingress_scheme.is_none() {
+                "a workload without a Service has nothing to GET: check its rollout alone with \
+                 SmokeCheck::rollout(&workload) (every pod Ready by its readiness probe)"
+                    .to_string()
+            } else {
+                "give the container an HTTP readiness probe, e.g. ContainerSpec::readiness(ProbeSpec::http(\"/ready\", \
+                 \"http\")), or check the rollout alone: SmokeCheck::rollout(&workload)"
+                    .to_string()
+            };
             return Some((
                 format!(
                     "the smoke check of '{}' has no readiness path: the container has no HTTP readiness probe",
                     self.name
                 ),
-                "give the container one, e.g. ContainerSpec::readiness(ProbeSpec::http(\"/ready\", \"http\"))".into(),
+                hint,
             ));
         }
         if self.through_load_balancer() && e.tls && e.host.is_none() {
@@ -111,7 +144,9 @@ impl SmokeCheck {
         let path = e.readiness_path.clone().unwrap_or_default();
         let rollout = "aws eks update-kubeconfig --name \"$CLUSTER\" > /dev/null\n\
                        kubectl rollout status \"$CONTROLLER/$NAME\" -n \"$NAMESPACE\" --timeout=600s\n";
-        let (name, script) = if self.through_load_balancer() {
+        let (name, script) = if !self.http {
+            ("Smoke check: wait for the rollout (every pod Ready)", rollout.to_string())
+        } else if self.through_load_balancer() {
             let scheme = if e.tls { "https" } else { "http" };
             let port = if e.tls { 443 } else { 80 };
             let target = match &e.host {
@@ -162,12 +197,16 @@ impl SmokeCheck {
                 ),
             )
         };
-        let mut step = Step::run(name, &script)
+        let step = Step::run(name, &script)
             .id("smoke")
             .env("CLUSTER", cluster)
             .env("NAMESPACE", self.namespace.as_str())
             .env("NAME", self.name.as_str())
-            .env("CONTROLLER", e.controller)
+            .env("CONTROLLER", e.controller);
+        if !self.http {
+            return step;
+        }
+        let mut step = step
             .env("READINESS_PATH", path)
             .env("ATTEMPTS", self.attempts.to_string())
             .env("INTERVAL", self.interval_seconds.to_string())
