@@ -9,13 +9,12 @@ use stackwright_constructs::delivery::github::{
 };
 use stackwright_constructs::{
     AlbIngress, ClusterTarget, ContainerImage, ContainerSpec, EksCluster, EksClusterProps, ImageReference,
-    KubernetesVersion, Namespace, NamespaceProps, NodeGroup, NodeGroupProps, ProbeSpec, Vpc, VpcProps, Workload,
-    WorkloadProps,
+    KubernetesVersion, Namespace, NamespaceProps, ProbeSpec, Vpc, VpcProps, Workload, WorkloadProps,
 };
 use stackwright_core::{Account, App, RawResource, Region, Resource};
 
 mod staged_support;
-use staged_support::{env_with_stack, props};
+use staged_support::{env_with_stack, props, shop_cluster};
 
 fn roles(app: App) -> Vec<(String, Json)> {
     let assembly = app.synth().unwrap();
@@ -318,17 +317,7 @@ fn setters_set_their_fields() {
 #[test]
 fn an_https_ingress_is_checked_under_its_host_name() {
     let app = App::new("shop");
-    let env = app.environment("staging", Account::new("111111111111").unwrap(), Region::EuWest1);
-    let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default()).unwrap();
-    let cluster =
-        EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
-            .unwrap();
-    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 2..=4)).unwrap();
-    let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
-    let image = ContainerImage::public(
-        "registry.example.com/shop",
-        ImageReference::Digest(format!("sha256:{}", "1".repeat(64))),
-    );
+    let (env, cluster, ns, image) = shop_cluster(&app, "staging");
     let certificate = "arn:aws:acm:eu-west-1:111111111111:certificate/5e1f0c2a-7d3b-4c1e-9a8f-2b6d4e0c9f11";
     let api = Workload::new(
         &cluster,
@@ -368,17 +357,7 @@ fn an_https_ingress_is_checked_under_its_host_name() {
 fn a_worker_is_smoke_checked_by_its_rollout() {
     let build = |rollout_only: bool| {
         let app = App::new("shop");
-        let env = app.environment("staging", Account::new("111111111111").unwrap(), Region::EuWest1);
-        let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default()).unwrap();
-        let cluster =
-            EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
-                .unwrap();
-        NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 2..=4)).unwrap();
-        let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
-        let image = ContainerImage::public(
-            "registry.example.com/shop",
-            ImageReference::Digest(format!("sha256:{}", "1".repeat(64))),
-        );
+        let (env, cluster, ns, image) = shop_cluster(&app, "staging");
         let container = ContainerSpec::new(image)
             .args(["worker"])
             .readiness(ProbeSpec::exec(["test", "-f", "/tmp/ready"]))

@@ -4,15 +4,11 @@
 
 use serde_json::Value as Json;
 use stackwright_constructs::delivery::github::{DeliveryStage, STAGED_PR_WORKFLOW, SmokeCheck, StagedPipeline};
-use stackwright_constructs::{
-    AlbIngress, ClusterTarget, ContainerImage, ContainerSpec, EksCluster, EksClusterProps, ImageReference,
-    KubernetesVersion, Namespace, NamespaceProps, NodeGroup, NodeGroupProps, ProbeSpec, Vpc, VpcProps, Workload,
-    WorkloadProps,
-};
-use stackwright_core::{Account, App, Region};
+use stackwright_constructs::{AlbIngress, ClusterTarget, ContainerSpec, ProbeSpec, Workload, WorkloadProps};
+use stackwright_core::{App, Region};
 
 mod staged_support;
-use staged_support::{bash, env_with_stack, props, script};
+use staged_support::{bash, env_with_stack, props, script, shop_cluster};
 
 /// The staged workflows' `run:` scripts, by step name, from the deploy workflow of a two-stage
 /// pipeline.
@@ -85,17 +81,7 @@ fn smoke_steps() -> (Json, Json) {
     let app = App::new("shop");
     let mut stages = Vec::new();
     for (id, ingress) in [("staging", AlbIngress::default()), ("prod", AlbIngress::default().internal())] {
-        let env = app.environment(id, Account::new("111111111111").unwrap(), Region::EuWest1);
-        let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default()).unwrap();
-        let cluster =
-            EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
-                .unwrap();
-        NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 2..=4)).unwrap();
-        let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
-        let image = ContainerImage::public(
-            "registry.example.com/shop",
-            ImageReference::Digest(format!("sha256:{}", "1".repeat(64))),
-        );
+        let (env, cluster, ns, image) = shop_cluster(&app, id);
         let api = Workload::new(
             &cluster,
             &ns,

@@ -4,6 +4,10 @@
 
 use serde_json::Value as Json;
 use stackwright_constructs::delivery::github::{GitHubRepository, StagedPipelineProps};
+use stackwright_constructs::{
+    ContainerImage, EksCluster, EksClusterProps, ImageReference, KubernetesVersion, Namespace, NamespaceProps,
+    NodeGroup, NodeGroupProps, Vpc, VpcProps,
+};
 use stackwright_core::{Account, App, Environment, RawResource, Region, Resource, Stack};
 
 /// A pipeline of `acme/shop` whose program is built by `cargo build --release`; no stage.
@@ -21,6 +25,23 @@ pub(crate) fn env_with_stack(app: &App, id: &str, account: &str, region: Region)
     Resource::new(&env.stack("edge"), "Topic", RawResource::new("AWS::SNS::Topic")).unwrap();
     let cicd = env.stack("cicd");
     (env, cicd)
+}
+
+/// The environment `id` (account 111111111111, eu-west-1) with a 1.36 cluster, its node group,
+/// the `shop` namespace, and the image its workloads run (pinned by digest).
+pub(crate) fn shop_cluster(app: &App, id: &str) -> (Environment, EksCluster, Namespace, ContainerImage) {
+    let env = app.environment(id, Account::new("111111111111").unwrap(), Region::EuWest1);
+    let vpc = Vpc::new(&env.stack("network"), "Vpc", VpcProps::default()).unwrap();
+    let cluster =
+        EksCluster::new(&env.stack("cluster"), "Cluster", EksClusterProps::new(&vpc, KubernetesVersion::V1_36))
+            .unwrap();
+    NodeGroup::new(&cluster, "General", NodeGroupProps::on_demand(["m6i.large"], 2..=4)).unwrap();
+    let ns = Namespace::new(&cluster, "Shop", NamespaceProps::default()).unwrap();
+    let image = ContainerImage::public(
+        "registry.example.com/shop",
+        ImageReference::Digest(format!("sha256:{}", "1".repeat(64))),
+    );
+    (env, cluster, ns, image)
 }
 
 /// The `run:` script of the step `name` of `job`.
