@@ -13,9 +13,7 @@ use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{Container, Namespace, PodSpec, PodTemplateSpec, Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde_json::json;
-use stackwright_core::{
-    Account, App, ClusterConnection, ExitStatus, KubeCluster, RawResource, Region, Resource, Value,
-};
+use stackwright_core::{Account, App, ExitStatus, RawResource, Region, Resource};
 use stackwright_deploy::kubernetes::KubeOptions;
 use stackwright_deploy::plan::Assembly;
 use stackwright_deploy::progress::ProgressMode;
@@ -211,23 +209,7 @@ fn cluster_app(dir: &Path, endpoint: &str, spare: bool) -> Arc<Assembly> {
         .unwrap();
     }
     let platform = dev.stack("platform");
-    Resource::new(
-        &platform,
-        "Marker",
-        RawResource::new("AWS::SSM::Parameter").with("Type", "String").with("Value", "x"),
-    )
-    .unwrap();
-    let cluster = KubeCluster::new(
-        &platform,
-        "main",
-        ClusterConnection {
-            cluster_name: Value::from("main"),
-            endpoint: Value::from(endpoint),
-            certificate_authority: Value::from(""),
-            oidc_issuer: Value::from("https://oidc.example"),
-        },
-    )
-    .unwrap();
+    let cluster = common::stack_with_cluster(&platform, "x", "main", endpoint, "https://oidc.example");
     let labels: BTreeMap<String, String> = [("app".to_string(), "web".to_string())].into();
     cluster.add(&platform, &Namespace { metadata: meta("shop", None), ..Default::default() }).unwrap();
     let deployment = Deployment {

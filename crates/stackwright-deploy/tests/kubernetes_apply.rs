@@ -16,7 +16,7 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde_json::json;
-use stackwright_core::{Account, App, ClusterConnection, KubeCluster, RawResource, Region, Resource, Value};
+use stackwright_core::{Account, App, RawResource, Region, Resource};
 use stackwright_deploy::eks::ClusterAccess;
 use stackwright_deploy::kubernetes::{Applier, Connection, DesiredObject, KubeOptions, ObjectRef};
 use stackwright_deploy::plan::Assembly;
@@ -363,23 +363,7 @@ fn synth(dir: &Path, endpoint: &str, version: u32) -> Arc<Assembly> {
     )
     .unwrap();
     let platform = dev.stack("platform");
-    Resource::new(
-        &platform,
-        "Marker",
-        RawResource::new("AWS::SSM::Parameter").with("Type", "String").with("Value", "cluster"),
-    )
-    .unwrap();
-    let cluster = KubeCluster::new(
-        &platform,
-        "main",
-        ClusterConnection {
-            cluster_name: Value::from("main"),
-            endpoint: Value::from(endpoint),
-            certificate_authority: Value::from(""),
-            oidc_issuer: Value::from("https://oidc.example"),
-        },
-    )
-    .unwrap();
+    let cluster = common::stack_with_cluster(&platform, "cluster", "main", endpoint, "https://oidc.example");
     let meta = |name: &str, ns: Option<&str>| ObjectMeta {
         name: Some(name.into()),
         namespace: ns.map(str::to_string),

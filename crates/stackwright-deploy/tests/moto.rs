@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use stackwright_core::{Account, App, ClusterConnection, KubeCluster, RawResource, Region, Resource, Value};
+use stackwright_core::{Account, App, RawResource, Region, Resource};
 use stackwright_deploy::cfn::Action;
 use stackwright_deploy::eks::ClusterAccess;
 use stackwright_deploy::plan::{Assembly, Outputs};
@@ -29,23 +29,7 @@ fn synth(dir: &Path) -> Arc<Assembly> {
     .unwrap();
     registry.add_output("RepositoryUri", repo.get_att::<String>("RepositoryUri"), Some("where CI pushes images"));
     let cluster_stack = prod.stack("cluster");
-    Resource::new(
-        &cluster_stack,
-        "Marker",
-        RawResource::new("AWS::SSM::Parameter").with("Type", "String").with("Value", "x"),
-    )
-    .unwrap();
-    KubeCluster::new(
-        &cluster_stack,
-        "main",
-        ClusterConnection {
-            cluster_name: Value::from("flask-main"),
-            endpoint: Value::from("https://unused.example"),
-            certificate_authority: Value::from(""),
-            oidc_issuer: Value::from(""),
-        },
-    )
-    .unwrap();
+    common::stack_with_cluster(&cluster_stack, "x", "flask-main", "https://unused.example", "");
     app.synth_to(dir).unwrap();
     Arc::new(Assembly::read(dir).unwrap())
 }

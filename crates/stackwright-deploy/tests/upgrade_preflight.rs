@@ -130,30 +130,13 @@ async fn a_node_group_ahead_of_its_control_plane_is_refused_before_any_request()
 async fn objects_wait_for_the_stack_with_the_clusters_node_groups() {
     use k8s_openapi::api::core::v1::ConfigMap;
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-    use stackwright_core::{ClusterConnection, KubeCluster, Value};
 
     let moto = common::moto();
     let dir = common::temp_dir("upgrade-objects-after-nodes");
     let app = App::new("upgrades");
     let dev = app.environment("dev", Account::new("123456789012").unwrap(), Region::UsEast1);
     let platform = dev.stack("platform");
-    Resource::new(
-        &platform,
-        "Marker",
-        RawResource::new("AWS::SSM::Parameter").with("Type", "String").with("Value", "x"),
-    )
-    .unwrap();
-    let cluster = KubeCluster::new(
-        &platform,
-        "main",
-        ClusterConnection {
-            cluster_name: Value::from("main"),
-            endpoint: Value::from("https://127.0.0.1:9"),
-            certificate_authority: Value::from(""),
-            oidc_issuer: Value::from(""),
-        },
-    )
-    .unwrap();
+    let cluster = common::stack_with_cluster(&platform, "x", "main", "https://127.0.0.1:9", "");
     let config = ConfigMap {
         metadata: ObjectMeta { name: Some("settings".into()), namespace: Some("default".into()), ..Default::default() },
         ..Default::default()

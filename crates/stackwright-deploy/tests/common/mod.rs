@@ -21,6 +21,32 @@ use aws_credential_types::Credentials;
 use stackwright_deploy::aws::AwsOptions;
 use stackwright_deploy::retry::RetryPolicy;
 
+/// A stack holding one marker resource (an SSM parameter of value `value`, so CloudFormation
+/// has something to create) and the Kubernetes cluster `main`, named `cluster_name` and reached
+/// at `endpoint`, whose objects the runtime applies with the stack.
+pub(crate) fn stack_with_cluster(
+    stack: &stackwright_core::Stack,
+    value: &str,
+    cluster_name: &str,
+    endpoint: &str,
+    oidc_issuer: &str,
+) -> stackwright_core::KubeCluster {
+    use stackwright_core::{ClusterConnection, KubeCluster, RawResource, Resource, Value};
+    Resource::new(stack, "Marker", RawResource::new("AWS::SSM::Parameter").with("Type", "String").with("Value", value))
+        .unwrap();
+    KubeCluster::new(
+        stack,
+        "main",
+        ClusterConnection {
+            cluster_name: Value::from(cluster_name),
+            endpoint: Value::from(endpoint),
+            certificate_authority: Value::from(""),
+            oidc_issuer: Value::from(oidc_issuer),
+        },
+    )
+    .unwrap()
+}
+
 /// The workspace root (two levels above this crate).
 pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
