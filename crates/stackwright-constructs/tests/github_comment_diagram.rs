@@ -5,7 +5,7 @@
 
 // As the workflow carries it: the shared `diffLines`, then the script.
 const SCRIPT: &str = concat!(
-    include_str!("../src/delivery/github/diff_lines.js"),
+    include_str!("../src/delivery/github/comment_shared.js"),
     include_str!("../src/delivery/github/pipeline/comment.js")
 );
 

@@ -34,12 +34,4 @@ function diagramBlock(report, used) {
   }
   return block;
 }
-const { owner, repo } = context.repo;
-const issue_number = context.issue.number;
-const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-const mine = comments.find((c) => c.user && c.user.type === 'Bot' && (c.body || '').startsWith(marker));
-if (mine) {
-  await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-} else {
-  await github.rest.issues.createComment({ owner, repo, issue_number, body });
-}
+await upsertComment(marker, body);

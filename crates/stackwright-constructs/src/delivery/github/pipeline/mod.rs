@@ -338,8 +338,8 @@ fn pr_gate_job(p: &GitHubPipelineProps) -> Job {
 
 /// The `actions/github-script` script that creates or updates the one diff comment of a pull
 /// request (a file of its own, so that it reads and lints as JavaScript), after the shared
-/// `diffLines` of `../diff_lines.js`.
-const COMMENT_SCRIPT: &str = concat!(include_str!("../diff_lines.js"), include_str!("comment.js"));
+/// `diffLines` and `upsertComment` of `../comment_shared.js`.
+const COMMENT_SCRIPT: &str = concat!(include_str!("../comment_shared.js"), include_str!("comment.js"));
 
 /// Where the image tag step leaves the tag.
 const IMAGE_TAG_OUTPUT: &str = "${{ steps.image.outputs.tag }}";

@@ -65,17 +65,4 @@ function commentBody(stages) {
   return body.slice(0, LIMIT - 200) + '\n```\n\n(cut here: the comment would pass GitHub\'s size limit; see the diff jobs\' logs)\n';
 }
 
-// Updates the bot's own comment (found by its marker), or creates it once.
-async function upsertComment(body) {
-  const { owner, repo } = context.repo;
-  const issue_number = context.issue.number;
-  const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-  const mine = comments.find((c) => c.user && c.user.type === 'Bot' && (c.body || '').startsWith(marker));
-  if (mine) {
-    await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-  } else {
-    await github.rest.issues.createComment({ owner, repo, issue_number, body });
-  }
-}
-
-await upsertComment(commentBody(readStages()));
+await upsertComment(marker, commentBody(readStages()));

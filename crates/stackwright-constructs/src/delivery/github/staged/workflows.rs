@@ -240,4 +240,4 @@ pub(super) fn deploy(props: &StagedPipelineProps, stages: &[StageContext]) -> Wo
 
 /// The `actions/github-script` script of the staged pull-request comment: one section per
 /// stage (a file of its own, so that it reads and lints as JavaScript).
-const COMMENT_SCRIPT: &str = concat!(include_str!("../diff_lines.js"), include_str!("comment.js"));
+const COMMENT_SCRIPT: &str = concat!(include_str!("../comment_shared.js"), include_str!("comment.js"));

@@ -1,4 +1,18 @@
 // Shared by the pull-request comment scripts: prepended to each where it is included (`COMMENT_SCRIPT`).
+
+// Updates the bot's own comment (the one starting with `marker`), or creates it once.
+async function upsertComment(marker, body) {
+  const { owner, repo } = context.repo;
+  const issue_number = context.issue.number;
+  const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
+  const mine = comments.find((c) => c.user && c.user.type === 'Bot' && (c.body || '').startsWith(marker));
+  if (mine) {
+    await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+  } else {
+    await github.rest.issues.createComment({ owner, repo, issue_number, body });
+  }
+}
+
 // One line per changed resource or Kubernetes object of a `diff --json` report.
 function diffLines(report) {
   const lines = [];
