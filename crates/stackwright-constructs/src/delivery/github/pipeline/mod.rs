@@ -217,16 +217,21 @@ pub(in crate::delivery::github) fn cargo_cache() -> Step {
 }
 
 fn aws_credentials(ctx: &Context, role: &str, session: &str) -> Step {
+    credentials_step(ctx.region.as_str(), role, session)
+}
+
+/// Assumes `role` in `region` through GitHub's OIDC token (no stored keys), as `session`.
+pub(in crate::delivery::github) fn credentials_step(region: &str, role: &str, session: &str) -> Step {
     Step::uses("AWS credentials (OIDC, no stored keys)", &actions::CONFIGURE_AWS_CREDENTIALS)
         .with("role-to-assume", role)
         .with("role-session-name", session)
-        .with("aws-region", ctx.region.as_str())
+        .with("aws-region", region)
 }
 
-fn pull_request_workflow(ctx: &Context) -> Workflow {
-    let p = &ctx.props;
-    let triggers = Triggers {
-        pull_request: Some(BranchFilter::branches([p.main_branch.as_str()]).types([
+/// Pull requests into `main_branch`, and their label changes (the security gate's label).
+pub(in crate::delivery::github) fn pull_request_triggers(main_branch: &str) -> Triggers {
+    Triggers {
+        pull_request: Some(BranchFilter::branches([main_branch]).types([
             "opened",
             "synchronize",
             "reopened",
@@ -234,7 +239,12 @@ fn pull_request_workflow(ctx: &Context) -> Workflow {
             "unlabeled",
         ])),
         ..Default::default()
-    };
+    }
+}
+
+fn pull_request_workflow(ctx: &Context) -> Workflow {
+    let p = &ctx.props;
+    let triggers = pull_request_triggers(&p.main_branch);
     Workflow::new("stackwright pull request", triggers)
         .concurrency(Concurrency::cancel_previous("stackwright-pr-${{ github.event.pull_request.number }}"))
         .env("PROGRAM", p.program.as_str())

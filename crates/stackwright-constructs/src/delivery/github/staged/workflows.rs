@@ -2,7 +2,7 @@
 //! stage) and deploy (synth once, then the stages in order).
 
 use super::super::actions;
-use super::super::pipeline::{cargo_cache, checkout};
+use super::super::pipeline::{cargo_cache, checkout, credentials_step, pull_request_triggers};
 use super::super::workflow::{Access, BranchFilter, Concurrency, Empty, Job, Permissions, Step, Triggers, Workflow};
 use super::{StageContext, StagedPipelineProps};
 
@@ -84,24 +84,12 @@ fn fetch_steps() -> Vec<Step> {
 }
 
 fn credentials(stage: &StageContext, role: &str, session: &str) -> Step {
-    Step::uses("AWS credentials (OIDC, no stored keys)", &actions::CONFIGURE_AWS_CREDENTIALS)
-        .with("role-to-assume", role)
-        .with("role-session-name", session)
-        .with("aws-region", stage.region.as_str())
+    credentials_step(stage.region.as_str(), role, session)
 }
 
 /// The pull-request workflow: test, build and synth once; diff every stage; one comment; a gate.
 pub(super) fn pull_request(props: &StagedPipelineProps, stages: &[StageContext]) -> Workflow {
-    let triggers = Triggers {
-        pull_request: Some(BranchFilter::branches([props.main_branch.as_str()]).types([
-            "opened",
-            "synchronize",
-            "reopened",
-            "labeled",
-            "unlabeled",
-        ])),
-        ..Default::default()
-    };
+    let triggers = pull_request_triggers(&props.main_branch);
     let synth = Job::new("Build, test, synthesize once")
         .permissions(Permissions::contents_read())
         .timeout(60)
