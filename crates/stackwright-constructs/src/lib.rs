@@ -73,8 +73,8 @@ pub use delivery::github::{DeliveryStage, SmokeCheck, StagedPipeline, StagedPipe
 pub use eks::{
     ADDON_TABLE_READ, AddonVersionCell, AddonVersionChoice, AddonVersionSource, AddonVersionSourceKind, AddonVersions,
     AmiType, CapacityType, ClusterAttributes, ClusterLookup, ClusterName, ControllerImages, EksCluster,
-    EksClusterProps, EndpointAccess, ExistingAddons, NodeGroup, NodeGroupProps, OidcProvider, OidcProviderRef,
-    OptionalAddons, Taint, TaintEffect,
+    EksClusterProps, EndpointAccess, ExistingAddons, MANAGED_ADDONS, NodeGroup, NodeGroupProps, OidcProvider,
+    OidcProviderRef, OptionalAddons, Taint, TaintEffect,
 };
 pub use iam::{
     Condition, Effect, IamRoleRef, KmsKeyRef, PolicyDocument, Principal, Statement, WILDCARDS_METADATA,

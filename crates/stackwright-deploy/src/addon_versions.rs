@@ -14,7 +14,8 @@ use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::retry::{Call, Retrying, retry};
 
-/// The managed add-ons `EksCluster` can install.
+/// The managed add-ons `EksCluster` can install (`stackwright_constructs::MANAGED_ADDONS`, which
+/// the runtime does not depend on; a test keeps the two equal).
 pub const ADDONS: &[&str] = &[
     "vpc-cni",
     "kube-proxy",

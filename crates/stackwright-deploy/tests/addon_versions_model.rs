@@ -229,3 +229,9 @@ fn a_minor_that_is_not_one_is_a_usage_error_before_any_call() {
     assert!(stderr.contains("hint: write it as 1.36"), "{stderr}");
     assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
+
+/// The add-ons `addon-versions` asks about by default are exactly those `EksCluster` installs.
+#[test]
+fn the_default_addons_are_the_ones_the_constructs_install() {
+    assert_eq!(stackwright_deploy::addon_versions::ADDONS, stackwright_constructs::MANAGED_ADDONS);
+}

@@ -20,7 +20,7 @@ pub use addon_versions::{
 pub use addons::ControllerImages;
 pub use cluster::{
     ClusterAttributes, ClusterLookup, ClusterName, EksCluster, EksClusterProps, EndpointAccess, ExistingAddons,
-    OidcProviderRef, OptionalAddons,
+    MANAGED_ADDONS, OidcProviderRef, OptionalAddons,
 };
 pub use irsa::OidcProvider;
 pub use node_group::{AmiType, CapacityType, MAX_NODES, NodeGroup, NodeGroupProps, Taint, TaintEffect};

@@ -1,14 +1,12 @@
 use super::*;
 
-/// The add-ons `EksCluster` can install (required and optional).
-const INSTALLED: &[&str] = &[
-    "vpc-cni",
-    "kube-proxy",
-    "eks-pod-identity-agent",
-    "coredns",
-    "aws-ebs-csi-driver",
-    "amazon-cloudwatch-observability",
-];
+use crate::eks::cluster::{MANAGED_ADDONS as INSTALLED, OptionalAddons};
+
+#[test]
+fn the_managed_addons_are_those_a_cluster_with_every_option_installs() {
+    let all = OptionalAddons::default().ebs_csi_driver(true).cloudwatch_observability(true);
+    assert_eq!(all.installed(), INSTALLED);
+}
 
 #[test]
 fn every_supported_version_has_a_cited_entry_or_a_documented_gap_for_every_addon() {

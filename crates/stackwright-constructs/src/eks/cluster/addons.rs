@@ -37,6 +37,17 @@ crate::internal::setters::setters! { OptionalAddons {
     value ebs_volume_key: bool,
 } }
 
+/// Every managed add-on an `EksCluster` can install: the four it always installs, then the
+/// optional ones ([`OptionalAddons`]).
+pub const MANAGED_ADDONS: &[&str] = &[
+    "vpc-cni",
+    "kube-proxy",
+    "eks-pod-identity-agent",
+    "coredns",
+    "aws-ebs-csi-driver",
+    "amazon-cloudwatch-observability",
+];
+
 impl OptionalAddons {
     /// The names of the managed add-ons a cluster with these optional ones installs.
     pub(crate) fn installed(self) -> Vec<&'static str> {

@@ -20,7 +20,7 @@ use stackwright_core::{
     Arn, Attr, ClusterConnection, Construct, Diagnostic, KubeCluster, Node, Problems, Region, Result, Stack, Val,
 };
 
-pub use addons::OptionalAddons;
+pub use addons::{MANAGED_ADDONS, OptionalAddons};
 pub use lookup::ClusterLookup;
 pub use reference::{ClusterAttributes, ExistingAddons, OidcProviderRef};
 
