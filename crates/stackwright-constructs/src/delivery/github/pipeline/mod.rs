@@ -258,25 +258,13 @@ fn pull_request_workflow(ctx: &Context) -> Workflow {
 /// Builds, tests and synthesizes; fails when the committed workflows are not what the program
 /// synthesizes.
 fn pr_test_job(p: &GitHubPipelineProps) -> Job {
-    Job::new("Build, test, synthesize")
-        .permissions(Permissions::contents_read())
-        .timeout(60)
-        .steps([
-            checkout(false),
-            cargo_cache(),
-            Step::run("Build", &p.build_command),
-            Step::run("Test", &p.test_command),
-            Step::run(
-                "Synthesize",
-                "$PROGRAM synth --out out --workflows .\n\
-                 if [ -n \"$(git status --porcelain -- .github/workflows)\" ]; then\n  \
-                 git status --short -- .github/workflows\n  \
-                 git diff -- .github/workflows\n  \
-                 echo \"::error::.github/workflows is not what the program synthesizes: run 'synth --workflows' and commit the result\"\n  \
-                 exit 1\n\
-                 fi\n",
-            ),
-        ])
+    Job::new("Build, test, synthesize").permissions(Permissions::contents_read()).timeout(60).steps([
+        checkout(false),
+        cargo_cache(),
+        Step::run("Build", &p.build_command),
+        Step::run("Test", &p.test_command),
+        Step::run("Synthesize", &format!("$PROGRAM synth --out out --workflows .\n{WORKFLOWS_UP_TO_DATE}")),
+    ])
 }
 
 /// Diffs against the deployed stacks with the diff role (not for pull requests from forks).
@@ -350,6 +338,15 @@ fn pr_gate_job(p: &GitHubPipelineProps) -> Job {
 /// request (a file of its own, so that it reads and lints as JavaScript), after the shared
 /// `diffLines` and `upsertComment` of `../comment_shared.js`.
 const COMMENT_SCRIPT: &str = concat!(include_str!("../comment_shared.js"), include_str!("comment.js"));
+
+/// Fails the job when the committed workflows differ from what the program just wrote with
+/// `--workflows .` (a workflow edited by hand, or a program change not synthesized).
+pub(in crate::delivery::github) const WORKFLOWS_UP_TO_DATE: &str = "if [ -n \"$(git status --porcelain -- .github/workflows)\" ]; then\n  \
+     git status --short -- .github/workflows\n  \
+     git diff -- .github/workflows\n  \
+     echo \"::error::.github/workflows is not what the program synthesizes: run 'synth --workflows' and commit the result\"\n  \
+     exit 1\n\
+     fi\n";
 
 /// Where the image tag step leaves the tag.
 const IMAGE_TAG_OUTPUT: &str = "${{ steps.image.outputs.tag }}";

@@ -2,7 +2,7 @@
 //! stage) and deploy (synth once, then the stages in order).
 
 use super::super::actions;
-use super::super::pipeline::{cargo_cache, checkout, credentials_step, pull_request_triggers};
+use super::super::pipeline::{WORKFLOWS_UP_TO_DATE, cargo_cache, checkout, credentials_step, pull_request_triggers};
 use super::super::workflow::{Access, BranchFilter, Concurrency, Empty, Job, Permissions, Step, Triggers, Workflow};
 use super::{StageContext, StagedPipelineProps};
 
@@ -26,15 +26,8 @@ fn synth_steps(props: &StagedPipelineProps, check_workflows: bool) -> Vec<Step> 
          bundle/bin/program synth --strict --out bundle/assembly",
     );
     if check_workflows {
-        synth.push_str(
-            " --workflows .\n\
-             if [ -n \"$(git status --porcelain -- .github/workflows)\" ]; then\n  \
-             git status --short -- .github/workflows\n  \
-             git diff -- .github/workflows\n  \
-             echo \"::error::.github/workflows is not what the program synthesizes: run 'synth --workflows' and commit the result\"\n  \
-             exit 1\n\
-             fi\n",
-        );
+        synth.push_str(" --workflows .\n");
+        synth.push_str(WORKFLOWS_UP_TO_DATE);
     } else {
         synth.push('\n');
     }
