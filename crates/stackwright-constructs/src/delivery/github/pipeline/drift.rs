@@ -7,7 +7,8 @@ use stackwright_core::{Construct, Problems, Result};
 use super::cron::cron_problem;
 use super::drift_role::{coverage_problems, drift_policy, drift_role, size_problem};
 use super::{
-    Context, GitHubPipeline, IMAGE_TAG_OUTPUT, WORKFLOWS_DIR, aws_credentials, cargo_cache, checkout, image_tag_step,
+    Context, GitHubPipeline, IMAGE_TAG_OUTPUT, add_workflow_file, aws_credentials, cargo_cache, checkout,
+    image_tag_step,
 };
 use crate::delivery::github::workflow::{Cron, Empty, Job, Permissions, Step, Triggers, Workflow};
 
@@ -127,11 +128,7 @@ impl GitHubPipeline {
         let role_arn = format!("arn:aws:iam::{}:role/{role_name}", ctx.account);
         let ids: Vec<&str> = stacks.stacks.keys().map(String::as_str).collect();
         let workflow = drift_workflow(ctx, &role_arn, schedule, &ids);
-        let yaml = workflow.to_yaml().map_err(|message| stackwright_core::Error::Serialize {
-            what: format!("workflow {DRIFT_WORKFLOW} of {path}"),
-            message,
-        })?;
-        node.add_assembly_file(&format!("{WORKFLOWS_DIR}/{DRIFT_WORKFLOW}"), yaml);
+        add_workflow_file(&node, &path, DRIFT_WORKFLOW, &workflow)?;
         self.workflows.insert(DRIFT_WORKFLOW.to_string(), workflow);
         self.drift_role = Some(role);
         Ok(())

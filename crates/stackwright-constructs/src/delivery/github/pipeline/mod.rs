@@ -110,11 +110,7 @@ impl GitHubPipeline {
             workflows.insert("stackwright-app.yml".to_string(), app_workflow(&ctx, app));
         }
         for (file, workflow) in &workflows {
-            let yaml = workflow.to_yaml().map_err(|message| stackwright_core::Error::Serialize {
-                what: format!("workflow {file} of {path}"),
-                message,
-            })?;
-            node.add_assembly_file(&format!("{WORKFLOWS_DIR}/{file}"), yaml);
+            add_workflow_file(&node, &path, file, workflow)?;
         }
         Ok(GitHubPipeline { node, access, workflows, context: Some(ctx), drift_role: None })
     }
@@ -338,6 +334,25 @@ fn pr_gate_job(p: &GitHubPipelineProps) -> Job {
 /// request (a file of its own, so that it reads and lints as JavaScript), after the shared
 /// `diffLines` and `upsertComment` of `../comment_shared.js`.
 const COMMENT_SCRIPT: &str = concat!(include_str!("../comment_shared.js"), include_str!("comment.js"));
+
+/// Writes `workflow` as `.github/workflows/<file>` of the assembly, owned by `node` (at `path`).
+///
+/// # Errors
+///
+/// When the workflow does not serialize to YAML.
+pub(in crate::delivery::github) fn add_workflow_file(
+    node: &Node,
+    path: &str,
+    file: &str,
+    workflow: &Workflow,
+) -> stackwright_core::Result<()> {
+    let yaml = workflow.to_yaml().map_err(|message| stackwright_core::Error::Serialize {
+        what: format!("workflow {file} of {path}"),
+        message,
+    })?;
+    node.add_assembly_file(&format!("{WORKFLOWS_DIR}/{file}"), yaml);
+    Ok(())
+}
 
 /// Fails the job when the committed workflows differ from what the program just wrote with
 /// `--workflows .` (a workflow edited by hand, or a program change not synthesized).

@@ -31,7 +31,7 @@ pub use props::{DeliveryStage, StagedPipelineProps};
 pub use smoke::SmokeCheck;
 
 use super::access::{GITHUB_OIDC_HOST, GitHubAccess, GitHubAccessProps, OidcProviderSource, check_claim_part};
-use super::pipeline::WORKFLOWS_DIR;
+use super::pipeline::add_workflow_file;
 use super::workflow::Workflow;
 
 /// The pull-request workflow of a staged pipeline.
@@ -134,11 +134,7 @@ impl StagedPipeline {
         workflows.insert(STAGED_PR_WORKFLOW.to_string(), workflows::pull_request(&props, &contexts));
         workflows.insert(STAGED_DEPLOY_WORKFLOW.to_string(), workflows::deploy(&props, &contexts));
         for (file, workflow) in &workflows {
-            let yaml = workflow.to_yaml().map_err(|message| stackwright_core::Error::Serialize {
-                what: format!("workflow {file} of {path}"),
-                message,
-            })?;
-            node.add_assembly_file(&format!("{WORKFLOWS_DIR}/{file}"), yaml);
+            add_workflow_file(&node, &path, file, workflow)?;
         }
         Ok(StagedPipeline { node, stages, workflows })
     }
