@@ -284,6 +284,13 @@ fn reserved_label_prefix_and_bad_label() {
         "use your own prefix, such as example.com/role",
     );
     assert_problem(&err, "invalid label or taint value 'a b'", "use at most 63 letters, digits");
+    let err =
+        group_error(NodeGroupProps::on_demand(["t3.medium"], 1..=2).label("stackwright.io/accelerator", "nvidia"));
+    assert_problem(
+        &err,
+        "label or taint key 'stackwright.io/accelerator' uses the prefix stackwright sets itself",
+        "use your own prefix",
+    );
 }
 
 #[test]

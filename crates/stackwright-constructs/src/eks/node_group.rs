@@ -541,6 +541,13 @@ fn check_labels_and_taints(problems: &mut Problems, props: &NodeGroupProps) {
                 format!("label or taint key '{key}' uses a prefix reserved for Kubernetes and EKS"),
                 "use your own prefix, such as example.com/role",
             );
+        } else if key.starts_with("stackwright.io/") {
+            // stackwright sets these itself (the accelerator label the NVIDIA device plugin
+            // selects): one the program set would be overwritten or mislead the plugin.
+            problems.push(
+                format!("label or taint key '{key}' uses the prefix stackwright sets itself"),
+                "use your own prefix, such as example.com/role",
+            );
         }
     }
     for value in props.labels.values().chain(props.taints.iter().map(|t| &t.value)) {
